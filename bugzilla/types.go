@@ -4,7 +4,7 @@ import "time"
 
 // Bug is the subset of a Bugzilla bug that stewardbot reads.
 // Fields a search did not include (see SearchQuery.IncludeFields) are zero.
-// https://bugzilla.readthedocs.io/en/5.0/api/core/v1/bug.html#get-bug
+// https://bugzilla.readthedocs.io/en/latest/api/core/v1/bug.html#get-bug
 type Bug struct {
 	ID             int       `json:"id"`
 	Summary        string    `json:"summary,omitempty"`
@@ -22,7 +22,10 @@ type Bug struct {
 }
 
 // Flag is a bug or attachment flag such as needinfo? or data-review?.
-// Requestee is empty when the flag has none (Bugzilla omits the key).
+// Requestee is empty when the flag has none (Bugzilla omits the key rather
+// than sending null, for "?" without a requestee and for "+" and "-").
+// Setter is the user who last set the status: changing only the requestee
+// of a "?" flag keeps the original setter.
 type Flag struct {
 	ID               int       `json:"id"`
 	Name             string    `json:"name"`
@@ -35,7 +38,10 @@ type Flag struct {
 }
 
 // Attachment is an attachment's metadata and, when requested, its content.
-// Bugzilla sends is_private, is_obsolete and is_patch as 0 or 1; they decode to bool.
+// Bugzilla sends is_private, is_obsolete and is_patch as 0 or 1; they decode
+// to bool (see Attachment.UnmarshalJSON). Size is the content length in
+// bytes as the server reports it.
+// https://bugzilla.readthedocs.io/en/latest/api/core/v1/attachment.html#get-attachment
 type Attachment struct {
 	ID             int       `json:"id"`
 	BugID          int       `json:"bug_id"`
@@ -50,11 +56,14 @@ type Attachment struct {
 	CreationTime   time.Time `json:"creation_time"`
 	LastChangeTime time.Time `json:"last_change_time"`
 	Flags          []Flag    `json:"flags"`
-	// Data is the decoded content; nil when data was excluded.
+	// Data is the base64-decoded content; nil when data was not fetched
+	// (metadata only, or over the size cap: see TooLargeError).
 	Data []byte `json:"-"`
 }
 
-// Comment is one comment on a bug.
+// Comment is one comment on a bug. Time and CreationTime are equal on every
+// server seen; both are kept so that nothing the server says is lost.
+// https://bugzilla.readthedocs.io/en/latest/api/core/v1/comment.html#get-comments
 type Comment struct {
 	ID           int       `json:"id"`
 	BugID        int       `json:"bug_id"`
@@ -63,14 +72,19 @@ type Comment struct {
 	Text         string    `json:"text"`
 	Creator      string    `json:"creator"`
 	Time         time.Time `json:"time"`
+	CreationTime time.Time `json:"creation_time"`
 	IsPrivate    bool      `json:"is_private"`
 	Tags         []string  `json:"tags,omitempty"`
 }
 
-// User is a Bugzilla account as /rest/user, /rest/whoami or valid_login describe it.
+// User is a Bugzilla account as /rest/user or BMO's /rest/whoami describe it.
+// Groups holds group names: /rest/whoami sends names, /rest/user sends
+// objects (and only the caller's own groups); both decode to names.
+// https://bugzilla.readthedocs.io/en/latest/api/core/v1/user.html#get-user
 type User struct {
 	ID       int      `json:"id"`
 	Name     string   `json:"name"` // the login (an email address)
+	Email    string   `json:"email,omitempty"`
 	RealName string   `json:"real_name,omitempty"`
 	Nick     string   `json:"nick,omitempty"`
 	CanLogin bool     `json:"can_login,omitempty"`
@@ -93,6 +107,7 @@ type RequestState struct {
 }
 
 // HistoryEntry is one change set from /rest/bug/{id}/history.
+// https://bugzilla.readthedocs.io/en/latest/api/core/v1/bug.html#bug-history
 type HistoryEntry struct {
 	When    time.Time `json:"when"`
 	Who     string    `json:"who"`
@@ -108,6 +123,11 @@ type Change struct {
 }
 
 // FlagActivity is one row of BMO's flag activity feed (/rest/review/flag_activity).
+// BMO sends setter and requestee as user objects, the flag type as a nested
+// "type" object and creation_time as "YYYY-MM-DD HH:MM:SS" (taken as UTC);
+// FlagActivity.UnmarshalJSON flattens them into the fields below.
+// AttachmentID is 0 for a bug flag.
+// https://bmo.readthedocs.io/en/latest/api/core/v1/flag-activity.html
 type FlagActivity struct {
 	ID           int       `json:"id"`
 	FlagID       int       `json:"flag_id"`
@@ -122,6 +142,9 @@ type FlagActivity struct {
 }
 
 // UpdateResult is what PUT /rest/bug/{id} and PUT /rest/bug/attachment/{id} answer.
+// Flag changes appear under Changes["flagtypes.name"], for example
+// {Added: "needinfo?(dev1@example.test)"}; several flags are joined by ", ".
+// Changes is empty (not nil) when the update changed nothing.
 type UpdateResult struct {
 	ID             int                    `json:"id"`
 	LastChangeTime time.Time              `json:"last_change_time"`

@@ -1,0 +1,78 @@
+package bugzilla
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Request targets (path and query) over 8 KiB get a plain-text 414 from
+// BMO's front end, so calls that take many ids are split into batches.
+const (
+	maxRequestTarget = 8000 // bytes, leaving room under 8 KiB
+	maxIDsPerBatch   = 250  // keeps each answer a reasonable size
+	maxIDDigits      = 20   // the widest id a path can hold
+)
+
+// targetLen is the length of the request target for path and q, the key
+// included when it travels in the query.
+func (c *Client) targetLen(path string, q url.Values) int {
+	n := len(c.base.Path) + len(path)
+	if c.key != "" && c.keyPlacement() == KeyQuery {
+		q2 := url.Values{}
+		for k, v := range q {
+			q2[k] = v
+		}
+		q2.Set("Bugzilla_api_key", c.key)
+		q = q2
+	}
+	if enc := q.Encode(); enc != "" {
+		n += 1 + len(enc)
+	}
+	return n
+}
+
+// batchIDs splits ids (duplicates dropped, order kept) into batches whose
+// request target stays under maxRequestTarget: fixed is the length without
+// any of the variable ids, and sep the bytes each id adds besides its digits.
+func batchIDs(ids []int, fixed, sep int) [][]int {
+	seen := make(map[int]bool, len(ids))
+	var out [][]int
+	var cur []int
+	size := fixed
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		w := sep + len(strconv.Itoa(id))
+		if len(cur) > 0 && (size+w > maxRequestTarget || len(cur) >= maxIDsPerBatch) {
+			out = append(out, cur)
+			cur, size = nil, fixed
+		}
+		cur = append(cur, id)
+		size += w
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// joinIDs writes ids as Bugzilla's comma-separated list.
+func joinIDs(ids []int) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = strconv.Itoa(id)
+	}
+	return strings.Join(s, ",")
+}
+
+// idStrings formats ids for repeated query parameters.
+func idStrings(ids []int) []string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = strconv.Itoa(id)
+	}
+	return s
+}
