@@ -1,12 +1,23 @@
 package bot
 
-import "time"
+import (
+	"time"
 
-// CONTRACT STUB for the configuration: field names and YAML keys are agreed.
-// The config implementer fills in DefaultConfig, ParseConfig, Validate,
-// environment overrides and API-key loading in this file (and may add fields).
+	// The configuration and the poll scheduler load IANA zones by name. The
+	// embedded database (about 450 KB) is only a fallback for machines without
+	// /usr/share/zoneinfo, such as minimal containers and some CI images; where
+	// the system has zone files they win, being fresher. It lives here rather
+	// than in main so that every binary and every test that validates a Config
+	// behaves the same everywhere.
+	_ "time/tzdata"
+)
 
 // Config is stewardbot's configuration (YAML, see deploy/config.example.yaml).
+//
+// It is built in four steps, which LoadConfig runs in order: DefaultConfig,
+// ParseConfig over the defaults, ApplyEnv for the STEWARDBOT_* overrides, and
+// LoadAPIKey for the key; then Validate. The API key is never read from YAML
+// and never printed: see config_redact.go.
 type Config struct {
 	DryRun   bool           `yaml:"dry_run"` // default true: log what would be posted, write nothing
 	Bugzilla BugzillaConfig `yaml:"bugzilla"`
@@ -15,7 +26,13 @@ type Config struct {
 	Comments CommentConfig  `yaml:"comments"`
 	Log      LogConfig      `yaml:"log"`
 	// RulesFile is a policy rules YAML file; empty means the built-in rules.
+	// LoadConfig resolves a relative path against the config file's folder.
 	RulesFile string `yaml:"rules_file"`
+
+	// Source says where settings came from (YAML lines, environment
+	// variables) so that Validate can point at them. Nil for a Config built
+	// in code; never read from YAML.
+	Source *ConfigSource `yaml:"-"`
 }
 
 // BugzillaConfig says which server to talk to and as whom.
@@ -30,6 +47,13 @@ type BugzillaConfig struct {
 	MaxAttachmentBytes int64         `yaml:"max_attachment_bytes"` // default 1 MiB
 	FlagName           string        `yaml:"flag_name"`            // default "data-review"
 }
+
+// Values of BugzillaConfig.APIKeyPlacement.
+const (
+	PlacementAuto   = "auto"   // header where the server honours it (BMO), else query/body
+	PlacementHeader = "header" // X-BUGZILLA-API-KEY
+	PlacementQuery  = "query"  // Bugzilla_api_key / api_key, for upstream Bugzilla 5.x
+)
 
 // PollConfig controls the polling schedule and its cost.
 type PollConfig struct {
@@ -56,4 +80,68 @@ type CommentConfig struct {
 type LogConfig struct {
 	Level  string `yaml:"level"`  // debug, info (default), warn, error
 	Format string `yaml:"format"` // json (default; console on a terminal), console
+}
+
+// Defaults that other code may want to name.
+const (
+	DefaultSchedule    = "@every 5m" // the most often BMO asks bots to poll
+	DefaultTemplateURL = "https://github.com/mozilla/data-review/blob/main/request.md"
+	DefaultFlagName    = "data-review"
+	DefaultStoreDSN    = "stewardbot.db"
+	DefaultCommentTag  = "stewardbot"
+)
+
+// DefaultConfig returns the configuration a new install runs with. It is safe
+// by default: DryRun is true, so nothing is written until the operator says
+// dry_run: false. It has no server URL and no login; those must be given.
+func DefaultConfig() Config {
+	return Config{
+		DryRun: true,
+		Bugzilla: BugzillaConfig{
+			APIKeyPlacement:    PlacementAuto,
+			Timeout:            30 * time.Second,
+			RateLimitPark:      60 * time.Minute,
+			MaxAttachmentBytes: 1 << 20,
+			FlagName:           DefaultFlagName,
+		},
+		Poll: PollConfig{
+			Schedule:          DefaultSchedule,
+			TimeZone:          "UTC",
+			Overlap:           5 * time.Minute,
+			PageSize:          1000,
+			MaxWritesPerCycle: 50,
+		},
+		Store: StoreConfig{DSN: DefaultStoreDSN},
+		Comments: CommentConfig{
+			TemplateURL: DefaultTemplateURL,
+			Tag:         DefaultCommentTag,
+		},
+		Log: LogConfig{Level: "info", Format: "json"},
+	}
+}
+
+// ConfigSource remembers where each setting came from. Paths are the dotted
+// YAML keys, such as "poll.schedule".
+type ConfigSource struct {
+	Lines map[string]int    // path → 1-based line of its key in the YAML file
+	Env   map[string]string // path → environment variable that overrode it
+}
+
+// line is the YAML line of path, or 0 when unknown or overridden by the environment.
+func (s *ConfigSource) line(path string) int {
+	if s == nil {
+		return 0
+	}
+	if _, ok := s.Env[path]; ok {
+		return 0
+	}
+	return s.Lines[path]
+}
+
+// env is the environment variable that set path, if any.
+func (s *ConfigSource) env(path string) string {
+	if s == nil {
+		return ""
+	}
+	return s.Env[path]
 }

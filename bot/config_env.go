@@ -1,0 +1,222 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Environment variables stewardbot reads. An empty variable counts as unset.
+const (
+	EnvBugzillaURL   = "STEWARDBOT_BUGZILLA_URL"   // overrides bugzilla.url
+	EnvBugzillaLogin = "STEWARDBOT_BUGZILLA_LOGIN" // overrides bugzilla.login
+	EnvDryRun        = "STEWARDBOT_DRY_RUN"        // overrides dry_run: true/false (also 1/0, yes/no, on/off)
+	EnvStoreDSN      = "STEWARDBOT_STORE_DSN"      // overrides store.dsn
+	EnvLogLevel      = "STEWARDBOT_LOG_LEVEL"      // overrides log.level
+	EnvLogFormat     = "STEWARDBOT_LOG_FORMAT"     // overrides log.format
+
+	EnvAPIKey     = "STEWARDBOT_BUGZILLA_API_KEY"      // the API key itself
+	EnvAPIKeyFile = "STEWARDBOT_BUGZILLA_API_KEY_FILE" // a file holding the API key
+	// EnvCredentialsDirectory is set by systemd for a unit with
+	// LoadCredential=bugzilla-api-key:/path/to/key.
+	EnvCredentialsDirectory = "CREDENTIALS_DIRECTORY"
+	CredentialAPIKey        = "bugzilla-api-key" // the credential's name in that directory
+)
+
+// envOverride is one environment variable that replaces a setting.
+type envOverride struct {
+	name, path string
+	set        func(c *Config, v string) error
+}
+
+var envOverrides = []envOverride{
+	{EnvBugzillaURL, "bugzilla.url", func(c *Config, v string) error { c.Bugzilla.URL = v; return nil }},
+	{EnvBugzillaLogin, "bugzilla.login", func(c *Config, v string) error { c.Bugzilla.Login = v; return nil }},
+	{EnvDryRun, "dry_run", func(c *Config, v string) error {
+		b, ok := parseBoolWord(v)
+		if !ok {
+			return fmt.Errorf("%s: want true or false, not %q", EnvDryRun, clip(v))
+		}
+		c.DryRun = b
+		return nil
+	}},
+	{EnvStoreDSN, "store.dsn", func(c *Config, v string) error { c.Store.DSN = v; return nil }},
+	{EnvLogLevel, "log.level", func(c *Config, v string) error { c.Log.Level = v; return nil }},
+	{EnvLogFormat, "log.format", func(c *Config, v string) error { c.Log.Format = v; return nil }},
+}
+
+// ApplyEnv applies the STEWARDBOT_* overrides (see the Env constants) from
+// getenv (os.Getenv in production) to cfg, recording in cfg.Source which
+// variable set which setting so that Validate names it. A nil getenv reads
+// nothing. An unusable value is reported as ConfigErrors and leaves the
+// setting as it was; the other variables are still applied.
+func ApplyEnv(cfg *Config, getenv func(string) string) error {
+	if getenv == nil {
+		return nil
+	}
+	src := &ConfigSource{Lines: map[string]int{}, Env: map[string]string{}}
+	if cfg.Source != nil { // copy: cfg may share its Source with another Config
+		maps.Copy(src.Lines, cfg.Source.Lines)
+		maps.Copy(src.Env, cfg.Source.Env)
+	}
+	cfg.Source = src
+	var errs ConfigErrors
+	for _, o := range envOverrides {
+		v := getenv(o.name)
+		if v == "" {
+			continue
+		}
+		if err := o.set(cfg, v); err != nil {
+			errs = append(errs, ConfigError{Field: o.path, Message: err.Error()})
+			continue
+		}
+		src.Env[o.path] = o.name
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// parseBoolWord reads the usual ways of writing a boolean in an environment.
+func parseBoolWord(s string) (v, ok bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "1", "t", "true", "y", "yes", "on":
+		return true, true
+	case "0", "f", "false", "n", "no", "off":
+		return false, true
+	}
+	return false, false
+}
+
+// LoadAPIKey finds the Bugzilla API key, in this order:
+//
+//  1. the variable STEWARDBOT_BUGZILLA_API_KEY;
+//  2. the file named by STEWARDBOT_BUGZILLA_API_KEY_FILE;
+//  3. the file bugzilla-api-key in $CREDENTIALS_DIRECTORY (systemd's
+//     LoadCredential=bugzilla-api-key:/etc/stewardbot/api-key).
+//
+// Setting both of the first two is an error rather than a silent choice. A
+// missing credential file in $CREDENTIALS_DIRECTORY means no key (the
+// directory may hold other credentials); no key at all returns "", nil and
+// Validate decides whether one is needed. Surrounding whitespace (a final
+// newline) is trimmed. Errors name where the key came from, never the key.
+// Nil getenv reads nothing; nil readFile is os.ReadFile.
+//
+// A key file readable by other users is not refused: that is the operator's
+// policy to set, and systemd credentials are private to the unit anyway.
+func LoadAPIKey(getenv func(string) string, readFile func(string) ([]byte, error)) (string, error) {
+	if getenv == nil {
+		return "", nil
+	}
+	if readFile == nil {
+		readFile = os.ReadFile
+	}
+	key, file := getenv(EnvAPIKey), getenv(EnvAPIKeyFile)
+	switch {
+	case key != "" && file != "":
+		return "", fmt.Errorf("api key: set only one of %s and %s", EnvAPIKey, EnvAPIKeyFile)
+	case key != "":
+		return checkAPIKey(key, EnvAPIKey)
+	case file != "":
+		data, err := readFile(file)
+		if err != nil {
+			return "", fmt.Errorf("api key: read the file named by %s: %w", EnvAPIKeyFile, err)
+		}
+		return checkAPIKey(string(data), "the file "+file)
+	}
+	dir := getenv(EnvCredentialsDirectory)
+	if dir == "" {
+		return "", nil
+	}
+	path := filepath.Join(dir, CredentialAPIKey)
+	data, err := readFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "", nil
+	case err != nil:
+		return "", fmt.Errorf("api key: read systemd credential %s: %w", CredentialAPIKey, err)
+	}
+	return checkAPIKey(string(data), "systemd credential "+CredentialAPIKey)
+}
+
+// checkAPIKey trims a key and checks it is one printable token. from says
+// where it came from, for the error; the key itself is never in an error.
+func checkAPIKey(raw, from string) (string, error) {
+	key := strings.TrimSpace(raw)
+	switch {
+	case key == "":
+		return "", fmt.Errorf("api key: %s is empty", from)
+	case !isToken(key):
+		return "", fmt.Errorf("api key: %s must hold one word of printable ASCII characters (the key alone)", from)
+	}
+	return key, nil
+}
+
+// LoadConfig reads the configuration as the daemon does: the YAML file at
+// path over the defaults (no file when path is empty), then the environment
+// overrides, then the API key, then Validate. A relative rules_file is taken
+// relative to the config file's folder.
+//
+// Every problem is reported at once in a ConfigErrors (errors.As finds it in
+// the returned error). With such an error, the returned Config holds whatever
+// could be read, for a checker to look further; a program must not run with it.
+// Nil getenv reads no environment; nil readFile is os.ReadFile.
+func LoadConfig(path string, getenv func(string) string, readFile func(string) ([]byte, error)) (Config, error) {
+	if readFile == nil {
+		readFile = os.ReadFile
+	}
+	prefix := "config"
+	cfg := DefaultConfig()
+	var errs ConfigErrors
+	if path != "" {
+		prefix = "config " + path
+		data, err := readFile(path)
+		if err != nil {
+			return Config{}, fmt.Errorf("config: %w", err)
+		}
+		var wellFormed bool
+		cfg, errs, wellFormed = parseConfig(data)
+		if !wellFormed {
+			return cfg, fmt.Errorf("%s: %w", prefix, errs)
+		}
+		if cfg.RulesFile != "" && !filepath.IsAbs(cfg.RulesFile) {
+			cfg.RulesFile = filepath.Join(filepath.Dir(path), cfg.RulesFile)
+		}
+	}
+	if err := ApplyEnv(&cfg, getenv); err != nil {
+		errs = appendConfigErrors(errs, err, "")
+	}
+	key, err := LoadAPIKey(getenv, readFile)
+	if err != nil {
+		errs = appendConfigErrors(errs, err, "bugzilla.api_key")
+	}
+	cfg.Bugzilla.APIKey = key
+	if verr := cfg.Validate(); verr != nil {
+		for _, e := range appendConfigErrors(nil, verr, "") {
+			if err != nil && e.Field == "bugzilla.api_key" {
+				continue // already reported: the key could not be loaded
+			}
+			errs = append(errs, e)
+		}
+	}
+	if len(errs) > 0 {
+		sortConfigErrors(errs)
+		return cfg, fmt.Errorf("%s: %w", prefix, errs)
+	}
+	return cfg, nil
+}
+
+// appendConfigErrors adds err's ConfigErrors to errs, or err itself as one
+// problem of field when it is another kind of error.
+func appendConfigErrors(errs ConfigErrors, err error, field string) ConfigErrors {
+	var ce ConfigErrors
+	if errors.As(err, &ce) {
+		return append(errs, ce...)
+	}
+	return append(errs, ConfigError{Field: field, Message: err.Error()})
+}

@@ -1,0 +1,102 @@
+package bot
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// The API key must never reach a log, an error or a dump of the config. These
+// methods cover every way a Config or a BugzillaConfig gets printed: fmt with
+// any verb (including inside a Config), encoding/json (which zerolog's
+// Interface uses), zerolog's Object, and YAML (the key's tag is "-").
+
+// Redacted is what is printed in place of a set API key.
+const Redacted = "[redacted]"
+
+// plainBugzilla is BugzillaConfig without its methods, to print a redacted copy.
+type plainBugzilla BugzillaConfig
+
+func (b BugzillaConfig) redacted() plainBugzilla {
+	p := plainBugzilla(b)
+	if p.APIKey != "" {
+		p.APIKey = Redacted
+	}
+	return p
+}
+
+// Format prints b as fmt would, for every verb, with the API key redacted.
+func (b BugzillaConfig) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), b.redacted())
+}
+
+// MarshalJSON encodes b with the API key redacted.
+func (b BugzillaConfig) MarshalJSON() ([]byte, error) {
+	return json.Marshal(b.redacted())
+}
+
+// setting is one named value of a Config, for printing.
+type setting struct {
+	path  string
+	value any
+}
+
+// settings lists every setting of c by its YAML path, the API key redacted.
+func (c Config) settings() []setting {
+	var out []setting
+	walkSettings(reflect.ValueOf(c), "", func(path string, v reflect.Value) {
+		out = append(out, setting{path, v.Interface()})
+		if path == "bugzilla.login" {
+			key := ""
+			if c.Bugzilla.APIKey != "" {
+				key = Redacted
+			}
+			out = append(out, setting{"bugzilla.api_key", key})
+		}
+	})
+	return out
+}
+
+// String lists the settings as path=value pairs, the API key redacted.
+func (c Config) String() string {
+	var b strings.Builder
+	for i, s := range c.settings() {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s.path)
+		b.WriteByte('=')
+		v := fmt.Sprint(s.value)
+		if v == "" || strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r == '"' || r == '=' }) {
+			v = strconv.Quote(v)
+		}
+		b.WriteString(v)
+	}
+	return b.String()
+}
+
+// MarshalZerologObject logs every setting under its YAML path (for
+// log.Info().Object("config", cfg)), the API key redacted.
+func (c Config) MarshalZerologObject(e *zerolog.Event) {
+	for _, s := range c.settings() {
+		switch v := s.value.(type) {
+		case bool:
+			e.Bool(s.path, v)
+		case time.Duration:
+			e.Str(s.path, v.String())
+		case int:
+			e.Int(s.path, v)
+		case int64:
+			e.Int64(s.path, v)
+		case string:
+			e.Str(s.path, v)
+		default:
+			e.Str(s.path, fmt.Sprint(v))
+		}
+	}
+}
