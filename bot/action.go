@@ -1,0 +1,71 @@
+package bot
+
+import (
+	"context"
+	"time"
+
+	"github.com/stewardbot/stewardbot/bot/store"
+	"github.com/stewardbot/stewardbot/bugzilla"
+)
+
+// zeroTime asks for every comment of a bug.
+var zeroTime time.Time
+
+// action is one marked comment the bot means to write. The comment is built
+// only when the journal and the live bug show it is still owed, so a
+// revisit of a done action downloads nothing.
+type action struct {
+	marker Marker
+	flagID int
+	// since is where the re-read of the bug's comments starts (new_since):
+	// the comment can only have been written after this.
+	since time.Time
+	build func(ctx context.Context) (bugzilla.NewComment, error)
+}
+
+func (a *action) journal(status store.ActionStatus) store.Action {
+	return store.Action{Key: a.marker.Key(), Kind: a.marker.Kind, BugID: a.marker.Bug,
+		AttachmentID: a.marker.Attachment, FlagID: a.flagID, Status: status}
+}
+
+// analysisAction plans the analysis of one form revision. Comments are
+// re-read from a second before the form appeared: the analysis of this
+// revision cannot be older than the form.
+func (b *Bot) analysisAction(v *bugView, r store.Request, f *foundForm) *action {
+	m := f.marker(v.id)
+	return &action{
+		marker: m,
+		flagID: r.FlagID,
+		since:  f.Created.Add(-time.Second),
+		build: func(ctx context.Context) (bugzilla.NewComment, error) {
+			if err := b.loadForm(ctx, v, f); err != nil {
+				return bugzilla.NewComment{}, err
+			}
+			now := b.now()
+			a := b.analyzer.Evaluate(f.Request, now)
+			prev, err := b.previousForm(ctx, v, f)
+			if err != nil {
+				return bugzilla.NewComment{}, err
+			}
+			changes := ""
+			if prev != nil {
+				changes = whatChanged(prev, b.analyzer.Evaluate(prev.Request, now), f, a)
+			}
+			return b.analysisComment(m, f, a, changes), nil
+		},
+	}
+}
+
+// needsFormAction plans the one-time request for a form on a bug. It is
+// once per bug, so the whole bug is re-read.
+func (b *Bot) needsFormAction(v *bugView, r store.Request) *action {
+	m := Marker{Kind: kindNeedsForm, Bug: v.id}
+	return &action{
+		marker: m,
+		flagID: r.FlagID,
+		since:  zeroTime,
+		build: func(context.Context) (bugzilla.NewComment, error) {
+			return b.needsFormComment(m), nil
+		},
+	}
+}

@@ -1,0 +1,223 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/stewardbot/stewardbot/bugzilla"
+)
+
+// analyseBatch is how many queued bugs share one attachment-metadata request.
+const analyseBatch = 100
+
+// prefetchBytes bounds the content downloaded in one prefetch request.
+const prefetchBytes = 4 << 20
+
+// analyse works through the queued bugs: it records their data-review
+// flags, finds each open request's form and posts what is owed (an analysis
+// per form revision, or one request for the form). A bug leaves the queue
+// when nothing more is owed on it; a failure leaves it for the next cycle.
+func (b *Bot) analyse(ctx context.Context, c *cycle) error {
+	var errs []error
+	after := 0
+	for {
+		ids, err := b.store.DirtyBugs(ctx, after, analyseBatch)
+		if err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return errors.Join(errs...)
+		}
+		after = ids[len(ids)-1]
+		views, err := b.loadViews(ctx, ids)
+		if err != nil {
+			return errors.Join(append(errs, err)...)
+		}
+		if err := b.prefetch(ctx, views); err != nil {
+			return errors.Join(append(errs, err)...)
+		}
+		for _, id := range ids {
+			if err := ctx.Err(); err != nil {
+				return errors.Join(append(errs, err)...)
+			}
+			v, ok := views[id]
+			if !ok { // gone or hidden from the bot: nothing it can do
+				b.log.Info().Int(LogBugID, id).Msg("bug not visible to the bot; dropped from the queue")
+				if err := b.store.ClearDirty(ctx, id); err != nil {
+					return err
+				}
+				continue
+			}
+			err := b.analyseBug(ctx, c, v)
+			switch {
+			case err == nil:
+				if err := b.store.ClearDirty(ctx, id); err != nil {
+					return err
+				}
+			case errors.Is(err, errCapReached):
+				return errors.Join(append(errs, err)...)
+			case b.isRateLimit(err):
+				return err
+			case errors.Is(err, errOutcomeUnknown):
+				b.log.Warn().Int(LogBugID, id).Msg("a write's outcome is unknown; looking again next cycle")
+			default:
+				errs = append(errs, fmt.Errorf("bug %d: %w", id, err))
+			}
+		}
+	}
+}
+
+func (b *Bot) isRateLimit(err error) bool {
+	var rl *bugzilla.RateLimitError
+	return errors.As(err, &rl)
+}
+
+// analyseBug handles one bug: every open request gets its form's analysis,
+// or the one request for a form. Requests sharing a form share its analysis.
+func (b *Bot) analyseBug(ctx context.Context, c *cycle, v *bugView) error {
+	open, err := b.syncRequests(ctx, v)
+	if err != nil || len(open) == 0 {
+		return err
+	}
+	var acts []*action
+	planned := map[string]bool{}
+	for _, r := range open {
+		f, err := b.findForm(ctx, v, r.AttachmentID)
+		if err != nil {
+			return err
+		}
+		var a *action
+		if f == nil {
+			a = b.needsFormAction(v, r)
+		} else {
+			a = b.analysisAction(v, r, f)
+			if r.FormKey != formKey(f) || r.FormRev != f.Rev {
+				r.FormKey, r.FormRev, r.UpdatedAt = formKey(f), f.Rev, b.now()
+				if err := b.store.SaveRequest(ctx, r); err != nil {
+					return err
+				}
+			}
+		}
+		if key := a.marker.Key(); !planned[key] {
+			planned[key] = true
+			acts = append(acts, a)
+		}
+	}
+	var errs []error
+	for _, a := range acts {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		err := b.perform(ctx, c, a)
+		if errors.Is(err, errCapReached) || b.isRateLimit(err) {
+			return err
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// formKey says where a form is, for the request record.
+func formKey(f *foundForm) string {
+	if f.Attachment != nil {
+		return fmt.Sprintf("attachment:%d", f.Attachment.ID)
+	}
+	return fmt.Sprintf("comment:%d", f.Comment.ID)
+}
+
+// loadViews fetches the attachment metadata (no contents) of a batch of
+// bugs in one request. When the batch is refused because one bug is hidden
+// or gone, each bug is fetched alone and the missing ones are left out.
+func (b *Bot) loadViews(ctx context.Context, ids []int) (map[int]*bugView, error) {
+	atts, err := b.bz.Attachments(ctx, ids, bugzilla.AttachmentOptions{})
+	if err == nil {
+		views := make(map[int]*bugView, len(ids))
+		for _, id := range ids {
+			views[id] = newBugView(id, atts[id])
+		}
+		return views, nil
+	}
+	if !hiddenBug(err) {
+		return nil, fmt.Errorf("attachments: %w", err)
+	}
+	views := make(map[int]*bugView, len(ids))
+	for _, id := range ids {
+		atts, err := b.bz.Attachments(ctx, []int{id}, bugzilla.AttachmentOptions{})
+		switch {
+		case err == nil:
+			views[id] = newBugView(id, atts[id])
+		case hiddenBug(err):
+			continue
+		default:
+			return nil, fmt.Errorf("attachments of bug %d: %w", id, err)
+		}
+	}
+	return views, nil
+}
+
+func hiddenBug(err error) bool {
+	return errors.Is(err, bugzilla.ErrAccessDenied) || errors.Is(err, bugzilla.ErrNotFound)
+}
+
+// prefetch downloads in a few batched requests the flagged attachments that
+// may be forms and whose content the store does not know yet: on a cold
+// start that is one request per batch instead of one per bug.
+func (b *Bot) prefetch(ctx context.Context, views map[int]*bugView) error {
+	var ids []int
+	var size int64
+	flush := func() error {
+		if len(ids) == 0 {
+			return nil
+		}
+		got, err := b.bz.AttachmentsByID(ctx, ids, bugzilla.AttachmentOptions{WithData: true})
+		switch {
+		case errors.Is(err, bugzilla.ErrTooLarge):
+			// The map is complete; those over the cap have no Data.
+		case hiddenBug(err):
+			ids, size = nil, 0
+			return nil // each is fetched alone later, and judged there
+		case err != nil:
+			return fmt.Errorf("prefetch attachments: %w", err)
+		}
+		for _, a := range got {
+			if v, ok := views[a.BugID]; ok && a.Data != nil {
+				v.data[a.ID] = a.Data
+			}
+		}
+		ids, size = nil, 0
+		return nil
+	}
+	for _, id := range slices.Sorted(maps.Keys(views)) {
+		v := views[id]
+		for i := range v.atts {
+			a := &v.atts[i]
+			if a.IsObsolete || !formCandidate(a, b.cfg.Bugzilla.MaxAttachmentBytes) || !b.hasOpenFlag(a) {
+				continue
+			}
+			if info, err := b.store.Form(ctx, a.ID); err == nil && info.IsForm {
+				continue
+			}
+			if size+a.Size > prefetchBytes {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+			ids, size = append(ids, a.ID), size+a.Size
+		}
+	}
+	return flush()
+}
+
+func (b *Bot) hasOpenFlag(a *bugzilla.Attachment) bool {
+	for _, f := range a.Flags {
+		if f.Name == b.cfg.Bugzilla.FlagName && f.Status == "?" {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,34 @@
+package bot
+
+import (
+	"time"
+
+	"github.com/stewardbot/stewardbot/policy"
+)
+
+// formAnalyzer reads forms and writes analyses. It is policy's parser,
+// evaluation and rendering behind an interface so that the planner's tests
+// can run without depending on every parser detail.
+type formAnalyzer interface {
+	Parse(text string) *policy.Request
+	Evaluate(r *policy.Request, now time.Time) *policy.Analysis
+	Render(a *policy.Analysis) string
+}
+
+// policyAnalyzer is the real formAnalyzer.
+type policyAnalyzer struct{ rules *policy.Rules }
+
+func (p policyAnalyzer) Parse(text string) *policy.Request { return policy.ParseRequest(text) }
+
+func (p policyAnalyzer) Evaluate(r *policy.Request, now time.Time) *policy.Analysis {
+	return policy.Evaluate(r, p.rules, now)
+}
+
+func (p policyAnalyzer) Render(a *policy.Analysis) string {
+	return policy.RenderMarkdown(a, policy.RenderOptions{})
+}
+
+// isForm reports whether a parsed text is a Data Review Request form.
+func isForm(r *policy.Request) bool {
+	return r != nil && r.Version != "" && r.Version != policy.FormNone
+}

@@ -1,0 +1,189 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/stewardbot/stewardbot/bot/store"
+	"github.com/stewardbot/stewardbot/bugzilla"
+	"github.com/stewardbot/stewardbot/policy"
+)
+
+// Bot is the daemon: it polls Bugzilla for data-review requests, finds their
+// forms, and posts one marked analysis comment per form revision. Every side
+// effect goes through it; its tasks run in cycles (see Tasks).
+type Bot struct {
+	cfg      Config
+	bz       bugzillaClient
+	store    store.Store
+	clock    Clock
+	log      zerolog.Logger
+	analyzer formAnalyzer
+	onPost   func(Posted)
+
+	// cycleMu serialises cycles: a cycle and the next never overlap, even
+	// when `once` and the scheduler share a Bot in tests.
+	cycleMu sync.Mutex
+
+	mu     sync.Mutex
+	ident  *bugzilla.Identity // set by Start
+	noFeed bool               // the server answered that it has no flag activity feed
+}
+
+// Posted describes a comment the bot has just written (or, in dry-run, would
+// have written). The demo prints these.
+type Posted struct {
+	BugID     int
+	CommentID int // 0 in dry-run
+	Kind      string
+	Key       string
+	Comment   bugzilla.NewComment
+	DryRun    bool
+}
+
+// Option configures a Bot.
+type Option func(*Bot)
+
+// WithClock sets the bot's clock (default SystemClock).
+func WithClock(c Clock) Option { return func(b *Bot) { b.clock = c } }
+
+// WithLogger sets the logger (default: no logging).
+func WithLogger(l zerolog.Logger) Option { return func(b *Bot) { b.log = l } }
+
+// WithRules sets the policy rules (default policy.DefaultRules()).
+func WithRules(r *policy.Rules) Option {
+	return func(b *Bot) { b.analyzer = policyAnalyzer{rules: r} }
+}
+
+// WithPostHook calls fn after each comment is posted or logged in dry-run.
+func WithPostHook(fn func(Posted)) Option { return func(b *Bot) { b.onPost = fn } }
+
+// New returns a bot that talks to Bugzilla through client and keeps its
+// journal in st. cfg should have passed Validate; New checks only what the
+// bot itself depends on.
+func New(cfg Config, client *bugzilla.Client, st store.Store, opts ...Option) (*Bot, error) {
+	if client == nil {
+		return nil, errors.New("bot: nil bugzilla client")
+	}
+	return newBot(cfg, client, st, opts...)
+}
+
+func newBot(cfg Config, bz bugzillaClient, st store.Store, opts ...Option) (*Bot, error) {
+	if st == nil {
+		return nil, errors.New("bot: nil store")
+	}
+	if cfg.Bugzilla.FlagName == "" || cfg.Comments.Tag == "" || cfg.Poll.PageSize <= 0 {
+		return nil, fmt.Errorf("bot: configuration lacks defaults (flag name, comment tag, page size): start from DefaultConfig")
+	}
+	if strings.ContainsAny(cfg.Comments.Tag, " \t\n") {
+		return nil, fmt.Errorf("bot: comment tag %q contains spaces", cfg.Comments.Tag)
+	}
+	b := &Bot{
+		cfg:      cfg,
+		bz:       bz,
+		store:    st,
+		clock:    SystemClock{},
+		log:      zerolog.Nop(),
+		analyzer: policyAnalyzer{rules: policy.DefaultRules()},
+	}
+	for _, o := range opts {
+		o(b)
+	}
+	return b, nil
+}
+
+// login is the account the bot recognises its own comments by: the one the
+// server confirmed at Start, else the configured one.
+func (b *Bot) login() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ident != nil && b.ident.Login != "" {
+		return b.ident.Login
+	}
+	return b.cfg.Bugzilla.Login
+}
+
+// useFeed reports whether to poll BMO's flag activity feed.
+func (b *Bot) useFeed() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.ident != nil && b.ident.BMO && !b.noFeed
+}
+
+func (b *Bot) dropFeed() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.noFeed = true
+}
+
+// Start checks who the bot is, after honouring a rate-limit park left by an
+// earlier process. It costs one authentication round trip. A rejected API
+// key or a key for another account is final: the caller should exit.
+func (b *Bot) Start(ctx context.Context) error {
+	if until, parked, err := b.parkedUntil(ctx); err != nil {
+		return err
+	} else if parked {
+		return &ParkedError{Until: until}
+	}
+	id, err := b.bz.Authenticate(ctx)
+	switch {
+	case errors.Is(err, bugzilla.ErrInvalidAPIKey):
+		return fmt.Errorf("bot: Bugzilla rejected the API key; set a valid key in STEWARDBOT_BUGZILLA_API_KEY (or its _FILE): %w", err)
+	case errors.Is(err, bugzilla.ErrWrongLogin):
+		return fmt.Errorf("bot: the API key does not belong to bugzilla.login %q: %w", b.cfg.Bugzilla.Login, err)
+	case err != nil:
+		if park := b.noteRateLimit(ctx, err); park != nil {
+			return park
+		}
+		return fmt.Errorf("bot: authenticate: %w", err)
+	}
+	b.mu.Lock()
+	b.ident = id
+	b.mu.Unlock()
+	b.log.Info().Str("login", id.Login).Bool("bmo", id.BMO).Bool("dry_run", b.cfg.DryRun).Msg("authenticated")
+	if !b.cfg.DryRun {
+		// Comments only logged in an earlier dry run are still owed.
+		if err := b.requeue(ctx, store.ActionDryRun); err != nil {
+			return err
+		}
+	}
+	// Writes a crash may have interrupted: re-read those bugs first.
+	return b.requeue(ctx, store.ActionIntent, store.ActionUnknown)
+}
+
+// requeue marks dirty the bugs with journal entries in the given statuses.
+func (b *Bot) requeue(ctx context.Context, statuses ...store.ActionStatus) error {
+	ids, err := b.store.BugsWithActions(ctx, statuses...)
+	if err != nil {
+		return fmt.Errorf("bot: requeue: %w", err)
+	}
+	marks := make([]store.BugMark, len(ids))
+	for i, id := range ids {
+		marks[i] = store.BugMark{BugID: id, MarkedAt: b.clock.Now()}
+	}
+	return b.store.MarkDirty(ctx, marks)
+}
+
+// started reports whether Start has succeeded.
+func (b *Bot) started() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.ident != nil
+}
+
+// Ensure a Posted hook panicking or being slow is the caller's business; the
+// bot calls it synchronously after the journal says done.
+func (b *Bot) notify(p Posted) {
+	if b.onPost != nil {
+		b.onPost(p)
+	}
+}
+
+// now is the bot's clock, in UTC.
+func (b *Bot) now() time.Time { return b.clock.Now().UTC() }

@@ -1,0 +1,25 @@
+package bot
+
+import (
+	"context"
+	"time"
+
+	"github.com/stewardbot/stewardbot/bugzilla"
+)
+
+// bugzillaClient is the part of Bugzilla's REST API the daemon uses. It is
+// declared here, at the consumer, so that tests can put a small fake behind
+// it; *bugzilla.Client satisfies it.
+type bugzillaClient interface {
+	Authenticate(ctx context.Context) (*bugzilla.Identity, error)
+	Time(ctx context.Context) (time.Time, error)
+	Bugs(ctx context.Context, ids []int, fields ...string) ([]bugzilla.Bug, error)
+	SearchBugsPage(ctx context.Context, q bugzilla.SearchQuery) ([]bugzilla.Bug, error)
+	FlagActivity(ctx context.Context, q bugzilla.FlagActivityQuery) ([]bugzilla.FlagActivity, error)
+	Attachments(ctx context.Context, bugIDs []int, o bugzilla.AttachmentOptions) (map[int][]bugzilla.Attachment, error)
+	AttachmentsByID(ctx context.Context, ids []int, o bugzilla.AttachmentOptions) (map[int]bugzilla.Attachment, error)
+	Comments(ctx context.Context, bugID int, newSince time.Time) ([]bugzilla.Comment, error)
+	AddComment(ctx context.Context, bugID int, nc bugzilla.NewComment) (int, error)
+}
+
+var _ bugzillaClient = (*bugzilla.Client)(nil)

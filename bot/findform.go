@@ -1,0 +1,197 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/stewardbot/stewardbot/bot/store"
+	"github.com/stewardbot/stewardbot/bugzilla"
+	"github.com/stewardbot/stewardbot/policy"
+)
+
+// maxFormProbes bounds how many other attachments of one bug are downloaded
+// while looking for a form, newest first.
+const maxFormProbes = 5
+
+// foundForm is a Data Review Request form found on a bug: in an attachment
+// or pasted in a comment.
+type foundForm struct {
+	Attachment *bugzilla.Attachment // nil when the form is in a comment
+	Comment    *bugzilla.Comment    // nil when the form is an attachment
+	Rev        string
+	Private    bool      // the form's text may go only into a private comment
+	Created    time.Time // when the form appeared on the bug
+	Text       string    // "" until loaded
+	Request    *policy.Request
+}
+
+// marker names the analysis of this form revision.
+func (f *foundForm) marker(bugID int) Marker {
+	m := Marker{Kind: kindAnalysis, Bug: bugID, Rev: f.Rev}
+	if f.Attachment != nil {
+		m.Attachment = f.Attachment.ID
+	} else {
+		m.Comment = f.Comment.ID
+	}
+	return m
+}
+
+// formCandidate reports whether an attachment may hold a form worth
+// downloading: text, not a patch, not a review-tool link, within the cap.
+func formCandidate(a *bugzilla.Attachment, maxBytes int64) bool {
+	ct := strings.ToLower(strings.TrimSpace(a.ContentType))
+	if ct, _, _ = strings.Cut(ct, ";"); !strings.HasPrefix(ct, "text/") {
+		return false
+	}
+	switch ct {
+	case "text/x-phabricator-request", "text/x-github-pull-request", "text/x-review-board-request":
+		return false
+	}
+	return !a.IsPatch && a.Size > 0 && a.Size <= maxBytes
+}
+
+// findForm finds the form for a request: the flagged attachment when it is
+// a form; else the newest form among the bug's other current attachments;
+// else the newest form pasted in a comment (not the bot's own). nil when
+// the bug has none.
+func (b *Bot) findForm(ctx context.Context, v *bugView, flaggedID int) (*foundForm, error) {
+	maxBytes := b.cfg.Bugzilla.MaxAttachmentBytes
+	if a := v.attachment(flaggedID); a != nil && !a.IsObsolete && formCandidate(a, maxBytes) {
+		if f, err := b.attachmentForm(ctx, v, a); f != nil || err != nil {
+			return f, err
+		}
+	}
+	var others []*bugzilla.Attachment
+	for i := range v.atts {
+		a := &v.atts[i]
+		if a.ID != flaggedID && !a.IsObsolete && formCandidate(a, maxBytes) {
+			others = append(others, a)
+		}
+	}
+	newestFirst(others)
+	for _, a := range others[:min(len(others), maxFormProbes)] {
+		if f, err := b.attachmentForm(ctx, v, a); f != nil || err != nil {
+			return f, err
+		}
+	}
+	return b.commentForm(ctx, v)
+}
+
+// newestFirst orders attachments by creation, newest first, ids breaking ties.
+func newestFirst(as []*bugzilla.Attachment) {
+	slices.SortFunc(as, func(x, y *bugzilla.Attachment) int {
+		if c := y.CreationTime.Compare(x.CreationTime); c != 0 {
+			return c
+		}
+		return y.ID - x.ID
+	})
+}
+
+// attachmentForm returns the attachment as a form, or nil when it is not
+// one. Known forms are cached in the store (attachments never change), so a
+// form is not downloaded again until its text is needed. "Not a form" is
+// recorded but not trusted: a newer parser may read what an older one could
+// not, and such attachments are only re-read when their bug changes.
+func (b *Bot) attachmentForm(ctx context.Context, v *bugView, a *bugzilla.Attachment) (*foundForm, error) {
+	f := &foundForm{Attachment: a, Private: a.IsPrivate, Created: a.CreationTime}
+	info, err := b.store.Form(ctx, a.ID)
+	switch {
+	case err == nil && info.IsForm:
+		f.Rev = info.Rev
+		return f, nil
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return nil, err
+	}
+	data, err := v.download(ctx, b.bz, a.ID)
+	if errors.Is(err, bugzilla.ErrTooLarge) || errors.Is(err, bugzilla.ErrNotFound) || errors.Is(err, bugzilla.ErrAccessDenied) {
+		b.log.Warn().Err(err).Int(LogBugID, v.id).Int(LogAttachmentID, a.ID).Msg("attachment not readable; not a form")
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	f.Rev = contentRev(data)
+	f.Text = attachmentText(data)
+	f.Request = b.analyzer.Parse(f.Text)
+	if err := b.store.SaveForm(ctx, store.FormInfo{AttachmentID: a.ID, IsForm: isForm(f.Request), Rev: f.Rev,
+		Version: string(f.Request.Version), CheckedAt: b.now()}); err != nil {
+		return nil, err
+	}
+	if !isForm(f.Request) {
+		return nil, nil
+	}
+	return f, nil
+}
+
+// commentForm returns the newest comment that is a form, skipping the
+// bot's own comments (which quote forms) and texts over the size cap.
+func (b *Bot) commentForm(ctx context.Context, v *bugView) (*foundForm, error) {
+	cs, err := v.allComments(ctx, b.bz)
+	if err != nil {
+		return nil, err
+	}
+	login := b.login()
+	for i := len(cs) - 1; i >= 0; i-- {
+		c := cs[i]
+		if strings.EqualFold(c.Creator, login) || int64(len(c.Text)) > b.cfg.Bugzilla.MaxAttachmentBytes {
+			continue
+		}
+		req := b.analyzer.Parse(c.Text)
+		if !isForm(req) {
+			continue
+		}
+		return &foundForm{Comment: &c, Rev: contentRev([]byte(c.Text)), Private: c.IsPrivate,
+			Created: c.Time, Text: c.Text, Request: req}, nil
+	}
+	return nil, nil
+}
+
+// loadForm makes sure the form's text is read and parsed.
+func (b *Bot) loadForm(ctx context.Context, v *bugView, f *foundForm) error {
+	if f.Request != nil {
+		return nil
+	}
+	data, err := v.download(ctx, b.bz, f.Attachment.ID)
+	if err != nil {
+		return err
+	}
+	if rev := contentRev(data); rev != f.Rev {
+		// Cannot happen with Bugzilla, whose attachments never change; a
+		// different content is a different revision, found next cycle.
+		return fmt.Errorf("attachment %d changed content (%s, cached %s)", f.Attachment.ID, rev, f.Rev)
+	}
+	f.Text = attachmentText(data)
+	f.Request = b.analyzer.Parse(f.Text)
+	return nil
+}
+
+// previousForm finds the form the given one replaced: the newest obsoleted
+// text attachment created before it that is a form. nil when none.
+func (b *Bot) previousForm(ctx context.Context, v *bugView, cur *foundForm) (*foundForm, error) {
+	if cur.Attachment == nil {
+		return nil, nil
+	}
+	var olds []*bugzilla.Attachment
+	for i := range v.atts {
+		a := &v.atts[i]
+		if a.IsObsolete && a.ID != cur.Attachment.ID && !a.CreationTime.After(cur.Created) &&
+			formCandidate(a, b.cfg.Bugzilla.MaxAttachmentBytes) {
+			olds = append(olds, a)
+		}
+	}
+	newestFirst(olds)
+	for _, a := range olds[:min(len(olds), maxFormProbes)] {
+		f, err := b.attachmentForm(ctx, v, a)
+		if err != nil {
+			return nil, err
+		}
+		if f != nil {
+			return f, b.loadForm(ctx, v, f)
+		}
+	}
+	return nil, nil
+}

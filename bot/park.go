@@ -1,0 +1,65 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/stewardbot/stewardbot/bot/store"
+	"github.com/stewardbot/stewardbot/bugzilla"
+)
+
+// kvParkedUntil is the store key of the end of a rate-limit park. It
+// outlives the process so that a restart during a park sends nothing either.
+const kvParkedUntil = "ratelimit.parked_until"
+
+// ParkedError says the bot is waiting out a rate limit and sent nothing.
+type ParkedError struct{ Until time.Time }
+
+func (e *ParkedError) Error() string {
+	return fmt.Sprintf("bot: rate limited by Bugzilla; sending nothing until %s", e.Until.UTC().Format(time.RFC3339))
+}
+
+// parkedUntil reads the park from the store; parked is true while it lasts.
+func (b *Bot) parkedUntil(ctx context.Context) (until time.Time, parked bool, err error) {
+	v, err := b.store.Get(ctx, kvParkedUntil)
+	if errors.Is(err, store.ErrNotFound) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("bot: read park: %w", err)
+	}
+	until, err = time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("bot: bad stored park %q: %w", v, err)
+	}
+	return until, b.clock.Now().Before(until), nil
+}
+
+// noteRateLimit records the park when err is a rate limit, and returns the
+// ParkedError to stop the cycle with; nil for any other error.
+func (b *Bot) noteRateLimit(ctx context.Context, err error) *ParkedError {
+	var rl *bugzilla.RateLimitError
+	if !errors.As(err, &rl) {
+		var pe *ParkedError
+		if errors.As(err, &pe) {
+			return pe
+		}
+		return nil
+	}
+	until := rl.Until
+	if until.IsZero() {
+		d := rl.RetryAfter
+		if d <= 0 {
+			d = b.cfg.Bugzilla.RateLimitPark
+		}
+		until = b.clock.Now().Add(d)
+	}
+	// The park must be recorded even while shutting down.
+	if err := b.store.Set(context.WithoutCancel(ctx), kvParkedUntil, until.UTC().Format(time.RFC3339Nano)); err != nil {
+		b.log.Error().Err(err).Msg("cannot record the rate-limit park")
+	}
+	b.log.Warn().Time("until", until).Msg("rate limited by Bugzilla; parking")
+	return &ParkedError{Until: until}
+}

@@ -1,0 +1,152 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/rs/zerolog"
+
+	"github.com/stewardbot/stewardbot/bot/store"
+	"github.com/stewardbot/stewardbot/bugzilla"
+)
+
+// maxWriteAttempts is how often a refused write is tried, one cycle apart,
+// before the bot gives up on it and says so in the log.
+const maxWriteAttempts = 3
+
+// errOutcomeUnknown leaves a bug queued after a write whose outcome is
+// unknown and whose marker a re-read did not find (yet).
+var errOutcomeUnknown = errors.New("write outcome unknown; the bug is re-read before any retry")
+
+// perform writes one marked comment at most once:
+//
+//  1. the journal says done: nothing to do, no request;
+//  2. re-read the bug's comments since the action could have happened: a
+//     marker by the bot's login means done (the journal catches up);
+//  3. within the cycle's write cap, build the comment;
+//  4. dry-run: log the exact comment and write nothing;
+//  5. journal the intent, post, journal done. When the outcome is unknown,
+//     re-read at once; without the marker, the bug stays queued and the next
+//     cycle starts again at 2.
+//
+// A crash anywhere leaves at worst an intent in the journal, and step 2
+// finds the comment if it landed. Deleting the journal only costs step 2.
+func (b *Bot) perform(ctx context.Context, c *cycle, a *action) error {
+	key := a.marker.Key()
+	log := b.log.With().Int(LogBugID, a.marker.Bug).Int(LogAttachmentID, a.marker.Attachment).
+		Int(LogFlagID, a.flagID).Str(LogAction, a.marker.Kind).Str("key", key).Logger()
+	j, err := b.store.Action(ctx, key)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		j = a.journal("")
+	case err != nil:
+		return err
+	}
+	switch {
+	case j.Status == store.ActionDone:
+		return nil
+	case j.Status == store.ActionDryRun && b.cfg.DryRun:
+		return nil
+	case j.Status == store.ActionFailed && j.Attempts >= maxWriteAttempts:
+		log.Debug().Int("attempts", j.Attempts).Msg("gave up on this write earlier")
+		return nil
+	}
+
+	if done, err := b.alreadyOnBug(ctx, a, &j, log); done || err != nil {
+		return err
+	}
+	if c.writesLeft <= 0 {
+		c.deferred++
+		return errCapReached
+	}
+	nc, err := a.build(ctx)
+	if err != nil {
+		return fmt.Errorf("prepare %s: %w", key, err)
+	}
+	c.writesLeft--
+	if b.cfg.DryRun {
+		j.Status = store.ActionDryRun
+		if err := b.record(ctx, &j); err != nil {
+			return err
+		}
+		log.Info().Bool("private", nc.IsPrivate).Strs("tags", nc.Tags).Str("comment", nc.Text).Msg("dry run: would post this comment")
+		b.notify(Posted{BugID: a.marker.Bug, Kind: a.marker.Kind, Key: key, Comment: nc, DryRun: true})
+		return nil
+	}
+
+	j.Status, j.Error = store.ActionIntent, ""
+	j.Attempts++
+	if err := b.record(ctx, &j); err != nil {
+		return err
+	}
+	// From here on a shutdown waits: the write in flight is finished and
+	// journaled, not abandoned halfway.
+	wctx := context.WithoutCancel(ctx)
+	id, err := b.bz.AddComment(wctx, a.marker.Bug, nc)
+	switch {
+	case err == nil:
+		j.Status, j.CommentID = store.ActionDone, id
+		if err := b.record(wctx, &j); err != nil {
+			return err
+		}
+		log.Info().Int("comment_id", id).Bool("private", nc.IsPrivate).Msg("posted")
+		b.notify(Posted{BugID: a.marker.Bug, CommentID: id, Kind: a.marker.Kind, Key: key, Comment: nc})
+		return nil
+
+	case errors.Is(err, bugzilla.ErrWriteOutcomeUnknown):
+		j.Status, j.Error = store.ActionUnknown, err.Error()
+		if err := b.record(wctx, &j); err != nil {
+			return err
+		}
+		log.Warn().Err(err).Msg("write outcome unknown; re-reading the bug")
+		if done, rerr := b.alreadyOnBug(wctx, a, &j, log); rerr == nil && done {
+			b.notify(Posted{BugID: a.marker.Bug, CommentID: j.CommentID, Kind: a.marker.Kind, Key: key, Comment: nc})
+			return nil
+		} else if rerr != nil {
+			return errors.Join(errOutcomeUnknown, rerr)
+		}
+		return errOutcomeUnknown
+
+	default:
+		var rl *bugzilla.RateLimitError
+		if errors.As(err, &rl) {
+			// Refused before it was applied: not an attempt. The intent
+			// stays, so the next try re-reads first anyway.
+			j.Attempts--
+		} else {
+			j.Status, j.Error = store.ActionFailed, err.Error()
+		}
+		if rerr := b.record(wctx, &j); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		return fmt.Errorf("post %s: %w", key, err)
+	}
+}
+
+// alreadyOnBug re-reads the bug's comments since the action could have
+// happened and, when the bot's marker for it is there, journals it done.
+func (b *Bot) alreadyOnBug(ctx context.Context, a *action, j *store.Action, log zerolog.Logger) (bool, error) {
+	comments, err := b.bz.Comments(ctx, a.marker.Bug, a.since)
+	if err != nil {
+		return false, fmt.Errorf("re-read bug %d: %w", a.marker.Bug, err)
+	}
+	id, ok := markerDone(botMarkers(comments, b.login(), b.cfg.Comments.Tag, a.marker.Bug), a.marker)
+	if !ok {
+		return false, nil
+	}
+	j.Status, j.CommentID, j.Error = store.ActionDone, id, ""
+	if err := b.record(ctx, j); err != nil {
+		return true, err
+	}
+	log.Info().Int("comment_id", id).Msg("already on the bug; journal updated")
+	return true, nil
+}
+
+func (b *Bot) record(ctx context.Context, j *store.Action) error {
+	j.UpdatedAt = b.now()
+	if j.CreatedAt.IsZero() {
+		j.CreatedAt = j.UpdatedAt
+	}
+	return b.store.RecordAction(ctx, *j)
+}

@@ -1,0 +1,103 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"github.com/rs/zerolog"
+)
+
+// Run is the daemon: it starts (one authentication request; a rejected key
+// ends it), runs a cycle at once and then on the configured cron schedule
+// in the configured time zone, until ctx is cancelled. A cycle still running
+// when the next is due is not doubled (SkipIfStillRunning); a panic in one
+// is logged and the next runs (Recover). On cancellation the write in flight
+// is finished and journaled, and Run returns nil.
+func (b *Bot) Run(ctx context.Context, only string) error {
+	loc, err := time.LoadLocation(b.cfg.Poll.TimeZone)
+	if err != nil {
+		return fmt.Errorf("bot: poll time zone: %w", err)
+	}
+	if err := b.startWaitingOutPark(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	logger := cronLogger{b.log.With().Str("component", "cron").Logger()}
+	sched := cron.New(
+		cron.WithLocation(loc),
+		cron.WithLogger(logger),
+		cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)),
+	)
+	id, err := sched.AddFunc(b.cfg.Poll.Schedule, func() { b.runCycle(ctx, only) })
+	if err != nil {
+		return fmt.Errorf("bot: poll schedule %q: %w", b.cfg.Poll.Schedule, err)
+	}
+	sched.Start()
+	// The first cycle now, through the same wrappers as the scheduled ones.
+	// Stop waits for the jobs cron started; this one is waited for here.
+	var first sync.WaitGroup
+	first.Go(sched.Entry(id).WrappedJob.Run)
+	b.log.Info().Str("schedule", b.cfg.Poll.Schedule).Str("time_zone", loc.String()).Msg("running")
+	<-ctx.Done()
+	b.log.Info().Msg("shutting down: finishing the write in flight")
+	<-sched.Stop().Done()
+	first.Wait()
+	b.log.Info().Msg("stopped")
+	return nil
+}
+
+// runCycle runs one cycle and logs its outcome; a park only skips.
+func (b *Bot) runCycle(ctx context.Context, only string) {
+	if ctx.Err() != nil {
+		return
+	}
+	err := b.RunOnce(ctx, only)
+	var park *ParkedError
+	switch {
+	case err == nil:
+		b.log.Debug().Msg("cycle done")
+	case errors.As(err, &park):
+		b.log.Warn().Time("until", park.Until).Msg("parked by a rate limit; cycle skipped")
+	case ctx.Err() != nil:
+	default:
+		b.log.Error().Err(err).Msg("cycle finished with errors")
+	}
+}
+
+// startWaitingOutPark runs Start, sleeping through a rate-limit park that an
+// earlier process recorded: nothing is sent before it ends.
+func (b *Bot) startWaitingOutPark(ctx context.Context) error {
+	for {
+		err := b.Start(ctx)
+		var park *ParkedError
+		if !errors.As(err, &park) {
+			return err
+		}
+		wait := park.Until.Sub(b.clock.Now())
+		b.log.Warn().Time("until", park.Until).Msg("rate-limit park in force; waiting before the first request")
+		t := time.NewTimer(max(wait, time.Second))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// cronLogger routes robfig/cron's logging into zerolog.
+type cronLogger struct{ log zerolog.Logger }
+
+func (l cronLogger) Info(msg string, kv ...any) {
+	l.log.Debug().Fields(kv).Msg(msg)
+}
+
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	l.log.Error().Err(err).Fields(kv).Msg(msg)
+}

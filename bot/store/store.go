@@ -1,0 +1,129 @@
+// Package store is stewardbot's journal and cache: the polling watermark, the
+// queue of bugs to look at, the data-review requests seen, the action journal
+// and what is known about attachments.
+//
+// Nothing in it is the truth: Bugzilla is. Deleting the store makes the bot
+// re-read Bugzilla (more requests), never write twice, because every write is
+// checked against the markers on the live bug first.
+//
+// Store is an interface so that PostgreSQL can sit behind it with the same
+// schema (the migrations are portable SQL); SQLite is the default.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrNotFound is returned by lookups of a key the store does not hold.
+var ErrNotFound = errors.New("store: not found")
+
+// Store is what the bot keeps between cycles. All methods are safe for
+// concurrent use.
+type Store interface {
+	// Get returns a named value (a watermark, a park time), or ErrNotFound.
+	Get(ctx context.Context, key string) (string, error)
+	// Set stores a named value.
+	Set(ctx context.Context, key, value string) error
+
+	// MarkDirty queues bugs to be looked at.
+	MarkDirty(ctx context.Context, marks []BugMark) error
+	// DirtyBugs returns up to limit queued bug ids above afterID, lowest first.
+	DirtyBugs(ctx context.Context, afterID, limit int) ([]int, error)
+	// ClearDirty takes a bug off the queue.
+	ClearDirty(ctx context.Context, bugID int) error
+	// BugLastChange returns the last_change_time recorded for bugs, by id.
+	BugLastChange(ctx context.Context, bugIDs []int) (map[int]time.Time, error)
+
+	// SaveRequest inserts or replaces a request; the caller decides what
+	// first_seen and first_status mean for a flag it has seen before.
+	SaveRequest(ctx context.Context, r Request) error
+	// Request returns the request for a flag, or ErrNotFound.
+	Request(ctx context.Context, flagID int) (Request, error)
+	// RequestsOnBug lists the requests seen on a bug, by flag id.
+	RequestsOnBug(ctx context.Context, bugID int) ([]Request, error)
+	// BugsWithOpenRequests lists bugs with a request that is open ("?"
+	// and "?" when first seen).
+	BugsWithOpenRequests(ctx context.Context) ([]int, error)
+
+	// Action returns the journal entry for a key, or ErrNotFound.
+	Action(ctx context.Context, key string) (Action, error)
+	// RecordAction inserts or updates a journal entry; created_at is kept.
+	RecordAction(ctx context.Context, a Action) error
+	// BugsWithActions lists bugs that have journal entries in any of the statuses.
+	BugsWithActions(ctx context.Context, statuses ...ActionStatus) ([]int, error)
+
+	// Form returns what is known about an attachment's content, or ErrNotFound.
+	Form(ctx context.Context, attachmentID int) (FormInfo, error)
+	// SaveForm records what an attachment's content is.
+	SaveForm(ctx context.Context, f FormInfo) error
+
+	// Ping checks that the store answers.
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// BugMark queues one bug, remembering the last change Bugzilla reported.
+type BugMark struct {
+	BugID      int
+	LastChange time.Time // zero when unknown; a zero never overwrites a known value
+	MarkedAt   time.Time
+}
+
+// Request is one data-review flag as the bot saw it.
+type Request struct {
+	FlagID       int
+	BugID        int
+	AttachmentID int
+	Requestee    string
+	Setter       string
+	Status       string // "?", "+", "-", "X"
+	FirstStatus  string // the status when the bot first saw the flag
+	RequestedAt  time.Time
+	FirstSeen    time.Time
+	UpdatedAt    time.Time
+	FormKey      string // where the form was found: "attachment:123", "comment:456", "" for none
+	FormRev      string // content hash of the form analysed
+}
+
+// ActionStatus is the state of one journal entry.
+type ActionStatus string
+
+const (
+	// ActionIntent is written before the write is sent.
+	ActionIntent ActionStatus = "intent"
+	// ActionDone means the comment is on the bug (posted, or found by its marker).
+	ActionDone ActionStatus = "done"
+	// ActionUnknown means the write may or may not have landed; re-read before trying again.
+	ActionUnknown ActionStatus = "unknown"
+	// ActionFailed means the write was refused; Attempts says how often.
+	ActionFailed ActionStatus = "failed"
+	// ActionDryRun means the comment was logged instead of posted.
+	ActionDryRun ActionStatus = "dry_run"
+)
+
+// Action is one journal entry, keyed by a stable action key such as
+// "analysis:1234:5678:abcd1234ef56".
+type Action struct {
+	Key          string
+	Kind         string
+	BugID        int
+	AttachmentID int
+	FlagID       int
+	Status       ActionStatus
+	Attempts     int
+	CommentID    int
+	Error        string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// FormInfo is what the bot learnt from an attachment's content.
+type FormInfo struct {
+	AttachmentID int
+	IsForm       bool
+	Rev          string // content hash
+	Version      string // the form version parsed
+	CheckedAt    time.Time
+}

@@ -1,0 +1,106 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Task is one named chore of a cycle. Tasks run in list order, each after
+// the one before, and share the cycle's write budget; one failing does not
+// stop the others (a rate limit, which stops everything, aside).
+type Task struct {
+	Name string
+	Doc  string
+	Run  func(ctx context.Context, c *cycle) error
+}
+
+// Tasks is the bot's chores in the order a cycle runs them. New chores
+// (reminders, escalations, commands) slot in after analyse: they read what
+// poll and analyse recorded in the store.
+func (b *Bot) Tasks() []Task {
+	return []Task{
+		{Name: "poll", Doc: "find data-review requests that changed since the last cycle", Run: b.poll},
+		{Name: "analyse", Doc: "find each request's form and post one analysis per form revision", Run: b.analyse},
+	}
+}
+
+// TaskNames lists the names --only accepts.
+func (b *Bot) TaskNames() []string {
+	var names []string
+	for _, t := range b.Tasks() {
+		names = append(names, t.Name)
+	}
+	return names
+}
+
+// cycle is the state one run of the task list shares.
+type cycle struct {
+	started    time.Time
+	writesLeft int
+	deferred   int // actions left for a later cycle by the write cap
+}
+
+// errCapReached stops a task's loop when the cycle's writes are spent.
+var errCapReached = errors.New("bot: write cap reached for this cycle")
+
+// RunOnce runs one cycle: every task, or only the one named. It calls Start
+// first when the bot has not started. Task errors are collected and joined;
+// a rate limit stops the cycle at once and returns a *ParkedError.
+func (b *Bot) RunOnce(ctx context.Context, only string) error {
+	b.cycleMu.Lock()
+	defer b.cycleMu.Unlock()
+	tasks := b.Tasks()
+	if only != "" {
+		i := slices.IndexFunc(tasks, func(t Task) bool { return t.Name == only })
+		if i < 0 {
+			return fmt.Errorf("bot: unknown task %q (tasks: %s)", only, strings.Join(b.TaskNames(), ", "))
+		}
+		tasks = tasks[i : i+1]
+	}
+	if until, parked, err := b.parkedUntil(ctx); err != nil {
+		return err
+	} else if parked {
+		return &ParkedError{Until: until}
+	}
+	if !b.started() {
+		if err := b.Start(ctx); err != nil {
+			return err
+		}
+	}
+	c := &cycle{started: b.now(), writesLeft: b.cfg.Poll.MaxWritesPerCycle}
+	var errs []error
+	for _, t := range tasks {
+		if ctx.Err() != nil {
+			errs = append(errs, ctx.Err())
+			break
+		}
+		err := t.Run(ctx, c)
+		if err == nil || errors.Is(err, errCapReached) {
+			continue
+		}
+		if park := b.noteRateLimit(ctx, err); park != nil {
+			errs = append(errs, park)
+			break
+		}
+		b.log.Error().Err(err).Str("task", t.Name).Msg("task failed")
+		errs = append(errs, fmt.Errorf("task %s: %w", t.Name, err))
+	}
+	if c.deferred > 0 {
+		b.log.Info().Int("deferred", c.deferred).Int("cap", b.cfg.Poll.MaxWritesPerCycle).Msg("write cap reached; the rest waits for the next cycle")
+	}
+	if len(errs) == 0 && only == "" {
+		// For health checks: when the last complete, clean cycle started.
+		if err := b.store.Set(ctx, KVLastGoodCycle, c.started.Format(time.RFC3339Nano)); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// KVLastGoodCycle is the store key holding when the last complete cycle
+// without errors started (RFC 3339), for health checks.
+const KVLastGoodCycle = "cycle.last_good"

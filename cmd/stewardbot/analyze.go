@@ -1,0 +1,226 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/stewardbot/stewardbot/policy"
+)
+
+const analyzeUsage = `usage: stewardbot analyze [--format text|json|markdown] [--rules FILE] [--product NAME] [--now YYYY-MM-DD] FILE|-
+
+Lints a Data Review Request form offline, for requesters before they attach
+it and for stewards: reads the form from FILE (or standard input for "-"),
+checks it against the data collection policy and prints the findings, the
+measurements and their categories, the default-on verdict, the escalations
+that will follow and a draft of the steward's review.
+
+  --format   text (default), json (the stable interface of docs/analyze-json.md)
+             or markdown (what the bot would post)
+  --rules    a policy rules YAML file, merged over the built-in rules
+  --product  apply this product's overrides from the rules
+  --now      evaluate as of this date instead of today (expiry checks)
+
+Exit status: 0 when there is no finding, 1 when there are findings,
+2 when the input or the options cannot be used.
+`
+
+// maxAnalyzeInput bounds what analyze reads: far more than any real form.
+const maxAnalyzeInput = 10 << 20
+
+// parseRequest is the request parser; tests may replace it.
+var parseRequest = policy.ParseRequest
+
+// runAnalyze is "stewardbot analyze"; it returns the exit status.
+func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, analyzeUsage) }
+	format := fs.String("format", "text", "")
+	rulesPath := fs.String("rules", "", "")
+	product := fs.String("product", "", "")
+	nowFlag := fs.String("now", "", "")
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	fail := func(format string, args ...any) int {
+		fmt.Fprintf(stderr, "analyze: "+format+"\n", args...)
+		return 2
+	}
+	if len(files) != 1 {
+		fmt.Fprintf(stderr, "analyze: want one FILE (or - for standard input), got %d\n\n", len(files))
+		fs.Usage()
+		return 2
+	}
+	switch *format {
+	case "text", "json", "markdown":
+	default:
+		return fail("unknown --format %q: want text, json or markdown", *format)
+	}
+	rules, err := loadAnalyzeRules(*rulesPath)
+	if err != nil {
+		return fail("%v", err)
+	}
+	opts := policy.EvalOptions{Product: *product}
+	if *product != "" {
+		if _, ok := rules.ForProduct(*product); !ok {
+			known := "none"
+			if names := rules.ProductNames(); len(names) > 0 {
+				known = strings.Join(names, ", ")
+			}
+			return fail("the rules have no overrides for product %q (products in the rules: %s)", *product, known)
+		}
+	}
+	now := time.Now()
+	if *nowFlag != "" {
+		if now, err = time.Parse(time.DateOnly, *nowFlag); err != nil {
+			return fail("--now %q: want a date as YYYY-MM-DD", *nowFlag)
+		}
+	}
+	text, err := readForm(ctx, files[0], stdin)
+	if err != nil {
+		return fail("%v", err)
+	}
+
+	req := parseRequest(text)
+	a := policy.EvaluateWith(req, rules, now, opts)
+	var out []byte
+	switch *format {
+	case "json":
+		if out, err = json.MarshalIndent(a, "", "  "); err != nil {
+			return fail("encode the analysis: %v", err)
+		}
+		out = append(out, '\n')
+	case "markdown":
+		out = []byte(policy.RenderMarkdown(a, policy.RenderOptions{}))
+	default:
+		out = []byte(policy.RenderText(a, policy.RenderOptions{}))
+	}
+	if _, err := stdout.Write(out); err != nil {
+		return fail("write the analysis: %v", err)
+	}
+	if req == nil || req.Version == policy.FormNone || req.Version == "" {
+		if hint := otherForm(text); hint != "" {
+			fmt.Fprintf(stderr, "analyze: note: %s; analyze checks data review requests\n", hint)
+		}
+	}
+	if len(a.Findings) > 0 {
+		return 1
+	}
+	return 0
+}
+
+// parseInterspersed parses flags that may come before or after the file
+// argument ("analyze form.md --format json").
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(pos, rest...), nil // after "--" nothing is a flag
+		}
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+func loadAnalyzeRules(path string) (*policy.Rules, error) {
+	if path == "" {
+		return policy.DefaultRules(), nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read rules: %w", err)
+	}
+	rules, err := policy.ParseRules(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return rules, nil
+}
+
+// readForm reads the form text and refuses what is not a text form: a
+// missing or unreadable file, an empty, oversized, binary, UTF-16 or
+// otherwise non-UTF-8 input.
+func readForm(ctx context.Context, path string, stdin io.Reader) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	name := path
+	var r io.Reader
+	if path == "-" {
+		name, r = "standard input", stdin
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return "", err
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			return "", fmt.Errorf("%s is a directory, not a form", path)
+		}
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxAnalyzeInput+1))
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", name, err)
+	}
+	switch {
+	case len(data) > maxAnalyzeInput:
+		return "", fmt.Errorf("%s is larger than %d MiB; a form is a few kilobytes", name, maxAnalyzeInput>>20)
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		return "", fmt.Errorf("%s is UTF-16 text; save it as UTF-8", name)
+	case bytes.IndexByte(data, 0) >= 0:
+		return "", fmt.Errorf("%s looks binary (it contains NUL bytes), not a text form", name)
+	case !utf8.Valid(data):
+		return "", fmt.Errorf("%s is not UTF-8 text (bad byte at offset %d); save it as UTF-8", name, firstInvalid(data))
+	case len(bytes.TrimSpace(data)) == 0:
+		return "", fmt.Errorf("%s is empty", name)
+	}
+	return string(data), nil
+}
+
+func firstInvalid(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
+// otherForm says which steward-side form a text that is not a request
+// follows, if any.
+func otherForm(text string) string {
+	if v := policy.ParseReview(text).Version; v != policy.ReviewNone {
+		return fmt.Sprintf("this looks like a data review form (%s), not a request", v)
+	}
+	if policy.ParseRenewalRequest(text).Version != policy.ReviewNone {
+		return "this looks like a renewal request, not a request for a new collection"
+	}
+	if policy.ParseRenewalReview(text).Version != policy.ReviewNone {
+		return "this looks like a renewal review, not a request"
+	}
+	return ""
+}

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stewardbot/stewardbot/policy"
+)
+
+// cleanForm is a request that passes every check (for a fake parser: these
+// tests are about the command, the policy package tests the parser).
+func cleanForm() *policy.Request {
+	topics := []policy.Topic{
+		policy.TopicQuestions, policy.TopicWhy, policy.TopicAlternatives, policy.TopicInstrumentation,
+		policy.TopicMeasurements, policy.TopicDocumentation, policy.TopicDuration, policy.TopicPopulations,
+		policy.TopicOptOut, policy.TopicAnalysis, policy.TopicSharing, policy.TopicThirdParty,
+	}
+	r := &policy.Request{
+		Version:        policy.FormRequest12Q,
+		Measurements:   []policy.Measurement{{Name: "widget.opened", Category: 2}},
+		Expiries:       []policy.Expiry{{Kind: policy.ExpiryDate, Value: "2026-06-01"}},
+		Channels:       []string{"release"},
+		Release:        policy.Yes,
+		PreRelease:     policy.No,
+		DefaultOn:      policy.Yes,
+		OptOut:         "The telemetry preference.",
+		DocLinks:       []string{"https://dictionary.telemetry.mozilla.org/"},
+		ThirdParty:     policy.No,
+		NewIdentifiers: policy.No,
+	}
+	for i, t := range topics {
+		r.Answers = append(r.Answers, policy.Answer{Number: i + 1, Topic: t, Text: "yes", Answered: true})
+	}
+	return r
+}
+
+// fakeParser stands in for ParseRequest: "CLEAN" is a clean form, "CAT3"
+// one with a category 3 default-on measurement, anything else no form.
+func fakeParser(text string) *policy.Request {
+	switch strings.TrimSpace(text) {
+	case "CLEAN":
+		return cleanForm()
+	case "CAT3":
+		r := cleanForm()
+		r.Measurements = append(r.Measurements, policy.Measurement{Name: "widget.hosts", Category: 3})
+		return r
+	}
+	return &policy.Request{Version: policy.FormNone}
+}
+
+func writeFile(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestRunAnalyze(t *testing.T) {
+	saved := parseRequest
+	parseRequest = fakeParser
+	t.Cleanup(func() { parseRequest = saved })
+
+	dir := t.TempDir()
+	clean := writeFile(t, dir, "clean.md", []byte("CLEAN\n"))
+	cat3 := writeFile(t, dir, "cat3.md", []byte("CAT3\n"))
+	note := writeFile(t, dir, "note.md", []byte("Just a patch, no form here.\n"))
+	review := writeFile(t, dir, "review.md", []byte("1) Documentation? yes\n2) Control? yes\n3) Permanent? no\n4) Category? 2\ndata-review+\n"))
+	renewal := writeFile(t, dir, "renewal.md", []byte("1) Provide a link to the initial Data Collection Review Request for this collection.\nbug 123456\n2) When will this collection now expire?\n2027-01-01\n"))
+	binary := writeFile(t, dir, "form.docx", []byte("PK\x03\x04\x00\x00binary"))
+	latin1 := writeFile(t, dir, "latin1.md", []byte("caf\xe9 form\n"))
+	utf16 := writeFile(t, dir, "utf16.md", []byte("\xff\xfe1\x00)\x00"))
+	empty := writeFile(t, dir, "empty.md", []byte(" \n\t\n"))
+	badRules := writeFile(t, dir, "bad.yaml", []byte("default_on:\n  release:\n    3: maybe\n"))
+	productRules := writeFile(t, dir, "product.yaml", []byte("products:\n  Example Browser:\n    default_on:\n      release: {3: not-allowed}\n"))
+
+	tests := []struct {
+		name       string
+		args       []string
+		stdin      string
+		code       int
+		stdout     []string // substrings
+		stderr     []string
+		noStdout   bool
+		jsonReason []string // with --format json: the reasons
+	}{
+		{name: "clean form", args: []string{clean}, code: 0, stdout: []string{"No findings", "widget.opened"}},
+		{name: "clean form as json", args: []string{"--format", "json", clean}, code: 0, jsonReason: []string{}},
+		{name: "findings", args: []string{cat3}, code: 1, stdout: []string{"[category-3-default-on-release]", "Trust"}},
+		{name: "flags after the file", args: []string{cat3, "--format", "json"}, code: 1, jsonReason: []string{policy.CodeCategory3DefaultOnRelease}},
+		{name: "markdown", args: []string{"--format=markdown", cat3}, code: 1, stdout: []string{"**Findings (1)**", "| `widget.hosts` |"}},
+		{name: "product override", args: []string{"--rules", productRules, "--product", "example browser", cat3}, code: 1, stdout: []string{"product rules: Example Browser", "not allowed"}},
+		{name: "standard input", args: []string{"-"}, stdin: "CLEAN", code: 0, stdout: []string{"No findings"}},
+		{name: "not a form", args: []string{"--format", "json", note}, code: 1, jsonReason: []string{policy.CodeNotADataReviewForm}},
+		{name: "a review is not a request", args: []string{review}, code: 1, stderr: []string{"looks like a data review form (review-8q)"}},
+		{name: "a renewal request", args: []string{renewal}, code: 1, stderr: []string{"renewal request"}},
+		{name: "as of a date", args: []string{"--now", "2026-01-01", "--format", "json", clean}, code: 0, jsonReason: []string{}},
+		{name: "expiry too far as of a date", args: []string{"--now", "2020-01-01", "--format", "json", clean}, code: 1, jsonReason: []string{policy.CodeExpiryTooFar}},
+		{name: "after --, a name that looks like a flag", args: []string{"--", "-form.md"}, code: 2, stderr: []string{"-form.md: no such file"}, noStdout: true},
+
+		{name: "missing file", args: []string{filepath.Join(dir, "nope.md")}, code: 2, stderr: []string{"nope.md: no such file or directory"}, noStdout: true},
+		{name: "directory", args: []string{dir}, code: 2, stderr: []string{"is a directory"}, noStdout: true},
+		{name: "binary", args: []string{binary}, code: 2, stderr: []string{"looks binary"}, noStdout: true},
+		{name: "not UTF-8", args: []string{latin1}, code: 2, stderr: []string{"not UTF-8 text (bad byte at offset 3)"}, noStdout: true},
+		{name: "UTF-16", args: []string{utf16}, code: 2, stderr: []string{"UTF-16"}, noStdout: true},
+		{name: "empty", args: []string{empty}, code: 2, stderr: []string{"is empty"}, noStdout: true},
+		{name: "empty standard input", args: []string{"-"}, code: 2, stderr: []string{"standard input is empty"}, noStdout: true},
+		{name: "no file", args: nil, code: 2, stderr: []string{"want one FILE", "usage:"}, noStdout: true},
+		{name: "two files", args: []string{clean, cat3}, code: 2, stderr: []string{"got 2"}, noStdout: true},
+		{name: "bad format", args: []string{"--format", "yaml", clean}, code: 2, stderr: []string{`unknown --format "yaml"`}, noStdout: true},
+		{name: "unknown flag", args: []string{"--colour", clean}, code: 2, stderr: []string{"flag provided but not defined"}, noStdout: true},
+		{name: "bad rules", args: []string{"--rules", badRules, clean}, code: 2, stderr: []string{`default_on.release.3: unknown verdict "maybe"`}, noStdout: true},
+		{name: "missing rules", args: []string{"--rules", filepath.Join(dir, "none.yaml"), clean}, code: 2, stderr: []string{"read rules"}, noStdout: true},
+		{name: "unknown product", args: []string{"--product", "Nope", clean}, code: 2, stderr: []string{`no overrides for product "Nope" (products in the rules: none)`}, noStdout: true},
+		{name: "bad date", args: []string{"--now", "01/02/2026", clean}, code: 2, stderr: []string{"want a date as YYYY-MM-DD"}, noStdout: true},
+		{name: "help", args: []string{"-h"}, code: 0, stderr: []string{"usage: stewardbot analyze"}, noStdout: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := runAnalyze(context.Background(), tt.args, strings.NewReader(tt.stdin), &stdout, &stderr)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, stdout.String(), stderr.String())
+			}
+			for _, s := range tt.stdout {
+				if !strings.Contains(stdout.String(), s) {
+					t.Errorf("stdout lacks %q:\n%s", s, stdout.String())
+				}
+			}
+			for _, s := range tt.stderr {
+				if !strings.Contains(stderr.String(), s) {
+					t.Errorf("stderr lacks %q:\n%s", s, stderr.String())
+				}
+			}
+			if tt.noStdout && stdout.Len() > 0 {
+				t.Errorf("stdout for unusable input: %s", stdout.String())
+			}
+			if tt.jsonReason != nil {
+				var rep policy.Report
+				if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+					t.Fatalf("output is not JSON: %v\n%s", err, stdout.String())
+				}
+				if diff := cmp.Diff(rep.Reasons, tt.jsonReason); diff != "" {
+					t.Errorf("reasons (-got +want):\n%s", diff)
+				}
+				if rep.Schema != policy.ReportSchema {
+					t.Errorf("schema = %q", rep.Schema)
+				}
+			}
+		})
+	}
+}
+
+// TestRunAnalyzeRealParser runs the command with the real parser on the
+// reference request template: whatever the parser makes of it, the
+// command must not fail on it as unusable input.
+func TestRunAnalyzeRealParser(t *testing.T) {
+	data, err := os.ReadFile("../../../shared/ref/data-review/request.md")
+	if os.IsNotExist(err) {
+		t.Skip("reference forms not found")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := runAnalyze(context.Background(), []string{"--format", "json", "-"}, bytes.NewReader(data), &stdout, &stderr)
+	if code != 1 {
+		t.Errorf("blank template: exit %d, want 1 (it has findings)\n%s", code, stderr.String())
+	}
+	var rep policy.Report
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+}
+
+// TestRunAnalyzeEndToEnd runs the command on request texts with the real
+// parser, as a requester would.
+func TestRunAnalyzeEndToEnd(t *testing.T) {
+	tests := []struct {
+		file    string
+		code    int
+		reasons []string
+	}{
+		{"clean-12q.md", 0, []string{}},
+		{"web-activity-release.md", 1, []string{policy.CodeCategory3DefaultOnRelease}},
+		{"old-9q-partial.md", 1, []string{policy.CodeOldFormVersion, policy.CodeMissingAnswers, policy.CodeDocumentationMissing}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			path := filepath.Join("../../policy/testdata/analysis/text", tt.file)
+			var stdout, stderr bytes.Buffer
+			code := runAnalyze(context.Background(), []string{"--now", "2026-01-15", "--format", "json", path}, nil, &stdout, &stderr)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d; stderr: %s", code, tt.code, stderr.String())
+			}
+			var rep policy.Report
+			if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+				t.Fatalf("not JSON: %v\n%s", err, stdout.String())
+			}
+			if diff := cmp.Diff(rep.Reasons, tt.reasons); diff != "" {
+				t.Errorf("reasons (-got +want):\n%s", diff)
+			}
+		})
+	}
+}

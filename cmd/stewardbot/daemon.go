@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/stewardbot/stewardbot/bot"
+)
+
+const daemonUsage = `usage: stewardbot %s [--config FILE] [--only TASK]
+
+%s
+
+The configuration is FILE (default $STEWARDBOT_CONFIG), then the
+STEWARDBOT_* environment overrides; the API key comes from
+STEWARDBOT_BUGZILLA_API_KEY, STEWARDBOT_BUGZILLA_API_KEY_FILE or systemd's
+$CREDENTIALS_DIRECTORY. Tasks: poll, analyse.
+
+`
+
+// daemonFlags parses the flags run and once share.
+func daemonFlags(name, doc string, args []string, stderr io.Writer, getenv func(string) string) (config, only string, code int) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprintf(stderr, daemonUsage, name, doc); fs.PrintDefaults() }
+	fs.StringVar(&config, "config", getenv("STEWARDBOT_CONFIG"), "configuration `FILE`")
+	fs.StringVar(&only, "only", "", "run only `TASK`")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return "", "", -1
+		}
+		return "", "", 2
+	}
+	if fs.NArg() != 0 {
+		fmt.Fprintf(stderr, "%s: unexpected arguments %q\n", name, fs.Args())
+		return "", "", 2
+	}
+	return config, only, 0
+}
+
+// startDaemon loads the configuration and wires the bot, reporting problems.
+func startDaemon(ctx context.Context, path string, stderr io.Writer, getenv func(string) string) (*daemon, int) {
+	cfg, err := bot.LoadConfig(path, getenv, nil)
+	if err != nil {
+		fmt.Fprintln(stderr, "stewardbot:", err)
+		return nil, 1
+	}
+	log, err := bot.NewLogger(cfg.Log, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "stewardbot:", err)
+		return nil, 1
+	}
+	d, err := newDaemon(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "stewardbot:", err)
+		return nil, 1
+	}
+	return d, 0
+}
+
+// runDaemon is "stewardbot run": it polls on the schedule until SIGINT or
+// SIGTERM, then finishes the write in flight and exits 0.
+func runDaemon(ctx context.Context, args []string, _, stderr io.Writer, getenv func(string) string) int {
+	path, only, code := daemonFlags("run", "Runs the daemon until interrupted.", args, stderr, getenv)
+	if code != 0 {
+		return max(code, 0)
+	}
+	d, code := startDaemon(ctx, path, stderr, getenv)
+	if d == nil {
+		return code
+	}
+	defer d.Close()
+	if err := d.bot.Run(ctx, only); err != nil {
+		d.log.Error().Err(err).Msg("stopped")
+		fmt.Fprintln(stderr, "stewardbot:", err)
+		return 1
+	}
+	return 0
+}
+
+// runOnce is "stewardbot once": one cycle, exit 0 when it went well (or was
+// skipped because of a rate-limit park), 1 otherwise.
+func runOnce(ctx context.Context, args []string, _, stderr io.Writer, getenv func(string) string) int {
+	path, only, code := daemonFlags("once", "Runs one cycle and exits, for cron.", args, stderr, getenv)
+	if code != 0 {
+		return max(code, 0)
+	}
+	d, code := startDaemon(ctx, path, stderr, getenv)
+	if d == nil {
+		return code
+	}
+	defer d.Close()
+	err := d.bot.RunOnce(ctx, only)
+	var park *bot.ParkedError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &park):
+		d.log.Warn().Time("until", park.Until).Msg("rate-limit park in force; nothing sent")
+		return 0
+	default:
+		fmt.Fprintln(stderr, "stewardbot:", err)
+		return 1
+	}
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/stewardbot/stewardbot/bot"
+	"github.com/stewardbot/stewardbot/bot/demo"
+	"github.com/stewardbot/stewardbot/bugzilla"
+	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
+)
+
+const demoUsage = `usage: stewardbot demo [--for DURATION] [--addr ADDR]
+
+Starts a fake Bugzilla on loopback, seeded with about ten data-review
+requests, and runs the bot against it live (dry_run off, SQLite in a
+temporary folder). Every comment the bot posts is printed. It keeps running
+so you can look at the fake (its REST API is at the printed URL) until
+Ctrl-C, or for DURATION.
+
+`
+
+// demoLogin is the bot's account in the fake; its key is the fake's
+// documented test key, not a secret.
+const (
+	demoLogin  = "bot@example.test"
+	demoAPIKey = "bot-api-key"
+)
+
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer, _ func(string) string) int {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, demoUsage); fs.PrintDefaults() }
+	runFor := fs.Duration("for", 0, "stop after `DURATION` (0: until interrupted)")
+	addr := fs.String("addr", "127.0.0.1:0", "serve the fake Bugzilla on `ADDR`")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() != 0 {
+		fmt.Fprintf(stderr, "demo: unexpected arguments %q\n", fs.Args())
+		return 2
+	}
+	if *runFor > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, *runFor)
+		defer cancel()
+	}
+	if err := demoMain(ctx, *addr, stdout, stderr); err != nil {
+		fmt.Fprintln(stderr, "stewardbot demo:", err)
+		return 1
+	}
+	return 0
+}
+
+func demoMain(ctx context.Context, addr string, stdout, stderr io.Writer) error {
+	srv := bugzillatest.New(bugzillatest.WithDialect(bugzillatest.BMO), bugzillatest.WithClock(time.Now))
+	defer srv.Close()
+	if _, err := demo.Seed(srv); err != nil {
+		return err
+	}
+	if err := srv.Listen(addr); err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "stewardbot-demo-")
+	if err != nil {
+		return fmt.Errorf("temporary folder: %w", err)
+	}
+	defer os.RemoveAll(dir)
+
+	cfg := bot.DefaultConfig()
+	cfg.DryRun = false
+	cfg.Bugzilla.URL = srv.URL()
+	cfg.Bugzilla.Login = demoLogin
+	cfg.Bugzilla.APIKey = demoAPIKey
+	cfg.Bugzilla.Contact = "demo"
+	cfg.Poll.Schedule = "@every 5s" // lively: act on the fake and watch the bot answer
+	cfg.Store.DSN = filepath.Join(dir, "stewardbot.db")
+	cfg.Log = bot.LogConfig{Level: "warn", Format: "console"}
+	log, err := bot.NewLogger(cfg.Log, stderr)
+	if err != nil {
+		return err
+	}
+
+	printDemoHeader(stdout, srv.URL())
+	var mu sync.Mutex // the hook may run from the scheduler's goroutines
+	hook := func(p bot.Posted) {
+		mu.Lock()
+		defer mu.Unlock()
+		printPosted(stdout, srv.URL(), p)
+	}
+	d, err := newDaemon(ctx, cfg, log, bot.WithPostHook(hook))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.bot.Run(ctx, ""); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "demo stopped.")
+	return nil
+}
+
+func printDemoHeader(w io.Writer, url string) {
+	fmt.Fprintf(w, "stewardbot demo: fake Bugzilla (BMO flavour) at %s\n", url)
+	fmt.Fprintf(w, "Read it as anyone can, e.g. %s/rest/bug/1001/comment\n\n", url)
+	fmt.Fprintln(w, "The requests it holds:")
+	for _, c := range demo.Cases() {
+		fmt.Fprintf(w, "  bug %d  %-60s expect: %s\n", c.Bug, c.Shows, c.Want)
+	}
+	fmt.Fprintln(w)
+}
+
+func printPosted(w io.Writer, url string, p bot.Posted) {
+	vis := "public"
+	if p.Comment.IsPrivate {
+		vis = "private"
+	}
+	rule := strings.Repeat("─", 72)
+	fmt.Fprintf(w, "%s\nbug %d · %s · %s comment %d · %s/rest/bug/%d/comment\n%s\n%s\n\n",
+		rule, p.BugID, p.Kind, vis, p.CommentID, url, p.BugID, rule, strings.TrimSpace(p.Comment.Text))
+}
+
+// The demo's client is the production one; nothing here is demo-only but the
+// fake it talks to.
+var _ = bugzilla.KeyAuto
+var _ zerolog.Logger

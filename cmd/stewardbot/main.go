@@ -1,0 +1,98 @@
+// Command stewardbot does a data steward's chores on Bugzilla.
+//
+//	stewardbot run          [--config FILE] [--only TASK]   the daemon
+//	stewardbot once         [--config FILE] [--only TASK]   one cycle, for cron
+//	stewardbot demo         [--for DURATION] [--addr ADDR]  the bot against a seeded fake Bugzilla
+//	stewardbot analyze      FILE                            lint a form offline
+//	stewardbot check-config FILE                            check a configuration
+//	stewardbot version
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	var code exitCode
+	switch {
+	case err == nil:
+	case errors.As(err, &code):
+		os.Exit(int(code))
+	default:
+		fmt.Fprintln(os.Stderr, "stewardbot:", err)
+		os.Exit(1)
+	}
+}
+
+// exitCode ends the program with a status and no further message: the
+// command has already said what it had to.
+type exitCode int
+
+func (c exitCode) Error() string { return fmt.Sprintf("exit status %d", int(c)) }
+
+// command is one subcommand. Its result is an exit status.
+type command struct {
+	name  string
+	short string
+	run   func(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int
+}
+
+func commands() []command {
+	return []command{
+		{"run", "run the daemon: poll on a schedule until interrupted", runDaemon},
+		{"once", "run one cycle and exit (for cron)", runOnce},
+		{"demo", "run the bot against a seeded fake Bugzilla on loopback", runDemo},
+		{"analyze", "check a data review request form offline", analyzeFromStdin},
+		{"check-config", "check a configuration file", runCheckConfig},
+		{"version", "print the version", runVersion},
+	}
+}
+
+// analyzeFromStdin runs analyze with the process's standard input ("-").
+func analyzeFromStdin(ctx context.Context, args []string, stdout, stderr io.Writer, _ func(string) string) int {
+	return runAnalyze(ctx, args, os.Stdin, stdout, stderr)
+}
+
+// run is the whole program but the process: tests call it with their own
+// streams, environment and context.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) == 0 || slices.Contains([]string{"help", "-h", "-help", "--help"}, args[0]) {
+		usage(stdout)
+		if len(args) == 0 {
+			return exitCode(2)
+		}
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			if code := c.run(ctx, args[1:], stdout, stderr, getenv); code != 0 {
+				return exitCode(code)
+			}
+			return nil
+		}
+	}
+	fmt.Fprintf(stderr, "stewardbot: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return exitCode(2)
+}
+
+func usage(w io.Writer) {
+	var b strings.Builder
+	b.WriteString("usage: stewardbot COMMAND [ARGS]\n\ncommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  %-13s %s\n", c.name, c.short)
+	}
+	b.WriteString("\nRun \"stewardbot COMMAND -h\" for a command's options.\n")
+	fmt.Fprint(w, b.String())
+}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/rs/zerolog"
+
+	"github.com/stewardbot/stewardbot/bot"
+	"github.com/stewardbot/stewardbot/bot/store"
+	"github.com/stewardbot/stewardbot/bugzilla"
+	"github.com/stewardbot/stewardbot/policy"
+)
+
+// placements maps the configuration's words to the client's key placements.
+var placements = map[string]bugzilla.KeyPlacement{
+	"": bugzilla.KeyAuto, bot.PlacementAuto: bugzilla.KeyAuto,
+	bot.PlacementHeader: bugzilla.KeyHeader, bot.PlacementQuery: bugzilla.KeyQuery,
+}
+
+// newClient builds the Bugzilla client the configuration describes.
+func newClient(cfg bot.Config, log zerolog.Logger, extra ...bugzilla.Option) (*bugzilla.Client, error) {
+	placement, ok := placements[cfg.Bugzilla.APIKeyPlacement]
+	if !ok {
+		return nil, fmt.Errorf("bugzilla.api_key_placement: unknown value %q", cfg.Bugzilla.APIKeyPlacement)
+	}
+	opts := []bugzilla.Option{
+		bugzilla.WithAPIKey(cfg.Bugzilla.APIKey),
+		bugzilla.WithLogin(cfg.Bugzilla.Login),
+		bugzilla.WithUserAgent(buildVersion(), cfg.Bugzilla.Contact),
+		bugzilla.WithLogger(log),
+		bugzilla.WithTimeout(cfg.Bugzilla.Timeout),
+		bugzilla.WithKeyPlacement(placement),
+		bugzilla.WithRateLimitPark(cfg.Bugzilla.RateLimitPark),
+		bugzilla.WithMaxAttachmentBytes(cfg.Bugzilla.MaxAttachmentBytes),
+	}
+	return bugzilla.NewClient(cfg.Bugzilla.URL, append(opts, extra...)...)
+}
+
+// loadRules reads the rules file the configuration names, or the defaults.
+func loadRules(cfg bot.Config) (*policy.Rules, error) {
+	if cfg.RulesFile == "" {
+		return policy.DefaultRules(), nil
+	}
+	data, err := os.ReadFile(cfg.RulesFile)
+	if err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	r, err := policy.ParseRules(data)
+	if err != nil {
+		return nil, fmt.Errorf("rules %s: %w", cfg.RulesFile, err)
+	}
+	return r, nil
+}
+
+// daemon is everything a bot process holds.
+type daemon struct {
+	bot   *bot.Bot
+	store store.Store
+	log   zerolog.Logger
+}
+
+func (d *daemon) Close() error { return d.store.Close() }
+
+// newDaemon wires a bot from a loaded configuration.
+func newDaemon(ctx context.Context, cfg bot.Config, log zerolog.Logger, opts ...bot.Option) (*daemon, error) {
+	rules, err := loadRules(cfg)
+	if err != nil {
+		return nil, err
+	}
+	client, err := newClient(cfg, log.With().Str("component", "bugzilla").Logger())
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, cfg.Store.DSN)
+	if err != nil {
+		return nil, err
+	}
+	b, err := bot.New(cfg, client, st, append([]bot.Option{bot.WithLogger(log), bot.WithRules(rules)}, opts...)...)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return &daemon{bot: b, store: st, log: log}, nil
+}

@@ -1,0 +1,484 @@
+package policy
+
+import (
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Requests reach the bot as Markdown with an HTML <table> in question 5 (the
+// template's own), or as a whole form pasted from a rendered page. Both are
+// read with golang.org/x/net/html's streaming tokenizer, never with its tree
+// builder: the HTML5 tree construction rules rescan the stack of open
+// elements, which makes deeply nested or unclosed tags quadratic, while the
+// tokenizer is linear in its input.
+
+// reqTable is an HTML or Markdown table as rows of cell texts. A block break
+// inside a cell (<br>, <p>, <li>) is kept as "\n".
+type reqTable struct {
+	rows   [][]string
+	header []bool // the row's cells were all <th>
+}
+
+// reqHTMLTokens wraps a tokenizer and counts the bytes it has consumed, so a
+// table found inside Markdown can be cut out of it.
+type reqHTMLTokens struct {
+	z *html.Tokenizer
+	n int
+}
+
+func newReqHTMLTokens(s string) *reqHTMLTokens {
+	return &reqHTMLTokens{z: html.NewTokenizer(strings.NewReader(s))}
+}
+
+func (t *reqHTMLTokens) next() html.TokenType {
+	tt := t.z.Next()
+	t.n += len(t.z.Raw())
+	return tt
+}
+
+// tag returns the atom of the current start or end tag (0 for unknown names).
+func (t *reqHTMLTokens) tag() atom.Atom {
+	name, _ := t.z.TagName()
+	return atom.Lookup(name)
+}
+
+// attrs returns the current tag's attributes by lower-case name.
+func (t *reqHTMLTokens) attrs() map[string]string {
+	var m map[string]string
+	for {
+		k, v, more := t.z.TagAttr()
+		if len(k) > 0 {
+			if m == nil {
+				m = map[string]string{}
+			}
+			m[string(k)] = string(v)
+		}
+		if !more {
+			return m
+		}
+	}
+}
+
+// readReqHTMLTable reads the table that starts at s[0] ("<table ...") and
+// returns it with the number of bytes it spans: up to its matching
+// </table>, or all of s when it is never closed.
+func readReqHTMLTable(s string) (*reqTable, int) {
+	t := newReqHTMLTokens(s)
+	for {
+		switch t.next() {
+		case html.ErrorToken:
+			return &reqTable{}, len(s)
+		case html.StartTagToken:
+			if t.tag() == atom.Table {
+				tbl := collectReqHTMLTable(t)
+				return tbl, min(t.n, len(s))
+			}
+		}
+	}
+}
+
+// collectReqHTMLTable reads tokens after a <table> start tag up to its
+// matching end tag. Nested tables are flattened into the outer cell; cells
+// outside a <tr> start a row; rows may have any number of cells.
+func collectReqHTMLTable(t *reqHTMLTokens) *reqTable {
+	tbl := &reqTable{}
+	depth := 1
+	var (
+		row            []string
+		inRow, inCell  bool
+		rowTH, cellTH  bool
+		cell           strings.Builder
+		skip           atom.Atom // inside <script> or <style>
+		cellBreakIfAny = func() {
+			if inCell {
+				cell.WriteByte('\n')
+			}
+		}
+	)
+	closeCell := func() {
+		if !inCell {
+			return
+		}
+		row = append(row, reqCleanCell(cell.String()))
+		cell.Reset()
+		inCell = false
+		if !cellTH {
+			rowTH = false
+		}
+	}
+	closeRow := func() {
+		closeCell()
+		if !inRow {
+			return
+		}
+		tbl.rows = append(tbl.rows, row)
+		tbl.header = append(tbl.header, rowTH && len(row) > 0)
+		row, inRow = nil, false
+	}
+	openRow := func() {
+		closeRow()
+		inRow, rowTH = true, true
+	}
+	for {
+		tt := t.next()
+		switch tt {
+		case html.ErrorToken:
+			closeRow()
+			return tbl
+		case html.TextToken:
+			if inCell && skip == 0 {
+				cell.Write(t.z.Text())
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			a := t.tag()
+			if skip != 0 {
+				continue
+			}
+			switch a {
+			case atom.Script, atom.Style:
+				if tt == html.StartTagToken {
+					skip = a
+				}
+			case atom.Table:
+				if tt == html.StartTagToken {
+					depth++
+				}
+				cellBreakIfAny()
+			case atom.Tr:
+				if depth == 1 {
+					openRow()
+				} else {
+					cellBreakIfAny()
+				}
+			case atom.Td, atom.Th:
+				if depth == 1 {
+					closeCell()
+					if !inRow {
+						openRow()
+					}
+					inCell, cellTH = true, a == atom.Th
+				} else if inCell {
+					cell.WriteByte(' ')
+				}
+			case atom.Br, atom.P, atom.Div, atom.Li, atom.Ul, atom.Ol, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Pre, atom.Blockquote, atom.Hr:
+				cellBreakIfAny()
+			}
+		case html.EndTagToken:
+			a := t.tag()
+			if skip != 0 {
+				if a == skip {
+					skip = 0
+				}
+				continue
+			}
+			switch a {
+			case atom.Table:
+				depth--
+				if depth == 0 {
+					closeRow()
+					return tbl
+				}
+				cellBreakIfAny()
+			case atom.Tr:
+				if depth == 1 {
+					closeRow()
+				} else {
+					cellBreakIfAny()
+				}
+			case atom.Td, atom.Th:
+				if depth == 1 {
+					closeCell()
+				} else if inCell {
+					cell.WriteByte(' ')
+				}
+			case atom.P, atom.Div, atom.Li, atom.Ul, atom.Ol, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Pre, atom.Blockquote:
+				cellBreakIfAny()
+			}
+		}
+	}
+}
+
+// reqCleanCell collapses white space inside each line of a cell and drops
+// empty lines.
+func reqCleanCell(s string) string {
+	var b strings.Builder
+	for line := range strings.SplitSeq(s, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		for i, w := range f {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(w)
+		}
+	}
+	return b.String()
+}
+
+// reqHTMLBlockTags counts block-level tags (<p>, <li>, <ol>, <ul>, <br>,
+// <div>, <h1>..<h6>, <html>, <body>) that say a text is rendered HTML rather
+// than Markdown with an HTML table in it. It only looks at the bytes after
+// each '<'; it is not a tokenizer.
+func reqHTMLBlockTags(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '<' {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && j-i <= 5 && reqIsASCIILetterOrDigit(s[j]) {
+			j++
+		}
+		if j == i+1 || j >= len(s) || !(s[j] == '>' || s[j] == ' ' || s[j] == '/' || s[j] == '\n' || s[j] == '\t') {
+			continue
+		}
+		switch strings.ToLower(s[i+1 : j]) {
+		case "p", "li", "ol", "ul", "br", "div", "h1", "h2", "h3", "h4", "h5", "h6", "html", "body":
+			n++
+		}
+	}
+	return n
+}
+
+// reqListContext is one open <ol> or <ul>.
+type reqListContext struct {
+	ordered bool
+	next    int
+}
+
+// reqMaxIndent caps list indentation so that 10^6 nested lists cost linear
+// time, not quadratic.
+const reqMaxIndent = 8
+
+// htmlToRequestText turns a form pasted as rendered HTML back into the
+// Markdown-like lines the request parser reads: one line per block, "N) "
+// before the items of an <ol start=N>, "* " before <ul> items, links as
+// [text](href), <del> as ~~, checkboxes as [x] or [ ], and tables as a
+// single-line, re-escaped <table> that the answer reader parses again.
+// Entities are decoded. It is linear in len(s).
+func htmlToRequestText(s string) string {
+	w := &reqHTMLWriter{}
+	t := newReqHTMLTokens(s)
+	w.out.Grow(len(s) / 2)
+	for {
+		tt := t.next()
+		switch tt {
+		case html.ErrorToken:
+			w.flush()
+			return w.out.String()
+		case html.TextToken:
+			if w.skip == 0 {
+				w.text(string(t.z.Text()))
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			w.start(t, tt)
+		case html.EndTagToken:
+			w.end(t.tag())
+		}
+	}
+}
+
+type reqHTMLWriter struct {
+	out         strings.Builder
+	atLineStart bool // nothing written on the current line yet
+	started     bool
+	lastSpace   bool
+	pending     string // list item marker written before the item's first text
+	lists       []reqListContext
+	links       []string // open <a> hrefs; "" for links not rewritten
+	skip        atom.Atom
+	pre         int
+}
+
+func (w *reqHTMLWriter) flush() {
+	if w.started && !w.atLineStart {
+		w.out.WriteByte('\n')
+	}
+	w.atLineStart = true
+	w.lastSpace = true
+}
+
+func (w *reqHTMLWriter) raw(s string) {
+	if s == "" {
+		return
+	}
+	if w.atLineStart && w.pending != "" {
+		w.out.WriteString(w.pending)
+		w.pending = ""
+	}
+	w.out.WriteString(s)
+	w.started = true
+	w.atLineStart = false
+	w.lastSpace = s[len(s)-1] == ' '
+}
+
+func (w *reqHTMLWriter) text(s string) {
+	if w.pre > 0 {
+		for i, line := range strings.Split(s, "\n") {
+			if i > 0 {
+				w.flush()
+			}
+			w.raw(line)
+		}
+		return
+	}
+	// collapse white space the way a browser does
+	var b strings.Builder
+	space := w.lastSpace || w.atLineStart
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' {
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+			continue
+		}
+		b.WriteByte(c)
+		space = false
+	}
+	w.raw(b.String())
+}
+
+func (w *reqHTMLWriter) start(t *reqHTMLTokens, tt html.TokenType) {
+	a := t.tag()
+	if w.skip != 0 {
+		return
+	}
+	switch a {
+	case atom.Script, atom.Style, atom.Head, atom.Title, atom.Template, atom.Noscript:
+		if tt == html.StartTagToken {
+			w.skip = a
+		}
+	case atom.Br, atom.P, atom.Div, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Blockquote,
+		atom.Section, atom.Article, atom.Header, atom.Footer, atom.Dt, atom.Dd, atom.Hr, atom.Tr:
+		w.flush()
+	case atom.Pre:
+		w.flush()
+		if tt == html.StartTagToken {
+			w.pre++
+		}
+	case atom.Ol, atom.Ul:
+		w.flush()
+		if tt == html.SelfClosingTagToken {
+			return
+		}
+		lc := reqListContext{ordered: a == atom.Ol, next: 1}
+		if lc.ordered {
+			if n, err := strconv.Atoi(strings.TrimSpace(t.attrs()["start"])); err == nil && n >= 0 && n < 1e6 {
+				lc.next = n
+			}
+		}
+		w.lists = append(w.lists, lc)
+	case atom.Li:
+		w.flush()
+		indent := strings.Repeat("  ", min(max(len(w.lists)-1, 0), reqMaxIndent))
+		if len(w.lists) == 0 || !w.lists[len(w.lists)-1].ordered {
+			w.pending = indent + "* "
+			return
+		}
+		lc := &w.lists[len(w.lists)-1]
+		n := lc.next
+		if v, err := strconv.Atoi(strings.TrimSpace(t.attrs()["value"])); err == nil && v >= 0 && v < 1e6 {
+			n = v
+		}
+		lc.next = n + 1
+		w.pending = indent + strconv.Itoa(n) + ") "
+	case atom.Table:
+		w.flush()
+		if tt == html.StartTagToken {
+			w.raw(reqSerializeTable(collectReqHTMLTable(t)))
+			w.flush()
+		}
+	case atom.A:
+		if tt != html.StartTagToken {
+			return
+		}
+		href := strings.TrimSpace(t.attrs()["href"])
+		if len(w.links) < 64 && (reqHasPrefixFold(href, "http://") || reqHasPrefixFold(href, "https://") || reqHasPrefixFold(href, "mailto:")) {
+			w.links = append(w.links, href)
+			w.raw("[")
+		} else {
+			w.links = append(w.links, "")
+		}
+	case atom.Del, atom.S, atom.Strike:
+		w.raw("~~")
+	case atom.Strong, atom.B:
+		w.raw("**")
+	case atom.Input:
+		attrs := t.attrs()
+		if strings.EqualFold(attrs["type"], "checkbox") {
+			if _, checked := attrs["checked"]; checked {
+				w.raw("[x] ")
+			} else {
+				w.raw("[ ] ")
+			}
+		}
+	}
+}
+
+func (w *reqHTMLWriter) end(a atom.Atom) {
+	if w.skip != 0 {
+		if a == w.skip {
+			w.skip = 0
+		}
+		return
+	}
+	switch a {
+	case atom.P, atom.Div, atom.Li, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Blockquote,
+		atom.Section, atom.Article, atom.Header, atom.Footer, atom.Dt, atom.Dd, atom.Tr:
+		w.flush()
+	case atom.Pre:
+		w.flush()
+		if w.pre > 0 {
+			w.pre--
+		}
+	case atom.Ol, atom.Ul:
+		w.flush()
+		if len(w.lists) > 0 {
+			w.lists = w.lists[:len(w.lists)-1]
+		}
+	case atom.A:
+		if n := len(w.links); n > 0 {
+			href := w.links[n-1]
+			w.links = w.links[:n-1]
+			if href != "" {
+				w.raw("](" + href + ")")
+			}
+		}
+	case atom.Del, atom.S, atom.Strike:
+		w.raw("~~")
+	case atom.Strong, atom.B:
+		w.raw("**")
+	}
+}
+
+// reqSerializeTable writes a table back as one line of escaped HTML, with
+// line breaks inside cells as <br>.
+func reqSerializeTable(t *reqTable) string {
+	var b strings.Builder
+	b.WriteString("<table>")
+	for i, row := range t.rows {
+		b.WriteString("<tr>")
+		tag := "td"
+		if t.header[i] {
+			tag = "th"
+		}
+		for _, c := range row {
+			b.WriteString("<" + tag + ">")
+			b.WriteString(strings.ReplaceAll(html.EscapeString(c), "\n", "<br>"))
+			b.WriteString("</" + tag + ">")
+		}
+		b.WriteString("</tr>")
+	}
+	b.WriteString("</table>")
+	return b.String()
+}

@@ -1,0 +1,343 @@
+package policy
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Reading the measurements of question 5, however they were written: an
+// HTML <table> (the template's own), a Markdown pipe table (glean_parser's),
+// tab-separated rows pasted from a rendered table, "Annotation description:
+// … / Data collection category: … / Tracking bug: …" blocks, bullet lists,
+// or lines. Each becomes a row of cells with known or unknown roles, and
+// every row is read the same way.
+
+// reqRole is what a cell of a measurement row holds.
+type reqRole int
+
+const (
+	reqRoleNone reqRole = iota
+	reqRoleName
+	reqRoleDesc
+	reqRoleCat
+	reqRoleBug
+)
+
+// reqRow is one measurement as written: cells, their roles, and whether it
+// must name a measurement to count (prose lines need an identifier or a
+// category; table rows always count).
+type reqRow struct {
+	cells   []string
+	roles   []reqRole
+	camel   bool // CamelCase names count (a name column or label)
+	isTable bool
+}
+
+// reqMaxDescription caps a measurement's description.
+const reqMaxDescription = 500
+
+// parseReqMeasurements reads the measurements from the body of question 5.
+func parseReqMeasurements(blocks []reqBlock) []Measurement {
+	var ms reqMeasurements
+	for _, b := range blocks {
+		if b.table != nil {
+			ms.addTable(b.table.rows, b.table.header)
+			continue
+		}
+		ms.addText(b.text)
+	}
+	return ms.list
+}
+
+type reqMeasurements struct {
+	list   []Measurement
+	byName map[string]int
+}
+
+// add appends a measurement, merging it into an earlier one of the same name.
+func (ms *reqMeasurements) add(m Measurement, ident bool) {
+	if ident {
+		if ms.byName == nil {
+			ms.byName = map[string]int{}
+		}
+		if i, ok := ms.byName[m.Name]; ok {
+			old := &ms.list[i]
+			if m.Category > old.Category {
+				old.Category, old.CategoryText = m.Category, m.CategoryText
+			}
+			if old.Description == "" {
+				old.Description = m.Description
+			}
+			if old.TrackingBug == "" {
+				old.TrackingBug = m.TrackingBug
+			}
+			return
+		}
+		ms.byName[m.Name] = len(ms.list)
+	}
+	ms.list = append(ms.list, m)
+}
+
+func (ms *reqMeasurements) addRow(r reqRow) {
+	if m, ident, ok := reqRowMeasurement(r); ok {
+		ms.add(m, ident)
+	}
+}
+
+// addTable reads table rows. The first row is a header when it is made of
+// <th> cells or of header words; its words give each column a role.
+func (ms *reqMeasurements) addTable(rows [][]string, header []bool) {
+	var roles []reqRole
+	first := true
+	for i, row := range rows {
+		isHeader := (i < len(header) && header[i]) || reqIsHeaderRow(row)
+		if isHeader {
+			if first {
+				roles = make([]reqRole, len(row))
+				for k, c := range row {
+					roles[k] = reqColumnRole(c)
+				}
+			}
+			continue
+		}
+		first = false
+		empty := true
+		for _, c := range row {
+			if strings.TrimSpace(c) != "" {
+				empty = false
+				break
+			}
+		}
+		if empty {
+			continue
+		}
+		r := reqRow{cells: row, roles: make([]reqRole, len(row)), isTable: true}
+		for k := range row {
+			if k < len(roles) {
+				r.roles[k] = roles[k]
+				if roles[k] == reqRoleName {
+					r.camel = true
+				}
+			}
+		}
+		ms.addRow(r)
+	}
+}
+
+// reqColumnRole reads a header cell.
+func reqColumnRole(h string) reqRole {
+	l := strings.ToLower(h)
+	has := func(words ...string) bool {
+		for _, w := range words {
+			if strings.Contains(l, w) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("bug"):
+		return reqRoleBug
+	case has("categor", "sensitiv"):
+		return reqRoleCat
+	case has("type") && !has("metric", "probe", "measurement"):
+		return reqRoleCat
+	case has("description", "purpose", "details"):
+		return reqRoleDesc
+	case has("name", "probe", "metric", "measurement", "annotation", "key", "identifier", "event", "field", "scalar", "histogram"):
+		return reqRoleName
+	}
+	return reqRoleNone
+}
+
+// reqBugRE finds a bug reference in a row without a bug column.
+var reqBareBugRE = regexp.MustCompile(`^\s*#?\d{5,8}\s*$`)
+
+var reqBugRE = regexp.MustCompile(`(?i)\bbug\s*#?\s*\d{3,9}\b|https?://bugzilla\.[a-z.]+/show_bug\.cgi\?id=\d+|\bbugzil\.la/\d+`)
+
+// reqRowMeasurement turns a row into a measurement. ident says the name is
+// an identifier (not text standing in for one); ok is false for a line of
+// prose that names nothing.
+func reqRowMeasurement(r reqRow) (m Measurement, ident, ok bool) {
+	cell := func(k int) string { return r.cells[k] }
+	role := func(k int) reqRole {
+		if k < len(r.roles) {
+			return r.roles[k]
+		}
+		return reqRoleNone
+	}
+
+	// the name: a name column first, then any cell but category and bug
+	nameCell, nameAt, nameEnd := -1, -1, -1
+	for pass := 0; pass < 2 && nameCell < 0; pass++ {
+		for k := range r.cells {
+			rk := role(k)
+			if (pass == 0) != (rk == reqRoleName) || rk == reqRoleCat || rk == reqRoleBug {
+				continue
+			}
+			camel := r.camel && (rk == reqRoleName || rk == reqRoleDesc)
+			if name, at, end := reqFindName(cell(k), camel); name != "" {
+				m.Name, nameCell, nameAt, nameEnd = name, k, at, end
+				break
+			}
+		}
+	}
+	ident = nameCell >= 0
+
+	// the category: a category column, else any cell but the bug's
+	catCell := -1
+	for k := range r.cells {
+		if role(k) == reqRoleCat && strings.TrimSpace(cell(k)) != "" {
+			catCell = k
+			if c, _ := reqScanCategories(reqMaskNames(cell(k)), false); c > 0 {
+				m.Category, m.CategoryText = c, reqOneLine(cell(k))
+				break
+			}
+		}
+	}
+	if m.Category == 0 {
+		var texts []string
+		for k := range r.cells {
+			if role(k) == reqRoleBug || k == catCell && m.CategoryText != "" {
+				continue
+			}
+			masked := reqMaskNames(cell(k))
+			c, spans := reqScanCategories(masked, true)
+			if c > m.Category {
+				m.Category = c
+			}
+			for _, sp := range spans {
+				texts = append(texts, strings.TrimSpace(cell(k)[sp[0]:sp[1]]))
+			}
+		}
+		if m.Category > 0 {
+			m.CategoryText = strings.Join(reqUniqueStrings(texts), ", ")
+		} else if catCell >= 0 {
+			m.CategoryText = reqOneLine(cell(catCell))
+		}
+	}
+
+	// the tracking bug: a bug column, else a reference anywhere
+	for k := range r.cells {
+		if role(k) == reqRoleBug && strings.TrimSpace(cell(k)) != "" {
+			m.TrackingBug = reqOneLine(cell(k))
+			break
+		}
+	}
+	if m.TrackingBug == "" {
+		for k := range r.cells {
+			if b := reqBugRE.FindString(cell(k)); b != "" && role(k) != reqRoleCat {
+				m.TrackingBug = b
+				break
+			}
+			if r.isTable && reqBareBugRE.MatchString(cell(k)) {
+				m.TrackingBug = strings.TrimSpace(cell(k)) // a cell holding only a bug number
+				break
+			}
+		}
+	}
+
+	// without an identifier, the first text of the row stands for the name
+	if !ident {
+		for k := range r.cells {
+			if role(k) == reqRoleCat || role(k) == reqRoleBug || k == catCell {
+				continue
+			}
+			if t := reqDescription(cell(k)); t != "" {
+				m.Name, nameCell, nameAt, nameEnd = reqTruncate(t, 80), k, 0, len(cell(k))
+				break
+			}
+		}
+	}
+	if m.Name == "" {
+		return m, false, false
+	}
+	if !r.isTable && !ident && m.Category == 0 {
+		return m, false, false // a line of prose
+	}
+
+	// the description: a description column, else the rest of the name's
+	// cell, else (in a table) the first other cell with text
+	for k := range r.cells {
+		if role(k) != reqRoleDesc || (k != nameCell && reqLooksLikeCategory(cell(k))) {
+			continue // a category in the description column: the row lost a cell
+		}
+		d := cell(k)
+		if k == nameCell {
+			d = d[:nameAt] + " " + d[nameEnd:]
+		}
+		if m.Description = reqDescription(d); m.Description != "" {
+			break
+		}
+	}
+	if m.Description == "" && nameCell >= 0 {
+		m.Description = reqDescription(cell(nameCell)[:nameAt] + " " + cell(nameCell)[nameEnd:])
+	}
+	if m.Description == "" && r.isTable {
+		for k := range r.cells {
+			if k == nameCell || k == catCell || role(k) != reqRoleNone || reqLooksLikeCategory(cell(k)) || reqBareBugRE.MatchString(cell(k)) || reqBugRE.MatchString(cell(k)) {
+				continue
+			}
+			if m.Description = reqDescription(cell(k)); m.Description != "" {
+				break
+			}
+		}
+	}
+	return m, ident, true
+}
+
+// reqLooksLikeCategory reports a short cell that names a category, such as
+// "Category 2" or "interaction".
+func reqLooksLikeCategory(s string) bool {
+	c, spans := reqScanCategories(s, true)
+	if c == 0 {
+		return false
+	}
+	var rest strings.Builder
+	at := 0
+	for _, sp := range spans {
+		rest.WriteString(s[at:sp[0]])
+		rest.WriteByte(' ')
+		at = sp[1]
+	}
+	rest.WriteString(s[at:])
+	words := 0
+	for _, w := range strings.Fields(rest.String()) {
+		if reqHasLetterOrDigit(w) && !reqHeaderWords[strings.ToLower(strings.Trim(w, "():,.?"))] {
+			words++
+		}
+	}
+	return words == 0
+}
+
+// reqOneLine joins a cell's lines with spaces.
+func reqOneLine(s string) string {
+	return reqCollapseSpaces(strings.ReplaceAll(strings.TrimSpace(s), "\n", " "))
+}
+
+// reqDescription cleans a description: one line, without leading
+// separators or trailing markup, capped.
+func reqDescription(s string) string {
+	s = reqOneLine(s)
+	s = strings.TrimLeft(s, " :-|,;=)>*_`")
+	s = strings.TrimRight(s, " |,;=(<*_")
+	if strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") && strings.Count(s, "(") == 1 {
+		s = strings.TrimSpace(s[1 : len(s)-1])
+	}
+	if !reqHasLetterOrDigit(s) {
+		return ""
+	}
+	return reqTruncate(s, reqMaxDescription)
+}
+
+func reqUniqueStrings(xs []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, x := range xs {
+		if x != "" && !seen[strings.ToLower(x)] {
+			seen[strings.ToLower(x)] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}

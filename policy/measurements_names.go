@@ -1,0 +1,170 @@
+package policy
+
+import "strings"
+
+// A measurement's name is the first identifier-like token of its row or item:
+// dotted or underscored ("browser.engagement.tab_count", "FX_TAB_SWITCH_MS",
+// "sample_feature.widget_opened#source"), or anything in backticks or
+// <code>, without the backticks or other markup. CamelCase names
+// ("MozCrashReason") count only where a column or label says it is a name.
+// File names, domains, e-mail addresses and URLs are not names.
+
+// reqIdentKind ranks what kind of identifier a token is.
+type reqIdentKind int
+
+const (
+	reqNotIdent reqIdentKind = iota
+	reqIdentCamel
+	reqIdentDotted // dotted, underscored, or quoted as code
+)
+
+// reqNameFileExts are file name endings that make a dotted token a file.
+var reqNameFileExts = map[string]bool{
+	"json": true, "yaml": true, "yml": true, "md": true, "js": true, "jsm": true, "mjs": true, "py": true,
+	"cpp": true, "h": true, "rs": true, "html": true, "htm": true, "txt": true, "toml": true, "java": true,
+	"kt": true, "swift": true, "xml": true, "ftl": true, "css": true, "ts": true, "idl": true, "webidl": true,
+	"pdf": true, "png": true, "ini": true, "cfg": true, "sh": true, "rst": true, "csv": true, "go": true,
+}
+
+// reqNameTLDs are domain endings that make a dotted token a host name.
+var reqNameTLDs = map[string]bool{
+	"com": true, "org": true, "net": true, "io": true, "edu": true, "gov": true, "dev": true, "app": true,
+	"co": true, "uk": true, "de": true, "fr": true, "info": true, "test": true,
+}
+
+// reqNotNames are dotted abbreviations and category names that look like
+// identifiers.
+var reqNotNames = map[string]bool{
+	"e.g": true, "i.e": true, "etc": true, "a.k.a": true, "vs": true, "n.b": true, "p.s": true,
+	"stored_content": true, "web_activity": true, "highly_sensitive": true, "clearly_identifiable": true,
+	"interaction_data": true, "technical_data": true, "show_bug.cgi": true,
+}
+
+func reqIsIdentByte(c byte) bool {
+	return reqIsASCIILetterOrDigit(c) || c == '_' || c == '.' || c == '#'
+}
+
+// reqIdentAt classifies the token s[st:en] (a maximal run of identifier
+// bytes) and returns it trimmed of leading and trailing dots, hashes and
+// underscores.
+func reqIdentAt(s string, st, en int) (string, reqIdentKind) {
+	quoted := (st > 0 && s[st-1] == '`') || (st >= 6 && reqHasPrefixFold(s[st-6:st], "<code>"))
+	if (st > 0 && s[st-1] == '@') || (en < len(s) && s[en] == '@') {
+		return "", reqNotIdent // an e-mail address
+	}
+	tok := strings.Trim(s[st:en], "._#")
+	if tok == "" || !('a' <= reqLowerByte(tok[0]) && reqLowerByte(tok[0]) <= 'z') {
+		return "", reqNotIdent
+	}
+	letters, dotted, hump := 0, false, false
+	for i := 0; i < len(tok); i++ {
+		c := tok[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			letters++
+		case 'A' <= c && c <= 'Z':
+			letters++
+			if i > 0 && 'a' <= tok[i-1] && tok[i-1] <= 'z' {
+				hump = true
+			}
+		case c == '.' || c == '_' || c == '#':
+			dotted = true
+			if i+1 < len(tok) && (tok[i+1] == '.' || tok[i+1] == '#') && c != '_' {
+				return "", reqNotIdent // "a..b"
+			}
+		}
+	}
+	lower := strings.ToLower(tok)
+	if letters < 3 || reqNotNames[lower] {
+		return "", reqNotIdent
+	}
+	if dot := strings.LastIndexByte(lower, '.'); dot >= 0 && !strings.Contains(lower[dot:], "#") {
+		last := lower[dot+1:]
+		if reqNameFileExts[last] || reqNameTLDs[last] {
+			return "", reqNotIdent
+		}
+	}
+	switch {
+	case dotted || quoted:
+		return tok, reqIdentDotted
+	case hump:
+		return tok, reqIdentCamel
+	}
+	return "", reqNotIdent
+}
+
+// reqFindName returns the first identifier in s: dotted, underscored or
+// quoted ones first, and CamelCase ones when camel is set and there is no
+// other. It skips URLs and Markdown link targets. at is the token's offset.
+func reqFindName(s string, camel bool) (name string, at, end int) {
+	camelName, camelAt, camelEnd := "", -1, -1
+	for i := 0; i < len(s); {
+		c := s[i]
+		if n := reqURLLen(s[i:]); n > 0 && (i == 0 || !reqIsIdentByte(s[i-1])) {
+			i += n
+			continue
+		}
+		if c == ']' && i+1 < len(s) && s[i+1] == '(' { // [text](target), looked at within 2 KiB
+			if j := strings.IndexAny(s[i+2:min(len(s), i+2+2048)], ") \n"); j >= 0 {
+				i += 2 + j
+				continue
+			}
+		}
+		if !reqIsIdentByte(c) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && reqIsIdentByte(s[j]) {
+			j++
+		}
+		tok, kind := reqIdentAt(s, i, j)
+		switch {
+		case kind == reqIdentDotted:
+			off := i + strings.Index(s[i:j], tok)
+			return tok, off, off + len(tok)
+		case kind == reqIdentCamel && camel && camelAt < 0:
+			off := i + strings.Index(s[i:j], tok)
+			camelName, camelAt, camelEnd = tok, off, off+len(tok)
+		}
+		i = j
+	}
+	return camelName, camelAt, camelEnd
+}
+
+// reqMaskNames returns s with identifiers and URLs blanked out, so that
+// "browser.interaction_count" or a bug URL does not read as a category.
+func reqMaskNames(s string) string {
+	var b []byte
+	blank := func(from, to int) {
+		if b == nil {
+			b = []byte(s)
+		}
+		for k := from; k < to; k++ {
+			b[k] = ' '
+		}
+	}
+	for i := 0; i < len(s); {
+		if n := reqURLLen(s[i:]); n > 0 && (i == 0 || !reqIsIdentByte(s[i-1])) {
+			blank(i, i+n)
+			i += n
+			continue
+		}
+		if !reqIsIdentByte(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && reqIsIdentByte(s[j]) {
+			j++
+		}
+		if tok, kind := reqIdentAt(s, i, j); kind == reqIdentDotted && strings.ContainsAny(tok, "._#") {
+			blank(i, j)
+		}
+		i = j
+	}
+	if b == nil {
+		return s
+	}
+	return string(b)
+}

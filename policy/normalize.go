@@ -1,0 +1,119 @@
+package policy
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+)
+
+// Request forms arrive pasted from browsers, word processors, Bugzilla,
+// Phabricator and GitHub. Before anything is matched against the template's
+// wording, normalizeRequestText gives every copy the same plain shape, so
+// that "someone’s" matches "someone's" and a CRLF file splits into the same
+// lines as an LF one.
+//
+// Names in this package's request parser carry a "req" prefix because the
+// review parser lives in the same package.
+
+// normalizeRequestText drops a byte order mark, zero-width and control
+// characters, turns CRLF and lone CR into LF, replaces invalid UTF-8 with
+// U+FFFD, and maps typographic quotes, dashes, bullets and non-breaking
+// spaces to ASCII. The result is valid UTF-8. It is one linear pass, and it
+// returns s itself when there is nothing to change.
+func normalizeRequestText(s string) string {
+	if reqIsPlainText(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case c == '\r':
+				if i < len(s) && s[i] == '\n' {
+					continue
+				}
+				b.WriteByte('\n')
+			case c == '\n' || c == '\t':
+				b.WriteByte(c)
+			case c == '\f' || c == '\v':
+				b.WriteByte('\n')
+			case c < 0x20 || c == 0x7f:
+				// other control characters carry nothing a reader sees
+			default:
+				b.WriteByte(c)
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if r == utf8.RuneError && size == 1 {
+			b.WriteString("\uFFFD")
+			continue
+		}
+		if rep, ok := reqRuneReplacement(r); ok {
+			b.WriteString(rep)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// reqIsPlainText reports text that is printable ASCII, LF and tab only.
+func reqIsPlainText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x7f || (c < 0x20 && c != '\n' && c != '\t') {
+			return false
+		}
+	}
+	return true
+}
+
+// reqRuneReplacement maps one non-ASCII rune to its plain form; ok is false
+// when the rune stays as it is. An empty replacement drops the rune.
+func reqRuneReplacement(r rune) (string, bool) {
+	switch r {
+	case '\uFEFF', '\u200B', '\u200C', '\u200D', '\u2060', '\u00AD', '\u180E':
+		return "", true // BOM, zero-width characters, soft hyphen
+	case '\u00A0', '\u2007', '\u202F', '\u3000', '\u205F':
+		return " ", true
+	case '\u2018', '\u2019', '\u201A', '\u201B', '\u2032', '\u00B4', '\u02BC':
+		return "'", true
+	case '\u201C', '\u201D', '\u201E', '\u201F', '\u2033', '\u00AB', '\u00BB':
+		return `"`, true
+	case '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212':
+		return "-", true
+	case '\u2026':
+		return "...", true
+	case '\u2022', '\u2023', '\u2043', '\u25CF', '\u25AA', '\u25E6', '\u2219':
+		return "*", true
+	case '\u2028', '\u2029', '\u0085':
+		return "\n", true
+	}
+	switch {
+	case r >= '\u2000' && r <= '\u200A':
+		return " ", true
+	case r >= 0x80 && r <= 0x9f: // C1 controls
+		return "", true
+	}
+	return "", false
+}
+
+// reqDecodeEntities decodes HTML character references (&amp;, &rsquo;,
+// &#160; ...) that a Markdown form picked up on its way through a web page,
+// then normalises what they decoded to.
+func reqDecodeEntities(s string) string {
+	if strings.IndexByte(s, '&') < 0 {
+		return s
+	}
+	d := html.UnescapeString(s)
+	if d == s {
+		return s
+	}
+	return normalizeRequestText(d)
+}

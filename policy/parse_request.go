@@ -1,0 +1,134 @@
+package policy
+
+import "strings"
+
+// ParseRequest reads a Data Review Request form as people really write it:
+// any template version (9, 10, 11 or 12 questions), glean_parser's
+// skeleton, Markdown in its many dialects, a form pasted as rendered HTML or
+// flattened into one paragraph. It never fails and never panics; its
+// running time is linear in len(text).
+//
+// A text that is not a form (a patch, a note quoting a question or two) has
+// Version FormNone and no answers. Otherwise there is one Answer per
+// question of the detected version; a question is answered when the
+// requester wrote something of their own after it ("N/A", "No" and "None"
+// are answers; nothing, "TODO", "TBD" and the template's own text left in
+// place are not).
+func ParseRequest(text string) *Request {
+	s := normalizeRequestText(text)
+	if reqLooksLikePatch(s) {
+		return newReqResult(FormNone)
+	}
+	doc := reqDecodeEntities(s)
+	heads := findReqHeadings(doc)
+	chain := bestReqChain(heads)
+	if tags := reqHTMLBlockTags(s); tags >= 2 {
+		// rendered HTML, or Markdown with a few tags: read it both ways and
+		// keep the reading that finds more of the form
+		h := normalizeRequestText(htmlToRequestText(s))
+		hh := findReqHeadings(h)
+		hc := bestReqChain(hh)
+		looksHTML := tags >= 5 || strings.HasPrefix(strings.TrimSpace(s), "<")
+		if len(hc) > len(chain) || (len(hc) == len(chain) && len(hc) > 0 && looksHTML) {
+			doc, heads, chain = h, hh, hc
+		}
+	}
+	v := detectReqVersion(chain)
+	r := newReqResult(v)
+	if v == FormNone {
+		return r
+	}
+
+	answers := readReqAnswers(v, doc, heads, chain)
+	texts := make([]string, 0, len(answers))
+	for i, t := range reqVersionTopics[v] {
+		a := Answer{Number: i + 1, Topic: t}
+		if ra, ok := answers[t]; ok {
+			a.Text, a.Answered = reqTruncate(ra.text, reqMaxAnswerText), ra.answered
+			if ra.answered {
+				texts = append(texts, ra.text)
+			}
+		}
+		r.Answers = append(r.Answers, a)
+	}
+	answered := func(t Topic) string {
+		if ra, ok := answers[t]; ok && ra.answered {
+			return ra.text
+		}
+		return ""
+	}
+
+	if ra, ok := answers[TopicMeasurements]; ok {
+		if ms := parseReqMeasurements(ra.blocks); len(ms) > 0 {
+			r.Measurements = ms
+		}
+	}
+	duration := answered(TopicDuration)
+	r.Expiries = parseReqExpiries(duration)
+	for _, x := range r.Expiries {
+		if x.Kind == ExpiryNever {
+			r.Permanent = true
+		}
+	}
+	r.Owner = parseReqOwner(duration, r.Permanent)
+	r.Channels, r.Release, r.PreRelease = reqChannels(answered(TopicPopulations))
+	optOut := answered(TopicOptOut)
+	if reqDescribesOptOut(optOut) {
+		r.OptOut = reqTruncate(optOut, reqMaxAnswerText)
+	}
+	r.DefaultOn = reqDefaultOn(texts, optOut)
+	if _, ok := answers[TopicDocumentation]; ok || v == FormRequest12Q {
+		r.DocLinks = reqLinks(answered(TopicDocumentation), nil)
+	} else {
+		r.DocLinks = reqLinks(strings.Join(texts, "\n"), reqLooksLikeDocs)
+	}
+	if tp := answered(TopicThirdParty); tp != "" {
+		r.ThirdParty, r.ThirdPartyTool = reqThirdParty(tp)
+	}
+	r.NewIdentifiers = reqNewIdentifiers(r.Measurements, answered(TopicMeasurements), texts)
+	return r
+}
+
+// newReqResult returns an empty request of version v, with every list
+// empty rather than nil (for stable JSON) and every yes/no unknown.
+func newReqResult(v FormVersion) *Request {
+	return &Request{
+		Version:        v,
+		Answers:        []Answer{},
+		Measurements:   []Measurement{},
+		Expiries:       []Expiry{},
+		Release:        Unknown,
+		PreRelease:     Unknown,
+		DefaultOn:      Unknown,
+		ThirdParty:     Unknown,
+		NewIdentifiers: Unknown,
+	}
+}
+
+// readReqAnswers reads the answer to each question of version v found in
+// the chain of headings. An answer runs from its question's wording to the
+// next heading of the chain; the last one ends at the next question-like
+// heading after it, if any (a second form, or a quoted question).
+func readReqAnswers(v FormVersion, doc string, heads, chain []reqHeading) map[Topic]reqAnswer {
+	out := map[Topic]reqAnswer{}
+	for k, h := range chain {
+		t := reqTopicOrder[h.topic]
+		end := len(doc)
+		if k+1 < len(chain) {
+			end = chain[k+1].start
+		} else {
+			for _, o := range heads {
+				if o.start > h.phrase {
+					end = o.start
+					break
+				}
+			}
+		}
+		end = max(end, h.phrase)
+		if reqQuestionNumber(v, t) == 0 {
+			continue // a question of another version: its text is dropped
+		}
+		out[t] = readReqAnswer(t, doc[h.phrase:end])
+	}
+	return out
+}

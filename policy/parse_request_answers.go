@@ -1,0 +1,443 @@
+package policy
+
+import "strings"
+
+// Reading one answer: the text from a question's wording to the next
+// question. The question's own sentences are stripped first (they may be
+// hard-wrapped, bold, or followed by the answer on the same line), HTML
+// tables are cut out and read with the tokenizer, the template's examples,
+// guidance and choices are removed where they were left in place, and what
+// remains, line by line without quote and list markers, is the answer.
+
+// reqMaxAnswerText caps an answer's text in the result. The signals read
+// from an answer (expiry, channels, tools...) use the whole text.
+const reqMaxAnswerText = 64 << 10
+
+// reqBlock is a piece of an answer's body: text, or a table read from HTML.
+type reqBlock struct {
+	text  string
+	table *reqTable
+}
+
+// reqAnswer is one answer as read, before it becomes an Answer.
+type reqAnswer struct {
+	text     string // full text, not capped
+	answered bool
+	blocks   []reqBlock // the body after the question, with template text still in place
+}
+
+// readReqAnswer reads the answer to topic in region, which starts at the
+// question's wording.
+func readReqAnswer(topic Topic, region string) reqAnswer {
+	tmpl := reqTemplates[topic]
+	body := region[reqStripQuestion(tmpl, region):]
+	blocks := reqSplitBlocks(body)
+
+	// find the template text left in each text block
+	spans := make([][]reqSpan, len(blocks))
+	for i, b := range blocks {
+		if b.table == nil {
+			spans[i] = reqFindUnits(tmpl, b.text)
+		}
+	}
+	reqDecideChoices(tmpl, spans)
+
+	measurement := topic == TopicMeasurements
+	var lines []string
+	for i, b := range blocks {
+		if b.table != nil {
+			lines = reqTableLines(lines, b.table)
+			continue
+		}
+		lines = reqAnswerLines(lines, b.text, spans[i], measurement)
+	}
+	text := strings.Join(lines, "\n")
+	return reqAnswer{
+		text:     text,
+		answered: text != "" && !reqIsPlaceholder(text),
+		blocks:   blocks,
+	}
+}
+
+// reqStripQuestion returns where the answer starts in region: after the
+// longest known wording of the question that matches, the punctuation and
+// markup closing it, and the rest of its line when that holds no words.
+func reqStripQuestion(tmpl *reqTopicTemplate, region string) int {
+	best := 0
+	for _, q := range tmpl.questions {
+		if n, end := reqMatchWords(region, 0, q); n > 0 && end > best {
+			best = end
+		}
+	}
+	end := reqExtendClosing(region, best, false)
+	if le := reqLineEnd(region, end); !reqHasLetterOrDigit(region[end:le]) {
+		end = le
+	}
+	return end
+}
+
+// reqExtendClosing moves end over the punctuation, emphasis and spaces that
+// close template text on its line, and over one URL when url is set.
+func reqExtendClosing(s string, end int, url bool) int {
+	for end < len(s) {
+		switch s[end] {
+		case '?', '.', ':', '!', ')', ']', '*', '_', '"', '\'', '~', '`', ' ', '\t':
+			end++
+			continue
+		}
+		if url {
+			if n := reqURLLen(s[end:]); n > 0 {
+				end += n
+				url = false
+				continue
+			}
+		}
+		break
+	}
+	return end
+}
+
+// reqSplitBlocks cuts the HTML tables out of an answer's body.
+func reqSplitBlocks(body string) []reqBlock {
+	var out []reqBlock
+	from := 0
+	for {
+		i := reqIndexTableTag(body, from)
+		if i < 0 {
+			if body != "" {
+				out = append(out, reqBlock{text: body})
+			}
+			return out
+		}
+		if i > 0 {
+			out = append(out, reqBlock{text: body[:i]})
+		}
+		tbl, n := readReqHTMLTable(body[i:])
+		out = append(out, reqBlock{table: tbl})
+		body = body[i+max(n, len("<table")):]
+		from = 0
+	}
+}
+
+// reqIndexTableTag finds "<table" followed by '>', '/' or white space, at or
+// after from, ignoring case.
+func reqIndexTableTag(s string, from int) int {
+	for from < len(s) {
+		j := strings.IndexByte(s[from:], '<')
+		if j < 0 {
+			return -1
+		}
+		i := from + j
+		if reqHasPrefixFold(s[i+1:], "table") {
+			k := i + len("<table")
+			if k < len(s) && (s[k] == '>' || s[k] == '/' || s[k] == ' ' || s[k] == '\t' || s[k] == '\n') {
+				return i
+			}
+		}
+		from = i + 1
+	}
+	return -1
+}
+
+// reqChoiceState says how a choice of the template was left.
+type reqChoiceState int
+
+const (
+	reqChoicePlain    reqChoiceState = iota // as in the template
+	reqChoiceSelected                       // marked ([x], ✓, <--, bold) or edited (a date, a name)
+	reqChoiceStruck                         // struck out with ~~
+)
+
+// reqSpan is template text found in an answer.
+type reqSpan struct {
+	start, end int
+	unit       *reqUnit
+	state      reqChoiceState
+	remove     bool
+}
+
+// reqFindUnits finds the template units left in text. A unit may start
+// where a sentence, list item or line starts; short units (fewer than four
+// words) only where a line or list item starts. Matching is word by word, so
+// it is linear in the text times the (small, fixed) template size.
+func reqFindUnits(tmpl *reqTopicTemplate, text string) []reqSpan {
+	var spans []reqSpan
+	prevEnd, lineStart := 0, 0
+	for i := 0; ; {
+		st, en := reqNextWord(text, i)
+		if st >= len(text) {
+			return spans
+		}
+		gap := text[prevEnd:st]
+		nl := strings.LastIndexByte(gap, '\n')
+		if nl >= 0 {
+			lineStart = prevEnd + nl + 1
+		}
+		strong := prevEnd == 0 || nl >= 0 || strings.ContainsAny(gap, "*|>")
+		weak := strong || strings.ContainsAny(gap, ".?!:;()[]\"")
+		matched := false
+		if weak {
+			for ui := range tmpl.units {
+				u := &tmpl.units[ui]
+				if !reqWordEquals(text[st:en], u.words[0]) || (len(u.words) < 4 && !strong) {
+					continue
+				}
+				n, mend := reqMatchWords(text, st, u.words)
+				edited := false
+				if n < len(u.words) {
+					// a choice whose date, duration or name was filled in
+					// still starts with its first words
+					if !u.choice || n < min(reqChoiceStem, len(u.words)) {
+						continue
+					}
+					edited = true
+				}
+				end := reqExtendClosing(text, mend, reqUnitEndsWithURL(u))
+				sp := reqSpan{start: st, end: end, unit: u, remove: !u.choice}
+				if u.choice {
+					sp.state = reqChoiceStateOf(text, lineStart, st, mend)
+					if edited {
+						sp.state = reqChoiceSelected
+					}
+				}
+				spans = append(spans, sp)
+				prevEnd, i, matched = end, end, true
+				break
+			}
+		}
+		if !matched {
+			prevEnd, i = en, en
+		}
+	}
+}
+
+// reqChoiceStem is how many first words identify a choice that was edited.
+const reqChoiceStem = 6
+
+// reqUnitEndsWithURL reports the two guidance lines of the documentation
+// question whose template text ends with a URL.
+func reqUnitEndsWithURL(u *reqUnit) bool {
+	n := len(u.words)
+	return n > 2 && u.words[n-1] == "at" && u.words[n-2] == "dictionary"
+}
+
+// reqChoiceStateOf looks at the text around a choice, on its line and
+// within 200 bytes, for a mark, an edit or a strike-through.
+func reqChoiceStateOf(text string, lineStart, st, end int) reqChoiceState {
+	prefix := text[max(lineStart, st-200):st]
+	suffix := text[end:min(len(text), end+200)]
+	if i := strings.IndexByte(suffix, '\n'); i >= 0 {
+		suffix = suffix[:i]
+	}
+	for _, sep := range []string{" * ", " - "} {
+		if i := strings.Index(suffix, sep); i >= 0 {
+			suffix = suffix[:i]
+		}
+	}
+	if strings.Contains(prefix, "~~") || strings.Contains(suffix, "~~") {
+		return reqChoiceStruck
+	}
+	for _, mark := range []string{"[x]", "[X]", "✓", "✔", "☑", "☒", "<-", "←", "⬅", "(selected)", "(chosen)", "**", "==", "<b>", "<strong>"} {
+		if strings.Contains(prefix, mark) || strings.Contains(suffix, mark) {
+			return reqChoiceSelected
+		}
+	}
+	if reqHasLetter(prefix) || reqHasLetterOrDigit(suffix) {
+		return reqChoiceSelected // edited: a date, a name, a comment
+	}
+	return reqChoicePlain
+}
+
+// reqHasLetter reports ASCII or other letters in s (not digits, so that a
+// numbered list item "2. " is not an edit).
+func reqHasLetter(s string) bool {
+	for i := 0; i < len(s); {
+		ok, size := reqWordRuneAt(s, i)
+		if ok && !reqIsDigit(s[i]) {
+			return true
+		}
+		i += size
+	}
+	return false
+}
+
+// reqDecideChoices decides which choices are template left in place. With a
+// choice marked or edited, unmarked ones are template; with some struck out,
+// the unmarked ones are the answer; with none marked, all of them left in
+// place are template, and a subset is the requester's pick.
+func reqDecideChoices(tmpl *reqTopicTemplate, spans [][]reqSpan) {
+	if tmpl.choices == 0 {
+		return
+	}
+	selected, struck := false, false
+	present := map[int]bool{}
+	for _, ss := range spans {
+		for _, sp := range ss {
+			if !sp.unit.choice {
+				continue
+			}
+			present[sp.unit.id] = true
+			switch sp.state {
+			case reqChoiceSelected:
+				selected = true
+			case reqChoiceStruck:
+				struck = true
+			}
+		}
+	}
+	all := len(present) == tmpl.choices
+	for _, ss := range spans {
+		for k := range ss {
+			sp := &ss[k]
+			if !sp.unit.choice {
+				continue
+			}
+			switch sp.state {
+			case reqChoiceStruck:
+				sp.remove = true
+			case reqChoiceSelected:
+				sp.remove = false
+			default:
+				sp.remove = selected || (!struck && all)
+			}
+		}
+	}
+}
+
+// reqAnswerLines appends the cleaned lines of text, without the spans to
+// remove.
+func reqAnswerLines(lines []string, text string, spans []reqSpan, measurement bool) []string {
+	if len(spans) > 0 {
+		var b strings.Builder
+		b.Grow(len(text))
+		at := 0
+		for _, sp := range spans {
+			if !sp.remove {
+				continue
+			}
+			b.WriteString(text[at:sp.start])
+			at = sp.end
+		}
+		b.WriteString(text[at:])
+		text = b.String()
+	}
+	for line := range strings.SplitSeq(text, "\n") {
+		if l := reqCleanAnswerLine(line, measurement); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return lines
+}
+
+// reqCleanAnswerLine strips quote and heading markers, writes list bullets
+// as "- ", drops an "Answer:" label, and collapses spaces. Lines without a
+// letter or digit, and (for measurements) lines of table header words, are
+// dropped.
+func reqCleanAnswerLine(line string, measurement bool) string {
+	s := strings.TrimSpace(line)
+	for strings.HasPrefix(s, ">") {
+		s = strings.TrimLeft(s[1:], " \t")
+	}
+	if strings.HasPrefix(s, "#") {
+		if t := strings.TrimLeft(s, "#"); t == "" || t[0] == ' ' || t[0] == '\t' {
+			s = strings.TrimSpace(t)
+		}
+	}
+	bullet := false
+	if len(s) >= 2 && (s[0] == '*' || s[0] == '-' || s[0] == '+') && (s[1] == ' ' || s[1] == '\t') {
+		s, bullet = strings.TrimSpace(s[2:]), true
+	}
+	for _, label := range []string{"answer:", "answer -", "response:", "a:", "a)"} {
+		if reqHasPrefixFold(s, label) {
+			s = strings.TrimSpace(s[len(label):])
+			break
+		}
+	}
+	if !reqHasLetterOrDigit(s) {
+		return ""
+	}
+	s = reqCollapseSpaces(s)
+	if measurement && reqIsHeaderLine(s) {
+		return ""
+	}
+	if bullet {
+		s = "- " + s
+	}
+	return s
+}
+
+// reqIsHeaderLine reports a line made only of table header words, such as
+// "Measurement Description | Data Collection Category | Tracking Bug #".
+func reqIsHeaderLine(s string) bool {
+	n := 0
+	for i := 0; ; {
+		st, en := reqNextWord(s, i)
+		if st >= len(s) {
+			return n > 0
+		}
+		if !reqHeaderWords[strings.ToLower(s[st:en])] {
+			return false
+		}
+		n++
+		i = en
+	}
+}
+
+// reqTableLines appends the non-empty, non-header rows of a table as
+// "cell | cell" lines.
+func reqTableLines(lines []string, t *reqTable) []string {
+	for i, row := range t.rows {
+		if t.header[i] || reqIsHeaderRow(row) {
+			continue
+		}
+		var cells []string
+		for _, c := range row {
+			if c = strings.TrimSpace(strings.ReplaceAll(c, "\n", " ")); c != "" {
+				cells = append(cells, c)
+			}
+		}
+		if len(cells) > 0 {
+			lines = append(lines, strings.Join(cells, " | "))
+		}
+	}
+	return lines
+}
+
+// reqIsHeaderRow reports a row whose non-empty cells are all header words.
+func reqIsHeaderRow(row []string) bool {
+	n := 0
+	for _, c := range row {
+		if strings.TrimSpace(c) == "" {
+			continue
+		}
+		if !reqIsHeaderLine(c) {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}
+
+// reqPlaceholderWords open an answer that only says it is to be done.
+var reqPlaceholderWords = map[string]bool{
+	"todo": true, "tbd": true, "tba": true, "tbc": true, "fixme": true, "xxx": true, "placeholder": true,
+}
+
+// reqIsPlaceholder reports "TODO", "TBD", "TODO: Fill this in.", "to be
+// determined" and the like.
+func reqIsPlaceholder(text string) bool {
+	st, en := reqNextWord(text, 0)
+	if st >= len(text) {
+		return !reqHasLetterOrDigit(text) // a URL alone is an answer
+	}
+	if reqPlaceholderWords[strings.ToLower(text[st:en])] {
+		return true
+	}
+	rest := strings.ToLower(text[st:])
+	for _, p := range []string{"to be determined", "to be decided", "to be filled", "to be confirmed", "fill this in", "fill me in"} {
+		if strings.HasPrefix(rest, p) {
+			return true
+		}
+	}
+	return false
+}

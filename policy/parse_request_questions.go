@@ -1,0 +1,315 @@
+package policy
+
+import "strings"
+
+// Finding the questions. Every line is checked once for a question opening
+// after its markup ("### ", "> ", "* ", "**") and number ("5)", "5.", "Q5:",
+// "(5)"); inside long lines, a numbered opening or one that follows the end
+// of a sentence is a question too, which is how a form flattened into one
+// paragraph is read. Out of all the openings found, the longest run in the
+// template's order is the form; the version is the one that run fits best.
+
+// reqHeading is one place where the text asks a question of the form.
+type reqHeading struct {
+	topic  int // index in reqTopicOrder
+	number int // the number written before the wording, 0 when none
+	start  int // where the heading begins; the previous answer ends here
+	phrase int // where the question's wording begins
+}
+
+// reqMinHeadings is how many distinct questions make a text a form: a note
+// quoting a question or two is not one.
+const reqMinHeadings = 4
+
+// findReqHeadings returns every question opening in s, in text order.
+func findReqHeadings(s string) []reqHeading {
+	var out []reqHeading
+	for ls := 0; ls < len(s); {
+		le := reqLineEnd(s, ls)
+		out = findReqHeadingsInLine(out, s[ls:le], ls)
+		ls = le + 1
+	}
+	return out
+}
+
+func findReqHeadingsInLine(out []reqHeading, line string, off int) []reqHeading {
+	p, num := reqSkipHeadingPrefix(line)
+	from := p
+	if t := reqMatchPhrase(line[p:]); t >= 0 {
+		out = append(out, reqHeading{topic: t, number: num, start: off, phrase: off + p})
+		from = p + 1
+	}
+	// openings inside the line: "… data? 2) Why does Mozilla …" or
+	// "… data. Why does Mozilla …"
+	for i := max(from, 1); i < len(line); i++ {
+		c := line[i]
+		prev := line[i-1]
+		switch {
+		case reqIsDigit(c) && !reqIsASCIILetterOrDigit(prev):
+			start := i
+			if prev == '(' {
+				start = i - 1
+			}
+			n, q, ok := reqParseNumberMarker(line[i:], prev == '(')
+			if !ok {
+				continue
+			}
+			if t := reqMatchPhrase(line[i+q:]); t >= 0 {
+				out = append(out, reqHeading{topic: t, number: n, start: off + reqBackOverMarkup(line, start), phrase: off + i + q})
+				i += q
+			}
+		case (c == 'Q' || c == 'q') && !reqIsASCIILetterOrDigit(prev) && i+1 < len(line) && reqIsDigit(line[i+1]):
+			n, q, ok := reqParseNumberMarker(line[i+1:], false)
+			if !ok {
+				continue
+			}
+			if t := reqMatchPhrase(line[i+1+q:]); t >= 0 {
+				out = append(out, reqHeading{topic: t, number: n, start: off + reqBackOverMarkup(line, i), phrase: off + i + 1 + q})
+				i += q
+			}
+		case reqIsSentenceOpening(line, i):
+			if t := reqMatchPhrase(line[i:]); t >= 0 {
+				out = append(out, reqHeading{topic: t, start: off + reqBackOverMarkup(line, i), phrase: off + i})
+			}
+		}
+	}
+	return out
+}
+
+// reqIsSentenceOpening reports a letter that follows ". ", "? ", "! " or
+// ": " (optionally with "**" between), where an unnumbered question may
+// start inside a flattened form.
+func reqIsSentenceOpening(line string, i int) bool {
+	switch reqLowerByte(line[i]) {
+	case 'w', 'c', 'l', 'p', 'h', 'i':
+	default:
+		return false
+	}
+	j := i - 1
+	for j >= 0 && (line[j] == '*' || line[j] == '_') {
+		j--
+	}
+	if j < 1 || line[j] != ' ' {
+		return false
+	}
+	for j >= 0 && line[j] == ' ' {
+		j--
+	}
+	for j >= 0 && (line[j] == '*' || line[j] == '_') {
+		j--
+	}
+	return j >= 0 && (line[j] == '.' || line[j] == '?' || line[j] == '!' || line[j] == ':')
+}
+
+// reqBackOverMarkup moves a heading's start back over emphasis markers.
+func reqBackOverMarkup(line string, i int) int {
+	for i > 0 && (line[i-1] == '*' || line[i-1] == '_' || line[i-1] == '#') {
+		i--
+	}
+	return i
+}
+
+// reqParseNumberMarker reads "5)", "5.", "5:", "5 -" followed by space or
+// markup, and returns the number and the offset where the wording may begin.
+// paren says an opening "(" came before, so "5)" closes it.
+func reqParseNumberMarker(s string, paren bool) (n, next int, ok bool) {
+	i := 0
+	for i < len(s) && i < 2 && reqIsDigit(s[i]) {
+		n = n*10 + int(s[i]-'0')
+		i++
+	}
+	if i == 0 || (i < len(s) && reqIsDigit(s[i])) || n == 0 {
+		return 0, 0, false
+	}
+	j := i
+	// markup may close around the number: "**5)**", "5**)**"
+	for j < len(s) && (s[j] == '*' || s[j] == '_') {
+		j++
+	}
+	switch {
+	case j < len(s) && (s[j] == ')' || s[j] == '.' || s[j] == ':'):
+		j++
+	case paren:
+		return 0, 0, false
+	case j+1 < len(s) && s[j] == ' ' && s[j+1] == '-':
+		j += 2
+	default:
+		return 0, 0, false
+	}
+	k := j
+	for k < len(s) && (s[k] == ' ' || s[k] == '\t' || s[k] == '*' || s[k] == '_') {
+		k++
+	}
+	if k == j && k < len(s) && reqIsASCIILetterOrDigit(s[k]) && s[j-1] == '.' {
+		return 0, 0, false // "5.What" is too close to a version number like "5.1"
+	}
+	return n, k, true
+}
+
+// reqSkipHeadingPrefix skips the markup and number before a question at the
+// start of a line: white space, "#", ">", list bullets, emphasis, then "5)",
+// "5.", "Q5:", "Question 5:", "(5)", then emphasis again.
+func reqSkipHeadingPrefix(line string) (p, num int) {
+	i := 0
+	for i < len(line) {
+		c := line[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '#' || c == '>' || c == '*' || c == '_' || c == '~' || c == '=' || c == '|':
+			i++
+		case (c == '-' || c == '+') && i+1 < len(line) && (line[i+1] == ' ' || line[i+1] == '\t'):
+			i += 2
+		default:
+			goto number
+		}
+	}
+number:
+	j := i
+	paren := false
+	if j < len(line) && line[j] == '(' {
+		paren = true
+		j++
+	}
+	q := false
+	if reqHasPrefixFold(line[j:], "question") {
+		j += len("question")
+		q = true
+	} else if j < len(line) && (line[j] == 'Q' || line[j] == 'q') && j+1 < len(line) && (reqIsDigit(line[j+1]) || line[j+1] == ' ' || line[j+1] == '#') {
+		j++
+		q = true
+	}
+	if q {
+		for j < len(line) && (line[j] == ' ' || line[j] == '#') {
+			j++
+		}
+	}
+	if j < len(line) && reqIsDigit(line[j]) {
+		if n, k, ok := reqParseNumberMarker(line[j:], paren); ok {
+			return j + k, n
+		}
+		if q { // "Q5 What questions" needs no punctuation
+			n, k := 0, j
+			for k < len(line) && k-j < 2 && reqIsDigit(line[k]) {
+				n = n*10 + int(line[k]-'0')
+				k++
+			}
+			if n > 0 && k < len(line) && (line[k] == ' ' || line[k] == '\t') {
+				for k < len(line) && (line[k] == ' ' || line[k] == '\t' || line[k] == '*' || line[k] == '_') {
+					k++
+				}
+				return k, n
+			}
+		}
+	}
+	return i, 0
+}
+
+// reqMatchPhrase returns the topic index of the question opening s starts
+// with, or -1.
+func reqMatchPhrase(s string) int {
+	if len(s) < 10 {
+		return -1
+	}
+	switch reqLowerByte(s[0]) {
+	case 'w', 'c', 'l', 'p', 'h', 'i':
+	default:
+		return -1
+	}
+	for _, p := range reqPhrases {
+		if p.phrase[0] == reqLowerByte(s[0]) && reqPhraseAt(s, p.phrase) {
+			return reqTopicIndex(p.topic)
+		}
+	}
+	return -1
+}
+
+// bestReqChain returns the longest sequence of headings whose topics follow
+// the template's order; among equally long ones, the earliest headings.
+// It is O(len(heads) × topics).
+func bestReqChain(heads []reqHeading) []reqHeading {
+	if len(heads) == 0 {
+		return nil
+	}
+	nt := len(reqTopicOrder)
+	bestLen := make([]int, nt)
+	bestAt := make([]int, nt)
+	prev := make([]int, len(heads))
+	for hi, h := range heads {
+		l, from := 1, -1
+		for k := 0; k < h.topic; k++ {
+			if bestLen[k]+1 > l {
+				l, from = bestLen[k]+1, bestAt[k]
+			}
+		}
+		prev[hi] = from
+		if l > bestLen[h.topic] {
+			bestLen[h.topic], bestAt[h.topic] = l, hi
+		}
+	}
+	end, endLen := -1, 0
+	for t := 0; t < nt; t++ {
+		if bestLen[t] >= endLen && bestLen[t] > 0 {
+			end, endLen = bestAt[t], bestLen[t]
+		}
+	}
+	chain := make([]reqHeading, endLen)
+	for i, k := endLen-1, end; i >= 0; i-- {
+		chain[i] = heads[k]
+		k = prev[k]
+	}
+	return chain
+}
+
+// detectReqVersion picks the template version the chain of headings fits
+// best: each question of the version found scores 2, each found question it
+// lacks costs 2, each number that agrees scores 1, and each question of the
+// version not found costs 1. Ties go to the newest version.
+func detectReqVersion(chain []reqHeading) FormVersion {
+	if len(chain) < reqMinHeadings {
+		return FormNone
+	}
+	best, bestScore := FormNone, 0
+	for i, v := range reqVersionsNewestFirst {
+		score := 0
+		found := 0
+		for _, h := range chain {
+			n := reqQuestionNumber(v, reqTopicOrder[h.topic])
+			if n == 0 {
+				score -= 2
+				continue
+			}
+			found++
+			score += 2
+			if h.number == n {
+				score++
+			}
+		}
+		score -= len(reqVersionTopics[v]) - found
+		if i == 0 || score > bestScore {
+			best, bestScore = v, score
+		}
+	}
+	return best
+}
+
+// reqLooksLikePatch reports a unified diff ("diff --git", or a "--- " line
+// followed by a "+++ " line and later a "@@ -" hunk): a patch that adds a
+// form is not itself a form.
+func reqLooksLikePatch(s string) bool {
+	if strings.HasPrefix(s, "diff --git ") || strings.Contains(s, "\ndiff --git ") {
+		return true
+	}
+	for i := 0; i < len(s); {
+		j := strings.Index(s[i:], "\n+++ ")
+		if j < 0 {
+			return false
+		}
+		j += i
+		// the line before "+++ " (LastIndexByte scans back over that line only)
+		prevStart := strings.LastIndexByte(s[:j], '\n') + 1
+		if strings.HasPrefix(s[prevStart:j], "--- ") {
+			return strings.Contains(s[j:], "\n@@ -")
+		}
+		i = j + 1
+	}
+	return false
+}

@@ -1,0 +1,235 @@
+package policy
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Small, allocation-free text helpers for the request parser. Template
+// wording is compared word by word: a word is a run of letters and digits,
+// punctuation and markup between words are ignored, and URLs are skipped
+// whole, so "**6) Please provide a link to the [documentation](…)**" and the
+// plain template sentence are the same words.
+
+func reqLowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+func reqIsASCIILetterOrDigit(c byte) bool {
+	return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
+}
+
+func reqIsDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// reqHasPrefixFold reports whether s starts with prefix, ignoring ASCII case;
+// prefix must be lower case.
+func reqHasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if reqLowerByte(s[i]) != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// reqLowerASCII lower-cases ASCII letters only, so offsets in the result are
+// offsets in s.
+func reqLowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				b[j] = reqLowerByte(b[j])
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// reqWordRuneAt reports whether the rune at s[i] belongs to a word, and its
+// size.
+func reqWordRuneAt(s string, i int) (bool, int) {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		return reqIsASCIILetterOrDigit(c), 1
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLetter(r) || unicode.IsDigit(r), size
+}
+
+// reqURLLen returns the length of the URL starting at s[0] ("http://",
+// "https://" or "www."), or 0. A URL ends at white space, a quote, a bracket
+// or an angle bracket.
+func reqURLLen(s string) int {
+	if !(reqHasPrefixFold(s, "http://") || reqHasPrefixFold(s, "https://") || reqHasPrefixFold(s, "www.")) {
+		return 0
+	}
+	i := 0
+	for i < len(s) {
+		switch s[i] {
+		case ' ', '\t', '\n', '"', '\'', '<', '>', '(', ')', '[', ']', '`', '|':
+			return i
+		}
+		i++
+	}
+	return i
+}
+
+// reqNextWord returns the bounds of the first word at or after i, skipping
+// URLs; start == len(s) when there is none. i must not be inside a word.
+func reqNextWord(s string, i int) (start, end int) {
+	for i < len(s) {
+		c := s[i]
+		if (c == 'h' || c == 'H' || c == 'w' || c == 'W') && (i == 0 || !reqIsASCIILetterOrDigit(s[i-1])) {
+			if n := reqURLLen(s[i:]); n > 0 {
+				i += n
+				continue
+			}
+		}
+		ok, size := reqWordRuneAt(s, i)
+		if !ok {
+			i += size
+			continue
+		}
+		j := i + size
+		for j < len(s) {
+			ok, size := reqWordRuneAt(s, j)
+			if !ok {
+				break
+			}
+			j += size
+		}
+		return i, j
+	}
+	return len(s), len(s)
+}
+
+// reqWordEquals compares a word of the text with a lower-case template word.
+func reqWordEquals(word, lower string) bool {
+	return len(word) == len(lower) && reqHasPrefixFold(word, lower)
+}
+
+// reqSplitWords splits template text into lower-case words the way
+// reqNextWord reads a text.
+func reqSplitWords(s string) []string {
+	var out []string
+	for i := 0; ; {
+		st, en := reqNextWord(s, i)
+		if st >= len(s) {
+			return out
+		}
+		out = append(out, strings.ToLower(s[st:en]))
+		i = en
+	}
+}
+
+// reqMatchWords matches the template words against the text from offset i
+// and returns how many matched in a row and the end of the last one.
+func reqMatchWords(s string, i int, words []string) (n, end int) {
+	end = i
+	for _, w := range words {
+		st, en := reqNextWord(s, i)
+		if st >= len(s) || !reqWordEquals(s[st:en], w) {
+			return n, end
+		}
+		n++
+		end, i = en, en
+	}
+	return n, end
+}
+
+// reqPhraseAt reports whether text starts with phrase, ignoring ASCII case,
+// where each space of the phrase matches a run of spaces, tabs or hyphens
+// ("default on" matches "default-on" and "default  on").
+func reqPhraseAt(text, phrase string) bool {
+	i := 0
+	for j := 0; j < len(phrase); j++ {
+		if phrase[j] == ' ' {
+			k := i
+			for k < len(text) && (text[k] == ' ' || text[k] == '\t' || text[k] == '-') {
+				k++
+			}
+			if k == i {
+				return false
+			}
+			i = k
+			continue
+		}
+		if i >= len(text) || reqLowerByte(text[i]) != phrase[j] {
+			return false
+		}
+		i++
+	}
+	return true
+}
+
+// reqHasLetterOrDigit reports whether s holds any letter or digit.
+func reqHasLetterOrDigit(s string) bool {
+	for i := 0; i < len(s); {
+		ok, size := reqWordRuneAt(s, i)
+		if ok {
+			return true
+		}
+		i += size
+	}
+	return false
+}
+
+// reqCollapseSpaces trims s and turns every run of spaces and tabs into one
+// space.
+func reqCollapseSpaces(s string) string {
+	s = strings.TrimSpace(s)
+	if !strings.Contains(s, "  ") && !strings.ContainsRune(s, '\t') {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == ' ' || c == '\t' {
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+			continue
+		}
+		space = false
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// reqTruncate cuts s to at most n bytes on a rune boundary, marking the cut.
+func reqTruncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return strings.TrimRight(s[:i], " ") + "…"
+}
+
+// reqLineEnd returns the index of the '\n' ending the line that holds s[i],
+// or len(s).
+func reqLineEnd(s string, i int) int {
+	if j := strings.IndexByte(s[i:], '\n'); j >= 0 {
+		return i + j
+	}
+	return len(s)
+}
+
+// reqLineStart returns the index where the line holding s[i] starts.
+func reqLineStart(s string, i int) int {
+	return strings.LastIndexByte(s[:i], '\n') + 1
+}
