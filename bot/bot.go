@@ -177,8 +177,8 @@ func (b *Bot) started() bool {
 	return b.ident != nil
 }
 
-// Ensure a Posted hook panicking or being slow is the caller's business; the
-// bot calls it synchronously after the journal says done.
+// notify calls the post hook, synchronously, once the journal says done (or
+// dry_run). A slow hook slows the cycle; that is the hook owner's choice.
 func (b *Bot) notify(p Posted) {
 	if b.onPost != nil {
 		b.onPost(p)

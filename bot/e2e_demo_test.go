@@ -19,7 +19,9 @@ func TestE2EDemoScenarios(t *testing.T) {
 			if _, err := demo.Seed(e.srv); err != nil {
 				t.Fatal(err)
 			}
-			for range 3 {
+			e.mustCycle()
+			t.Logf("cold start over %d requests: %d requests %v", len(demo.Cases()), len(e.srv.Requests()), e.srv.RequestCounts())
+			for range 2 {
 				e.mustCycle()
 			}
 			checkDemoOutcomes(t, e)

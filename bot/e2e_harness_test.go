@@ -39,6 +39,7 @@ func newE2E(t *testing.T, dialect bugzillatest.Dialect, mutate func(*Config)) *e
 	cfg.Bugzilla.URL = srv.URL()
 	cfg.Bugzilla.Login = "bot@example.test"
 	cfg.Bugzilla.APIKey = "bot-api-key"
+	cfg.Bugzilla.Timeout = 5 * time.Second
 	if mutate != nil {
 		mutate(&cfg)
 	}
@@ -69,7 +70,7 @@ func (e *e2e) newProcess() {
 		bugzilla.WithHTTPClient(e.srv.Client()),
 		bugzilla.WithLogger(log),
 		bugzilla.WithClock(e.clock.Now),
-		bugzilla.WithTimeout(5*time.Second),
+		bugzilla.WithTimeout(e.cfg.Bugzilla.Timeout),
 		bugzilla.WithRetries(2, time.Millisecond, 2*time.Millisecond),
 		bugzilla.WithRateLimitPark(e.cfg.Bugzilla.RateLimitPark),
 	)

@@ -68,6 +68,23 @@ func TestE2ELostWriteNoDuplicate(t *testing.T) {
 	}
 }
 
+func TestE2ETimedOutWriteNoDuplicate(t *testing.T) {
+	// The client gives up after 300ms of real time; the fake holds the
+	// answer until then, having applied the write. No sleeping here.
+	e := newE2E(t, bugzillatest.BMO, func(c *Config) { c.Bugzilla.Timeout = 300 * time.Millisecond })
+	bug, _ := e.patchRequest("Count widget clicks")
+	e.srv.InjectFault(bugzillatest.Fault{Method: "POST", Path: "/rest/bug/*/comment", Times: 1, Hang: true, AfterApply: true})
+	_ = e.cycle()
+	e.mustCycle()
+	e.mustCycle()
+	if n := len(e.botComments(bug)); n != 1 {
+		t.Errorf("after a POST that timed out once it had landed: %d comments, want 1\n%s", n, e.logs.String())
+	}
+	if !strings.Contains(e.logs.String(), "write outcome unknown") {
+		t.Errorf("the timeout was not seen as an unknown outcome")
+	}
+}
+
 func TestE2EStoreDeletedNoDuplicate(t *testing.T) {
 	e := newE2E(t, bugzillatest.BMO, nil)
 	bug, _ := e.patchRequest("Count widget clicks")
@@ -95,32 +112,45 @@ func TestE2EDryRunWritesNothing(t *testing.T) {
 }
 
 func TestE2ERateLimitParks(t *testing.T) {
-	e := newE2E(t, bugzillatest.BMO, nil)
-	e.mustCycle()
-	bug, _ := e.patchRequest("Count widget clicks")
-	e.srv.BlockFor(time.Hour) // BMO's block: HTML 429, no Retry-After
-	err := e.cycle()
-	var park *ParkedError
-	if !errors.As(err, &park) {
-		t.Fatalf("cycle under a block: err = %v", err)
+	tests := []struct {
+		name    string
+		dialect bugzillatest.Dialect
+		limit   func(*bugzillatest.Server)
+	}{
+		// BMO's block: HTML 429, no Retry-After; every request renews it.
+		{"bmo block", bugzillatest.BMO, func(s *bugzillatest.Server) { s.BlockFor(time.Hour) }},
+		{"429 with Retry-After", bugzillatest.Upstream, func(s *bugzillatest.Server) { s.RateLimitNext(1, 30*time.Minute) }},
 	}
-	e.srv.ResetRecords()
-	for range 6 {
-		if err := e.cycle(); !errors.As(err, &park) {
-			t.Fatalf("cycle while parked: err = %v", err)
-		}
-	}
-	e.newProcess() // a restart during the park
-	if err := e.cycle(); !errors.As(err, &park) {
-		t.Fatalf("restart while parked: err = %v", err)
-	}
-	if n := len(e.srv.Requests()); n != 0 {
-		t.Fatalf("%d requests while parked: %v", n, e.srv.RequestCounts())
-	}
-	e.advance(time.Hour)
-	e.mustCycle()
-	if n := len(e.botComments(bug)); n != 1 {
-		t.Errorf("after the park: %d comments, want 1", n)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newE2E(t, tt.dialect, nil)
+			e.mustCycle()
+			bug, _ := e.patchRequest("Count widget clicks")
+			tt.limit(e.srv)
+			err := e.cycle()
+			var park *ParkedError
+			if !errors.As(err, &park) {
+				t.Fatalf("cycle under a rate limit: err = %v", err)
+			}
+			e.srv.ResetRecords()
+			for range 3 {
+				if err := e.cycle(); !errors.As(err, &park) {
+					t.Fatalf("cycle while parked: err = %v", err)
+				}
+			}
+			e.newProcess() // a restart during the park
+			if err := e.cycle(); !errors.As(err, &park) {
+				t.Fatalf("restart while parked: err = %v", err)
+			}
+			if n := len(e.srv.Requests()); n != 0 {
+				t.Fatalf("%d requests while parked: %v", n, e.srv.RequestCounts())
+			}
+			e.advance(time.Hour)
+			e.mustCycle()
+			if n := len(e.botComments(bug)); n != 1 {
+				t.Errorf("after the park: %d comments, want 1", n)
+			}
+		})
 	}
 }
 
