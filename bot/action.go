@@ -21,6 +21,22 @@ type action struct {
 	// the comment can only have been written after this.
 	since time.Time
 	build func(ctx context.Context) (bugzilla.NewComment, error)
+	// send writes the built comment, with whatever flag change goes with
+	// it in the same transaction, and returns the comment's id when the
+	// server says it (0 otherwise). Nil means AddComment.
+	send func(ctx context.Context, nc bugzilla.NewComment) (int, error)
+	// settled, when set, is told once the action is done (store.ActionDone,
+	// or ActionDryRun), with the comment's id when known: for records beyond
+	// the journal, such as the escalations the dashboard lists.
+	settled func(ctx context.Context, status store.ActionStatus, commentID int) error
+}
+
+// settle calls the settled hook, if any.
+func (a *action) settle(ctx context.Context, status store.ActionStatus, commentID int) error {
+	if a.settled == nil {
+		return nil
+	}
+	return a.settled(ctx, status, commentID)
 }
 
 func (a *action) journal(status store.ActionStatus) store.Action {
@@ -43,6 +59,7 @@ func (b *Bot) analysisAction(v *bugView, r store.Request, f *foundForm) *action 
 			}
 			now := b.now()
 			a := b.analyzer.Evaluate(f.Request, now)
+			b.rememberAnalysis(ctx, f, a)
 			prev, err := b.previousForm(ctx, v, f)
 			if err != nil {
 				return bugzilla.NewComment{}, err

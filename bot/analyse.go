@@ -82,6 +82,9 @@ func (b *Bot) analyseBug(ctx context.Context, c *cycle, v *bugView) error {
 	if err != nil || len(open) == 0 {
 		return err
 	}
+	if stopped, err := b.store.Stopped(ctx, v.id); err != nil || stopped {
+		return err // "stewardbot: stop": nothing more until "resume" marks the bug again
+	}
 	var acts []*action
 	planned := map[string]bool{}
 	for _, r := range open {
@@ -138,7 +141,7 @@ func (b *Bot) loadViews(ctx context.Context, ids []int) (map[int]*bugView, error
 	if err == nil {
 		views := make(map[int]*bugView, len(ids))
 		for _, id := range ids {
-			views[id] = newBugView(id, atts[id])
+			views[id] = newBugView(id, atts[id], b.cfg.Bugzilla.MaxAttachmentBytes)
 		}
 		return views, nil
 	}
@@ -150,7 +153,7 @@ func (b *Bot) loadViews(ctx context.Context, ids []int) (map[int]*bugView, error
 		atts, err := b.bz.Attachments(ctx, []int{id}, bugzilla.AttachmentOptions{})
 		switch {
 		case err == nil:
-			views[id] = newBugView(id, atts[id])
+			views[id] = newBugView(id, atts[id], b.cfg.Bugzilla.MaxAttachmentBytes)
 		case hiddenBug(err):
 			continue
 		default:
@@ -166,7 +169,9 @@ func hiddenBug(err error) bool {
 
 // prefetch downloads in a few batched requests the flagged attachments that
 // may be forms and whose content the store does not know yet: on a cold
-// start that is one request per batch instead of one per bug.
+// start that is one request per batch instead of one per bug. Their sizes
+// were just checked against the cap (formCandidate) from the metadata
+// loadViews read, so data comes without a second metadata read.
 func (b *Bot) prefetch(ctx context.Context, views map[int]*bugView) error {
 	var ids []int
 	var size int64
@@ -174,10 +179,13 @@ func (b *Bot) prefetch(ctx context.Context, views map[int]*bugView) error {
 		if len(ids) == 0 {
 			return nil
 		}
-		got, err := b.bz.AttachmentsByID(ctx, ids, bugzilla.AttachmentOptions{WithData: true})
+		got, err := b.bz.AttachmentsByID(ctx, ids, bugzilla.AttachmentOptions{WithData: true, SizesChecked: true})
 		switch {
 		case errors.Is(err, bugzilla.ErrTooLarge):
-			// The map is complete; those over the cap have no Data.
+			// The map is kept: those it holds without Data were sent over
+			// the cap and are not asked for again. Those it lacks (a whole
+			// answer over its bound) are fetched alone later, which finds
+			// the one that lied.
 		case hiddenBug(err):
 			ids, size = nil, 0
 			return nil // each is fetched alone later, and judged there
@@ -185,8 +193,13 @@ func (b *Bot) prefetch(ctx context.Context, views map[int]*bugView) error {
 			return fmt.Errorf("prefetch attachments: %w", err)
 		}
 		for _, a := range got {
-			if v, ok := views[a.BugID]; ok && a.Data != nil {
+			v, ok := views[a.BugID]
+			switch {
+			case !ok:
+			case a.Data != nil:
 				v.data[a.ID] = a.Data
+			default:
+				v.tooLarge[a.ID] = true
 			}
 		}
 		ids, size = nil, 0

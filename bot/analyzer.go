@@ -25,7 +25,8 @@ func (p policyAnalyzer) Evaluate(r *policy.Request, now time.Time) *policy.Analy
 }
 
 func (p policyAnalyzer) Render(a *policy.Analysis) string {
-	return policy.RenderMarkdown(a, policy.RenderOptions{})
+	// The escalate task posts the notices the analysis lists.
+	return policy.RenderMarkdown(a, policy.RenderOptions{BotEscalates: true})
 }
 
 // isForm reports whether a parsed text is a Data Review Request form.

@@ -26,6 +26,7 @@ type Bot struct {
 	log      zerolog.Logger
 	analyzer formAnalyzer
 	onPost   func(Posted)
+	obs      Observer // metrics; nil means nobody
 
 	// cycleMu serialises cycles: a cycle and the next never overlap, even
 	// when `once` and the scheduler share a Bot in tests.

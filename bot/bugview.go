@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/stewardbot/stewardbot/bugzilla"
@@ -13,13 +14,15 @@ import (
 type bugView struct {
 	id       int
 	atts     []bugzilla.Attachment
+	maxBytes int64          // the content cap the attachments' sizes are checked against
 	data     map[int][]byte // attachment id → content
+	tooLarge map[int]bool   // attachments whose content Bugzilla sent over the cap
 	comments []bugzilla.Comment
 	loaded   bool // comments were read
 }
 
-func newBugView(id int, atts []bugzilla.Attachment) *bugView {
-	return &bugView{id: id, atts: atts, data: map[int][]byte{}}
+func newBugView(id int, atts []bugzilla.Attachment, maxBytes int64) *bugView {
+	return &bugView{id: id, atts: atts, maxBytes: maxBytes, data: map[int][]byte{}, tooLarge: map[int]bool{}}
 }
 
 func (v *bugView) attachment(id int) *bugzilla.Attachment {
@@ -32,11 +35,25 @@ func (v *bugView) attachment(id int) *bugzilla.Attachment {
 }
 
 // download returns an attachment's content, fetching it when not prefetched.
+// The view holds the attachment's metadata, read in this pass: when its
+// size is within the cap, data and metadata come in one request
+// (SizesChecked) rather than two. An attachment already found over the cap
+// is not asked for again.
 func (v *bugView) download(ctx context.Context, bz bugzillaClient, id int) ([]byte, error) {
 	if d, ok := v.data[id]; ok {
 		return d, nil
 	}
-	got, err := bz.AttachmentsByID(ctx, []int{id}, bugzilla.AttachmentOptions{WithData: true})
+	if v.tooLarge[id] {
+		return nil, fmt.Errorf("download attachment %d: %w", id, &bugzilla.TooLargeError{IDs: []int{id}, Cap: v.maxBytes})
+	}
+	o := bugzilla.AttachmentOptions{WithData: true}
+	if a := v.attachment(id); a != nil && a.Size >= 0 && a.Size <= v.maxBytes {
+		o.SizesChecked = true
+	}
+	got, err := bz.AttachmentsByID(ctx, []int{id}, o)
+	if errors.Is(err, bugzilla.ErrTooLarge) {
+		v.tooLarge[id] = true
+	}
 	if err != nil {
 		return nil, fmt.Errorf("download attachment %d: %w", id, err)
 	}

@@ -20,6 +20,11 @@ type bugzillaClient interface {
 	AttachmentsByID(ctx context.Context, ids []int, o bugzilla.AttachmentOptions) (map[int]bugzilla.Attachment, error)
 	Comments(ctx context.Context, bugID int, newSince time.Time) ([]bugzilla.Comment, error)
 	AddComment(ctx context.Context, bugID int, nc bugzilla.NewComment) (int, error)
+	// For reminders, assignments and their end (remind.go, assign.go, resolve.go).
+	UpdateBug(ctx context.Context, bugID int, u bugzilla.BugUpdate) (*bugzilla.UpdateResult, error)
+	UpdateAttachment(ctx context.Context, attachmentID int, u bugzilla.AttachmentUpdate) (*bugzilla.UpdateResult, error)
+	History(ctx context.Context, bugID int, newSince time.Time) ([]bugzilla.HistoryEntry, error)
+	Users(ctx context.Context, logins []string) ([]bugzilla.User, error)
 }
 
 var _ bugzillaClient = (*bugzilla.Client)(nil)

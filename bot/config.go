@@ -25,6 +25,13 @@ type Config struct {
 	Store    StoreConfig    `yaml:"store"`
 	Comments CommentConfig  `yaml:"comments"`
 	Log      LogConfig      `yaml:"log"`
+	HTTP     HTTPConfig     `yaml:"http"`
+	// Stewards and Reminders: see config_stewards.go.
+	Stewards  StewardsConfig  `yaml:"stewards"`
+	Reminders RemindersConfig `yaml:"reminders"`
+	// Escalation and Commands: see config_escalation.go.
+	Escalation EscalationConfig `yaml:"escalation"`
+	Commands   CommandsConfig   `yaml:"commands"`
 	// RulesFile is a policy rules YAML file; empty means the built-in rules.
 	// LoadConfig resolves a relative path against the config file's folder.
 	RulesFile string `yaml:"rules_file"`
@@ -79,7 +86,18 @@ type CommentConfig struct {
 // LogConfig controls logging.
 type LogConfig struct {
 	Level  string `yaml:"level"`  // debug, info (default), warn, error
-	Format string `yaml:"format"` // json (default; console on a terminal), console
+	Format string `yaml:"format"` // json (default; console on a terminal), console, mozlog
+}
+
+// HTTPConfig is the HTTP server: health checks, metrics, the dashboard.
+type HTTPConfig struct {
+	// Listen is the server's address, default "127.0.0.1:8080"; $PORT
+	// overrides it with ":$PORT" (all interfaces), as containers expect,
+	// and STEWARDBOT_HTTP_LISTEN overrides both.
+	Listen string `yaml:"listen"`
+	// ShowPrivate shows the summary and people of private requests on the
+	// dashboard; by default they read only "private bug N".
+	ShowPrivate bool `yaml:"show_private"`
 }
 
 // Defaults that other code may want to name.
@@ -89,6 +107,7 @@ const (
 	DefaultFlagName    = "data-review"
 	DefaultStoreDSN    = "stewardbot.db"
 	DefaultCommentTag  = "stewardbot"
+	DefaultHTTPListen  = "127.0.0.1:8080" // loopback: exposing it is the operator's choice
 )
 
 // DefaultConfig returns the configuration a new install runs with. It is safe
@@ -116,7 +135,14 @@ func DefaultConfig() Config {
 			TemplateURL: DefaultTemplateURL,
 			Tag:         DefaultCommentTag,
 		},
-		Log: LogConfig{Level: "info", Format: "json"},
+		Log:  LogConfig{Level: "info", Format: "json"},
+		HTTP: HTTPConfig{Listen: DefaultHTTPListen},
+		// See config_stewards.go.
+		Stewards:  defaultStewards(),
+		Reminders: defaultReminders(),
+		// See config_escalation.go.
+		Escalation: defaultEscalation(),
+		Commands:   defaultCommands(),
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -18,6 +19,8 @@ const (
 	EnvStoreDSN      = "STEWARDBOT_STORE_DSN"      // overrides store.dsn
 	EnvLogLevel      = "STEWARDBOT_LOG_LEVEL"      // overrides log.level
 	EnvLogFormat     = "STEWARDBOT_LOG_FORMAT"     // overrides log.format
+	EnvPort          = "PORT"                      // overrides http.listen with ":$PORT" (containers, PaaS)
+	EnvHTTPListen    = "STEWARDBOT_HTTP_LISTEN"    // overrides http.listen (and $PORT)
 
 	EnvAPIKey     = "STEWARDBOT_BUGZILLA_API_KEY"      // the API key itself
 	EnvAPIKeyFile = "STEWARDBOT_BUGZILLA_API_KEY_FILE" // a file holding the API key
@@ -47,6 +50,15 @@ var envOverrides = []envOverride{
 	{EnvStoreDSN, "store.dsn", func(c *Config, v string) error { c.Store.DSN = v; return nil }},
 	{EnvLogLevel, "log.level", func(c *Config, v string) error { c.Log.Level = v; return nil }},
 	{EnvLogFormat, "log.format", func(c *Config, v string) error { c.Log.Format = v; return nil }},
+	{EnvPort, "http.listen", func(c *Config, v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("%s: want a port number from 1 to 65535, not %q", EnvPort, clip(v))
+		}
+		c.HTTP.Listen = ":" + strconv.Itoa(n)
+		return nil
+	}},
+	{EnvHTTPListen, "http.listen", func(c *Config, v string) error { c.HTTP.Listen = v; return nil }},
 }
 
 // ApplyEnv applies the STEWARDBOT_* overrides (see the Env constants) from

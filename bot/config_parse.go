@@ -181,6 +181,10 @@ func (d *configDecoder) value(node *yaml.Node, fv reflect.Value, path string) {
 	if isNull(node) {
 		return // an empty value keeps the default
 	}
+	if fv.Kind() == reflect.Slice {
+		d.list(node, fv, path)
+		return
+	}
 	if node.Kind != yaml.ScalarNode {
 		d.addf(node.Line, path, "want a single value, not %s", describeNode(node))
 		return

@@ -96,9 +96,14 @@ func TestDefaultConfig(t *testing.T) {
 			PageSize:          1000,
 			MaxWritesPerCycle: 50,
 		},
-		Store:    StoreConfig{DSN: "stewardbot.db"},
-		Comments: CommentConfig{TemplateURL: "https://github.com/mozilla/data-review/blob/main/request.md", Tag: "stewardbot"},
-		Log:      LogConfig{Level: "info", Format: "json"},
+		Store:      StoreConfig{DSN: "stewardbot.db"},
+		Comments:   CommentConfig{TemplateURL: "https://github.com/mozilla/data-review/blob/main/request.md", Tag: "stewardbot"},
+		Log:        LogConfig{Level: "info", Format: "json"},
+		HTTP:       HTTPConfig{Listen: "127.0.0.1:8080"},
+		Stewards:   StewardsConfig{AssignUnassigned: true},
+		Reminders:  RemindersConfig{After: 2, Every: 3, Max: 3, Mode: "needinfo", MaxPerCycle: 20, MaxPerPerson: 3},
+		Escalation: EscalationConfig{Needinfo: true},
+		Commands:   CommandsConfig{Enabled: true},
 	}
 	if d := cmp.Diff(got, want); d != "" {
 		t.Errorf("DefaultConfig() (-got +want):\n%s", d)
@@ -386,6 +391,10 @@ func TestValidate(t *testing.T) {
 		{"writes at the cap", func(c *Config) { c.Poll.MaxWritesPerCycle = 1000 }, nil, ""},
 		{"writes over the cap", func(c *Config) { c.Poll.MaxWritesPerCycle = 1001 }, []string{"poll.max_writes_per_cycle"}, ""},
 		{"dsn", func(c *Config) { c.Store.DSN = "  " }, []string{"store.dsn"}, "required"},
+		{"escalation contacts", func(c *Config) {
+			c.Escalation.Trust, c.Escalation.Legal = []string{"trust@example.org"}, []string{"legal@example.org", "legal@example.org"}
+		}, []string{"escalation.legal"}, "listed twice"},
+		{"escalation not a login", func(c *Config) { c.Escalation.Trust = []string{"Trust Team"} }, []string{"escalation.trust"}, "want Bugzilla logins"},
 		{"template url", func(c *Config) { c.Comments.TemplateURL = "request.md" }, []string{"comments.template_url"}, "absolute"},
 		{"tag too long", func(c *Config) { c.Comments.Tag = strings.Repeat("x", 13) }, []string{"comments.tag"}, "3 to 12"},
 		{"tag at the longest", func(c *Config) { c.Comments.Tag = strings.Repeat("x", 12) }, nil, ""},
@@ -430,7 +439,7 @@ func TestValidateLines(t *testing.T) {
 		t.Fatalf("Validate = %v", err)
 	}
 	want := ConfigErrors{
-		{Line: 5, Field: "log.format", Message: `want json or console, not "text"`},
+		{Line: 5, Field: "log.format", Message: `want json, console or mozlog, not "text"`},
 		{Line: 6, Field: "log.level", Message: `want debug, info, warn or error, not "loud"`},
 		{Line: 0, Field: "bugzilla.url", Message: "want an absolute http or https URL, such as https://bugzilla.mozilla.org (set by STEWARDBOT_BUGZILLA_URL)"},
 	}
@@ -438,7 +447,7 @@ func TestValidateLines(t *testing.T) {
 		t.Errorf("(-got +want):\n%s", d)
 	}
 	wantText := `3 configuration problems:
-	line 5: log.format: want json or console, not "text"
+	line 5: log.format: want json, console or mozlog, not "text"
 	line 6: log.level: want debug, info, warn or error, not "loud"
 	bugzilla.url: want an absolute http or https URL, such as https://bugzilla.mozilla.org (set by STEWARDBOT_BUGZILLA_URL)`
 	if d := cmp.Diff(err.Error(), wantText); d != "" {

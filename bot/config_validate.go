@@ -45,6 +45,10 @@ func (c Config) Validate() error {
 	}
 	c.Comments.validate(p)
 	c.Log.validate(p)
+	c.Stewards.validate(p)
+	c.Reminders.validate(p)
+	c.Escalation.validate(p)
+	c.HTTP.validate(p)
 	return p.err()
 }
 
@@ -242,8 +246,8 @@ func (lc LogConfig) validate(p *problems) {
 		p.addf("log.level", "want debug, info, warn or error, not %q", clip(lc.Level))
 	}
 	switch lc.Format {
-	case "json", "console":
+	case "json", "console", "mozlog":
 	default:
-		p.addf("log.format", "want json or console, not %q", clip(lc.Format))
+		p.addf("log.format", "want json, console or mozlog, not %q", clip(lc.Format))
 	}
 }

@@ -31,6 +31,7 @@ type fakeBZ struct {
 	rateLimitUntil time.Time // every call before this fails with a RateLimitError
 	rateLimitNext  bool      // the next call starts a park of one hour
 	beforeWrite    func()    // called, unlocked, as AddComment starts
+	refuseNeedinfo string    // UpdateBug refuses needinfo on this login as BMO does for a blocker
 }
 
 type fakeBug struct {

@@ -20,9 +20,10 @@ const (
 	LogAction       = "action"
 )
 
-// NewLogger builds the process logger: JSON lines, or zerolog's console
-// format when asked for or when w is a terminal. The API key is never a
-// field of any message: the bot logs ids, logins and comment texts only.
+// NewLogger builds the process logger: JSON lines, MozLog lines, or
+// zerolog's console format when asked for or when w is a terminal. The API
+// key is never a field of any message: the bot logs ids, logins and comment
+// texts only.
 func NewLogger(cfg LogConfig, w io.Writer) (zerolog.Logger, error) {
 	level := zerolog.InfoLevel
 	if cfg.Level != "" {
@@ -40,8 +41,10 @@ func NewLogger(cfg LogConfig, w io.Writer) (zerolog.Logger, error) {
 		}
 	case "console":
 		out = zerolog.ConsoleWriter{Out: w, TimeFormat: time.TimeOnly, NoColor: !isTerminal(w)}
+	case "mozlog":
+		out = NewMozLogWriter(w)
 	default:
-		return zerolog.Nop(), fmt.Errorf("log: unknown format %q (json, console)", cfg.Format)
+		return zerolog.Nop(), fmt.Errorf("log: unknown format %q (json, console, mozlog)", cfg.Format)
 	}
 	return zerolog.New(out).Level(level).With().Timestamp().Logger(), nil
 }

@@ -75,8 +75,10 @@ func (m Marker) Footer(prefix string) string {
 }
 
 var (
-	markerKindRe = regexp.MustCompile(`^[a-z][a-z-]{0,30}$`)
-	markerRevRe  = regexp.MustCompile(`^[0-9a-f]{4,64}$`)
+	markerKindRe = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}$`) // digits: remind-1, remind-2, ...
+	// A recheck ("stewardbot: recheck" in comment N) analyses a revision
+	// again under the revision "REV-recheckN".
+	markerRevRe = regexp.MustCompile(`^[0-9a-f]{4,64}(-recheck[0-9]{1,12})?$`)
 )
 
 // parseFooter reads the marker from the last non-blank line of a comment.

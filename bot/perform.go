@@ -25,7 +25,8 @@ var errOutcomeUnknown = errors.New("write outcome unknown; the bug is re-read be
 //  2. re-read the bug's comments since the action could have happened: a
 //     marker by the bot's login means done (the journal catches up);
 //  3. within the cycle's write cap, build the comment;
-//  4. dry-run: log the exact comment and write nothing;
+//  4. dry-run: log the exact comment (a private one by length and hash
+//     only, see logDryRun) and write nothing;
 //  5. journal the intent, post, journal done. When the outcome is unknown,
 //     re-read at once; without the marker, the bug stays queued and the next
 //     cycle starts again at 2.
@@ -70,7 +71,11 @@ func (b *Bot) perform(ctx context.Context, c *cycle, a *action) error {
 		if err := b.record(ctx, &j); err != nil {
 			return err
 		}
-		log.Info().Bool("private", nc.IsPrivate).Strs("tags", nc.Tags).Str("comment", nc.Text).Msg("dry run: would post this comment")
+		logDryRun(log, a.marker.Kind, nc)
+		if err := a.settle(ctx, j.Status, 0); err != nil {
+			return err
+		}
+		b.observer().ActionDone(a.marker.Kind, ActionDryRun)
 		b.notify(Posted{BugID: a.marker.Bug, Kind: a.marker.Kind, Key: key, Comment: nc, DryRun: true})
 		return nil
 	}
@@ -83,7 +88,13 @@ func (b *Bot) perform(ctx context.Context, c *cycle, a *action) error {
 	// From here on a shutdown waits: the write in flight is finished and
 	// journaled, not abandoned halfway.
 	wctx := context.WithoutCancel(ctx)
-	id, err := b.bz.AddComment(wctx, a.marker.Bug, nc)
+	send := a.send
+	if send == nil {
+		send = func(ctx context.Context, nc bugzilla.NewComment) (int, error) {
+			return b.bz.AddComment(ctx, a.marker.Bug, nc)
+		}
+	}
+	id, err := send(wctx, nc)
 	switch {
 	case err == nil:
 		j.Status, j.CommentID = store.ActionDone, id
@@ -91,6 +102,10 @@ func (b *Bot) perform(ctx context.Context, c *cycle, a *action) error {
 			return err
 		}
 		log.Info().Int("comment_id", id).Bool("private", nc.IsPrivate).Msg("posted")
+		if err := a.settle(wctx, j.Status, id); err != nil {
+			return err
+		}
+		b.observer().ActionDone(a.marker.Kind, ActionPosted)
 		b.notify(Posted{BugID: a.marker.Bug, CommentID: id, Kind: a.marker.Kind, Key: key, Comment: nc})
 		return nil
 
@@ -100,6 +115,7 @@ func (b *Bot) perform(ctx context.Context, c *cycle, a *action) error {
 			return err
 		}
 		log.Warn().Err(err).Msg("write outcome unknown; re-reading the bug")
+		b.observer().ActionDone(a.marker.Kind, ActionUnknown)
 		if done, rerr := b.alreadyOnBug(wctx, a, &j, log); rerr == nil && done {
 			b.notify(Posted{BugID: a.marker.Bug, CommentID: j.CommentID, Kind: a.marker.Kind, Key: key, Comment: nc})
 			return nil
@@ -114,8 +130,10 @@ func (b *Bot) perform(ctx context.Context, c *cycle, a *action) error {
 			// Refused before it was applied: not an attempt. The intent
 			// stays, so the next try re-reads first anyway.
 			j.Attempts--
+			b.observer().ActionDone(a.marker.Kind, ActionRateLimited)
 		} else {
 			j.Status, j.Error = store.ActionFailed, err.Error()
+			b.observer().ActionDone(a.marker.Kind, ActionFailed)
 		}
 		if rerr := b.record(wctx, &j); rerr != nil {
 			return errors.Join(err, rerr)
@@ -140,7 +158,8 @@ func (b *Bot) alreadyOnBug(ctx context.Context, a *action, j *store.Action, log 
 		return true, err
 	}
 	log.Info().Int("comment_id", id).Msg("already on the bug; journal updated")
-	return true, nil
+	b.observer().ActionDone(a.marker.Kind, ActionAlreadyDone)
+	return true, a.settle(ctx, j.Status, id)
 }
 
 func (b *Bot) record(ctx context.Context, j *store.Action) error {

@@ -56,7 +56,7 @@ func (b *Bot) pollSearch(ctx context.Context, wm time.Time) error {
 	}
 	q := bugzilla.SearchQuery{
 		Criteria:      []bugzilla.Criterion{flag},
-		IncludeFields: []string{"id", "last_change_time"},
+		IncludeFields: append([]string{"id", "last_change_time"}, bugFields...),
 		Limit:         b.cfg.Poll.PageSize,
 		Order:         "bug_id",
 	}
@@ -81,6 +81,7 @@ func (b *Bot) pollSearch(ctx context.Context, wm time.Time) error {
 		}
 		q.Offset += q.Limit
 	}
+	b.rememberBugs(ctx, found)
 	if err := b.queueChanged(ctx, found); err != nil {
 		return err
 	}
@@ -150,10 +151,11 @@ func (b *Bot) checkOpen(ctx context.Context, fromFeed []int) error {
 	ids := slices.Compact(slices.Sorted(slices.Values(append(open, fromFeed...))))
 	const batch = 200 // ids per request, well under URL limits
 	for start := 0; start < len(ids); start += batch {
-		bugs, err := b.bz.Bugs(ctx, ids[start:min(start+batch, len(ids))], "id", "last_change_time")
+		bugs, err := b.bz.Bugs(ctx, ids[start:min(start+batch, len(ids))], append([]string{"id", "last_change_time"}, bugFields...)...)
 		if err != nil {
 			return fmt.Errorf("poll: bugs with open requests: %w", err)
 		}
+		b.rememberBugs(ctx, bugs)
 		var changed []bugzilla.Bug
 		var marks []store.BugMark
 		for _, bug := range bugs {

@@ -25,6 +25,10 @@ func (b *Bot) Tasks() []Task {
 	return []Task{
 		{Name: "poll", Doc: "find data-review requests that changed since the last cycle", Run: b.poll},
 		{Name: "analyse", Doc: "find each request's form and post one analysis per form revision", Run: b.analyse},
+		{Name: "commands", Doc: "answer stewardbot: commands in comments (snooze, recheck, escalate, stop, resume, help)", Run: b.commands},
+		{Name: "remind", Doc: "remind stewards of waiting requests, assign unassigned ones, stop on answers", Run: b.remind},
+		{Name: "escalate", Doc: "post one notice per form revision to Trust or Legal when the analysis needs them", Run: b.escalate},
+		{Name: "review", Doc: "point out where a data-review+ review form contradicts the request, once", Run: b.reviewCheck},
 	}
 }
 
@@ -50,9 +54,10 @@ var errCapReached = errors.New("bot: write cap reached for this cycle")
 // RunOnce runs one cycle: every task, or only the one named. It calls Start
 // first when the bot has not started. Task errors are collected and joined;
 // a rate limit stops the cycle at once and returns a *ParkedError.
-func (b *Bot) RunOnce(ctx context.Context, only string) error {
+func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 	b.cycleMu.Lock()
 	defer b.cycleMu.Unlock()
+	defer func() { b.observeCycle(ctx, err) }()
 	tasks := b.Tasks()
 	if only != "" {
 		i := slices.IndexFunc(tasks, func(t Task) bool { return t.Name == only })

@@ -13,7 +13,20 @@ import (
 
 // AttachmentOptions: WithData downloads content (size-capped; ErrTooLarge for an attachment over the cap).
 type AttachmentOptions struct {
-	WithData      bool
+	WithData bool
+
+	// SizesChecked, with WithData, says the caller has checked every size
+	// against the client's cap (WithMaxAttachmentBytes) from metadata it has
+	// just read. AttachmentsByID then fetches metadata and data in one
+	// request per batch instead of reading the metadata first. The server is
+	// still not trusted: each answer is read through a limit of the cap × n ×
+	// 4/3 (base64) plus room for the metadata and JSON, so a lying server
+	// cannot make the client read more, and an attachment whose decoded data
+	// or announced size is over the cap still comes back without Data and is
+	// named in a *TooLargeError. Attachments (by bug) cannot know what it
+	// will find before it lists it, so it refuses SizesChecked.
+	SizesChecked bool
+
 	IncludeFields []string // metadata fields to keep; all when empty. Never "data": use WithData.
 }
 
@@ -30,6 +43,9 @@ const minDataBatchBytes = 4 << 20
 //
 // https://bugzilla.readthedocs.io/en/latest/api/core/v1/attachment.html#get-attachment
 func (c *Client) Attachments(ctx context.Context, bugIDs []int, o AttachmentOptions) (map[int][]Attachment, error) {
+	if o.SizesChecked {
+		return nil, errors.New("bugzilla: attachments: SizesChecked needs the attachment ids the caller checked: use AttachmentsByID")
+	}
 	q, err := metadataQuery(o)
 	if err != nil {
 		return nil, err
@@ -90,8 +106,15 @@ func (c *Client) Attachments(ctx context.Context, bugIDs []int, o AttachmentOpti
 // without Data, and the error is a *TooLargeError naming them (errors.Is
 // ErrTooLarge) while the map is still complete.
 //
+// With o.SizesChecked as well, metadata and data come in one request per
+// batch (see AttachmentOptions.SizesChecked). An answer over its limit then
+// leaves its whole batch out of the map, named in the *TooLargeError.
+//
 // https://bugzilla.readthedocs.io/en/latest/api/core/v1/attachment.html#get-attachment
 func (c *Client) AttachmentsByID(ctx context.Context, ids []int, o AttachmentOptions) (map[int]Attachment, error) {
+	if o.SizesChecked {
+		return c.attachmentsChecked(ctx, ids, o)
+	}
 	q, err := metadataQuery(o)
 	if err != nil {
 		return nil, err
@@ -244,6 +267,93 @@ func tooLargeErr(ids []int, limit int64) error {
 		return nil
 	}
 	return &TooLargeError{IDs: ids, Cap: limit}
+}
+
+// attachmentsChecked reads metadata and data of ids together, in batches
+// under the URL limit whose answer limit (checkedAnswerLimit) stays within
+// maxResponseBytes. The caller vouched for the sizes; the client checks
+// what actually arrived.
+func (c *Client) attachmentsChecked(ctx context.Context, ids []int, o AttachmentOptions) (map[int]Attachment, error) {
+	if !o.WithData {
+		return nil, errors.New("bugzilla: attachments: SizesChecked is about downloading data; set WithData too")
+	}
+	q, err := dataQuery(o)
+	if err != nil {
+		return nil, err
+	}
+	maxN := 1
+	for maxN < maxIDsPerBatch && checkedAnswerLimit(c.maxAttachment, maxN+1) <= maxResponseBytes {
+		maxN++
+	}
+	fixed := c.targetLen("/rest/bug/attachment/"+strings.Repeat("9", maxIDDigits), q)
+	out := make(map[int]Attachment, len(ids))
+	var tooLarge []int
+	for _, batch := range batchIDs(ids, fixed, len("&attachment_ids=")) {
+		for len(batch) > 0 {
+			group := batch[:min(len(batch), maxN)]
+			batch = batch[len(group):]
+			got, err := c.attachmentBatch(ctx, group, q, checkedAnswerLimit(c.maxAttachment, len(group)))
+			if errors.Is(err, ErrTooLarge) {
+				// More than n attachments at the cap can take: read no further.
+				c.log.Warn().Ints("attachment_id", group).Int64("cap", c.maxAttachment).
+					Msg("bugzilla: attachment answer larger than the cap allows, not read")
+				tooLarge = append(tooLarge, group...)
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			for _, id := range group {
+				a, ok := got[id]
+				switch {
+				case !ok: // unknown or deleted: absent, as without data (recording 49)
+					continue
+				case a.Data == nil:
+					return nil, fmt.Errorf("bugzilla: attachment %d: the server sent no data", id)
+				case a.Size > c.maxAttachment || a.Size < 0 || int64(len(a.Data)) > c.maxAttachment:
+					a.Data = nil
+					tooLarge = append(tooLarge, id)
+				}
+				out[id] = a
+			}
+		}
+	}
+	if len(tooLarge) > 0 {
+		slices.Sort(tooLarge)
+		c.log.Warn().Ints("attachment_id", tooLarge).Int64("cap", c.maxAttachment).
+			Msg("bugzilla: attachment data over the cap, dropped")
+	}
+	return out, tooLargeErr(tooLarge, c.maxAttachment)
+}
+
+// checkedAnswerLimit bounds the answer to a metadata-and-data request for
+// n attachments the caller checked against limit: n items of base64 at the
+// cap (4/3 of it, plus 1/32 for JSON escapes of "/"), each with room for
+// its metadata and flags, plus the envelope.
+func checkedAnswerLimit(limit int64, n int) int64 {
+	b := base64Len(limit)
+	return int64(n)*(b+b/32+8192) + 4096
+}
+
+// dataQuery is the query of a read of metadata and data together: every
+// field (data included, recording 39), or the fields asked for plus those
+// the client needs.
+func dataQuery(o AttachmentOptions) (url.Values, error) {
+	v := url.Values{}
+	if len(o.IncludeFields) == 0 {
+		return v, nil
+	}
+	fields := slices.Clone(o.IncludeFields)
+	if slices.Contains(fields, "data") {
+		return nil, errors.New(`bugzilla: attachments: ask for content with WithData, not IncludeFields "data"`)
+	}
+	for _, f := range []string{"id", "bug_id", "size", "data"} {
+		if !slices.Contains(fields, f) {
+			fields = append(fields, f)
+		}
+	}
+	v.Set("include_fields", strings.Join(fields, ","))
+	return v, nil
 }
 
 // metadataQuery is the query of a metadata read: data always excluded, and

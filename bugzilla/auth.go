@@ -31,6 +31,8 @@ func (p KeyPlacement) String() string {
 		return "header"
 	case KeyQuery:
 		return "query"
+	case keyBoth:
+		return "header+query"
 	}
 	return fmt.Sprintf("KeyPlacement(%d)", int(p))
 }
@@ -53,16 +55,31 @@ type Identity struct {
 	BMO       bool // server has BMO extensions (whoami, flag activity, header auth)
 }
 
+// keyBoth sends the key in the X-BUGZILLA-API-KEY header and in the
+// Bugzilla_api_key query parameter at once, for Authenticate's first probe
+// only: BMO reads the header (which wins there), upstream the query, so one
+// request judges the key on either. GETs only; never a configured placement.
+const keyBoth KeyPlacement = -1
+
 // Authenticate picks the key placement (when KeyAuto) and checks the key
 // belongs to the configured login. ErrInvalidAPIKey and ErrWrongLogin are final.
 //
-// Under KeyAuto it asks GET /rest/whoami with the key in the header. BMO
-// answers with the user: the header is used from then on. Upstream Bugzilla
-// has no whoami (404, code 32614) and never reads the header, so the key is
-// then checked with GET /rest/valid_login?login=LOGIN and the key in the
-// query, and the query/body placement is used. A rejected key (400, code
-// 306) ends it after that one request; the client then sends nothing more,
-// since BMO blocks an address after five bad keys a minute.
+// Under KeyAuto, with a login configured, the first request is GET
+// /rest/valid_login?login=LOGIN carrying the key both in the header and in
+// the query: whichever the server reads, a rejected key (400, code 306) ends
+// it after that one request on BMO and upstream alike, and the client then
+// sends nothing more, since BMO blocks an address after five bad keys a
+// minute. A false result is ErrWrongLogin. Only then, the key known good,
+// GET /rest/whoami with the key in the header alone tells the dialects
+// apart: BMO answers with the login, and the header is used from then on;
+// upstream has no whoami (404, code 32614), and a server that answers as to
+// an anonymous caller did not read the header: the query (and the JSON body
+// of writes) is used there. Without a login, whoami in the header is the
+// only check possible, and only BMO has it.
+//
+// With an explicit placement the key goes only where told: KeyHeader asks
+// whoami (one request), KeyQuery asks valid_login first (one request
+// decides a bad key), then whoami to learn whether the server is BMO.
 //
 // Until Authenticate has decided, a KeyAuto client sends the key in the
 // header: that never puts it in a URL, and upstream then answers as to an
@@ -80,7 +97,7 @@ func (c *Client) Authenticate(ctx context.Context) (*Identity, error) {
 	case KeyHeader:
 		id, err = c.authHeader(ctx)
 	case KeyQuery:
-		id, err = c.authQuery(ctx, false)
+		id, err = c.authQuery(ctx)
 	default:
 		id, err = c.authAuto(ctx)
 	}
@@ -94,20 +111,31 @@ func (c *Client) Authenticate(ctx context.Context) (*Identity, error) {
 }
 
 func (c *Client) authAuto(ctx context.Context) (*Identity, error) {
+	if c.login == "" {
+		u, err := c.whoAmI(ctx, KeyHeader)
+		switch {
+		case err == nil:
+			return c.checkLogin(u.Name, KeyHeader, true)
+		case isUnknownResource(err), errors.Is(err, ErrLoginRequired):
+			return nil, errors.New("bugzilla: authenticate: this server has no /rest/whoami that reads the key header; " +
+				"configure the bot's login (WithLogin) so the key can be checked with /rest/valid_login")
+		}
+		return nil, fmt.Errorf("bugzilla: authenticate: %w", err)
+	}
+	if err := c.checkValidLogin(ctx, keyBoth); err != nil {
+		return nil, err
+	}
+	// The key is good. Does the server read it from the header?
 	u, err := c.whoAmI(ctx, KeyHeader)
 	switch {
 	case err == nil:
 		return c.checkLogin(u.Name, KeyHeader, true)
 	case isUnknownResource(err):
-		// Upstream Bugzilla: no whoami, and the header was ignored.
-		return c.authQuery(ctx, true)
+		// Upstream Bugzilla: no whoami, and it never reads the header.
+		return &Identity{Login: c.login, Placement: KeyQuery}, nil
 	case errors.Is(err, ErrLoginRequired):
 		// A server with whoami that did not read the header.
-		id, err := c.authQuery(ctx, true)
-		if id != nil {
-			id.BMO = true
-		}
-		return id, err
+		return &Identity{Login: c.login, Placement: KeyQuery, BMO: true}, nil
 	}
 	return nil, fmt.Errorf("bugzilla: authenticate: %w", err)
 }
@@ -126,9 +154,8 @@ func (c *Client) authHeader(ctx context.Context) (*Identity, error) {
 
 // authQuery checks the key in the query: valid_login when a login is
 // configured (one request decides a bad key), then whoami to learn whether
-// the server is BMO. whoamiProbed skips that probe when Authenticate has
-// already asked.
-func (c *Client) authQuery(ctx context.Context, whoamiProbed bool) (*Identity, error) {
+// the server is BMO.
+func (c *Client) authQuery(ctx context.Context) (*Identity, error) {
 	if c.login == "" {
 		u, err := c.whoAmI(ctx, KeyQuery)
 		if err == nil {
@@ -140,25 +167,31 @@ func (c *Client) authQuery(ctx context.Context, whoamiProbed bool) (*Identity, e
 		}
 		return nil, fmt.Errorf("bugzilla: authenticate: %w", err)
 	}
-	ok, err := c.validLogin(ctx, c.login, KeyQuery)
-	if err != nil {
-		return nil, fmt.Errorf("bugzilla: authenticate: %w", err)
-	}
-	if !ok {
-		return nil, fmt.Errorf("bugzilla: authenticate: the API key does not belong to %q: %w", c.login, ErrWrongLogin)
+	if err := c.checkValidLogin(ctx, KeyQuery); err != nil {
+		return nil, err
 	}
 	bmo := false
-	if !whoamiProbed {
-		_, err := c.whoAmI(ctx, KeyQuery)
-		switch {
-		case err == nil:
-			bmo = true
-		case isUnknownResource(err):
-		default:
-			return nil, fmt.Errorf("bugzilla: authenticate: %w", err)
-		}
+	switch _, err := c.whoAmI(ctx, KeyQuery); {
+	case err == nil:
+		bmo = true
+	case isUnknownResource(err):
+	default:
+		return nil, fmt.Errorf("bugzilla: authenticate: %w", err)
 	}
 	return &Identity{Login: c.login, Placement: KeyQuery, BMO: bmo}, nil
+}
+
+// checkValidLogin asks valid_login whether the key, placed as p, belongs to
+// the configured login.
+func (c *Client) checkValidLogin(ctx context.Context, p KeyPlacement) error {
+	ok, err := c.validLogin(ctx, c.login, p)
+	if err != nil {
+		return fmt.Errorf("bugzilla: authenticate: %w", err)
+	}
+	if !ok {
+		return fmt.Errorf("bugzilla: authenticate: the API key does not belong to %q: %w", c.login, ErrWrongLogin)
+	}
+	return nil
 }
 
 func (c *Client) checkLogin(got string, p KeyPlacement, bmo bool) (*Identity, error) {

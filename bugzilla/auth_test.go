@@ -45,18 +45,24 @@ func (f *fake) upstream(t *testing.T, key string) {
 	})
 }
 
-// bmo makes f answer whoami like BMO, for a key owned by login.
+// bmoKey is where BMO reads a key: the X-BUGZILLA-API-KEY header, which
+// wins, else the query or the JSON body.
+func bmoKey(r *http.Request) string {
+	if k := r.Header.Get("X-BUGZILLA-API-KEY"); k != "" {
+		return k
+	}
+	return upstreamKey(r, nil)
+}
+
+// bmo makes f answer whoami and valid_login like BMO, for a key owned by
+// login.
 func (f *fake) bmo(t *testing.T, key, login string) {
 	raw, err := os.ReadFile(filepath.Join(fixturesDir, "bmo", "whoami.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.handle("GET /rest/whoami", func(w http.ResponseWriter, r *http.Request) {
-		got := r.Header.Get("X-BUGZILLA-API-KEY")
-		if got == "" {
-			got = upstreamKey(r, nil)
-		}
-		switch {
+		switch got := bmoKey(r); {
 		case got == "":
 			st, body := nested(t, raw, "errors", "no_credentials")
 			writeJSON(w, st, body)
@@ -66,6 +72,16 @@ func (f *fake) bmo(t *testing.T, key, login string) {
 		default:
 			_, body := bmoFixture(t, "whoami.json", "code_response")
 			writeJSON(w, 200, []byte(strings.ReplaceAll(string(body), "bot@example.test", login)))
+		}
+	})
+	f.handle("GET /rest/valid_login", func(w http.ResponseWriter, r *http.Request) {
+		switch got := bmoKey(r); {
+		case got != "" && got != key:
+			writeJSON(w, 400, recording(t, "97-error-bad-api-key.json"))
+		case got == key && r.URL.Query().Get("login") == login:
+			writeJSON(w, 200, recording(t, "13-valid-login.json"))
+		default:
+			writeJSON(w, 200, recording(t, "14-valid-login-other-login.json"))
 		}
 	})
 }
@@ -93,16 +109,7 @@ func TestAuthenticateAutoPlacement(t *testing.T) {
 		if diff := cmp.Diff(id, &Identity{Login: "bot@example.test", Placement: KeyQuery}); diff != "" {
 			t.Errorf("identity (-got +want):\n%s", diff)
 		}
-		reqs := f.requests()
-		if len(reqs) != 2 || reqs[0].Path != "/rest/whoami" || reqs[1].Path != "/rest/valid_login" {
-			t.Fatalf("probes: %+v", reqs)
-		}
-		if h, q, _ := keyIn(reqs[0]); !h || q {
-			t.Errorf("whoami probe: header %v query %v, want the header only", h, q)
-		}
-		if h, q, _ := keyIn(reqs[1]); h || !q || reqs[1].Query.Get("Bugzilla_api_key") != testKey {
-			t.Errorf("valid_login probe: header %v query %v, want Bugzilla_api_key only", h, q)
-		}
+		checkProbes(t, f.requests())
 
 		if _, err := c.Version(bg); err != nil {
 			t.Fatal(err)
@@ -110,7 +117,7 @@ func TestAuthenticateAutoPlacement(t *testing.T) {
 		if got, err := c.AddComment(bg, 3, NewComment{Text: "Key passed in the JSON body as api_key."}); err != nil || got != 14 {
 			t.Fatalf("AddComment = %d, %v", got, err)
 		}
-		reqs = f.requests()
+		reqs := f.requests()
 		if h, q, b := keyIn(reqs[2]); h || !q || b {
 			t.Errorf("GET after auth: header %v query %v body %v, want the query", h, q, b)
 		}
@@ -137,12 +144,10 @@ func TestAuthenticateAutoPlacement(t *testing.T) {
 		if diff := cmp.Diff(id, &Identity{Login: "bot@example.test", Placement: KeyHeader, BMO: true}); diff != "" {
 			t.Errorf("identity (-got +want):\n%s", diff)
 		}
-		if f.count() != 1 {
-			t.Errorf("%d probes, want 1", f.count())
-		}
+		checkProbes(t, f.requests())
 		c.Version(bg)
 		c.AddComment(bg, 3, NewComment{Text: "x"})
-		for _, r := range f.requests() {
+		for _, r := range f.requests()[2:] {
 			if h, q, b := keyIn(r); !h || q || b {
 				t.Errorf("%s %s: header %v query %v body %v, want the header only", r.Method, r.Path, h, q, b)
 			}
@@ -150,19 +155,36 @@ func TestAuthenticateAutoPlacement(t *testing.T) {
 	})
 }
 
+// checkProbes checks KeyAuto's two probes: valid_login with the key in the
+// header and the query (one request judges the key, whichever the server
+// reads), then whoami with the key in the header only.
+func checkProbes(t *testing.T, reqs []seen) {
+	t.Helper()
+	if len(reqs) < 2 || reqs[0].Path != "/rest/valid_login" || reqs[1].Path != "/rest/whoami" {
+		t.Fatalf("probes: %d requests, want valid_login then whoami", len(reqs))
+	}
+	if h, q, _ := keyIn(reqs[0]); !h || !q || reqs[0].Query.Get("Bugzilla_api_key") != testKey ||
+		reqs[0].Query.Get("login") != "bot@example.test" {
+		t.Errorf("valid_login probe: header %v query %v, want both, and login=bot@example.test", h, q)
+	}
+	if h, q, _ := keyIn(reqs[1]); !h || q {
+		t.Errorf("whoami probe: header %v query %v, want the header only", h, q)
+	}
+}
+
 func TestAuthenticateBadKey(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		setup     func(*testing.T, *fake)
 		placement KeyPlacement
-		requests  int // in all; only one carries the key where the server reads it
 	}{
-		{"BMO, auto", func(t *testing.T, f *fake) { f.bmo(t, "the-real-key", "bot@example.test") }, KeyAuto, 1},
-		{"BMO, header", func(t *testing.T, f *fake) { f.bmo(t, "the-real-key", "bot@example.test") }, KeyHeader, 1},
-		{"upstream, query", func(t *testing.T, f *fake) { f.upstream(t, "the-real-key") }, KeyQuery, 1},
-		// The whoami probe carries the key in the header, which upstream
-		// never reads; valid_login is the one request that presents it.
-		{"upstream, auto", func(t *testing.T, f *fake) { f.upstream(t, "the-real-key") }, KeyAuto, 2},
+		// KeyAuto's first request carries the key in the header (BMO reads
+		// it) and the query (upstream does): one request on either.
+		{"BMO, auto", func(t *testing.T, f *fake) { f.bmo(t, "the-real-key", "bot@example.test") }, KeyAuto},
+		{"BMO, header", func(t *testing.T, f *fake) { f.bmo(t, "the-real-key", "bot@example.test") }, KeyHeader},
+		{"BMO, query", func(t *testing.T, f *fake) { f.bmo(t, "the-real-key", "bot@example.test") }, KeyQuery},
+		{"upstream, query", func(t *testing.T, f *fake) { f.upstream(t, "the-real-key") }, KeyQuery},
+		{"upstream, auto", func(t *testing.T, f *fake) { f.upstream(t, "the-real-key") }, KeyAuto},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake(t)
@@ -174,8 +196,8 @@ func TestAuthenticateBadKey(t *testing.T) {
 			if !errors.Is(err, ErrInvalidAPIKey) {
 				t.Fatalf("got %v, want ErrInvalidAPIKey", err)
 			}
-			if f.count() != tc.requests {
-				t.Errorf("%d requests, want %d", f.count(), tc.requests)
+			if f.count() != 1 {
+				t.Errorf("%d requests, want 1", f.count())
 			}
 			// The client now refuses to send anything with that key.
 			for range 3 {
@@ -186,8 +208,8 @@ func TestAuthenticateBadKey(t *testing.T) {
 			if _, err := c.Authenticate(bg); !errors.Is(err, ErrInvalidAPIKey) {
 				t.Errorf("authenticate again: %v", err)
 			}
-			if f.count() != tc.requests {
-				t.Errorf("%d requests sent after the key was rejected", f.count()-tc.requests)
+			if f.count() != 1 {
+				t.Errorf("%d requests sent after the key was rejected", f.count()-1)
 			}
 			if !strings.Contains(logs.String(), "rejected the API key") {
 				t.Errorf("not logged: %s", logs)
@@ -205,7 +227,16 @@ func TestAuthenticateFailures(t *testing.T) {
 		contains string
 	}{
 		{"BMO: key of another user", func(t *testing.T, f *fake) { f.bmo(t, testKey, "dev1@example.test") }, nil,
-			"ErrWrongLogin", `belongs to "dev1@example.test", not "bot@example.test"`},
+			"ErrWrongLogin", `does not belong to "bot@example.test"`},
+		{"BMO, header: key of another user", func(t *testing.T, f *fake) { f.bmo(t, testKey, "dev1@example.test") },
+			[]Option{WithKeyPlacement(KeyHeader)}, "ErrWrongLogin", `belongs to "dev1@example.test", not "bot@example.test"`},
+		{"whoami names another user", func(t *testing.T, f *fake) {
+			f.upstream(t, testKey)
+			f.handle("GET /rest/whoami", func(w http.ResponseWriter, _ *http.Request) {
+				_, body := bmoFixture(t, "whoami.json", "code_response")
+				writeJSON(w, 200, []byte(strings.ReplaceAll(string(body), "bot@example.test", "dev1@example.test")))
+			})
+		}, nil, "ErrWrongLogin", `belongs to "dev1@example.test", not "bot@example.test"`},
 		{"upstream: key of another user", func(t *testing.T, f *fake) { f.upstream(t, testKey) },
 			[]Option{WithLogin("steward1@example.test")}, "ErrWrongLogin", `does not belong to "steward1@example.test"`},
 		{"header forced on upstream", func(t *testing.T, f *fake) { f.upstream(t, testKey) },
@@ -213,6 +244,8 @@ func TestAuthenticateFailures(t *testing.T) {
 		{"no key", func(*testing.T, *fake) {}, []Option{WithAPIKey("")}, "ErrLoginRequired", "no API key"},
 		{"upstream without a login", func(t *testing.T, f *fake) { f.upstream(t, testKey) },
 			[]Option{WithLogin("")}, "", "WithLogin"},
+		{"upstream without a login, query", func(t *testing.T, f *fake) { f.upstream(t, testKey) },
+			[]Option{WithLogin(""), WithKeyPlacement(KeyQuery)}, "", "WithLogin"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake(t)
@@ -242,8 +275,7 @@ func TestAuthenticateOtherPaths(t *testing.T) {
 	})
 	t.Run("query forced on BMO", func(t *testing.T) {
 		f := newFake(t)
-		f.bmo(t, testKey, "bot@example.test")
-		f.upstream(t, testKey) // BMO's valid_login reads the query too
+		f.bmo(t, testKey, "bot@example.test") // BMO reads the query too
 		c, _ := testClient(t, f, WithKeyPlacement(KeyQuery))
 		id, err := c.Authenticate(bg)
 		if err != nil {
@@ -268,6 +300,16 @@ func TestAuthenticateOtherPaths(t *testing.T) {
 		id, err := c.Authenticate(bg)
 		if err != nil || id.Placement != KeyQuery || !id.BMO {
 			t.Fatalf("got %+v, %v", id, err)
+		}
+		checkProbes(t, f.requests())
+	})
+	t.Run("a failing whoami probe fails authentication", func(t *testing.T) {
+		f := newFake(t)
+		f.upstream(t, testKey)
+		f.serve("GET /rest/whoami", 500, []byte(`{"error":true,"code":100500,"message":"boom"}`))
+		c, _ := testClient(t, f, WithRetries(0, 0, 0))
+		if id, err := c.Authenticate(bg); err == nil {
+			t.Fatalf("got %+v, want an error", id)
 		}
 	})
 }

@@ -43,6 +43,10 @@ type Client struct {
 	// what Authenticate found under KeyAuto (header until then).
 	resolved atomic.Int32
 
+	// newestChange is the newest bug last_change_time decoded so far, in
+	// Unix nanoseconds (0: none): Time's last resort (see seeBugs).
+	newestChange atomic.Int64
+
 	// mu guards the state that stops the client from sending at all.
 	mu         sync.Mutex
 	parkedTill time.Time
@@ -231,6 +235,10 @@ func (c *Client) newRequest(ctx context.Context, cl call) (*retryablehttp.Reques
 	}
 	var body []byte
 	if cl.isWrite() {
+		if placement == keyBoth {
+			// Only GET probes send the key twice; a write never needs to.
+			return nil, fmt.Errorf("bugzilla: %s %s: the key goes in one place for a write", cl.method, cl.endpoint)
+		}
 		var err error
 		if body, err = json.Marshal(cl.body); err != nil {
 			return nil, fmt.Errorf("bugzilla: %s %s: encoding the request: %w", cl.method, cl.endpoint, err)
@@ -242,7 +250,7 @@ func (c *Client) newRequest(ctx context.Context, cl call) (*retryablehttp.Reques
 				return nil, fmt.Errorf("bugzilla: %s %s: %w", cl.method, cl.endpoint, err)
 			}
 		}
-	} else if c.key != "" && placement == KeyQuery {
+	} else if c.key != "" && (placement == KeyQuery || placement == keyBoth) {
 		q.Set("Bugzilla_api_key", c.key) // recording 121
 	}
 	u := *c.base

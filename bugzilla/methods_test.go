@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -49,6 +50,68 @@ func TestTime(t *testing.T) {
 		}
 		if f.count() != 1 {
 			t.Errorf("%d requests", f.count())
+		}
+	})
+	t.Run("no Date header: the newest last_change_time seen", func(t *testing.T) {
+		f := newFake(t)
+		f.handle("GET /rest/time", func(w http.ResponseWriter, r *http.Request) {
+			w.Header()["Date"] = nil // net/http then sends none
+			writeJSON(w, 404, recording(t, "107-error-unknown-resource.json"))
+		})
+		f.serveSeq("GET /rest/bug",
+			status(200, []byte(`{"bugs":[{"id":1,"last_change_time":"2026-11-28T20:10:00Z"},{"id":2,"last_change_time":"2026-11-28T20:20:05Z"}]}`)),
+			status(200, []byte(`{"bugs":[{"id":3,"last_change_time":"2026-11-28T20:15:00Z"}],"faults":[]}`)),
+			status(200, []byte(`{"bugs":[{"id":4,"last_change_time":"2026-11-28T20:31:07Z"}],"faults":[]}`)))
+		c, _ := testClient(t, f)
+
+		_, err := c.Time(bg)
+		if err == nil || !strings.Contains(err.Error(), "no bug seen yet") || !errors.Is(err, ErrNotFound) {
+			t.Fatalf("before any bug: %v, want a clear error", err)
+		}
+		if _, err := c.SearchBugsPage(bg, SearchQuery{}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := c.Time(bg); err != nil || !got.Equal(ts("2026-11-28T20:20:05Z")) {
+			t.Errorf("after a search: Time = %v, %v; want the newest last_change_time", got, err)
+		}
+		if _, err := c.Bugs(bg, []int{3}, "id", "last_change_time"); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := c.Time(bg); err != nil || !got.Equal(ts("2026-11-28T20:20:05Z")) {
+			t.Errorf("an older bug moved it: Time = %v, %v", got, err)
+		}
+		if _, err := c.Bugs(bg, []int{4}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := c.Time(bg); err != nil || !got.Equal(ts("2026-11-28T20:31:07Z")) {
+			t.Errorf("after a read by id: Time = %v, %v", got, err)
+		}
+	})
+	t.Run("no db_time and no Date header", func(t *testing.T) {
+		f := newFake(t)
+		f.handle("GET /rest/time", func(w http.ResponseWriter, r *http.Request) {
+			w.Header()["Date"] = nil
+			writeJSON(w, 200, []byte(`{}`))
+		})
+		c, _ := testClient(t, f)
+		if _, err := c.Time(bg); err == nil || !strings.Contains(err.Error(), "no bug was seen yet") {
+			t.Errorf("got %v, want a clear error", err)
+		}
+		c.seeBugs([]Bug{{ID: 1, LastChangeTime: ts("2026-11-28T20:00:00Z")}})
+		if got, err := c.Time(bg); err != nil || !got.Equal(ts("2026-11-28T20:00:00Z")) {
+			t.Errorf("Time = %v, %v", got, err)
+		}
+	})
+	t.Run("seen times race", func(t *testing.T) {
+		c, _ := testClient(t, newFake(t))
+		base := ts("2026-11-28T20:00:00Z")
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Go(func() { c.seeBugs([]Bug{{LastChangeTime: base.Add(time.Duration(i) * time.Minute)}}) })
+		}
+		wg.Wait()
+		if got, ok := c.newestChangeSeen(); !ok || !got.Equal(base.Add(7*time.Minute)) {
+			t.Errorf("newest = %v, %v", got, ok)
 		}
 	})
 	t.Run("rate limit is not papered over", func(t *testing.T) {

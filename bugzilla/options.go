@@ -118,8 +118,10 @@ func WithRetries(max int, minWait, maxWait time.Duration) Option {
 
 // WithMaxAttachmentBytes caps the content the client downloads for one
 // attachment (default DefaultMaxAttachmentBytes): data is not fetched for an
-// attachment whose size is over the cap, and the answer is read through a
-// limit, so a server that lies about sizes cannot make it read more.
+// attachment whose size is over the cap (with AttachmentOptions.SizesChecked
+// the caller has made sure of that), data over the cap is dropped, and the
+// answer is read through a limit, so a server that lies about sizes cannot
+// make it read more.
 func WithMaxAttachmentBytes(n int64) Option {
 	return func(c *Client) {
 		if n <= 0 {

@@ -81,6 +81,7 @@ func (c *Client) SearchBugsPage(ctx context.Context, q SearchQuery) ([]Bug, erro
 	if _, err := c.do(ctx, call{method: http.MethodGet, endpoint: "/rest/bug", path: "/rest/bug", query: v}, &r); err != nil {
 		return nil, err
 	}
+	c.seeBugs(r.Bugs)
 	return r.Bugs, nil
 }
 
@@ -143,6 +144,7 @@ func (c *Client) Bugs(ctx context.Context, ids []int, fields ...string) ([]Bug, 
 		if _, err := c.do(ctx, call{method: http.MethodGet, endpoint: "/rest/bug", path: "/rest/bug", query: v}, &r); err != nil {
 			return nil, err
 		}
+		c.seeBugs(r.Bugs)
 		all = append(all, r.Bugs...)
 	}
 	return all, nil

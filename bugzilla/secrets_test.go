@@ -120,8 +120,15 @@ func TestKeyNeverLeaks(t *testing.T) {
 			_, err := c.Authenticate(bg)
 			return err
 		}},
+		// KeyAuto's first probe carries the key in the header and the query.
+		{"authenticate, valid_login echoing the URL", func(t *testing.T, f *fake, c *Client) error {
+			f.handle("GET /rest/valid_login", echo(400, "json"))
+			f.handle("GET /rest/whoami", echo(401, "json"))
+			_, err := c.Authenticate(bg)
+			return err
+		}},
 	}
-	for _, placement := range []KeyPlacement{KeyHeader, KeyQuery} {
+	for _, placement := range []KeyPlacement{KeyAuto, KeyHeader, KeyQuery} {
 		for _, p := range paths {
 			t.Run(placement.String()+"/"+p.name, func(t *testing.T) {
 				f := newFake(t)

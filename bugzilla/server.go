@@ -26,7 +26,11 @@ func (c *Client) Version(ctx context.Context) (string, error) {
 // from, so that incremental polling does not depend on the bot's clock. It
 // asks GET /rest/time (db_time, the database clock); when the server does
 // not answer it (an error answer such as 404), it falls back to that
-// answer's Date header, which is good to the second.
+// answer's Date header, which is good to the second. When that is missing
+// too, it falls back to the newest bug last_change_time the client has
+// decoded (searches and reads by id): a time the server's clock has
+// passed, so a watermark taken from it can only make the next poll look
+// further back, never skip a change. With none of these, an error.
 //
 // https://bugzilla.readthedocs.io/en/latest/api/core/v1/bugzilla.html#time
 func (c *Client) Time(ctx context.Context) (time.Time, error) {
@@ -49,14 +53,44 @@ func (c *Client) Time(ctx context.Context) (time.Time, error) {
 	}
 	date := h.Get("Date")
 	if date == "" {
-		if err != nil {
-			return time.Time{}, fmt.Errorf("bugzilla: time: no Date header to fall back on: %w", err)
+		if t, ok := c.newestChangeSeen(); ok {
+			c.log.Debug().Time("time", t).Msg("bugzilla: time: no /rest/time nor Date header; using the newest last_change_time seen")
+			return t, nil
 		}
-		return time.Time{}, errors.New("bugzilla: time: /rest/time has no db_time and the answer no Date header")
+		if err != nil {
+			return time.Time{}, fmt.Errorf("bugzilla: time: no Date header to fall back on, and no bug seen yet: %w", err)
+		}
+		return time.Time{}, errors.New("bugzilla: time: /rest/time has no db_time, the answer no Date header, and no bug was seen yet")
 	}
 	t, perr := http.ParseTime(date)
 	if perr != nil {
 		return time.Time{}, fmt.Errorf("bugzilla: time: bad Date header %.40q: %w", date, perr)
 	}
 	return t.UTC(), nil
+}
+
+// seeBugs notes the newest last_change_time of decoded bugs, for Time.
+// Safe for concurrent use: the newest wins.
+func (c *Client) seeBugs(bugs []Bug) {
+	var newest int64
+	for _, b := range bugs {
+		if !b.LastChangeTime.IsZero() {
+			newest = max(newest, b.LastChangeTime.UnixNano())
+		}
+	}
+	for newest > 0 {
+		old := c.newestChange.Load()
+		if newest <= old || c.newestChange.CompareAndSwap(old, newest) {
+			return
+		}
+	}
+}
+
+// newestChangeSeen is the newest bug last_change_time decoded so far.
+func (c *Client) newestChangeSeen() (time.Time, bool) {
+	n := c.newestChange.Load()
+	if n == 0 {
+		return time.Time{}, false
+	}
+	return time.Unix(0, n).UTC(), true
 }

@@ -8,7 +8,8 @@ import (
 )
 
 // FlagChange sets, changes or clears one flag. Use ID for an existing flag;
-// Name (or TypeID) plus New=true to add one. Requestee nil leaves it; "" removes it.
+// Name (or TypeID) plus New=true to add one. A "?" change carries its
+// requestee every time (see Requestee): omitted, it is cleared.
 //
 // Beware: by Name without New, Bugzilla updates the existing flag of that
 // type when there is exactly one, even for multiplicable types: it
@@ -16,10 +17,18 @@ import (
 // denied data-review back into "?" (93). With two or more it fails with code
 // 132 (72). Status "X" deletes the flag.
 type FlagChange struct {
-	ID        int     `json:"id,omitempty"`
-	Name      string  `json:"name,omitempty"`
-	TypeID    int     `json:"type_id,omitempty"`
-	Status    string  `json:"status"`
+	ID     int    `json:"id,omitempty"`
+	Name   string `json:"name,omitempty"`
+	TypeID int    `json:"type_id,omitempty"`
+	Status string `json:"status"`
+
+	// Requestee is who a "?" flag asks. Real Bugzilla does not keep the
+	// requestee of a "?" flag that a change omits: it clears it (Flag's
+	// update takes the change as the whole new state; the fake does the
+	// same), so a caller that changes anything about a "?" flag it wants to
+	// stay addressed re-sends the requestee, even when it is not changing.
+	// nil omits the key (clearing it on a "?"), "" clears it explicitly.
+	// Only a "?" has a requestee: "+", "-" and "X" clear it either way.
 	Requestee *string `json:"requestee,omitempty"`
 	New       bool    `json:"new,omitempty"`
 }

@@ -1,9 +1,6 @@
 package policy
 
-import (
-	"regexp"
-	"strings"
-)
+import "strings"
 
 // The data collection categories, as requesters write them: by number
 // ("Category 2", "Cat 2: Interaction Data", "Type 2", "Category 1 or 2",
@@ -11,16 +8,6 @@ import (
 // "stored content", "stored_content", "web activity", "web_activity",
 // "highly sensitive", "highly_sensitive"). A text is characterised by the
 // highest category written in it.
-
-// reqCategoryRE matches one category mention in text lower-cased with '_'
-// read as a space. Group 1 holds a list of numbers ("1 or 2"), groups 2 to 5
-// the names of categories 4, 3, 2 and 1.
-var reqCategoryRE = regexp.MustCompile(
-	`\b(?:data\s+)?(?:categor(?:y|ies)|cat|type)\.?\s*(?:#|no\.|number)?\s*[:=\-]?\s*([1-4](?:\s*(?:,|/|&|\+|or|and|to|-)\s*[1-4])*)\b` +
-		`|\b(highly\s*-?\s*sensitive|clearly\s*-?\s*identifiable)\b` +
-		`|\b(stored\s*-?\s*contents?|web\s*-?\s*activit(?:y|ies))\b` +
-		`|\b(interactions?)\b` +
-		`|\b(technical)\b`)
 
 // ParseCategory returns the highest data collection category (1 to 4)
 // written in text, or 0 when none is: "Category 2", "Cat 2: Interaction
@@ -37,44 +24,146 @@ func ParseCategory(text string) int {
 // where categories are written. With strict set, the bare words "technical"
 // and "interaction" count only in a short phrase of their own ("interaction
 // data", "(technical)"), not inside a sentence that happens to use them.
+// It is one pass over the words of text.
 func reqScanCategories(text string, strict bool) (int, [][2]int) {
-	if text == "" {
+	if !reqMayNameCategory(text) {
 		return 0, nil
 	}
-	lower := []byte(reqLowerASCII(text))
-	for i, c := range lower {
-		if c == '_' {
-			lower[i] = ' '
-		}
-	}
-	ls := string(lower)
+	ls := text // words are compared ignoring ASCII case
 	best := 0
 	var spans [][2]int
-	for _, m := range reqCategoryRE.FindAllStringSubmatchIndex(ls, -1) {
-		c := 0
-		switch {
-		case m[2] >= 0:
-			for _, d := range ls[m[2]:m[3]] {
-				if '1' <= d && d <= '4' {
-					c = max(c, int(d-'0'))
+	for i := 0; ; {
+		st, en := reqNextASCIIWord(ls, i)
+		if st >= len(ls) {
+			return best, spans
+		}
+		w := ls[st:en]
+		c, end, word := 0, en, false
+		kw, _ := reqLookupFold(reqCategoryWords, w)
+		switch kw {
+		case "category":
+			c, end = reqCategoryNumbers(ls, en)
+		case "technical":
+			c, word = 1, true
+		case "interaction":
+			c, word = 2, true
+		case "stored":
+			if e, ok := reqNextWordIs(ls, en, "content", "contents"); ok {
+				c, end = 3, e
+			}
+		case "web":
+			if e, ok := reqNextWordIs(ls, en, "activity", "activities"); ok {
+				c, end = 3, e
+			}
+		case "highly":
+			if e, ok := reqNextWordIs(ls, en, "sensitive"); ok {
+				c, end = 4, e
+			}
+		case "clearly":
+			if e, ok := reqNextWordIs(ls, en, "identifiable"); ok {
+				c, end = 4, e
+			}
+		default:
+			// "cat2", "category3"
+			for _, p := range []string{"category", "cat", "type"} {
+				if len(w) == len(p)+1 && reqHasPrefixFold(w, p) && '1' <= w[len(p)] && w[len(p)] <= '4' {
+					c = int(w[len(p)] - '0')
 				}
 			}
-		case m[4] >= 0:
-			c = 4
-		case m[6] >= 0:
-			c = 3
-		case m[8] >= 0:
-			c = 2
-		case m[10] >= 0:
-			c = 1
 		}
-		if strict && (m[8] >= 0 || m[10] >= 0) && !reqShortPhraseAround(ls, m[0], m[1]) {
+		if c > 0 && !(strict && word && !reqShortPhraseAround(ls, st, end)) {
+			best = max(best, c)
+			spans = append(spans, [2]int{st, end})
+		}
+		i = end
+	}
+}
+
+// reqCategoryNumbers reads the numbers after "category" at ls[i:]: "2",
+// ": 2", " #2", " no. 2", " 1 or 2", " 1-2", " 1, 2 and 3", returning the
+// highest (1 to 4) and where the list ends; 0 when there is no number.
+func reqCategoryNumbers(ls string, i int) (int, int) {
+	gap := func(i int, allowed string, n int) int {
+		j := i
+		for j < len(ls) && j-i <= n && strings.IndexByte(allowed, ls[j]) >= 0 {
+			j++
+		}
+		return j
+	}
+	digit := func(i int) (int, int, bool) {
+		st, en := reqNextASCIIWord(ls, i)
+		if st != i || en != i+1 || ls[i] < '1' || ls[i] > '4' {
+			return 0, 0, false
+		}
+		return int(ls[i] - '0'), en, true
+	}
+	j := gap(i, " \t.#:=-(", 8)
+	for _, w := range []string{"no", "number"} {
+		if st, en := reqNextASCIIWord(ls, j); st == j && reqWordEquals(ls[st:en], w) {
+			j = gap(en, " \t.#:", 4)
+		}
+	}
+	c, end, ok := digit(j)
+	if !ok {
+		return 0, i
+	}
+	for {
+		k := gap(end, " \t,/&+-", 4)
+		if st, en := reqNextASCIIWord(ls, k); st == k && (reqWordEquals(ls[st:en], "or") || reqWordEquals(ls[st:en], "and") || reqWordEquals(ls[st:en], "to")) {
+			k = gap(en, " \t", 4)
+		}
+		d, e, ok := digit(k)
+		if !ok || k == end {
+			return c, end
+		}
+		c, end = max(c, d), e
+	}
+}
+
+// reqNextWordIs reports whether the word after ls[:i], separated only by
+// spaces, '_' or '-', is one of words, and where it ends.
+func reqNextWordIs(ls string, i int, words ...string) (int, bool) {
+	j := i
+	for j < len(ls) && j-i <= 3 && (ls[j] == ' ' || ls[j] == '_' || ls[j] == '-' || ls[j] == '\t') {
+		j++
+	}
+	st, en := reqNextASCIIWord(ls, j)
+	if st != j || st == i {
+		return 0, false
+	}
+	for _, w := range words {
+		if reqWordEquals(ls[st:en], w) {
+			return en, true
+		}
+	}
+	return 0, false
+}
+
+// reqCategoryWords maps the words that open a category mention to their
+// kind.
+var reqCategoryWords = map[string]string{
+	"category": "category", "categories": "category", "cat": "category", "type": "category",
+	"technical": "technical", "interaction": "interaction", "interactions": "interaction",
+	"stored": "stored", "web": "web", "highly": "highly", "clearly": "clearly",
+}
+
+// reqMayNameCategory is a cheap test before the category expression: the
+// text must hold one of the words it looks for.
+func reqMayNameCategory(text string) bool {
+	for i := 0; i+3 <= len(text); i++ {
+		switch reqLowerByte(text[i]) {
+		case 'c', 't', 'h', 's', 'w', 'i':
+		default:
 			continue
 		}
-		best = max(best, c)
-		spans = append(spans, [2]int{m[0], m[1]})
+		rest := text[i:min(len(text), i+12)]
+		for _, p := range []string{"cat", "type", "technical", "highly", "clearly", "stored", "web", "interaction"} {
+			if reqHasPrefixFold(rest, p) {
+				return true
+			}
+		}
 	}
-	return best, spans
+	return false
 }
 
 // reqShortPhraseAround reports whether ls[st:en] stands in a phrase of at
@@ -111,15 +200,15 @@ func reqShortPhraseAround(ls string, st, en int) bool {
 			right = right[:i]
 		}
 	}
-	phrase := left + ls[st:en] + right
-	words := 0
-	for i := 0; ; {
-		s, e := reqNextWord(phrase, i)
-		if s >= len(phrase) {
-			break
+	count := func(s string) int {
+		n := 0
+		for i := 0; ; n++ {
+			st, en := reqNextWord(s, i)
+			if st >= len(s) {
+				return n
+			}
+			i = en
 		}
-		words++
-		i = e
 	}
-	return words <= 3
+	return count(left)+1+count(right) <= 3
 }

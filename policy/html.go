@@ -204,6 +204,19 @@ func collectReqHTMLTable(t *reqHTMLTokens) *reqTable {
 // reqCleanCell collapses white space inside each line of a cell and drops
 // empty lines.
 func reqCleanCell(s string) string {
+	s = strings.TrimSpace(s)
+	plain := true
+	for i := 0; i < len(s) && plain; i++ {
+		switch s[i] {
+		case '\n', '\t', '\r', '\f':
+			plain = false
+		case ' ':
+			plain = i+1 < len(s) && s[i+1] != ' '
+		}
+	}
+	if plain {
+		return s
+	}
 	var b strings.Builder
 	for line := range strings.SplitSeq(s, "\n") {
 		f := strings.Fields(line)
@@ -224,28 +237,48 @@ func reqCleanCell(s string) string {
 }
 
 // reqHTMLBlockTags counts block-level tags (<p>, <li>, <ol>, <ul>, <br>,
-// <div>, <h1>..<h6>, <html>, <body>) that say a text is rendered HTML rather
-// than Markdown with an HTML table in it. It only looks at the bytes after
-// each '<'; it is not a tokenizer.
+// <div>, <h1>..<h6>, <html>, <body>) outside tables: they say a text is
+// rendered HTML rather than Markdown with an HTML table in it (whose cells
+// may well hold <br> and <p>). It only looks at the bytes after each '<';
+// it is not a tokenizer.
 func reqHTMLBlockTags(s string) int {
-	n := 0
+	n, tables := 0, 0
 	for i := 0; i < len(s); i++ {
-		if s[i] != '<' {
-			continue
+		k := strings.IndexByte(s[i:], '<')
+		if k < 0 {
+			break
 		}
+		i += k
 		j := i + 1
-		for j < len(s) && j-i <= 5 && reqIsASCIILetterOrDigit(s[j]) {
+		if j < len(s) && s[j] == '/' {
+			j++ // an end tag: only </table> matters
+		}
+		for j < len(s) && j-i <= 6 && reqIsASCIILetterOrDigit(s[j]) {
 			j++
 		}
 		if j == i+1 || j >= len(s) || !(s[j] == '>' || s[j] == ' ' || s[j] == '/' || s[j] == '\n' || s[j] == '\t') {
 			continue
 		}
-		switch strings.ToLower(s[i+1 : j]) {
-		case "p", "li", "ol", "ul", "br", "div", "h1", "h2", "h3", "h4", "h5", "h6", "html", "body":
-			n++
+		name := s[i+1 : j]
+		switch {
+		case strings.EqualFold(name, "table"):
+			tables++
+		case tables > 0:
+			if strings.EqualFold(name, "/table") {
+				tables--
+			}
+		default:
+			if _, ok := reqLookupFold(reqHTMLBlockNames, name); ok {
+				n++
+			}
 		}
 	}
 	return n
+}
+
+var reqHTMLBlockNames = map[string]bool{
+	"p": true, "li": true, "ol": true, "ul": true, "br": true, "div": true, "h1": true, "h2": true,
+	"h3": true, "h4": true, "h5": true, "h6": true, "html": true, "body": true,
 }
 
 // reqListContext is one open <ol> or <ul>.
@@ -265,7 +298,7 @@ const reqMaxIndent = 8
 // single-line, re-escaped <table> that the answer reader parses again.
 // Entities are decoded. It is linear in len(s).
 func htmlToRequestText(s string) string {
-	w := &reqHTMLWriter{}
+	w := &reqHTMLWriter{atLineStart: true, lastSpace: true}
 	t := newReqHTMLTokens(s)
 	w.out.Grow(len(s) / 2)
 	for {

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -87,6 +88,7 @@ func (ms *reqMeasurements) addRow(r reqRow) {
 // addTable reads table rows. The first row is a header when it is made of
 // <th> cells or of header words; its words give each column a role.
 func (ms *reqMeasurements) addTable(rows [][]string, header []bool) {
+	ms.list = slices.Grow(ms.list, len(rows))
 	var roles []reqRole
 	first := true
 	for i, row := range rows {
@@ -150,10 +152,12 @@ func reqColumnRole(h string) reqRole {
 	return reqRoleNone
 }
 
-// reqBugRE finds a bug reference in a row without a bug column.
-var reqBareBugRE = regexp.MustCompile(`^\s*#?\d{5,8}\s*$`)
-
-var reqBugRE = regexp.MustCompile(`(?i)\bbug\s*#?\s*\d{3,9}\b|https?://bugzilla\.[a-z.]+/show_bug\.cgi\?id=\d+|\bbugzil\.la/\d+`)
+var (
+	// reqBugRE finds a bug reference in a row without a bug column.
+	reqBugRE = regexp.MustCompile(`(?i)\bbug\s*#?\s*\d{3,9}\b|https?://bugzilla\.[a-z.]+/show_bug\.cgi\?id=\d+|\bbugzil\.la/\d+`)
+	// reqBareBugRE is a table cell that holds only a bug number.
+	reqBareBugRE = regexp.MustCompile(`^\s*#?\d{5,8}\s*$`)
+)
 
 // reqRowMeasurement turns a row into a measurement. ident says the name is
 // an identifier (not text standing in for one); ok is false for a line of
@@ -198,7 +202,7 @@ func reqRowMeasurement(r reqRow) (m Measurement, ident, ok bool) {
 	if m.Category == 0 {
 		var texts []string
 		for k := range r.cells {
-			if role(k) == reqRoleBug || k == catCell && m.CategoryText != "" {
+			if role(k) == reqRoleBug {
 				continue
 			}
 			masked := reqMaskNames(cell(k))
@@ -231,7 +235,7 @@ func reqRowMeasurement(r reqRow) (m Measurement, ident, ok bool) {
 				break
 			}
 			if r.isTable && reqBareBugRE.MatchString(cell(k)) {
-				m.TrackingBug = strings.TrimSpace(cell(k)) // a cell holding only a bug number
+				m.TrackingBug = strings.TrimSpace(cell(k))
 				break
 			}
 		}
@@ -240,7 +244,7 @@ func reqRowMeasurement(r reqRow) (m Measurement, ident, ok bool) {
 	// without an identifier, the first text of the row stands for the name
 	if !ident {
 		for k := range r.cells {
-			if role(k) == reqRoleCat || role(k) == reqRoleBug || k == catCell {
+			if role(k) == reqRoleCat || role(k) == reqRoleBug || k == catCell || reqIsCategoryOrBug(cell(k)) {
 				continue
 			}
 			if t := reqDescription(cell(k)); t != "" {
@@ -275,7 +279,7 @@ func reqRowMeasurement(r reqRow) (m Measurement, ident, ok bool) {
 	}
 	if m.Description == "" && r.isTable {
 		for k := range r.cells {
-			if k == nameCell || k == catCell || role(k) != reqRoleNone || reqLooksLikeCategory(cell(k)) || reqBareBugRE.MatchString(cell(k)) || reqBugRE.MatchString(cell(k)) {
+			if k == nameCell || k == catCell || role(k) != reqRoleNone || reqIsCategoryOrBug(cell(k)) {
 				continue
 			}
 			if m.Description = reqDescription(cell(k)); m.Description != "" {
@@ -284,6 +288,13 @@ func reqRowMeasurement(r reqRow) (m Measurement, ident, ok bool) {
 		}
 	}
 	return m, ident, true
+}
+
+// reqIsCategoryOrBug reports a cell that holds only a category or only a
+// bug reference: it is neither a name nor a description.
+func reqIsCategoryOrBug(s string) bool {
+	t := strings.TrimSpace(s)
+	return reqLooksLikeCategory(t) || reqBareBugRE.MatchString(t) || (t != "" && reqBugRE.FindString(t) == t)
 }
 
 // reqLooksLikeCategory reports a short cell that names a category, such as
@@ -303,7 +314,7 @@ func reqLooksLikeCategory(s string) bool {
 	rest.WriteString(s[at:])
 	words := 0
 	for _, w := range strings.Fields(rest.String()) {
-		if reqHasLetterOrDigit(w) && !reqHeaderWords[strings.ToLower(strings.Trim(w, "():,.?"))] {
+		if _, header := reqLookupFold(reqHeaderWords, strings.Trim(w, "():,.?")); reqHasLetterOrDigit(w) && !header {
 			words++
 		}
 	}
@@ -330,6 +341,7 @@ func reqDescription(s string) string {
 	return reqTruncate(s, reqMaxDescription)
 }
 
+// reqUniqueStrings drops empty strings and repeats (ignoring case).
 func reqUniqueStrings(xs []string) []string {
 	var out []string
 	seen := map[string]bool{}

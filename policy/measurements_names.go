@@ -74,13 +74,17 @@ func reqIdentAt(s string, st, en int) (string, reqIdentKind) {
 			}
 		}
 	}
-	lower := strings.ToLower(tok)
-	if letters < 3 || reqNotNames[lower] {
+	if letters < 3 {
 		return "", reqNotIdent
 	}
-	if dot := strings.LastIndexByte(lower, '.'); dot >= 0 && !strings.Contains(lower[dot:], "#") {
-		last := lower[dot+1:]
-		if reqNameFileExts[last] || reqNameTLDs[last] {
+	if _, ok := reqLookupFold(reqNotNames, tok); ok {
+		return "", reqNotIdent
+	}
+	if dot := strings.LastIndexByte(tok, '.'); dot >= 0 && !strings.Contains(tok[dot:], "#") {
+		last := tok[dot+1:]
+		_, ext := reqLookupFold(reqNameFileExts, last)
+		_, tld := reqLookupFold(reqNameTLDs, last)
+		if ext || tld {
 			return "", reqNotIdent
 		}
 	}
@@ -98,38 +102,74 @@ func reqIdentAt(s string, st, en int) (string, reqIdentKind) {
 // other. It skips URLs and Markdown link targets. at is the token's offset.
 func reqFindName(s string, camel bool) (name string, at, end int) {
 	camelName, camelAt, camelEnd := "", -1, -1
-	for i := 0; i < len(s); {
+	sc := reqNameScanner{s: s}
+	for {
+		tok, kind, st, en, ok := sc.next()
+		switch {
+		case !ok:
+			return camelName, camelAt, camelEnd
+		case kind == reqIdentDotted:
+			return tok, st, en
+		case kind == reqIdentCamel && camel && camelAt < 0:
+			camelName, camelAt, camelEnd = tok, st, en
+		}
+	}
+}
+
+// reqNameScanner returns the identifier-like tokens of s in order. URLs
+// and Markdown link targets (up to 2 KiB long) are skipped. It is one
+// linear pass: the search for the end of a link target is shared by all
+// the "](" before it.
+type reqNameScanner struct {
+	s                  string
+	i                  int
+	closeAt, scannedTo int // the next ')', ' ' or '\n' found (stale when before a target), and how far there was none
+}
+
+func (sc *reqNameScanner) next() (tok string, kind reqIdentKind, st, en int, ok bool) {
+	const maxTarget = 2048
+	s := sc.s
+	for sc.i < len(s) {
+		i := sc.i
 		c := s[i]
 		if n := reqURLLen(s[i:]); n > 0 && (i == 0 || !reqIsIdentByte(s[i-1])) {
-			i += n
+			sc.i += n
 			continue
 		}
-		if c == ']' && i+1 < len(s) && s[i+1] == '(' { // [text](target), looked at within 2 KiB
-			if j := strings.IndexAny(s[i+2:min(len(s), i+2+2048)], ") \n"); j >= 0 {
-				i += 2 + j
+		if c == ']' && i+1 < len(s) && s[i+1] == '(' { // [text](target)
+			from := i + 2
+			if sc.closeAt < from {
+				sc.closeAt = -1
+				start, limit := max(from, sc.scannedTo), min(len(s), from+maxTarget+1)
+				if start < limit {
+					if j := strings.IndexAny(s[start:limit], ") \n"); j >= 0 {
+						sc.closeAt = start + j
+					}
+				}
+				if sc.closeAt < 0 {
+					sc.scannedTo = max(sc.scannedTo, limit)
+				}
+			}
+			if sc.closeAt >= 0 && sc.closeAt-from <= maxTarget {
+				sc.i = sc.closeAt
 				continue
 			}
 		}
 		if !reqIsIdentByte(c) {
-			i++
+			sc.i++
 			continue
 		}
 		j := i
 		for j < len(s) && reqIsIdentByte(s[j]) {
 			j++
 		}
-		tok, kind := reqIdentAt(s, i, j)
-		switch {
-		case kind == reqIdentDotted:
+		sc.i = j
+		if tok, kind := reqIdentAt(s, i, j); kind != reqNotIdent {
 			off := i + strings.Index(s[i:j], tok)
-			return tok, off, off + len(tok)
-		case kind == reqIdentCamel && camel && camelAt < 0:
-			off := i + strings.Index(s[i:j], tok)
-			camelName, camelAt, camelEnd = tok, off, off+len(tok)
+			return tok, kind, off, off + len(tok), true
 		}
-		i = j
 	}
-	return camelName, camelAt, camelEnd
+	return "", reqNotIdent, 0, 0, false
 }
 
 // reqMaskNames returns s with identifiers and URLs blanked out, so that

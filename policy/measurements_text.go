@@ -9,18 +9,17 @@ import "strings"
 // starts a measurement; deeper bullets and the plain lines right after it
 // add to it.
 
-// reqTextLine is one line of the measurement answer.
+// reqTextLine is one non-blank line of the measurement answer.
 type reqTextLine struct {
-	content string // without quote markers and indentation
-	indent  int
-	blank   bool
+	content     string // without quote markers and indentation
+	indent      int
+	blankBefore bool // a blank line (or only markup) comes before it
 }
 
 func (ms *reqMeasurements) addText(text string) {
-	raw := strings.Split(text, "\n")
-	lines := make([]reqTextLine, len(raw))
-	contents := make([]string, len(raw))
-	for i, l := range raw {
+	var lines []reqTextLine
+	blank := false
+	for l := range strings.SplitSeq(text, "\n") {
 		for {
 			t := strings.TrimLeft(l, " \t")
 			if !strings.HasPrefix(t, ">") {
@@ -28,37 +27,41 @@ func (ms *reqMeasurements) addText(text string) {
 			}
 			l = t[1:]
 		}
-		indent := len(l) - len(strings.TrimLeft(l, " \t"))
 		c := strings.TrimSpace(l)
-		lines[i] = reqTextLine{content: c, indent: indent, blank: !reqHasLetterOrDigit(c) && !strings.Contains(c, "|")}
-		contents[i] = c
+		if !reqHasLetterOrDigit(c) && !strings.Contains(c, "|") {
+			blank = true // blank lines are not kept: 10^7 of them cost nothing
+			continue
+		}
+		lines = append(lines, reqTextLine{content: c, indent: len(l) - len(strings.TrimLeft(l, " \t")), blankBefore: blank})
+		blank = false
+	}
+	// run returns the end of the run of lines from i that contain sep,
+	// with no blank line between them
+	run := func(i int, sep string) int {
+		j := i + 1
+		for j < len(lines) && !lines[j].blankBefore && strings.Contains(lines[j].content, sep) {
+			j++
+		}
+		return j
 	}
 	r := reqTextReader{ms: ms, lines: lines}
 	for i := 0; i < len(lines); {
 		c := lines[i].content
 		// a run of lines with pipes may hold GFM tables
 		if strings.Contains(c, "|") {
-			j := i
-			for j < len(lines) && strings.Contains(lines[j].content, "|") {
-				j++
-			}
-			if j-i >= 2 {
-				r.pipeRun(contents[i:j], i)
+			if j := run(i, "|"); j-i >= 2 {
+				r.pipeRun(i, j)
 				i = j
 				continue
 			}
 		}
 		// tab-separated rows, as copied from a rendered table
 		if strings.Contains(c, "\t") {
-			j := i
-			for j < len(lines) && strings.Contains(lines[j].content, "\t") {
-				j++
-			}
-			if j-i >= 2 {
+			if j := run(i, "\t"); j-i >= 2 {
 				r.flush()
 				var rows [][]string
-				for _, l := range contents[i:j] {
-					rows = append(rows, strings.Split(l, "\t"))
+				for _, l := range lines[i:j] {
+					rows = append(rows, strings.Split(l.content, "\t"))
 				}
 				ms.addTable(rows, nil)
 				i = j
@@ -84,28 +87,32 @@ type reqTextReader struct {
 	pending reqRole // a label on its own line waiting for its value
 }
 
-func (r *reqTextReader) pipeRun(run []string, offset int) {
-	tables := reqPipeTables(run)
+// pipeRun reads lines[from:to], which all contain pipes: the GFM tables in
+// it, and its other lines one by one.
+func (r *reqTextReader) pipeRun(from, to int) {
+	run := make([]string, to-from)
+	for k := range run {
+		run[k] = r.lines[from+k].content
+	}
 	next := 0
-	for _, t := range tables {
+	for _, t := range reqPipeTables(run) {
 		for k := next; k < t.first; k++ {
-			r.line(offset + k)
+			r.line(from + k)
 		}
 		r.flush()
 		r.ms.addTable(t.rows, nil)
 		next = t.last + 1
 	}
 	for k := next; k < len(run); k++ {
-		r.line(offset + k)
+		r.line(from + k)
 	}
 }
 
 // line reads line i and returns the index of the next line to read.
 func (r *reqTextReader) line(i int) int {
 	l := r.lines[i]
-	if l.blank {
+	if l.blankBefore {
 		r.blankAfter = true
-		return i + 1
 	}
 	body, bullet := reqStripBullet(l.content)
 
@@ -121,10 +128,6 @@ func (r *reqTextReader) line(i int) int {
 		var header []reqRole
 		j := i
 		for j < len(r.lines) {
-			if r.lines[j].blank {
-				j++
-				continue
-			}
 			b, _ := reqStripBullet(r.lines[j].content)
 			rl, v, ok := reqLabelLine(b)
 			if !ok || v != "" {
@@ -141,11 +144,8 @@ func (r *reqTextReader) line(i int) int {
 		var cells []string
 		rows := 0
 		for ; j < len(r.lines); j++ {
-			if r.lines[j].blank {
-				if cells == nil && rows > 0 {
-					break // a blank line after a whole row ends the values
-				}
-				continue
+			if r.lines[j].blankBefore && cells == nil && rows > 0 {
+				break // a blank line after a whole row ends the values
 			}
 			b, _ := reqStripBullet(r.lines[j].content)
 			if _, _, ok := reqLabelLine(b); ok {
@@ -298,23 +298,26 @@ func reqLabelLine(s string) (role reqRole, value string, ok bool) {
 // flattened into one paragraph does. Otherwise the item stays whole.
 func reqSplitItem(item string) []string {
 	var cuts []int
-	prevEnd := -1
-	for at := 0; at < len(item); {
-		_, st, en := reqFindName(item[at:], false)
-		if st < 0 {
+	prevEnd, split := -1, true
+	for sc := (reqNameScanner{s: item}); ; {
+		_, kind, st, en, ok := sc.next()
+		if !ok {
 			break
 		}
-		st, en = st+at, en+at
+		if kind != reqIdentDotted {
+			continue
+		}
 		if prevEnd >= 0 {
 			cut := reqItemSeparator(item[prevEnd:st])
 			if cut < 0 {
-				return []string{item}
+				split = false
+				break
 			}
 			cuts = append(cuts, prevEnd+cut)
 		}
-		prevEnd, at = en, en
+		prevEnd = en
 	}
-	if len(cuts) == 0 {
+	if !split || len(cuts) == 0 {
 		return []string{item}
 	}
 	parts := make([]string, 0, len(cuts)+1)

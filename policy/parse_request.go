@@ -19,16 +19,28 @@ func ParseRequest(text string) *Request {
 	if reqLooksLikePatch(s) {
 		return newReqResult(FormNone)
 	}
-	doc := reqDecodeEntities(s)
-	heads := findReqHeadings(doc)
-	chain := bestReqChain(heads)
-	if tags := reqHTMLBlockTags(s); tags >= 2 {
-		// rendered HTML, or Markdown with a few tags: read it both ways and
-		// keep the reading that finds more of the form
+	// Markdown (possibly with an HTML table), or a form pasted as rendered
+	// HTML: a text with a few block tags is read both ways, and the reading
+	// that finds more of the form wins; a text that is plainly HTML is read
+	// as HTML first.
+	var doc string
+	var heads, chain []reqHeading
+	readMarkdown := func() {
+		doc = reqDecodeEntities(s)
+		heads = findReqHeadings(doc)
+		chain = bestReqChain(heads)
+	}
+	tags := reqHTMLBlockTags(s)
+	looksHTML := tags >= 5 || (tags >= 2 && strings.HasPrefix(strings.TrimSpace(s), "<"))
+	if tags < 2 {
+		readMarkdown()
+	} else {
 		h := normalizeRequestText(htmlToRequestText(s))
 		hh := findReqHeadings(h)
 		hc := bestReqChain(hh)
-		looksHTML := tags >= 5 || strings.HasPrefix(strings.TrimSpace(s), "<")
+		if !looksHTML || len(hc) < reqMinHeadings {
+			readMarkdown()
+		}
 		if len(hc) > len(chain) || (len(hc) == len(chain) && len(hc) > 0 && looksHTML) {
 			doc, heads, chain = h, hh, hc
 		}
@@ -40,12 +52,14 @@ func ParseRequest(text string) *Request {
 	}
 
 	answers := readReqAnswers(v, doc, heads, chain)
+	// texts: the answered answers but the measurements (a table says
+	// nothing about default-on, and can be most of the form)
 	texts := make([]string, 0, len(answers))
 	for i, t := range reqVersionTopics[v] {
 		a := Answer{Number: i + 1, Topic: t}
 		if ra, ok := answers[t]; ok {
 			a.Text, a.Answered = reqTruncate(ra.text, reqMaxAnswerText), ra.answered
-			if ra.answered {
+			if ra.answered && t != TopicMeasurements {
 				texts = append(texts, ra.text)
 			}
 		}
@@ -85,7 +99,9 @@ func ParseRequest(text string) *Request {
 	if tp := answered(TopicThirdParty); tp != "" {
 		r.ThirdParty, r.ThirdPartyTool = reqThirdParty(tp)
 	}
-	r.NewIdentifiers = reqNewIdentifiers(r.Measurements, answered(TopicMeasurements), texts)
+	// the measurements' rows are read as measurements: only the prose of
+	// the answer is read again
+	r.NewIdentifiers = reqNewIdentifiers(r.Measurements, answers[TopicMeasurements].prose, texts)
 	return r
 }
 

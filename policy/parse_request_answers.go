@@ -22,6 +22,7 @@ type reqBlock struct {
 // reqAnswer is one answer as read, before it becomes an Answer.
 type reqAnswer struct {
 	text     string // full text, not capped
+	prose    string // the lines of text, without those of HTML tables
 	answered bool
 	blocks   []reqBlock // the body after the question, with template text still in place
 }
@@ -44,16 +45,23 @@ func readReqAnswer(topic Topic, region string) reqAnswer {
 
 	measurement := topic == TopicMeasurements
 	var lines []string
+	var prose strings.Builder
 	for i, b := range blocks {
 		if b.table != nil {
 			lines = reqTableLines(lines, b.table)
 			continue
 		}
+		n := len(lines)
 		lines = reqAnswerLines(lines, b.text, spans[i], measurement)
+		for _, l := range lines[n:] {
+			prose.WriteString(l)
+			prose.WriteByte('\n')
+		}
 	}
 	text := strings.Join(lines, "\n")
 	return reqAnswer{
 		text:     text,
+		prose:    prose.String(),
 		answered: text != "" && !reqIsPlaceholder(text),
 		blocks:   blocks,
 	}
@@ -100,9 +108,8 @@ func reqExtendClosing(s string, end int, url bool) int {
 // reqSplitBlocks cuts the HTML tables out of an answer's body.
 func reqSplitBlocks(body string) []reqBlock {
 	var out []reqBlock
-	from := 0
 	for {
-		i := reqIndexTableTag(body, from)
+		i := reqIndexTableTag(body, 0)
 		if i < 0 {
 			if body != "" {
 				out = append(out, reqBlock{text: body})
@@ -115,7 +122,6 @@ func reqSplitBlocks(body string) []reqBlock {
 		tbl, n := readReqHTMLTable(body[i:])
 		out = append(out, reqBlock{table: tbl})
 		body = body[i+max(n, len("<table")):]
-		from = 0
 	}
 }
 
@@ -162,7 +168,7 @@ type reqSpan struct {
 // it is linear in the text times the (small, fixed) template size.
 func reqFindUnits(tmpl *reqTopicTemplate, text string) []reqSpan {
 	var spans []reqSpan
-	prevEnd, lineStart := 0, 0
+	prevEnd, lineStart, unitEnd := 0, 0, 0
 	for i := 0; ; {
 		st, en := reqNextWord(text, i)
 		if st >= len(text) {
@@ -173,7 +179,9 @@ func reqFindUnits(tmpl *reqTopicTemplate, text string) []reqSpan {
 		if nl >= 0 {
 			lineStart = prevEnd + nl + 1
 		}
-		strong := prevEnd == 0 || nl >= 0 || strings.ContainsAny(gap, "*|>")
+		// (template text just removed ended its sentence, and maybe took the
+		// list marker after it)
+		strong := prevEnd == 0 || nl >= 0 || st == unitEnd || strings.ContainsAny(gap, "*|>")
 		weak := strong || strings.ContainsAny(gap, ".?!:;()[]\"")
 		matched := false
 		if weak {
@@ -195,13 +203,13 @@ func reqFindUnits(tmpl *reqTopicTemplate, text string) []reqSpan {
 				end := reqExtendClosing(text, mend, reqUnitEndsWithURL(u))
 				sp := reqSpan{start: st, end: end, unit: u, remove: !u.choice}
 				if u.choice {
-					sp.state = reqChoiceStateOf(text, lineStart, st, mend)
+					sp.state = reqChoiceStateOf(text, max(lineStart, unitEnd), st, mend)
 					if edited {
 						sp.state = reqChoiceSelected
 					}
 				}
 				spans = append(spans, sp)
-				prevEnd, i, matched = end, end, true
+				prevEnd, i, unitEnd, matched = end, end, end, true
 				break
 			}
 		}
@@ -221,17 +229,22 @@ func reqUnitEndsWithURL(u *reqUnit) bool {
 	return n > 2 && u.words[n-1] == "at" && u.words[n-2] == "dictionary"
 }
 
-// reqChoiceStateOf looks at the text around a choice, on its line and
-// within 200 bytes, for a mark, an edit or a strike-through.
-func reqChoiceStateOf(text string, lineStart, st, end int) reqChoiceState {
-	prefix := text[max(lineStart, st-200):st]
+// reqChoiceStateOf looks at the text around a choice, within 200 bytes on
+// its line and in its own list item or sentence (from is where the line or
+// the template text before it ends), for a mark, an edit or a
+// strike-through.
+func reqChoiceStateOf(text string, from, st, end int) reqChoiceState {
+	prefix := text[max(from, st-200):st]
 	suffix := text[end:min(len(text), end+200)]
 	if i := strings.IndexByte(suffix, '\n'); i >= 0 {
 		suffix = suffix[:i]
 	}
-	for _, sep := range []string{" * ", " - "} {
+	for _, sep := range []string{" * ", " - ", ". ", ": "} {
 		if i := strings.Index(suffix, sep); i >= 0 {
 			suffix = suffix[:i]
+		}
+		if i := strings.LastIndex(prefix, sep); i >= 0 {
+			prefix = prefix[i+len(sep)-1:]
 		}
 	}
 	if strings.Contains(prefix, "~~") || strings.Contains(suffix, "~~") {
@@ -356,6 +369,9 @@ func reqCleanAnswerLine(line string, measurement bool) string {
 	if !reqHasLetterOrDigit(s) {
 		return ""
 	}
+	if strings.HasSuffix(s, "**") && strings.Count(s, "**") == 1 {
+		s = strings.TrimSpace(strings.TrimSuffix(s, "**")) // the end of a bold question
+	}
 	s = reqCollapseSpaces(s)
 	if measurement && reqIsHeaderLine(s) {
 		return ""
@@ -375,7 +391,7 @@ func reqIsHeaderLine(s string) bool {
 		if st >= len(s) {
 			return n > 0
 		}
-		if !reqHeaderWords[strings.ToLower(s[st:en])] {
+		if _, ok := reqLookupFold(reqHeaderWords, s[st:en]); !ok {
 			return false
 		}
 		n++
@@ -430,12 +446,11 @@ func reqIsPlaceholder(text string) bool {
 	if st >= len(text) {
 		return !reqHasLetterOrDigit(text) // a URL alone is an answer
 	}
-	if reqPlaceholderWords[strings.ToLower(text[st:en])] {
+	if _, ok := reqLookupFold(reqPlaceholderWords, text[st:en]); ok {
 		return true
 	}
-	rest := strings.ToLower(text[st:])
 	for _, p := range []string{"to be determined", "to be decided", "to be filled", "to be confirmed", "fill this in", "fill me in"} {
-		if strings.HasPrefix(rest, p) {
+		if reqHasPrefixFold(text[st:], p) {
 			return true
 		}
 	}

@@ -26,50 +26,59 @@ func findReqHeadings(s string) []reqHeading {
 	var out []reqHeading
 	for ls := 0; ls < len(s); {
 		le := reqLineEnd(s, ls)
-		out = findReqHeadingsInLine(out, s[ls:le], ls)
+		out = findReqHeadingsInLine(out, s, ls, le)
 		ls = le + 1
 	}
 	return out
 }
 
-func findReqHeadingsInLine(out []reqHeading, line string, off int) []reqHeading {
+// findReqHeadingsInLine finds the headings in the line s[off:end]; a
+// question's wording may go on past the line end.
+func findReqHeadingsInLine(out []reqHeading, s string, off, end int) []reqHeading {
+	line := s[off:end]
 	p, num := reqSkipHeadingPrefix(line)
 	from := p
-	if t := reqMatchPhrase(line[p:]); t >= 0 {
+	if t := reqMatchPhrase(s[off+p:]); t >= 0 {
 		out = append(out, reqHeading{topic: t, number: num, start: off, phrase: off + p})
 		from = p + 1
 	}
-	// openings inside the line: "… data? 2) Why does Mozilla …" or
-	// "… data. Why does Mozilla …"
-	for i := max(from, 1); i < len(line); i++ {
-		c := line[i]
-		prev := line[i-1]
-		switch {
-		case reqIsDigit(c) && !reqIsASCIILetterOrDigit(prev):
-			start := i
-			if prev == '(' {
-				start = i - 1
-			}
-			n, q, ok := reqParseNumberMarker(line[i:], prev == '(')
+	// openings inside the line, after white space (and markup):
+	// "… data? 2) Why does Mozilla …", "… (2) Why …", "… data. Why does …"
+	for i := from; i < len(line); {
+		k := strings.IndexByte(line[i:], ' ')
+		if k < 0 {
+			break
+		}
+		q := i + k
+		for q < len(line) && (line[q] == ' ' || line[q] == '*' || line[q] == '_' || line[q] == '(') {
+			q++
+		}
+		i = q
+		if q >= len(line) {
+			break
+		}
+		switch c := line[q]; {
+		case reqIsDigit(c):
+			n, next, ok := reqParseNumberMarker(line[q:], line[q-1] == '(')
 			if !ok {
 				continue
 			}
-			if t := reqMatchPhrase(line[i+q:]); t >= 0 {
-				out = append(out, reqHeading{topic: t, number: n, start: off + reqBackOverMarkup(line, start), phrase: off + i + q})
-				i += q
+			if t := reqMatchPhrase(s[off+q+next:]); t >= 0 {
+				out = append(out, reqHeading{topic: t, number: n, start: off + reqBackOverMarkup(line, q), phrase: off + q + next})
+				i = q + next
 			}
-		case (c == 'Q' || c == 'q') && !reqIsASCIILetterOrDigit(prev) && i+1 < len(line) && reqIsDigit(line[i+1]):
-			n, q, ok := reqParseNumberMarker(line[i+1:], false)
+		case (c == 'Q' || c == 'q') && q+1 < len(line) && reqIsDigit(line[q+1]):
+			n, next, ok := reqParseNumberMarker(line[q+1:], false)
 			if !ok {
 				continue
 			}
-			if t := reqMatchPhrase(line[i+1+q:]); t >= 0 {
-				out = append(out, reqHeading{topic: t, number: n, start: off + reqBackOverMarkup(line, i), phrase: off + i + 1 + q})
-				i += q
+			if t := reqMatchPhrase(s[off+q+1+next:]); t >= 0 {
+				out = append(out, reqHeading{topic: t, number: n, start: off + reqBackOverMarkup(line, q), phrase: off + q + 1 + next})
+				i = q + 1 + next
 			}
-		case reqIsSentenceOpening(line, i):
-			if t := reqMatchPhrase(line[i:]); t >= 0 {
-				out = append(out, reqHeading{topic: t, start: off + reqBackOverMarkup(line, i), phrase: off + i})
+		case reqIsSentenceOpening(line, q):
+			if t := reqMatchPhrase(s[off+q:]); t >= 0 {
+				out = append(out, reqHeading{topic: t, start: off + reqBackOverMarkup(line, q), phrase: off + q})
 			}
 		}
 	}
@@ -103,7 +112,7 @@ func reqIsSentenceOpening(line string, i int) bool {
 
 // reqBackOverMarkup moves a heading's start back over emphasis markers.
 func reqBackOverMarkup(line string, i int) int {
-	for i > 0 && (line[i-1] == '*' || line[i-1] == '_' || line[i-1] == '#') {
+	for i > 0 && (line[i-1] == '*' || line[i-1] == '_' || line[i-1] == '#' || line[i-1] == '(') {
 		i--
 	}
 	return i
@@ -261,7 +270,7 @@ func bestReqChain(heads []reqHeading) []reqHeading {
 
 // detectReqVersion picks the template version the chain of headings fits
 // best: each question of the version found scores 2, each found question it
-// lacks costs 2, each number that agrees scores 1, and each question of the
+// lacks costs 2, each number that agrees scores 2, and each question of the
 // version not found costs 1. Ties go to the newest version.
 func detectReqVersion(chain []reqHeading) FormVersion {
 	if len(chain) < reqMinHeadings {
@@ -280,7 +289,7 @@ func detectReqVersion(chain []reqHeading) FormVersion {
 			found++
 			score += 2
 			if h.number == n {
-				score++
+				score += 2
 			}
 		}
 		score -= len(reqVersionTopics[v]) - found
@@ -291,25 +300,31 @@ func detectReqVersion(chain []reqHeading) FormVersion {
 	return best
 }
 
-// reqLooksLikePatch reports a unified diff ("diff --git", or a "--- " line
-// followed by a "+++ " line and later a "@@ -" hunk): a patch that adds a
-// form is not itself a form.
+// reqLooksLikePatch reports a text that starts as a patch does ("diff
+// --git", "# HG changeset patch", "From <commit>", "Index:", or a "--- "
+// line followed by "+++ "): a patch that adds or edits a form is not itself
+// a form. A form that quotes a diff further down is still a form.
 func reqLooksLikePatch(s string) bool {
-	if strings.HasPrefix(s, "diff --git ") || strings.Contains(s, "\ndiff --git ") {
+	s = strings.TrimLeft(s, " \t\n")
+	first, rest, _ := strings.Cut(s, "\n")
+	switch {
+	case strings.HasPrefix(first, "diff --git "), strings.HasPrefix(first, "diff -r "), strings.HasPrefix(first, "diff -u"),
+		strings.HasPrefix(first, "# HG changeset patch"), strings.HasPrefix(first, "Index: "):
 		return true
-	}
-	for i := 0; i < len(s); {
-		j := strings.Index(s[i:], "\n+++ ")
-		if j < 0 {
-			return false
-		}
-		j += i
-		// the line before "+++ " (LastIndexByte scans back over that line only)
-		prevStart := strings.LastIndexByte(s[:j], '\n') + 1
-		if strings.HasPrefix(s[prevStart:j], "--- ") {
-			return strings.Contains(s[j:], "\n@@ -")
-		}
-		i = j + 1
+	case strings.HasPrefix(first, "From ") && len(first) >= 45 && reqIsHex(first[5:45]):
+		return true // git format-patch
+	case strings.HasPrefix(first, "--- "):
+		return strings.HasPrefix(rest, "+++ ")
 	}
 	return false
+}
+
+func reqIsHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !reqIsDigit(c) && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }

@@ -33,13 +33,12 @@ func reqChannels(text string) (channels []string, release, prerelease Tri) {
 		found = append(found, at{m[0], "all"})
 		allSpans = append(allSpans, m)
 	}
+	next := 0 // both lists are in text order: walk them together
 	inAll := func(i int) bool {
-		for _, sp := range allSpans {
-			if sp[0] <= i && i < sp[1] {
-				return true
-			}
+		for next < len(allSpans) && allSpans[next][1] <= i {
+			next++
 		}
-		return false
+		return next < len(allSpans) && allSpans[next][0] <= i
 	}
 	relYes, relNo, pre, preNo := false, false, false, false
 	for _, m := range reqChannelRE.FindAllStringSubmatchIndex(ls, -1) {
@@ -50,8 +49,8 @@ func reqChannels(text string) (channels []string, release, prerelease Tri) {
 		name := w
 		switch {
 		case w == "release":
-			if m[0] > 0 && strings.HasSuffix(ls[:m[0]], "pre") || strings.HasSuffix(ls[:m[0]], "pre-") || strings.HasSuffix(ls[:m[0]], "pre ") {
-				continue
+			if strings.HasSuffix(strings.TrimRight(ls[max(0, m[0]-8):m[0]], " -"), "pre") {
+				continue // "pre - release"
 			}
 			rest := ls[m[1]:min(len(ls), m[1]+12)]
 			if strings.HasPrefix(rest, " notes") || strings.HasPrefix(rest, " date") {
@@ -65,7 +64,7 @@ func reqChannels(text string) (channels []string, release, prerelease Tri) {
 				continue
 			}
 			relYes = true
-		case strings.HasPrefix(w, "pre"):
+		case strings.HasPrefix(w, "pre") && strings.HasSuffix(w, "release"):
 			pre = true
 			continue
 		case strings.Contains(w, "dev") || w == "aurora":
@@ -125,10 +124,64 @@ func reqNegatedClause(ls string, i int) bool {
 }
 
 var (
-	reqDefaultOnRE  = regexp.MustCompile(`\b(?:default[\s-]+on|on\s+by\s+default|enabled\s+by\s+default|collected\s+by\s+default|active\s+by\s+default|turned\s+on\s+by\s+default)\b`)
-	reqDefaultOffRE = regexp.MustCompile(`\b(?:default[\s-]+off|off\s+by\s+default|disabled\s+by\s+default|opt[\s-]?in(?:\s+only)?|opt(?:s|ed)[\s-]in|only\s+(?:\w+\s+){0,3}(?:if|when|after|once)\s+(?:the\s+)?users?\s+(?:explicitly\s+)?(?:opts?|enables?|turns?\s+on|consents?|agrees?|chooses?|clicks?))\b`)
-	reqNoAnswerRE   = regexp.MustCompile(`^\W*(?:n/?a|none|no|nope|nothing|not\s+applicable|not\s+relevant|there\s+is\s+(?:no|none)|no\s+opt[\s-]?out)\b`)
+	reqDefaultOnPhrases = newReqPhraseList(
+		"default on", "on by default", "enabled by default", "collected by default", "active by default",
+		"turned on by default", "switched on by default")
+	reqDefaultOffPhrases = newReqPhraseList(
+		"default off", "off by default", "disabled by default", "opt in", "optin", "opts in", "opted in",
+		"not on by default", "not enabled by default", "not collected by default")
+	reqNoAnswerRE = regexp.MustCompile(`^\W*(?:n/?a|none|no|nope|nothing|not\s+applicable|not\s+relevant|there\s+is\s+(?:no|none)|no\s+opt[\s-]?out)\b`)
 )
+
+// reqSaysDefaultOff reports an opt-in or default-off collection: "opt-in",
+// "off by default", or "only … when the user opts in / enables / agrees".
+func reqSaysDefaultOff(ls string) bool {
+	if reqDefaultOffPhrases.any(ls, nil) {
+		return true
+	}
+	// "only [up to three words] if|when|after|once [the] user[s] [explicitly] <consents>"
+	for i := 0; ; {
+		k := strings.Index(ls[i:], "only ")
+		if k < 0 {
+			return false
+		}
+		i += k + len("only ")
+		var words []string
+		for j := i; len(words) < 8; {
+			st, en := reqNextASCIIWord(ls, j)
+			if st >= len(ls) {
+				break
+			}
+			words, j = append(words, ls[st:en]), en
+		}
+		for c := 0; c <= 3 && c < len(words); c++ {
+			switch words[c] {
+			case "if", "when", "after", "once":
+			default:
+				continue
+			}
+			rest := words[c+1:]
+			if len(rest) > 0 && rest[0] == "the" {
+				rest = rest[1:]
+			}
+			if len(rest) == 0 || (rest[0] != "user" && rest[0] != "users") {
+				break
+			}
+			rest = rest[1:]
+			if len(rest) > 0 && rest[0] == "explicitly" {
+				rest = rest[1:]
+			}
+			if len(rest) > 0 {
+				switch rest[0] {
+				case "opt", "opts", "opted", "enable", "enables", "enabled", "turn", "turns", "consent", "consents",
+					"agree", "agrees", "choose", "chooses", "click", "clicks":
+					return true
+				}
+			}
+			break
+		}
+	}
+}
 
 // reqDefaultOn decides default-on from every answer: "default on" stated
 // (and not negated) says yes; else opt-in or default-off stated says no;
@@ -137,17 +190,18 @@ func reqDefaultOn(answers []string, optOut string) Tri {
 	on, off := false, false
 	for _, a := range answers {
 		ls := reqLowerASCII(a)
-		for _, m := range reqDefaultOnRE.FindAllStringIndex(ls, -1) {
-			before := ls[max(0, m[0]-16):m[0]]
+		reqDefaultOnPhrases.each(ls, func(st, en, _ int) bool {
+			before := ls[max(0, st-16):st]
 			switch {
-			case reqNegatedClause(ls, m[0]):
+			case reqNegatedClause(ls, st):
 				off = true
 			case strings.Contains(before, "if ") || strings.Contains(before, "whether "):
 			default:
 				on = true
 			}
-		}
-		if reqDefaultOffRE.MatchString(ls) {
+			return true
+		})
+		if !off && reqSaysDefaultOff(ls) {
 			off = true
 		}
 	}
@@ -166,7 +220,7 @@ func reqDefaultOn(answers []string, optOut string) Tri {
 // rather than saying there is none.
 func reqDescribesOptOut(text string) bool {
 	ls := strings.TrimSpace(reqLowerASCII(text))
-	if ls == "" || reqNoAnswerRE.MatchString(ls) || reqDefaultOffRE.MatchString(ls) {
+	if ls == "" || reqNoAnswerRE.MatchString(ls) || reqSaysDefaultOff(ls) {
 		return false
 	}
 	return true
@@ -314,36 +368,76 @@ func reqLooksLikeDocs(u string) bool {
 }
 
 var (
-	reqIdentifierTermRE = regexp.MustCompile(`\b(?:(?:client|user|device|install|installation|profile|account|advertising|ad|tracking|session|visitor|cookie|android|fxa|browser|unique|random|hashed|persistent)[\s_-]?(?:ids?|identifiers?|uuids?|guids?|uids?)|uuids?|guids?|idfa|gaid|aaid|fingerprints?|fingerprinting|e-?mail\s+address(?:es)?|usernames?|user\s+names?)\b`)
-	reqCamelHumpRE      = regexp.MustCompile(`([a-z])([A-Z])`)
-	reqNewIdentifierRE  = regexp.MustCompile(`\bnew\s+(?:unique\s+|random\s+|persistent\s+)?(?:identifiers?|ids?)\b`)
+	reqIdentifierPhrases = newReqPhraseList(
+		"client|user|device|install|installation|profile|account|advertising|ad|tracking|session|visitor|cookie|android|fxa|browser|unique|random|hashed|persistent id|ids|identifier|identifiers|uuid|uuids|guid|guids|uid|uids",
+		"uuid|uuids|guid|guids|idfa|gaid|aaid|fingerprint|fingerprints|fingerprinting|username|usernames|clientid|userid|deviceid|installid|profileid|accountid|sessionid|visitorid",
+		"email|emails address|addresses", "e mail address|addresses", "user names",
+	)
+	reqNewIdentifierPhrases = newReqPhraseList(
+		"new identifier|identifiers|id|ids",
+		"new unique|random|persistent identifier|identifiers|id|ids")
+	reqNoIdentifierPhrases = newReqPhraseList(
+		"no identifiers", "no identifier", "no user identifiers", "no id", "no ids",
+		"not include any identifier|identifiers", "not add any identifier|identifiers",
+		"not introduce any identifier|identifiers", "without any identifier|identifiers")
 )
+
+// reqSplitCamel writes "clientId" as "client Id".
+func reqSplitCamel(s string) string {
+	hump := false
+	for i := 1; i < len(s) && !hump; i++ {
+		hump = 'A' <= s[i] && s[i] <= 'Z' && 'a' <= s[i-1] && s[i-1] <= 'z'
+	}
+	if !hump {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if i > 0 && 'A' <= s[i] && s[i] <= 'Z' && 'a' <= s[i-1] && s[i-1] <= 'z' {
+			b.WriteByte(' ')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
 
 // reqNewIdentifiers decides whether the request adds a new identifier: a
 // measurement named or described as one (client id, uuid, user id, device
 // id...), or an answer saying it adds a "new identifier", says yes; an
 // answer saying there are none says no; anything else is unknown.
 func reqNewIdentifiers(ms []Measurement, measurementText string, answers []string) Tri {
-	for _, m := range ms {
-		s := reqCamelHumpRE.ReplaceAllString(m.Name, "$1 $2") + " " + m.Description
-		if reqIdentifierTermRE.MatchString(strings.ToLower(strings.ReplaceAll(s, ".", " "))) {
-			return Yes
-		}
+	affirmed := func(ls string) func(st, en, p int) bool {
+		return func(st, en, p int) bool { return !reqNegatedClause(ls, st) }
 	}
-	if reqAffirmed(reqLowerASCII(measurementText), reqIdentifierTermRE) {
+	var b strings.Builder
+	for _, m := range ms {
+		b.WriteString(reqSplitCamel(m.Name))
+		b.WriteByte(' ')
+		b.WriteString(m.Description)
+		b.WriteByte('\n') // a measurement per line: a negation does not cross lines
+	}
+	if ls := reqLowerASCII(b.String()); reqIdentifierPhrases.any(ls, affirmed(ls)) {
+		return Yes
+	}
+	if ls := reqLowerASCII(measurementText); reqIdentifierPhrases.any(ls, affirmed(ls)) {
 		return Yes
 	}
 	no := false
 	for _, a := range answers {
 		ls := reqLowerASCII(a)
-		for _, m := range reqNewIdentifierRE.FindAllStringIndex(ls, -1) {
-			if reqNegatedClause(ls, m[0]) {
+		yes := false
+		reqNewIdentifierPhrases.each(ls, func(st, en, _ int) bool {
+			if reqNegatedClause(ls, st) {
 				no = true
-			} else {
-				return Yes
+				return true
 			}
+			yes = true
+			return false
+		})
+		if yes {
+			return Yes
 		}
-		if strings.Contains(ls, "no identifiers") || strings.Contains(ls, "not include any identifier") || strings.Contains(ls, "no user identifiers") {
+		if reqNoIdentifierPhrases.any(ls, nil) {
 			no = true
 		}
 	}
@@ -351,14 +445,4 @@ func reqNewIdentifiers(ms []Measurement, measurementText string, answers []strin
 		return No
 	}
 	return Unknown
-}
-
-// reqAffirmed reports a match of re in ls that is not negated in its clause.
-func reqAffirmed(ls string, re *regexp.Regexp) bool {
-	for _, m := range re.FindAllStringIndex(ls, -1) {
-		if !reqNegatedClause(ls, m[0]) {
-			return true
-		}
-	}
-	return false
 }

@@ -25,6 +25,21 @@ func reqIsASCIILetterOrDigit(c byte) bool {
 
 func reqIsDigit(c byte) bool { return '0' <= c && c <= '9' }
 
+// reqLookupFold looks up a word in a map of lower-case keys without
+// allocating; words longer than 32 bytes are not found.
+func reqLookupFold[V any](m map[string]V, w string) (V, bool) {
+	var buf [32]byte
+	if len(w) > len(buf) {
+		var zero V
+		return zero, false
+	}
+	for i := 0; i < len(w); i++ {
+		buf[i] = reqLowerByte(w[i])
+	}
+	v, ok := m[string(buf[:len(w)])]
+	return v, ok
+}
+
 // reqHasPrefixFold reports whether s starts with prefix, ignoring ASCII case;
 // prefix must be lower case.
 func reqHasPrefixFold(s, prefix string) bool {
@@ -148,13 +163,15 @@ func reqMatchWords(s string, i int, words []string) (n, end int) {
 
 // reqPhraseAt reports whether text starts with phrase, ignoring ASCII case,
 // where each space of the phrase matches a run of spaces, tabs or hyphens
-// ("default on" matches "default-on" and "default  on").
+// with at most one line break ("default on" matches "default-on",
+// "default  on" and a question hard-wrapped between the two words).
 func reqPhraseAt(text, phrase string) bool {
 	i := 0
 	for j := 0; j < len(phrase); j++ {
 		if phrase[j] == ' ' {
-			k := i
-			for k < len(text) && (text[k] == ' ' || text[k] == '\t' || text[k] == '-') {
+			k, nl := i, false
+			for k < len(text) && (text[k] == ' ' || text[k] == '\t' || text[k] == '-' || (text[k] == '\n' && !nl)) {
+				nl = nl || text[k] == '\n'
 				k++
 			}
 			if k == i {
@@ -229,7 +246,102 @@ func reqLineEnd(s string, i int) int {
 	return len(s)
 }
 
-// reqLineStart returns the index where the line holding s[i] starts.
-func reqLineStart(s string, i int) int {
-	return strings.LastIndexByte(s[:i], '\n') + 1
+// reqPhraseList finds phrases in lower-case text by one pass over its words
+// (runs of ASCII letters and digits; '_', '-' and punctuation separate
+// words, so "client_id", "client-id" and "client ID" are the same two
+// words). A phrase is written as words separated by spaces, each word a
+// list of alternatives separated by '|'.
+type reqPhraseList struct {
+	first          map[string][]int
+	phrases        [][][]string
+	firstByte      [256]bool // first bytes of first words: most words are skipped without a map lookup
+	minLen, maxLen int       // lengths of first words
+}
+
+func newReqPhraseList(phrases ...string) *reqPhraseList {
+	pl := &reqPhraseList{first: map[string][]int{}, minLen: 1 << 30}
+	for i, p := range phrases {
+		var words [][]string
+		for _, w := range strings.Fields(p) {
+			words = append(words, strings.Split(w, "|"))
+		}
+		pl.phrases = append(pl.phrases, words)
+		for _, alt := range words[0] {
+			pl.first[alt] = append(pl.first[alt], i)
+			pl.firstByte[alt[0]] = true
+			pl.minLen, pl.maxLen = min(pl.minLen, len(alt)), max(pl.maxLen, len(alt))
+		}
+	}
+	return pl
+}
+
+// reqNextASCIIWord returns the next run of ASCII letters and digits at or
+// after i in lower-case text.
+func reqNextASCIIWord(ls string, i int) (start, end int) {
+	for i < len(ls) && !reqIsASCIILetterOrDigit(ls[i]) {
+		i++
+	}
+	j := i
+	for j < len(ls) && reqIsASCIILetterOrDigit(ls[j]) {
+		j++
+	}
+	return i, j
+}
+
+// each calls fn for every phrase found in ls (lower case), with its bounds
+// and index, until fn returns false.
+func (pl *reqPhraseList) each(ls string, fn func(start, end, phrase int) bool) {
+	for i := 0; ; {
+		st, en := reqNextASCIIWord(ls, i)
+		if st >= len(ls) {
+			return
+		}
+		if n := en - st; !pl.firstByte[ls[st]] || n < pl.minLen || n > pl.maxLen {
+			i = en
+			continue
+		}
+		for _, p := range pl.first[ls[st:en]] {
+			if end, ok := pl.matchRest(ls, en, pl.phrases[p][1:]); ok {
+				if !fn(st, end, p) {
+					return
+				}
+				break
+			}
+		}
+		i = en
+	}
+}
+
+func (pl *reqPhraseList) matchRest(ls string, i int, words [][]string) (int, bool) {
+	for _, alts := range words {
+		st, en := reqNextASCIIWord(ls, i)
+		if st >= len(ls) {
+			return 0, false
+		}
+		w, ok := ls[st:en], false
+		for _, a := range alts {
+			if a == w {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return 0, false
+		}
+		i = en
+	}
+	return i, true
+}
+
+// any reports whether ls holds a phrase for which keep returns true.
+func (pl *reqPhraseList) any(ls string, keep func(start, end, phrase int) bool) bool {
+	found := false
+	pl.each(ls, func(st, en, p int) bool {
+		if keep == nil || keep(st, en, p) {
+			found = true
+			return false
+		}
+		return true
+	})
+	return found
 }

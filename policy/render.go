@@ -11,6 +11,17 @@ type RenderOptions struct {
 	OmitDraft       bool // leave out the draft review
 	MaxFindings     int  // findings shown; 0 means 50
 	MaxMeasurements int  // measurement rows shown; 0 means 50
+	// BotEscalates says that stewardbot itself posts the escalation
+	// notices (the daemon), rather than the steward (the offline analyze).
+	BotEscalates bool
+}
+
+// escalationLead opens the list of escalations.
+func (o RenderOptions) escalationLead() string {
+	if o.BotEscalates {
+		return "stewardbot posts a separate notice to"
+	}
+	return "the steward will ask"
 }
 
 func (o RenderOptions) maxFindings() int {

@@ -48,7 +48,7 @@ func renderMarkdown(a *Analysis, opts RenderOptions) string {
 	}
 	mdMeasurements(&b, a, opts)
 	mdDefaultOn(&b, a)
-	mdEscalations(&b, a)
+	mdEscalations(&b, a, opts)
 	if !opts.OmitDraft {
 		mdDraft(&b, a)
 	}
@@ -106,12 +106,12 @@ func mdDefaultOn(b *strings.Builder, a *Analysis) {
 	b.WriteString("\n")
 }
 
-func mdEscalations(b *strings.Builder, a *Analysis) {
+func mdEscalations(b *strings.Builder, a *Analysis, opts RenderOptions) {
 	if len(a.Escalations) == 0 {
 		b.WriteString("**Escalation**: none needed.\n\n")
 		return
 	}
-	b.WriteString("**Escalation**: the steward will ask\n\n")
+	b.WriteString("**Escalation**: " + opts.escalationLead() + "\n\n")
 	for _, e := range a.Escalations {
 		var reasons []string
 		for _, c := range e.Reasons {

@@ -38,7 +38,7 @@ func RenderText(a *Analysis, opts RenderOptions) string {
 	if len(a.Escalations) == 0 {
 		b.WriteString("Escalation: none needed.\n")
 	} else {
-		b.WriteString("Escalation: the steward will ask\n")
+		b.WriteString("Escalation: " + opts.escalationLead() + "\n")
 		for _, e := range a.Escalations {
 			var reasons []string
 			for _, c := range e.Reasons {

@@ -44,7 +44,7 @@ const (
 type Answer struct {
 	Number   int    `json:"number"` // number in the detected template version
 	Topic    Topic  `json:"topic"`
-	Text     string `json:"text"`     // the requester's own words, template text removed, whitespace normalised
+	Text     string `json:"text"`     // the requester's own words, template text removed, whitespace normalised, capped at 64 KiB
 	Answered bool   `json:"answered"` // false for nothing, TODO/TBD, or template text left unedited
 }
 
@@ -91,7 +91,7 @@ type Request struct {
 	DocLinks       []string      `json:"documentation_links,omitempty"`
 	ThirdParty     Tri           `json:"third_party_tool"`
 	ThirdPartyTool string        `json:"third_party_tool_name,omitempty"`
-	NewIdentifiers Tri           `json:"new_identifiers"` // derived from measurement names/descriptions (client ids, uuids...)
+	NewIdentifiers Tri           `json:"new_identifiers"` // yes: a measurement or answer adds one (client id, uuid...); no: an answer says none; else unknown
 }
 
 // Answer returns the answer for a topic, and false when the version lacks it.

@@ -59,6 +59,52 @@ type Store interface {
 	// SaveForm records what an attachment's content is.
 	SaveForm(ctx context.Context, f FormInfo) error
 
+	// OpenRequests lists the requests that are open ("?" and "?" when
+	// first seen), by bug and flag id.
+	OpenRequests(ctx context.Context) ([]Request, error)
+	// Reminder returns the reminder state of a request, or ErrNotFound.
+	Reminder(ctx context.Context, flagID int) (Reminder, error)
+	// SaveReminder inserts or replaces a request's reminder state.
+	SaveReminder(ctx context.Context, r Reminder) error
+	// RemindersSentSince counts the requests whose last reminder went to
+	// requestee after since (for the per-person cap).
+	RemindersSentSince(ctx context.Context, requestee string, since time.Time) (int, error)
+	// RemindersToStop lists the reminder states not yet stopped whose
+	// request is no longer open (answered, or its flag gone).
+	RemindersToStop(ctx context.Context) ([]Reminder, error)
+
+	// DecidedRequests lists the requests the bot saw open that now have
+	// status ("+" or "-"), changed at or after since.
+	DecidedRequests(ctx context.Context, status string, since time.Time) ([]Request, error)
+
+	// SaveEscalation inserts or updates the record of an escalation.
+	SaveEscalation(ctx context.Context, e Escalation) error
+	// Escalation returns an escalation by key (EscalationKey), or ErrNotFound.
+	Escalation(ctx context.Context, key string) (Escalation, error)
+	// EscalationsOnBug lists a bug's escalations.
+	EscalationsOnBug(ctx context.Context, bugID int) ([]Escalation, error)
+	// BlockedEscalations lists the escalations with a contact not asked, for the dashboard.
+	BlockedEscalations(ctx context.Context) ([]Escalation, error)
+
+	// SaveControl records what a bug's comment commands set.
+	SaveControl(ctx context.Context, c Control) error
+	// Control returns what a bug's comment commands set (the zero Control
+	// when none did).
+	Control(ctx context.Context, bugID int) (Control, error)
+	// Snoozed returns until when reminders about a bug are snoozed
+	// ("stewardbot: snooze 5d"); zero when they are not.
+	Snoozed(ctx context.Context, bugID int) (time.Time, error)
+	// Stopped reports whether "stewardbot: stop" holds on a bug: the bot
+	// then does nothing on its requests but answer commands.
+	Stopped(ctx context.Context, bugID int) (bool, error)
+
+	// Queue lists the open requests with what the dashboard shows of them.
+	Queue(ctx context.Context) ([]QueueRow, error)
+	// SaveBugInfos records bugs' summaries and privacy, for the dashboard.
+	SaveBugInfos(ctx context.Context, bugs []BugInfo) error
+	// SaveFormAnalysis records what the analysis of a form revision found.
+	SaveFormAnalysis(ctx context.Context, a FormAnalysis) error
+
 	// Ping checks that the store answers.
 	Ping(ctx context.Context) error
 	Close() error

@@ -10,7 +10,7 @@ import (
 	"github.com/stewardbot/stewardbot/bot"
 )
 
-const daemonUsage = `usage: stewardbot %s [--config FILE] [--only TASK]
+const daemonUsage = `usage: stewardbot %s [--config FILE] [--only TASK] [--log-format FORMAT]
 
 %s
 
@@ -22,31 +22,35 @@ $CREDENTIALS_DIRECTORY. Tasks: poll, analyse.
 `
 
 // daemonFlags parses the flags run and once share.
-func daemonFlags(name, doc string, args []string, stderr io.Writer, getenv func(string) string) (config, only string, code int) {
+func daemonFlags(name, doc string, args []string, stderr io.Writer, getenv func(string) string) (config, only, logFormat string, code int) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprintf(stderr, daemonUsage, name, doc); fs.PrintDefaults() }
 	fs.StringVar(&config, "config", getenv("STEWARDBOT_CONFIG"), "configuration `FILE`")
 	fs.StringVar(&only, "only", "", "run only `TASK`")
+	fs.StringVar(&logFormat, "log-format", "", "log as `FORMAT`: json, console or mozlog (default: log.format)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return "", "", -1
+			return "", "", "", -1
 		}
-		return "", "", 2
+		return "", "", "", 2
 	}
 	if fs.NArg() != 0 {
 		fmt.Fprintf(stderr, "%s: unexpected arguments %q\n", name, fs.Args())
-		return "", "", 2
+		return "", "", "", 2
 	}
-	return config, only, 0
+	return config, only, logFormat, 0
 }
 
 // startDaemon loads the configuration and wires the bot, reporting problems.
-func startDaemon(ctx context.Context, path string, stderr io.Writer, getenv func(string) string) (*daemon, int) {
+func startDaemon(ctx context.Context, path, logFormat string, stderr io.Writer, getenv func(string) string) (*daemon, int) {
 	cfg, err := bot.LoadConfig(path, getenv, nil)
 	if err != nil {
 		fmt.Fprintln(stderr, "stewardbot:", err)
 		return nil, 1
+	}
+	if logFormat != "" {
+		cfg.Log.Format = logFormat // NewLogger refuses an unknown one
 	}
 	log, err := bot.NewLogger(cfg.Log, stderr)
 	if err != nil {
@@ -64,18 +68,39 @@ func startDaemon(ctx context.Context, path string, stderr io.Writer, getenv func
 // runDaemon is "stewardbot run": it polls on the schedule until SIGINT or
 // SIGTERM, then finishes the write in flight and exits 0.
 func runDaemon(ctx context.Context, args []string, _, stderr io.Writer, getenv func(string) string) int {
-	path, only, code := daemonFlags("run", "Runs the daemon until interrupted.", args, stderr, getenv)
+	path, only, logFormat, code := daemonFlags("run", "Runs the daemon and its HTTP server (http.listen) until interrupted.", args, stderr, getenv)
 	if code != 0 {
 		return max(code, 0)
 	}
-	d, code := startDaemon(ctx, path, stderr, getenv)
+	d, code := startDaemon(ctx, path, logFormat, stderr, getenv)
 	if d == nil {
 		return code
 	}
 	defer d.Close()
-	if err := d.bot.Run(ctx, only); err != nil {
-		d.log.Error().Err(err).Msg("stopped")
+	h, err := d.httpHandler(d.cfg)
+	if err != nil {
 		fmt.Fprintln(stderr, "stewardbot:", err)
+		return 1
+	}
+	// The server stops with the bot: a bot that cannot run (a rejected
+	// key) must not leave a healthy-looking process behind.
+	hctx, stopHTTP := context.WithCancel(ctx)
+	defer stopHTTP()
+	_, wait, err := startHTTP(hctx, d.cfg.HTTP.Listen, h, d.log)
+	if err != nil {
+		fmt.Fprintln(stderr, "stewardbot:", err)
+		return 1
+	}
+	runErr := d.bot.Run(ctx, only)
+	stopHTTP()
+	httpErr := wait()
+	if runErr != nil {
+		d.log.Error().Err(runErr).Msg("stopped")
+		fmt.Fprintln(stderr, "stewardbot:", runErr)
+		return 1
+	}
+	if httpErr != nil {
+		fmt.Fprintln(stderr, "stewardbot:", httpErr)
 		return 1
 	}
 	return 0
@@ -84,11 +109,11 @@ func runDaemon(ctx context.Context, args []string, _, stderr io.Writer, getenv f
 // runOnce is "stewardbot once": one cycle, exit 0 when it went well (or was
 // skipped because of a rate-limit park), 1 otherwise.
 func runOnce(ctx context.Context, args []string, _, stderr io.Writer, getenv func(string) string) int {
-	path, only, code := daemonFlags("once", "Runs one cycle and exits, for cron.", args, stderr, getenv)
+	path, only, logFormat, code := daemonFlags("once", "Runs one cycle and exits, for cron.", args, stderr, getenv)
 	if code != 0 {
 		return max(code, 0)
 	}
-	d, code := startDaemon(ctx, path, stderr, getenv)
+	d, code := startDaemon(ctx, path, logFormat, stderr, getenv)
 	if d == nil {
 		return code
 	}

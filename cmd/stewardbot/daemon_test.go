@@ -26,22 +26,26 @@ func envFor(srv *bugzillatest.Server, key, dsn string) func(string) string {
 }
 
 func TestOnceWithABadKeyExitsAfterOneRequest(t *testing.T) {
-	srv := bugzillatest.NewServer(t, bugzillatest.WithDialect(bugzillatest.BMO))
-	var out, errOut bytes.Buffer
-	err := run(context.Background(), []string{"once"}, &out, &errOut,
-		envFor(srv, "not-the-key", filepath.Join(t.TempDir(), "s.db")))
-	var code exitCode
-	if !errors.As(err, &code) || code != 1 {
-		t.Fatalf("run = %v, want exit status 1", err)
-	}
-	if !strings.Contains(errOut.String(), "rejected the API key") {
-		t.Errorf("no clear message:\n%s", errOut.String())
-	}
-	if strings.Contains(errOut.String(), "not-the-key") {
-		t.Errorf("the key was printed:\n%s", errOut.String())
-	}
-	if n := len(srv.Requests()); n != 1 {
-		t.Errorf("%d requests, want 1: %v", n, srv.RequestCounts())
+	for _, d := range []bugzillatest.Dialect{bugzillatest.BMO, bugzillatest.Upstream} {
+		t.Run(d.String(), func(t *testing.T) {
+			srv := bugzillatest.NewServer(t, bugzillatest.WithDialect(d))
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), []string{"once"}, &out, &errOut,
+				envFor(srv, "not-the-key", filepath.Join(t.TempDir(), "s.db")))
+			var code exitCode
+			if !errors.As(err, &code) || code != 1 {
+				t.Fatalf("run = %v, want exit status 1", err)
+			}
+			if !strings.Contains(errOut.String(), "rejected the API key") {
+				t.Errorf("no clear message:\n%s", errOut.String())
+			}
+			if strings.Contains(errOut.String(), "not-the-key") {
+				t.Errorf("the key was printed:\n%s", errOut.String())
+			}
+			if n := len(srv.Requests()); n != 1 {
+				t.Errorf("%d requests, want 1: %v", n, srv.RequestCounts())
+			}
+		})
 	}
 }
 
@@ -64,7 +68,7 @@ func TestOnceOnlyPoll(t *testing.T) {
 	if n := len(srv.Writes()); n != 1 {
 		t.Errorf("once after the poll: %d writes, want 1\n%s", n, errOut.String())
 	}
-	if err := run(context.Background(), []string{"once", "--only", "remind"}, &out, &errOut, env); err == nil {
+	if err := run(context.Background(), []string{"once", "--only", "no-such-task"}, &out, &errOut, env); err == nil {
 		t.Errorf("an unknown task was accepted")
 	}
 }

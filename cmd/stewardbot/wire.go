@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 
 	"github.com/rs/zerolog"
 
 	"github.com/stewardbot/stewardbot/bot"
+	"github.com/stewardbot/stewardbot/bot/metrics"
 	"github.com/stewardbot/stewardbot/bot/store"
 	"github.com/stewardbot/stewardbot/bugzilla"
 	"github.com/stewardbot/stewardbot/policy"
@@ -56,9 +58,12 @@ func loadRules(cfg bot.Config) (*policy.Rules, error) {
 
 // daemon is everything a bot process holds.
 type daemon struct {
-	bot   *bot.Bot
-	store store.Store
-	log   zerolog.Logger
+	bot     *bot.Bot
+	store   store.Store
+	log     zerolog.Logger
+	cfg     bot.Config
+	client  *bugzilla.Client
+	metrics *metrics.Metrics
 }
 
 func (d *daemon) Close() error { return d.store.Close() }
@@ -69,7 +74,10 @@ func newDaemon(ctx context.Context, cfg bot.Config, log zerolog.Logger, opts ...
 	if err != nil {
 		return nil, err
 	}
-	client, err := newClient(cfg, log.With().Str("component", "bugzilla").Logger())
+	m := metrics.New(nil)
+	transport := m.RoundTripper(http.DefaultTransport.(*http.Transport).Clone())
+	client, err := newClient(cfg, log.With().Str("component", "bugzilla").Logger(),
+		bugzilla.WithHTTPClient(&http.Client{Transport: transport}))
 	if err != nil {
 		return nil, err
 	}
@@ -77,10 +85,10 @@ func newDaemon(ctx context.Context, cfg bot.Config, log zerolog.Logger, opts ...
 	if err != nil {
 		return nil, err
 	}
-	b, err := bot.New(cfg, client, st, append([]bot.Option{bot.WithLogger(log), bot.WithRules(rules)}, opts...)...)
+	b, err := bot.New(cfg, client, st, append([]bot.Option{bot.WithLogger(log), bot.WithRules(rules), bot.WithObserver(m)}, opts...)...)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
-	return &daemon{bot: b, store: st, log: log}, nil
+	return &daemon{bot: b, store: st, log: log, cfg: cfg, client: client, metrics: m}, nil
 }

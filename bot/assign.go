@@ -1,0 +1,195 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/stewardbot/stewardbot/bot/store"
+	"github.com/stewardbot/stewardbot/bugzilla"
+)
+
+// kvLastAssigned is the roster login the last unassigned request went to:
+// the round-robin continues after it.
+const kvLastAssigned = "stewards.last_assigned"
+
+// unassigned handles an open request without a requestee: it asks the next
+// free steward on the roster (stewards.assign_unassigned), or else reminds
+// the lead once, after reminders.after business days.
+func (b *Bot) unassigned(ctx context.Context, c *cycle, budget *remindBudget, r store.Request, st *store.Reminder) error {
+	now := b.now()
+	if b.cfg.Stewards.AssignUnassigned && len(b.cfg.Stewards.Roster) > 0 {
+		return b.assign(ctx, c, budget, r, st, now)
+	}
+	lead := b.cfg.Stewards.Lead
+	if lead == "" {
+		b.log.Warn().Int(LogBugID, r.BugID).Int(LogFlagID, r.FlagID).
+			Msg("request without a requestee; no roster to assign from and no stewards.lead to tell")
+		st.State = store.ReminderFinished
+		return b.saveReminder(ctx, st)
+	}
+	due := b.stewardCalendar(lead).AddBusinessDays(r.RequestedAt, b.cfg.Reminders.After)
+	if now.Before(due) {
+		st.NextDue = due
+		return b.saveReminder(ctx, st)
+	}
+	m := Marker{Kind: kindUnassigned, Bug: r.BugID, Attachment: r.AttachmentID, Flag: r.FlagID}
+	a := &action{
+		marker: m,
+		flagID: r.FlagID,
+		since:  r.RequestedAt.Add(-time.Second),
+		build:  func(context.Context) (bugzilla.NewComment, error) { return b.unassignedComment(m, r), nil },
+	}
+	if b.cfg.Reminders.Mode == RemindNeedinfo {
+		mine, err := b.botNeedinfos(ctx, r.BugID)
+		if err != nil {
+			return err
+		}
+		if len(mine) == 0 {
+			a.send = b.sendWithFlags(r.BugID, []bugzilla.FlagChange{{Name: needinfoFlag, Status: "?", Requestee: &lead, New: true}})
+		}
+	}
+	if err := b.perform(ctx, c, a); err != nil {
+		return err
+	}
+	budget.left--
+	st.State = store.ReminderFinished
+	return b.saveReminder(ctx, st)
+}
+
+// assign asks the next free steward to review r: it sets them as the
+// flag's requestee by flag id (which keeps the flag's id and setter, so the
+// request stays the requester's) and says why in the same update.
+func (b *Bot) assign(ctx context.Context, c *cycle, budget *remindBudget, r store.Request, st *store.Reminder, now time.Time) error {
+	m := Marker{Kind: kindAssign, Bug: r.BugID, Attachment: r.AttachmentID, Flag: r.FlagID}
+	if j, err := b.store.Action(ctx, m.Key()); err == nil && j.Status == store.ActionDone {
+		st.State = store.ReminderFinished // a human took the requestee off again: leave it be
+		return b.saveReminder(ctx, st)
+	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	open, err := b.store.OpenRequests(ctx)
+	if err != nil {
+		return err
+	}
+	last, err := b.store.Get(ctx, kvLastAssigned)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	steward, err := b.freeSteward(ctx, open, now, last)
+	if err != nil {
+		return err
+	}
+	if steward == "" {
+		b.log.Warn().Int(LogBugID, r.BugID).Int(LogFlagID, r.FlagID).Msg("request without a requestee, and no steward on the roster is free")
+		st.NextDue = now.Add(time.Hour)
+		return b.saveReminder(ctx, st)
+	}
+	a := &action{
+		marker: m,
+		flagID: r.FlagID,
+		// The assignment is once per flag; any comment since the request can be it.
+		since: r.RequestedAt.Add(-time.Second),
+		build: func(context.Context) (bugzilla.NewComment, error) { return b.assignComment(m, r, steward), nil },
+		send: func(ctx context.Context, nc bugzilla.NewComment) (int, error) {
+			// An attachment update's comment is public plain text without
+			// tags (bugzilla.AttachmentUpdate): the footer marks it.
+			nc.IsMarkdown, nc.Tags = false, nil
+			_, err := b.bz.UpdateAttachment(ctx, r.AttachmentID, bugzilla.AttachmentUpdate{
+				Comment: &nc,
+				Flags:   []bugzilla.FlagChange{{ID: r.FlagID, Status: "?", Requestee: &steward}},
+			})
+			return 0, err
+		},
+	}
+	// Whatever the outcome, the turn passes: a steward Bugzilla refuses
+	// (cannot see the bug, blocks requests) is not picked again at once.
+	if err := b.store.Set(ctx, kvLastAssigned, steward); err != nil {
+		return err
+	}
+	if err := b.perform(ctx, c, a); err != nil {
+		return err
+	}
+	b.log.Info().Int(LogBugID, r.BugID).Int(LogFlagID, r.FlagID).Str("steward", steward).Msg("unassigned request given to a steward")
+	budget.left--
+	st.State = store.ReminderFinished
+	return b.saveReminder(ctx, st)
+}
+
+// freeSteward is the next steward on the roster after last who is free now
+// and, where the server says (BMO), accepts review requests.
+func (b *Bot) freeSteward(ctx context.Context, open []store.Request, now time.Time, last string) (string, error) {
+	for _, login := range b.rosterOrder(open, now, last, "") {
+		blocked, err := b.blocksReviews(ctx, login)
+		if err != nil {
+			return "", err
+		}
+		if !blocked {
+			return login, nil
+		}
+		b.log.Info().Str("steward", login).Msg("steward blocks review requests: skipped")
+	}
+	return "", nil
+}
+
+// pickSteward suggests a free steward other than exclude, for the lead.
+func (b *Bot) pickSteward(open []store.Request, now time.Time, exclude string) string {
+	if order := b.rosterOrder(open, now, exclude, exclude); len(order) > 0 {
+		return order[0]
+	}
+	return ""
+}
+
+// rosterOrder lists the roster's free stewards in turn, starting after
+// last: not away now, under their cap of open requests, and not exclude.
+func (b *Bot) rosterOrder(open []store.Request, now time.Time, last, exclude string) []string {
+	roster := b.cfg.Stewards.Roster
+	start := 0
+	for i, s := range roster {
+		if strings.EqualFold(s.Login, last) {
+			start = i + 1
+		}
+	}
+	var out []string
+	for k := range roster {
+		s := roster[(start+k)%len(roster)]
+		if strings.EqualFold(s.Login, exclude) {
+			continue
+		}
+		if _, away := s.awayUntil(now); away {
+			continue
+		}
+		if s.MaxOpen > 0 && openFor(open, s.Login) >= s.MaxOpen {
+			continue
+		}
+		out = append(out, s.Login)
+	}
+	return out
+}
+
+func openFor(open []store.Request, login string) int {
+	n := 0
+	for _, r := range open {
+		if strings.EqualFold(r.Requestee, login) {
+			n++
+		}
+	}
+	return n
+}
+
+// blocksReviews asks the server whether login refuses review requests
+// (BMO's requests.review.blocked); elsewhere the answer is no.
+func (b *Bot) blocksReviews(ctx context.Context, login string) (bool, error) {
+	users, err := b.bz.Users(ctx, []string{login})
+	if err != nil {
+		return false, fmt.Errorf("look up %s: %w", login, err)
+	}
+	for _, u := range users {
+		if strings.EqualFold(u.Name, login) && u.Requests != nil {
+			return u.Requests.Review.Blocked, nil
+		}
+	}
+	return false, nil
+}

@@ -1,0 +1,290 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/stewardbot/stewardbot/bot/store"
+	"github.com/stewardbot/stewardbot/bugzilla"
+)
+
+// kindCommandAck marks the one answer to a comment's commands.
+const kindCommandAck = "command-ack"
+
+// kvCommandsScanned keys the last change of a bug whose comments the
+// commands task has read: a bug that has not changed since is not read again.
+func kvCommandsScanned(bugID int) string { return fmt.Sprintf("commands.scanned:%d", bugID) }
+
+// commands reads the "stewardbot: ..." lines in the comments of bugs with
+// open requests, written since the earliest request, and acts on them:
+// snooze and stop/resume are state re-read from the comments every time (so
+// a lost store loses nothing), recheck and escalate are marked writes made
+// once, and each commenting comment gets one marked answer.
+func (b *Bot) commands(ctx context.Context, c *cycle) error {
+	if !b.cfg.Commands.Enabled {
+		return nil
+	}
+	reqs, err := b.store.OpenRequests(ctx)
+	if err != nil {
+		return err
+	}
+	byBug := map[int][]store.Request{}
+	var bugs []int
+	for _, r := range reqs {
+		if _, ok := byBug[r.BugID]; !ok {
+			bugs = append(bugs, r.BugID)
+		}
+		byBug[r.BugID] = append(byBug[r.BugID], r)
+	}
+	changed, err := b.store.BugLastChange(ctx, bugs)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, id := range bugs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		lc := changed[id].UTC().Format(time.RFC3339Nano)
+		if v, err := b.store.Get(ctx, b.kvMode(kvCommandsScanned(id))); err == nil && v == lc && !changed[id].IsZero() {
+			continue
+		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		err := b.commandsOnBug(ctx, c, id, byBug[id])
+		switch {
+		case err == nil:
+			if err := b.store.Set(ctx, b.kvMode(kvCommandsScanned(id)), lc); err != nil {
+				return err
+			}
+		case errors.Is(err, errCapReached), b.isRateLimit(err):
+			return errors.Join(append(errs, err)...)
+		case errors.Is(err, errOutcomeUnknown):
+		default:
+			errs = append(errs, fmt.Errorf("bug %d: %w", id, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// commandComment is a comment with commands in it.
+type commandComment struct {
+	comment  bugzilla.Comment
+	commands []command
+}
+
+// commandsOnBug handles the commands of one bug.
+func (b *Bot) commandsOnBug(ctx context.Context, c *cycle, bugID int, reqs []store.Request) error {
+	since := reqs[0].RequestedAt
+	for _, r := range reqs {
+		if r.RequestedAt.Before(since) {
+			since = r.RequestedAt
+		}
+	}
+	if !since.IsZero() {
+		since = since.Add(-time.Second)
+	}
+	cs, err := b.bz.Comments(ctx, bugID, since)
+	if err != nil {
+		return fmt.Errorf("comments of bug %d: %w", bugID, err)
+	}
+	login := b.login()
+	var found []commandComment
+	for _, cm := range cs {
+		if strings.EqualFold(cm.Creator, login) {
+			continue // the bot's own comments quote commands in their help
+		}
+		if cmds := parseCommands(cm.Text); len(cmds) > 0 {
+			found = append(found, commandComment{comment: cm, commands: cmds})
+		}
+	}
+	if len(found) == 0 {
+		return nil
+	}
+	// The state the accepted commands set, oldest first: the latest wins.
+	ctl, err := b.store.Control(ctx, bugID)
+	if err != nil {
+		return err
+	}
+	was := ctl
+	ctl.SnoozedUntil, ctl.Stopped = time.Time{}, false
+	for _, cc := range found {
+		for _, cmd := range cc.commands {
+			if cmd.Err != "" || !b.mayCommand(cc.comment.Creator, cmd, reqs) {
+				continue
+			}
+			switch cmd.Verb {
+			case cmdSnooze:
+				ctl.SnoozedUntil = cc.comment.Time.Add(cmd.Snooze).UTC()
+			case cmdStop:
+				ctl.Stopped = true
+			case cmdResume:
+				ctl.Stopped, ctl.SnoozedUntil = false, time.Time{}
+			}
+		}
+	}
+	if ctl.Stopped != was.Stopped || !ctl.SnoozedUntil.Equal(was.SnoozedUntil) {
+		ctl.BugID, ctl.UpdatedAt = bugID, b.now()
+		if err := b.store.SaveControl(ctx, ctl); err != nil {
+			return err
+		}
+		b.log.Info().Int(LogBugID, bugID).Bool("stopped", ctl.Stopped).Time("snoozed_until", ctl.SnoozedUntil).
+			Msg("commands changed the bug's controls")
+		if was.Stopped && !ctl.Stopped {
+			// Resumed: look at the bug again from the start.
+			if err := b.store.MarkDirty(ctx, []store.BugMark{{BugID: bugID, MarkedAt: b.now()}}); err != nil {
+				return err
+			}
+		}
+	}
+	var errs []error
+	for _, cc := range found {
+		err := b.answerCommands(ctx, c, bugID, reqs, cc)
+		if errors.Is(err, errCapReached) || b.isRateLimit(err) {
+			return err
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// mayCommand reports whether who may give cmd: the requested steward, the
+// configured stewards (the lead, the roster) and the escalation contacts;
+// for recheck, the requester too. Help is anyone's.
+func (b *Bot) mayCommand(who string, cmd command, reqs []store.Request) bool {
+	if !cmd.Known || cmd.Verb == cmdHelp {
+		return true
+	}
+	same := func(s string) bool { return s != "" && strings.EqualFold(s, who) }
+	for _, r := range reqs {
+		if same(r.Requestee) || (cmd.Verb == cmdRecheck && same(r.Setter)) {
+			return true
+		}
+	}
+	if same(b.cfg.Stewards.Lead) {
+		return true
+	}
+	for _, s := range b.cfg.Stewards.Roster {
+		if same(s.Login) {
+			return true
+		}
+	}
+	return slices.ContainsFunc(append(slices.Clone(b.cfg.Escalation.Trust), b.cfg.Escalation.Legal...), same)
+}
+
+// answerCommands carries out the writes a comment's commands ask for
+// (a fresh analysis, an escalation), each once by its own marker, then
+// answers the comment once.
+func (b *Bot) answerCommands(ctx context.Context, c *cycle, bugID int, reqs []store.Request, cc commandComment) error {
+	m := Marker{Kind: kindCommandAck, Bug: bugID, Comment: cc.comment.ID}
+	if j, err := b.store.Action(ctx, m.Key()); err == nil && j.Status == store.ActionDone {
+		return nil // answered: its effects were carried out before
+	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	var lines []string
+	for _, cmd := range cc.commands {
+		line, err := b.runCommand(ctx, c, bugID, reqs, cc.comment, cmd)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, line)
+	}
+	act := &action{
+		marker: m,
+		flagID: reqs[0].FlagID,
+		since:  cc.comment.Time.Add(-time.Second),
+		build: func(context.Context) (bugzilla.NewComment, error) {
+			body := fmt.Sprintf("In reply to comment %d:\n\n", cc.comment.Count)
+			for _, l := range lines {
+				body += "- " + l + "\n"
+			}
+			// Nothing of the comment is quoted; private stays private all the same.
+			return b.marked(m, body, cc.comment.IsPrivate), nil
+		},
+	}
+	return b.perform(ctx, c, act)
+}
+
+// runCommand carries out one command and returns the line that answers it.
+func (b *Bot) runCommand(ctx context.Context, c *cycle, bugID int, reqs []store.Request, cm bugzilla.Comment, cmd command) (string, error) {
+	switch {
+	case !cmd.Known:
+		return "I do not know that command. " + commandHelpShort, nil
+	case cmd.Err != "":
+		return fmt.Sprintf("I could not read that `%s` command: %s.", cmd.Verb, cmd.Err), nil
+	case !b.mayCommand(cm.Creator, cmd, reqs):
+		who := "the requested data steward, the data stewards and the Trust and Legal contacts"
+		if cmd.Verb == cmdRecheck {
+			who += " (and the requester)"
+		}
+		return fmt.Sprintf("Sorry, only %s can ask me to %s; I have left things as they were.", who, cmd.Verb), nil
+	}
+	switch cmd.Verb {
+	case cmdHelp:
+		return commandHelp, nil
+	case cmdSnooze:
+		return fmt.Sprintf("Snoozed: no reminders about this request until %s UTC.",
+			cm.Time.Add(cmd.Snooze).UTC().Format("2006-01-02 15:04")), nil
+	case cmdStop:
+		return "Stopped: I will do nothing more on this request but answer commands, until `stewardbot: resume`.", nil
+	case cmdResume:
+		return "Resumed: I will look at this request again.", nil
+	case cmdRecheck:
+		done, err := b.recheck(ctx, c, bugID, reqs, cm)
+		if err != nil {
+			return "", err
+		}
+		if !done {
+			return "There is no Data Review Request form on this bug to check yet.", nil
+		}
+		return "Rechecked: a fresh analysis of the current form is posted.", nil
+	case cmdEscalate:
+		f := &forcedEscalation{team: cmd.Team, by: cm.Creator, comment: cm.Count}
+		if err := b.escalateForm(ctx, c, reqs[0], f); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("Escalated to %s: see the notice.", teamWords(cmd.Team)), nil
+	}
+	return commandHelpShort, nil
+}
+
+// recheck posts a fresh analysis of the first open request's form, marked
+// with the revision and the command's comment, so that it is posted once
+// even though the form did not change.
+func (b *Bot) recheck(ctx context.Context, c *cycle, bugID int, reqs []store.Request, cm bugzilla.Comment) (bool, error) {
+	views, err := b.loadViews(ctx, []int{bugID})
+	if err != nil {
+		return false, err
+	}
+	v, ok := views[bugID]
+	if !ok {
+		return false, nil
+	}
+	f, err := b.findForm(ctx, v, reqs[0].AttachmentID)
+	if err != nil || f == nil {
+		return false, err
+	}
+	if err := b.loadForm(ctx, v, f); err != nil {
+		return false, err
+	}
+	again := *f
+	again.Rev = fmt.Sprintf("%s-recheck%d", f.Rev, cm.ID)
+	act := b.analysisAction(v, reqs[0], &again)
+	act.since = cm.Time.Add(-time.Second)
+	return true, b.perform(ctx, c, act)
+}
+
+const commandHelpShort = "Commands: `stewardbot: snooze 5d`, `recheck`, `escalate legal`, `escalate trust`, `stop`, `resume`, `help`."
+
+const commandHelp = "I understand these lines, each at the start of a line of a comment (not in a quote or code block): " +
+	"`stewardbot: snooze 5d` (no reminders for 5 days; h, d or w), `stewardbot: recheck` (a fresh analysis of the form), " +
+	"`stewardbot: escalate legal` or `escalate trust` (a notice to that team now), `stewardbot: stop` (I do nothing more " +
+	"on this request but answer commands), `stewardbot: resume`, `stewardbot: help`. The requested steward, the data " +
+	"stewards and the Trust and Legal contacts may give them; the requester may ask for a recheck."

@@ -1,0 +1,174 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/stewardbot/stewardbot/bot/store"
+	"github.com/stewardbot/stewardbot/bugzilla"
+	"github.com/stewardbot/stewardbot/policy"
+)
+
+// overdueAfter is when a waiting request is marked overdue on the
+// dashboard, in business days: stewards are asked to answer "within a
+// couple of days".
+const overdueAfter = 2
+
+// QueueEntry is one open data-review request as the steward dashboard shows
+// it. It holds everything, private or not: the dashboard decides what to
+// hide (see Private).
+type QueueEntry struct {
+	BugID, FlagID int
+	BugURL        string // the bug's page on the server
+	Summary       string // "" until a poll has read it
+	// Private is true for a bug in a group or a private form: the dashboard
+	// shows such a row as "private bug N" unless told otherwise.
+	Private             bool
+	Requester, Steward  string // the flag's setter and requestee ("" when none)
+	RequestedAt         time.Time
+	BusinessDaysWaiting float64
+	Overdue             bool // waiting at least overdueAfter business days
+	RemindersSent       int
+	HighestCategory     int      // 0 when not analysed yet
+	Escalations         []string // "trust", "legal": who the analysis says must hear of it
+	EscalationsMade     int
+	EscalationsBlocked  int // an escalation could not be made (a contact cannot see the bug)
+}
+
+// Queue lists the open requests, oldest first, for the dashboard, with the
+// reminders and escalations the store recorded for them.
+func (b *Bot) Queue(ctx context.Context) ([]QueueEntry, error) {
+	rows, err := b.store.Queue(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := b.calendar()
+	if err != nil {
+		return nil, err
+	}
+	now := b.now()
+	out := make([]QueueEntry, 0, len(rows))
+	for _, r := range rows {
+		waiting := max(cal.BusinessDaysBetween(r.Since(), now), 0)
+		out = append(out, QueueEntry{
+			BugID: r.BugID, FlagID: r.FlagID, BugURL: b.bugURL(r.BugID), Summary: r.Summary,
+			Private: r.Private(), Requester: r.Setter, Steward: r.Requestee, RequestedAt: r.Since(),
+			BusinessDaysWaiting: waiting, Overdue: waiting >= overdueAfter,
+			RemindersSent: r.RemindersSent, HighestCategory: r.HighestCategory,
+			Escalations: r.Escalations, EscalationsMade: r.EscalationsMade, EscalationsBlocked: r.EscalationsBlocked,
+		})
+	}
+	return out, nil
+}
+
+// calendar counts business days for the dashboard: Monday to Friday in the
+// poll time zone (per-steward calendars may replace it).
+func (b *Bot) calendar() (*policy.Calendar, error) {
+	loc, err := time.LoadLocation(b.cfg.Poll.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("bot: poll time zone: %w", err)
+	}
+	return policy.NewCalendar(loc, []time.Weekday{time.Saturday, time.Sunday}, nil)
+}
+
+// bugURL is a bug's page on the configured server.
+func (b *Bot) bugURL(id int) string {
+	return strings.TrimSuffix(b.cfg.Bugzilla.URL, "/") + "/show_bug.cgi?id=" + url.QueryEscape(strconv.Itoa(id))
+}
+
+// Ping checks that the bot's store answers, for health checks.
+func (b *Bot) Ping(ctx context.Context) error { return b.store.Ping(ctx) }
+
+// Started reports whether the bot has authenticated (Start succeeded).
+func (b *Bot) Started() bool { return b.started() }
+
+// LastGoodCycle is when the last complete cycle without errors started
+// (zero when none has), for health checks.
+func (b *Bot) LastGoodCycle(ctx context.Context) (time.Time, error) {
+	v, err := b.store.Get(ctx, KVLastGoodCycle)
+	if errors.Is(err, store.ErrNotFound) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, err
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("bot: bad stored last good cycle %q: %w", v, err)
+	}
+	return t, nil
+}
+
+// bugFields are the fields polls ask for beyond id and last change: what
+// the dashboard shows of a bug. They cost no extra request.
+var bugFields = []string{"summary", "groups"}
+
+// rememberBugs records polled bugs' summaries and privacy for the
+// dashboard. A failure is logged, not returned: the dashboard must never
+// stop the bot's work.
+func (b *Bot) rememberBugs(ctx context.Context, bugs []bugzilla.Bug) {
+	infos := make([]store.BugInfo, 0, len(bugs))
+	for _, bug := range bugs {
+		infos = append(infos, store.BugInfo{BugID: bug.ID, Summary: bug.Summary, Private: len(bug.Groups) > 0, UpdatedAt: b.now()})
+	}
+	if err := b.store.SaveBugInfos(ctx, infos); err != nil {
+		b.log.Warn().Err(err).Msg("cannot record bug summaries for the dashboard")
+	}
+}
+
+// rememberAnalysis records what the analysis of a form revision found, for
+// the dashboard; like rememberBugs, a failure is only logged.
+func (b *Bot) rememberAnalysis(ctx context.Context, f *foundForm, a *policy.Analysis) {
+	if a == nil {
+		return
+	}
+	var esc []string
+	for _, e := range a.Escalations {
+		if !slices.Contains(esc, e.To) {
+			esc = append(esc, e.To)
+		}
+	}
+	err := b.store.SaveFormAnalysis(ctx, store.FormAnalysis{FormKey: formKey(f), FormRev: f.Rev, Private: f.Private,
+		HighestCategory: a.HighestCategory, Escalations: esc, AnalysedAt: b.now()})
+	if err != nil {
+		b.log.Warn().Err(err).Msg("cannot record the analysis for the dashboard")
+	}
+}
+
+// ParkedUntil reports the end of a rate-limit park in force, for health
+// checks: while parked the bot sends Bugzilla nothing, checks included.
+func (b *Bot) ParkedUntil(ctx context.Context) (until time.Time, parked bool, err error) {
+	return b.parkedUntil(ctx)
+}
+
+// PollInterval is the time between two polls on the schedule, measured
+// after from: "@every 5m" is 5m, "0 * * * *" an hour. Health checks allow
+// three of them. An unparsable schedule gives DefaultSchedule's 5 minutes
+// (Validate reports it).
+func PollInterval(pc PollConfig, from time.Time) time.Duration {
+	const fallback = 5 * time.Minute
+	sched, err := cron.ParseStandard(pc.Schedule)
+	if err != nil {
+		return fallback
+	}
+	if loc, err := time.LoadLocation(pc.TimeZone); err == nil {
+		from = from.In(loc)
+	}
+	next := sched.Next(from)
+	if d := sched.Next(next).Sub(next); d > 0 {
+		return d
+	}
+	return fallback
+}
+
+// Now is the bot's clock, for servers that must agree with it (the
+// heartbeat's cycle age, the dashboard's time).
+func (b *Bot) Now() time.Time { return b.now() }

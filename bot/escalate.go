@@ -1,0 +1,300 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stewardbot/stewardbot/bot/store"
+	"github.com/stewardbot/stewardbot/bugzilla"
+	"github.com/stewardbot/stewardbot/policy"
+)
+
+// Kinds of escalation notices: one per form revision and team. They are
+// sent with UpdateBug (comment and needinfo in one transaction), which takes
+// no comment tags, so their marker is the footer alone; their kind names are
+// longer than a comment tag allows, and never need to be one.
+const (
+	kindEscalationTrust = "escalation-trust"
+	kindEscalationLegal = "escalation-legal"
+)
+
+// escalationKind is the marker kind of an escalation to team.
+func escalationKind(team string) string {
+	if team == policy.EscalateLegal {
+		return kindEscalationLegal
+	}
+	return kindEscalationTrust
+}
+
+// kvEscalationChecked keys the form revisions whose escalations are done
+// (or were not needed), so that the escalate task evaluates each once.
+func kvEscalationChecked(bugID int, formKey, rev string) string {
+	return fmt.Sprintf("escalation.checked:%d:%s:%s", bugID, formKey, rev)
+}
+
+// kvMode keeps apart what a dry run has looked at: once the bot may write,
+// it looks again and writes what the dry run only logged.
+func (b *Bot) kvMode(key string) string {
+	if b.cfg.DryRun {
+		return key + ":dry-run"
+	}
+	return key
+}
+
+// escalate makes the escalations the analysis of each open request's form
+// revision calls for: once per revision and team, after the analysis is
+// posted, never while "stewardbot: stop" holds. A revision is evaluated once;
+// the store remembers it (and when the store is lost, the markers on the
+// bug keep the notices from being posted twice).
+func (b *Bot) escalate(ctx context.Context, c *cycle) error {
+	reqs, err := b.store.OpenRequests(ctx)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	seen := map[string]bool{}
+	for _, r := range reqs {
+		if r.FormKey == "" || r.FormRev == "" {
+			continue
+		}
+		key := b.kvMode(kvEscalationChecked(r.BugID, r.FormKey, r.FormRev))
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if _, err := b.store.Get(ctx, key); err == nil {
+			continue
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if stopped, err := b.store.Stopped(ctx, r.BugID); err != nil || stopped {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		if ok, err := b.analysed(ctx, r); err != nil || !ok {
+			if err != nil {
+				return err
+			}
+			continue // the analysis of this revision comes first
+		}
+		err := b.escalateForm(ctx, c, r, nil)
+		switch {
+		case err == nil:
+			if err := b.store.Set(ctx, key, b.now().Format(time.RFC3339)); err != nil {
+				return err
+			}
+		case errors.Is(err, errCapReached), b.isRateLimit(err):
+			return errors.Join(append(errs, err)...)
+		case errors.Is(err, errOutcomeUnknown), errors.Is(err, errFormMoved):
+			// Looked at again next cycle.
+		default:
+			errs = append(errs, fmt.Errorf("bug %d: %w", r.BugID, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// errFormMoved says the request's form is no longer the one recorded:
+// analyse records the new one, and the escalation waits for it.
+var errFormMoved = errors.New("the request's form changed since it was analysed")
+
+// analysed reports whether the analysis of the request's recorded form
+// revision is done (or, in dry-run, logged).
+func (b *Bot) analysed(ctx context.Context, r store.Request) (bool, error) {
+	m, ok := formMarker(kindAnalysis, r.BugID, r.FormKey, r.FormRev)
+	if !ok {
+		return false, nil
+	}
+	j, err := b.store.Action(ctx, m.Key())
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return j.Status == store.ActionDone || (b.cfg.DryRun && j.Status == store.ActionDryRun), nil
+}
+
+// formMarker builds a marker about the form a request record names.
+func formMarker(kind string, bugID int, formKey, rev string) (Marker, bool) {
+	m := Marker{Kind: kind, Bug: bugID, Rev: rev}
+	where, id, ok := strings.Cut(formKey, ":")
+	n, err := strconv.Atoi(id)
+	if !ok || err != nil || n <= 0 {
+		return Marker{}, false
+	}
+	switch where {
+	case "attachment":
+		m.Attachment = n
+	case "comment":
+		m.Comment = n
+	default:
+		return Marker{}, false
+	}
+	return m, true
+}
+
+// forcedEscalation is an escalation a command asked for.
+type forcedEscalation struct {
+	team    string
+	by      string // the commenter's login
+	comment int    // the command's comment number on the bug
+}
+
+// escalateForm makes the escalations of one request's current form: those
+// its analysis calls for, or only the forced one. Without a form, a forced
+// escalation is still made, once per bug.
+func (b *Bot) escalateForm(ctx context.Context, c *cycle, r store.Request, force *forcedEscalation) error {
+	views, err := b.loadViews(ctx, []int{r.BugID})
+	if err != nil {
+		return err
+	}
+	v, ok := views[r.BugID]
+	if !ok {
+		return nil // hidden from the bot now: nothing it can do
+	}
+	f, err := b.findForm(ctx, v, r.AttachmentID)
+	if err != nil {
+		return err
+	}
+	if force == nil && (f == nil || formKey(f) != r.FormKey || f.Rev != r.FormRev) {
+		return errFormMoved
+	}
+	var a *policy.Analysis
+	if f != nil {
+		if err := b.loadForm(ctx, v, f); err != nil {
+			return err
+		}
+		a = b.analyzer.Evaluate(f.Request, b.now())
+	}
+	var escs []policy.Escalation
+	switch {
+	case force != nil:
+		e := policy.Escalation{To: force.team}
+		if a != nil {
+			for _, have := range a.Escalations {
+				if have.To == force.team {
+					e = have
+				}
+			}
+		}
+		escs = []policy.Escalation{e}
+	case a != nil:
+		escs = a.Escalations
+	}
+	if len(escs) == 0 {
+		return nil
+	}
+	bugs, err := b.bz.Bugs(ctx, []int{r.BugID}, "id", "groups")
+	if err != nil {
+		return fmt.Errorf("groups of bug %d: %w", r.BugID, err)
+	}
+	if len(bugs) == 0 {
+		return nil
+	}
+	var errs []error
+	for _, e := range escs {
+		act := b.escalationAction(bugs[0], r, f, a, e, force)
+		err := b.perform(ctx, c, act)
+		if errors.Is(err, errCapReached) || b.isRateLimit(err) {
+			return err
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// escalationAction plans the notice to one team, with needinfo? on the
+// team's contacts who can see the bug, in one transaction.
+func (b *Bot) escalationAction(bug bugzilla.Bug, r store.Request, f *foundForm, a *policy.Analysis,
+	e policy.Escalation, force *forcedEscalation) *action {
+	m := Marker{Kind: escalationKind(e.To), Bug: bug.ID}
+	since := zeroTime
+	formKeyS, rev := "", ""
+	if f != nil {
+		fm := f.marker(bug.ID)
+		m.Attachment, m.Comment, m.Rev = fm.Attachment, fm.Comment, fm.Rev
+		since = f.Created.Add(-time.Second)
+		formKeyS, rev = formKey(f), f.Rev
+	}
+	private := len(bug.Groups) > 0 || (f != nil && f.Private)
+	var cc *contactCheck
+	build := func() bugzilla.NewComment {
+		nc := b.marked(m, escalationNotice(e, f, a, force, cc, b.cfg.Escalation.Needinfo), private)
+		nc.Tags = nil // PUT /rest/bug takes none; the footer is the marker
+		return nc
+	}
+	rec := store.Escalation{BugID: bug.ID, FormKey: formKeyS, Rev: rev, Target: e.To, Reasons: e.Reasons,
+		Forced: force != nil}
+	return &action{
+		marker: m,
+		flagID: r.FlagID,
+		since:  since,
+		build: func(ctx context.Context) (bugzilla.NewComment, error) {
+			var err error
+			if cc, err = b.checkContacts(ctx, bug, b.cfg.Escalation.contacts(e.To)); err != nil {
+				return bugzilla.NewComment{}, err
+			}
+			for _, bl := range cc.blocked {
+				b.log.Warn().Int(LogBugID, bug.ID).Str(LogAction, m.Kind).Str("contact", bl).
+					Msg("escalation contact not asked")
+			}
+			return build(), nil
+		},
+		send: func(ctx context.Context, nc bugzilla.NewComment) (int, error) {
+			for {
+				u := bugzilla.BugUpdate{Comment: &nc}
+				if b.cfg.Escalation.Needinfo {
+					for _, login := range cc.ask {
+						who := login
+						u.Flags = append(u.Flags, bugzilla.FlagChange{Name: "needinfo", Status: "?", Requestee: &who, New: true})
+					}
+				}
+				_, err := b.bz.UpdateBug(ctx, bug.ID, u)
+				if err == nil {
+					return b.commentIDOf(ctx, m, since), nil
+				}
+				if !cc.refused(err) {
+					return 0, err
+				}
+				b.log.Warn().Int(LogBugID, bug.ID).Str(LogAction, m.Kind).Strs("blocked", cc.blocked).
+					Msg("Bugzilla refused a needinfo: contact cannot see the bug or takes no requests; not asked")
+				nc = build()
+			}
+		},
+		settled: func(ctx context.Context, status store.ActionStatus, commentID int) error {
+			e := rec
+			e.CommentID, e.UpdatedAt = commentID, b.now()
+			e.Status = store.EscalationMade
+			if cc != nil {
+				e.Asked, e.Blocked = cc.ask, cc.blocked
+				if len(cc.blocked) > 0 || len(cc.ask) == 0 {
+					e.Status = store.EscalationBlocked
+				}
+			}
+			if status == store.ActionDryRun {
+				e.Status = store.EscalationDryRun
+			}
+			return b.store.SaveEscalation(ctx, e)
+		},
+	}
+}
+
+// commentIDOf finds the id of the bot's comment with marker m (a PUT does
+// not return it); 0 when it cannot be read now.
+func (b *Bot) commentIDOf(ctx context.Context, m Marker, since time.Time) int {
+	cs, err := b.bz.Comments(ctx, m.Bug, since)
+	if err != nil {
+		return 0
+	}
+	id, _ := markerDone(botMarkers(cs, b.login(), b.cfg.Comments.Tag, m.Bug), m)
+	return id
+}

@@ -1,0 +1,160 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// BugInfo is what the dashboard shows of a bug: its summary, and whether it
+// is private (in a group), in which case the summary is hidden by default.
+type BugInfo struct {
+	BugID     int
+	Summary   string
+	Private   bool
+	UpdatedAt time.Time
+}
+
+// FormAnalysis is what the analysis of one form revision found, keyed like
+// Request.FormKey and Request.FormRev.
+type FormAnalysis struct {
+	FormKey         string
+	FormRev         string
+	Private         bool     // the form is a private attachment or comment
+	HighestCategory int      // 0 when unknown
+	Escalations     []string // "trust", "legal": who must hear of it
+	AnalysedAt      time.Time
+}
+
+// QueueRow is one open request as the dashboard lists it.
+type QueueRow struct {
+	Request
+	Summary         string   // "" when the bug was never polled with its summary
+	BugPrivate      bool     // the bug is in a group
+	FormPrivate     bool     // the form is private
+	HighestCategory int      // 0 when not analysed (yet)
+	Escalations     []string // who the analysis says must hear of it
+	// RemindersSent is the reminders table's count for the flag.
+	RemindersSent int
+	// EscalationsMade counts the notices to Trust or Legal posted about the
+	// request's current form revision (the escalations table), and
+	// EscalationsBlocked those of them where a contact could not be asked.
+	EscalationsMade    int
+	EscalationsBlocked int
+}
+
+// Private reports whether the row's details must be hidden by default.
+func (r QueueRow) Private() bool { return r.BugPrivate || r.FormPrivate }
+
+// Since is when the request was made: the flag's time, else when first seen.
+func (r QueueRow) Since() time.Time {
+	if !r.RequestedAt.IsZero() {
+		return r.RequestedAt
+	}
+	return r.FirstSeen
+}
+
+// SaveBugInfos records bugs' summaries and privacy in one transaction. Rows
+// that did not change are left alone.
+func (s *sqlStore) SaveBugInfos(ctx context.Context, bugs []BugInfo) error {
+	if len(bugs) == 0 {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: save bug info: %w", err)
+	}
+	defer tx.Rollback()
+	for _, b := range bugs {
+		_, err := tx.ExecContext(ctx, `INSERT INTO bug_info (bug_id, summary, private, updated_at)
+			VALUES ($1, $2, $3, $4)
+			ON CONFLICT (bug_id) DO UPDATE SET summary = excluded.summary, private = excluded.private,
+				updated_at = excluded.updated_at
+			WHERE bug_info.summary <> excluded.summary OR bug_info.private <> excluded.private`,
+			b.BugID, b.Summary, boolInt(b.Private), formatTime(b.UpdatedAt))
+		if err != nil {
+			return fmt.Errorf("store: save bug %d info: %w", b.BugID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: save bug info: %w", err)
+	}
+	return nil
+}
+
+// SaveFormAnalysis records what the analysis of a form revision found.
+func (s *sqlStore) SaveFormAnalysis(ctx context.Context, a FormAnalysis) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO form_analyses (form_key, form_rev, private,
+			highest_category, escalations, analysed_at)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (form_key, form_rev) DO UPDATE SET private = excluded.private,
+			highest_category = excluded.highest_category, escalations = excluded.escalations,
+			analysed_at = excluded.analysed_at`,
+		a.FormKey, a.FormRev, boolInt(a.Private), a.HighestCategory, strings.Join(a.Escalations, ","),
+		formatTime(a.AnalysedAt))
+	if err != nil {
+		return fmt.Errorf("store: save analysis of %s: %w", a.FormKey, err)
+	}
+	return nil
+}
+
+// Queue lists the open requests ("?" and "?" when first seen), oldest first,
+// with what the dashboard shows of each.
+func (s *sqlStore) Queue(ctx context.Context) ([]QueueRow, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT r.flag_id, r.bug_id, r.attachment_id, r.requestee, r.setter,
+			r.status, r.first_status, r.requested_at, r.first_seen, r.updated_at, r.form_key, r.form_rev,
+			COALESCE(b.summary, ''), COALESCE(b.private, 0),
+			COALESCE(f.private, 0), COALESCE(f.highest_category, 0), COALESCE(f.escalations, ''),
+			COALESCE((SELECT m.sent FROM reminders m WHERE m.flag_id = r.flag_id), 0),
+			(SELECT COUNT(*) FROM escalations e WHERE e.bug_id = r.bug_id AND e.form_key = r.form_key
+				AND e.rev = r.form_rev AND e.status IN ('made', 'blocked')),
+			(SELECT COUNT(*) FROM escalations e WHERE e.bug_id = r.bug_id AND e.form_key = r.form_key
+				AND e.rev = r.form_rev AND e.status = 'blocked')
+		FROM requests r
+		LEFT JOIN bug_info b ON b.bug_id = r.bug_id
+		LEFT JOIN form_analyses f ON f.form_key = r.form_key AND f.form_rev = r.form_rev AND r.form_key <> ''
+		WHERE r.status = '?' AND r.first_status = '?'
+		ORDER BY CASE WHEN r.requested_at = '' THEN r.first_seen ELSE r.requested_at END, r.bug_id, r.flag_id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: queue: %w", err)
+	}
+	defer rows.Close()
+	var out []QueueRow
+	for rows.Next() {
+		var q QueueRow
+		var requested, first, updated, esc string
+		var bugPrivate, formPrivate int
+		if err := rows.Scan(&q.FlagID, &q.BugID, &q.AttachmentID, &q.Requestee, &q.Setter, &q.Status,
+			&q.FirstStatus, &requested, &first, &updated, &q.FormKey, &q.FormRev,
+			&q.Summary, &bugPrivate, &formPrivate, &q.HighestCategory, &esc,
+			&q.RemindersSent, &q.EscalationsMade, &q.EscalationsBlocked); err != nil {
+			return nil, fmt.Errorf("store: scan queue: %w", err)
+		}
+		if q.RequestedAt, err = parseTime(requested); err != nil {
+			return nil, err
+		}
+		if q.FirstSeen, err = parseTime(first); err != nil {
+			return nil, err
+		}
+		if q.UpdatedAt, err = parseTime(updated); err != nil {
+			return nil, err
+		}
+		q.BugPrivate, q.FormPrivate = bugPrivate != 0, formPrivate != 0
+		if esc != "" {
+			q.Escalations = strings.Split(esc, ",")
+		}
+		out = append(out, q)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: scan queue: %w", err)
+	}
+	return out, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

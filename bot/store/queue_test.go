@@ -1,0 +1,95 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// The queue lists open requests only, oldest first, joined with what the
+// dashboard needs: the bug's summary and privacy, the analysis of the
+// request's current form revision (not an older one), and the reminder and
+// escalation counts.
+func TestQueue(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	reqs := []Request{
+		{FlagID: 1, BugID: 10, AttachmentID: 100, Requestee: "s1@example.test", Setter: "dev@example.test",
+			Status: "?", RequestedAt: t0.Add(-48 * time.Hour), FirstSeen: t0, UpdatedAt: t0, FormKey: "attachment:100", FormRev: "r2"},
+		{FlagID: 2, BugID: 20, AttachmentID: 200, Requestee: "s2@example.test", Setter: "dev@example.test",
+			Status: "?", FirstSeen: t0.Add(-72 * time.Hour), UpdatedAt: t0}, // no flag time: first seen counts
+		{FlagID: 3, BugID: 30, AttachmentID: 300, Status: "+", FirstSeen: t0, UpdatedAt: t0},                   // answered
+		{FlagID: 4, BugID: 40, AttachmentID: 400, Status: "?", FirstStatus: "+", FirstSeen: t0, UpdatedAt: t0}, // decided before seen
+	}
+	for _, r := range reqs {
+		if err := s.SaveRequest(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.SaveBugInfos(ctx, []BugInfo{{BugID: 10, Summary: "Count tabs", UpdatedAt: t0}, {BugID: 20, Summary: "Secret", Private: true, UpdatedAt: t0}}); err != nil {
+		t.Fatal(err)
+	}
+	// A change is saved; the same values again are a no-op.
+	if err := s.SaveBugInfos(ctx, []BugInfo{{BugID: 10, Summary: "Count open tabs", UpdatedAt: t0.Add(time.Hour)}, {BugID: 20, Summary: "Secret", Private: true, UpdatedAt: t0.Add(time.Hour)}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []FormAnalysis{
+		{FormKey: "attachment:100", FormRev: "r1", HighestCategory: 1, AnalysedAt: t0},
+		{FormKey: "attachment:100", FormRev: "r2", HighestCategory: 3, Escalations: []string{"trust", "legal"}, Private: true, AnalysedAt: t0},
+	} {
+		if err := s.SaveFormAnalysis(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.SaveReminder(ctx, Reminder{FlagID: 1, BugID: 10, Requestee: "s1@example.test", Sent: 2, UpdatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []Escalation{
+		{Key: "10:attachment:100:r2:trust", BugID: 10, FormKey: "attachment:100", Rev: "r2", Target: "trust", Status: EscalationMade, CreatedAt: t0, UpdatedAt: t0},
+		{Key: "10:attachment:100:r2:legal", BugID: 10, FormKey: "attachment:100", Rev: "r2", Target: "legal", Status: EscalationBlocked, CreatedAt: t0, UpdatedAt: t0},
+		{Key: "10:attachment:100:r1:legal", BugID: 10, FormKey: "attachment:100", Rev: "r1", Target: "legal", Status: EscalationBlocked, CreatedAt: t0, UpdatedAt: t0},
+	} {
+		if err := s.SaveEscalation(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	got, err := s.Queue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []QueueRow{
+		{Request: withFirst(reqs[1]), Summary: "Secret", BugPrivate: true},
+		{Request: withFirst(reqs[0]), Summary: "Count open tabs", FormPrivate: true, HighestCategory: 3,
+			Escalations: []string{"trust", "legal"}, RemindersSent: 2, EscalationsMade: 2, EscalationsBlocked: 1},
+	}
+	if d := cmp.Diff(got, want); d != "" {
+		t.Errorf("Queue (-got +want):\n%s", d)
+	}
+	if !got[0].Private() || !got[1].Private() {
+		t.Errorf("Private() = %v, %v; want both true", got[0].Private(), got[1].Private())
+	}
+	if got[0].Since() != reqs[1].FirstSeen || got[1].Since() != reqs[0].RequestedAt {
+		t.Errorf("Since() = %v, %v", got[0].Since(), got[1].Since())
+	}
+}
+
+func withFirst(r Request) Request {
+	if r.FirstStatus == "" {
+		r.FirstStatus = r.Status
+	}
+	return r
+}
+
+func TestQueueEmpty(t *testing.T) {
+	s, _ := openTemp(t)
+	got, err := s.Queue(context.Background())
+	if err != nil || len(got) != 0 {
+		t.Fatalf("Queue = %v, %v; want nothing", got, err)
+	}
+	if err := s.SaveBugInfos(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestReminders(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	if _, err := s.Reminder(ctx, 7); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Reminder on empty store: %v, want ErrNotFound", err)
+	}
+	r := Reminder{FlagID: 7, BugID: 1, Requestee: "s1@example.test", Sent: 2, LastSent: t0,
+		NextDue: t0.Add(72 * time.Hour), State: ReminderActive, UpdatedAt: t0}
+	if err := s.SaveReminder(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Reminder(ctx, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(got, r); d != "" {
+		t.Errorf("Reminder (-got +want):\n%s", d)
+	}
+	r.State, r.Sent = ReminderFinished, 3
+	if err := s.SaveReminder(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Reminder(ctx, 7); got.State != ReminderFinished || got.Sent != 3 {
+		t.Errorf("after update: %+v", got)
+	}
+
+	// The per-person count looks back from since, exclusive.
+	other := Reminder{FlagID: 8, BugID: 2, Requestee: "s1@example.test", Sent: 1, LastSent: t0.Add(time.Hour), UpdatedAt: t0}
+	never := Reminder{FlagID: 9, BugID: 3, Requestee: "s1@example.test", UpdatedAt: t0}
+	for _, x := range []Reminder{other, never} {
+		if err := s.SaveReminder(ctx, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		since time.Time
+		want  int
+	}{{t0.Add(-time.Second), 2}, {t0, 1}, {t0.Add(time.Hour), 0}} {
+		n, err := s.RemindersSentSince(ctx, "s1@example.test", tc.since)
+		if err != nil || n != tc.want {
+			t.Errorf("RemindersSentSince(%s) = %d, %v; want %d", tc.since, n, err, tc.want)
+		}
+	}
+}
+
+func TestOpenRequestsAndRemindersToStop(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	reqs := []Request{
+		{FlagID: 1, BugID: 10, Status: "?", FirstStatus: "?", FirstSeen: t0, UpdatedAt: t0},
+		{FlagID: 2, BugID: 10, Status: "+", FirstStatus: "?", FirstSeen: t0, UpdatedAt: t0},
+		{FlagID: 3, BugID: 11, Status: "?", FirstStatus: "+", FirstSeen: t0, UpdatedAt: t0},
+		{FlagID: 4, BugID: 12, Status: "X", FirstStatus: "?", FirstSeen: t0, UpdatedAt: t0},
+	}
+	for _, r := range reqs {
+		if err := s.SaveRequest(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open, err := s.OpenRequests(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(open) != 1 || open[0].FlagID != 1 {
+		t.Errorf("OpenRequests = %+v, want flag 1 only", open)
+	}
+	for _, r := range []Reminder{
+		{FlagID: 1, BugID: 10, UpdatedAt: t0},
+		{FlagID: 2, BugID: 10, UpdatedAt: t0},
+		{FlagID: 4, BugID: 12, State: ReminderStopped, UpdatedAt: t0},
+	} {
+		if err := s.SaveReminder(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stop, err := s.RemindersToStop(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var flags []int
+	for _, r := range stop {
+		flags = append(flags, r.FlagID)
+	}
+	if d := cmp.Diff(flags, []int{2}); d != "" {
+		t.Errorf("RemindersToStop (-got +want):\n%s", d)
+	}
+}

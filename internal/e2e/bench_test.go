@@ -1,0 +1,349 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stewardbot/stewardbot/bot"
+	"github.com/stewardbot/stewardbot/bugzilla"
+	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
+	"github.com/stewardbot/stewardbot/policy"
+)
+
+// The benchmarks behind BENCHMARKS.md. They only run with -bench; the big
+// ones want -benchtime=1x. The parse throughput is policy's
+// BenchmarkParseRequest (policy/parse_request_bench_test.go).
+
+// benchLatency is the injected latency of every request in the cold starts.
+const benchLatency = 20 * time.Millisecond
+
+// countRequests splits what the fake received into reads and writes.
+func countRequests(srv *bugzillatest.Server) (reads, writes int) {
+	for ep, n := range srv.RequestCounts() {
+		if strings.HasPrefix(ep, "GET ") {
+			reads += n
+		} else {
+			writes += n
+		}
+	}
+	return reads, writes
+}
+
+// dryRunAnalysis sets the bot to analyse everything in one cycle without
+// writing: dry-run (it still re-reads each bug before it would write, as
+// live) and a write cap above the corpus (Validate caps it at 1000 for a
+// configured bot; the benchmark bypasses Validate on purpose).
+func dryRunAnalysis(n int) rigOption {
+	return func(c *bot.Config, _ *[]bugzilla.Option) {
+		c.DryRun = true
+		c.Poll.MaxWritesPerCycle = n + 1
+	}
+}
+
+// coldStart runs poll and analyse once over a fresh store.
+func (r *rig) coldStart() error {
+	r.advance(5 * time.Minute)
+	if err := r.bot.RunOnce(r.ctx, "poll"); err != nil {
+		return err
+	}
+	return r.bot.RunOnce(r.ctx, "analyse")
+}
+
+// minimalRequests is the least a bot can send, by this design's rules, to
+// analyse the requests on n bugs from scratch, of which owed are still
+// open: authenticate, the server time, one search page per 1000, one
+// batched attachment read (metadata and data) per 100 bugs, and one re-read
+// of the comments of each bug it will write on (invariant 1; it is also
+// where a form pasted in a comment is found). The writes themselves (one per
+// request) are the same for every bot and not counted here.
+func minimalRequests(n, owed int) int {
+	return 1 + 1 + (n+999)/1000 + (n+99)/100 + owed
+}
+
+// owed is how many of the rig's bugs are owed a comment.
+func (r *rig) owed() int {
+	n := 0
+	for _, e := range r.exps {
+		if len(e.Want) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+func BenchmarkColdStart(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("stewardbot/%d", n), func(b *testing.B) { benchBotColdStart(b, n, benchLatency) })
+		// The same without latency: what the bot and the fake cost in CPU.
+		b.Run(fmt.Sprintf("stewardbot-no-latency/%d", n), func(b *testing.B) { benchBotColdStart(b, n, 0) })
+		b.Run(fmt.Sprintf("bugbot-baseline/%d", n), func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				r := newRig(b, bugzillatest.Upstream)
+				r.seed(n)
+				r.srv.SetLatency(benchLatency)
+				r.srv.ResetRecords()
+				b.StartTimer()
+				start := time.Now()
+				forms, err := bugbotBaseline(r.ctx, r.srv)
+				if err != nil {
+					b.Fatal(err)
+				}
+				wall := time.Since(start)
+				b.StopTimer()
+				reads, writes := countRequests(r.srv)
+				b.ReportMetric(float64(reads+writes), "requests")
+				b.ReportMetric(wall.Seconds(), "wall-s")
+				b.Logf("n=%d: %d requests %v, %d forms parsed, wall %v", n, reads+writes, r.srv.RequestCounts(), forms, wall.Round(time.Millisecond))
+				b.StartTimer()
+			}
+		})
+	}
+}
+
+// benchBotColdStart is one dry-run cold start of the bot over n requests.
+func benchBotColdStart(b *testing.B, n int, latency time.Duration) {
+	for b.Loop() {
+		b.StopTimer()
+		r := newRig(b, bugzillatest.Upstream, dryRunAnalysis(n))
+		r.seed(n)
+		r.srv.SetLatency(latency)
+		r.srv.ResetRecords()
+		b.StartTimer()
+		start := time.Now()
+		if err := r.coldStart(); err != nil {
+			b.Fatal(err)
+		}
+		wall := time.Since(start)
+		b.StopTimer()
+		reads, writes := countRequests(r.srv)
+		b.ReportMetric(float64(reads+writes), "requests")
+		minimal := minimalRequests(n, r.owed())
+		b.ReportMetric(float64(minimal), "minimal-requests")
+		b.ReportMetric(wall.Seconds(), "wall-s")
+		b.Logf("n=%d: %d requests %v (minimal %d), wall %v", n, reads+writes, r.srv.RequestCounts(), minimal, wall.Round(time.Millisecond))
+		b.StartTimer()
+	}
+}
+
+// bugbotBaseline finds and reads the open data-review requests the way
+// Mozilla's BugBot rules do: a count query, then the bugs in pages of 100,
+// then for each bug its comments and its attachments (with data, which
+// Bugzilla includes by default), one request each. It parses every text attachment as a form, so that it does
+// the same reading work as the bot. It returns how many forms it found.
+func bugbotBaseline(ctx context.Context, srv *bugzillatest.Server) (int, error) {
+	hc := srv.Client()
+	get := func(path string, q url.Values, into any) error {
+		q.Set("Bugzilla_api_key", testAPIKey)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL()+path+"?"+q.Encode(), nil)
+		if err != nil {
+			return err
+		}
+		resp, err := hc.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("baseline: GET %s: %s", path, resp.Status)
+		}
+		if into == nil {
+			_, err = io.Copy(io.Discard, resp.Body)
+			return err
+		}
+		return json.NewDecoder(resp.Body).Decode(into)
+	}
+	search := url.Values{"f1": {"flagtypes.name"}, "o1": {"equals"}, "v1": {"data-review?"}}
+	count := url.Values{"count_only": {"1"}}
+	for k, v := range search {
+		count[k] = v
+	}
+	if err := get("/rest/bug", count, nil); err != nil {
+		return 0, err
+	}
+	// The pages and the per-bug reads go through the real client, so that
+	// decoding costs the same as for the bot.
+	client, err := bugzilla.NewClient(srv.URL(), bugzilla.WithAPIKey(testAPIKey), bugzilla.WithHTTPClient(hc),
+		bugzilla.WithKeyPlacement(bugzilla.KeyQuery), bugzilla.WithRetries(0, 0, 0))
+	if err != nil {
+		return 0, err
+	}
+	q := bugzilla.SearchQuery{
+		Criteria:      []bugzilla.Criterion{{Field: "flagtypes.name", Op: "equals", Value: "data-review?"}},
+		IncludeFields: []string{"id"}, Limit: 100, Order: "bug_id",
+	}
+	var ids []int
+	for {
+		page, err := client.SearchBugsPage(ctx, q)
+		if err != nil {
+			return 0, err
+		}
+		for _, bug := range page {
+			ids = append(ids, bug.ID)
+		}
+		if len(page) < q.Limit {
+			break
+		}
+		q.Offset += q.Limit
+	}
+	forms := 0
+	for _, id := range ids {
+		if _, err := client.Comments(ctx, id, time.Time{}); err != nil {
+			return 0, err
+		}
+		// BugBot reads a bug's attachments with their data in one request.
+		var atts struct {
+			Bugs map[string][]struct {
+				ContentType string `json:"content_type"`
+				IsPatch     int    `json:"is_patch"`
+				Data        []byte `json:"data"`
+			} `json:"bugs"`
+		}
+		if err := get(fmt.Sprintf("/rest/bug/%d/attachment", id), url.Values{}, &atts); err != nil {
+			return 0, err
+		}
+		for _, a := range atts.Bugs[strconv.Itoa(id)] {
+			if strings.HasPrefix(a.ContentType, "text/") && a.IsPatch == 0 {
+				if req := policy.ParseRequest(string(a.Data)); req != nil && req.Version != "" && req.Version != policy.FormNone {
+					forms++
+				}
+			}
+		}
+	}
+	return forms, nil
+}
+
+// BenchmarkIdleCycle is the cost of a cycle when nothing changed (target: 1
+// request), with a few tracked requests, on both dialects.
+func BenchmarkIdleCycle(b *testing.B) {
+	for _, d := range []bugzillatest.Dialect{bugzillatest.Upstream, bugzillatest.BMO} {
+		b.Run(d.String(), func(b *testing.B) {
+			r := newRig(b, d)
+			r.seed(44)
+			r.settle(8)
+			total, cycles := 0, 0
+			var last map[string]int
+			for b.Loop() {
+				r.srv.ResetRecords()
+				if err := r.cycle(); err != nil {
+					b.Fatal(err)
+				}
+				last = r.srv.RequestCounts()
+				total += r.requests()
+				cycles++
+			}
+			if n := len(r.srv.Writes()); n != 0 {
+				b.Errorf("an idle cycle wrote %d times", n)
+			}
+			b.ReportMetric(float64(total)/float64(cycles), "requests/cycle")
+			b.Logf("%s idle cycle: %v", d, last)
+			// Where they go: each task alone, over the same idle state.
+			for _, task := range r.bot.TaskNames() {
+				r.srv.ResetRecords()
+				r.advance(5 * time.Minute)
+				if err := r.bot.RunOnce(r.ctx, task); err != nil {
+					b.Fatal(err)
+				}
+				if task == "poll" {
+					b.ReportMetric(float64(r.requests()), "poll-requests")
+				}
+				b.Logf("%s idle, task %s alone: %d requests %v", d, task, r.requests(), r.srv.RequestCounts())
+			}
+		})
+	}
+}
+
+// BenchmarkMemory10k tracks 10,000 requests (a dry-run cold start over
+// them, so the fake's database does not grow) and reports the heap the bot
+// holds after the cycle: the Go heap in use then, minus the heap in use
+// with the seeded fake alone (target under 40 MB). It also reports the
+// requests of the two cycles that follow, with that many requests open.
+func BenchmarkMemory10k(b *testing.B) {
+	const n = 10000
+	for _, d := range []bugzillatest.Dialect{bugzillatest.Upstream, bugzillatest.BMO} {
+		b.Run(d.String(), func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				r := newRig(b, d, dryRunAnalysis(n))
+				r.quiet = true // dry-run logs every comment; that is not the bot's memory
+				r.newProcess()
+				r.seed(n)
+				r.srv.ResetRecords()
+				before := heapInUse()
+				peak := sampleHeap()
+				b.StartTimer()
+				if err := r.coldStart(); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				peakInUse := peak()
+				// Neither the fake's request log nor the test's copy of the
+				// bot's log lines (dry-run logs every comment) is the bot's memory.
+				r.srv.ResetRecords()
+				r.logs.reset()
+				after := heapInUse()
+				// The next cycle reads what poll and analyse recorded (the
+				// other tasks' first look); the one after is idle.
+				if err := r.cycle(); err != nil {
+					b.Fatal(err)
+				}
+				next := r.requests()
+				r.srv.ResetRecords()
+				if err := r.cycle(); err != nil {
+					b.Fatal(err)
+				}
+				idle := r.requests()
+				b.ReportMetric(float64(after-before)/(1<<20), "bot-heap-MB")
+				b.ReportMetric(float64(peakInUse-before)/(1<<20), "bot-peak-heap-MB")
+				b.ReportMetric(float64(after)/(1<<20), "total-heap-MB")
+				b.ReportMetric(float64(next), "next-cycle-requests")
+				b.ReportMetric(float64(idle), "idle-requests")
+				b.Logf("%s: heap in use %.1f MB with the seeded fake, at most %.1f MB during the cold start, %.1f MB after tracking %d requests; next cycle %d requests, then idle: %v",
+					d, float64(before)/(1<<20), float64(peakInUse)/(1<<20), float64(after)/(1<<20), n, next, r.srv.RequestCounts())
+				b.StartTimer()
+			}
+		})
+	}
+}
+
+// sampleHeap samples the heap in use every 10 ms until the returned
+// function is called, which returns the largest sample. The samples include
+// the fake's garbage, so the peak is an upper bound for the bot.
+func sampleHeap() (stop func() uint64) {
+	done := make(chan struct{})
+	result := make(chan uint64)
+	go func() {
+		var peak uint64
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			peak = max(peak, m.HeapInuse)
+			select {
+			case <-done:
+				result <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() uint64 { close(done); return <-result }
+}
+
+func heapInUse() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapInuse
+}

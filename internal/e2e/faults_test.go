@@ -1,0 +1,150 @@
+package e2e
+
+import (
+	"errors"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/stewardbot/stewardbot/bot"
+	"github.com/stewardbot/stewardbot/bugzilla"
+	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
+)
+
+// TestFaultsThenAllWorkOnce: while Bugzilla answers 5xx bursts, resets
+// connections and hangs past the client's timeout, cycles fail part-way;
+// once the faults stop, every request gets exactly what it is owed.
+func TestFaultsThenAllWorkOnce(t *testing.T) {
+	faults := []struct {
+		name   string
+		inject func(s *bugzillatest.Server, rng *rand.Rand)
+	}{
+		{"5xx bursts", func(s *bugzillatest.Server, rng *rand.Rand) {
+			s.FailNext(1+rng.IntN(8), []int{502, 503, 504}[rng.IntN(3)])
+		}},
+		{"connection resets", func(s *bugzillatest.Server, rng *rand.Rand) {
+			s.ResetNext(1 + rng.IntN(4))
+		}},
+		{"hangs past the timeout", func(s *bugzillatest.Server, rng *rand.Rand) {
+			s.HangNext(1 + rng.IntN(2))
+		}},
+		{"writes lost or hung after they landed", func(s *bugzillatest.Server, rng *rand.Rand) {
+			hang := rng.IntN(2) == 0
+			s.InjectFault(bugzillatest.Fault{Method: "POST", Path: "/rest/bug/*/comment", Times: 1 + rng.IntN(2),
+				AfterApply: true, Reset: !hang, Hang: hang})
+		}},
+		{"mixed, on every endpoint", func(s *bugzillatest.Server, rng *rand.Rand) {
+			paths := []string{"/rest/bug", "/rest/bug/*/attachment", "/rest/bug/attachment/*", "/rest/bug/*/comment", ""}
+			for range 3 {
+				f := bugzillatest.Fault{Path: paths[rng.IntN(len(paths))], Times: 1 + rng.IntN(3)}
+				switch rng.IntN(3) {
+				case 0:
+					f.Status = 503
+				case 1:
+					f.Reset = true
+				default:
+					f.Hang = true
+				}
+				s.InjectFault(f)
+			}
+		}},
+	}
+	for _, dialect := range []bugzillatest.Dialect{bugzillatest.Upstream, bugzillatest.BMO} {
+		for _, fc := range faults {
+			t.Run(dialect.String()+"/"+fc.name, func(t *testing.T) {
+				seed := uint64(time.Now().UnixNano())
+				t.Logf("seed %d", seed)
+				rng := rand.New(rand.NewPCG(seed, 1))
+				// Hangs last until the client gives up: keep that short.
+				r := newRig(t, dialect, func(c *bot.Config, _ *[]bugzilla.Option) { c.Bugzilla.Timeout = 150 * time.Millisecond })
+				r.seed(33)
+				failed := 0
+				for range 6 {
+					fc.inject(r.srv, rng)
+					if err := r.cycle(); err != nil {
+						failed++
+					}
+				}
+				r.srv.ClearFaults()
+				r.settle(8)
+				rep := r.audit()
+				t.Logf("%d of 6 faulty cycles failed; %s", failed, rep.Summary())
+			})
+		}
+	}
+}
+
+// TestBMOBlockParksWithoutRequests: BMO answers a 429 with an HTML page and
+// no Retry-After, and renews its block with every request it receives. The
+// bot must send nothing at all for its park, even across a restart, and
+// then resume and finish the work.
+func TestBMOBlockParksWithoutRequests(t *testing.T) {
+	const park = 60 * time.Minute
+	r := newRig(t, bugzillatest.BMO, func(c *bot.Config, _ *[]bugzilla.Option) { c.Bugzilla.RateLimitPark = park })
+	r.seed(22)
+	r.srv.BlockFor(time.Hour)
+
+	r.srv.ResetRecords()
+	err := r.cycle()
+	var pe *bot.ParkedError
+	if !errors.As(err, &pe) {
+		t.Fatalf("cycle under a block: err = %v, want a *bot.ParkedError", err)
+	}
+	first := r.requests()
+	if first < 1 || first > 2 {
+		t.Errorf("the blocked cycle sent %d requests %v, want 1 (at most 2)", first, r.srv.RequestCounts())
+	}
+	if got := r.srv.RequestCount("POST /rest/bug/{id}/comment"); got != 0 {
+		t.Errorf("%d comment POSTs while blocked", got)
+	}
+
+	// The park: cycles, and a restarted process, send nothing at all.
+	r.srv.ResetRecords()
+	for range 10 {
+		if err := r.cycle(); !errors.As(err, &pe) {
+			t.Fatalf("cycle during the park: err = %v, want a *bot.ParkedError", err)
+		}
+	}
+	r.newProcess()
+	if err := r.cycle(); !errors.As(err, &pe) {
+		t.Fatalf("restart during the park: err = %v, want a *bot.ParkedError", err)
+	}
+	if n := r.requests(); n != 0 {
+		t.Errorf("during the park: %d requests %v, want 0", n, r.srv.RequestCounts())
+	}
+	if !r.srv.BlockedUntil().IsZero() && r.srv.BlockedUntil().After(r.srv.Now().Add(park)) {
+		t.Errorf("the block was renewed during the park")
+	}
+
+	// Past the park (and the block, which nothing renewed): the work resumes.
+	r.advance(park)
+	r.settle(6)
+	rep := r.audit()
+	t.Logf("blocked cycle: %d requests; park: 0 requests over 11 cycles and a restart; then %s", first, rep.Summary())
+}
+
+// TestRetryAfterRespected: a 429 with Retry-After parks for that long, no
+// request in between.
+func TestRetryAfterRespected(t *testing.T) {
+	r := newRig(t, bugzillatest.BMO)
+	r.seed(11)
+	r.srv.RateLimitNext(1, 20*time.Minute)
+	var pe *bot.ParkedError
+	if err := r.cycle(); !errors.As(err, &pe) {
+		t.Fatalf("err = %v, want a *bot.ParkedError", err)
+	}
+	r.srv.ResetRecords()
+	r.advance(10 * time.Minute) // cycle() adds 5 more: still inside 20
+	if err := r.cycle(); !errors.As(err, &pe) {
+		t.Fatalf("inside Retry-After: err = %v, want a *bot.ParkedError", err)
+	}
+	if n := r.requests(); n != 0 {
+		t.Errorf("inside Retry-After: %d requests", n)
+	}
+	r.advance(10 * time.Minute)
+	r.settle(6)
+	r.audit()
+	if r.srv.RequestCount("GET /rest/bug") == 0 {
+		t.Errorf("no poll after Retry-After ended")
+	}
+}

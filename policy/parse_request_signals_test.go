@@ -1,0 +1,139 @@
+package policy
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+func TestReqChannels(t *testing.T) {
+	tests := []struct {
+		text                string
+		channels            []string
+		release, prerelease Tri
+	}{
+		{"", nil, Unknown, Unknown},
+		{"Everyone in the US.", nil, Unknown, Unknown},
+		{"All channels, countries, and locales. No filters.", []string{"all"}, Yes, Yes},
+		{"All release channels.", []string{"all"}, Yes, Yes},
+		{"Release, Beta and Nightly", []string{"release", "beta", "nightly"}, Yes, Yes},
+		{"Nightly and Beta only, not release.", []string{"nightly", "beta"}, No, Yes},
+		{"Nightly", []string{"nightly"}, No, Yes},
+		{"Developer Edition and DevEdition", []string{"developer edition"}, No, Yes},
+		{"Firefox Preview (Fenix) users", []string{"preview"}, No, Yes},
+		{"pre-release channels", nil, No, Yes},
+		{"Release only, desktop.", []string{"release"}, Yes, No},
+		{"Release users in the US; not Nightly.", []string{"release"}, Yes, No},
+		{"Release and ESR.", []string{"release", "esr"}, Yes, Unknown},
+		{"Release channels: Nightly", []string{"nightly"}, No, Yes},
+		{"After the release notes ship, Beta.", []string{"beta"}, No, Yes},
+	}
+	for _, tt := range tests {
+		ch, rel, pre := reqChannels(tt.text)
+		if diff := cmp.Diff(ch, tt.channels, cmpopts.EquateEmpty()); diff != "" || rel != tt.release || pre != tt.prerelease {
+			t.Errorf("reqChannels(%q) = %v, %s, %s; want %v, %s, %s", tt.text, ch, rel, pre, tt.channels, tt.release, tt.prerelease)
+		}
+	}
+}
+
+func TestReqDefaultOn(t *testing.T) {
+	tests := []struct {
+		answers []string
+		optOut  string
+		want    Tri
+	}{
+		{nil, "", Unknown},
+		{[]string{"It is default-on."}, "", Yes},
+		{[]string{"This is on by default in Nightly."}, "", Yes},
+		{[]string{"It is not default on."}, "", No},
+		{[]string{"The feature is opt-in."}, "", No},
+		{[]string{"Off by default."}, "", No},
+		{[]string{"Data is only sent when the user agrees in the dialog."}, "", No},
+		{[]string{"Collected only if users opt in."}, "", No},
+		{nil, "The telemetry preference in Settings turns it off.", Yes},
+		{nil, "N/A", Unknown},
+		{nil, "None.", Unknown},
+		{nil, "N/A, this is default off.", No},
+		{[]string{"default on in Nightly, opt-in on release"}, "", Yes},
+		{[]string{"We ask whether default on is acceptable."}, "", Unknown},
+	}
+	for _, tt := range tests {
+		all := append([]string{}, tt.answers...)
+		if tt.optOut != "" {
+			all = append(all, tt.optOut)
+		}
+		if got := reqDefaultOn(all, tt.optOut); got != tt.want {
+			t.Errorf("reqDefaultOn(%q, %q) = %s, want %s", tt.answers, tt.optOut, got, tt.want)
+		}
+	}
+}
+
+func TestReqThirdParty(t *testing.T) {
+	tests := []struct {
+		text string
+		want Tri
+		tool string
+	}{
+		{"", Unknown, ""},
+		{"No.", No, ""},
+		{"No, Glean only.", No, ""},
+		{"None", No, ""},
+		{"N/A", No, ""},
+		{"Not applicable.", No, ""},
+		{"Yes, Adjust, directly from the app.", Yes, "Adjust"},
+		{"Yes, survey answers go to Alchemer directly.", Yes, "Alchemer"},
+		{"Yes: a survey vendor. It runs on our backend.", Yes, "a survey vendor"},
+		{"We use Leanplum for onboarding messages.", Yes, "Leanplum"},
+		{"We adjust nothing; it all goes through Glean.", No, ""},
+		{"Only Telemetry.", No, ""},
+		{"A partner API provides the forecast, but no data goes through it: no.", No, ""},
+		{"Unclear for now.", Unknown, ""},
+	}
+	for _, tt := range tests {
+		got, tool := reqThirdParty(tt.text)
+		if got != tt.want || tool != tt.tool {
+			t.Errorf("reqThirdParty(%q) = %s, %q; want %s, %q", tt.text, got, tool, tt.want, tt.tool)
+		}
+	}
+}
+
+func TestReqNewIdentifiers(t *testing.T) {
+	m := func(name, desc string) []Measurement { return []Measurement{{Name: name, Description: desc}} }
+	tests := []struct {
+		name    string
+		ms      []Measurement
+		q5      string
+		answers []string
+		want    Tri
+	}{
+		{"silent", m("search.clicks", "number of clicks"), "", nil, Unknown},
+		{"client_id name", m("legacy.client_id", ""), "", nil, Yes},
+		{"camel case name", m("deviceId", ""), "", nil, Yes},
+		{"uuid description", m("study.participant", "a random UUID per participant"), "", nil, Yes},
+		{"email", m("account.contact", "the user's email address"), "", nil, Yes},
+		{"negated description", m("search.clicks", "not tied to any client id"), "", nil, Unknown},
+		{"prose in Q5", nil, "We add a new install id to join sessions.", nil, Yes},
+		{"answer says new identifier", nil, "", []string{"This adds a new identifier for the device."}, Yes},
+		{"answer says none", nil, "", []string{"No new identifiers are added."}, No},
+		{"answer says no identifiers", nil, "", []string{"The ping contains no identifiers."}, No},
+		{"analysis mentions client_id", nil, "", []string{"We will count clients by client_id."}, Unknown},
+	}
+	for _, tt := range tests {
+		if got := reqNewIdentifiers(tt.ms, tt.q5, tt.answers); got != tt.want {
+			t.Errorf("%s: reqNewIdentifiers = %s, want %s", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestReqLinks(t *testing.T) {
+	text := "See https://example.com/a_b.html, [docs](https://docs.example.org/x) and www.example.net/y. Again: https://example.com/a_b.html."
+	want := []string{"https://example.com/a_b.html", "https://docs.example.org/x", "www.example.net/y"}
+	if diff := cmp.Diff(reqLinks(text, nil), want); diff != "" {
+		t.Errorf("reqLinks (-got +want):\n%s", diff)
+	}
+	docs := reqLinks("https://example.com/shop and https://firefox-source-docs.mozilla.org/x.html", reqLooksLikeDocs)
+	if diff := cmp.Diff(docs, []string{"https://firefox-source-docs.mozilla.org/x.html"}); diff != "" {
+		t.Errorf("reqLinks(docs) (-got +want):\n%s", diff)
+	}
+}
