@@ -23,8 +23,11 @@ type remindBudget struct {
 // requests answered since the last cycle (and clears the bot's needinfos on
 // them), gives requests without a requestee a steward (or tells the lead),
 // and reminds stewards of requests that have waited. It looks at the live
-// bug only for requests the store says are due, so an idle cycle costs no
-// request at all.
+// bug only for requests the store says are due, and after each look records
+// when the request is next due (in a dry run too, as if the logged reminder
+// had been posted), so an idle cycle costs no request at all. Requests held
+// back by a cap stay due, but are not read while the cap holds: a cycle reads
+// at most about the caps' worth of them.
 func (b *Bot) remind(ctx context.Context, c *cycle) error {
 	var errs []error
 	if err := b.stopAnswered(ctx, c); err != nil {
@@ -87,17 +90,19 @@ func (b *Bot) remind(ctx context.Context, c *cycle) error {
 }
 
 // reminderState is the stored state of r's reminders; a new one (due at
-// once: the live bug decides) when there is none or the requestee changed.
+// once: the live bug decides) when there is none, the requestee changed, or
+// the other mode made it: what a dry run only logged, a live bot still sends,
+// so it does not wait on the dry run's schedule (as escalation's kvMode).
 func (b *Bot) reminderState(ctx context.Context, r store.Request) (store.Reminder, error) {
 	st, err := b.store.Reminder(ctx, r.FlagID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 	case err != nil:
 		return store.Reminder{}, err
-	case strings.EqualFold(st.Requestee, r.Requestee):
+	case strings.EqualFold(st.Requestee, r.Requestee) && st.DryRun == b.cfg.DryRun:
 		return st, nil
 	}
-	return store.Reminder{FlagID: r.FlagID, BugID: r.BugID, Requestee: r.Requestee}, nil
+	return store.Reminder{FlagID: r.FlagID, BugID: r.BugID, Requestee: r.Requestee, DryRun: b.cfg.DryRun}, nil
 }
 
 func (b *Bot) saveReminder(ctx context.Context, st *store.Reminder) error {
@@ -127,6 +132,9 @@ func (b *Bot) onHold(ctx context.Context, r store.Request, st *store.Reminder, n
 func (b *Bot) remindOne(ctx context.Context, c *cycle, budget *remindBudget, r store.Request, st *store.Reminder) error {
 	log := b.log.With().Int(LogBugID, r.BugID).Int(LogAttachmentID, r.AttachmentID).Int(LogFlagID, r.FlagID).
 		Str("requestee", r.Requestee).Logger()
+	if wait, err := b.waitUnread(ctx, budget, r, st, b.now()); err != nil || wait {
+		return err
+	}
 	live, err := b.readLive(ctx, r)
 	if hiddenBug(err) {
 		log.Info().Msg("bug no longer visible to the bot; no more reminders")
@@ -139,6 +147,12 @@ func (b *Bot) remindOne(ctx context.Context, c *cycle, budget *remindBudget, r s
 	now := b.now()
 	cfg := b.cfg.Reminders
 	cal := b.stewardCalendar(r.Requestee)
+	if b.cfg.DryRun && st.Sent > live.sent {
+		// The reminders this dry run logged count as sent: the schedule
+		// moves on as it would live, instead of logging reminder 1 again
+		// (and reading the bug) every cycle.
+		live.sent, live.lastSent = st.Sent, later(live.lastSent, st.LastSent)
+	}
 	st.Sent, st.LastSent = live.sent, live.lastSent
 
 	if live.sent >= cfg.Max {
@@ -185,8 +199,9 @@ func (b *Bot) remindOne(ctx context.Context, c *cycle, budget *remindBudget, r s
 	if n, err := b.remindedToday(ctx, budget, r.Requestee, now); err != nil {
 		return err
 	} else if n >= cfg.MaxPerPerson {
+		// Reached by this cycle's own reminders (waitUnread checks first).
 		log.Info().Int("cap", cfg.MaxPerPerson).Msg("per-person reminder cap reached; this one waits")
-		return nil // still due: looked at again next cycle
+		return nil // still due: looked at again once the cap allows
 	}
 
 	needinfo := cfg.Mode == RemindNeedinfo && !live.humanCleared && !live.hasBotNeedinfo() && !live.blockedDone
@@ -224,6 +239,43 @@ func (b *Bot) remindOne(ctx context.Context, c *cycle, budget *remindBudget, r s
 	return b.saveReminder(ctx, st)
 }
 
+// waitUnread decides, from the store alone, that r's live bug is not worth
+// reading yet:
+//   - never looked at, and not due even at the earliest: a sign of life and
+//     the reminders already sent only move the first reminder later, so the
+//     request is next due then (recorded: the next cycle skips it);
+//   - a reminder is what comes next and its steward has had the day's
+//     reminders: it stays due, unread until the cap allows. Without this a
+//     capped request would cost three requests every cycle for a day.
+//
+// The notice to the lead (reminders spent) and an away steward are not
+// reminders to the steward, so the cap does not hold them back.
+func (b *Bot) waitUnread(ctx context.Context, budget *remindBudget, r store.Request, st *store.Reminder, now time.Time) (bool, error) {
+	cfg := b.cfg.Reminders
+	if st.NextDue.IsZero() && st.Sent == 0 {
+		due, ok := b.stewardCalendar(r.Requestee).NextReminder(r.RequestedAt, time.Time{}, 0, time.Time{}, cfg.policy(), now)
+		if ok && now.Before(due) {
+			st.NextDue = due
+			return true, b.saveReminder(ctx, st)
+		}
+	}
+	if st.Sent >= cfg.Max {
+		return false, nil
+	}
+	if s, ok := b.rosterEntry(r.Requestee); ok {
+		if _, away := s.awayUntil(now); away {
+			return false, nil
+		}
+	}
+	n, err := b.remindedToday(ctx, budget, r.Requestee, now)
+	if err != nil || n < cfg.MaxPerPerson {
+		return false, err
+	}
+	b.log.Debug().Int(LogBugID, r.BugID).Int(LogFlagID, r.FlagID).Str("requestee", r.Requestee).
+		Int("cap", cfg.MaxPerPerson).Msg("per-person reminder cap reached; this one waits, unread")
+	return true, nil
+}
+
 // remindedToday counts the reminders login got in the last 24 hours: the
 // store's count, read once per cycle, plus this cycle's.
 func (b *Bot) remindedToday(ctx context.Context, budget *remindBudget, login string, now time.Time) (int, error) {
@@ -231,7 +283,7 @@ func (b *Bot) remindedToday(ctx context.Context, budget *remindBudget, login str
 	if n, ok := budget.perPerson[key]; ok {
 		return n, nil
 	}
-	n, err := b.store.RemindersSentSince(ctx, login, now.Add(-24*time.Hour))
+	n, err := b.store.RemindersSentSince(ctx, login, now.Add(-24*time.Hour), b.cfg.DryRun)
 	if err != nil {
 		return 0, err
 	}

@@ -20,8 +20,12 @@ type Reminder struct {
 	LastSent  time.Time // when the last of them was posted; zero for none
 	// NextDue is when the request should next be looked at; zero means
 	// "now" (never looked at).
-	NextDue   time.Time
-	State     ReminderState
+	NextDue time.Time
+	State   ReminderState
+	// DryRun: a dry run made this row. Its Sent and LastSent count the
+	// reminders it only logged, and NextDue follows them as if they had been
+	// posted. The bot in the other mode treats the row as absent.
+	DryRun    bool
 	UpdatedAt time.Time
 }
 
@@ -38,7 +42,7 @@ const (
 	ReminderStopped ReminderState = "stopped"
 )
 
-const reminderColumns = `flag_id, bug_id, requestee, sent, last_sent, next_due, state, updated_at`
+const reminderColumns = `flag_id, bug_id, requestee, sent, last_sent, next_due, state, dry_run, updated_at`
 
 func (s *sqlStore) Reminder(ctx context.Context, flagID int) (Reminder, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+reminderColumns+` FROM reminders WHERE flag_id = $1`, flagID)
@@ -57,22 +61,23 @@ func (s *sqlStore) Reminder(ctx context.Context, flagID int) (Reminder, error) {
 
 func (s *sqlStore) SaveReminder(ctx context.Context, r Reminder) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO reminders (`+reminderColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (flag_id) DO UPDATE SET bug_id = excluded.bug_id, requestee = excluded.requestee,
 			sent = excluded.sent, last_sent = excluded.last_sent, next_due = excluded.next_due,
-			state = excluded.state, updated_at = excluded.updated_at`,
+			state = excluded.state, dry_run = excluded.dry_run, updated_at = excluded.updated_at`,
 		r.FlagID, r.BugID, r.Requestee, r.Sent, formatTime(r.LastSent), formatTime(r.NextDue),
-		string(r.State), formatTime(r.UpdatedAt))
+		string(r.State), boolInt(r.DryRun), formatTime(r.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("store: save reminder for flag %d: %w", r.FlagID, err)
 	}
 	return nil
 }
 
-func (s *sqlStore) RemindersSentSince(ctx context.Context, requestee string, since time.Time) (int, error) {
+func (s *sqlStore) RemindersSentSince(ctx context.Context, requestee string, since time.Time, dryRun bool) (int, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM reminders
-		WHERE requestee = $1 AND last_sent <> '' AND last_sent > $2`, requestee, formatTime(since)).Scan(&n)
+		WHERE requestee = $1 AND last_sent <> '' AND last_sent > $2 AND dry_run = $3`,
+		requestee, formatTime(since), boolInt(dryRun)).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: reminders sent to %s: %w", requestee, err)
 	}
@@ -94,10 +99,11 @@ func scanReminders(rows *sql.Rows) ([]Reminder, error) {
 	for rows.Next() {
 		var r Reminder
 		var last, due, state, updated string
-		if err := rows.Scan(&r.FlagID, &r.BugID, &r.Requestee, &r.Sent, &last, &due, &state, &updated); err != nil {
+		var dry int
+		if err := rows.Scan(&r.FlagID, &r.BugID, &r.Requestee, &r.Sent, &last, &due, &state, &dry, &updated); err != nil {
 			return nil, fmt.Errorf("store: scan reminder: %w", err)
 		}
-		r.State = ReminderState(state)
+		r.State, r.DryRun = ReminderState(state), dry != 0
 		var err error
 		if r.LastSent, err = parseTime(last); err != nil {
 			return nil, err
@@ -118,7 +124,7 @@ func scanReminders(rows *sql.Rows) ([]Reminder, error) {
 
 func (s *sqlStore) RemindersToStop(ctx context.Context) ([]Reminder, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT r.flag_id, r.bug_id, r.requestee, r.sent, r.last_sent, r.next_due,
-			r.state, r.updated_at
+			r.state, r.dry_run, r.updated_at
 		FROM reminders r JOIN requests q ON q.flag_id = r.flag_id
 		WHERE r.state <> 'stopped' AND q.status <> '?' ORDER BY r.bug_id, r.flag_id`)
 	if err != nil {

@@ -38,7 +38,9 @@ func TestReminders(t *testing.T) {
 	// The per-person count looks back from since, exclusive.
 	other := Reminder{FlagID: 8, BugID: 2, Requestee: "s1@example.test", Sent: 1, LastSent: t0.Add(time.Hour), UpdatedAt: t0}
 	never := Reminder{FlagID: 9, BugID: 3, Requestee: "s1@example.test", UpdatedAt: t0}
-	for _, x := range []Reminder{other, never} {
+	// A dry run's logged reminder counts for dry runs only.
+	logged := Reminder{FlagID: 10, BugID: 4, Requestee: "s1@example.test", Sent: 1, LastSent: t0.Add(time.Hour), DryRun: true, UpdatedAt: t0}
+	for _, x := range []Reminder{other, never, logged} {
 		if err := s.SaveReminder(ctx, x); err != nil {
 			t.Fatal(err)
 		}
@@ -47,10 +49,20 @@ func TestReminders(t *testing.T) {
 		since time.Time
 		want  int
 	}{{t0.Add(-time.Second), 2}, {t0, 1}, {t0.Add(time.Hour), 0}} {
-		n, err := s.RemindersSentSince(ctx, "s1@example.test", tc.since)
+		n, err := s.RemindersSentSince(ctx, "s1@example.test", tc.since, false)
 		if err != nil || n != tc.want {
 			t.Errorf("RemindersSentSince(%s) = %d, %v; want %d", tc.since, n, err, tc.want)
 		}
+	}
+	if n, err := s.RemindersSentSince(ctx, "s1@example.test", t0, true); err != nil || n != 1 {
+		t.Errorf("RemindersSentSince(%s, dry run) = %d, %v; want 1", t0, n, err)
+	}
+	got, err = s.Reminder(ctx, logged.FlagID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(got, logged); diff != "" {
+		t.Errorf("dry-run reminder round trip (-got +want):\n%s", diff)
 	}
 }
 

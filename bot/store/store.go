@@ -67,8 +67,9 @@ type Store interface {
 	// SaveReminder inserts or replaces a request's reminder state.
 	SaveReminder(ctx context.Context, r Reminder) error
 	// RemindersSentSince counts the requests whose last reminder went to
-	// requestee after since (for the per-person cap).
-	RemindersSentSince(ctx context.Context, requestee string, since time.Time) (int, error)
+	// requestee after since (for the per-person cap), among the rows of
+	// one mode: dry-run or live (see Reminder.DryRun).
+	RemindersSentSince(ctx context.Context, requestee string, since time.Time, dryRun bool) (int, error)
 	// RemindersToStop lists the reminder states not yet stopped whose
 	// request is no longer open (answered, or its flag gone).
 	RemindersToStop(ctx context.Context) ([]Reminder, error)
