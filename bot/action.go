@@ -82,7 +82,7 @@ func (b *Bot) needsFormAction(v *bugView, r store.Request) *action {
 		flagID: r.FlagID,
 		since:  zeroTime,
 		build: func(context.Context) (bugzilla.NewComment, error) {
-			return b.needsFormComment(m), nil
+			return b.needsFormComment(m, v), nil
 		},
 	}
 }

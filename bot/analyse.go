@@ -94,6 +94,7 @@ func (b *Bot) analyseBug(ctx context.Context, c *cycle, v *bugView) error {
 		}
 		var a *action
 		if f == nil {
+			v.formless = append(v.formless, r.AttachmentID)
 			a = b.needsFormAction(v, r)
 		} else {
 			a = b.analysisAction(v, r, f)

@@ -19,10 +19,25 @@ type bugView struct {
 	tooLarge map[int]bool   // attachments whose content Bugzilla sent over the cap
 	comments []bugzilla.Comment
 	loaded   bool // comments were read
+	// reads says how attachments that are not forms were read when their
+	// bytes were not plain UTF-8 text, so that the request for a form can
+	// say why a flagged attachment was no use.
+	reads map[int]attachmentRead
+	// formless lists the flagged attachments of requests for which no form
+	// was found on the bug in this pass.
+	formless []int
+}
+
+// attachmentRead is how the bot read an attachment that was not UTF-8 text.
+type attachmentRead struct {
+	NotText  bool   // its content type is not text/*: it was not downloaded
+	Binary   bool   // its bytes are not text in any encoding the bot reads
+	Encoding string // the encoding it was read as, when not UTF-8
 }
 
 func newBugView(id int, atts []bugzilla.Attachment, maxBytes int64) *bugView {
-	return &bugView{id: id, atts: atts, maxBytes: maxBytes, data: map[int][]byte{}, tooLarge: map[int]bool{}}
+	return &bugView{id: id, atts: atts, maxBytes: maxBytes, data: map[int][]byte{}, tooLarge: map[int]bool{},
+		reads: map[int]attachmentRead{}}
 }
 
 func (v *bugView) attachment(id int) *bugzilla.Attachment {

@@ -26,6 +26,7 @@ type foundForm struct {
 	Private    bool      // the form's text may go only into a private comment
 	Created    time.Time // when the form appeared on the bug
 	Text       string    // "" until loaded
+	Encoding   string    // how the attachment's bytes were read when not UTF-8; "" when UTF-8
 	Request    *policy.Request
 }
 
@@ -54,15 +55,29 @@ func formCandidate(a *bugzilla.Attachment, maxBytes int64) bool {
 	return !a.IsPatch && a.Size > 0 && a.Size <= maxBytes
 }
 
+// notText reports whether an attachment is one the bot cannot read as text
+// by its metadata alone: a content type other than text/*, and not a patch
+// (a patch flagged for review is expected; its form is elsewhere).
+func notText(a *bugzilla.Attachment) bool {
+	ct := strings.ToLower(strings.TrimSpace(a.ContentType))
+	ct, _, _ = strings.Cut(ct, ";")
+	return !strings.HasPrefix(strings.TrimSpace(ct), "text/") && !a.IsPatch && a.Size > 0
+}
+
 // findForm finds the form for a request: the flagged attachment when it is
 // a form; else the newest form among the bug's other current attachments;
 // else the newest form pasted in a comment (not the bot's own). nil when
 // the bug has none.
 func (b *Bot) findForm(ctx context.Context, v *bugView, flaggedID int) (*foundForm, error) {
 	maxBytes := b.cfg.Bugzilla.MaxAttachmentBytes
-	if a := v.attachment(flaggedID); a != nil && !a.IsObsolete && formCandidate(a, maxBytes) {
-		if f, err := b.attachmentForm(ctx, v, a); f != nil || err != nil {
-			return f, err
+	if a := v.attachment(flaggedID); a != nil && !a.IsObsolete {
+		switch {
+		case formCandidate(a, maxBytes):
+			if f, err := b.attachmentForm(ctx, v, a); f != nil || err != nil {
+				return f, err
+			}
+		case notText(a):
+			v.reads[a.ID] = attachmentRead{NotText: true}
 		}
 	}
 	var others []*bugzilla.Attachment
@@ -115,8 +130,9 @@ func (b *Bot) attachmentForm(ctx context.Context, v *bugView, a *bugzilla.Attach
 		return nil, err
 	}
 	f.Rev = contentRev(data)
-	f.Text = attachmentText(data)
-	f.Request = b.analyzer.Parse(f.Text)
+	if d := b.readForm(f, data); !isForm(f.Request) && (d.Binary || d.Encoding != "") {
+		v.reads[a.ID] = attachmentRead{Binary: d.Binary, Encoding: d.Encoding}
+	}
 	if err := b.store.SaveForm(ctx, store.FormInfo{AttachmentID: a.ID, IsForm: isForm(f.Request), Rev: f.Rev,
 		Version: string(f.Request.Version), CheckedAt: b.now()}); err != nil {
 		return nil, err
@@ -164,9 +180,18 @@ func (b *Bot) loadForm(ctx context.Context, v *bugView, f *foundForm) error {
 		// different content is a different revision, found next cycle.
 		return fmt.Errorf("attachment %d changed content (%s, cached %s)", f.Attachment.ID, rev, f.Rev)
 	}
-	f.Text = attachmentText(data)
-	f.Request = b.analyzer.Parse(f.Text)
+	b.readForm(f, data)
 	return nil
+}
+
+// readForm decodes an attachment's bytes (decodeText) and parses them.
+// Bytes that are not text in any encoding the bot reads leave Text "",
+// which is no form; the caller records why.
+func (b *Bot) readForm(f *foundForm, data []byte) decodedText {
+	d := decodeText(data)
+	f.Text, f.Encoding = d.Text, d.Encoding
+	f.Request = b.analyzer.Parse(f.Text)
+	return d
 }
 
 // previousForm finds the form the given one replaced: the newest obsoleted

@@ -293,52 +293,93 @@ func asksData(req bugzillatest.Request) bool {
 	return true
 }
 
-// TestUnreadableAttachmentsNoCrash: forms in Latin-1, binary data labelled
-// text, and binary attachments get a comment like any other request (an
-// analysis of what could be read, or the request for a form), valid UTF-8
-// without control bytes, and the cycle does not fail.
+// TestUnreadableAttachmentsNoCrash: forms in Latin-1, Windows-1252 and
+// UTF-16, binary data labelled text, and binary attachments get a comment
+// like any other request, valid UTF-8 without control bytes, that says
+// clearly what the bot made of the attachment: a form not in UTF-8 is read
+// in its encoding (no mojibake) and its analysis says which; an attachment
+// that is not text gets the request for a form saying it could not be read
+// as text and asking for plain text in UTF-8. The cycle does not fail.
 func TestUnreadableAttachmentsNoCrash(t *testing.T) {
-	clean := strings.ReplaceAll(hostileForm(t), "EVIL", "caf\xe9") // Latin-1 é
+	form := strings.ReplaceAll(hostileForm(t), "EVIL", "café")
+	latin1 := []byte(strings.ReplaceAll(form, "é", "\xe9")) // the form is ASCII but for é
+	win1252 := []byte(strings.ReplaceAll(strings.ReplaceAll(form, "café", "\x93caf\xe9\x94"), "é", "\xe9"))
 	binary := make([]byte, 4096)
 	for i := range binary {
 		binary[i] = byte(i * 7 % 256)
 	}
+	const (
+		needsPlainText = "Please attach the completed form as a plain-text (UTF-8) attachment"
+		noForm         = "but found no Data Review Request form in it"
+	)
 	cases := []struct {
 		name, contentType string
 		data              []byte
+		kind              string
+		// want are phrases the bot's comment must hold; %d is the
+		// attachment's number.
+		want []string
+		// quoted must appear in the analysis: the form was decoded, not
+		// read as mojibake.
+		quoted string
 	}{
-		{"latin-1 form", "text/plain", []byte(clean)},
-		{"binary labelled text", "text/plain", binary},
-		{"binary", "application/octet-stream", binary},
-		{"utf-16 form", "text/plain", utf16le("1) What questions will you answer with this data?\n\nHow often.\n")},
+		{"latin-1 form", "text/plain", latin1, KindAnalysis,
+			[]string{"`attachment-not-utf8` (attachment %d): the attachment is not UTF-8, so I read it as ISO-8859-1 (Latin-1)."}, "café"},
+		{"windows-1252 form", "text/plain", win1252, KindAnalysis,
+			[]string{"`attachment-not-utf8` (attachment %d): the attachment is not UTF-8, so I read it as Windows-1252."}, `"café"`}, // policy straightens the curly quotes
+		{"utf-16 form", "text/plain", utf16le(form), KindAnalysis,
+			[]string{"`attachment-not-utf8` (attachment %d): the attachment is not UTF-8, so I read it as UTF-16LE."}, "café"},
+		{"utf-16 fragment", "text/plain", utf16le("1) What questions will you answer with this data?\n\nHow often.\n"), KindNeedsForm,
+			[]string{"Attachment %d is not UTF-8; I read it as UTF-16LE text, " + noForm, needsPlainText}, ""},
+		{"binary labelled text", "text/plain", binary, KindNeedsForm,
+			[]string{"Attachment %d could not be read as text (binary or unknown encoding): its bytes are not text", needsPlainText}, ""},
+		{"binary", "application/octet-stream", binary, KindNeedsForm,
+			[]string{"Attachment %d could not be read as text (binary or unknown encoding): it is not a text attachment", needsPlainText}, ""},
 	}
 	r := newRig(t, bugzillatest.BMO)
-	bugs := map[string]int{}
+	bugs, atts := map[string]int{}, map[string]int{}
 	for _, c := range cases {
 		bug := r.srv.AddBug(bugzillatest.Bug{Summary: c.name, Creator: "dev1@example.test", Description: "See attachment."})
-		r.srv.AddAttachment(bugzillatest.Attachment{BugID: bug, FileName: "request.txt", Summary: "Data review request",
+		atts[c.name] = r.srv.AddAttachment(bugzillatest.Attachment{BugID: bug, FileName: "request.txt", Summary: "Data review request",
 			ContentType: c.contentType, Data: c.data, Flags: []bugzillatest.Flag{bugzillatest.DataReview("steward1@example.test")}})
 		bugs[c.name] = bug
 	}
 	r.settle(6)
 	for _, c := range cases {
-		bug := bugs[c.name]
-		tally, problems := Tally(r.srv, bug, botLogin, tagPrefix)
-		for _, p := range problems {
-			t.Error(p)
-		}
-		if tally.Kinds[KindAnalysis]+tally.Kinds[KindNeedsForm] != 1 {
-			t.Errorf("%s: %v, want one analysis or one needs-form", c.name, tally.Kinds)
-		}
-		for _, cm := range r.srv.Comments(bug) {
-			if cm.Creator != botLogin {
-				continue
+		t.Run(c.name, func(t *testing.T) {
+			bug := bugs[c.name]
+			tally, problems := Tally(r.srv, bug, botLogin, tagPrefix)
+			for _, p := range problems {
+				t.Error(p)
 			}
-			if !utf8.ValidString(cm.Text) || strings.ContainsAny(cm.Text, "\x00\x01\x02\x1b") {
-				t.Errorf("%s: the bot's comment is not clean UTF-8 text", c.name)
+			if tally.Kinds[KindAnalysis]+tally.Kinds[KindNeedsForm] != 1 || tally.Kinds[c.kind] != 1 {
+				t.Fatalf("%v, want one %s", tally.Kinds, c.kind)
 			}
-		}
-		t.Logf("%s: %v", c.name, tally.Kinds)
+			var posted string
+			for _, cm := range r.srv.Comments(bug) {
+				if cm.Creator != botLogin {
+					continue
+				}
+				if !utf8.ValidString(cm.Text) || strings.ContainsAny(cm.Text, "\x00\x01\x02\x1b") {
+					t.Errorf("the bot's comment is not clean UTF-8 text")
+				}
+				if f, ok := ParseFooter(tagPrefix, cm.Text); ok && f.Kind == c.kind {
+					posted = cm.Text
+				}
+			}
+			for _, w := range c.want {
+				if w = strings.ReplaceAll(w, "%d", strconv.Itoa(atts[c.name])); !strings.Contains(posted, w) {
+					t.Errorf("the %s comment does not say %q:\n%s", c.kind, w, posted)
+				}
+			}
+			if c.quoted != "" && !strings.Contains(posted, c.quoted) {
+				t.Errorf("the analysis does not quote %q: the form was not decoded:\n%s", c.quoted, posted)
+			}
+			if strings.Contains(posted, "\uFFFD") || strings.Contains(posted, "Ã") {
+				t.Errorf("the comment holds replacement characters or mojibake:\n%s", posted)
+			}
+			t.Logf("%v", tally.Kinds)
+		})
 	}
 }
 

@@ -1,0 +1,98 @@
+package bot
+
+import (
+	"bytes"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	xunicode "golang.org/x/text/encoding/unicode"
+)
+
+// Encodings, as the bot names them to requesters, that attachment bytes
+// which are not UTF-8 may be read as.
+const (
+	encUTF16LE = "UTF-16LE"
+	encUTF16BE = "UTF-16BE"
+	encLatin1  = "ISO-8859-1 (Latin-1)"
+	encWin1252 = "Windows-1252"
+)
+
+// decodedText is attachment bytes read as text.
+type decodedText struct {
+	Text string
+	// Encoding is "" when the bytes were UTF-8; otherwise the encoding they
+	// were read as (one of the enc* names).
+	Encoding string
+	// Binary means the bytes are not text in any encoding the bot reads:
+	// they hold NUL bytes, control bytes or sequences invalid in each.
+	// Text is then "".
+	Binary bool
+}
+
+// decodeText reads attachment bytes as text. Valid UTF-8 is taken as it is,
+// exactly as before this decoder existed. Otherwise, in order: UTF-16 with a
+// byte order mark; then, when there is no NUL byte, ISO-8859-1 (when no byte
+// is in 0x80–0x9F, where the two differ) or Windows-1252. A decoding that
+// needs the replacement character, or yields control characters other than
+// whitespace, is not text; bytes no encoding reads are Binary. It never
+// fails and never panics: requesters attach anything.
+func decodeText(data []byte) decodedText {
+	if utf8.Valid(data) {
+		return decodedText{Text: string(data)}
+	}
+	if bom, name, ok := utf16BOM(data); ok {
+		if s, ok := decodeWith(xunicode.UTF16(bom, xunicode.ExpectBOM), data); ok {
+			return decodedText{Text: s, Encoding: name}
+		}
+		return decodedText{Binary: true}
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return decodedText{Binary: true}
+	}
+	enc, name := encoding.Encoding(charmap.ISO8859_1), encLatin1
+	for _, c := range data {
+		if c >= 0x80 && c <= 0x9F {
+			enc, name = charmap.Windows1252, encWin1252
+			break
+		}
+	}
+	if s, ok := decodeWith(enc, data); ok {
+		return decodedText{Text: s, Encoding: name}
+	}
+	return decodedText{Binary: true}
+}
+
+// utf16BOM reports whether data starts with a UTF-16 byte order mark, and
+// which.
+func utf16BOM(data []byte) (xunicode.Endianness, string, bool) {
+	switch {
+	case len(data) < 2:
+	case data[0] == 0xFF && data[1] == 0xFE:
+		return xunicode.LittleEndian, encUTF16LE, true
+	case data[0] == 0xFE && data[1] == 0xFF:
+		return xunicode.BigEndian, encUTF16BE, true
+	}
+	return xunicode.BigEndian, "", false
+}
+
+// decodeWith decodes data and reports whether the result is text: no
+// replacement characters and no control characters but whitespace.
+func decodeWith(enc encoding.Encoding, data []byte) (string, bool) {
+	out, err := enc.NewDecoder().Bytes(data)
+	if err != nil {
+		return "", false
+	}
+	s := string(out)
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			return "", false
+		case r == '\t' || r == '\n' || r == '\v' || r == '\f' || r == '\r':
+		case unicode.IsControl(r):
+			return "", false
+		}
+	}
+	return s, true
+}
