@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -182,14 +181,6 @@ func openFor(open []store.Request, login string) int {
 // blocksReviews asks the server whether login refuses review requests
 // (BMO's requests.review.blocked); elsewhere the answer is no.
 func (b *Bot) blocksReviews(ctx context.Context, login string) (bool, error) {
-	users, err := b.bz.Users(ctx, []string{login})
-	if err != nil {
-		return false, fmt.Errorf("look up %s: %w", login, err)
-	}
-	for _, u := range users {
-		if strings.EqualFold(u.Name, login) && u.Requests != nil {
-			return u.Requests.Review.Blocked, nil
-		}
-	}
-	return false, nil
+	reqs, err := b.userRequests(ctx, login)
+	return reqs != nil && reqs.Review.Blocked, err
 }

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -93,18 +92,7 @@ func (b *Bot) Started() bool { return b.started() }
 // LastGoodCycle is when the last complete cycle without errors started
 // (zero when none has), for health checks.
 func (b *Bot) LastGoodCycle(ctx context.Context) (time.Time, error) {
-	v, err := b.store.Get(ctx, KVLastGoodCycle)
-	if errors.Is(err, store.ErrNotFound) {
-		return time.Time{}, nil
-	}
-	if err != nil {
-		return time.Time{}, err
-	}
-	t, err := time.Parse(time.RFC3339Nano, v)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("bot: bad stored last good cycle %q: %w", v, err)
-	}
-	return t, nil
+	return b.storedTime(ctx, KVLastGoodCycle, "last good cycle")
 }
 
 // bugFields are the fields polls ask for beyond id and last change: what

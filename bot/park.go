@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/stewardbot/stewardbot/bot/store"
 	"github.com/stewardbot/stewardbot/bugzilla"
 )
 
@@ -23,16 +22,9 @@ func (e *ParkedError) Error() string {
 
 // parkedUntil reads the park from the store; parked is true while it lasts.
 func (b *Bot) parkedUntil(ctx context.Context) (until time.Time, parked bool, err error) {
-	v, err := b.store.Get(ctx, kvParkedUntil)
-	if errors.Is(err, store.ErrNotFound) {
-		return time.Time{}, false, nil
-	}
-	if err != nil {
-		return time.Time{}, false, fmt.Errorf("bot: read park: %w", err)
-	}
-	until, err = time.Parse(time.RFC3339Nano, v)
-	if err != nil {
-		return time.Time{}, false, fmt.Errorf("bot: bad stored park %q: %w", v, err)
+	until, err = b.storedTime(ctx, kvParkedUntil, "park")
+	if err != nil || until.IsZero() {
+		return time.Time{}, false, err
 	}
 	return until, b.clock.Now().Before(until), nil
 }

@@ -197,18 +197,7 @@ func (b *Bot) queueChanged(ctx context.Context, bugs []bugzilla.Bug) error {
 }
 
 func (b *Bot) watermark(ctx context.Context) (time.Time, error) {
-	v, err := b.store.Get(ctx, kvWatermark)
-	if errors.Is(err, store.ErrNotFound) {
-		return time.Time{}, nil
-	}
-	if err != nil {
-		return time.Time{}, err
-	}
-	t, err := time.Parse(time.RFC3339Nano, v)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("poll: bad stored watermark %q: %w", v, err)
-	}
-	return t, nil
+	return b.storedTime(ctx, kvWatermark, "watermark")
 }
 
 func (b *Bot) activityID(ctx context.Context) (int, error) {

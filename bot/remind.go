@@ -295,16 +295,24 @@ func (b *Bot) remindedToday(ctx context.Context, budget *remindBudget, login str
 // Only BMO says; elsewhere the answer is no, and a refusal is caught when
 // the write is tried.
 func (b *Bot) blocksNeedinfo(ctx context.Context, login string) (bool, error) {
+	reqs, err := b.userRequests(ctx, login)
+	return reqs != nil && reqs.Needinfo.Blocked, err
+}
+
+// userRequests returns which kinds of request login accepts, as BMO's
+// /rest/user says (requests.{needinfo,review,feedback}); nil on servers
+// that do not say, and for an unknown login.
+func (b *Bot) userRequests(ctx context.Context, login string) (*bugzilla.UserRequests, error) {
 	users, err := b.bz.Users(ctx, []string{login})
 	if err != nil {
-		return false, fmt.Errorf("look up %s: %w", login, err)
+		return nil, fmt.Errorf("look up %s: %w", login, err)
 	}
 	for _, u := range users {
-		if strings.EqualFold(u.Name, login) && u.Requests != nil {
-			return u.Requests.Needinfo.Blocked, nil
+		if strings.EqualFold(u.Name, login) {
+			return u.Requests, nil
 		}
 	}
-	return false, nil
+	return nil, nil
 }
 
 // reminderAction plans reminder n about r: a marked comment, with a new
