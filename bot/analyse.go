@@ -32,7 +32,7 @@ func (b *Bot) analyse(ctx context.Context, c *cycle) error {
 			return errors.Join(errs...)
 		}
 		after = ids[len(ids)-1]
-		views, err := b.loadViews(ctx, ids)
+		views, err := b.cycleViews(ctx, c, ids)
 		if err != nil {
 			return errors.Join(append(errs, err)...)
 		}
@@ -174,6 +174,20 @@ func hiddenBug(err error) bool {
 // were just checked against the cap (formCandidate) from the metadata
 // loadViews read, so data comes without a second metadata read.
 func (b *Bot) prefetch(ctx context.Context, views map[int]*bugView) error {
+	return b.prefetchWhere(ctx, views, func(a *bugzilla.Attachment) (bool, error) {
+		if a.IsObsolete || !formCandidate(a, b.cfg.Bugzilla.MaxAttachmentBytes) || !b.hasOpenFlag(a) {
+			return false, nil
+		}
+		info, err := b.store.Form(ctx, a.ID)
+		return err != nil || !info.IsForm, nil
+	})
+}
+
+// prefetchWhere downloads in a few batched requests the attachments of the
+// views that want picks. want sees only attachments within the size cap
+// (the metadata the views hold was read in this cycle), whose content the
+// view does not hold yet.
+func (b *Bot) prefetchWhere(ctx context.Context, views map[int]*bugView, want func(a *bugzilla.Attachment) (bool, error)) error {
 	var ids []int
 	var size int64
 	flush := func() error {
@@ -198,7 +212,7 @@ func (b *Bot) prefetch(ctx context.Context, views map[int]*bugView) error {
 			switch {
 			case !ok:
 			case a.Data != nil:
-				v.data[a.ID] = a.Data
+				v.setData(a.ID, a.Data)
 			default:
 				v.tooLarge[a.ID] = true
 			}
@@ -210,10 +224,12 @@ func (b *Bot) prefetch(ctx context.Context, views map[int]*bugView) error {
 		v := views[id]
 		for i := range v.atts {
 			a := &v.atts[i]
-			if a.IsObsolete || !formCandidate(a, b.cfg.Bugzilla.MaxAttachmentBytes) || !b.hasOpenFlag(a) {
+			if _, have := v.data[a.ID]; have || v.tooLarge[a.ID] || !formCandidate(a, b.cfg.Bugzilla.MaxAttachmentBytes) {
 				continue
 			}
-			if info, err := b.store.Form(ctx, a.ID); err == nil && info.IsForm {
+			if ok, err := want(a); err != nil {
+				return err
+			} else if !ok {
 				continue
 			}
 			if size+a.Size > prefetchBytes {

@@ -26,6 +26,11 @@ type bugView struct {
 	// formless lists the flagged attachments of requests for which no form
 	// was found on the bug in this pass.
 	formless []int
+	// size is the bytes of content and comment text the view holds, and
+	// held the byte count of the cycle's cache holding it (nil when none),
+	// which keeps the cache bounded.
+	size int64
+	held *int64
 }
 
 // attachmentRead is how the bot read an attachment that was not UTF-8 text.
@@ -76,8 +81,31 @@ func (v *bugView) download(ctx context.Context, bz bugzillaClient, id int) ([]by
 	if !ok {
 		return nil, fmt.Errorf("download attachment %d: %w", id, bugzilla.ErrNotFound)
 	}
-	v.data[id] = a.Data
+	v.setData(id, a.Data)
 	return a.Data, nil
+}
+
+// setData keeps an attachment's content, counting its bytes.
+func (v *bugView) setData(id int, data []byte) {
+	v.data[id] = data
+	v.grow(int64(len(data)))
+}
+
+// setComments keeps the bug's comments, counting their text.
+func (v *bugView) setComments(cs []bugzilla.Comment) {
+	v.comments, v.loaded = cs, true
+	var n int64
+	for _, c := range cs {
+		n += int64(len(c.Text))
+	}
+	v.grow(n)
+}
+
+func (v *bugView) grow(n int64) {
+	v.size += n
+	if v.held != nil {
+		*v.held += n
+	}
 }
 
 // allComments reads every comment of the bug once per pass.
@@ -89,6 +117,6 @@ func (v *bugView) allComments(ctx context.Context, bz bugzillaClient) ([]bugzill
 	if err != nil {
 		return nil, fmt.Errorf("comments of bug %d: %w", v.id, err)
 	}
-	v.comments, v.loaded = cs, true
+	v.setComments(cs)
 	return cs, nil
 }

@@ -88,13 +88,22 @@ func (b *Bot) commandsOnBug(ctx context.Context, c *cycle, bugID int, reqs []sto
 	if !since.IsZero() {
 		since = since.Add(-time.Second)
 	}
-	cs, err := b.bz.Comments(ctx, bugID, since)
+	// The cycle's view of the bug: analyse may have read its comments
+	// already, and escalate reads them next.
+	v, err := b.commentsView(ctx, c, bugID)
 	if err != nil {
-		return fmt.Errorf("comments of bug %d: %w", bugID, err)
+		return err
+	}
+	cs, err := v.allComments(ctx, b.bz)
+	if err != nil {
+		return err
 	}
 	login := b.login()
 	var found []commandComment
 	for _, cm := range cs {
+		if !since.IsZero() && !cm.Time.After(since.Truncate(time.Second)) {
+			continue // before the requests (Bugzilla's new_since, to the second)
+		}
 		if strings.EqualFold(cm.Creator, login) {
 			continue // the bot's own comments quote commands in their help
 		}
@@ -259,13 +268,9 @@ func (b *Bot) runCommand(ctx context.Context, c *cycle, bugID int, reqs []store.
 // with the revision and the command's comment, so that it is posted once
 // even though the form did not change.
 func (b *Bot) recheck(ctx context.Context, c *cycle, bugID int, reqs []store.Request, cm bugzilla.Comment) (bool, error) {
-	views, err := b.loadViews(ctx, []int{bugID})
-	if err != nil {
+	v, err := b.cycleView(ctx, c, bugID)
+	if err != nil || v == nil {
 		return false, err
-	}
-	v, ok := views[bugID]
-	if !ok {
-		return false, nil
 	}
 	f, err := b.findForm(ctx, v, reqs[0].AttachmentID)
 	if err != nil || f == nil {

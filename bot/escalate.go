@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -57,6 +58,48 @@ func (b *Bot) escalate(ctx context.Context, c *cycle) error {
 	}
 	var errs []error
 	seen := map[string]bool{}
+	var todo []store.Request
+	// flush escalates the requests found due, after reading the views of
+	// their bugs a batch at a time (those the cycle has not read already).
+	flush := func() error {
+		defer func() { todo = todo[:0] }()
+		var bugs []int
+		forms := map[int]bool{} // the recorded forms, read to be evaluated
+		for _, r := range todo {
+			bugs = append(bugs, r.BugID)
+			if m, ok := formMarker(kindAnalysis, r.BugID, r.FormKey, r.FormRev); ok && m.Attachment > 0 {
+				forms[m.Attachment] = true
+			}
+		}
+		slices.Sort(bugs)
+		views, err := b.cycleViews(ctx, c, slices.Compact(bugs))
+		if err == nil {
+			err = b.prefetchWhere(ctx, views, func(a *bugzilla.Attachment) (bool, error) { return forms[a.ID], nil })
+		}
+		if b.isRateLimit(err) {
+			return err
+		} // other errors: each bug is read alone below, and its error reported there
+		for _, r := range todo {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			err := b.escalateForm(ctx, c, r, nil)
+			switch {
+			case err == nil:
+				key := b.kvMode(kvEscalationChecked(r.BugID, r.FormKey, r.FormRev))
+				if err := b.store.Set(ctx, key, b.now().Format(time.RFC3339)); err != nil {
+					return err
+				}
+			case errors.Is(err, errCapReached), b.isRateLimit(err):
+				return err
+			case errors.Is(err, errOutcomeUnknown), errors.Is(err, errFormMoved):
+				// Looked at again next cycle.
+			default:
+				errs = append(errs, fmt.Errorf("bug %d: %w", r.BugID, err))
+			}
+		}
+		return nil
+	}
 	for _, r := range reqs {
 		if r.FormKey == "" || r.FormRev == "" {
 			continue
@@ -83,19 +126,14 @@ func (b *Bot) escalate(ctx context.Context, c *cycle) error {
 			}
 			continue // the analysis of this revision comes first
 		}
-		err := b.escalateForm(ctx, c, r, nil)
-		switch {
-		case err == nil:
-			if err := b.store.Set(ctx, key, b.now().Format(time.RFC3339)); err != nil {
-				return err
+		if todo = append(todo, r); len(todo) == analyseBatch {
+			if err := flush(); err != nil {
+				return errors.Join(append(errs, err)...)
 			}
-		case errors.Is(err, errCapReached), b.isRateLimit(err):
-			return errors.Join(append(errs, err)...)
-		case errors.Is(err, errOutcomeUnknown), errors.Is(err, errFormMoved):
-			// Looked at again next cycle.
-		default:
-			errs = append(errs, fmt.Errorf("bug %d: %w", r.BugID, err))
 		}
+	}
+	if err := flush(); err != nil {
+		return errors.Join(append(errs, err)...)
 	}
 	return errors.Join(errs...)
 }
@@ -151,12 +189,11 @@ type forcedEscalation struct {
 // its analysis calls for, or only the forced one. Without a form, a forced
 // escalation is still made, once per bug.
 func (b *Bot) escalateForm(ctx context.Context, c *cycle, r store.Request, force *forcedEscalation) error {
-	views, err := b.loadViews(ctx, []int{r.BugID})
+	v, err := b.cycleView(ctx, c, r.BugID)
 	if err != nil {
 		return err
 	}
-	v, ok := views[r.BugID]
-	if !ok {
+	if v == nil {
 		return nil // hidden from the bot now: nothing it can do
 	}
 	f, err := b.findForm(ctx, v, r.AttachmentID)

@@ -95,6 +95,8 @@ func (b *Bot) perform(ctx context.Context, c *cycle, a *action) error {
 		}
 	}
 	id, err := send(wctx, nc)
+	// The bug has (or may have) changed: what the cycle read of it is stale.
+	c.views.forget(a.marker.Bug)
 	switch {
 	case err == nil:
 		j.Status, j.CommentID = store.ActionDone, id

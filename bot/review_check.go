@@ -92,13 +92,9 @@ func (r *foundReview) place() string {
 
 // reviewCheckRequest compares one granted request's form with the review.
 func (b *Bot) reviewCheckRequest(ctx context.Context, c *cycle, r store.Request) error {
-	views, err := b.loadViews(ctx, []int{r.BugID})
-	if err != nil {
+	v, err := b.cycleView(ctx, c, r.BugID)
+	if err != nil || v == nil {
 		return err
-	}
-	v, ok := views[r.BugID]
-	if !ok {
-		return nil
 	}
 	rv, err := b.findReview(ctx, v, r)
 	if err != nil || rv == nil {

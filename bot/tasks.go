@@ -45,7 +45,8 @@ func (b *Bot) TaskNames() []string {
 type cycle struct {
 	started    time.Time
 	writesLeft int
-	deferred   int // actions left for a later cycle by the write cap
+	deferred   int        // actions left for a later cycle by the write cap
+	views      cycleViews // what the tasks have read of bugs in this cycle
 }
 
 // errCapReached stops a task's loop when the cycle's writes are spent.
