@@ -224,6 +224,8 @@ store:
 log:
   level: info
   format: json
+http:
+  listen: 127.0.0.1:0 # never the default 8080: other tests may hold it
 `, ts.URL, botLogin, dbPath)
 	if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
 		t.Fatal(err)
