@@ -36,21 +36,28 @@ func (c *Client) targetLen(path string, q url.Values) int {
 // request target stays under maxRequestTarget: fixed is the length without
 // any of the variable ids, and sep the bytes each id adds besides its digits.
 func batchIDs(ids []int, fixed, sep int) [][]int {
-	seen := make(map[int]bool, len(ids))
-	var out [][]int
-	var cur []int
+	return batchBy(ids, fixed, sep, func(id int) int { return len(strconv.Itoa(id)) })
+}
+
+// batchBy splits values (duplicates dropped, order kept) into batches whose
+// request target stays under maxRequestTarget and whose length stays at
+// most maxIDsPerBatch. width is the bytes a value takes in the target.
+func batchBy[T comparable](values []T, fixed, sep int, width func(T) int) [][]T {
+	seen := make(map[T]bool, len(values))
+	var out [][]T
+	var cur []T
 	size := fixed
-	for _, id := range ids {
-		if seen[id] {
+	for _, v := range values {
+		if seen[v] {
 			continue
 		}
-		seen[id] = true
-		w := sep + len(strconv.Itoa(id))
+		seen[v] = true
+		w := sep + width(v)
 		if len(cur) > 0 && (size+w > maxRequestTarget || len(cur) >= maxIDsPerBatch) {
 			out = append(out, cur)
 			cur, size = nil, fixed
 		}
-		cur = append(cur, id)
+		cur = append(cur, v)
 		size += w
 	}
 	if len(cur) > 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 )
 
 // Users looks users up by login (GET /rest/user?names=...), batched under
@@ -30,25 +31,6 @@ func (c *Client) Users(ctx context.Context, logins []string) ([]User, error) {
 // whose request target stays under maxRequestTarget; sep is what each value
 // adds besides its escaped self.
 func batchStrings(values []string, fixed, sep int) [][]string {
-	seen := make(map[string]bool, len(values))
-	var out [][]string
-	var cur []string
-	size := fixed
-	for _, s := range values {
-		if s == "" || seen[s] {
-			continue
-		}
-		seen[s] = true
-		w := sep + len(url.QueryEscape(s))
-		if len(cur) > 0 && (size+w > maxRequestTarget || len(cur) >= maxIDsPerBatch) {
-			out = append(out, cur)
-			cur, size = nil, fixed
-		}
-		cur = append(cur, s)
-		size += w
-	}
-	if len(cur) > 0 {
-		out = append(out, cur)
-	}
-	return out
+	nonEmpty := slices.DeleteFunc(slices.Clone(values), func(s string) bool { return s == "" })
+	return batchBy(nonEmpty, fixed, sep, func(s string) int { return len(url.QueryEscape(s)) })
 }
