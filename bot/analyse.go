@@ -97,6 +97,10 @@ func (b *Bot) analyseBug(ctx context.Context, c *cycle, v *bugView) error {
 			v.formless = append(v.formless, r.AttachmentID)
 			a = b.needsFormAction(v, r)
 		} else {
+			// For the survey report and the expiry reminder.
+			if err := b.rememberCollections(ctx, v, f); err != nil {
+				return err
+			}
 			a = b.analysisAction(v, r, f)
 			if r.FormKey != formKey(f) || r.FormRev != f.Rev {
 				r.FormKey, r.FormRev, r.UpdatedAt = formKey(f), f.Rev, b.now()

@@ -64,7 +64,12 @@ func (b *Bot) unassigned(ctx context.Context, c *cycle, budget *remindBudget, r 
 func (b *Bot) assign(ctx context.Context, c *cycle, budget *remindBudget, r store.Request, st *store.Reminder, now time.Time) error {
 	m := Marker{Kind: kindAssign, Bug: r.BugID, Attachment: r.AttachmentID, Flag: r.FlagID}
 	if j, err := b.store.Action(ctx, m.Key()); err == nil && j.Status == store.ActionDone {
-		st.State = store.ReminderFinished // a human took the requestee off again: leave it be
+		// A person took the requestee off again (leave it be), or the bot
+		// was stopped before it learnt of its own assignment.
+		if err := b.rereadAssigned(ctx, r); err != nil {
+			return err
+		}
+		st.State = store.ReminderFinished
 		return b.saveReminder(ctx, st)
 	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
@@ -113,8 +118,28 @@ func (b *Bot) assign(ctx context.Context, c *cycle, budget *remindBudget, r stor
 	}
 	b.log.Info().Int(LogBugID, r.BugID).Int(LogFlagID, r.FlagID).Str("steward", steward).Msg("unassigned request given to a steward")
 	budget.left--
+	if err := b.rereadAssigned(ctx, r); err != nil {
+		return err
+	}
 	st.State = store.ReminderFinished
 	return b.saveReminder(ctx, st)
+}
+
+// rereadAssigned queues r's bug for analyse to read again, so that the
+// store learns the requestee the assignment set (perhaps an earlier
+// process's, when the marker was found on the bug: the live flag says
+// which steward) and the steward's reminders start. The poll cannot be
+// relied on for it: Bugzilla's times have whole seconds, so an assignment
+// in the second of the bug's last change as the bot recorded it (a request
+// filed, polled and assigned within one second) leaves last_change_time as
+// it was, and the request would keep no requestee in the store, never
+// reminded. Done before the reminder state is finished: a crash in
+// between repeats it.
+func (b *Bot) rereadAssigned(ctx context.Context, r store.Request) error {
+	if b.cfg.DryRun {
+		return nil // nothing changed on the bug
+	}
+	return b.store.MarkDirty(ctx, []store.BugMark{{BugID: r.BugID, MarkedAt: b.now()}})
 }
 
 // freeSteward is the next steward on the roster after last who is free now

@@ -1,11 +1,14 @@
 package bot
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/stewardbot/stewardbot/bot/store"
 	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
 )
 
@@ -90,3 +93,125 @@ func TestAssignOffRemindsLead(t *testing.T) {
 		t.Errorf("flag assigned with assign_unassigned off: %+v", f)
 	}
 }
+
+// An assignment made in the same second as the bug's last change the bot
+// recorded (a request filed, polled and assigned within one second, as one
+// filed just before a cycle is) leaves the bug's last_change_time as it
+// was: Bugzilla's times have whole seconds, so the next poll finds nothing
+// new on the bug. The bot still learns which steward it set and reminds
+// them once, also when it was killed between the assignment and recording
+// it, when the answer was lost, and when its store is lost.
+func TestAssignSameSecondStillReminds(t *testing.T) {
+	for _, tt := range []sameSecondCase{
+		{name: "clean"},
+		killedAfter("killed between the assignment and its journal", store.ActionIntent),
+		killedAfter("killed once the assignment was journaled", store.ActionDone),
+		{
+			name:   "answer lost",
+			before: func(e *e2e) { e.srv.LoseNextWrite("PUT", "/rest/bug/attachment/*") },
+		},
+		{name: "store lost", after: func(e *e2e) { e.dropStore() }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newRemindE2E(t, bugzillatest.Upstream, nil)
+			bug, att, _ := e.unassignedRequest("Filed just before a cycle")
+			if tt.before != nil {
+				tt.before(e)
+			}
+			// No time passes: the poll, analysis and assignment happen in
+			// the filing's second.
+			_ = e.bot.RunOnce(e.ctx, "") // fails where the process is killed
+			if f := e.flagOf(att); f.Requestee != steward1 {
+				t.Fatalf("flag after the first cycle: %+v, want it assigned to %s\nlogs:\n%s", f, steward1, e.logs.String())
+			}
+			if tt.after != nil {
+				tt.after(e)
+			}
+			e.runFor(2*day1+hour, hour)
+			if d := cmp.Diff(kindsAt(e.markedComments(bug, kindAssign, "remind-*")),
+				[]string{"assign@Mon Nov 30 10:00", "remind-1@Wed Dec 2 10:00"}); d != "" {
+				t.Errorf("comments (-got +want):\n%s", d)
+			}
+		})
+	}
+}
+
+type sameSecondCase struct {
+	name   string
+	before func(e *e2e) // sets up what goes wrong in the first cycle
+	after  func(e *e2e) // restarts
+}
+
+// killedAfter is a case of TestAssignSameSecondStillReminds: the process
+// is killed once the assignment is journaled with status.
+func killedAfter(name string, status store.ActionStatus) sameSecondCase {
+	return sameSecondCase{
+		name: name,
+		before: func(e *e2e) {
+			e.st = &crashAtJournal{Store: e.st, kind: kindAssign, status: status}
+			e.newProcess()
+		},
+		after: func(e *e2e) {
+			e.st = e.st.(*crashAtJournal).Store
+			e.newProcess()
+		},
+	}
+}
+
+// crashAtJournal is a store that dies (refuses every write) once an action
+// of kind is journaled with status: for an intent, the write goes out and
+// nothing after it is recorded, as when the process is killed during the
+// request; for done, as when it is killed right after.
+type crashAtJournal struct {
+	store.Store
+	kind    string
+	status  store.ActionStatus
+	crashed bool
+}
+
+func (s *crashAtJournal) RecordAction(ctx context.Context, a store.Action) error {
+	if s.crashed {
+		return errKilled
+	}
+	if a.Status == s.status && strings.HasPrefix(a.Key, s.kind+":") {
+		s.crashed = true
+	}
+	return s.Store.RecordAction(ctx, a)
+}
+
+func (s *crashAtJournal) SaveReminder(ctx context.Context, r store.Reminder) error {
+	if s.crashed {
+		return errKilled
+	}
+	return s.Store.SaveReminder(ctx, r)
+}
+
+func (s *crashAtJournal) SaveRequest(ctx context.Context, r store.Request) error {
+	if s.crashed {
+		return errKilled
+	}
+	return s.Store.SaveRequest(ctx, r)
+}
+
+func (s *crashAtJournal) MarkDirty(ctx context.Context, marks []store.BugMark) error {
+	if s.crashed {
+		return errKilled
+	}
+	return s.Store.MarkDirty(ctx, marks)
+}
+
+func (s *crashAtJournal) ClearDirty(ctx context.Context, bugID int) error {
+	if s.crashed {
+		return errKilled
+	}
+	return s.Store.ClearDirty(ctx, bugID)
+}
+
+func (s *crashAtJournal) Set(ctx context.Context, key, value string) error {
+	if s.crashed {
+		return errKilled
+	}
+	return s.Store.Set(ctx, key, value)
+}
+
+var errKilled = errors.New("process killed")

@@ -31,6 +31,8 @@ type Bot struct {
 	// cycleMu serialises cycles: a cycle and the next never overlap, even
 	// when `once` and the scheduler share a Bot in tests.
 	cycleMu sync.Mutex
+	nudges  nudgeState // webhook nudges waiting for a cycle: see nudge.go
+	lead    leadership // the leader lock, with several replicas: see leader.go
 
 	mu     sync.Mutex
 	ident  *bugzilla.Identity // set by Start

@@ -31,13 +31,22 @@ type bugView struct {
 	// which keeps the cache bounded.
 	size int64
 	held *int64
+	// batch is the views read with this one (cycleViews), whose comments
+	// are read together when one of them needs its own; nil when none.
+	batch *viewBatch
 }
 
 // attachmentRead is how the bot read an attachment that was not UTF-8 text.
 type attachmentRead struct {
-	NotText  bool   // its content type is not text/*: it was not downloaded
-	Binary   bool   // its bytes are not text in any encoding the bot reads
-	Encoding string // the encoding it was read as, when not UTF-8
+	NotText bool // its content type is not text/*: it was not downloaded
+	// Binary: its bytes are not text in any encoding the bot reads.
+	// LooksLike is the file format their signature shows ("image/png"),
+	// "" when none; Undecodable means they are no known format and hold no
+	// NUL byte, so most likely text in an encoding the bot does not know.
+	Binary      bool
+	LooksLike   string
+	Undecodable bool
+	Encoding    string // the encoding it was read as, when not UTF-8
 }
 
 func newBugView(id int, atts []bugzilla.Attachment, maxBytes int64) *bugView {
@@ -108,8 +117,15 @@ func (v *bugView) grow(n int64) {
 	}
 }
 
-// allComments reads every comment of the bug once per pass.
+// allComments reads every comment of the bug once per pass: with those of
+// the views read with it when it has a batch (viewBatch), else alone.
 func (v *bugView) allComments(ctx context.Context, bz bugzillaClient) ([]bugzilla.Comment, error) {
+	if v.loaded {
+		return v.comments, nil
+	}
+	if err := v.batch.loadComments(ctx, bz); err != nil {
+		return nil, fmt.Errorf("comments of bug %d: %w", v.id, err)
+	}
 	if v.loaded {
 		return v.comments, nil
 	}

@@ -15,10 +15,13 @@ type bugzillaClient interface {
 	Time(ctx context.Context) (time.Time, error)
 	Bugs(ctx context.Context, ids []int, fields ...string) ([]bugzilla.Bug, error)
 	SearchBugsPage(ctx context.Context, q bugzilla.SearchQuery) ([]bugzilla.Bug, error)
+	// SearchBugsPageAt also returns the server's clock from the answer (zero when unknown).
+	SearchBugsPageAt(ctx context.Context, q bugzilla.SearchQuery) ([]bugzilla.Bug, time.Time, error)
 	FlagActivity(ctx context.Context, q bugzilla.FlagActivityQuery) ([]bugzilla.FlagActivity, error)
 	Attachments(ctx context.Context, bugIDs []int, o bugzilla.AttachmentOptions) (map[int][]bugzilla.Attachment, error)
 	AttachmentsByID(ctx context.Context, ids []int, o bugzilla.AttachmentOptions) (map[int]bugzilla.Attachment, error)
 	Comments(ctx context.Context, bugID int, newSince time.Time) ([]bugzilla.Comment, error)
+	CommentsOfBugs(ctx context.Context, bugIDs []int, newSince time.Time) (map[int][]bugzilla.Comment, error)
 	AddComment(ctx context.Context, bugID int, nc bugzilla.NewComment) (int, error)
 	// For reminders, assignments and their end (remind.go, assign.go, resolve.go).
 	UpdateBug(ctx context.Context, bugID int, u bugzilla.BugUpdate) (*bugzilla.UpdateResult, error)

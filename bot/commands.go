@@ -19,11 +19,21 @@ const kindCommandAck = "command-ack"
 // commands task has read: a bug that has not changed since is not read again.
 func kvCommandsScanned(bugID int) string { return fmt.Sprintf("commands.scanned:%d", bugID) }
 
+// commandsBatch is how many bugs' comments the commands task asks for in
+// one request (the client may split further, see CommentsOfBugs).
+const commandsBatch = 50
+
 // commands reads the "stewardbot: ..." lines in the comments of bugs with
 // open requests, written since the earliest request, and acts on them:
 // snooze and stop/resume are state re-read from the comments every time (so
 // a lost store loses nothing), recheck and escalate are marked writes made
 // once, and each commenting comment gets one marked answer.
+//
+// A bug is read only when it changed since the task last read it (its last
+// change in the store, which the poll keeps, differs from the one recorded
+// after the last read): an idle cycle reads nothing. The first look at many
+// bugs (after a cold start, or a lost store) reads their comments
+// commandsBatch bugs a request, or takes them from the cycle's views.
 func (b *Bot) commands(ctx context.Context, c *cycle) error {
 	if !b.cfg.Commands.Enabled {
 		return nil
@@ -44,31 +54,94 @@ func (b *Bot) commands(ctx context.Context, c *cycle) error {
 	if err != nil {
 		return err
 	}
-	var errs []error
+	var todo []int
 	for _, id := range bugs {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
 		lc := changed[id].UTC().Format(time.RFC3339Nano)
 		if v, err := b.store.Get(ctx, b.kvMode(kvCommandsScanned(id))); err == nil && v == lc && !changed[id].IsZero() {
 			continue
 		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		err := b.commandsOnBug(ctx, c, id, byBug[id])
-		switch {
-		case err == nil:
-			if err := b.store.Set(ctx, b.kvMode(kvCommandsScanned(id)), lc); err != nil {
+		todo = append(todo, id)
+	}
+	var errs []error
+	for start := 0; start < len(todo); start += commandsBatch {
+		batch := todo[start:min(start+commandsBatch, len(todo))]
+		comments, readErrs, err := b.commandComments(ctx, c, batch, changed)
+		if err != nil {
+			return errors.Join(append(errs, err)...)
+		}
+		errs = append(errs, readErrs...)
+		for _, id := range batch {
+			if err := ctx.Err(); err != nil {
 				return err
 			}
-		case errors.Is(err, errCapReached), b.isRateLimit(err):
-			return errors.Join(append(errs, err)...)
-		case errors.Is(err, errOutcomeUnknown):
-		default:
-			errs = append(errs, fmt.Errorf("bug %d: %w", id, err))
+			cs, ok := comments[id]
+			if !ok {
+				continue // not read: its error is in readErrs
+			}
+			err := b.commandsOnBug(ctx, c, id, byBug[id], cs)
+			switch {
+			case err == nil:
+				lc := changed[id].UTC().Format(time.RFC3339Nano)
+				if err := b.store.Set(ctx, b.kvMode(kvCommandsScanned(id)), lc); err != nil {
+					return err
+				}
+			case errors.Is(err, errCapReached), b.isRateLimit(err):
+				return errors.Join(append(errs, err)...)
+			case errors.Is(err, errOutcomeUnknown):
+			default:
+				errs = append(errs, fmt.Errorf("bug %d: %w", id, err))
+			}
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// commandComments returns all the comments of the given bugs: those the
+// cycle already read, the rest in one batched request (CommentsOfBugs). A
+// batch that fails because a bug is hidden from the bot is read again one
+// bug at a time; a bug that then fails is left out, with its error in
+// readErrs. err is returned when the reading must stop (a rate limit, or
+// any failure but a hidden bug).
+func (b *Bot) commandComments(ctx context.Context, c *cycle, ids []int, changed map[int]time.Time) (
+	comments map[int][]bugzilla.Comment, readErrs []error, err error) {
+	comments = make(map[int][]bugzilla.Comment, len(ids))
+	var missing []int
+	for _, id := range ids {
+		if e := c.views.get(id, changed[id]); e != nil && e.view.loaded {
+			comments[id] = e.view.comments
+			continue
+		}
+		missing = append(missing, id)
+	}
+	if len(missing) == 0 {
+		return comments, nil, nil
+	}
+	read, err := b.bz.CommentsOfBugs(ctx, missing, zeroTime)
+	switch {
+	case err == nil:
+		for _, id := range missing {
+			comments[id] = read[id]
+			c.views.keepComments(b, id, changed[id], read[id])
+		}
+		return comments, nil, nil
+	case !hiddenBug(err):
+		return nil, nil, fmt.Errorf("comments of %d bugs: %w", len(missing), err)
+	}
+	for _, id := range missing {
+		cs, err := b.bz.Comments(ctx, id, zeroTime)
+		switch {
+		case err == nil:
+			comments[id] = cs
+			c.views.keepComments(b, id, changed[id], cs)
+		case b.isRateLimit(err):
+			return nil, nil, err
+		default:
+			readErrs = append(readErrs, fmt.Errorf("bug %d: comments: %w", id, err))
+		}
+	}
+	return comments, readErrs, nil
 }
 
 // commandComment is a comment with commands in it.
@@ -77,8 +150,9 @@ type commandComment struct {
 	commands []command
 }
 
-// commandsOnBug handles the commands of one bug.
-func (b *Bot) commandsOnBug(ctx context.Context, c *cycle, bugID int, reqs []store.Request) error {
+// commandsOnBug handles the commands in a bug's comments (all of them; only
+// those since the earliest request count).
+func (b *Bot) commandsOnBug(ctx context.Context, c *cycle, bugID int, reqs []store.Request, cs []bugzilla.Comment) error {
 	since := reqs[0].RequestedAt
 	for _, r := range reqs {
 		if r.RequestedAt.Before(since) {
@@ -87,16 +161,6 @@ func (b *Bot) commandsOnBug(ctx context.Context, c *cycle, bugID int, reqs []sto
 	}
 	if !since.IsZero() {
 		since = since.Add(-time.Second)
-	}
-	// The cycle's view of the bug: analyse may have read its comments
-	// already, and escalate reads them next.
-	v, err := b.commentsView(ctx, c, bugID)
-	if err != nil {
-		return err
-	}
-	cs, err := v.allComments(ctx, b.bz)
-	if err != nil {
-		return err
 	}
 	login := b.login()
 	var found []commandComment

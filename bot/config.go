@@ -32,6 +32,10 @@ type Config struct {
 	// Escalation and Commands: see config_escalation.go.
 	Escalation EscalationConfig `yaml:"escalation"`
 	Commands   CommandsConfig   `yaml:"commands"`
+	// Expiry: the reminder before a dated expiry; see config_expiry.go.
+	Expiry ExpiryConfig `yaml:"expiry"`
+	// Webhooks: see config_webhooks.go.
+	Webhooks WebhooksConfig `yaml:"webhooks"`
 	// RulesFile is a policy rules YAML file; empty means the built-in rules.
 	// LoadConfig resolves a relative path against the config file's folder.
 	RulesFile string `yaml:"rules_file"`
@@ -73,7 +77,11 @@ type PollConfig struct {
 
 // StoreConfig says where the journal lives.
 type StoreConfig struct {
-	// DSN is a SQLite file path (or "sqlite:PATH"); default "stewardbot.db".
+	// DSN is a SQLite file path (or "sqlite:PATH"), for one process; or a
+	// PostgreSQL URL ("postgres://USER:PASSWORD@HOST:5432/DB?sslmode=verify-full",
+	// also "postgresql://"), for several replicas of which one, the leader,
+	// writes (docs/postgres.md). Default "stewardbot.db". A DSN with a
+	// password belongs in STEWARDBOT_STORE_DSN, not the file.
 	DSN string `yaml:"dsn"`
 }
 
@@ -143,6 +151,9 @@ func DefaultConfig() Config {
 		// See config_escalation.go.
 		Escalation: defaultEscalation(),
 		Commands:   defaultCommands(),
+		Expiry:     defaultExpiry(), // see config_expiry.go
+		// See config_webhooks.go.
+		Webhooks: defaultWebhooks(),
 	}
 }
 

@@ -171,8 +171,8 @@ func checkAPIKey(raw, from string) (string, error) {
 
 // LoadConfig reads the configuration as the daemon does: the YAML file at
 // path over the defaults (no file when path is empty), then the environment
-// overrides, then the API key, then Validate. A relative rules_file is taken
-// relative to the config file's folder.
+// overrides, then the API key and the webhook secret, then Validate. A
+// relative rules_file is taken relative to the config file's folder.
 //
 // Every problem is reported at once in a ConfigErrors (errors.As finds it in
 // the returned error). With such an error, the returned Config holds whatever
@@ -208,10 +208,18 @@ func LoadConfig(path string, getenv func(string) string, readFile func(string) (
 		errs = appendConfigErrors(errs, err, "bugzilla.api_key")
 	}
 	cfg.Bugzilla.APIKey = key
+	secret, serr := LoadWebhookSecret(getenv, readFile)
+	if serr != nil {
+		errs = appendConfigErrors(errs, serr, "webhooks.secret")
+	}
+	cfg.Webhooks.Secret = secret
 	if verr := cfg.Validate(); verr != nil {
 		for _, e := range appendConfigErrors(nil, verr, "") {
 			if err != nil && e.Field == "bugzilla.api_key" {
 				continue // already reported: the key could not be loaded
+			}
+			if serr != nil && e.Field == "webhooks.secret" {
+				continue // already reported: the secret could not be loaded
 			}
 			errs = append(errs, e)
 		}

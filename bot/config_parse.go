@@ -265,6 +265,10 @@ func unknownKeyMessage(name string, known []string) string {
 		return "the API key is never read from the config file: set " + EnvAPIKey + ", " +
 			EnvAPIKeyFile + ", or a systemd credential named " + CredentialAPIKey
 	}
+	if name == "secret" || name == "webhook_secret" || name == "api_key_value" {
+		return "the webhook secret is never read from the config file: set " + EnvWebhookSecret + ", " +
+			EnvWebhookSecretFile + ", or a systemd credential named " + CredentialWebhook
+	}
 	if name == "<<" {
 		return "YAML merge keys (<<) are not supported; repeat the settings"
 	}

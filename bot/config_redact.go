@@ -9,10 +9,13 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/stewardbot/stewardbot/bot/store"
 )
 
 // The API key must never reach a log, an error or a dump of the config. These
-// methods cover every way a Config or a BugzillaConfig gets printed: fmt with
+// methods cover every way a Config or a BugzillaConfig gets printed (and
+// config_webhooks.go does the same for WebhooksConfig's secret): fmt with
 // any verb (including inside a Config), encoding/json (which zerolog's
 // Interface uses), zerolog's Object, and YAML (the key's tag is "-").
 
@@ -46,10 +49,16 @@ type setting struct {
 	value any
 }
 
-// settings lists every setting of c by its YAML path, the API key redacted.
+// settings lists every setting of c by its YAML path, the API key, the
+// webhook secret and a PostgreSQL DSN's password redacted.
 func (c Config) settings() []setting {
 	var out []setting
 	walkSettings(reflect.ValueOf(c), "", func(path string, v reflect.Value) {
+		if path == "store.dsn" {
+			// A PostgreSQL DSN may hold a password.
+			out = append(out, setting{path, store.RedactDSN(c.Store.DSN)})
+			return
+		}
 		out = append(out, setting{path, v.Interface()})
 		if path == "bugzilla.login" {
 			key := ""
@@ -57,6 +66,13 @@ func (c Config) settings() []setting {
 				key = Redacted
 			}
 			out = append(out, setting{"bugzilla.api_key", key})
+		}
+		if path == "webhooks.header" {
+			secret := ""
+			if c.Webhooks.Secret != "" {
+				secret = Redacted
+			}
+			out = append(out, setting{"webhooks.secret", secret})
 		}
 	})
 	return out

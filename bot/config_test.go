@@ -104,6 +104,8 @@ func TestDefaultConfig(t *testing.T) {
 		Reminders:  RemindersConfig{After: 2, Every: 3, Max: 3, Mode: "needinfo", MaxPerCycle: 20, MaxPerPerson: 3},
 		Escalation: EscalationConfig{Needinfo: true},
 		Commands:   CommandsConfig{Enabled: true},
+		Expiry:     ExpiryConfig{RemindDays: 30, RenewalURL: "https://github.com/mozilla/data-review/blob/main/renewal_request.md"},
+		Webhooks:   WebhooksConfig{Header: "Authorization", MaxBodyBytes: 512 << 10, Debounce: 10 * time.Second},
 	}
 	if d := cmp.Diff(got, want); d != "" {
 		t.Errorf("DefaultConfig() (-got +want):\n%s", d)
@@ -384,7 +386,8 @@ func TestValidate(t *testing.T) {
 		{"time zone unknown", func(c *Config) { c.Poll.TimeZone = "Mars/Olympus" }, []string{"poll.time_zone"}, "unknown time zone"},
 		{"time zone local", func(c *Config) { c.Poll.TimeZone = "Local" }, []string{"poll.time_zone"}, "IANA"},
 		{"time zone empty", func(c *Config) { c.Poll.TimeZone = "" }, []string{"poll.time_zone"}, "IANA"},
-		{"overlap", func(c *Config) { c.Poll.Overlap = 0 }, []string{"poll.overlap"}, "positive"},
+		{"overlap", func(c *Config) { c.Poll.Overlap = 0 }, []string{"poll.overlap"}, "at least 4s"},
+		{"overlap too short", func(c *Config) { c.Poll.Overlap = time.Second }, []string{"poll.overlap"}, "at least 4s"},
 		{"page size zero", func(c *Config) { c.Poll.PageSize = 0 }, []string{"poll.page_size"}, "between 1 and 10000"},
 		{"page size huge", func(c *Config) { c.Poll.PageSize = 10001 }, []string{"poll.page_size"}, ""},
 		{"writes zero", func(c *Config) { c.Poll.MaxWritesPerCycle = 0 }, []string{"poll.max_writes_per_cycle"}, "between 1 and 1000"},

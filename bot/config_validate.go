@@ -41,14 +41,16 @@ func (c Config) Validate() error {
 	c.Bugzilla.validate(p, c.DryRun)
 	c.Poll.validate(p, c.Bugzilla.isLoopback())
 	if strings.TrimSpace(c.Store.DSN) == "" {
-		p.addf("store.dsn", "required: a SQLite file path such as %q", DefaultStoreDSN)
+		p.addf("store.dsn", "required: a SQLite file path such as %q, or a postgres:// URL", DefaultStoreDSN)
 	}
 	c.Comments.validate(p)
 	c.Log.validate(p)
 	c.Stewards.validate(p)
 	c.Reminders.validate(p)
 	c.Escalation.validate(p)
+	c.Expiry.validate(p)
 	c.HTTP.validate(p)
+	c.Webhooks.validate(p)
 	return p.err()
 }
 
@@ -177,6 +179,10 @@ func isToken(s string) bool {
 	return s != ""
 }
 
+// minOverlap is the smallest watermark overlap: more than the settleTime
+// that poll looks back for changes made in a search's own second.
+const minOverlap = 2 * settleTime
+
 func (pc PollConfig) validate(p *problems, loopback bool) {
 	validateSchedule(p, "poll.schedule", pc.Schedule, loopback)
 	switch tz := pc.TimeZone; tz {
@@ -187,8 +193,8 @@ func (pc PollConfig) validate(p *problems, loopback bool) {
 			p.addf("poll.time_zone", "unknown time zone %q: want an IANA name such as UTC or Europe/Berlin", clip(tz))
 		}
 	}
-	if pc.Overlap <= 0 {
-		p.addf("poll.overlap", "must be positive, such as %q: changes stamped at the watermark would be missed", "5m")
+	if pc.Overlap < minOverlap {
+		p.addf("poll.overlap", "must be at least %s, such as %q: changes stamped at the watermark, or in the second of a search, would be missed", minOverlap, "5m")
 	}
 	if pc.PageSize <= 0 || pc.PageSize > maxPageSize {
 		p.addf("poll.page_size", "must be between 1 and %d (Bugzilla's usual max_search_results), such as 1000", maxPageSize)

@@ -3,6 +3,9 @@ package bot
 import (
 	"context"
 	"time"
+	"weak"
+
+	"github.com/stewardbot/stewardbot/bugzilla"
 )
 
 // cycleViews shares, within one cycle, what the tasks have read of a bug:
@@ -101,11 +104,14 @@ func (b *Bot) cycleViews(ctx context.Context, c *cycle, ids []int) (map[int]*bug
 	if err != nil {
 		return nil, err
 	}
+	batch := &viewBatch{}
 	for _, id := range missing {
 		v, ok := loaded[id]
 		if !ok {
 			continue
 		}
+		v.batch = batch
+		batch.views = append(batch.views, weak.Make(v))
 		e := c.views.get(id, changed[id])
 		c.views.put(id, &cachedView{view: v, lastChange: changed[id], atts: true})
 		if e != nil && e.view.loaded {
@@ -126,18 +132,69 @@ func (b *Bot) cycleView(ctx context.Context, c *cycle, id int) (*bugView, error)
 	return views[id], nil
 }
 
-// commentsView returns a view of the bug for reading its comments: the
-// cycle's when it has one, else a new one without attachments, kept so
-// that a later task reads the comments no more.
-func (b *Bot) commentsView(ctx context.Context, c *cycle, id int) (*bugView, error) {
-	changed, err := b.store.BugLastChange(ctx, []int{id})
-	if err != nil {
-		return nil, err
-	}
-	if e := c.views.get(id, changed[id]); e != nil {
-		return e.view, nil
+// keepComments keeps the comments of a bug read at its last change
+// lastChange, so that a later task of the cycle reads them no more: in the
+// bug's cached view when there is one for that change, else in a new view
+// without attachments.
+func (cv *cycleViews) keepComments(b *Bot, id int, lastChange time.Time, cs []bugzilla.Comment) {
+	if e := cv.get(id, lastChange); e != nil {
+		if !e.view.loaded {
+			e.view.setComments(cs)
+		}
+		return
 	}
 	v := newBugView(id, nil, b.cfg.Bugzilla.MaxAttachmentBytes)
-	c.views.put(id, &cachedView{view: v, lastChange: changed[id]})
-	return v, nil
+	v.setComments(cs)
+	cv.put(id, &cachedView{view: v, lastChange: lastChange})
+}
+
+// viewBatch is the views cycleViews read together. The first of them to
+// need its bug's comments reads those of every view of the batch that
+// lacks them, in one request per commentsBatch bugs (CommentsOfBugs),
+// rather than one request per bug as each needs them: analyse and escalate
+// look for forms pasted in comments bug after bug. It costs bytes (the
+// comments of bugs whose form is an attachment come too) to save requests.
+//
+// The batch holds its views weakly: a view the cycle's cache still holds
+// must not keep its siblings, and their forms, alive past the cache's
+// bound.
+type viewBatch struct {
+	views []weak.Pointer[bugView]
+	tried bool // the batched read was made (or failed): views read alone from now on
+}
+
+// loadComments reads the comments of the batch's views that lack them,
+// once. A batch of one is left to read alone, and so is every view when a
+// bug is hidden from the bot (Bugzilla then fails the whole request). A nil
+// batch does nothing.
+func (vb *viewBatch) loadComments(ctx context.Context, bz bugzillaClient) error {
+	if vb == nil || vb.tried {
+		return nil
+	}
+	vb.tried = true
+	var live []*bugView
+	var ids []int
+	for _, wp := range vb.views {
+		if v := wp.Value(); v != nil && !v.loaded {
+			live = append(live, v)
+			ids = append(ids, v.id)
+		}
+	}
+	vb.views = nil
+	if len(ids) < 2 {
+		return nil
+	}
+	read, err := bz.CommentsOfBugs(ctx, ids, zeroTime)
+	switch {
+	case hiddenBug(err):
+		return nil
+	case err != nil:
+		return err
+	}
+	for _, v := range live {
+		if cs, ok := read[v.id]; ok {
+			v.setComments(cs)
+		}
+	}
+	return nil
 }

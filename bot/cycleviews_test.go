@@ -1,14 +1,23 @@
 package bot
 
 import (
+	"maps"
+	"runtime"
+	"strconv"
 	"testing"
+	"weak"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
 )
 
-// TestCycleReadsCommentsOnce checks that, in one cycle, the commands and
-// escalate tasks share what they read of a bug: each bug's comments are
-// read once, and the attachments' metadata in batches, not once per bug.
+// TestCycleReadsCommentsOnce checks that the bugs' comments are read in
+// batches where a task needs many: in the cold start, analyse reads the
+// comments of the bugs it read together in one request (viewBatch); in the
+// next cycle, the commands and escalate tasks share what they read of a
+// bug: the bugs' comments are read once, in one batched request (commands'
+// first look), and the attachments' metadata in batches, not once per bug.
 // The forms are pasted in comments, so escalate needs the comments too.
 func TestCycleReadsCommentsOnce(t *testing.T) {
 	const n = 12
@@ -30,16 +39,24 @@ func TestCycleReadsCommentsOnce(t *testing.T) {
 			// analyse alone, as a cold start); the next is the first look of
 			// commands and escalate.
 			e.advance(5 * 60e9)
+			e.srv.ResetRecords()
 			for _, task := range []string{"poll", "analyse"} {
 				if err := e.bot.RunOnce(e.ctx, task); err != nil {
 					t.Fatalf("%s: %v\n%s", task, err, e.logs.String())
 				}
 			}
+			// analyse looks for the forms in the comments of the bugs it
+			// read together: one batched read, then each bug's re-read
+			// before its (dry-run) write.
+			counts := e.srv.RequestCounts()
+			if got := counts["GET /rest/bug/{id}/comment"]; got != 1+n {
+				t.Errorf("comment reads in the cold start = %d, want %d (one batch, and one re-read per bug); all requests: %v", got, 1+n, counts)
+			}
 			e.srv.ResetRecords()
 			e.mustCycle()
-			counts := e.srv.RequestCounts()
-			if got := counts["GET /rest/bug/{id}/comment"]; got != n {
-				t.Errorf("comment reads in the cycle = %d, want %d (one per bug); all requests: %v", got, n, counts)
+			counts = e.srv.RequestCounts()
+			if got := counts["GET /rest/bug/{id}/comment"]; got != 1 {
+				t.Errorf("comment reads in the cycle = %d, want 1 (one batch for the %d bugs); all requests: %v", got, n, counts)
 			}
 			if got := counts["GET /rest/bug/{id}/attachment"]; got > 1 {
 				t.Errorf("attachment metadata reads = %d, want 1 batch; all requests: %v", got, counts)
@@ -84,5 +101,59 @@ func TestCycleViewsBounded(t *testing.T) {
 	}
 	if cv.get(3, zeroTime.Add(1)) != nil {
 		t.Error("a view read at another last change is handed out")
+	}
+}
+
+// TestViewBatchComments: the first view of a batch to need comments reads
+// those of all its views in one call; when a bug of the batch is hidden
+// (the whole call fails), each view reads its own.
+func TestViewBatchComments(t *testing.T) {
+	clock := NewFakeClock(epoch)
+	bz := newFakeBZ(clock)
+	for _, id := range []int{1, 2, 3} {
+		bz.addBug(id)
+		bz.comment(id, "dev1@example.test", "comment on "+strconv.Itoa(id), false)
+	}
+	batchOf := func(ids ...int) []*bugView {
+		vb := &viewBatch{}
+		var views []*bugView
+		for _, id := range ids {
+			v := newBugView(id, nil, 1<<20)
+			v.batch = vb
+			vb.views = append(vb.views, weak.Make(v))
+			views = append(views, v)
+		}
+		return views
+	}
+	ctx := t.Context()
+	views := batchOf(1, 2, 3)
+	for _, v := range views {
+		cs, err := v.allComments(ctx, bz)
+		if err != nil || len(cs) != 2 || cs[1].Text != "comment on "+strconv.Itoa(v.id) {
+			t.Fatalf("bug %d: comments %+v, %v", v.id, cs, err)
+		}
+	}
+	if diff := cmp.Diff(maps.Clone(bz.calls), map[string]int{"CommentsOfBugs": 1}); diff != "" {
+		t.Errorf("calls (-got +want):\n%s", diff)
+	}
+	bz.resetCalls()
+	views = batchOf(1, 99) // 99: no such bug, as a hidden one fails the batch
+	if cs, err := views[0].allComments(ctx, bz); err != nil || len(cs) != 2 {
+		t.Fatalf("bug 1 after the batch failed: %+v, %v", cs, err)
+	}
+	if diff := cmp.Diff(maps.Clone(bz.calls), map[string]int{"CommentsOfBugs": 1, "Comments": 1}); diff != "" {
+		t.Errorf("calls with a hidden bug (-got +want):\n%s", diff)
+	}
+
+	// A view does not keep the others of its batch alive: once they are
+	// gone, it reads alone.
+	bz.resetCalls()
+	keep := batchOf(1, 2, 3)[0]
+	runtime.GC()
+	if cs, err := keep.allComments(ctx, bz); err != nil || len(cs) != 2 {
+		t.Fatalf("bug 1 alone: %+v, %v", cs, err)
+	}
+	if diff := cmp.Diff(maps.Clone(bz.calls), map[string]int{"Comments": 1}); diff != "" {
+		t.Errorf("calls once the batch's other views are collected (-got +want):\n%s", diff)
 	}
 }

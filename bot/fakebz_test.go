@@ -32,6 +32,7 @@ type fakeBZ struct {
 	rateLimitNext  bool      // the next call starts a park of one hour
 	beforeWrite    func()    // called, unlocked, as AddComment starts
 	refuseNeedinfo string    // UpdateBug refuses needinfo on this login as BMO does for a blocker
+	noDate         bool      // searches answer without a Date header: SearchBugsPageAt gives no time
 }
 
 type fakeBug struct {
@@ -246,6 +247,21 @@ func (f *fakeBZ) SearchBugsPage(_ context.Context, q bugzilla.SearchQuery) ([]bu
 	return out, nil
 }
 
+// SearchBugsPageAt is SearchBugsPage with the clock as a Date header gives
+// it: to the second, read after the search.
+func (f *fakeBZ) SearchBugsPageAt(ctx context.Context, q bugzilla.SearchQuery) ([]bugzilla.Bug, time.Time, error) {
+	bugs, err := f.SearchBugsPage(ctx, q)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.noDate {
+		return bugs, time.Time{}, nil
+	}
+	return bugs, f.clock.Now().UTC().Truncate(time.Second), nil
+}
+
 func (f *fakeBZ) FlagActivity(_ context.Context, q bugzilla.FlagActivityQuery) ([]bugzilla.FlagActivity, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -318,6 +334,28 @@ func (f *fakeBZ) Comments(_ context.Context, bugID int, since time.Time) ([]bugz
 	for _, c := range f.bugs[bugID].comments {
 		if !c.Time.Before(since) {
 			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// CommentsOfBugs is one call for several bugs, as the batched read is.
+func (f *fakeBZ) CommentsOfBugs(_ context.Context, bugIDs []int, since time.Time) (map[int][]bugzilla.Comment, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call("CommentsOfBugs"); err != nil {
+		return nil, err
+	}
+	out := map[int][]bugzilla.Comment{}
+	for _, id := range bugIDs {
+		b, ok := f.bugs[id]
+		if !ok {
+			return nil, fmt.Errorf("bug %d: %w", id, bugzilla.ErrNotFound)
+		}
+		for _, c := range b.comments {
+			if !c.Time.Before(since) {
+				out[id] = append(out[id], c)
+			}
 		}
 	}
 	return out, nil

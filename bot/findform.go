@@ -78,6 +78,8 @@ func (b *Bot) findForm(ctx context.Context, v *bugView, flaggedID int) (*foundFo
 			}
 		case notText(a):
 			v.reads[a.ID] = attachmentRead{NotText: true}
+			b.log.Info().Int(LogBugID, v.id).Int(LogAttachmentID, a.ID).Str("finding", findingNotText).
+				Msg("flagged attachment is not text; not downloaded")
 		}
 	}
 	var others []*bugzilla.Attachment
@@ -131,7 +133,14 @@ func (b *Bot) attachmentForm(ctx context.Context, v *bugView, a *bugzilla.Attach
 	}
 	f.Rev = contentRev(data)
 	if d := b.readForm(f, data); !isForm(f.Request) && (d.Binary || d.Encoding != "") {
-		v.reads[a.ID] = attachmentRead{Binary: d.Binary, Encoding: d.Encoding}
+		rd := attachmentRead{Binary: d.Binary, Encoding: d.Encoding}
+		if d.Binary {
+			looksLike, binary := binaryKind(data)
+			rd.LooksLike, rd.Undecodable = looksLike, !binary
+		}
+		v.reads[a.ID] = rd
+		b.log.Info().Int(LogBugID, v.id).Int(LogAttachmentID, a.ID).Str("finding", rd.finding()).
+			Str("encoding", rd.Encoding).Str("looks_like", rd.LooksLike).Msg("attachment is not UTF-8 text and holds no form")
 	}
 	if err := b.store.SaveForm(ctx, store.FormInfo{AttachmentID: a.ID, IsForm: isForm(f.Request), Rev: f.Rev,
 		Version: string(f.Request.Version), CheckedAt: b.now()}); err != nil {

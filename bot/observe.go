@@ -72,6 +72,12 @@ func (b *Bot) observeCycle(ctx context.Context, err error) {
 	default:
 		o.CycleDone(CycleError)
 	}
+	b.observeState(ctx)
+}
+
+// observeState reports the queue and any park, as the store has them.
+func (b *Bot) observeState(ctx context.Context) {
+	o := b.observer()
 	ctx = context.WithoutCancel(ctx)
 	if until, parked, perr := b.parkedUntil(ctx); perr == nil {
 		if !parked {

@@ -27,7 +27,8 @@ var errOutcomeUnknown = errors.New("write outcome unknown; the bug is re-read be
 //  3. within the cycle's write cap, build the comment;
 //  4. dry-run: log the exact comment (a private one by length and hash
 //     only, see logDryRun) and write nothing;
-//  5. journal the intent, post, journal done. When the outcome is unknown,
+//  5. check that this process still leads (leader.go; always true with
+//     one process), journal the intent, post, journal done. When the outcome is unknown,
 //     re-read at once; without the marker, the bug stays queued and the next
 //     cycle starts again at 2.
 //
@@ -80,6 +81,13 @@ func (b *Bot) perform(ctx context.Context, c *cycle, a *action) error {
 		return nil
 	}
 
+	// Only the leader writes: ask the database, now, that this process
+	// still holds the lease (leader.go). The Bugzilla client asks again
+	// right at the write; this check keeps a lost lead out of the journal.
+	if err := b.checkLease(ctx); err != nil {
+		log.Warn().Err(err).Msg("not the leader: write refused")
+		return err
+	}
 	j.Status, j.Error = store.ActionIntent, ""
 	j.Attempts++
 	if err := b.record(ctx, &j); err != nil {
@@ -128,7 +136,12 @@ func (b *Bot) perform(ctx context.Context, c *cycle, a *action) error {
 
 	default:
 		var rl *bugzilla.RateLimitError
-		if errors.As(err, &rl) {
+		if leaseLost(err) {
+			// Refused here, before anything was sent: not an attempt. The
+			// intent stays, so the next leader re-reads first.
+			j.Attempts--
+			log.Warn().Err(err).Msg("lost the lead: write refused")
+		} else if errors.As(err, &rl) {
 			// Refused before it was applied: not an attempt. The intent
 			// stays, so the next try re-reads first anyway.
 			j.Attempts--

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -12,19 +13,21 @@ import (
 	"github.com/stewardbot/stewardbot/bugzilla"
 )
 
-// Store keys of the polling watermarks. Both are the server's times and ids,
+// Store keys of the polling watermarks. All are the server's times and ids,
 // never the bot's clock, so clock skew cannot lose a change.
 const (
 	kvWatermark  = "poll.watermark"   // server time the last successful poll started
 	kvActivityID = "poll.activity_id" // last flag activity row seen (BMO)
+	kvSearchMark = "poll.search_mark" // server time of the last search for changed bugs (BMO: beside the feed)
 )
 
 // poll finds the bugs whose data-review requests may have changed since the
 // last cycle and queues them for analyse. The first poll (or the first after
 // the store was lost) sweeps every open request; later ones are
-// incremental: BMO's flag activity feed where the server has it, else a
-// search with a last_change_time watermark. An idle poll costs one or two
-// requests (two with the feed while requests are open).
+// incremental: a search with a last_change_time watermark, and on BMO the
+// flag activity feed besides, which alone shows a flag removed (a cancelled
+// request no longer matches the search). An idle poll costs one request by
+// search, two with the feed (feed and search; see pollActivity).
 func (b *Bot) poll(ctx context.Context, _ *cycle) error {
 	wm, err := b.watermark(ctx)
 	if err != nil {
@@ -41,17 +44,43 @@ func (b *Bot) poll(ctx context.Context, _ *cycle) error {
 	return b.pollSearch(ctx, wm)
 }
 
-// pollSearch asks for the bugs changed since the watermark (less the
-// overlap), page by page. The first sweep asks for every open request
-// ("data-review?"); later polls for any data-review flag ("substring", any
-// status), so that a request answered with + or - is seen too.
+// pollSearch queues the bugs changed since the watermark (searchChanged)
+// and moves the watermark to the server's time of the search.
 func (b *Bot) pollSearch(ctx context.Context, wm time.Time) error {
-	serverNow, err := b.bz.Time(ctx)
+	found, serverNow, err := b.searchChanged(ctx, wm)
 	if err != nil {
-		return fmt.Errorf("poll: server time: %w", err)
+		return err
 	}
+	b.rememberBugs(ctx, found)
+	if err := b.queueChanged(ctx, found, serverNow); err != nil {
+		return err
+	}
+	b.log.Debug().Int("bugs", len(found)).Time("watermark", serverNow).Msg("polled by search")
+	if err := b.setPollTime(ctx, kvSearchMark, serverNow); err != nil {
+		return err
+	}
+	return b.setWatermark(ctx, serverNow, -1)
+}
+
+// searchChanged asks for the bugs with data-review flags changed since the
+// mark (less the overlap), page by page, and returns them with the
+// server's time of the search. With no mark it sweeps every open request
+// ("data-review?"); otherwise it asks for any data-review flag
+// ("substring", any status), so that a request answered with + or - is seen
+// too.
+//
+// The server's time is its clock as it answered the first page (the Date
+// header), so an idle search is one request. That clock reading comes after
+// the search read the database: a change made in between is in neither
+// this search nor, by its time, after the returned time. The overlap covers
+// it, as it covers the skew between the web server's clock (Date) and the
+// database's (last_change_time): the next search looks back
+// cfg.Poll.Overlap before the mark. Only when the answer has no Date header
+// does the poll ask for the server's time, after the search (the overlap
+// covers that gap too).
+func (b *Bot) searchChanged(ctx context.Context, mark time.Time) ([]bugzilla.Bug, time.Time, error) {
 	flag := bugzilla.Criterion{Field: "flagtypes.name", Op: "equals", Value: b.cfg.Bugzilla.FlagName + "?"}
-	if !wm.IsZero() {
+	if !mark.IsZero() {
 		flag = bugzilla.Criterion{Field: "flagtypes.name", Op: "substring", Value: b.cfg.Bugzilla.FlagName}
 	}
 	q := bugzilla.SearchQuery{
@@ -60,15 +89,19 @@ func (b *Bot) pollSearch(ctx context.Context, wm time.Time) error {
 		Limit:         b.cfg.Poll.PageSize,
 		Order:         "bug_id",
 	}
-	if !wm.IsZero() {
-		q.LastChangeTime = wm.Add(-b.cfg.Poll.Overlap)
+	if !mark.IsZero() {
+		q.LastChangeTime = mark.Add(-b.cfg.Poll.Overlap)
 	}
 	var found []bugzilla.Bug
+	var serverNow time.Time
 	seen := map[int]bool{}
 	for {
-		page, err := b.bz.SearchBugsPage(ctx, q)
+		page, at, err := b.bz.SearchBugsPageAt(ctx, q)
 		if err != nil {
-			return fmt.Errorf("poll: search: %w", err)
+			return nil, time.Time{}, fmt.Errorf("poll: search: %w", err)
+		}
+		if q.Offset == 0 {
+			serverNow = at
 		}
 		for _, bug := range page {
 			if !seen[bug.ID] { // pages shift while bugs change: de-duplicate
@@ -81,18 +114,23 @@ func (b *Bot) pollSearch(ctx context.Context, wm time.Time) error {
 		}
 		q.Offset += q.Limit
 	}
-	b.rememberBugs(ctx, found)
-	if err := b.queueChanged(ctx, found); err != nil {
-		return err
+	if serverNow.IsZero() {
+		t, err := b.bz.Time(ctx)
+		if err != nil {
+			return nil, time.Time{}, fmt.Errorf("poll: server time: %w", err)
+		}
+		serverNow = t
 	}
-	b.log.Debug().Int("bugs", len(found)).Time("watermark", serverNow).Msg("polled by search")
-	return b.setWatermark(ctx, serverNow, -1)
+	return found, serverNow, nil
 }
 
 // pollActivity reads BMO's flag activity feed from the watermark's day (the
 // feed takes dates only) and queues the bugs of rows not seen before, then
-// checks the bugs with open requests for other changes (a form attached or
-// replaced without touching a flag), which the feed cannot show.
+// searches for the bugs changed otherwise (a form attached or replaced
+// without touching a flag), which the feed cannot show: two requests per
+// idle poll, however many requests are open. The search alone would miss a
+// flag removed (its bug no longer matches), so 1 is not reachable with the
+// feed's guarantee.
 func (b *Bot) pollActivity(ctx context.Context, wm time.Time) error {
 	lastID, err := b.activityID(ctx)
 	if err != nil {
@@ -110,7 +148,7 @@ func (b *Bot) pollActivity(ctx context.Context, wm time.Time) error {
 		b.log.Warn().Int("rows", len(rows)).Msg("flag activity page full; polling by search this cycle")
 		return b.pollSearch(ctx, wm)
 	}
-	var fromFeed []int
+	fromFeed := map[int]time.Time{} // bug → its newest row's time
 	newWM, newID := wm, lastID
 	for _, r := range rows {
 		// Rows already seen, and rows older than the window (the sweep or
@@ -118,7 +156,9 @@ func (b *Bot) pollActivity(ctx context.Context, wm time.Time) error {
 		if r.ID <= lastID || r.CreationTime.Before(from) {
 			continue
 		}
-		fromFeed = append(fromFeed, r.BugID)
+		if r.CreationTime.After(fromFeed[r.BugID]) {
+			fromFeed[r.BugID] = r.CreationTime
+		}
 		newID = max(newID, r.ID)
 		if r.CreationTime.After(newWM) {
 			newWM = r.CreationTime
@@ -129,55 +169,78 @@ func (b *Bot) pollActivity(ctx context.Context, wm time.Time) error {
 	if floor := b.now().Add(-24 * time.Hour); floor.After(newWM) {
 		newWM = floor
 	}
-	if err := b.checkOpen(ctx, fromFeed); err != nil {
+	if err := b.checkChanged(ctx, wm, fromFeed); err != nil {
 		return err
 	}
 	b.log.Debug().Int("rows", len(rows)).Int("from_feed", len(fromFeed)).Msg("polled flag activity")
 	return b.setWatermark(ctx, newWM, newID)
 }
 
-// checkOpen queues the bugs the feed named and the bugs with open requests
-// that changed, reading their last change times in one request per batch
-// (so that the next poll knows them too).
-func (b *Bot) checkOpen(ctx context.Context, fromFeed []int) error {
-	open, err := b.store.BugsWithOpenRequests(ctx)
+// checkChanged queues the bugs the feed named and the bugs with data-review
+// flags changed since the last search (searchChanged, from its own mark, or
+// from the feed's watermark wm when there is none yet), and records the
+// search's time as the next mark.
+//
+// A bug the feed named is queued whatever its last change says, unless the
+// flag change is no newer than the last change the bot already knows of the
+// bug: the bot has seen, or is about to look at, the bug as it was after
+// it. That is what the first feed read after a sweep finds (the sweep
+// records no row id), and re-reading every bug of the day then would be a
+// second cold start.
+func (b *Bot) checkChanged(ctx context.Context, wm time.Time, fromFeed map[int]time.Time) error {
+	mark, err := b.storedTime(ctx, kvSearchMark, "search mark")
 	if err != nil {
 		return err
 	}
-	forced := map[int]bool{}
-	for _, id := range fromFeed {
-		forced[id] = true
+	if mark.IsZero() {
+		mark = wm
 	}
-	ids := slices.Compact(slices.Sorted(slices.Values(append(open, fromFeed...))))
-	const batch = 200 // ids per request, well under URL limits
-	for start := 0; start < len(ids); start += batch {
-		bugs, err := b.bz.Bugs(ctx, ids[start:min(start+batch, len(ids))], append([]string{"id", "last_change_time"}, bugFields...)...)
-		if err != nil {
-			return fmt.Errorf("poll: bugs with open requests: %w", err)
-		}
-		b.rememberBugs(ctx, bugs)
-		var changed []bugzilla.Bug
-		var marks []store.BugMark
-		for _, bug := range bugs {
-			if forced[bug.ID] {
-				marks = append(marks, store.BugMark{BugID: bug.ID, LastChange: bug.LastChangeTime, MarkedAt: b.now()})
-			} else {
-				changed = append(changed, bug)
-			}
-		}
-		if err := b.store.MarkDirty(ctx, marks); err != nil {
-			return err
-		}
-		if err := b.queueChanged(ctx, changed); err != nil {
-			return err
+	found, serverNow, err := b.searchChanged(ctx, mark)
+	if err != nil {
+		return err
+	}
+	b.rememberBugs(ctx, found)
+	feedIDs := slices.Collect(maps.Keys(fromFeed))
+	known, err := b.store.BugLastChange(ctx, feedIDs)
+	if err != nil {
+		return err
+	}
+	forced := map[int]*store.BugMark{}
+	for id, at := range fromFeed {
+		if lc, ok := known[id]; !ok || lc.IsZero() || at.After(lc) {
+			// The last change is the search's when it found the bug; zero
+			// keeps the one recorded (a bug whose flag was removed no
+			// longer matches the search).
+			forced[id] = &store.BugMark{BugID: id, MarkedAt: b.now()}
 		}
 	}
-	return nil
+	var changed []bugzilla.Bug
+	for _, bug := range found {
+		if m := forced[bug.ID]; m != nil {
+			m.LastChange = settledChange(bug.LastChangeTime, serverNow)
+		} else {
+			changed = append(changed, bug)
+		}
+	}
+	marks := make([]store.BugMark, 0, len(forced))
+	for _, m := range forced {
+		marks = append(marks, *m)
+	}
+	slices.SortFunc(marks, func(x, y store.BugMark) int { return x.BugID - y.BugID })
+	if err := b.store.MarkDirty(ctx, marks); err != nil {
+		return err
+	}
+	if err := b.queueChanged(ctx, changed, serverNow); err != nil {
+		return err
+	}
+	return b.setPollTime(ctx, kvSearchMark, serverNow)
 }
 
 // queueChanged marks dirty the bugs whose last change is newer than the one
-// recorded, so the overlap window does not make the bot look twice.
-func (b *Bot) queueChanged(ctx context.Context, bugs []bugzilla.Bug) error {
+// recorded, so the overlap window does not make the bot look twice. It
+// records each bug's last change as settledChange makes it, from the
+// server's time of the search that found them.
+func (b *Bot) queueChanged(ctx context.Context, bugs []bugzilla.Bug, serverNow time.Time) error {
 	ids := make([]int, len(bugs))
 	for i, bug := range bugs {
 		ids[i] = bug.ID
@@ -191,9 +254,30 @@ func (b *Bot) queueChanged(ctx context.Context, bugs []bugzilla.Bug) error {
 		if lc, ok := known[bug.ID]; ok && !bug.LastChangeTime.After(lc) {
 			continue
 		}
-		marks = append(marks, store.BugMark{BugID: bug.ID, LastChange: bug.LastChangeTime, MarkedAt: b.now()})
+		marks = append(marks, store.BugMark{BugID: bug.ID, LastChange: settledChange(bug.LastChangeTime, serverNow), MarkedAt: b.now()})
 	}
 	return b.store.MarkDirty(ctx, marks)
+}
+
+// settleTime is how long after a bug's last change a search must have been
+// answered for the bot to be sure it saw the bug's whole second:
+// last_change_time has whole seconds, so a second change in the same second
+// leaves it as it was, and a second of margin covers the skew between the
+// web server's clock (the search's Date) and the database's.
+const settleTime = 2 * time.Second
+
+// settledChange is the last change to record for a bug a search at
+// serverNow found changed at lastChange. A change too close to the search
+// may share its second with a later change the bot has not seen (a script's
+// second call, the bot's own assignment): it is recorded a microsecond
+// early, so that the next search, whose overlap still covers it, finds the
+// bug "newer" and the bot looks once more. A settled change is recorded as
+// it is, so the overlap never makes the bot look twice.
+func settledChange(lastChange, serverNow time.Time) time.Time {
+	if lastChange.IsZero() || !lastChange.Add(settleTime).After(serverNow) {
+		return lastChange
+	}
+	return lastChange.Add(-time.Microsecond)
 }
 
 func (b *Bot) watermark(ctx context.Context) (time.Time, error) {
@@ -213,6 +297,11 @@ func (b *Bot) activityID(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("poll: bad stored activity id %q: %w", v, err)
 	}
 	return n, nil
+}
+
+// setPollTime records one of the poll's server times under key.
+func (b *Bot) setPollTime(ctx context.Context, key string, t time.Time) error {
+	return b.store.Set(ctx, key, t.UTC().Format(time.RFC3339Nano))
 }
 
 // setWatermark records a successful poll; activityID < 0 leaves that mark.

@@ -31,19 +31,25 @@ func (b *Bot) analysisComment(m Marker, f *foundForm, a *policy.Analysis, change
 }
 
 // needsFormComment is the one polite request to attach the form. It quotes
-// nothing from the bug and names no one, so it is public.
+// nothing from the bug's text and names no one, so it is public.
 //
-// When a flagged attachment could not be used because of how its bytes are
-// encoded, it says so, in fixed words with the attachment's number only;
-// because even that tells something about the attachment, the comment is
-// private when any attachment it explains is.
+// When a flagged attachment could not be used because it is binary or not
+// text in an encoding the bot reads, it says so and why, naming the
+// attachment by number, file name and content type. Those two are the
+// requester's words: they are quoted inertly (policy.CodeText), and
+// because they tell something about the attachment, the comment is private
+// when any attachment it explains is.
 func (b *Bot) needsFormComment(m Marker, v *bugView) bugzilla.NewComment {
 	var s strings.Builder
 	s.WriteString("Thanks for asking for a data review. I could not find a Data Review Request form on this bug, " +
 		"so there is nothing for me to check yet.\n\n")
 	notes, private := readNotes(v)
-	for _, n := range notes {
-		s.WriteString(n + "\n\n")
+	if len(notes) > 0 {
+		fmt.Fprintf(&s, "**Attachments (%d)**\n\n", len(notes))
+		for _, n := range notes {
+			s.WriteString("- " + n + "\n")
+		}
+		s.WriteString("\n")
 	}
 	s.WriteString("Please attach the completed form as a plain-text (UTF-8) attachment")
 	if u := b.cfg.Comments.TemplateURL; u != "" {
@@ -53,9 +59,34 @@ func (b *Bot) needsFormComment(m Marker, v *bugView) bugzilla.NewComment {
 	return b.marked(m, s.String(), private)
 }
 
+// The findings of readNotes, as they appear in the comment and in the logs
+// (field "finding").
+const (
+	findingNotText         = "attachment-not-text"         // content type not text/*: not downloaded
+	findingBinary          = "attachment-binary"           // labelled text, but binary bytes
+	findingUnknownEncoding = "attachment-unknown-encoding" // no encoding the bot reads fits
+	findingNotUTF8         = "attachment-not-utf8"         // read in another encoding; no form in it
+)
+
+// finding names what the bot found of an attachment it could not use.
+func (rd attachmentRead) finding() string {
+	switch {
+	case rd.NotText:
+		return findingNotText
+	case rd.Binary && rd.Undecodable:
+		return findingUnknownEncoding
+	case rd.Binary:
+		return findingBinary
+	}
+	return findingNotUTF8
+}
+
+// maxQuotedName bounds a quoted file name or content type, in runes.
+const maxQuotedName = 80
+
 // readNotes explains, for each flagged attachment without a form that the
-// bot could not read as UTF-8 text, what it found, in attachment order; and
-// whether any of them is private.
+// bot could not read as UTF-8 text, what it found and why it is no use, in
+// attachment order; and whether any of them is private.
 func readNotes(v *bugView) ([]string, bool) {
 	ids := slices.Clone(v.formless)
 	slices.Sort(ids)
@@ -66,20 +97,29 @@ func readNotes(v *bugView) ([]string, bool) {
 		if !ok {
 			continue
 		}
-		if a := v.attachment(id); a != nil && a.IsPrivate {
-			private = true
+		what := fmt.Sprintf("attachment %d", id)
+		if a := v.attachment(id); a != nil {
+			private = private || a.IsPrivate
+			what = fmt.Sprintf("attachment %d, %s, %s", id,
+				policy.CodeText(a.FileName, maxQuotedName), policy.CodeText(a.ContentType, maxQuotedName))
 		}
-		switch {
-		case rd.NotText:
-			notes = append(notes, fmt.Sprintf("Attachment %d could not be read as text (binary or unknown encoding): "+
-				"it is not a text attachment. I can only read a form attached as plain text (UTF-8).", id))
-		case rd.Binary:
-			notes = append(notes, fmt.Sprintf("Attachment %d could not be read as text (binary or unknown encoding): "+
-				"its bytes are not text in UTF-8, UTF-16 or Latin-1. I can only read a form attached as plain text (UTF-8).", id))
+		var why string
+		switch rd.finding() {
+		case findingNotText:
+			why = "this is a binary file, and I read forms as plain text, markdown or HTML only, so I did not open it."
+		case findingBinary:
+			why = "it is labelled as text, but its bytes are binary"
+			if rd.LooksLike != "" {
+				why += fmt.Sprintf(" (they look like %s)", policy.CodeText(rd.LooksLike, maxQuotedName))
+			}
+			why += ": I read forms as plain text, markdown or HTML only."
+		case findingUnknownEncoding:
+			why = "its bytes are not valid text in any encoding I know (UTF-8, UTF-16 with a byte order mark, " +
+				"Windows-1252 or Latin-1)."
 		default:
-			notes = append(notes, fmt.Sprintf("Attachment %d is not UTF-8; I read it as %s text, "+
-				"but found no Data Review Request form in it.", id, rd.Encoding))
+			why = fmt.Sprintf("it is not UTF-8; I read it as %s text, but found no Data Review Request form in it.", rd.Encoding)
 		}
+		notes = append(notes, fmt.Sprintf("`%s` (%s): %s", rd.finding(), what, why))
 	}
 	return notes, private
 }

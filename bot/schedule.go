@@ -15,8 +15,9 @@ import (
 // ends it), runs a cycle at once and then on the configured cron schedule
 // in the configured time zone, until ctx is cancelled. A cycle still running
 // when the next is due is not doubled (SkipIfStillRunning); a panic in one
-// is logged and the next runs (Recover). On cancellation the write in flight
-// is finished and journaled, and Run returns nil.
+// is logged and the next runs (Recover). Nudges (webhooks, see nudge.go)
+// add cycles between the scheduled ones. On cancellation the write in
+// flight is finished and journaled, and Run returns nil.
 func (b *Bot) Run(ctx context.Context, only string) error {
 	loc, err := time.LoadLocation(b.cfg.Poll.TimeZone)
 	if err != nil {
@@ -34,20 +35,33 @@ func (b *Bot) Run(ctx context.Context, only string) error {
 		cron.WithLogger(logger),
 		cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)),
 	)
-	id, err := sched.AddFunc(b.cfg.Poll.Schedule, func() { b.runCycle(ctx, only) })
+	id, err := sched.AddFunc(b.cfg.Poll.Schedule, func() {
+		if b.nudges.cycleRunning() {
+			logger.Info("skip", "reason", "a cycle for webhook nudges is running")
+			return
+		}
+		b.runCycle(ctx, only)
+	})
 	if err != nil {
 		return fmt.Errorf("bot: poll schedule %q: %w", b.cfg.Poll.Schedule, err)
 	}
 	sched.Start()
 	// The first cycle now, through the same wrappers as the scheduled ones.
-	// Stop waits for the jobs cron started; this one is waited for here.
-	var first sync.WaitGroup
+	// Stop waits for the jobs cron started; these are waited for here.
+	var first, nudged sync.WaitGroup
 	first.Go(sched.Entry(id).WrappedJob.Run)
+	// Cycles for webhook nudges (nudge.go): recovered like cron's, and
+	// serialised with them by RunOnce. They are not skipped while a
+	// scheduled cycle runs, but wait for it: that cycle may be past the
+	// nudged bug already.
+	nudgedCycle := cron.NewChain(cron.Recover(logger)).Then(cron.FuncJob(func() { b.runCycle(ctx, only) }))
+	nudged.Go(func() { b.runNudges(ctx, nudgedCycle.Run) })
 	b.log.Info().Str("schedule", b.cfg.Poll.Schedule).Str("time_zone", loc.String()).Msg("running")
 	<-ctx.Done()
 	b.log.Info().Msg("shutting down: finishing the write in flight")
 	<-sched.Stop().Done()
 	first.Wait()
+	nudged.Wait()
 	b.log.Info().Msg("stopped")
 	return nil
 }

@@ -29,8 +29,12 @@ func (b *Bot) Tasks() []Task {
 		{Name: "remind", Doc: "remind stewards of waiting requests, assign unassigned ones, stop on answers", Run: b.remind},
 		{Name: "escalate", Doc: "post one notice per form revision to Trust or Legal when the analysis needs them", Run: b.escalate},
 		{Name: "review", Doc: "point out where a data-review+ review form contradicts the request, once", Run: b.reviewCheck},
+		{Name: "expiry", Doc: "remind the owner of a reviewed collection, once, that its dated expiry is near", Run: b.expiry},
 	}
 }
+
+// TaskNames lists the names --only accepts, for usage texts that have no Bot.
+func TaskNames() []string { return (&Bot{}).TaskNames() }
 
 // TaskNames lists the names --only accepts.
 func (b *Bot) TaskNames() []string {
@@ -58,7 +62,14 @@ var errCapReached = errors.New("bot: write cap reached for this cycle")
 func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 	b.cycleMu.Lock()
 	defer b.cycleMu.Unlock()
-	defer func() { b.observeCycle(ctx, err) }()
+	following := false
+	defer func() {
+		if following {
+			b.observeFollower(ctx)
+		} else {
+			b.observeCycle(ctx, err)
+		}
+	}()
 	tasks := b.Tasks()
 	if only != "" {
 		i := slices.IndexFunc(tasks, func(t Task) bool { return t.Name == only })
@@ -66,6 +77,17 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 			return fmt.Errorf("bot: unknown task %q (tasks: %s)", only, strings.Join(b.TaskNames(), ", "))
 		}
 		tasks = tasks[i : i+1]
+	}
+	// With replicas, only the leader runs cycles, under a context that ends
+	// when its lease does (leader.go).
+	ctx, release, err := b.takeLead(ctx)
+	defer release()
+	if errors.Is(err, errFollowing) {
+		b.log.Debug().Msg("another replica leads: cycle skipped")
+		following = true
+		return nil
+	} else if err != nil {
+		return err
 	}
 	if until, parked, err := b.parkedUntil(ctx); err != nil {
 		return err
@@ -94,6 +116,11 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 		}
 		b.log.Error().Err(err).Str("task", t.Name).Msg("task failed")
 		errs = append(errs, fmt.Errorf("task %s: %w", t.Name, err))
+	}
+	if cause := context.Cause(ctx); leaseLost(cause) {
+		// The tasks stopped at the lost lease: say why, once.
+		b.log.Warn().Err(cause).Msg("lost the lead mid-cycle: writes stopped")
+		errs = append(errs, cause)
 	}
 	if c.deferred > 0 {
 		b.log.Info().Int("deferred", c.deferred).Int("cap", b.cfg.Poll.MaxWritesPerCycle).Msg("write cap reached; the rest waits for the next cycle")

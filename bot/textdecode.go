@@ -2,6 +2,8 @@ package bot
 
 import (
 	"bytes"
+	"net/http"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -29,6 +31,23 @@ type decodedText struct {
 	// they hold NUL bytes, control bytes or sequences invalid in each.
 	// Text is then "".
 	Binary bool
+}
+
+// binaryKind says, for bytes that decodeText found not to be text, whether
+// they are binary data rather than text in an encoding the bot does not
+// know, so that the request for a form can say which: a file format with a
+// known signature (looksLike is its media type, such as "image/png" or
+// "application/zip"), or NUL bytes. Text in an unknown encoding has
+// neither.
+func binaryKind(data []byte) (looksLike string, binary bool) {
+	ct, _, _ := strings.Cut(http.DetectContentType(data), ";")
+	switch {
+	case ct != "application/octet-stream" && !strings.HasPrefix(ct, "text/"):
+		return ct, true
+	case bytes.IndexByte(data, 0) >= 0:
+		return "", true
+	}
+	return "", false
 }
 
 // decodeText reads attachment bytes as text. Valid UTF-8 is taken as it is,

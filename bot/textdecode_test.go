@@ -121,18 +121,25 @@ func FuzzDecodeText(f *testing.F) {
 }
 
 // TestReadNotes: the request for a form explains each formless flagged
-// attachment the bot could not read as UTF-8 text, once, in order; it is
-// private when one of them is, and says nothing of readable ones.
+// attachment the bot could not read as UTF-8 text, once, in order, with its
+// file name and content type quoted inertly; it is private when one of
+// them is, and says nothing of readable ones.
 func TestReadNotes(t *testing.T) {
-	v := newBugView(1, []bugzilla.Attachment{{ID: 7}, {ID: 8, IsPrivate: true}, {ID: 9}}, 1000)
+	v := newBugView(1, []bugzilla.Attachment{
+		{ID: 7, FileName: "form.docx", ContentType: "application/msword"},
+		{ID: 8, IsPrivate: true, FileName: "[x](http://e.example)", ContentType: "text/plain"},
+		{ID: 9}, {ID: 11, FileName: "a`b.txt", ContentType: "text/plain"},
+	}, 1000)
 	v.reads[7] = attachmentRead{NotText: true}
-	v.reads[8] = attachmentRead{Binary: true}
+	v.reads[8] = attachmentRead{Binary: true, LooksLike: "image/png"}
 	v.reads[10] = attachmentRead{Encoding: encUTF16LE} // not flagged by a formless request
-	v.formless = []int{8, 7, 9, 7}
+	v.reads[11] = attachmentRead{Binary: true, Undecodable: true}
+	v.formless = []int{8, 7, 9, 7, 11}
 	notes, private := readNotes(v)
 	want := []string{
-		"Attachment 7 could not be read as text (binary or unknown encoding): it is not a text attachment. I can only read a form attached as plain text (UTF-8).",
-		"Attachment 8 could not be read as text (binary or unknown encoding): its bytes are not text in UTF-8, UTF-16 or Latin-1. I can only read a form attached as plain text (UTF-8).",
+		"`attachment-not-text` (attachment 7, `form.docx`, `application/msword`): this is a binary file, and I read forms as plain text, markdown or HTML only, so I did not open it.",
+		"`attachment-binary` (attachment 8, `[x](http://e.example)`, `text/plain`): it is labelled as text, but its bytes are binary (they look like `image/png`): I read forms as plain text, markdown or HTML only.",
+		"`attachment-unknown-encoding` (attachment 11, ``a`b.txt``, `text/plain`): its bytes are not valid text in any encoding I know (UTF-8, UTF-16 with a byte order mark, Windows-1252 or Latin-1).",
 	}
 	if diff := cmp.Diff(notes, want); diff != "" {
 		t.Errorf("readNotes (-got +want):\n%s", diff)
@@ -142,7 +149,33 @@ func TestReadNotes(t *testing.T) {
 	}
 	v.formless = []int{7, 10}
 	notes, private = readNotes(v)
-	if len(notes) != 2 || !strings.Contains(notes[1], "Attachment 10 is not UTF-8; I read it as UTF-16LE text") || private {
-		t.Errorf("readNotes = %q, %v", notes, private)
+	want = []string{want[0], "`attachment-not-utf8` (attachment 10): it is not UTF-8; I read it as UTF-16LE text, but found no Data Review Request form in it."}
+	if diff := cmp.Diff(notes, want); diff != "" || private {
+		t.Errorf("readNotes (-got +want):\n%s\nprivate %v", diff, private)
+	}
+}
+
+// TestBinaryKind: bytes that are not text are binary when a file format's
+// signature or a NUL byte shows it; otherwise text in an unknown encoding.
+func TestBinaryKind(t *testing.T) {
+	tests := []struct {
+		name      string
+		in        []byte
+		looksLike string
+		binary    bool
+	}{
+		{"png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "image/png", true},
+		{"zip", []byte("PK\x03\x04\x14\x00\x00\x00"), "application/zip", true},
+		{"pdf", []byte("%PDF-1.7\n\xe2\xe3"), "application/pdf", true},
+		{"NUL bytes", []byte("\x00\x07\x0e\x15\xff"), "", true},
+		{"shift_jis text", []byte("\x83\x66\x81\x5b\x83\x5e?\n"), "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			looksLike, binary := binaryKind(tt.in)
+			if looksLike != tt.looksLike || binary != tt.binary {
+				t.Errorf("binaryKind = %q, %v; want %q, %v", looksLike, binary, tt.looksLike, tt.binary)
+			}
+		})
 	}
 }

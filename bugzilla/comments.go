@@ -40,6 +40,62 @@ func (c *Client) Comments(ctx context.Context, bugID int, newSince time.Time) ([
 	return b.Comments, nil
 }
 
+// maxBugsPerCommentBatch bounds the bugs of one CommentsOfBugs request: a
+// bug's comments can be long (forms pasted in them), and the whole answer
+// is held in memory while it is decoded.
+const maxBugsPerCommentBatch = 50
+
+// CommentsOfBugs lists the comments of several bugs, keyed by bug id, in
+// one request per batch of bugs rather than one per bug: GET
+// /rest/bug/{id}/comment?ids=..., which Bugzilla answers for every bug
+// named (the path's and each ids'). Only comments at or after newSince when
+// it is not zero, for every bug alike. Batches stay under the URL limit and
+// maxBugsPerCommentBatch bugs.
+//
+// Bugzilla fails the whole request when one bug is hidden from the caller
+// (401, code 102) or does not exist: the error is then ErrAccessDenied or
+// ErrNotFound, and the caller may read the batch's bugs one at a time.
+//
+// https://bugzilla.readthedocs.io/en/latest/api/core/v1/comment.html#get-comments
+func (c *Client) CommentsOfBugs(ctx context.Context, bugIDs []int, newSince time.Time) (map[int][]Comment, error) {
+	q := url.Values{}
+	if !newSince.IsZero() {
+		q.Set("new_since", formatTime(newSince))
+	}
+	for _, id := range bugIDs {
+		if id <= 0 {
+			return nil, fmt.Errorf("bugzilla: comments: bad bug id %d", id)
+		}
+	}
+	fixed := c.targetLen("/rest/bug/"+strings.Repeat("9", maxIDDigits)+"/comment", q)
+	out := make(map[int][]Comment, len(bugIDs))
+	for _, batch := range batchIDs(bugIDs, fixed, len("&ids=")) {
+		for len(batch) > 0 {
+			part := batch[:min(len(batch), maxBugsPerCommentBatch)]
+			batch = batch[len(part):]
+			v := cloneValues(q)
+			if len(part) > 1 {
+				v["ids"] = idStrings(part[1:])
+			}
+			var r commentsAnswer
+			if _, err := c.do(ctx, call{
+				method: http.MethodGet, endpoint: "/rest/bug/{id}/comment",
+				path: fmt.Sprintf("/rest/bug/%d/comment", part[0]), query: v,
+			}, &r); err != nil {
+				return nil, err
+			}
+			for _, id := range part {
+				b, ok := r.Bugs[strconv.Itoa(id)]
+				if !ok {
+					return nil, fmt.Errorf("bugzilla: GET /rest/bug/{id}/comment: answer has no bug %d", id)
+				}
+				out[id] = b.Comments
+			}
+		}
+	}
+	return out, nil
+}
+
 // NewComment is POST /rest/bug/{id}/comment. Tags go as comment_tags (BMO applies them atomically).
 //
 // Upstream Bugzilla 5.2 ignores IsMarkdown (recording 53) and does not read

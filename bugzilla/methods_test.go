@@ -3,7 +3,9 @@ package bugzilla
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -159,6 +161,55 @@ func TestComments(t *testing.T) {
 	}
 	if q := f.requests()[1].RawQuery; strings.Contains(q, "new_since") {
 		t.Errorf("zero newSince sent: %s", q)
+	}
+}
+
+// TestCommentsOfBugs: several bugs' comments in one request per batch of
+// at most maxBugsPerCommentBatch (the first id in the path, the rest as
+// ids=, as Bugzilla's Bug.comments takes them), new_since sent once; a
+// hidden bug fails the batch with ErrAccessDenied (recording 48's answer).
+func TestCommentsOfBugs(t *testing.T) {
+	f := newFake(t)
+	f.handle("GET /rest/bug/{id}/comment", func(w http.ResponseWriter, r *http.Request) {
+		ids := append([]string{r.PathValue("id")}, r.URL.Query()["ids"]...)
+		if slices.Contains(ids, "4") {
+			writeJSON(w, 401, recording(t, "48-bug-attachments-secure-bug-as-bot.json"))
+			return
+		}
+		var parts []string
+		for _, id := range ids {
+			parts = append(parts, fmt.Sprintf(`"%s":{"comments":[{"id":%s0,"bug_id":%s,"count":0,"text":"bug %s","creator":"dev1@example.test","time":"2026-11-28T20:22:29Z"}]}`, id, id, id, id))
+		}
+		writeJSON(w, 200, []byte(`{"bugs":{`+strings.Join(parts, ",")+`},"comments":{}}`))
+	})
+	c, _ := testClient(t, f)
+	var ids []int
+	for id := 5; id < 5+maxBugsPerCommentBatch+7; id++ {
+		ids = append(ids, id)
+	}
+	since := time.Date(2026, 11, 28, 20, 22, 42, 500, time.UTC)
+	got, err := c.CommentsOfBugs(bg, append(ids, 5), since) // a duplicate is read once
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(ids) || len(got[5]) != 1 || got[5][0].Text != "bug 5" || got[ids[len(ids)-1]][0].ID != ids[len(ids)-1]*10 {
+		t.Errorf("got %d bugs: %+v", len(got), got[5])
+	}
+	reqs := f.requests()
+	if len(reqs) != 2 {
+		t.Fatalf("%d requests, want 2", len(reqs))
+	}
+	if n := len(reqs[0].Query["ids"]); n != maxBugsPerCommentBatch-1 || reqs[0].Query.Get("new_since") != "2026-11-28T20:22:42Z" {
+		t.Errorf("first batch: %d ids, new_since %q", n, reqs[0].Query.Get("new_since"))
+	}
+	if n := len(reqs[1].Query["ids"]); n != 6 {
+		t.Errorf("second batch: %d ids, want 6", n)
+	}
+	if _, err := c.CommentsOfBugs(bg, []int{3, 4}, time.Time{}); !errors.Is(err, ErrAccessDenied) {
+		t.Errorf("with a hidden bug: %v, want ErrAccessDenied", err)
+	}
+	if _, err := c.CommentsOfBugs(bg, []int{0}, time.Time{}); err == nil {
+		t.Errorf("bug id 0 accepted")
 	}
 }
 

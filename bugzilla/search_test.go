@@ -49,6 +49,38 @@ func TestSearchBugsPageQuery(t *testing.T) {
 	}
 }
 
+// TestSearchBugsPageAt: the server's clock comes from the answer's Date
+// header (recording 22 sent "Sat, 28 Nov 2026 20:22:54 GMT"); zero when an
+// answer has none or an unreadable one, which is not an error.
+func TestSearchBugsPageAt(t *testing.T) {
+	body := recording(t, "22-search-flag-last-change-time.json")
+	for _, tc := range []struct {
+		name string
+		date []string // nil: no Date header at all
+		want time.Time
+	}{
+		{"date header", []string{"Sat, 28 Nov 2026 20:22:54 GMT"}, time.Date(2026, 11, 28, 20, 22, 54, 0, time.UTC)},
+		{"no date header", nil, time.Time{}},
+		{"bad date header", []string{"yesterday"}, time.Time{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t)
+			f.handle("GET /rest/bug", func(w http.ResponseWriter, _ *http.Request) {
+				w.Header()["Date"] = tc.date // nil stops net/http adding one
+				writeJSON(w, 200, body)
+			})
+			c, _ := testClient(t, f, WithKeyPlacement(KeyQuery))
+			bugs, at, err := c.SearchBugsPageAt(bg, SearchQuery{Criteria: []Criterion{{"flagtypes.name", "equals", "data-review?"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(bugs) != 2 || !at.Equal(tc.want) || at.Location() != time.UTC {
+				t.Errorf("SearchBugsPageAt = %d bugs, %v; want 2, %v", len(bugs), at, tc.want)
+			}
+		})
+	}
+}
+
 func TestSearchBugsPageRejects(t *testing.T) {
 	c, _ := testClient(t, newFake(t))
 	for _, q := range []SearchQuery{

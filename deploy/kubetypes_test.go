@@ -98,8 +98,9 @@ type envVar struct {
 	Value     string `yaml:"value"`
 	ValueFrom *struct {
 		SecretKeyRef *struct {
-			Name string `yaml:"name"`
-			Key  string `yaml:"key"`
+			Name     string `yaml:"name"`
+			Key      string `yaml:"key"`
+			Optional bool   `yaml:"optional"`
 		} `yaml:"secretKeyRef"`
 	} `yaml:"valueFrom"`
 }

@@ -34,6 +34,8 @@ type Metrics struct {
 	actions  *prometheus.CounterVec
 	pending  prometheus.Gauge
 	parked   prometheus.Gauge
+	webhooks *prometheus.CounterVec // see webhook.go
+	leader   prometheus.Gauge       // see leader.go
 
 	mu     sync.Mutex
 	oldest time.Time // the oldest open request; zero when none
@@ -62,7 +64,7 @@ func New(now func() time.Time) *Metrics {
 		}, []string{"endpoint", "method"}),
 		cycles: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "stewardbot_cycles_total",
-			Help: "Bot cycles by result: ok, error, parked.",
+			Help: "Bot cycles by result: ok, error, parked, follower (skipped: another replica leads).",
 		}, []string{"result"}),
 		actions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "stewardbot_actions_total",
@@ -81,11 +83,13 @@ func New(now func() time.Time) *Metrics {
 		Name: "stewardbot_oldest_pending_request_age_seconds",
 		Help: "Age of the oldest open data-review request; 0 when none is open.",
 	}, m.oldestAge)
-	for _, r := range []string{bot.CycleOK, bot.CycleError, bot.CycleParked} {
+	for _, r := range []string{bot.CycleOK, bot.CycleError, bot.CycleParked, bot.CycleFollower} {
 		m.cycles.WithLabelValues(r) // present from the start, at 0
 	}
 	m.reg.MustRegister(m.requests, m.duration, m.cycles, m.actions, m.pending, m.parked, oldest,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.webhooks = newWebhookCounter(m.reg)
+	m.leader = newLeaderGauge(m.reg)
 	return m
 }
 

@@ -123,9 +123,10 @@ func TestObserver(t *testing.T) {
 	o.Parked(time.Unix(1_800_000_000, 0))
 
 	want := `
-# HELP stewardbot_cycles_total Bot cycles by result: ok, error, parked.
+# HELP stewardbot_cycles_total Bot cycles by result: ok, error, parked, follower (skipped: another replica leads).
 # TYPE stewardbot_cycles_total counter
 stewardbot_cycles_total{result="error"} 0
+stewardbot_cycles_total{result="follower"} 0
 stewardbot_cycles_total{result="ok"} 2
 stewardbot_cycles_total{result="parked"} 1
 # HELP stewardbot_actions_total Marked actions (comments) by kind and result: posted, dry_run, already_done, failed, unknown, rate_limited.

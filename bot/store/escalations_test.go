@@ -9,9 +9,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestEscalations(t *testing.T) {
+func TestEscalations(t *testing.T) { forEachBackend(t, testEscalations) }
+
+func testEscalations(t *testing.T, s Store) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
 	e := Escalation{BugID: 7, FormKey: "attachment:9", Rev: "abcd1234", Target: "legal", Status: EscalationBlocked,
 		Reasons: []string{"third-party-tool", "new-identifier"}, Asked: []string{"a@example.org"},
 		Blocked: []string{"b@example.org: cannot see the bug\n(injected newline)"}, Forced: true, CommentID: 11,
@@ -47,9 +48,10 @@ func TestEscalations(t *testing.T) {
 	}
 }
 
-func TestControls(t *testing.T) {
+func TestControls(t *testing.T) { forEachBackend(t, testControls) }
+
+func testControls(t *testing.T, s Store) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
 	if c, err := s.Control(ctx, 3); err != nil || c.Stopped || !c.SnoozedUntil.IsZero() {
 		t.Fatalf("no control yet: %+v, %v", c, err)
 	}
@@ -69,9 +71,10 @@ func TestControls(t *testing.T) {
 	}
 }
 
-func TestDecidedRequests(t *testing.T) {
+func TestDecidedRequests(t *testing.T) { forEachBackend(t, testDecidedRequests) }
+
+func testDecidedRequests(t *testing.T, s Store) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
 	for _, r := range []Request{
 		{FlagID: 1, BugID: 1, Status: "+", FirstStatus: "?", FirstSeen: t0, UpdatedAt: t0},
 		{FlagID: 2, BugID: 1, Status: "+", FirstStatus: "+", FirstSeen: t0, UpdatedAt: t0}, // decided before the bot saw it

@@ -56,11 +56,19 @@ func loadMigrations(fsys fs.FS) ([]migration, error) {
 
 // migrate applies every migration newer than the database's schema_version,
 // each in its own transaction.
-func migrate(ctx context.Context, db *sql.DB) error {
+func migrate(ctx context.Context, db migrationConn) error {
 	return migrateFS(ctx, db, migrations)
 }
 
-func migrateFS(ctx context.Context, db *sql.DB, fsys fs.FS) error {
+// migrationConn is what migrations run on: a *sql.DB, or on PostgreSQL the
+// *sql.Conn that holds the migration lock.
+type migrationConn interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+func migrateFS(ctx context.Context, db migrationConn, fsys fs.FS) error {
 	ms, err := loadMigrations(fsys)
 	if err != nil {
 		return err
@@ -89,7 +97,7 @@ func migrateFS(ctx context.Context, db *sql.DB, fsys fs.FS) error {
 	return nil
 }
 
-func applyMigration(ctx context.Context, db *sql.DB, m migration) error {
+func applyMigration(ctx context.Context, db migrationConn, m migration) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: migration %s: %w", m.name, err)

@@ -12,9 +12,10 @@ import (
 // dashboard needs: the bug's summary and privacy, the analysis of the
 // request's current form revision (not an older one), and the reminder and
 // escalation counts.
-func TestQueue(t *testing.T) {
+func TestQueue(t *testing.T) { forEachBackend(t, testQueue) }
+
+func testQueue(t *testing.T, s Store) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
 	reqs := []Request{
 		{FlagID: 1, BugID: 10, AttachmentID: 100, Requestee: "s1@example.test", Setter: "dev@example.test",
 			Status: "?", RequestedAt: t0.Add(-48 * time.Hour), FirstSeen: t0, UpdatedAt: t0, FormKey: "attachment:100", FormRev: "r2"},
@@ -83,8 +84,9 @@ func withFirst(r Request) Request {
 	return r
 }
 
-func TestQueueEmpty(t *testing.T) {
-	s, _ := openTemp(t)
+func TestQueueEmpty(t *testing.T) { forEachBackend(t, testQueueEmpty) }
+
+func testQueueEmpty(t *testing.T, s Store) {
 	got, err := s.Queue(context.Background())
 	if err != nil || len(got) != 0 {
 		t.Fatalf("Queue = %v, %v; want nothing", got, err)

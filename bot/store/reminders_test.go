@@ -9,9 +9,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestReminders(t *testing.T) {
+func TestReminders(t *testing.T) { forEachBackend(t, testReminders) }
+
+func testReminders(t *testing.T, s Store) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
 	if _, err := s.Reminder(ctx, 7); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("Reminder on empty store: %v, want ErrNotFound", err)
 	}
@@ -67,8 +68,11 @@ func TestReminders(t *testing.T) {
 }
 
 func TestOpenRequestsAndRemindersToStop(t *testing.T) {
+	forEachBackend(t, testOpenRequestsAndRemindersToStop)
+}
+
+func testOpenRequestsAndRemindersToStop(t *testing.T, s Store) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
 	reqs := []Request{
 		{FlagID: 1, BugID: 10, Status: "?", FirstStatus: "?", FirstSeen: t0, UpdatedAt: t0},
 		{FlagID: 2, BugID: 10, Status: "+", FirstStatus: "?", FirstSeen: t0, UpdatedAt: t0},

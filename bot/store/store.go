@@ -106,6 +106,16 @@ type Store interface {
 	// SaveFormAnalysis records what the analysis of a form revision found.
 	SaveFormAnalysis(ctx context.Context, a FormAnalysis) error
 
+	// SaveCollections replaces what is recorded of one form revision's
+	// collections (one row per measurement; see collections.go).
+	SaveCollections(ctx context.Context, formKey, formRev string, cs []Collection) error
+	// HasCollections reports whether a form revision's collections are recorded.
+	HasCollections(ctx context.Context, formKey, formRev string) (bool, error)
+	// ReviewedCollections lists the collections of the requests stewards
+	// answered, sorted by bug and measurement, for the survey report and
+	// the expiry reminder.
+	ReviewedCollections(ctx context.Context, f CollectionFilter) ([]ReviewedCollection, error)
+
 	// Ping checks that the store answers.
 	Ping(ctx context.Context) error
 	Close() error

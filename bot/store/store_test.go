@@ -23,9 +23,10 @@ func openTemp(t *testing.T) (Store, string) {
 
 var t0 = time.Date(2026, 11, 28, 20, 22, 34, 0, time.UTC)
 
-func TestKV(t *testing.T) {
+func TestKV(t *testing.T) { forEachBackend(t, testKV) }
+
+func testKV(t *testing.T, s Store) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
 	if _, err := s.Get(ctx, "watermark"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("Get on empty store: err = %v, want ErrNotFound", err)
 	}
@@ -40,9 +41,10 @@ func TestKV(t *testing.T) {
 	}
 }
 
-func TestDirtyQueue(t *testing.T) {
+func TestDirtyQueue(t *testing.T) { forEachBackend(t, testDirtyQueue) }
+
+func testDirtyQueue(t *testing.T, s Store) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
 	marks := []BugMark{
 		{BugID: 3, LastChange: t0, MarkedAt: t0},
 		{BugID: 1, LastChange: t0.Add(time.Minute), MarkedAt: t0},
@@ -85,9 +87,10 @@ func TestDirtyQueue(t *testing.T) {
 	}
 }
 
-func TestRequests(t *testing.T) {
+func TestRequests(t *testing.T) { forEachBackend(t, testRequests) }
+
+func testRequests(t *testing.T, s Store) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
 	r := Request{FlagID: 7, BugID: 1, AttachmentID: 2, Requestee: "steward1@example.test", Setter: "dev1@example.test",
 		Status: "?", RequestedAt: t0, FirstSeen: t0, UpdatedAt: t0}
 	if err := s.SaveRequest(ctx, r); err != nil {
@@ -125,9 +128,10 @@ func TestRequests(t *testing.T) {
 	}
 }
 
-func TestActions(t *testing.T) {
+func TestActions(t *testing.T) { forEachBackend(t, testActions) }
+
+func testActions(t *testing.T, s Store) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
 	a := Action{Key: "analysis:1:2:abc", Kind: "analysis", BugID: 1, AttachmentID: 2, FlagID: 3,
 		Status: ActionIntent, Attempts: 1, UpdatedAt: t0}
 	if err := s.RecordAction(ctx, a); err != nil {
@@ -161,9 +165,10 @@ func TestActions(t *testing.T) {
 	}
 }
 
-func TestForms(t *testing.T) {
+func TestForms(t *testing.T) { forEachBackend(t, testForms) }
+
+func testForms(t *testing.T, s Store) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
 	f := FormInfo{AttachmentID: 4, IsForm: true, Rev: "abcd", Version: "request-12q", CheckedAt: t0}
 	if err := s.SaveForm(ctx, f); err != nil {
 		t.Fatal(err)
@@ -203,7 +208,7 @@ func TestReopenKeepsData(t *testing.T) {
 
 func TestOpenDSN(t *testing.T) {
 	ctx := context.Background()
-	for _, dsn := range []string{"", "postgres://localhost/x"} {
+	for _, dsn := range []string{"", "postgres://127.0.0.1:1/x?connect_timeout=5", "postgres://%zz"} {
 		if s, err := Open(ctx, dsn); err == nil {
 			s.Close()
 			t.Errorf("Open(%q) succeeded, want an error", dsn)

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/stewardbot/stewardbot/bot"
 )
 
 // checkTimeout bounds each health check, so that a hung store or Bugzilla
@@ -46,8 +48,9 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 // heartbeatBody is /__heartbeat__'s answer: the overall status, each
 // check's status, and for each failing check why.
 type heartbeatBody struct {
-	Status  string            `json:"status"` // "ok" or "error"
-	Checks  map[string]string `json:"checks"` // name → "ok" or "error"
+	Status  string            `json:"status"`         // "ok" or "error"
+	Role    string            `json:"role,omitempty"` // "leader" or "follower" among PostgreSQL replicas
+	Checks  map[string]string `json:"checks"`         // name → "ok" or "error"
 	Details map[string]string `json:"details,omitempty"`
 }
 
@@ -71,7 +74,15 @@ func (s *Server) heartbeat(w http.ResponseWriter, r *http.Request) {
 		note("bugzilla", s.bz.run(ctx))
 	}
 	note("store", s.o.Source.Ping(ctx))
-	note("cycle", s.cycleFresh(ctx))
+	if r, ok := s.o.Source.(roler); ok {
+		body.Role = r.Role()
+	}
+	if body.Role == bot.RoleFollower {
+		// A follower runs no cycles: the leader's heartbeat reports them.
+		note("cycle", nil)
+	} else {
+		note("cycle", s.cycleFresh(ctx))
+	}
 
 	code := http.StatusOK
 	if body.Status != "ok" {
@@ -80,6 +91,11 @@ func (s *Server) heartbeat(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, code, body)
 }
+
+// roler is a Source that runs among replicas; *bot.Bot is one (bot.Role).
+type roler interface{ Role() string }
+
+var _ roler = (*bot.Bot)(nil)
 
 // cycleFresh checks that the last good cycle is younger than three intervals.
 func (s *Server) cycleFresh(ctx context.Context) error {

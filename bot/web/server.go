@@ -1,10 +1,11 @@
 // Package web is stewardbot's HTTP server: Mozilla's Dockerflow endpoints
 // (/__lbheartbeat__, /__heartbeat__, /__version__), the Kubernetes probes
-// /livez and /readyz, Prometheus metrics at /metrics, and the steward
-// dashboard at /.
+// /livez and /readyz, Prometheus metrics at /metrics, the steward
+// dashboard at /, and, when enabled, BMO's webhooks at /webhooks/bugzilla.
 //
 // It reads the bot through the small Source interface, so that it can run
-// over any bot (the daemon, the demo, a test fake), and it never writes.
+// over any bot (the daemon, the demo, a test fake), and it never writes to
+// Bugzilla: a webhook only marks a bug for the bot to look at (Nudger).
 package web
 
 import (
@@ -51,8 +52,10 @@ type Options struct {
 	Version []byte
 	// ShowPrivate shows private requests' details on the dashboard.
 	ShowPrivate bool
-	Now         func() time.Time // default time.Now
-	Log         zerolog.Logger
+	// Webhook serves POST /webhooks/bugzilla (webhook.go); nil answers 404.
+	Webhook *WebhookOptions
+	Now     func() time.Time // default time.Now
+	Log     zerolog.Logger
 }
 
 // Server is the HTTP handler. Build it with New.
@@ -88,6 +91,13 @@ func New(o Options) (*Server, error) {
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	if o.Metrics != nil {
 		s.mux.Handle("GET /metrics", o.Metrics)
+	}
+	if o.Webhook != nil {
+		wh, err := newWebhook(s, *o.Webhook)
+		if err != nil {
+			return nil, err
+		}
+		s.mux.Handle(WebhookPath, wh) // every method: webhook.go answers 405 itself, and counts it
 	}
 	s.mux.HandleFunc("GET /style.css", s.style)
 	s.mux.HandleFunc("GET /{$}", s.dashboard)

@@ -428,3 +428,19 @@ func TestBMOCommentShape(t *testing.T) {
 		t.Errorf("documentation %v", doc)
 	}
 }
+
+// TestDateHeaderIsUTC: every answer's Date header is the server's clock in
+// GMT to the second, as Apache sends it (recording 22: "Sat, 28 Nov 2026
+// 20:22:54 GMT"), even when the clock gives local times (WithClock): a bot
+// takes its watermark from it. Errors carry it too.
+func TestDateHeaderIsUTC(t *testing.T) {
+	cet := time.FixedZone("CET", 3600)
+	when := time.Date(2026, 11, 28, 21, 22, 54, 900e6, cet) // 20:22:54.9 UTC
+	srv := NewServer(t, WithClock(func() time.Time { return when }))
+	for _, path := range []string{"/rest/bug?f1=flagtypes.name&o1=equals&v1=data-review%3F", "/rest/bug/99999"} {
+		a := get(t, srv, path, "")
+		if got := a.header.Get("Date"); got != "Sat, 28 Nov 2026 20:22:54 GMT" {
+			t.Errorf("GET %s: Date header %q, want Sat, 28 Nov 2026 20:22:54 GMT", path, got)
+		}
+	}
+}

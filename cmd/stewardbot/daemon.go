@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/stewardbot/stewardbot/bot"
 )
@@ -17,7 +18,7 @@ const daemonUsage = `usage: stewardbot %s [--config FILE] [--only TASK] [--log-f
 The configuration is FILE (default $STEWARDBOT_CONFIG), then the
 STEWARDBOT_* environment overrides; the API key comes from
 STEWARDBOT_BUGZILLA_API_KEY, STEWARDBOT_BUGZILLA_API_KEY_FILE or systemd's
-$CREDENTIALS_DIRECTORY. Tasks: poll, analyse.
+$CREDENTIALS_DIRECTORY. Tasks, in the order a cycle runs them: %s.
 
 `
 
@@ -25,7 +26,10 @@ $CREDENTIALS_DIRECTORY. Tasks: poll, analyse.
 func daemonFlags(name, doc string, args []string, stderr io.Writer, getenv func(string) string) (config, only, logFormat string, code int) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprintf(stderr, daemonUsage, name, doc); fs.PrintDefaults() }
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, daemonUsage, name, doc, strings.Join(bot.TaskNames(), ", "))
+		fs.PrintDefaults()
+	}
 	fs.StringVar(&config, "config", getenv("STEWARDBOT_CONFIG"), "configuration `FILE`")
 	fs.StringVar(&only, "only", "", "run only `TASK`")
 	fs.StringVar(&logFormat, "log-format", "", "log as `FORMAT`: json, console or mozlog (default: log.format)")

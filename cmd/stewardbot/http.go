@@ -46,9 +46,25 @@ func (d *daemon) httpHandler(cfg bot.Config) (http.Handler, error) {
 		Metrics:     d.metrics.Handler(),
 		Version:     version,
 		ShowPrivate: cfg.HTTP.ShowPrivate,
+		Webhook:     d.webhookOptions(cfg.Webhooks),
 		Now:         d.bot.Now,
 		Log:         d.log.With().Str("component", "http").Logger(),
 	})
+}
+
+// webhookOptions serves POST /webhooks/bugzilla when webhooks.enabled is
+// true (Validate has checked the secret then); nil leaves it out (404).
+func (d *daemon) webhookOptions(wc bot.WebhooksConfig) *web.WebhookOptions {
+	if !wc.Enabled {
+		return nil
+	}
+	return &web.WebhookOptions{
+		Bot:          d.bot,
+		Header:       wc.Header,
+		Secret:       wc.Secret,
+		MaxBodyBytes: wc.MaxBodyBytes,
+		Observe:      d.metrics.WebhookDelivery,
+	}
 }
 
 // bugzillaCheck is the heartbeat's Bugzilla check: GET /rest/version, the
@@ -76,7 +92,7 @@ func startHTTP(ctx context.Context, addr string, h http.Handler, log zerolog.Log
 	}
 	done := make(chan error, 1)
 	go func() { done <- web.Serve(ctx, ln, h) }()
-	log.Info().Str("addr", ln.Addr().String()).Msg("serving HTTP: /, /__heartbeat__, /__lbheartbeat__, /__version__, /livez, /readyz, /metrics")
+	log.Info().Str("addr", ln.Addr().String()).Msg("serving HTTP: /, /__heartbeat__, /__lbheartbeat__, /__version__, /livez, /readyz, /metrics (and POST /webhooks/bugzilla when webhooks.enabled)")
 	var once error
 	var waited bool
 	wait = func() error {

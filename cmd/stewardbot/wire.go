@@ -64,9 +64,16 @@ type daemon struct {
 	cfg     bot.Config
 	client  *bugzilla.Client
 	metrics *metrics.Metrics
+	leader  store.Leader // nil with SQLite: one process, always the writer
 }
 
-func (d *daemon) Close() error { return d.store.Close() }
+// Close gives up the lead, if held, then closes the store.
+func (d *daemon) Close() error {
+	if d.leader != nil {
+		d.leader.Close()
+	}
+	return d.store.Close()
+}
 
 // newDaemon wires a bot from a loaded configuration.
 func newDaemon(ctx context.Context, cfg bot.Config, log zerolog.Logger, opts ...bot.Option) (*daemon, error) {
@@ -85,10 +92,20 @@ func newDaemon(ctx context.Context, cfg bot.Config, log zerolog.Logger, opts ...
 	if err != nil {
 		return nil, err
 	}
-	b, err := bot.New(cfg, client, st, append([]bot.Option{bot.WithLogger(log), bot.WithRules(rules), bot.WithObserver(m)}, opts...)...)
+	base := []bot.Option{bot.WithLogger(log), bot.WithRules(rules), bot.WithObserver(m)}
+	// A store shared by replicas (PostgreSQL) elects the one that writes.
+	var leader store.Leader
+	if ls, ok := st.(store.LeaderStore); ok {
+		leader = ls.Leader()
+		base = append(base, bot.WithLeader(leader))
+	}
+	b, err := bot.New(cfg, client, st, append(base, opts...)...)
 	if err != nil {
+		if leader != nil {
+			leader.Close()
+		}
 		st.Close()
 		return nil, err
 	}
-	return &daemon{bot: b, store: st, log: log, cfg: cfg, client: client, metrics: m}, nil
+	return &daemon{bot: b, store: st, log: log, cfg: cfg, client: client, metrics: m, leader: leader}, nil
 }

@@ -121,11 +121,11 @@ func Tally(srv *bugzillatest.Server, bug int, login, prefix string) (BugTally, [
 }
 
 // StrictKinds are the kinds whose counts Audit checks exactly: a kind
-// missing from an Expect's Want is then owed zero times. Comments of other
-// kinds (reminders, escalations: their expectations depend on clocks and
-// rules this package does not model yet) are counted in the Report and
-// must never repeat a footer, but their number is not checked. To check a
-// new kind exactly, add it here and to the Want of the requests owing it.
+// missing from an Expect's Want is then owed zero times. A kind outside
+// them (reminders, escalations: their expectations depend on clocks and
+// rules) is checked exactly where a Want names it, zero included, as a
+// corpus seeded for Duties does; elsewhere it is counted in the Report and
+// must never repeat a footer, but its number is not checked.
 var StrictKinds = []string{KindAnalysis, KindNeedsForm}
 
 // Audit checks every expected bug: exactly the owed number of marked

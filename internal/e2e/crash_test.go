@@ -26,6 +26,7 @@ var (
 	crashKills    = flag.Int("crash.kills", 110, "crash test: how many times to SIGKILL the bot")
 	crashSeed     = flag.Uint64("crash.seed", 0, "crash test: RNG seed (0: from the clock; the seed is logged)")
 	crashRequests = flag.Int("crash.requests", 200, "crash test: how many data-review requests to seed")
+	crashLog      = flag.String("crash.log", "", "crash test: write the children's logs to this file, kept after the test (default: in the test's temporary directory)")
 )
 
 const (
@@ -38,10 +39,10 @@ type killMode int
 
 const (
 	killTimer       killMode = iota // at a random moment
-	killBeforeDrop                  // when a comment POST arrives; the write never lands
-	killBeforeApply                 // when a comment POST arrives; it lands once the bot is dead
-	killAfterLost                   // right after a comment POST is applied; the answer is never sent
-	killAfterReply                  // right after the answer to a comment POST is sent
+	killBeforeDrop                  // when a write arrives; it never lands
+	killBeforeApply                 // when a write arrives; it lands once the bot is dead
+	killAfterLost                   // right after a write is applied; the answer is never sent
+	killAfterReply                  // right after the answer to a write is sent
 	numKillModes
 )
 
@@ -49,7 +50,38 @@ func (m killMode) String() string {
 	return [...]string{"timer", "before-write (dropped)", "before-write (applied)", "after-write (answer lost)", "after-write (answered)"}[m]
 }
 
-var commentPOST = regexp.MustCompile(`^/rest/bug/\d+/comment$`)
+// writeEndpoints are the bot's writes, each a marked comment: a comment
+// POST (analyses, escalations), a bug PUT (a comment with flag changes:
+// reminders with a needinfo, notices) and an attachment PUT (an assignment:
+// the flag's new requestee with a comment), as the fake counts them.
+var writeEndpoints = []string{"POST /rest/bug/{id}/comment", "PUT /rest/bug/{id}", "PUT /rest/bug/attachment/{id}"}
+
+// isWrite reports whether a request is one of the bot's writes.
+func isWrite(r *http.Request) bool { return writeEndpoint(r) != "" }
+
+// writeEndpoint names the endpoint of one of the bot's writes as in
+// writeEndpoints; "" for any other request.
+func writeEndpoint(r *http.Request) string {
+	switch {
+	case r.Method == http.MethodPost && commentPath.MatchString(r.URL.Path):
+		return writeEndpoints[0]
+	case r.Method == http.MethodPut && bugPath.MatchString(r.URL.Path):
+		return writeEndpoints[1]
+	case r.Method == http.MethodPut && attachmentPath.MatchString(r.URL.Path):
+		return writeEndpoints[2]
+	}
+	return ""
+}
+
+// commentPOST matches the paths of comment POSTs and bug PUTs, the method
+// checked apart (replicas_test.go's killer); isWrite also knows assignments.
+var commentPOST = regexp.MustCompile(`^/rest/bug/\d+(/comment)?$`)
+
+var (
+	commentPath    = regexp.MustCompile(`^/rest/bug/\d+/comment$`)
+	bugPath        = regexp.MustCompile(`^/rest/bug/\d+$`)
+	attachmentPath = regexp.MustCompile(`^/rest/bug/attachment/\d+$`)
+)
 
 // child is one run of the stewardbot binary.
 type child struct {
@@ -64,7 +96,7 @@ func (c *child) kill() {
 }
 
 // killer sits in front of the fake Bugzilla and kills the current child
-// when the plan says so: at the target-th comment POST, before or after it
+// when the plan says so: at the target-th write, before or after it
 // is applied.
 type killer struct {
 	srv *bugzillatest.Server
@@ -72,13 +104,15 @@ type killer struct {
 	mu      sync.Mutex
 	cur     *child
 	mode    killMode
-	target  int // kill at this comment POST of the current child; 0: not armed
-	posts   int
+	target  int    // kill at this write of the current child; 0: not armed
+	only    string // count only writes to this endpoint; "": any write
+	writes  int
 	fired   bool
 	started time.Time
 	// landedAfterDeath counts the writes applied after their sender died.
 	landedAfterDeath int
-	firstPOST        time.Duration // after start, of the current child; 0 before any
+	firstWrite       time.Duration  // after start, of the current child; 0 before any
+	killedAt         map[string]int // armed kills that fired, by write endpoint
 
 	// inflight counts requests being handled. Not a WaitGroup: a dead
 	// child's last requests may still arrive while the test waits.
@@ -109,31 +143,32 @@ func (k *killer) quiet() {
 	k.inflightMu.Unlock()
 }
 
-func (k *killer) arm(c *child, mode killMode, target int) {
+func (k *killer) arm(c *child, mode killMode, target int, only string) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.cur, k.mode, k.target, k.posts, k.fired = c, mode, target, 0, false
-	k.started, k.firstPOST = time.Now(), 0
+	k.cur, k.mode, k.target, k.only, k.writes, k.fired = c, mode, target, only, 0, false
+	k.started, k.firstWrite = time.Now(), 0
 }
 
 // due reports whether this request is the one to kill at, and for whom.
 func (k *killer) due(r *http.Request) (*child, killMode) {
-	if r.Method != http.MethodPost || !commentPOST.MatchString(r.URL.Path) {
+	if !isWrite(r) {
 		return nil, killTimer
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if k.cur != nil && k.firstPOST == 0 {
-		k.firstPOST = time.Since(k.started)
+	if k.cur != nil && k.firstWrite == 0 {
+		k.firstWrite = time.Since(k.started)
 	}
-	if k.cur == nil || k.mode == killTimer || k.fired {
+	if k.cur == nil || k.mode == killTimer || k.fired || (k.only != "" && k.only != writeEndpoint(r)) {
 		return nil, killTimer
 	}
-	k.posts++
-	if k.posts < k.target {
+	k.writes++
+	if k.writes < k.target {
 		return nil, killTimer
 	}
 	k.fired = true
+	k.killedAt[writeEndpoint(r)]++
 	return k.cur, k.mode
 }
 
@@ -179,11 +214,13 @@ func (k *killer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Bugzilla and SIGKILLs it at many random moments, among them right before
 // and right after its writes, sometimes deleting its store, restarting it
 // each time. Once it has run to quiescence, every request must have exactly
-// the comments it is owed: one analysis per form, one needs-form where there
-// is no form, nothing where the request was answered before the bot saw it.
-//
-// The owed comments are data (Expect.Want, see corpus.go): when reminders
-// and escalations land, their kinds go there and this test checks them too.
+// the comments it is owed (Expect.Want, see corpus.go and crashDuties): one
+// analysis per form, one needs-form where there is no form, nothing where
+// the request was answered before the bot saw it; where there is a form,
+// one assignment if the request had no requestee, the first reminder to its
+// steward and one notice per team its form escalates to; no second reminder
+// and no notice to the lead, which are not due yet. Every kind of comment
+// the bot wrote is counted exactly, and the counts are logged (-v).
 func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test: skipped with -short")
@@ -199,11 +236,11 @@ func TestCrashSafety(t *testing.T) {
 	srv := bugzillatest.NewUnstartedServer(t, bugzillatest.WithClock(time.Now))
 	apiKey := fmt.Sprintf("crash-key-%016x", rng.Uint64())
 	srv.SetAPIKey(botLogin, apiKey)
-	exps, err := SeedCorpus(srv, 0, *crashRequests, false)
+	exps, err := SeedCorpusFor(srv, 0, *crashRequests, false, crashDuties)
 	if err != nil {
 		t.Fatal(err)
 	}
-	k := &killer{srv: srv}
+	k := &killer{srv: srv, killedAt: map[string]int{}}
 	k.inflightCV = sync.NewCond(&k.inflightMu)
 	ts := httptest.NewServer(k)
 	defer ts.Close()
@@ -226,11 +263,14 @@ log:
   format: json
 http:
   listen: 127.0.0.1:0 # never the default 8080: other tests may hold it
-`, ts.URL, botLogin, dbPath)
+%s`, ts.URL, botLogin, dbPath, crashDutiesConfig())
 	if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	logPath := filepath.Join(dir, "children.log")
+	if *crashLog != "" {
+		logPath = *crashLog
+	}
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		t.Fatal(err)
@@ -258,12 +298,18 @@ http:
 			}
 		}
 	}
-	commentPosts := func() int { return srv.RequestCount("POST /rest/bug/{id}/comment") }
+	botWrites := func() int {
+		n := 0
+		for _, e := range writeEndpoints {
+			n += srv.RequestCount(e)
+		}
+		return n
+	}
 
 	began := time.Now()
 	byMode := map[killMode]int{}
 	drops, arrived, fallbacks := 0, 0, 0
-	var firstPOSTs []time.Duration
+	var firstWrites []time.Duration
 	for i := range *crashKills {
 		if i > 0 && rng.IntN(10) == 0 {
 			dropStore()
@@ -271,19 +317,24 @@ http:
 		}
 		// New requests keep arriving, so that there are writes to die at.
 		if i > 0 && rng.IntN(2) == 0 {
-			more, err := SeedCorpus(srv, len(exps), 1+rng.IntN(4), true)
+			more, err := SeedCorpusFor(srv, len(exps), 1+rng.IntN(4), true, crashDuties)
 			if err != nil {
 				t.Fatal(err)
 			}
 			exps = append(exps, more...)
 			arrived += len(more)
 		}
-		// Comment POSTs are worth waiting for only while work remains.
+		// Writes are worth waiting for only while work remains.
 		// Aim at one of the writes still owed (about one per audit problem).
-		mode, target := killTimer, 0
-		if owed := len(Audit(srv, botLogin, tagPrefix, exps).Problems); rng.IntN(5) != 0 && owed > 0 {
+		// Assignments are few (one request in twelve has no requestee):
+		// while one is owed, a quarter of the armed kills wait for it.
+		mode, target, only := killTimer, 0, ""
+		if r := Audit(srv, botLogin, tagPrefix, exps); rng.IntN(5) != 0 && len(r.Problems) > 0 {
 			mode = killMode(1 + rng.IntN(int(numKillModes)-1))
-			target = 1 + rng.IntN(min(4, owed))
+			target = 1 + rng.IntN(min(4, len(r.Problems)))
+			if r.Totals[KindAssign] < r.Wanted[KindAssign] && rng.IntN(4) == 0 {
+				target, only = 1, writeEndpoints[2]
+			}
 		}
 		var delay time.Duration
 		switch rng.IntN(4) {
@@ -293,10 +344,10 @@ http:
 			delay = time.Duration(50+rng.IntN(1200)) * time.Millisecond
 		}
 		if mode != killTimer {
-			delay = 5 * time.Second // a fallback: the POST should come first
+			delay = 5 * time.Second // a fallback: the write should come first
 		}
 		c := start()
-		k.arm(c, mode, target)
+		k.arm(c, mode, target, only)
 		timer := time.AfterFunc(delay, func() { _ = c.cmd.Process.Signal(syscall.SIGKILL) })
 		<-c.exited
 		timer.Stop()
@@ -308,8 +359,8 @@ http:
 			mode = killTimer // the fallback timer did it
 			fallbacks++
 		}
-		if k.firstPOST > 0 {
-			firstPOSTs = append(firstPOSTs, k.firstPOST)
+		if k.firstWrite > 0 {
+			firstWrites = append(firstWrites, k.firstWrite)
 		}
 		byMode[mode]++
 		// Requests the dead child left in flight finish before the next starts.
@@ -323,19 +374,20 @@ http:
 	// Run to quiescence: all work done, then three polls without a write.
 	c := start()
 	deadline := time.Now().Add(90 * time.Second)
-	lastPosts, polls := commentPosts(), srv.RequestCount("GET /rest/bug")
+	lastWrites, polls := botWrites(), srv.RequestCount("GET /rest/bug")
 	for {
 		if time.Now().After(deadline) {
 			c.kill()
-			t.Fatalf("the bot did not become quiescent in 90s: %s\nlog tail:\n%s", Audit(srv, botLogin, tagPrefix, exps).Summary(), tail(logPath))
+			r := Audit(srv, botLogin, tagPrefix, exps)
+			t.Fatalf("the bot did not become quiescent in 90s: %s\n%s\nlog tail:\n%s", r.Summary(), strings.Join(r.Problems, "\n"), tail(logPath))
 		}
 		select {
 		case <-c.exited:
 			t.Fatalf("the bot exited during the final run: %v\n%s", c.err, tail(logPath))
 		case <-time.After(100 * time.Millisecond):
 		}
-		if n := commentPosts(); n != lastPosts {
-			lastPosts, polls = n, srv.RequestCount("GET /rest/bug")
+		if n := botWrites(); n != lastWrites {
+			lastWrites, polls = n, srv.RequestCount("GET /rest/bug")
 			continue
 		}
 		if srv.RequestCount("GET /rest/bug")-polls >= 3 && len(Audit(srv, botLogin, tagPrefix, exps).Problems) == 0 {
@@ -353,6 +405,18 @@ http:
 	for _, p := range r.Problems {
 		t.Error(p)
 	}
+	// Every kind the bot wrote is owed somewhere (a zero counts): none
+	// escapes the exact check, such as a "blocked" or "unassigned" notice.
+	for kind, n := range r.Totals {
+		if _, ok := r.Wanted[kind]; !ok {
+			t.Errorf("%d bot comments of kind %s, which no request owes", n, kind)
+		}
+	}
+	for _, kind := range []string{KindAnalysis, KindNeedsForm, KindAssign, KindRemind1, KindEscalationTrust, KindEscalationLegal} {
+		if r.Wanted[kind] == 0 {
+			t.Errorf("no request owes a %s comment: the test checks nothing of that duty", kind)
+		}
+	}
 	logs, err := os.ReadFile(logPath)
 	if err != nil {
 		t.Fatal(err)
@@ -361,19 +425,55 @@ http:
 		t.Errorf("the API key appears in the bot's logs")
 	}
 	rebuilt := bytes.Count(logs, []byte("already on the bug"))
-	slices.Sort(firstPOSTs)
-	if len(firstPOSTs) > 0 {
-		t.Logf("first comment POST after a start: median %v, max %v over %d runs; %d armed kills fell back to the timer",
-			firstPOSTs[len(firstPOSTs)/2].Round(time.Millisecond), firstPOSTs[len(firstPOSTs)-1].Round(time.Millisecond), len(firstPOSTs), fallbacks)
+	slices.Sort(firstWrites)
+	if len(firstWrites) > 0 {
+		t.Logf("first write after a start: median %v, max %v over %d runs; %d armed kills fell back to the timer",
+			firstWrites[len(firstWrites)/2].Round(time.Millisecond), firstWrites[len(firstWrites)-1].Round(time.Millisecond), len(firstWrites), fallbacks)
 	}
-	var modes []string
+	var modes, at []string
 	for m := range numKillModes {
 		modes = append(modes, fmt.Sprintf("%s %d", m, byMode[m]))
 	}
-	t.Logf("writes that landed after their sender was killed: %d", k.landedAfterDeath)
-	t.Logf("kills %d in %v (%s); store deleted %d times; %d requests seeded, %d more arrived during the kills; comment POSTs %d; journal entries rebuilt from markers on the bug %d",
-		*crashKills, killPhase.Round(time.Millisecond), strings.Join(modes, ", "), drops, *crashRequests, arrived, commentPosts(), rebuilt)
+	for _, e := range writeEndpoints {
+		at = append(at, fmt.Sprintf("%s %d", e, k.killedAt[e]))
+	}
+	t.Logf("kills at a write, by endpoint: %s; writes that landed after their sender was killed: %d", strings.Join(at, ", "), k.landedAfterDeath)
+	t.Logf("kills %d in %v (%s); store deleted %d times; %d requests seeded, %d more arrived during the kills; writes %d; journal entries rebuilt from markers on the bug %d",
+		*crashKills, killPhase.Round(time.Millisecond), strings.Join(modes, ", "), drops, *crashRequests, arrived, botWrites(), rebuilt)
 	t.Logf("crash summary: seed %d, %d kills, %d store deletions: %s", seed, *crashKills, drops, r.Summary())
+}
+
+// crashDuties are the reminders and escalations the crash test's bot is
+// configured for (crashDutiesConfig), so that the audit knows what is due.
+var crashDuties = Duties{
+	Stewards: []string{"roster1@example.test", "roster2@example.test", "roster3@example.test",
+		"roster4@example.test", "roster5@example.test", "roster6@example.test"},
+	Remind:   true,
+	Escalate: true,
+}
+
+// crashDutiesConfig is the bot's configuration for crashDuties: the roster
+// and lead, reminders whose first is due at once and whose second (and the
+// lead's notice) is 60 business days away, and contacts for both teams.
+func crashDutiesConfig() string {
+	var b strings.Builder
+	b.WriteString("stewards:\n  lead: lead@example.test\n  assign_unassigned: true\n  roster:\n")
+	for _, s := range crashDuties.Stewards {
+		fmt.Fprintf(&b, "    - login: %s\n", s)
+	}
+	b.WriteString(`reminders:
+  after: 0
+  every: 60
+  max: 3
+  mode: needinfo
+  max_per_cycle: 50
+  max_per_person: 100
+escalation:
+  trust: [trust@example.test]
+  legal: [legal@example.test]
+  needinfo: true
+`)
+	return b.String()
 }
 
 // tail is the end of a log file, for failure messages.

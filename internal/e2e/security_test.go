@@ -298,8 +298,10 @@ func asksData(req bugzillatest.Request) bool {
 // like any other request, valid UTF-8 without control bytes, that says
 // clearly what the bot made of the attachment: a form not in UTF-8 is read
 // in its encoding (no mojibake) and its analysis says which; an attachment
-// that is not text gets the request for a form saying it could not be read
-// as text and asking for plain text in UTF-8. The cycle does not fail.
+// that is not text (an image, a ZIP, binary bytes labelled text, text in an
+// encoding the bot does not know) gets the request for a form saying which,
+// with the attachment's name and type, and asking for plain text in UTF-8;
+// the finding is logged with the attachment's id. The cycle does not fail.
 func TestUnreadableAttachmentsNoCrash(t *testing.T) {
 	form := strings.ReplaceAll(hostileForm(t), "EVIL", "café")
 	latin1 := []byte(strings.ReplaceAll(form, "é", "\xe9")) // the form is ASCII but for é
@@ -308,9 +310,12 @@ func TestUnreadableAttachmentsNoCrash(t *testing.T) {
 	for i := range binary {
 		binary[i] = byte(i * 7 % 256)
 	}
+	png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), binary[:64]...)
+	zipped := append([]byte("PK\x03\x04\x14\x00\x00\x00\x08\x00"), binary[:64]...)
 	const (
 		needsPlainText = "Please attach the completed form as a plain-text (UTF-8) attachment"
 		noForm         = "but found no Data Review Request form in it"
+		textOnly       = "I read forms as plain text, markdown or HTML only"
 	)
 	cases := []struct {
 		name, contentType string
@@ -330,11 +335,17 @@ func TestUnreadableAttachmentsNoCrash(t *testing.T) {
 		{"utf-16 form", "text/plain", utf16le(form), KindAnalysis,
 			[]string{"`attachment-not-utf8` (attachment %d): the attachment is not UTF-8, so I read it as UTF-16LE."}, "café"},
 		{"utf-16 fragment", "text/plain", utf16le("1) What questions will you answer with this data?\n\nHow often.\n"), KindNeedsForm,
-			[]string{"Attachment %d is not UTF-8; I read it as UTF-16LE text, " + noForm, needsPlainText}, ""},
+			[]string{"`attachment-not-utf8` (attachment %d, `request.txt`, `text/plain`): it is not UTF-8; I read it as UTF-16LE text, " + noForm, needsPlainText}, ""},
 		{"binary labelled text", "text/plain", binary, KindNeedsForm,
-			[]string{"Attachment %d could not be read as text (binary or unknown encoding): its bytes are not text", needsPlainText}, ""},
+			[]string{"`attachment-binary` (attachment %d, `request.txt`, `text/plain`): it is labelled as text, but its bytes are binary: " + textOnly, needsPlainText}, ""},
 		{"binary", "application/octet-stream", binary, KindNeedsForm,
-			[]string{"Attachment %d could not be read as text (binary or unknown encoding): it is not a text attachment", needsPlainText}, ""},
+			[]string{"`attachment-not-text` (attachment %d, `request.txt`, `application/octet-stream`): this is a binary file, and " + textOnly, needsPlainText}, ""},
+		{"png", "image/png", png, KindNeedsForm,
+			[]string{"`attachment-not-text` (attachment %d, `request.txt`, `image/png`): this is a binary file", needsPlainText}, ""},
+		{"zip labelled text", "text/plain", zipped, KindNeedsForm,
+			[]string{"`attachment-binary` (attachment %d, `request.txt`, `text/plain`): it is labelled as text, but its bytes are binary (they look like `application/zip`)", needsPlainText}, ""},
+		{"invalid utf-8, not windows-1252", "text/plain", []byte("1) What data? \x83\x66\x81\x5b\x83\x5e\n"), KindNeedsForm,
+			[]string{"`attachment-unknown-encoding` (attachment %d, `request.txt`, `text/plain`): its bytes are not valid text in any encoding I know", needsPlainText}, ""},
 	}
 	r := newRig(t, bugzillatest.BMO)
 	bugs, atts := map[string]int{}, map[string]int{}
@@ -375,6 +386,10 @@ func TestUnreadableAttachmentsNoCrash(t *testing.T) {
 			if c.quoted != "" && !strings.Contains(posted, c.quoted) {
 				t.Errorf("the analysis does not quote %q: the form was not decoded:\n%s", c.quoted, posted)
 			}
+			if finding, _, ok := strings.Cut(strings.TrimPrefix(c.want[0], "`"), "`"); ok && c.kind == KindNeedsForm &&
+				!logLineHas(r.logs.String(), `"attachment_id":`+strconv.Itoa(atts[c.name])+`,`, `"finding":"`+finding+`"`) {
+				t.Errorf("no log line with attachment_id %d and finding %s", atts[c.name], finding)
+			}
 			if strings.Contains(posted, "\uFFFD") || strings.Contains(posted, "Ã") {
 				t.Errorf("the comment holds replacement characters or mojibake:\n%s", posted)
 			}
@@ -389,4 +404,18 @@ func utf16le(s string) []byte {
 		out = append(out, byte(r), byte(r>>8))
 	}
 	return out
+}
+
+// logLineHas reports whether one log line holds every part.
+func logLineHas(logs string, parts ...string) bool {
+	for line := range strings.Lines(logs) {
+		ok := true
+		for _, p := range parts {
+			ok = ok && strings.Contains(line, p)
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,198 @@
+package bot
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/stewardbot/stewardbot/bot/store"
+	"github.com/stewardbot/stewardbot/bugzilla"
+	"github.com/stewardbot/stewardbot/policy"
+)
+
+// kindExpiry begins the marker kind of an expiry reminder, which is
+// "expiry-YYYY-MM-DD": one reminder per bug and expiry date, whatever forms
+// and flags share that date. The kind is longer than a comment tag allows,
+// so the reminder is tagged PREFIX-expiry and its footer is the marker.
+const kindExpiry = "expiry"
+
+// expiryKind is the marker kind of the reminder about expiry date day.
+func expiryKind(day string) string { return kindExpiry + "-" + day }
+
+// maxExpiryMeasurements bounds the measurements one reminder names.
+const maxExpiryMeasurements = 10
+
+// expiringCollection is what one reminder is about: a bug's reviewed
+// collections that share an expiry date.
+type expiringCollection struct {
+	bug  int
+	date string    // YYYY-MM-DD
+	day  time.Time // midnight of date in the bot's time zone
+	rows []store.ReviewedCollection
+}
+
+// expiry reminds the owners of reviewed (data-review+) collections with a
+// dated expiry that it is near: once per bug and date, from
+// expiry.remind_days days before it to the day itself, never after it and
+// never while "stewardbot: stop" holds. Like every bot comment the reminder
+// is marked, and perform re-reads the bug first, so a lost store never
+// sends it twice. Expiries by version or duration get none: their date is
+// not known.
+func (b *Bot) expiry(ctx context.Context, c *cycle) error {
+	days := b.cfg.Expiry.RemindDays
+	if days <= 0 {
+		return nil
+	}
+	loc, err := time.LoadLocation(b.cfg.Poll.TimeZone)
+	if err != nil {
+		return fmt.Errorf("bot: poll time zone: %w", err)
+	}
+	rows, err := b.store.ReviewedCollections(ctx, store.CollectionFilter{Status: "+", Dated: true})
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, e := range dueExpiries(rows, b.now(), days, loc) {
+		if err := ctx.Err(); err != nil {
+			return errors.Join(append(errs, err)...)
+		}
+		if stopped, err := b.store.Stopped(ctx, e.bug); err != nil {
+			return errors.Join(append(errs, err)...)
+		} else if stopped {
+			continue
+		}
+		err := b.perform(ctx, c, b.expiryAction(e))
+		switch {
+		case err == nil, errors.Is(err, errOutcomeUnknown):
+			// Done, or looked at again next cycle (the marker decides).
+		case errors.Is(err, errCapReached), b.isRateLimit(err):
+			return errors.Join(append(errs, err)...)
+		default:
+			errs = append(errs, fmt.Errorf("bug %d: %w", e.bug, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// dueExpiries groups the collections whose expiry reminder is due now by
+// bug and date, in that order.
+func dueExpiries(rows []store.ReviewedCollection, now time.Time, days int, loc *time.Location) []*expiringCollection {
+	byKey := map[string]*expiringCollection{}
+	var out []*expiringCollection
+	for _, r := range rows {
+		for _, date := range r.ExpiryDates {
+			day, ok := policy.ParseExpiryDay(date, loc)
+			if !ok || !policy.ExpiryReminderDue(day, now, days) {
+				continue
+			}
+			key := fmt.Sprintf("%d:%s", r.BugID, date)
+			e := byKey[key]
+			if e == nil {
+				e = &expiringCollection{bug: r.BugID, date: date, day: day}
+				byKey[key] = e
+				out = append(out, e)
+			}
+			e.rows = append(e.rows, r)
+		}
+	}
+	slices.SortFunc(out, func(x, y *expiringCollection) int {
+		return cmp.Or(cmp.Compare(x.bug, y.bug), strings.Compare(x.date, y.date))
+	})
+	return out
+}
+
+// expiryAction plans the one reminder about a bug's collections expiring
+// on one date. Every comment of the bug is re-read before it is posted: its
+// marker names no form, so no later start is safe.
+func (b *Bot) expiryAction(e *expiringCollection) *action {
+	m := Marker{Kind: expiryKind(e.date), Bug: e.bug}
+	return &action{
+		marker: m,
+		flagID: e.rows[0].FlagID,
+		since:  zeroTime,
+		build: func(context.Context) (bugzilla.NewComment, error) {
+			private := false
+			for _, r := range e.rows {
+				// The comment quotes the form (owner, measurements): a
+				// private form's words go only into a private comment.
+				private = private || r.Collection.Private
+			}
+			left := policy.DaysUntilExpiry(e.day, b.now())
+			nc := b.marked(m, expiryNotice(e, left, b.cfg.Expiry.RenewalURL), private)
+			nc.Tags = []string{b.cfg.Comments.Tag + "-" + kindExpiry}
+			return nc, nil
+		},
+	}
+}
+
+// expiryNotice is the reminder's text. The owner and the measurements are
+// the requester's words, quoted inertly: nobody is mentioned or asked
+// because the form named them.
+func expiryNotice(e *expiringCollection, left int, renewalURL string) string {
+	var s strings.Builder
+	s.WriteString("**stewardbot: a reviewed data collection expires soon**\n\n")
+	when := fmt.Sprintf("in %d days", left)
+	switch left {
+	case 0:
+		when = "today"
+	case 1:
+		when = "tomorrow"
+	}
+	fmt.Fprintf(&s, "The data collection reviewed on this bug (data-review+) expires on **%s** (%s), as its Request form says.\n\n",
+		e.date, when)
+
+	var owners, names, forms []string
+	for _, r := range e.rows {
+		if o := strings.TrimSpace(r.Owner); o != "" && !slices.Contains(owners, o) {
+			owners = append(owners, o)
+		}
+		if r.Measurement != "" && !slices.Contains(names, r.Measurement) {
+			names = append(names, r.Measurement)
+		}
+		if p := collectionFormPlace(r.Collection); !slices.Contains(forms, p) {
+			forms = append(forms, p)
+		}
+	}
+	if len(owners) > 0 {
+		quoted := make([]string, len(owners))
+		for i, o := range owners {
+			quoted[i] = policy.InlineText(o, 120)
+		}
+		fmt.Fprintf(&s, "Owner named in the form: %s.\n\n", strings.Join(quoted, "; "))
+	} else {
+		s.WriteString("The form names no owner: whoever is responsible for this collection, please take note.\n\n")
+	}
+	fmt.Fprintf(&s, "Form: %s.", strings.Join(forms, "; "))
+	if len(names) > 0 {
+		shown := names[:min(len(names), maxExpiryMeasurements)]
+		quoted := make([]string, len(shown))
+		for i, n := range shown {
+			quoted[i] = policy.CodeText(n, 100)
+		}
+		fmt.Fprintf(&s, " Measurements: %s", strings.Join(quoted, ", "))
+		if more := len(names) - len(shown); more > 0 {
+			fmt.Fprintf(&s, " and %d more", more)
+		}
+		s.WriteString(".")
+	}
+	s.WriteString("\n\n")
+	s.WriteString("If the collection is still needed after that date, please file a renewal request")
+	if renewalURL != "" {
+		fmt.Fprintf(&s, " (the form is at <%s>)", renewalURL)
+	}
+	s.WriteString(" and ask for a data review before it expires. If it is not, make sure it stops collecting by then.\n\n")
+	s.WriteString("_A reminder from the yearly survey of data collections; it is posted once for this date._")
+	return s.String()
+}
+
+// collectionFormPlace says where a recorded form is, in words.
+func collectionFormPlace(c store.Collection) string {
+	if c.AttachmentID > 0 {
+		return fmt.Sprintf("attachment %d", c.AttachmentID)
+	}
+	return "pasted in a comment"
+}

@@ -1,0 +1,167 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/stewardbot/stewardbot/bot/store"
+)
+
+// A nudge is a hint, usually from a BMO webhook, that one bug changed: the
+// bot marks it dirty at once and runs one cycle soon, instead of waiting for
+// the next poll. Nudges are only ever an optimisation. Polling still runs on
+// its schedule and finds everything a lost, late or refused delivery would
+// have said; a duplicate delivery marks a dirty bug dirty again, and the
+// cycle's writes are checked against the markers on the live bug, so nothing
+// is written twice.
+//
+// The dirty mark goes to the store first, because with several replicas a
+// delivery may land on a follower: the mark in the shared store is then
+// what makes the leader look, on its next cycle. The immediate cycle runs
+// only in the process that holds Run (a follower's cycles do nothing).
+
+// Nudge marks bugID dirty and asks Run for one cycle after the debounce
+// window (webhooks.debounce) that starts at the first nudge not yet served:
+// several nudges within the window share one cycle, and a nudge during a
+// running cycle gets one more cycle after it. at is when the nudge arrived
+// (the bot's clock); the window is measured from it. Only the store can
+// fail, and then nothing is scheduled: the caller should answer so that the
+// sender retries.
+func (b *Bot) Nudge(ctx context.Context, bugID int, at time.Time) error {
+	if bugID <= 0 {
+		return fmt.Errorf("bot: nudge: bad bug id %d", bugID)
+	}
+	if err := b.store.MarkDirty(ctx, []store.BugMark{{BugID: bugID, MarkedAt: at.UTC()}}); err != nil {
+		return fmt.Errorf("bot: nudge: %w", err)
+	}
+	b.nudges.add(at)
+	return nil
+}
+
+// Login is the account the bot acts as: the one Bugzilla confirmed at Start,
+// else the configured bugzilla.login. The webhook handler ignores events
+// this account caused.
+func (b *Bot) Login() string { return b.login() }
+
+// nudgeState holds the nudges not yet served by a cycle. Its zero value is
+// ready to use. Safe for concurrent use.
+type nudgeState struct {
+	mu      sync.Mutex
+	pending bool      // a nudge arrived since the last nudged cycle started
+	first   time.Time // when the first of those arrived
+	running bool      // a nudged cycle is running
+	wake    chan struct{}
+	// newTimer starts a timer; nil is the real one. Tests replace it, so
+	// that no test waits for a debounce window to pass.
+	newTimer func(d time.Duration) (c <-chan time.Time, stop func() bool)
+}
+
+// wakeChan returns the channel that says "something is pending", made on
+// first use. The caller holds mu.
+func (n *nudgeState) wakeChan() chan struct{} {
+	if n.wake == nil {
+		n.wake = make(chan struct{}, 1)
+	}
+	return n.wake
+}
+
+// add records a nudge that arrived at at. Only the first nudge of a batch
+// opens the window and wakes the loop; later ones join it.
+func (n *nudgeState) add(at time.Time) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.pending {
+		return
+	}
+	n.pending, n.first = true, at
+	select {
+	case n.wakeChan() <- struct{}{}:
+	default: // already signalled
+	}
+}
+
+// due says whether nudges are pending and how long the loop must still wait
+// for their window to close at now (zero or less: run now). The wait is
+// never longer than the window, even when a nudge's time is ahead of now.
+func (n *nudgeState) due(now time.Time, window time.Duration) (wait time.Duration, pending bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if !n.pending {
+		return 0, false
+	}
+	return min(n.first.Add(window).Sub(now), window), true
+}
+
+// take serves the pending nudges with the cycle about to start: nudges from
+// now on need another cycle (the one starting may already be past their
+// bug).
+func (n *nudgeState) take() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.pending, n.first, n.running = false, time.Time{}, true
+}
+
+// done ends a nudged cycle.
+func (n *nudgeState) done() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.running = false
+}
+
+// cycleRunning reports whether a nudged cycle is running, so that a cron
+// tick meanwhile can be skipped like one during a scheduled cycle.
+func (n *nudgeState) cycleRunning() bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.running
+}
+
+func (n *nudgeState) timer(d time.Duration) (<-chan time.Time, func() bool) {
+	n.mu.Lock()
+	nt := n.newTimer
+	n.mu.Unlock()
+	if nt != nil {
+		return nt(d)
+	}
+	t := time.NewTimer(d)
+	return t.C, t.Stop
+}
+
+// runNudges serves nudges until ctx ends: it waits for one, waits out its
+// debounce window, and calls cycle. It never runs two cycles at once; the
+// cycles themselves are serialised with cron's by RunOnce's cycleMu.
+func (b *Bot) runNudges(ctx context.Context, cycle func()) {
+	n := &b.nudges
+	n.mu.Lock()
+	wake := n.wakeChan()
+	n.mu.Unlock()
+	for {
+		wait, pending := n.due(b.clock.Now(), b.cfg.Webhooks.Debounce)
+		if !pending {
+			select {
+			case <-ctx.Done():
+				return
+			case <-wake:
+				continue
+			}
+		}
+		if wait > 0 {
+			c, stop := n.timer(wait)
+			select {
+			case <-ctx.Done():
+				stop()
+				return
+			case <-c:
+			}
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		n.take()
+		b.log.Debug().Msg("cycle for webhook nudges")
+		cycle()
+		n.done()
+	}
+}

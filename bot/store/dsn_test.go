@@ -1,0 +1,28 @@
+package store
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestRedactDSN(t *testing.T) {
+	tests := []struct{ dsn, want string }{
+		{"stewardbot.db", "stewardbot.db"},
+		{"sqlite:/var/lib/stewardbot/s.db", "sqlite:/var/lib/stewardbot/s.db"},
+		{"postgres://bot@db:5432/sb?sslmode=verify-full", "postgres://bot@db:5432/sb?sslmode=verify-full"},
+		{"postgres://bot:s3cret@db:5432/sb?sslmode=verify-full", "postgres://bot:[redacted]@db:5432/sb?sslmode=verify-full"},
+		{"postgresql://bot@db/sb?password=s3cret", "postgresql://bot@db/sb?password=[redacted]"},
+		{"host=db user=bot password=s3cret dbname=sb", "host=db user=bot password=[redacted] dbname=sb"},
+		{"host=db password='s3 cret' dbname=sb", "host=db password=[redacted] dbname=sb"},
+		{"postgres://bot:s3cret@[::1/sb", "[redacted]"},
+	}
+	for _, tt := range tests {
+		got := RedactDSN(tt.dsn)
+		if strings.Contains(got, "s3") {
+			t.Errorf("RedactDSN(%q) = %q: the password shows", tt.dsn, got)
+		}
+		if got != tt.want {
+			t.Errorf("RedactDSN(%q) = %q, want %q", tt.dsn, got, tt.want)
+		}
+	}
+}

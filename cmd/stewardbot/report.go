@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/stewardbot/stewardbot/bot"
+	"github.com/stewardbot/stewardbot/bot/store"
+)
+
+const reportUsage = `usage: stewardbot report [--config FILE] [--format csv|markdown] [--since DATE] [--output FILE] [--show-private]
+
+Lists every data collection the bot has seen reviewed, one row per
+measurement: its bug, the steward's answer and who gave it, the category,
+default-on, channels, expiry and owner the Request form states. The yearly
+survey of collections starts from this list. Columns: docs/report.md.
+
+It reads the store the configuration names (store.dsn; STEWARDBOT_STORE_DSN
+overrides it) and sends Bugzilla nothing, so it needs no API key. It lists
+requests answered data-review+ ("granted") and data-review- ("denied");
+only what this store saw: requests the bot analysed while they were open.
+
+  --config        configuration FILE (default $STEWARDBOT_CONFIG)
+  --format        csv (default) or markdown (a table)
+  --since         only requests answered on or after DATE (YYYY-MM-DD, UTC)
+  --output        write to FILE (mode 0600) instead of standard output
+  --show-private  show what private bugs and forms collect; by default each
+                  such request is one row reading "private bug N"
+
+Exit status: 0 when the report is written, 1 when the store or the
+configuration cannot be used, 2 for a usage error.
+`
+
+// runReport is "stewardbot report".
+func runReport(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, reportUsage) }
+	config := fs.String("config", getenv("STEWARDBOT_CONFIG"), "")
+	format := fs.String("format", "csv", "")
+	sinceFlag := fs.String("since", "", "")
+	output := fs.String("output", "", "")
+	showPrivate := fs.Bool("show-private", false, "")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	usageError := func(format string, args ...any) int {
+		fmt.Fprintf(stderr, "report: "+format+"\n\n", args...)
+		fs.Usage()
+		return 2
+	}
+	if fs.NArg() != 0 {
+		return usageError("unexpected arguments %q", fs.Args())
+	}
+	write, ok := reportWriters[*format]
+	if !ok {
+		return usageError("unknown --format %q: want csv or markdown", *format)
+	}
+	var since time.Time
+	if *sinceFlag != "" {
+		t, err := time.Parse(time.DateOnly, *sinceFlag)
+		if err != nil {
+			return usageError("--since wants a date written YYYY-MM-DD, not %q", *sinceFlag)
+		}
+		since = t
+	}
+
+	cfg, err := reportConfig(*config, getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "stewardbot report:", err)
+		return 1
+	}
+	rows, err := reportRows(ctx, cfg.Store.DSN, since)
+	if err != nil {
+		fmt.Fprintln(stderr, "stewardbot report:", err)
+		return 1
+	}
+	var buf bytes.Buffer
+	if err := write(&buf, surveyTable(rows, *showPrivate)); err != nil {
+		fmt.Fprintln(stderr, "stewardbot report:", err)
+		return 1
+	}
+	if *output == "" {
+		if _, err := stdout.Write(buf.Bytes()); err != nil {
+			fmt.Fprintln(stderr, "stewardbot report:", err)
+			return 1
+		}
+		return 0
+	}
+	// 0600: the report names people, and with --show-private more.
+	if err := os.WriteFile(*output, buf.Bytes(), 0o600); err != nil {
+		fmt.Fprintln(stderr, "stewardbot report:", err)
+		return 1
+	}
+	return 0
+}
+
+// reportConfig loads the configuration as the daemon does, but passes over
+// problems with the bugzilla settings: the report never talks to Bugzilla,
+// so an operator may run it with no API key, or with only
+// STEWARDBOT_STORE_DSN set.
+func reportConfig(path string, getenv func(string) string) (bot.Config, error) {
+	cfg, err := bot.LoadConfig(path, getenv, nil)
+	if err == nil {
+		return cfg, nil
+	}
+	var ce bot.ConfigErrors
+	if !errors.As(err, &ce) {
+		return cfg, err
+	}
+	var left bot.ConfigErrors
+	for _, e := range ce {
+		if !strings.HasPrefix(e.Field, "bugzilla.") {
+			left = append(left, e)
+		}
+	}
+	if len(left) > 0 {
+		return cfg, fmt.Errorf("config %s: %w", path, left)
+	}
+	return cfg, nil
+}
+
+// reportRows reads the reviewed collections from the store. A SQLite file
+// that does not exist is an error, not an empty report: opening it would
+// create an empty store and hide a wrong path.
+func reportRows(ctx context.Context, dsn string, since time.Time) ([]store.ReviewedCollection, error) {
+	if path, ok := sqlitePath(dsn); ok {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("no store at %s (store.dsn): %w", path, err)
+		}
+	}
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return st.ReviewedCollections(ctx, store.CollectionFilter{Since: since})
+}
+
+// sqlitePath returns the file a SQLite DSN names ("sqlite:PATH" or a bare
+// PATH); ok is false for a DSN with a scheme, such as postgres://.
+func sqlitePath(dsn string) (string, bool) {
+	if p, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
+		return p, true
+	}
+	if dsn == "" || strings.Contains(dsn, "://") {
+		return "", false
+	}
+	return dsn, true
+}
