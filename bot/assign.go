@@ -82,7 +82,7 @@ func (b *Bot) assign(ctx context.Context, c *cycle, budget *remindBudget, r stor
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	steward, err := b.freeSteward(ctx, open, now, last)
+	steward, err := b.freeSteward(ctx, c, open, now, last)
 	if err != nil {
 		return err
 	}
@@ -144,9 +144,9 @@ func (b *Bot) rereadAssigned(ctx context.Context, r store.Request) error {
 
 // freeSteward is the next steward on the roster after last who is free now
 // and, where the server says (BMO), accepts review requests.
-func (b *Bot) freeSteward(ctx context.Context, open []store.Request, now time.Time, last string) (string, error) {
+func (b *Bot) freeSteward(ctx context.Context, c *cycle, open []store.Request, now time.Time, last string) (string, error) {
 	for _, login := range b.rosterOrder(open, now, last, "") {
-		blocked, err := b.blocksReviews(ctx, login)
+		blocked, err := b.blocksReviews(ctx, c, login)
 		if err != nil {
 			return "", err
 		}
@@ -205,7 +205,7 @@ func openFor(open []store.Request, login string) int {
 
 // blocksReviews asks the server whether login refuses review requests
 // (BMO's requests.review.blocked); elsewhere the answer is no.
-func (b *Bot) blocksReviews(ctx context.Context, login string) (bool, error) {
-	reqs, err := b.userRequests(ctx, login)
+func (b *Bot) blocksReviews(ctx context.Context, c *cycle, login string) (bool, error) {
+	reqs, err := b.userRequests(ctx, c, login)
 	return reqs != nil && reqs.Review.Blocked, err
 }

@@ -19,16 +19,22 @@ import (
 type cycleViews struct {
 	byBug map[int]*cachedView
 	order []*cachedView // oldest first, the first to go when over maxCycleViewBytes
-	bytes int64         // content and comment text the views hold
+	bytes int64         // what the views hold, as bugView.size counts it
 }
 
-// maxCycleViewBytes bounds what the cycle keeps of the bugs it has read:
-// past it, the views read first are dropped (and read again if needed), so
-// that a cycle over 10,000 bugs does not hold all their forms at once. In
-// BenchmarkMemory10k, 2 MB costs 2% more requests in the cycle after the
-// cold start than no bound, and adds about 4 MB to the peak heap instead
-// of 33 MB.
-const maxCycleViewBytes = 2 << 20
+// maxCycleViewBytes bounds what the cycle keeps of the bugs it has read,
+// as bugView.size estimates it: past it, the views read first are dropped
+// (and read again if needed), so that a cycle over 10,000 bugs does not
+// hold all their forms at once. In BenchmarkMemory10k, a 2 MB bound on the
+// text alone cost 2% more requests in the cycle after the cold start than
+// no bound, and added about 4 MB to the peak heap instead of 33 MB.
+// Counting the views' structures too (about half as much again as their
+// text) and bounding them at 1 MB cost 0.8% more requests over all the
+// runs of BenchmarkMemoryRSS10k (16,655 instead of 16,519; 622 instead of
+// 607 in the cycle after the 1,000-request cold start, the same at 10,000)
+// and took about 9 MB off their peak RSS: the Go heap grows to twice what
+// is live, so each megabyte kept costs two.
+const maxCycleViewBytes = 1 << 20
 
 // cachedView is one bug's view and what it holds for.
 type cachedView struct {

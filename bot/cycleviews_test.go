@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/stewardbot/stewardbot/bugzilla"
 	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
 )
 
@@ -72,32 +73,36 @@ func TestCycleReadsCommentsOnce(t *testing.T) {
 // and forgets, and that the oldest views go first past the bound.
 func TestCycleViewsBounded(t *testing.T) {
 	var cv cycleViews
-	view := func(id int, size int) *cachedView {
+	// view is a view of size bytes in all: its own structures and content.
+	view := func(id int, size int64) *cachedView {
 		v := newBugView(id, nil, 1<<20)
-		v.setData(1, make([]byte, size))
+		v.setData(1, make([]byte, size-viewBytes-mapEntryBytes))
+		if v.size != size {
+			t.Fatalf("view of %d bytes counts %d", size, v.size)
+		}
 		return &cachedView{view: v}
 	}
-	half := maxCycleViewBytes / 2
+	half := int64(maxCycleViewBytes / 2)
 	cv.put(1, view(1, half))
 	cv.put(2, view(2, half))
 	if cv.bytes != maxCycleViewBytes || len(cv.byBug) != 2 {
 		t.Fatalf("after two halves: %d bytes, %d views; want %d, 2", cv.bytes, len(cv.byBug), maxCycleViewBytes)
 	}
 	cv.byBug[2].view.setData(2, make([]byte, 10)) // grows in place, counted
-	if cv.bytes != maxCycleViewBytes+10 {
-		t.Fatalf("after growth: %d bytes, want %d", cv.bytes, maxCycleViewBytes+10)
+	if want := int64(maxCycleViewBytes + mapEntryBytes + 10); cv.bytes != want {
+		t.Fatalf("after growth: %d bytes, want %d", cv.bytes, want)
 	}
-	cv.put(3, view(3, 100))
+	cv.put(3, view(3, 1000))
 	if cv.byBug[1] != nil || cv.byBug[2] == nil || cv.byBug[3] == nil {
 		t.Errorf("over the bound: kept %v, want bugs 2 and 3 (the oldest dropped)", cv.byBug)
 	}
-	if want := int64(half + 10 + 100); cv.bytes != want {
+	if want := half + mapEntryBytes + 10 + 1000; cv.bytes != want {
 		t.Errorf("after dropping the oldest: %d bytes, want %d", cv.bytes, want)
 	}
 	cv.forget(2)
 	cv.forget(2)
-	if cv.bytes != 100 || cv.get(3, zeroTime) == nil {
-		t.Errorf("after forgetting bug 2: %d bytes, bug 3 %v; want 100 and kept", cv.bytes, cv.get(3, zeroTime))
+	if cv.bytes != 1000 || cv.get(3, zeroTime) == nil {
+		t.Errorf("after forgetting bug 2: %d bytes, bug 3 %v; want 1000 and kept", cv.bytes, cv.get(3, zeroTime))
 	}
 	if cv.get(3, zeroTime.Add(1)) != nil {
 		t.Error("a view read at another last change is handed out")
@@ -155,5 +160,22 @@ func TestViewBatchComments(t *testing.T) {
 	}
 	if diff := cmp.Diff(maps.Clone(bz.calls), map[string]int{"Comments": 1}); diff != "" {
 		t.Errorf("calls once the batch's other views are collected (-got +want):\n%s", diff)
+	}
+}
+
+// TestViewSizeCountsStructures checks that a view's size counts what its
+// attachments' metadata and comments hold beyond their text, so that the
+// cache's bound is near the heap it keeps.
+func TestViewSizeCountsStructures(t *testing.T) {
+	atts := []bugzilla.Attachment{{ID: 1, FileName: "form.md", Summary: "Data review request", ContentType: "text/plain",
+		Creator: "dev@example.test", Flags: []bugzilla.Flag{{Name: "data-review", Status: "?", Setter: "dev@example.test", Requestee: "steward@example.test"}}}}
+	v := newBugView(7, atts, 1<<20)
+	if floor := viewBytes + int64(len("form.md")+len("Data review request")+len("text/plain")+2*len("dev@example.test")+len("data-review")+1+len("steward@example.test")); v.size <= floor {
+		t.Errorf("view with one attachment counts %d bytes, want more than its strings and the view (%d)", v.size, floor)
+	}
+	before := v.size
+	v.setComments([]bugzilla.Comment{{Text: "hi", Creator: "dev@example.test", Tags: []string{"spam"}}, {Text: ""}})
+	if got, least := v.size-before, int64(200); got < least {
+		t.Errorf("two short comments count %d bytes, want at least %d: their structures hold more than their text", got, least)
 	}
 }

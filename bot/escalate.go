@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -51,55 +52,19 @@ func (b *Bot) kvMode(key string) string {
 // posted, never while "stewardbot: stop" holds. A revision is evaluated once;
 // the store remembers it (and when the store is lost, the markers on the
 // bug keep the notices from being posted twice).
+//
+// What it reads is bounded by the cycle's writes: the oldest requests go
+// first, their bugs' views are read a batch at a time, the groups of the
+// bugs owed a notice in one request per batch (not one per bug), and
+// nothing more is read once the write cap is spent: what the cap defers is
+// read in the cycle that can write it (escalate_cost_test.go).
 func (b *Bot) escalate(ctx context.Context, c *cycle) error {
 	reqs, err := b.store.OpenRequests(ctx)
 	if err != nil {
 		return err
 	}
-	var errs []error
 	seen := map[string]bool{}
-	var todo []store.Request
-	// flush escalates the requests found due, after reading the views of
-	// their bugs a batch at a time (those the cycle has not read already).
-	flush := func() error {
-		defer func() { todo = todo[:0] }()
-		var bugs []int
-		forms := map[int]bool{} // the recorded forms, read to be evaluated
-		for _, r := range todo {
-			bugs = append(bugs, r.BugID)
-			if m, ok := formMarker(kindAnalysis, r.BugID, r.FormKey, r.FormRev); ok && m.Attachment > 0 {
-				forms[m.Attachment] = true
-			}
-		}
-		slices.Sort(bugs)
-		views, err := b.cycleViews(ctx, c, slices.Compact(bugs))
-		if err == nil {
-			err = b.prefetchWhere(ctx, views, func(a *bugzilla.Attachment) (bool, error) { return forms[a.ID], nil })
-		}
-		if b.isRateLimit(err) {
-			return err
-		} // other errors: each bug is read alone below, and its error reported there
-		for _, r := range todo {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			err := b.escalateForm(ctx, c, r, nil)
-			switch {
-			case err == nil:
-				key := b.kvMode(kvEscalationChecked(r.BugID, r.FormKey, r.FormRev))
-				if err := b.store.Set(ctx, key, b.now().Format(time.RFC3339)); err != nil {
-					return err
-				}
-			case errors.Is(err, errCapReached), b.isRateLimit(err):
-				return err
-			case errors.Is(err, errOutcomeUnknown), errors.Is(err, errFormMoved):
-				// Looked at again next cycle.
-			default:
-				errs = append(errs, fmt.Errorf("bug %d: %w", r.BugID, err))
-			}
-		}
-		return nil
-	}
+	var due []store.Request
 	for _, r := range reqs {
 		if r.FormKey == "" || r.FormRev == "" {
 			continue
@@ -126,16 +91,188 @@ func (b *Bot) escalate(ctx context.Context, c *cycle) error {
 			}
 			continue // the analysis of this revision comes first
 		}
-		if todo = append(todo, r); len(todo) == analyseBatch {
-			if err := flush(); err != nil {
-				return errors.Join(append(errs, err)...)
+		due = append(due, r)
+	}
+	slices.SortStableFunc(due, mostOverdueFirst)
+	var errs []error
+	for len(due) > 0 {
+		if c.writesLeft <= 0 {
+			c.deferred++
+			return errors.Join(append(errs, errCapReached)...)
+		}
+		n := min(len(due), analyseBatch)
+		if err := b.escalateBatch(ctx, c, due[:n], &errs); err != nil {
+			return errors.Join(append(errs, err)...)
+		}
+		due = due[n:]
+	}
+	return errors.Join(errs...)
+}
+
+// mostOverdueFirst orders requests by when they were made, the oldest
+// first: when the write cap holds work back, what has waited longest goes
+// out first.
+func mostOverdueFirst(a, b store.Request) int {
+	if c := a.RequestedAt.Compare(b.RequestedAt); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.BugID, b.BugID); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.FlagID, b.FlagID)
+}
+
+// escalateBatch evaluates a batch of requests from their bugs' views, read
+// together (those the cycle has not read already), and sends the notices
+// they are owed. Errors about one request are collected in errs; the error
+// returned (a rate limit, the write cap, the store) stops the task.
+func (b *Bot) escalateBatch(ctx context.Context, c *cycle, batch []store.Request, errs *[]error) error {
+	var bugs []int
+	forms := map[int]bool{} // the recorded forms, read to be evaluated
+	for _, r := range batch {
+		bugs = append(bugs, r.BugID)
+		if m, ok := formMarker(kindAnalysis, r.BugID, r.FormKey, r.FormRev); ok && m.Attachment > 0 {
+			forms[m.Attachment] = true
+		}
+	}
+	slices.Sort(bugs)
+	views, viewsErr := b.cycleViews(ctx, c, slices.Compact(bugs))
+	if viewsErr == nil {
+		viewsErr = b.prefetchWhere(ctx, views, func(a *bugzilla.Attachment) (bool, error) { return forms[a.ID], nil })
+	}
+	if b.isRateLimit(viewsErr) {
+		return viewsErr
+	} // other errors: each bug is read alone below, and its error reported there
+	var owed []*escalationPlan
+	for _, r := range batch {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		v, ok := views[r.BugID]
+		var err error
+		if !ok && viewsErr != nil {
+			v, err = b.cycleView(ctx, c, r.BugID)
+		}
+		var p *escalationPlan
+		if err == nil {
+			p, err = b.planEscalation(ctx, v, r, nil)
+		}
+		switch {
+		case err == nil && p == nil:
+			if err := b.escalationChecked(ctx, r); err != nil {
+				return err
+			}
+		case err == nil:
+			owed = append(owed, p)
+		case b.isRateLimit(err):
+			return err
+		case errors.Is(err, errFormMoved):
+			// Looked at again next cycle.
+		default:
+			*errs = append(*errs, fmt.Errorf("bug %d: %w", r.BugID, err))
+		}
+	}
+	return b.sendEscalations(ctx, c, owed, errs)
+}
+
+// escalationChecked records that the escalations of r's form revision are
+// done, or were not needed.
+func (b *Bot) escalationChecked(ctx context.Context, r store.Request) error {
+	key := b.kvMode(kvEscalationChecked(r.BugID, r.FormKey, r.FormRev))
+	return b.store.Set(ctx, key, b.now().Format(time.RFC3339))
+}
+
+// sendEscalations sends the notices of the plans in order, a chunk at a
+// time: as many plans as the writes left can take (the last may be cut
+// short by the cap), whose bugs' groups are read in one request just
+// before. It stops, reading nothing more, once the cap is spent.
+func (b *Bot) sendEscalations(ctx context.Context, c *cycle, owed []*escalationPlan, errs *[]error) error {
+	for len(owed) > 0 {
+		if c.writesLeft <= 0 {
+			c.deferred++
+			return errCapReached
+		}
+		n, notices := 0, 0
+		for n < len(owed) && notices < c.writesLeft {
+			notices += len(owed[n].escs)
+			n++
+		}
+		chunk := owed[:n]
+		owed = owed[n:]
+		ids := make([]int, len(chunk))
+		for i, p := range chunk {
+			ids[i] = p.r.BugID
+		}
+		groups, err := b.bugGroups(ctx, ids)
+		if b.isRateLimit(err) {
+			return err
+		}
+		if err != nil {
+			*errs = append(*errs, err)
+			continue
+		}
+		for _, p := range chunk {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			bug, ok := groups[p.r.BugID]
+			if !ok {
+				// Hidden from the bot now: nothing it can do.
+				if err := b.escalationChecked(ctx, p.r); err != nil {
+					return err
+				}
+				continue
+			}
+			err := b.sendPlan(ctx, c, bug, p)
+			switch {
+			case err == nil:
+				if err := b.escalationChecked(ctx, p.r); err != nil {
+					return err
+				}
+			case errors.Is(err, errCapReached), b.isRateLimit(err):
+				return err
+			case errors.Is(err, errOutcomeUnknown):
+				// Looked at again next cycle.
+			default:
+				*errs = append(*errs, fmt.Errorf("bug %d: %w", p.r.BugID, err))
 			}
 		}
 	}
-	if err := flush(); err != nil {
-		return errors.Join(append(errs, err)...)
+	return nil
+}
+
+// bugGroups reads the groups of bugs, in one request per batch of ids
+// (Bugs splits long lists). Bugs hidden from the bot are left out: a search
+// by ids omits them, and when the server fails the whole request instead,
+// each bug is read alone.
+func (b *Bot) bugGroups(ctx context.Context, ids []int) (map[int]bugzilla.Bug, error) {
+	out := make(map[int]bugzilla.Bug, len(ids))
+	bugs, err := b.bz.Bugs(ctx, ids, "id", "groups")
+	if hiddenBug(err) && len(ids) > 1 {
+		for _, id := range ids {
+			one, err := b.bz.Bugs(ctx, []int{id}, "id", "groups")
+			switch {
+			case hiddenBug(err):
+				continue
+			case err != nil:
+				return nil, fmt.Errorf("groups of bug %d: %w", id, err)
+			}
+			for _, bug := range one {
+				out[bug.ID] = bug
+			}
+		}
+		return out, nil
 	}
-	return errors.Join(errs...)
+	if hiddenBug(err) {
+		return out, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("groups of %d bugs: %w", len(ids), err)
+	}
+	for _, bug := range bugs {
+		out[bug.ID] = bug
+	}
+	return out, nil
 }
 
 // errFormMoved says the request's form is no longer the one recorded:
@@ -185,6 +322,16 @@ type forcedEscalation struct {
 	comment int    // the command's comment number on the bug
 }
 
+// escalationPlan is what one request's current form is owed: the
+// escalations its analysis calls for, or the forced one.
+type escalationPlan struct {
+	r     store.Request
+	f     *foundForm // nil for a forced escalation on a bug without a form
+	a     *policy.Analysis
+	escs  []policy.Escalation
+	force *forcedEscalation
+}
+
 // escalateForm makes the escalations of one request's current form: those
 // its analysis calls for, or only the forced one. Without a form, a forced
 // escalation is still made, once per bug.
@@ -193,20 +340,43 @@ func (b *Bot) escalateForm(ctx context.Context, c *cycle, r store.Request, force
 	if err != nil {
 		return err
 	}
-	if v == nil {
-		return nil // hidden from the bot now: nothing it can do
+	p, err := b.planEscalation(ctx, v, r, force)
+	if err != nil || p == nil {
+		return err
 	}
-	f, err := b.findForm(ctx, v, r.AttachmentID)
+	if c.writesLeft <= 0 {
+		c.deferred++
+		return errCapReached
+	}
+	groups, err := b.bugGroups(ctx, []int{r.BugID})
 	if err != nil {
 		return err
 	}
+	bug, ok := groups[r.BugID]
+	if !ok {
+		return nil // hidden from the bot now
+	}
+	return b.sendPlan(ctx, c, bug, p)
+}
+
+// planEscalation evaluates r's current form in v (nil when the bug is
+// hidden from the bot) and returns the escalations it is owed; nil when
+// none. errFormMoved says the form is no longer the recorded one.
+func (b *Bot) planEscalation(ctx context.Context, v *bugView, r store.Request, force *forcedEscalation) (*escalationPlan, error) {
+	if v == nil {
+		return nil, nil // hidden from the bot now: nothing it can do
+	}
+	f, err := b.findForm(ctx, v, r.AttachmentID)
+	if err != nil {
+		return nil, err
+	}
 	if force == nil && (f == nil || formKey(f) != r.FormKey || f.Rev != r.FormRev) {
-		return errFormMoved
+		return nil, errFormMoved
 	}
 	var a *policy.Analysis
 	if f != nil {
 		if err := b.loadForm(ctx, v, f); err != nil {
-			return err
+			return nil, err
 		}
 		a = b.analyzer.Evaluate(f.Request, b.now())
 	}
@@ -226,21 +396,24 @@ func (b *Bot) escalateForm(ctx context.Context, c *cycle, r store.Request, force
 		escs = a.Escalations
 	}
 	if len(escs) == 0 {
-		return nil
+		return nil, nil
 	}
-	bugs, err := b.bz.Bugs(ctx, []int{r.BugID}, "id", "groups")
-	if err != nil {
-		return fmt.Errorf("groups of bug %d: %w", r.BugID, err)
-	}
-	if len(bugs) == 0 {
-		return nil
-	}
+	return &escalationPlan{r: r, f: f, a: a, escs: escs, force: force}, nil
+}
+
+// sendPlan sends a plan's notices on bug (read with its groups), one per
+// team, each within the write cap: none is looked at once the cap is spent.
+func (b *Bot) sendPlan(ctx context.Context, c *cycle, bug bugzilla.Bug, p *escalationPlan) error {
 	var errs []error
-	for _, e := range escs {
-		act := b.escalationAction(bugs[0], r, f, a, e, force)
+	for _, e := range p.escs {
+		if c.writesLeft <= 0 {
+			c.deferred++
+			return errors.Join(append(errs, errCapReached)...)
+		}
+		act := b.escalationAction(c, bug, p.r, p.f, p.a, e, p.force)
 		err := b.perform(ctx, c, act)
 		if errors.Is(err, errCapReached) || b.isRateLimit(err) {
-			return err
+			return errors.Join(append(errs, err)...)
 		}
 		if err != nil {
 			errs = append(errs, err)
@@ -251,7 +424,7 @@ func (b *Bot) escalateForm(ctx context.Context, c *cycle, r store.Request, force
 
 // escalationAction plans the notice to one team, with needinfo? on the
 // team's contacts who can see the bug, in one transaction.
-func (b *Bot) escalationAction(bug bugzilla.Bug, r store.Request, f *foundForm, a *policy.Analysis,
+func (b *Bot) escalationAction(c *cycle, bug bugzilla.Bug, r store.Request, f *foundForm, a *policy.Analysis,
 	e policy.Escalation, force *forcedEscalation) *action {
 	m := Marker{Kind: escalationKind(e.To), Bug: bug.ID}
 	since := zeroTime
@@ -277,7 +450,7 @@ func (b *Bot) escalationAction(bug bugzilla.Bug, r store.Request, f *foundForm, 
 		since:  since,
 		build: func(ctx context.Context) (bugzilla.NewComment, error) {
 			var err error
-			if cc, err = b.checkContacts(ctx, bug, b.cfg.Escalation.contacts(e.To)); err != nil {
+			if cc, err = b.checkContacts(ctx, c, bug, b.cfg.Escalation.contacts(e.To)); err != nil {
 				return bugzilla.NewComment{}, err
 			}
 			for _, bl := range cc.blocked {
@@ -297,7 +470,7 @@ func (b *Bot) escalationAction(bug bugzilla.Bug, r store.Request, f *foundForm, 
 				}
 				_, err := b.bz.UpdateBug(ctx, bug.ID, u)
 				if err == nil {
-					return b.commentIDOf(ctx, m, since), nil
+					return b.commentIDOf(ctx, c, m, since), nil
 				}
 				if !cc.refused(err) {
 					return 0, err
@@ -326,9 +499,11 @@ func (b *Bot) escalationAction(bug bugzilla.Bug, r store.Request, f *foundForm, 
 }
 
 // commentIDOf finds the id of the bot's comment with marker m (a PUT does
-// not return it); 0 when it cannot be read now.
-func (b *Bot) commentIDOf(ctx context.Context, m Marker, since time.Time) int {
-	cs, err := b.bz.Comments(ctx, m.Bug, since)
+// not return it); 0 when it cannot be read now. The read, made after the
+// write, is the re-read of the bug's next notice (cycleReads): the notice
+// to the other team has the same since.
+func (b *Bot) commentIDOf(ctx context.Context, c *cycle, m Marker, since time.Time) int {
+	cs, err := b.liveComments(ctx, c, m.Bug, since)
 	if err != nil {
 		return 0
 	}

@@ -31,15 +31,16 @@ func (cc *contactCheck) block(login, why string) {
 	cc.blocked = append(cc.blocked, login+": "+why)
 }
 
-// checkContacts sorts the configured contacts of a team for one bug.
-func (b *Bot) checkContacts(ctx context.Context, bug bugzilla.Bug, logins []string) (*contactCheck, error) {
+// checkContacts sorts the configured contacts of a team for one bug. Their
+// accounts are read once per cycle (cycleUsers), not once per notice.
+func (b *Bot) checkContacts(ctx context.Context, c *cycle, bug bugzilla.Bug, logins []string) (*contactCheck, error) {
 	cc := &contactCheck{}
 	if len(logins) == 0 {
 		return cc, nil
 	}
-	users, err := b.lookupUsers(ctx, logins)
+	users, err := b.cycleUsers(ctx, c, logins)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("escalation contacts: %w", err)
 	}
 	for _, login := range logins {
 		u, ok := users[strings.ToLower(login)]
@@ -65,35 +66,6 @@ func (b *Bot) checkContacts(ctx context.Context, bug bugzilla.Bug, logins []stri
 		}
 	}
 	return cc, nil
-}
-
-// lookupUsers reads the contacts' accounts, by lower-case login. An unknown
-// login fails a batch (404, code 51), so then each is read alone.
-func (b *Bot) lookupUsers(ctx context.Context, logins []string) (map[string]bugzilla.User, error) {
-	out := map[string]bugzilla.User{}
-	users, err := b.bz.Users(ctx, logins)
-	if err == nil {
-		for _, u := range users {
-			out[strings.ToLower(u.Name)] = u
-		}
-		return out, nil
-	}
-	if !errors.Is(err, bugzilla.ErrNotFound) {
-		return nil, fmt.Errorf("escalation contacts: %w", err)
-	}
-	for _, login := range logins {
-		users, err := b.bz.Users(ctx, []string{login})
-		switch {
-		case errors.Is(err, bugzilla.ErrNotFound):
-			continue
-		case err != nil:
-			return nil, fmt.Errorf("escalation contact %s: %w", login, err)
-		}
-		for _, u := range users {
-			out[strings.ToLower(u.Name)] = u
-		}
-	}
-	return out, nil
 }
 
 // missingGroups returns the bug's groups the user is not in.

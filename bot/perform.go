@@ -55,7 +55,7 @@ func (b *Bot) perform(ctx context.Context, c *cycle, a *action) error {
 		return nil
 	}
 
-	if done, err := b.alreadyOnBug(ctx, a, &j, log); done || err != nil {
+	if done, err := b.alreadyOnBug(ctx, c, a, &j, log); done || err != nil {
 		return err
 	}
 	if c.writesLeft <= 0 {
@@ -102,6 +102,9 @@ func (b *Bot) perform(ctx context.Context, c *cycle, a *action) error {
 			return b.bz.AddComment(ctx, a.marker.Bug, nc)
 		}
 	}
+	// The last re-read of the bug is stale from here on; a read that send
+	// makes after its write (escalate's commentIDOf) may take its place.
+	c.reads.wrote(a.marker.Bug)
 	id, err := send(wctx, nc)
 	// The bug has (or may have) changed: what the cycle read of it is stale.
 	c.views.forget(a.marker.Bug)
@@ -126,7 +129,7 @@ func (b *Bot) perform(ctx context.Context, c *cycle, a *action) error {
 		}
 		log.Warn().Err(err).Msg("write outcome unknown; re-reading the bug")
 		b.observer().ActionDone(a.marker.Kind, ActionUnknown)
-		if done, rerr := b.alreadyOnBug(wctx, a, &j, log); rerr == nil && done {
+		if done, rerr := b.alreadyOnBug(wctx, c, a, &j, log); rerr == nil && done {
 			b.notify(Posted{BugID: a.marker.Bug, CommentID: j.CommentID, Kind: a.marker.Kind, Key: key, Comment: nc})
 			return nil
 		} else if rerr != nil {
@@ -159,8 +162,10 @@ func (b *Bot) perform(ctx context.Context, c *cycle, a *action) error {
 
 // alreadyOnBug re-reads the bug's comments since the action could have
 // happened and, when the bot's marker for it is there, journals it done.
-func (b *Bot) alreadyOnBug(ctx context.Context, a *action, j *store.Action, log zerolog.Logger) (bool, error) {
-	comments, err := b.bz.Comments(ctx, a.marker.Bug, a.since)
+// Actions in a row on one bug share a re-read until the bot writes on the
+// bug (cycleReads).
+func (b *Bot) alreadyOnBug(ctx context.Context, c *cycle, a *action, j *store.Action, log zerolog.Logger) (bool, error) {
+	comments, err := b.liveComments(ctx, c, a.marker.Bug, a.since)
 	if err != nil {
 		return false, fmt.Errorf("re-read bug %d: %w", a.marker.Bug, err)
 	}

@@ -25,9 +25,17 @@ const (
 // last cycle and queues them for analyse. The first poll (or the first after
 // the store was lost) sweeps every open request; later ones are
 // incremental: a search with a last_change_time watermark, and on BMO the
-// flag activity feed besides, which alone shows a flag removed (a cancelled
-// request no longer matches the search). An idle poll costs one request by
-// search, two with the feed (feed and search; see pollActivity).
+// flag activity feed besides.
+//
+// A request withdrawn by removing its flag (or clearing it on an attachment
+// made obsolete) leaves a bug that no longer matches a search on the flag.
+// On BMO the feed shows it. Upstream has no feed, so the search also asks
+// for the bugs the bot holds open requests on, by id, whatever their flags
+// (searchChanged): such a bug changed since the mark is read, and analyse
+// records the flag gone, which ends its reminders and needinfos as an
+// answer would (stopAnswered). An idle poll costs one request by search
+// (one more per trackedPerSearch bugs with open requests beyond the
+// first), two with the feed (feed and search; see pollActivity).
 func (b *Bot) poll(ctx context.Context, _ *cycle) error {
 	wm, err := b.watermark(ctx)
 	if err != nil {
@@ -44,10 +52,18 @@ func (b *Bot) poll(ctx context.Context, _ *cycle) error {
 	return b.pollSearch(ctx, wm)
 }
 
-// pollSearch queues the bugs changed since the watermark (searchChanged)
+// pollSearch queues the bugs changed since the watermark (searchChanged,
+// with the bugs that have open requests, so that a removed flag is seen)
 // and moves the watermark to the server's time of the search.
 func (b *Bot) pollSearch(ctx context.Context, wm time.Time) error {
-	found, serverNow, err := b.searchChanged(ctx, wm)
+	var tracked []int
+	if !wm.IsZero() {
+		var err error
+		if tracked, err = b.store.BugsWithOpenRequests(ctx); err != nil {
+			return err
+		}
+	}
+	found, serverNow, err := b.searchChanged(ctx, wm, tracked)
 	if err != nil {
 		return err
 	}
@@ -62,12 +78,32 @@ func (b *Bot) pollSearch(ctx context.Context, wm time.Time) error {
 	return b.setWatermark(ctx, serverNow, -1)
 }
 
+// trackedPerSearch is how many bug ids one search names: 500 ids of seven
+// digits with their separators ("%2C") take about 5 KB of the 8 KiB a
+// request target may have (the client refuses a longer one).
+const trackedPerSearch = 500
+
 // searchChanged asks for the bugs with data-review flags changed since the
 // mark (less the overlap), page by page, and returns them with the
 // server's time of the search. With no mark it sweeps every open request
 // ("data-review?"); otherwise it asks for any data-review flag
 // ("substring", any status), so that a request answered with + or - is seen
 // too.
+//
+// The bugs in tracked (those with open requests) are asked for by id as
+// well, whatever their flags: a bug whose flag was removed no longer
+// matches the flag criterion, and it is the change the bot must see. It
+// is one OR in the same search (SearchQuery.OrCriteria), so an idle poll
+// stays one request; the watermark applies to those bugs too, so only the
+// ones that changed come back, and each of them carries the change that
+// made it (the flag removed changed its last_change_time). Bugs the bot
+// does not track come back only through the flag criterion, as before. Past
+// trackedPerSearch ids, the rest go in further searches of their own.
+//
+// (Bugzilla can also search the flags' history, flagtypes.name
+// changedafter DATE, but that matches any flag's change, needinfo
+// included, and reads DATE in the server's local time zone, which the API
+// does not tell; asking by id needs neither.)
 //
 // The server's time is its clock as it answered the first page (the Date
 // header), so an idle search is one request. That clock reading comes after
@@ -78,7 +114,7 @@ func (b *Bot) pollSearch(ctx context.Context, wm time.Time) error {
 // cfg.Poll.Overlap before the mark. Only when the answer has no Date header
 // does the poll ask for the server's time, after the search (the overlap
 // covers that gap too).
-func (b *Bot) searchChanged(ctx context.Context, mark time.Time) ([]bugzilla.Bug, time.Time, error) {
+func (b *Bot) searchChanged(ctx context.Context, mark time.Time, tracked []int) ([]bugzilla.Bug, time.Time, error) {
 	flag := bugzilla.Criterion{Field: "flagtypes.name", Op: "equals", Value: b.cfg.Bugzilla.FlagName + "?"}
 	if !mark.IsZero() {
 		flag = bugzilla.Criterion{Field: "flagtypes.name", Op: "substring", Value: b.cfg.Bugzilla.FlagName}
@@ -89,30 +125,43 @@ func (b *Bot) searchChanged(ctx context.Context, mark time.Time) ([]bugzilla.Bug
 		Limit:         b.cfg.Poll.PageSize,
 		Order:         "bug_id",
 	}
+	queries := []bugzilla.SearchQuery{q}
 	if !mark.IsZero() {
-		q.LastChangeTime = mark.Add(-b.cfg.Poll.Overlap)
+		queries[0].LastChangeTime = mark.Add(-b.cfg.Poll.Overlap)
+		for batch := range slices.Chunk(tracked, trackedPerSearch) {
+			ids := bugzilla.BugIDsCriterion(batch)
+			if len(queries[0].OrCriteria) == 0 {
+				queries[0].OrCriteria = []bugzilla.Criterion{ids}
+				continue
+			}
+			more := queries[0]
+			more.Criteria, more.OrCriteria = []bugzilla.Criterion{ids}, nil
+			queries = append(queries, more)
+		}
 	}
 	var found []bugzilla.Bug
 	var serverNow time.Time
 	seen := map[int]bool{}
-	for {
-		page, at, err := b.bz.SearchBugsPageAt(ctx, q)
-		if err != nil {
-			return nil, time.Time{}, fmt.Errorf("poll: search: %w", err)
-		}
-		if q.Offset == 0 {
-			serverNow = at
-		}
-		for _, bug := range page {
-			if !seen[bug.ID] { // pages shift while bugs change: de-duplicate
-				seen[bug.ID] = true
-				found = append(found, bug)
+	for i, q := range queries {
+		for {
+			page, at, err := b.bz.SearchBugsPageAt(ctx, q)
+			if err != nil {
+				return nil, time.Time{}, fmt.Errorf("poll: search: %w", err)
 			}
+			if i == 0 && q.Offset == 0 {
+				serverNow = at
+			}
+			for _, bug := range page {
+				if !seen[bug.ID] { // pages shift while bugs change, and searches overlap: de-duplicate
+					seen[bug.ID] = true
+					found = append(found, bug)
+				}
+			}
+			if len(page) < q.Limit {
+				break
+			}
+			q.Offset += q.Limit
 		}
-		if len(page) < q.Limit {
-			break
-		}
-		q.Offset += q.Limit
 	}
 	if serverNow.IsZero() {
 		t, err := b.bz.Time(ctx)
@@ -195,7 +244,8 @@ func (b *Bot) checkChanged(ctx context.Context, wm time.Time, fromFeed map[int]t
 	if mark.IsZero() {
 		mark = wm
 	}
-	found, serverNow, err := b.searchChanged(ctx, mark)
+	// The feed shows removed flags: no need to ask for tracked bugs by id.
+	found, serverNow, err := b.searchChanged(ctx, mark, nil)
 	if err != nil {
 		return err
 	}

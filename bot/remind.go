@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,7 +43,12 @@ func (b *Bot) remind(ctx context.Context, c *cycle) error {
 	}
 	budget := &remindBudget{left: b.cfg.Reminders.MaxPerCycle, perPerson: map[string]int{}}
 	now := b.now()
-	for _, r := range open {
+	due, err := b.dueReminders(ctx, open, now)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for _, d := range due {
+		r, st := d.r, d.st
 		if ctx.Err() != nil {
 			return errors.Join(append(errs, ctx.Err())...)
 		}
@@ -51,19 +57,17 @@ func (b *Bot) remind(ctx context.Context, c *cycle) error {
 			b.log.Info().Int("cap", b.cfg.Reminders.MaxPerCycle).Msg("reminder cap reached; the rest waits for the next cycle")
 			break
 		}
-		st, err := b.reminderState(ctx, r)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if st.State != store.ReminderActive || (!st.NextDue.IsZero() && now.Before(st.NextDue)) {
-			continue // finished, or not due: no request to Bugzilla
-		}
 		if hold, err := b.onHold(ctx, r, &st, now); err != nil || hold {
 			if err != nil {
 				errs = append(errs, err)
 			}
 			continue
+		}
+		if c.writesLeft <= 0 {
+			// Nothing more is read for what the write cap defers anyway: the
+			// most overdue go first next cycle.
+			c.deferred++
+			return errors.Join(append(errs, errCapReached)...)
 		}
 		switch {
 		case r.Requestee == "":
@@ -87,6 +91,52 @@ func (b *Bot) remind(ctx context.Context, c *cycle) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// dueReminder is an open request whose reminders may be due, with its
+// stored state and when it fell due.
+type dueReminder struct {
+	r   store.Request
+	st  store.Reminder
+	due time.Time
+}
+
+// dueReminders lists, from the store alone, the open requests whose
+// reminder state is active and due now, the most overdue first: when a cap
+// holds work back, what has waited longest goes out first. A request never
+// looked at falls due at its first reminder, as early as it can be
+// (waitUnread); one without a requestee when it was made.
+func (b *Bot) dueReminders(ctx context.Context, open []store.Request, now time.Time) ([]dueReminder, error) {
+	var out []dueReminder
+	var errs []error
+	for _, r := range open {
+		st, err := b.reminderState(ctx, r)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if st.State != store.ReminderActive || (!st.NextDue.IsZero() && now.Before(st.NextDue)) {
+			continue // finished, or not due: no request to Bugzilla
+		}
+		due := st.NextDue
+		if due.IsZero() {
+			due = r.RequestedAt
+			if r.Requestee != "" && st.Sent == 0 {
+				if first, ok := b.stewardCalendar(r.Requestee).NextReminder(r.RequestedAt, time.Time{}, 0, time.Time{},
+					b.cfg.Reminders.policy(), now); ok {
+					due = first
+				}
+			}
+		}
+		out = append(out, dueReminder{r: r, st: st, due: due})
+	}
+	slices.SortStableFunc(out, func(x, y dueReminder) int {
+		if c := x.due.Compare(y.due); c != 0 {
+			return c
+		}
+		return mostOverdueFirst(x.r, y.r)
+	})
+	return out, errors.Join(errs...)
 }
 
 // reminderState is the stored state of r's reminders; a new one (due at
@@ -135,7 +185,7 @@ func (b *Bot) remindOne(ctx context.Context, c *cycle, budget *remindBudget, r s
 	if wait, err := b.waitUnread(ctx, budget, r, st, b.now()); err != nil || wait {
 		return err
 	}
-	live, err := b.readLive(ctx, r)
+	live, err := b.readLive(ctx, c, r)
 	if hiddenBug(err) {
 		log.Info().Msg("bug no longer visible to the bot; no more reminders")
 		st.State = store.ReminderStopped
@@ -206,7 +256,7 @@ func (b *Bot) remindOne(ctx context.Context, c *cycle, budget *remindBudget, r s
 
 	needinfo := cfg.Mode == RemindNeedinfo && !live.humanCleared && !live.hasBotNeedinfo() && !live.blockedDone
 	if needinfo {
-		blocked, err := b.blocksNeedinfo(ctx, r.Requestee)
+		blocked, err := b.blocksNeedinfo(ctx, c, r.Requestee)
 		if err != nil {
 			return err
 		}
@@ -294,25 +344,25 @@ func (b *Bot) remindedToday(ctx context.Context, budget *remindBudget, login str
 // blocksNeedinfo asks the server whether login refuses needinfo requests.
 // Only BMO says; elsewhere the answer is no, and a refusal is caught when
 // the write is tried.
-func (b *Bot) blocksNeedinfo(ctx context.Context, login string) (bool, error) {
-	reqs, err := b.userRequests(ctx, login)
+func (b *Bot) blocksNeedinfo(ctx context.Context, c *cycle, login string) (bool, error) {
+	reqs, err := b.userRequests(ctx, c, login)
 	return reqs != nil && reqs.Needinfo.Blocked, err
 }
 
 // userRequests returns which kinds of request login accepts, as BMO's
 // /rest/user says (requests.{needinfo,review,feedback}); nil on servers
-// that do not say, and for an unknown login.
-func (b *Bot) userRequests(ctx context.Context, login string) (*bugzilla.UserRequests, error) {
-	users, err := b.bz.Users(ctx, []string{login})
+// that do not say. The account is read once per cycle (cycleUsers), not
+// once per reminder; an unknown login is an error (ErrNotFound).
+func (b *Bot) userRequests(ctx context.Context, c *cycle, login string) (*bugzilla.UserRequests, error) {
+	users, err := b.cycleUsers(ctx, c, []string{login})
 	if err != nil {
-		return nil, fmt.Errorf("look up %s: %w", login, err)
+		return nil, err
 	}
-	for _, u := range users {
-		if strings.EqualFold(u.Name, login) {
-			return u.Requests, nil
-		}
+	u, ok := users[strings.ToLower(login)]
+	if !ok {
+		return nil, fmt.Errorf("look up %s: %w", login, bugzilla.ErrNotFound)
 	}
-	return nil, nil
+	return u.Requests, nil
 }
 
 // reminderAction plans reminder n about r: a marked comment, with a new

@@ -53,10 +53,12 @@ type liveRequest struct {
 func (l *liveRequest) hasBotNeedinfo() bool { return len(l.botNeedinfos) > 0 }
 
 // readLive reads the comments and history of r's bug since the request
-// (two requests) and its needinfo flags (one).
-func (b *Bot) readLive(ctx context.Context, r store.Request) (*liveRequest, error) {
+// (two requests) and its needinfo flags (one). The comments are the ones
+// the re-read before a reminder or notice about r asks for: it takes them
+// from this read when the bot has not written on the bug since (cycleReads).
+func (b *Bot) readLive(ctx context.Context, c *cycle, r store.Request) (*liveRequest, error) {
 	since := r.RequestedAt.Add(-time.Second)
-	comments, err := b.bz.Comments(ctx, r.BugID, since)
+	comments, err := b.liveComments(ctx, c, r.BugID, since)
 	if err != nil {
 		return nil, fmt.Errorf("comments of bug %d: %w", r.BugID, err)
 	}

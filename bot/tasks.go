@@ -51,6 +51,7 @@ type cycle struct {
 	writesLeft int
 	deferred   int        // actions left for a later cycle by the write cap
 	views      cycleViews // what the tasks have read of bugs in this cycle
+	reads      cycleReads // the last re-read of a bug and the accounts read (cyclereads.go)
 }
 
 // errCapReached stops a task's loop when the cycle's writes are spent.

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,9 +25,22 @@ const DefaultSearchPageSize = 500
 // requestees.login_name need not match the same flag (recording 122).
 type Criterion struct{ Field, Op, Value string }
 
+// BugIDsCriterion matches the bugs with the given ids (bug_id anyexact,
+// which Search.pm turns into bugs.bug_id IN (...)). Mind the length of
+// the request target: a few hundred ids fit under the 8 KiB that front
+// ends accept, and SearchBugsPage refuses a longer one.
+func BugIDsCriterion(ids []int) Criterion {
+	return Criterion{Field: "bug_id", Op: "anyexact", Value: joinIDs(ids)}
+}
+
 // SearchQuery is GET /rest/bug. Limit 0 means the server default; the iterator pages by Limit.
 type SearchQuery struct {
-	Criteria       []Criterion
+	Criteria []Criterion
+	// OrCriteria widen the search: a bug matches when it matches all of
+	// Criteria or any one of OrCriteria. LastChangeTime still applies to
+	// every bug. OrCriteria need Criteria (all of none would match every
+	// bug).
+	OrCriteria     []Criterion
 	LastChangeTime time.Time // last_change_time=<ISO>, zero to omit
 	IncludeFields  []string
 	Limit, Offset  int
@@ -34,16 +48,67 @@ type SearchQuery struct {
 }
 
 // values encodes q as Bugzilla's search parameters.
+//
+// OrCriteria make one boolean chart ("custom search" in Search.pm): an
+// OR group (fN=OP, jN=OR ... fM=CP) holding Criteria, as an AND group
+// when there are several, and then each of OrCriteria. The criteria are
+// numbered without gaps from 1, and j_top is left at AND, because
+// Bug.search turns last_change_time into one more criterion numbered
+// "how many fN there are, plus one" (WebService/Bug.pm): after the group,
+// so ANDed with it; with a gap in the numbers it would replace one of
+// ours.
 func (q SearchQuery) values() (url.Values, error) {
 	v := url.Values{}
-	for i, cr := range q.Criteria {
+	n := 0
+	add := func(cr Criterion) {
+		n++
+		k := strconv.Itoa(n)
+		v.Set("f"+k, cr.Field)
+		v.Set("o"+k, cr.Op)
+		v.Set("v"+k, cr.Value)
+	}
+	open := func(join string) {
+		n++
+		k := strconv.Itoa(n)
+		v.Set("f"+k, "OP")
+		if join != "" {
+			v.Set("j"+k, join)
+		}
+	}
+	closeGroup := func() {
+		n++
+		v.Set("f"+strconv.Itoa(n), "CP")
+	}
+	for i, cr := range slices.Concat(q.Criteria, q.OrCriteria) {
 		if cr.Field == "" || cr.Op == "" {
 			return nil, fmt.Errorf("bugzilla: search: criterion %d needs a field and an operator", i+1)
 		}
-		n := strconv.Itoa(i + 1)
-		v.Set("f"+n, cr.Field)
-		v.Set("o"+n, cr.Op)
-		v.Set("v"+n, cr.Value)
+		if cr.Field == "OP" || cr.Field == "CP" {
+			return nil, fmt.Errorf("bugzilla: search: criterion %d: groups are made with OrCriteria, not %s", i+1, cr.Field)
+		}
+	}
+	switch {
+	case len(q.OrCriteria) == 0:
+		for _, cr := range q.Criteria {
+			add(cr)
+		}
+	case len(q.Criteria) == 0:
+		return nil, errors.New("bugzilla: search: OrCriteria without Criteria would match every bug")
+	default:
+		open("OR")
+		if len(q.Criteria) > 1 {
+			open("")
+		}
+		for _, cr := range q.Criteria {
+			add(cr)
+		}
+		if len(q.Criteria) > 1 {
+			closeGroup()
+		}
+		for _, cr := range q.OrCriteria {
+			add(cr)
+		}
+		closeGroup()
 	}
 	if !q.LastChangeTime.IsZero() {
 		// Honoured to the second (recording 22); chfieldfrom would drop the
@@ -90,6 +155,10 @@ func (c *Client) SearchBugsPageAt(ctx context.Context, q SearchQuery) ([]Bug, ti
 	v, err := q.values()
 	if err != nil {
 		return nil, time.Time{}, err
+	}
+	if n := c.targetLen("/rest/bug", v); n > maxRequestTarget {
+		// Front ends answer 414 (BMO's in plain text); say why here.
+		return nil, time.Time{}, fmt.Errorf("bugzilla: search: a request target of %d bytes is over %d; split the criteria (ids) over several searches", n, maxRequestTarget)
 	}
 	var r bugsAnswer
 	h, err := c.do(ctx, call{method: http.MethodGet, endpoint: "/rest/bug", path: "/rest/bug", query: v}, &r)

@@ -76,7 +76,7 @@ func (l *pgLeader) TryLead(ctx context.Context) (Lease, bool, error) {
 	if !got {
 		return nil, false, nil // another process leads; the connection is kept for the next try
 	}
-	l.lease = newPGLease(l.conn, l.every)
+	l.lease = newPGLease(l.conn, l.key, l.every)
 	l.conn = nil // the lease owns it now
 	return l.lease, true, nil
 }
@@ -115,7 +115,7 @@ func (l *pgLeader) Close() error {
 	defer l.mu.Unlock()
 	l.closed = true
 	if l.lease != nil {
-		l.lease.end(errLeaderClosed)
+		l.lease.release(errLeaderClosed)
 		l.lease = nil
 	}
 	l.dropConn()
@@ -133,6 +133,7 @@ func closeConn(c *pgx.Conn) {
 type pgLease struct {
 	mu   sync.Mutex // serialises use of conn: a pgx.Conn is not safe for concurrent use
 	conn *pgx.Conn
+	key  int64 // the advisory lock's key
 
 	done chan struct{}
 	once sync.Once
@@ -143,8 +144,8 @@ var _ Lease = (*pgLease)(nil)
 
 // newPGLease takes over conn, which holds the lock, and checks it every
 // interval in the background until the lease ends.
-func newPGLease(conn *pgx.Conn, every time.Duration) *pgLease {
-	l := &pgLease{conn: conn, done: make(chan struct{})}
+func newPGLease(conn *pgx.Conn, key int64, every time.Duration) *pgLease {
+	l := &pgLease{conn: conn, key: key, done: make(chan struct{})}
 	go l.watch(every)
 	return l
 }
@@ -199,14 +200,23 @@ func (l *pgLease) watch(every time.Duration) {
 	}
 }
 
-// end ends the lease with err, closing its connection (which releases the
-// lock on the server, if the server still has it).
-func (l *pgLease) end(err error) {
+// release gives the lock back before ending the lease, so that another
+// replica can take it at once: closing the connection alone frees it only
+// when the server has noticed the session's end, a moment later.
+func (l *pgLease) release(err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.Err() == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		// A failure leaves the lock to the connection's close below.
+		_, _ = l.conn.Exec(ctx, `SELECT pg_advisory_unlock($1)`, l.key)
+	}
 	l.endLocked(err)
 }
 
+// endLocked ends the lease with err, closing its connection (which releases
+// the lock on the server, if the server still has it). The caller holds mu.
 func (l *pgLease) endLocked(err error) {
 	l.once.Do(func() {
 		l.err = err

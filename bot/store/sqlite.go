@@ -13,6 +13,16 @@ import (
 // connection or process before it answers SQLITE_BUSY.
 const busyTimeoutMillis = 5000
 
+// pageCacheKiB bounds SQLite's page cache (per connection, and there is
+// one), in KiB; SQLite's default is 2000. modernc.org/sqlite allocates the
+// cache outside the Go heap, so neither the garbage collector nor the
+// process's memory limit sees it. A page the cache no longer holds is read
+// again from the operating system's file cache, which is cheap for a
+// database of this size (16 MB with 10,000 tracked requests): in
+// BenchmarkMemoryRSS10k, 256 KiB took 3 to 5 MB off the bot's private
+// memory, with no measurable change in CPU time.
+const pageCacheKiB = 256
+
 // OpenSQLite opens (creating if needed) a SQLite database file in WAL mode
 // with a busy timeout, and migrates it.
 func OpenSQLite(ctx context.Context, path string) (Store, error) {
@@ -24,6 +34,7 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(ON)")
+	q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", pageCacheKiB)) // negative: KiB, not pages
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {

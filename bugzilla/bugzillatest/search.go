@@ -2,6 +2,7 @@ package bugzillatest
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -112,18 +113,34 @@ var knownOps = map[string]bool{
 	"allwordssubstr": true, "isempty": true, "isnotempty": true,
 }
 
+// parseSearch builds the search as Bug.search and Search.pm do: the simple
+// parameters are ANDed with one "custom search" clause, which holds the
+// fN/oN/vN criteria joined by j_top (AND unless OR). last_change_time and
+// creation_time are not simple parameters there: Bug.search turns them
+// into criteria of that clause, numbered from "how many fN there are, plus
+// one" (WebService/Bug.pm), so under j_top=OR they are ORed with the rest,
+// and a criterion already at that number is replaced (its nN stays).
 func (c *reqCtx) parseSearch() (*searchQuery, *Error) {
 	q := &searchQuery{root: critGroup{join: "AND"}}
+	custom := &critGroup{join: "AND"}
 	if strings.EqualFold(c.query.Get("j_top"), "OR") {
-		q.root.join = "OR"
+		custom.join = "OR"
 	}
+	var times []*criterion // delta_ts, then creation_ts, as Bug.search adds them
 
 	// Simple parameters.
 	names := make([]string, 0, len(c.query))
 	for name := range c.query {
 		names = append(names, name)
 	}
-	sort.Strings(names)
+	sort.Slice(names, func(i, j int) bool {
+		// Bug.search adds the last change before the creation time.
+		ti, tj := simpleFields[names[i]] == "delta_ts", simpleFields[names[j]] == "delta_ts"
+		if ti != tj {
+			return ti
+		}
+		return names[i] < names[j]
+	})
 	for _, name := range names {
 		if searchReserved[name] || isAdvancedParam(name) {
 			continue
@@ -144,7 +161,10 @@ func (c *reqCtx) parseSearch() (*searchQuery, *Error) {
 			if !ok {
 				return nil, errIllegalDate(values[0])
 			}
-			cr = &criterion{field: field, op: "greaterthaneq", when: t}
+			if !slices.ContainsFunc(times, func(t *criterion) bool { return t.field == field }) {
+				times = append(times, &criterion{field: field, op: "greaterthaneq", when: t})
+			}
+			continue
 		case "short_desc":
 			cr, err = c.newCriterion(field, "allwordssubstr", strings.Join(values, " "), false)
 		default:
@@ -156,7 +176,8 @@ func (c *reqCtx) parseSearch() (*searchQuery, *Error) {
 		q.root.children = append(q.root.children, critNode{leaf: cr})
 	}
 
-	// Advanced criteria, in the order of their numbers.
+	// Advanced criteria, in the order of their numbers, with the times
+	// Bug.search numbered after them.
 	var nums []int
 	for name := range c.query {
 		if strings.HasPrefix(name, "f") {
@@ -165,13 +186,27 @@ func (c *reqCtx) parseSearch() (*searchQuery, *Error) {
 			}
 		}
 	}
+	placed := map[int]*criterion{}
+	for i, t := range times {
+		n := len(nums) + 1 + i
+		placed[n] = t
+		if !c.query.Has("f" + strconv.Itoa(n)) {
+			nums = append(nums, n)
+		}
+	}
 	sort.Ints(nums)
-	stack := []*critGroup{&q.root}
+	stack := []*critGroup{custom}
 	for _, n := range nums {
 		k := strconv.Itoa(n)
 		field := c.query.Get("f" + k)
 		negate := truthy(c.query.Get("n" + k))
 		cur := stack[len(stack)-1]
+		if t := placed[n]; t != nil {
+			cr := *t
+			cr.negate = negate
+			cur.children = append(cur.children, critNode{leaf: &cr})
+			continue
+		}
 		switch field {
 		case "noop", "":
 			continue
@@ -200,6 +235,9 @@ func (c *reqCtx) parseSearch() (*searchQuery, *Error) {
 		stack = stack[:len(stack)-1]
 		parent := stack[len(stack)-1]
 		parent.children = append(parent.children, critNode{group: g})
+	}
+	if len(custom.children) > 0 {
+		q.root.children = append(q.root.children, critNode{group: custom})
 	}
 
 	// chfieldfrom / chfieldto.

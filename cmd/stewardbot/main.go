@@ -7,6 +7,10 @@
 //	stewardbot check-config FILE                            check a configuration
 //	stewardbot report       [--config FILE] [--format csv|markdown]  the reviewed collections, for the yearly survey
 //	stewardbot version
+//
+// The process sets itself a soft memory limit of 20 MiB (see
+// defaultMemoryLimit) unless GOMEMLIMIT is set: GOMEMLIMIT=64MiB raises
+// it, GOMEMLIMIT=off removes it.
 package main
 
 import (
@@ -22,6 +26,7 @@ import (
 )
 
 func main() {
+	setDefaultMemoryLimit(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
 	stop()

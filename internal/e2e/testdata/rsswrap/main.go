@@ -1,5 +1,5 @@
 // Command rsswrap runs a command and writes what memory that command alone
-// used to a file, as "maxrss=N anon=N file=N" in bytes:
+// used to a file, as "maxrss=N anon=N file=N cpu_ms=N", memory in bytes:
 //
 //	rsswrap OUTFILE COMMAND [ARG...]
 //
@@ -8,6 +8,8 @@
 // /proc/PID/status showed, read every 2 ms while the command ran: the
 // private memory the process allocated, and the pages of its binary and
 // other files it mapped (shared with other processes, and reclaimable).
+// cpu_ms is the CPU time (user and system) the command used, in
+// milliseconds: what a lower memory use may cost in garbage collection.
 //
 // A child's maximum RSS, as wait4 reports it, includes the memory of the
 // process that started it, as it was when the child was forked (Linux
@@ -65,7 +67,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "rsswrap: no rusage on this platform")
 		os.Exit(1)
 	}
-	out := fmt.Sprintf("maxrss=%d anon=%d file=%d\n", ru.Maxrss*1024, p[0], p[1])
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	out := fmt.Sprintf("maxrss=%d anon=%d file=%d cpu_ms=%d\n", ru.Maxrss*1024, p[0], p[1], cpu.Milliseconds())
 	if err := os.WriteFile(os.Args[1], []byte(out), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, "rsswrap:", err)
 		os.Exit(1)

@@ -1,0 +1,95 @@
+package bot
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
+)
+
+// TestRemindReadsWhatTheCapAllows pins what remind reads when more
+// reminders are due than the cycle may write: 12 due, a write cap of 5.
+// Each reminder sent costs its look at the live bug (comments, history,
+// needinfo flags), whose comment read is also the re-read before the
+// write, and the steward's account is read once a cycle; nothing is read
+// for the reminders the cap defers. The most overdue go first.
+func TestRemindReadsWhatTheCapAllows(t *testing.T) {
+	const requests, maxWrites = 12, 5
+	e := newRemindE2E(t, bugzillatest.Upstream, func(c *Config) {
+		c.Reminders.MaxPerCycle, c.Reminders.MaxPerPerson = 100, 100
+		c.Poll.MaxWritesPerCycle = 100
+	})
+	form := mustReadDemoForm(t, "clean-12q.md")
+	bugs := make([]int, requests)
+	for i := range bugs {
+		bugs[i] = e.srv.AddBug(bugzillatest.Bug{Summary: "Request " + strconv.Itoa(i),
+			Creator: "dev1@example.test", Description: "See the attachment."})
+	}
+	// Requested last bug first: the most overdue request is on the newest bug.
+	for i := requests - 1; i >= 0; i-- {
+		e.advance(time.Hour)
+		e.srv.AddAttachment(bugzillatest.Attachment{BugID: bugs[i], Summary: "Data review request",
+			FileName: "request.md", ContentType: "text/plain", Data: form,
+			Flags: []bugzillatest.Flag{bugzillatest.DataReview(steward1)}})
+	}
+	e.advance(5 * time.Minute)
+	for _, task := range []string{"poll", "analyse"} {
+		if err := e.bot.RunOnce(e.ctx, task); err != nil {
+			t.Fatalf("%s: %v\n%s", task, err, e.logs.String())
+		}
+	}
+	// Every first reminder is due by Thursday (2 business days after Monday).
+	e.advance(72 * time.Hour)
+	e.cfg.Poll.MaxWritesPerCycle = maxWrites
+	e.newProcess()
+	for cycle, left := 0, requests; left > 0; cycle++ {
+		sent := min(left, maxWrites)
+		e.srv.ResetRecords()
+		e.advance(5 * time.Minute)
+		if err := e.bot.RunOnce(e.ctx, "remind"); err != nil {
+			t.Fatalf("cycle %d: %v\n%s", cycle, err, e.logs.String())
+		}
+		var written []int
+		for _, w := range e.srv.Writes() {
+			id, err := strconv.Atoi(strings.TrimPrefix(w.Path, "/rest/bug/"))
+			if err != nil {
+				t.Fatalf("cycle %d: unexpected write %s %s", cycle, w.Method, w.Path)
+			}
+			written = append(written, id)
+		}
+		slices.Sort(written)
+		want := slices.Clone(bugs[left-sent : left])
+		if !slices.Equal(written, want) {
+			t.Errorf("cycle %d reminded on bugs %v, want the most overdue %v", cycle, written, want)
+		}
+		wantReads := map[string]int{
+			"GET /rest/bug/{id}/comment": sent, // the look at the bug, and the re-read before the write
+			"GET /rest/bug/{id}/history": sent,
+			"GET /rest/bug":              sent, // the bot's needinfo flags
+			"GET /rest/user":             1,    // whether the steward blocks needinfo, once a cycle
+		}
+		if cycle == 0 {
+			wantReads["GET /rest/valid_login"] = 1 // a new process authenticates
+			wantReads["unknown"] = 1               // whoami, which upstream Bugzilla lacks
+		}
+		got := map[string]int{}
+		for ep, n := range e.srv.RequestCounts() {
+			if strings.HasPrefix(ep, "GET ") || ep == "unknown" {
+				got[ep] = n
+			}
+		}
+		if !maps.Equal(got, wantReads) {
+			t.Errorf("cycle %d reads:\n got %v\nwant %v", cycle, got, wantReads)
+		}
+		left -= sent
+	}
+	for _, bug := range bugs {
+		if got := len(e.markedComments(bug, remindKind(1))); got != 1 {
+			t.Errorf("bug %d: %d first reminders, want 1", bug, got)
+		}
+	}
+}
