@@ -56,6 +56,7 @@ type dashboardData struct {
 	Total     int
 	Overdue   int
 	Generated string
+	Role      string // "leader" or "follower" among PostgreSQL replicas; "" alone
 }
 
 // dashboard renders the queue: every open request, oldest first, with the
@@ -69,6 +70,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	filter := strings.TrimSpace(r.URL.Query().Get("steward"))
 	d := dashboardData{Filter: filter, Generated: s.o.Now().UTC().Format("2006-01-02 15:04 MST")}
+	if r, ok := s.o.Source.(roler); ok {
+		d.Role = r.Role()
+	}
 	counts := map[string]*stewardCount{}
 	for _, e := range entries {
 		st := e.Steward

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,6 +57,29 @@ func TestHeartbeatRole(t *testing.T) {
 			}
 			if d := cmp.Diff(got, tt.want); d != "" {
 				t.Errorf("body (-got +want):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestDashboardRole: among replicas the dashboard says which this one is;
+// a single process says nothing about roles.
+func TestDashboardRole(t *testing.T) {
+	for _, tt := range []struct {
+		role, want string
+	}{
+		{bot.RoleLeader, `This replica is the <span id="role">leader</span>.`},
+		{bot.RoleFollower, `This replica is the <span id="role">follower</span>.`},
+		{bot.RoleSingle, ""},
+	} {
+		t.Run(tt.role, func(t *testing.T) {
+			s, _ := newTestServer(t, &roleSource{fakeSource{lastGood: now0}, tt.role}, nil)
+			code, _, body := get(t, s, "/")
+			if code != 200 {
+				t.Fatalf("code = %d; body %s", code, body)
+			}
+			if got := strings.Contains(body, "This replica is"); got != (tt.want != "") || !strings.Contains(body, tt.want) {
+				t.Errorf("dashboard of a %q replica does not say %q:\n%s", tt.role, tt.want, body)
 			}
 		})
 	}
