@@ -24,9 +24,10 @@ import (
 //     (the bot's markers) can appear in between unseen.
 //   - the accounts of escalation contacts and stewards (/rest/user): their
 //     groups and request settings, read once per cycle and login rather
-//     than once per notice or reminder. Bugzilla checks a needinfo again
-//     when it is set (contactCheck.refused), so a change within the cycle
-//     cannot make the bot name someone who cannot see the bug.
+//     than once per notice or reminder. A change to them within the cycle
+//     is seen at the next cycle. Where a needinfo is set, Bugzilla checks
+//     it again (contactCheck.refused); a notice without needinfo
+//     (escalation.needinfo off) names contacts from the cycle's read.
 type cycleReads struct {
 	last  *liveComments
 	users map[string]*bugzilla.User // lower-case login → account; nil: no such account

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -71,6 +72,11 @@ func (b *Bot) expiry(ctx context.Context, c *cycle) error {
 			// Done, or looked at again next cycle (the marker decides).
 		case errors.Is(err, errCapReached), b.isRateLimit(err):
 			return errors.Join(append(errs, err)...)
+		case hiddenBug(err):
+			// Moved out of the bot's sight, or deleted: nobody the bot
+			// could tell is left to remind. Not an error of the cycle; the
+			// bug is asked again while the reminder is due (one read).
+			b.log.Info().Int("bug_id", e.bug).Str("action", kindExpiry).Msg("bug no longer visible to the bot; no expiry reminder")
 		default:
 			errs = append(errs, fmt.Errorf("bug %d: %w", e.bug, err))
 		}
@@ -114,12 +120,12 @@ func (b *Bot) expiryAction(e *expiringCollection) *action {
 		marker: m,
 		flagID: e.rows[0].FlagID,
 		since:  zeroTime,
-		build: func(context.Context) (bugzilla.NewComment, error) {
-			private := false
-			for _, r := range e.rows {
-				// The comment quotes the form (owner, measurements): a
-				// private form's words go only into a private comment.
-				private = private || r.Collection.Private
+		build: func(ctx context.Context) (bugzilla.NewComment, error) {
+			// The comment quotes the form (owner, measurements): a private
+			// form's words go only into a private comment.
+			private, err := b.formsPrivateNow(ctx, e)
+			if err != nil {
+				return bugzilla.NewComment{}, err
 			}
 			left := policy.DaysUntilExpiry(e.day, b.now())
 			nc := b.marked(m, expiryNotice(e, left, b.cfg.Expiry.RenewalURL), private)
@@ -195,4 +201,62 @@ func collectionFormPlace(c store.Collection) string {
 		return fmt.Sprintf("attachment %d", c.AttachmentID)
 	}
 	return "pasted in a comment"
+}
+
+// formsPrivateNow reports whether any form the reminder quotes is private,
+// as Bugzilla has it now. What the store recorded is not enough: the form
+// was recorded when it was first analysed, and a steward may have made it
+// private since (a new privacy is no new revision). A form the bot can no
+// longer see, or whose comment is gone, counts as private.
+func (b *Bot) formsPrivateNow(ctx context.Context, e *expiringCollection) (bool, error) {
+	var attIDs []int
+	comments := map[int]bool{}
+	for _, r := range e.rows {
+		if r.Collection.Private {
+			return true, nil
+		}
+		if r.AttachmentID > 0 {
+			attIDs = append(attIDs, r.AttachmentID)
+			continue
+		}
+		kind, id, _ := strings.Cut(r.FormKey, ":")
+		n, err := strconv.Atoi(id)
+		if kind != "comment" || err != nil {
+			return true, nil // unknown place: be safe
+		}
+		comments[n] = true
+	}
+	if len(attIDs) > 0 {
+		atts, err := b.bz.AttachmentsByID(ctx, slices.Compact(slices.Sorted(slices.Values(attIDs))),
+			bugzilla.AttachmentOptions{IncludeFields: []string{"id", "is_private"}})
+		switch {
+		case errors.Is(err, bugzilla.ErrNotFound), errors.Is(err, bugzilla.ErrAccessDenied):
+			return true, nil
+		case err != nil:
+			return false, fmt.Errorf("expiry: read the forms' attachments: %w", err)
+		}
+		for _, id := range attIDs {
+			if a, ok := atts[id]; !ok || a.IsPrivate {
+				return true, nil
+			}
+		}
+	}
+	if len(comments) > 0 {
+		cs, err := b.bz.Comments(ctx, e.bug, zeroTime)
+		if err != nil {
+			return false, fmt.Errorf("expiry: read the forms' comments: %w", err)
+		}
+		for _, c := range cs {
+			if comments[c.ID] {
+				if c.IsPrivate {
+					return true, nil
+				}
+				delete(comments, c.ID)
+			}
+		}
+		if len(comments) > 0 {
+			return true, nil // a form comment is gone (or hidden from the bot)
+		}
+	}
+	return false, nil
 }

@@ -241,3 +241,28 @@ func TestE2EExpiryPrivateDryRunThenLive(t *testing.T) {
 		t.Fatalf("live after a dry run: %+v, want one private reminder", got)
 	}
 }
+
+// A form made private after it was analysed (a new privacy is no new
+// revision, so the store still says public) gets a private reminder: the
+// reminder quotes the form, and its privacy is asked of Bugzilla at post time.
+func TestE2EExpiryFormMadePrivateLater(t *testing.T) {
+	for _, d := range dialects {
+		t.Run(d.String(), func(t *testing.T) {
+			e := newE2E(t, d, nil)
+			bug, att := e.request("Collect visited URLs", expiringForm(t, "Jane Secret-Project Doe"), false, "steward1@example.test")
+			e.cycles(2)
+			e.srv.SetAttachmentPrivate(att, true)
+			e.grant(att, "steward1@example.test")
+			e.cycles(2)
+			e.at(june30.Add(-10 * oneDay))
+			e.cycles(2)
+			got := e.expiryReminders(bug)
+			if len(got) != 1 {
+				t.Fatalf("%d reminders, want 1\n%s", len(got), e.logs.String())
+			}
+			if !got[0].IsPrivate {
+				t.Errorf("the reminder quoting a form made private is public:\n%s", got[0].Text)
+			}
+		})
+	}
+}

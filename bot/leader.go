@@ -111,11 +111,20 @@ func (b *Bot) takeLead(ctx context.Context) (_ context.Context, release func(), 
 	go func() {
 		select {
 		case <-lease.Done():
+			b.lostLead()
 			cancel(lease.Err())
 		case <-lctx.Done():
 		}
 	}()
 	return lctx, func() { cancel(nil) }, nil
+}
+
+// lostLead records that the lease is gone: from now on this process is
+// not the leader, health and metrics say so at once, and taking the lead
+// again re-reads the writes another leader may have interrupted.
+func (b *Bot) lostLead() {
+	b.lead.role.Store(RoleFollower)
+	b.observeLeading(false)
 }
 
 // errFollowing tells RunOnce that another process leads.
@@ -136,6 +145,9 @@ func (b *Bot) checkLease(ctx context.Context) error {
 		return errNotLeader
 	}
 	if err := lease.Check(ctx); err != nil {
+		if lease.Err() != nil {
+			b.lostLead()
+		}
 		return fmt.Errorf("bot: write refused: %w", err)
 	}
 	return nil

@@ -156,6 +156,9 @@ func TestLostLeaseRefusesWrites(t *testing.T) {
 			if last, _ := e.bot.LastGoodCycle(e.ctx); !last.IsZero() {
 				t.Errorf("a cycle that lost its lease counted as good")
 			}
+			if got := e.bot.Role(); got != RoleFollower {
+				t.Errorf("Role after losing the lease = %q, want %q", got, RoleFollower)
+			}
 			// A new lease (this process again, or another): the work is done once.
 			e.mustCycle()
 			e.mustCycle()
