@@ -16,7 +16,9 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 dsn="postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable"
 
-find_initdb() { ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1; }
+# Prints nothing (and succeeds) when PostgreSQL is not installed: under
+# pipefail a failing ls would otherwise end the script here.
+find_initdb() { { ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null || true; } | sort -V | tail -n 1; }
 
 initdb="$(find_initdb)"
 if [ -z "$initdb" ]; then
@@ -50,7 +52,7 @@ if [ "$(id -u)" -eq 0 ]; then
   run=(runuser -u postgres --)
 fi
 
-"${run[@]}" "$bin/initdb" -D "$data" -A trust -U postgres --encoding=UTF8 >&2
+"${run[@]}" "$bin/initdb" -D "$data" -A trust -U postgres --encoding=UTF8 --locale=C >&2
 "${run[@]}" "$bin/pg_ctl" -D "$data" -l "$base/log" -o \
   "-k $base -p $port -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
   start >&2

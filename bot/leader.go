@@ -31,6 +31,9 @@ const (
 // skipped cycle.
 const CycleFollower = "follower"
 
+// heldLease boxes a Lease for atomic.Pointer.
+type heldLease struct{ store.Lease }
+
 // errNotLeader refuses a write made without a lease while a leader lock is
 // configured.
 var errNotLeader = errors.New("bot: not the leader: write refused")
@@ -39,6 +42,7 @@ var errNotLeader = errors.New("bot: not the leader: write refused")
 type leadership struct {
 	leader store.Leader // nil: no lock, this process writes
 	role   atomic.Value // string: the role of the last cycle
+	lease  atomic.Pointer[heldLease] // the lease of the last cycle led
 }
 
 // LeaderObserver is an Observer that is also told whether this process is
@@ -69,10 +73,14 @@ func (b *Bot) Role() string {
 	if b.lead.leader == nil {
 		return RoleSingle
 	}
-	if r, ok := b.lead.role.Load().(string); ok {
-		return r
+	r, ok := b.lead.role.Load().(string)
+	if !ok {
+		return RoleFollower
 	}
-	return RoleFollower
+	if h := b.lead.lease.Load(); r == RoleLeader && h != nil && h.Err() != nil {
+		return RoleFollower // lost between cycles: nobody writes here now
+	}
+	return r
 }
 
 // takeLead decides whether this cycle runs. Without a leader lock it
@@ -97,13 +105,16 @@ func (b *Bot) takeLead(ctx context.Context) (_ context.Context, release func(), 
 		}
 		return ctx, func() {}, errFollowing
 	}
-	if was != RoleLeader {
-		// The leader before may have died mid-write: re-read those bugs
-		// first, as Start does after a crash of this process.
+	if h := b.lead.lease.Load(); h == nil || h.Lease != lease {
+		// A new lease (this process may have lost one between cycles and
+		// taken the lock again): the leader before may have died
+		// mid-write, so re-read those bugs first, as Start does after a
+		// crash of this process.
 		if err := b.requeue(ctx, store.ActionIntent, store.ActionUnknown); err != nil {
 			return ctx, func() {}, err
 		}
 		b.log.Info().Msg("took the lead: this replica runs the cycles and writes to Bugzilla")
+		b.lead.lease.Store(&heldLease{lease})
 	}
 	b.lead.role.Store(RoleLeader)
 	b.observeLeading(true)

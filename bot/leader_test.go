@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -305,5 +306,31 @@ func TestReplicasOnPostgres(t *testing.T) {
 		if n := len(e.botComments(bug)); n != 1 {
 			t.Errorf("bug %d: %d bot comments, want 1\n%s", bug, n, e.logs.String())
 		}
+	}
+}
+
+// TestLeaseLostBetweenCycles: a lease lost while no cycle runs (the
+// background check) makes the process report itself a follower at once,
+// and the next lease it takes is a new lead.
+func TestLeaseLostBetweenCycles(t *testing.T) {
+	e := newE2E(t, bugzillatest.BMO, nil)
+	l, _ := withFakeLeader(e, true)
+	e.mustCycle()
+	if got := e.bot.Role(); got != RoleLeader {
+		t.Fatalf("Role = %q, want %q", got, RoleLeader)
+	}
+	l.lease.mu.Lock()
+	l.lease.err = fmt.Errorf("%w: session ended (fake)", store.ErrLeaseLost)
+	close(l.lease.done)
+	l.lease.mu.Unlock()
+	if got := e.bot.Role(); got != RoleFollower {
+		t.Errorf("Role after the lease was lost between cycles = %q, want %q", got, RoleFollower)
+	}
+	e.mustCycle() // a new lease
+	if got := e.bot.Role(); got != RoleLeader {
+		t.Errorf("Role with a new lease = %q, want %q", got, RoleLeader)
+	}
+	if n := strings.Count(e.logs.String(), "took the lead"); n != 2 {
+		t.Errorf("%d \"took the lead\" log lines, want 2 (one per lease)", n)
 	}
 }

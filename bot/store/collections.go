@@ -127,7 +127,7 @@ func (s *sqlStore) HasCollections(ctx context.Context, formKey, formRev string) 
 // SQL, so that SQLite and PostgreSQL (whose text collation follows the
 // locale) give the same order: by bug, measurement, form, flag, position.
 func (s *sqlStore) ReviewedCollections(ctx context.Context, f CollectionFilter) ([]ReviewedCollection, error) {
-	q := `SELECT r.flag_id, r.status, r.setter, r.requestee, r.updated_at, COALESCE(b.private, 0), ` + collectionColumns + `
+	q := `SELECT r.flag_id, r.status, r.setter, r.requestee, r.updated_at, COALESCE(b.private, 1), ` + collectionColumns + `
 		FROM requests r
 		JOIN collections c ON c.form_key = r.form_key AND c.form_rev = r.form_rev
 		LEFT JOIN bug_info b ON b.bug_id = r.bug_id

@@ -13,6 +13,8 @@ import (
 func RedactDSN(dsn string) string {
 	const redacted = "[redacted]"
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		// Any password pgx reads from a URL: the user info's, and the
+		// password and sslpassword parameters.
 		u, err := url.Parse(dsn)
 		if err != nil {
 			return redacted // unparsable: it may hold anything
@@ -21,9 +23,11 @@ func RedactDSN(dsn string) string {
 			u.User = url.UserPassword(u.User.Username(), "REDACTED")
 		}
 		q := u.Query()
-		if q.Has("password") {
-			q.Set("password", "REDACTED")
-			u.RawQuery = q.Encode()
+		for _, k := range []string{"password", "sslpassword"} {
+			if q.Has(k) {
+				q.Set(k, "REDACTED")
+				u.RawQuery = q.Encode()
+			}
 		}
 		return strings.ReplaceAll(u.String(), "REDACTED", redacted)
 	}
@@ -33,5 +37,6 @@ func RedactDSN(dsn string) string {
 	return dsn
 }
 
-// kvPassword finds the password of a key=value DSN, quoted or not.
-var kvPassword = regexp.MustCompile(`(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S*)`)
+// kvPassword finds the passwords (password, sslpassword) of a key=value
+// DSN, quoted or not.
+var kvPassword = regexp.MustCompile(`(\b(?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|\S*)`)

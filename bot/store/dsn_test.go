@@ -15,6 +15,8 @@ func TestRedactDSN(t *testing.T) {
 		{"host=db user=bot password=s3cret dbname=sb", "host=db user=bot password=[redacted] dbname=sb"},
 		{"host=db password='s3 cret' dbname=sb", "host=db password=[redacted] dbname=sb"},
 		{"postgres://bot:s3cret@[::1/sb", "[redacted]"},
+		{"postgres://bot@db/sb?sslpassword=s3cret&sslmode=verify-full", "postgres://bot@db/sb?sslmode=verify-full&sslpassword=[redacted]"},
+		{"host=db sslkey=/k sslpassword=s3cret", "host=db sslkey=/k sslpassword=[redacted]"},
 	}
 	for _, tt := range tests {
 		got := RedactDSN(tt.dsn)
@@ -23,6 +25,23 @@ func TestRedactDSN(t *testing.T) {
 		}
 		if got != tt.want {
 			t.Errorf("RedactDSN(%q) = %q, want %q", tt.dsn, got, tt.want)
+		}
+	}
+}
+
+func TestIsPostgresDSN(t *testing.T) {
+	for dsn, want := range map[string]bool{
+		"postgres://bot@db/sb":                     true,
+		"postgresql://bot@db/sb":                   true,
+		"host=db user=bot password=s3cret":         true,
+		" dbname = sb":                             true,
+		"stewardbot.db":                            false,
+		"/var/lib/stewardbot/stewardbot.db":        false,
+		"sqlite:/var/lib/stewardbot/stewardbot.db": false,
+		"./state/a=b.db":                           false,
+	} {
+		if got := IsPostgresDSN(dsn); got != want {
+			t.Errorf("IsPostgresDSN(%q) = %v, want %v", dsn, got, want)
 		}
 	}
 }

@@ -69,14 +69,15 @@ func (l *pgLeader) TryLead(ctx context.Context) (Lease, bool, error) {
 		}
 	}
 	var got bool
-	if err := l.conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, l.key).Scan(&got); err != nil {
+	var pid int32
+	if err := l.conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1), pg_backend_pid()`, l.key).Scan(&got, &pid); err != nil {
 		l.dropConn()
 		return nil, false, fmt.Errorf("store: postgres: leader lock: %w", err)
 	}
 	if !got {
 		return nil, false, nil // another process leads; the connection is kept for the next try
 	}
-	l.lease = newPGLease(l.conn, l.key, l.every)
+	l.lease = newPGLease(l.conn, l.key, pid, l.every)
 	l.conn = nil // the lease owns it now
 	return l.lease, true, nil
 }
@@ -134,6 +135,7 @@ type pgLease struct {
 	mu   sync.Mutex // serialises use of conn: a pgx.Conn is not safe for concurrent use
 	conn *pgx.Conn
 	key  int64 // the advisory lock's key
+	pid  int32 // the server process of the session holding the lock
 
 	done chan struct{}
 	once sync.Once
@@ -144,8 +146,8 @@ var _ Lease = (*pgLease)(nil)
 
 // newPGLease takes over conn, which holds the lock, and checks it every
 // interval in the background until the lease ends.
-func newPGLease(conn *pgx.Conn, key int64, every time.Duration) *pgLease {
-	l := &pgLease{conn: conn, key: key, done: make(chan struct{})}
+func newPGLease(conn *pgx.Conn, key int64, pid int32, every time.Duration) *pgLease {
+	l := &pgLease{conn: conn, key: key, pid: pid, done: make(chan struct{})}
 	go l.watch(every)
 	return l
 }
@@ -178,9 +180,17 @@ func (l *pgLease) Check(ctx context.Context) error {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), leaseCheckTimeout)
 	defer cancel()
 	// The lock is the session's and is never released while the session
-	// lives: any answer on this connection proves it is still held.
-	if _, err := l.conn.Exec(cctx, `SELECT 1`); err != nil {
+	// lives: an answer from the same server process proves it is still
+	// held. A different process means the connection now reaches another
+	// session (a transaction-pooling proxy in between), which holds
+	// nothing: the lease is lost, and such proxies are not supported.
+	var pid int32
+	if err := l.conn.QueryRow(cctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
 		l.endLocked(fmt.Errorf("%w: %v", ErrLeaseLost, err))
+		return l.err
+	}
+	if pid != l.pid {
+		l.endLocked(fmt.Errorf("%w: the connection reaches another server session (pid %d, the lock's was %d): use a direct or session-pooled connection", ErrLeaseLost, pid, l.pid))
 		return l.err
 	}
 	return nil

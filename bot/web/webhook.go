@@ -32,8 +32,8 @@ const (
 	WebhookAccepted     = "accepted"     // 202: the bug is marked and a cycle scheduled
 	WebhookIgnoredSelf  = "ignored_self" // 202: the bot's own change
 	WebhookUnauthorized = "unauthorized" // 401: the secret header is missing or wrong
-	WebhookTooLarge     = "too_large"    // 413: over webhooks.max_body_bytes
-	WebhookBadRequest   = "bad_request"  // 400 (not a webhook payload) or 405 (not POST)
+	WebhookTooLarge     = "too_large"    // 202, dropped: over webhooks.max_body_bytes
+	WebhookBadRequest   = "bad_request"  // 202, dropped (not a webhook payload), or 405 (not POST)
 	WebhookError        = "error"        // 503: the store failed; the sender retries
 )
 
@@ -112,14 +112,14 @@ func (h *webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case err != nil:
 		h.o.Observe(WebhookBadRequest)
-		plain(w, http.StatusBadRequest, "bad request: the body could not be read\n")
+		plain(w, http.StatusAccepted, droppedPrefix+"bad request: the body could not be read\n")
 		return
 	}
 	ev, err := ParseWebhook(body)
 	if err != nil {
 		h.o.Observe(WebhookBadRequest)
 		log.Info().Str("reason", err.Error()).Msg("webhook refused: not a BMO webhook payload")
-		plain(w, http.StatusBadRequest, "bad request: "+err.Error()+"\n")
+		plain(w, http.StatusAccepted, droppedPrefix+"bad request: "+err.Error()+"\n")
 		return
 	}
 	entry := log.Debug().Int(bot.LogBugID, ev.BugID).Str("routing_key", clip(ev.RoutingKey, 200)).Str("webhook_id", clip(ev.WebhookID, 64))
@@ -140,12 +140,20 @@ func (h *webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	plain(w, http.StatusAccepted, "accepted\n")
 }
 
+// droppedPrefix starts the answer to an authenticated delivery the bot
+// cannot use (too large, not a BMO payload). It is still a 2xx: BMO takes
+// any other answer as a transient failure, queues every later delivery
+// behind it and retries for about a day before disabling the webhook, and
+// the same payload will never become usable. The outcome is counted and
+// logged, and polling finds the change anyway.
+const droppedPrefix = "dropped, polling covers it: "
+
 func (h *webhook) tooLarge(w http.ResponseWriter, r *http.Request) {
 	h.o.Observe(WebhookTooLarge)
 	h.s.o.Log.Warn().Int64("limit", h.o.MaxBodyBytes).Int64("content_length", r.ContentLength).
 		Msg("webhook refused: body over webhooks.max_body_bytes")
 	w.Header().Set("Connection", "close") // the rest of the body is not read
-	plain(w, http.StatusRequestEntityTooLarge, "payload too large\n")
+	plain(w, http.StatusAccepted, droppedPrefix+"payload too large\n")
 }
 
 // authorized compares the secret header with the secret in constant time.

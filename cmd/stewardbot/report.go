@@ -97,18 +97,36 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		}
 		return 0
 	}
-	// 0600: the report names people, and with --show-private more.
-	if err := os.WriteFile(*output, buf.Bytes(), 0o600); err != nil {
+	// 0600: the report names people, and with --show-private more. An
+	// existing file gets the mode too (WriteFile sets it only on create).
+	if err := writePrivateFile(*output, buf.Bytes()); err != nil {
 		fmt.Fprintln(stderr, "stewardbot report:", err)
 		return 1
 	}
 	return 0
 }
 
+// writePrivateFile writes data to name, readable by its owner only.
+func writePrivateFile(name string, data []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
 // reportConfig loads the configuration as the daemon does, but passes over
-// problems with the bugzilla settings: the report never talks to Bugzilla,
-// so an operator may run it with no API key, or with only
-// STEWARDBOT_STORE_DSN set.
+// problems with the bugzilla settings and a missing webhook secret: the
+// report never talks to Bugzilla nor serves webhooks, so an operator may
+// run it with no API key or secret, or with only STEWARDBOT_STORE_DSN set.
 func reportConfig(path string, getenv func(string) string) (bot.Config, error) {
 	cfg, err := bot.LoadConfig(path, getenv, nil)
 	if err == nil {
@@ -120,7 +138,7 @@ func reportConfig(path string, getenv func(string) string) (bot.Config, error) {
 	}
 	var left bot.ConfigErrors
 	for _, e := range ce {
-		if !strings.HasPrefix(e.Field, "bugzilla.") {
+		if !strings.HasPrefix(e.Field, "bugzilla.") && e.Field != "webhooks.secret" {
 			left = append(left, e)
 		}
 	}
@@ -153,7 +171,7 @@ func sqlitePath(dsn string) (string, bool) {
 	if p, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
 		return p, true
 	}
-	if dsn == "" || strings.Contains(dsn, "://") {
+	if dsn == "" || strings.Contains(dsn, "://") || store.IsPostgresDSN(dsn) {
 		return "", false
 	}
 	return dsn, true

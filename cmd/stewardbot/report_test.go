@@ -187,6 +187,10 @@ func TestReportSinceAndOutput(t *testing.T) {
 		rows  bool
 	}{{"2026-11-28", true}, {"2026-11-29", false}} {
 		file := filepath.Join(dir, tt.since+".csv")
+		// A file that is already there, readable by all, is made private too.
+		if err := os.WriteFile(file, []byte("old"), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		var out bytes.Buffer
 		if code := runReport(context.Background(), []string{"--config", config, "--since", tt.since, "--output", file}, &out, &out, noEnv); code != 0 {
 			t.Fatalf("since %s: exit %d\n%s", tt.since, code, out.String())
@@ -231,6 +235,10 @@ func TestReportCLI(t *testing.T) {
 	if err := os.WriteFile(badConfig, []byte("store:\n  dsn: "+dsn+"\npoll:\n  page_size: -1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	webhooksConfig := filepath.Join(t.TempDir(), "webhooks.yaml")
+	if err := os.WriteFile(webhooksConfig, []byte("store:\n  dsn: "+dsn+"\nwebhooks:\n  enabled: true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	header := strings.Join(reportColumns, ",") + "\n"
 	mdHeader := "| " + strings.Join(reportColumns, " | ") + " |\n|" + strings.Repeat(" --- |", len(reportColumns)) + "\n"
 	tests := []struct {
@@ -252,6 +260,8 @@ func TestReportCLI(t *testing.T) {
 		{"no store there", nil, map[string]string{"STEWARDBOT_STORE_DSN": missing}, 1, "", "no store at"},
 		{"config problems other than bugzilla", []string{"--config", badConfig}, nil, 1, "", "poll.page_size"},
 		{"help", []string{"-h"}, nil, 0, "", "usage: stewardbot report"},
+		{"webhooks on without a secret (the report serves none)", nil,
+			map[string]string{"STEWARDBOT_CONFIG": webhooksConfig}, 0, header, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
