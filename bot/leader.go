@@ -40,8 +40,8 @@ var errNotLeader = errors.New("bot: not the leader: write refused")
 
 // leadership is the bot's side of the leader lock.
 type leadership struct {
-	leader store.Leader // nil: no lock, this process writes
-	role   atomic.Value // string: the role of the last cycle
+	leader store.Leader              // nil: no lock, this process writes
+	role   atomic.Value              // string: the role of the last cycle
 	lease  atomic.Pointer[heldLease] // the lease of the last cycle led
 }
 
