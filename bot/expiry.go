@@ -237,7 +237,7 @@ func (b *Bot) formsPrivateNow(ctx context.Context, e *expiringCollection) (bool,
 		}
 		for _, id := range attIDs {
 			if a, ok := atts[id]; !ok || a.IsPrivate {
-				return true, nil
+				return true, b.store.MarkCollectionsPrivate(ctx, fmt.Sprintf("attachment:%d", id))
 			}
 		}
 	}
@@ -249,7 +249,7 @@ func (b *Bot) formsPrivateNow(ctx context.Context, e *expiringCollection) (bool,
 		for _, c := range cs {
 			if comments[c.ID] {
 				if c.IsPrivate {
-					return true, nil
+					return true, b.store.MarkCollectionsPrivate(ctx, fmt.Sprintf("comment:%d", c.ID))
 				}
 				delete(comments, c.ID)
 			}

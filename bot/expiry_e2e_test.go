@@ -263,6 +263,16 @@ func TestE2EExpiryFormMadePrivateLater(t *testing.T) {
 			if !got[0].IsPrivate {
 				t.Errorf("the reminder quoting a form made private is public:\n%s", got[0].Text)
 			}
+			// The survey report reads the store: it learns the new privacy too.
+			rows, err := e.st.ReviewedCollections(e.ctx, store.CollectionFilter{Status: "+"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rows {
+				if r.BugID == bug && !r.Collection.Private {
+					t.Errorf("the store still records the form as public: %+v", r.Collection)
+				}
+			}
 		})
 	}
 }

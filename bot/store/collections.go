@@ -121,6 +121,14 @@ func (s *sqlStore) HasCollections(ctx context.Context, formKey, formRev string) 
 	return n > 0, nil
 }
 
+// MarkCollectionsPrivate records that a form is private now.
+func (s *sqlStore) MarkCollectionsPrivate(ctx context.Context, formKey string) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE collections SET private = 1 WHERE form_key = $1`, formKey); err != nil {
+		return fmt.Errorf("store: mark collections of %s private: %w", formKey, err)
+	}
+	return nil
+}
+
 // ReviewedCollections lists the collections of the requests a steward
 // answered ("+" or "-" after the bot saw them asked, "?"), by the form
 // revision the request was last analysed at. They are sorted in Go, not

@@ -111,6 +111,9 @@ type Store interface {
 	SaveCollections(ctx context.Context, formKey, formRev string, cs []Collection) error
 	// HasCollections reports whether a form revision's collections are recorded.
 	HasCollections(ctx context.Context, formKey, formRev string) (bool, error)
+	// MarkCollectionsPrivate records that a form (every revision of it) is
+	// private now: it was made private after it was recorded.
+	MarkCollectionsPrivate(ctx context.Context, formKey string) error
 	// ReviewedCollections lists the collections of the requests stewards
 	// answered, sorted by bug and measurement, for the survey report and
 	// the expiry reminder.
