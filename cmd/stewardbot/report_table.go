@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/stewardbot/stewardbot/bot/store"
 	"github.com/stewardbot/stewardbot/policy"
@@ -91,41 +90,11 @@ func writeReportCSV(w io.Writer, table [][]string) error {
 
 // csvCell makes one cell safe for a spreadsheet.
 func csvCell(s string) string {
-	s = plainLine(s, maxReportCell)
+	s = policy.PlainText(s, maxReportCell)
 	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
 		s = "'" + s
 	}
 	return s
-}
-
-// plainLine returns s on one line of printable text: control and
-// invisible (bidirectional, zero-width) characters removed, white space
-// runs made one space, cut to max runes with "…".
-func plainLine(s string, limit int) string {
-	var b strings.Builder
-	n, space := 0, false
-	for _, r := range s {
-		switch {
-		case r == unicode.ReplacementChar, r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E,
-			r >= 0x2060 && r <= 0x2069, r == 0xFEFF:
-			continue
-		case unicode.IsSpace(r), unicode.IsControl(r):
-			space = b.Len() > 0
-			continue
-		}
-		if n >= limit {
-			b.WriteString("…")
-			break
-		}
-		if space {
-			b.WriteByte(' ')
-			n++
-			space = false
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
 }
 
 // writeReportMarkdown writes a GitHub-flavoured markdown table. Every cell
