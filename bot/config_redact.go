@@ -14,8 +14,9 @@ import (
 )
 
 // The API key must never reach a log, an error or a dump of the config. These
-// methods cover every way a Config or a BugzillaConfig gets printed (and
-// config_webhooks.go does the same for WebhooksConfig's secret): fmt with
+// methods cover every way a Config, a BugzillaConfig or a StoreConfig (a
+// PostgreSQL DSN's password) gets printed (and config_webhooks.go does the
+// same for WebhooksConfig's secret): fmt with
 // any verb (including inside a Config), encoding/json (which zerolog's
 // Interface uses), zerolog's Object, and YAML (the key's tag is "-").
 
@@ -41,6 +42,26 @@ func (b BugzillaConfig) Format(f fmt.State, verb rune) {
 // MarshalJSON encodes b with the API key redacted.
 func (b BugzillaConfig) MarshalJSON() ([]byte, error) {
 	return json.Marshal(b.redacted())
+}
+
+// plainStore is StoreConfig without its methods, to print a redacted copy.
+type plainStore StoreConfig
+
+func (s StoreConfig) redacted() plainStore {
+	p := plainStore(s)
+	p.DSN = store.RedactDSN(p.DSN)
+	return p
+}
+
+// Format prints s as fmt would, for every verb, with a PostgreSQL DSN's
+// password redacted.
+func (s StoreConfig) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), s.redacted())
+}
+
+// MarshalJSON encodes s with a PostgreSQL DSN's password redacted.
+func (s StoreConfig) MarshalJSON() ([]byte, error) {
+	return json.Marshal(s.redacted())
 }
 
 // setting is one named value of a Config, for printing.

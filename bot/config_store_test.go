@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -16,7 +17,12 @@ func TestConfigRedactsDSNPassword(t *testing.T) {
 	var logged strings.Builder
 	log := zerolog.New(&logged)
 	log.Info().Object("config", cfg).Msg("")
-	for name, out := range map[string]string{"String": cfg.String(), "%v": fmt.Sprintf("%v", cfg), "zerolog": logged.String()} {
+	asJSON, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string]string{"String": cfg.String(), "%v": fmt.Sprintf("%v", cfg), "zerolog": logged.String(),
+		"json": string(asJSON), "%#v": fmt.Sprintf("%#v", cfg), "%+v of the store": fmt.Sprintf("%+v", cfg.Store)} {
 		if strings.Contains(out, "dsn-s3cret") {
 			t.Errorf("%s shows the DSN's password: %s", name, out)
 		}

@@ -182,6 +182,10 @@ func (b *Bot) onHold(ctx context.Context, r store.Request, st *store.Reminder, n
 func (b *Bot) remindOne(ctx context.Context, c *cycle, budget *remindBudget, r store.Request, st *store.Reminder) error {
 	log := b.log.With().Int(LogBugID, r.BugID).Int(LogAttachmentID, r.AttachmentID).Int(LogFlagID, r.FlagID).
 		Str("requestee", r.Requestee).Logger()
+	if b.cfg.Reminders.Max == 0 { // reminders.max: 0 turns reminders (and the lead's notice) off
+		st.State = store.ReminderFinished
+		return b.saveReminder(ctx, st)
+	}
 	if wait, err := b.waitUnread(ctx, budget, r, st, b.now()); err != nil || wait {
 		return err
 	}
@@ -225,11 +229,7 @@ func (b *Bot) remindOne(ctx context.Context, c *cycle, budget *remindBudget, r s
 		return b.saveReminder(ctx, st)
 	}
 
-	due, ok := cal.NextReminder(r.RequestedAt, live.lastLife, live.sent, live.lastSent, cfg.policy(), now)
-	if !ok { // max is 0: reminders are off
-		st.State = store.ReminderFinished
-		return b.saveReminder(ctx, st)
-	}
+	due, _ := cal.NextReminder(r.RequestedAt, live.lastLife, live.sent, live.lastSent, cfg.policy(), now)
 	if now.Before(due) {
 		st.NextDue = due
 		return b.saveReminder(ctx, st)

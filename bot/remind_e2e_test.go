@@ -237,3 +237,17 @@ func TestRemindDryRun(t *testing.T) {
 		t.Errorf("the dry run did not log the first reminder")
 	}
 }
+
+// reminders.max: 0 turns reminders off: no reminder, no notice to the
+// lead, no needinfo, however long the request waits.
+func TestRemindMaxZeroIsOff(t *testing.T) {
+	e := newRemindE2E(t, bugzillatest.Upstream, func(c *Config) { c.Reminders.Max = 0 })
+	bug, _, _ := e.cleanRequest("Off", steward1)
+	e.runFor(3*week, 6*hour)
+	if got := e.markedComments(bug, reminderKinds...); len(got) != 0 {
+		t.Errorf("with reminders.max 0: %v", kindsAt(got))
+	}
+	if got := e.openNeedinfos(bug); len(got) != 0 {
+		t.Errorf("open needinfos with reminders.max 0: %v", got)
+	}
+}

@@ -170,7 +170,7 @@ func (b *Bot) findReview(ctx context.Context, v *bugView, r store.Request) (*fou
 		if err != nil {
 			return nil, err
 		}
-		if rv := policy.ParseReview(attachmentText(data)); isReview(rv) {
+		if rv := policy.ParseReview(reviewText(data)); isReview(rv) {
 			best = &foundReview{Review: rv, Attachment: a, Private: a.IsPrivate, Created: a.CreationTime}
 		}
 	}

@@ -57,6 +57,33 @@ type cycle struct {
 // errCapReached stops a task's loop when the cycle's writes are spent.
 var errCapReached = errors.New("bot: write cap reached for this cycle")
 
+// withoutCapReached is a task's error without errCapReached, which only
+// says where the task stopped: nil when nothing else went wrong. The other
+// errors a task joined with it (a bug that failed before the cap) are kept,
+// so they are logged and the cycle does not count as good.
+func withoutCapReached(err error) error {
+	if !errors.Is(err, errCapReached) {
+		return err
+	}
+	if wrapped, ok := err.(interface{ Unwrap() error }); ok {
+		if withoutCapReached(wrapped.Unwrap()) == nil {
+			return nil
+		}
+		return err // something else went wrong too: keep the whole message
+	}
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return nil // errCapReached itself
+	}
+	var rest []error
+	for _, e := range joined.Unwrap() {
+		if e = withoutCapReached(e); e != nil {
+			rest = append(rest, e)
+		}
+	}
+	return errors.Join(rest...)
+}
+
 // RunOnce runs one cycle: every task, or only the one named. It calls Start
 // first when the bot has not started. Task errors are collected and joined;
 // a rate limit stops the cycle at once and returns a *ParkedError.
@@ -107,8 +134,8 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 			errs = append(errs, ctx.Err())
 			break
 		}
-		err := t.Run(ctx, c)
-		if err == nil || errors.Is(err, errCapReached) {
+		err := withoutCapReached(t.Run(ctx, c))
+		if err == nil {
 			continue
 		}
 		if park := b.noteRateLimit(ctx, err); park != nil {

@@ -4,8 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/stewardbot/stewardbot/policy"
 )
 
 // revLen is how many hex digits of SHA-256 name a form revision: enough to
@@ -18,6 +19,17 @@ func contentRev(data []byte) string {
 	return hex.EncodeToString(sum[:])[:revLen]
 }
 
+// reviewText reads a review form's bytes as decodeText reads a request
+// form's (UTF-16 with a BOM, Latin-1, Windows-1252), and bytes no encoding
+// reads as attachmentText does: a review form in another encoding is still
+// checked.
+func reviewText(data []byte) string {
+	if d := decodeText(data); !d.Binary {
+		return d.Text
+	}
+	return attachmentText(data)
+}
+
 // attachmentText turns attachment bytes into text for the parser: invalid
 // UTF-8 is replaced, never a reason to fail.
 func attachmentText(data []byte) string {
@@ -28,34 +40,13 @@ func attachmentText(data []byte) string {
 }
 
 // codeSpan shows requester text (a measurement name) as an inline code span,
-// where markdown, links and mentions are inert: one line, no backticks,
-// at most 100 characters.
+// where markdown, links and mentions are inert: one line of policy.PlainText
+// (no control or invisible characters), no backticks, at most 100
+// characters.
 func codeSpan(s string) string {
-	t := strings.ReplaceAll(inlineTextRaw(s, 100), "`", "'")
+	t := strings.ReplaceAll(policy.PlainText(s, 100), "`", "'")
 	if t == "" {
 		return "(unnamed)"
 	}
 	return "`" + t + "`"
-}
-
-// inlineTextRaw is s on one line, control characters and invalid UTF-8
-// dropped, cut to max runes.
-func inlineTextRaw(s string, max int) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range s {
-		if n >= max {
-			b.WriteString("…")
-			break
-		}
-		switch {
-		case r == utf8.RuneError:
-			continue
-		case unicode.IsSpace(r) || unicode.IsControl(r):
-			r = ' '
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return strings.TrimSpace(b.String())
 }

@@ -25,7 +25,9 @@ func invisible(r rune) bool {
 // runes with "…" (max <= 0: no limit). It is linear in len(s).
 func cleanText(s string, max int) string {
 	var b strings.Builder
-	b.Grow(min(len(s), 4*max+8))
+	if max > 0 {
+		b.Grow(min(len(s), 4*max+8))
+	}
 	space, n := false, 0
 	for _, r := range s {
 		switch {

@@ -104,7 +104,7 @@ func (s *sqlStore) SaveFormAnalysis(ctx context.Context, a FormAnalysis) error {
 func (s *sqlStore) Queue(ctx context.Context) ([]QueueRow, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT r.flag_id, r.bug_id, r.attachment_id, r.requestee, r.setter,
 			r.status, r.first_status, r.requested_at, r.first_seen, r.updated_at, r.form_key, r.form_rev,
-			COALESCE(b.summary, ''), COALESCE(b.private, 0),
+			COALESCE(b.summary, ''), COALESCE(b.private, 1),
 			COALESCE(f.private, 0), COALESCE(f.highest_category, 0), COALESCE(f.escalations, ''),
 			COALESCE((SELECT m.sent FROM reminders m WHERE m.flag_id = r.flag_id), 0),
 			(SELECT COUNT(*) FROM escalations e WHERE e.bug_id = r.bug_id AND e.form_key = r.form_key
