@@ -101,12 +101,6 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		d.Stewards = append(d.Stewards, *c)
 	}
 	slices.SortFunc(d.Stewards, func(a, b stewardCount) int { return strings.Compare(a.Steward, b.Steward) })
-	if filter == "" {
-		d.Overdue = 0
-		for _, c := range d.Stewards {
-			d.Overdue += c.Overdue
-		}
-	}
 
 	var buf bytes.Buffer
 	if err := dashboardTmpl.Execute(&buf, d); err != nil {

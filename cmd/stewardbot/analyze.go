@@ -70,7 +70,7 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	default:
 		return fail("unknown --format %q: want text, json or markdown", *format)
 	}
-	rules, err := loadAnalyzeRules(*rulesPath)
+	rules, err := loadRules(*rulesPath)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -141,21 +141,6 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
-}
-
-func loadAnalyzeRules(path string) (*policy.Rules, error) {
-	if path == "" {
-		return policy.DefaultRules(), nil
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read rules: %w", err)
-	}
-	rules, err := policy.ParseRules(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return rules, nil
 }
 
 // readForm reads the form text and refuses what is not a text form: a

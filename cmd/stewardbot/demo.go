@@ -12,11 +12,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/rs/zerolog"
-
 	"github.com/stewardbot/stewardbot/bot"
 	"github.com/stewardbot/stewardbot/bot/demo"
-	"github.com/stewardbot/stewardbot/bugzilla"
 	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
 )
 
@@ -177,8 +174,3 @@ func printPosted(w io.Writer, url string, p bot.Posted) {
 	fmt.Fprintf(w, "%s\nbug %d · %s · %s comment %d · %s/rest/bug/%d/comment\n%s\n%s\n\n",
 		rule, p.BugID, p.Kind, vis, p.CommentID, url, p.BugID, rule, strings.TrimSpace(p.Comment.Text))
 }
-
-// The demo's client is the production one; nothing here is demo-only but the
-// fake it talks to.
-var _ = bugzilla.KeyAuto
-var _ zerolog.Logger

@@ -40,18 +40,19 @@ func newClient(cfg bot.Config, log zerolog.Logger, extra ...bugzilla.Option) (*b
 	return bugzilla.NewClient(cfg.Bugzilla.URL, append(opts, extra...)...)
 }
 
-// loadRules reads the rules file the configuration names, or the defaults.
-func loadRules(cfg bot.Config) (*policy.Rules, error) {
-	if cfg.RulesFile == "" {
+// loadRules reads a rules file (the configuration's rules_file, analyze's
+// --rules), or the built-in defaults when path is empty.
+func loadRules(path string) (*policy.Rules, error) {
+	if path == "" {
 		return policy.DefaultRules(), nil
 	}
-	data, err := os.ReadFile(cfg.RulesFile)
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("rules: %w", err)
+		return nil, fmt.Errorf("read rules: %w", err)
 	}
 	r, err := policy.ParseRules(data)
 	if err != nil {
-		return nil, fmt.Errorf("rules %s: %w", cfg.RulesFile, err)
+		return nil, fmt.Errorf("rules %s: %w", path, err)
 	}
 	return r, nil
 }
@@ -77,7 +78,7 @@ func (d *daemon) Close() error {
 
 // newDaemon wires a bot from a loaded configuration.
 func newDaemon(ctx context.Context, cfg bot.Config, log zerolog.Logger, opts ...bot.Option) (*daemon, error) {
-	rules, err := loadRules(cfg)
+	rules, err := loadRules(cfg.RulesFile)
 	if err != nil {
 		return nil, err
 	}
