@@ -57,8 +57,12 @@ func (b *Bot) analysisAction(v *bugView, r store.Request, f *foundForm) *action 
 			if err := b.loadForm(ctx, v, f); err != nil {
 				return bugzilla.NewComment{}, err
 			}
+			product, err := b.store.BugProduct(ctx, v.id)
+			if err != nil {
+				return bugzilla.NewComment{}, err
+			}
 			now := b.now()
-			a := b.analyzer.Evaluate(f.Request, now)
+			a := b.analyzer.Evaluate(f.Request, product, now)
 			b.rememberAnalysis(ctx, f, a)
 			prev, err := b.previousForm(ctx, v, f)
 			if err != nil {
@@ -66,7 +70,7 @@ func (b *Bot) analysisAction(v *bugView, r store.Request, f *foundForm) *action 
 			}
 			changes := ""
 			if prev != nil {
-				changes = whatChanged(prev, b.analyzer.Evaluate(prev.Request, now), f, a)
+				changes = whatChanged(prev, b.analyzer.Evaluate(prev.Request, product, now), f, a)
 			}
 			return b.analysisComment(m, f, a, changes), nil
 		},

@@ -11,7 +11,9 @@ import (
 // can run without depending on every parser detail.
 type formAnalyzer interface {
 	Parse(text string) *policy.Request
-	Evaluate(r *policy.Request, now time.Time) *policy.Analysis
+	// Evaluate applies the rules, with the overrides of product (the
+	// bug's Bugzilla product; "" for the base rules).
+	Evaluate(r *policy.Request, product string, now time.Time) *policy.Analysis
 	Render(a *policy.Analysis) string
 }
 
@@ -20,8 +22,8 @@ type policyAnalyzer struct{ rules *policy.Rules }
 
 func (p policyAnalyzer) Parse(text string) *policy.Request { return policy.ParseRequest(text) }
 
-func (p policyAnalyzer) Evaluate(r *policy.Request, now time.Time) *policy.Analysis {
-	return policy.Evaluate(r, p.rules, now)
+func (p policyAnalyzer) Evaluate(r *policy.Request, product string, now time.Time) *policy.Analysis {
+	return policy.EvaluateWith(r, p.rules, now, policy.EvalOptions{Product: product})
 }
 
 func (p policyAnalyzer) Render(a *policy.Analysis) string {

@@ -97,7 +97,7 @@ func (b *Bot) LastGoodCycle(ctx context.Context) (time.Time, error) {
 
 // bugFields are the fields polls ask for beyond id and last change: what
 // the dashboard shows of a bug. They cost no extra request.
-var bugFields = []string{"summary", "groups"}
+var bugFields = []string{"summary", "groups", "product"}
 
 // rememberBugs records polled bugs' summaries and privacy for the
 // dashboard. A failure is logged, not returned: the dashboard must never
@@ -105,7 +105,8 @@ var bugFields = []string{"summary", "groups"}
 func (b *Bot) rememberBugs(ctx context.Context, bugs []bugzilla.Bug) {
 	infos := make([]store.BugInfo, 0, len(bugs))
 	for _, bug := range bugs {
-		infos = append(infos, store.BugInfo{BugID: bug.ID, Summary: bug.Summary, Private: len(bug.Groups) > 0, UpdatedAt: b.now()})
+		infos = append(infos, store.BugInfo{BugID: bug.ID, Summary: bug.Summary, Private: len(bug.Groups) > 0,
+			Product: bug.Product, UpdatedAt: b.now()})
 	}
 	if err := b.store.SaveBugInfos(ctx, infos); err != nil {
 		b.log.Warn().Err(err).Msg("cannot record bug summaries for the dashboard")

@@ -378,7 +378,11 @@ func (b *Bot) planEscalation(ctx context.Context, v *bugView, r store.Request, f
 		if err := b.loadForm(ctx, v, f); err != nil {
 			return nil, err
 		}
-		a = b.analyzer.Evaluate(f.Request, b.now())
+		product, err := b.store.BugProduct(ctx, v.id)
+		if err != nil {
+			return nil, err
+		}
+		a = b.analyzer.Evaluate(f.Request, product, b.now())
 	}
 	var escs []policy.Escalation
 	switch {

@@ -30,7 +30,7 @@ func (fakeAnalyzer) Parse(text string) *policy.Request {
 	return r
 }
 
-func (fakeAnalyzer) Evaluate(r *policy.Request, _ time.Time) *policy.Analysis {
+func (fakeAnalyzer) Evaluate(r *policy.Request, _ string, _ time.Time) *policy.Analysis {
 	a := &policy.Analysis{Request: r, DefaultOn: map[policy.Channel]policy.Verdict{}}
 	for _, m := range r.Measurements {
 		a.HighestCategory = max(a.HighestCategory, m.Category)

@@ -2,17 +2,21 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 )
 
 // BugInfo is what the dashboard shows of a bug: its summary, and whether it
-// is private (in a group), in which case the summary is hidden by default.
+// is private (in a group), in which case the summary is hidden by default;
+// and its product, for the rules' per-product overrides.
 type BugInfo struct {
 	BugID     int
 	Summary   string
 	Private   bool
+	Product   string // the Bugzilla product, for the rules' per-product overrides
 	UpdatedAt time.Time
 }
 
@@ -57,6 +61,19 @@ func (r QueueRow) Since() time.Time {
 
 // SaveBugInfos records bugs' summaries and privacy in one transaction. Rows
 // that did not change are left alone.
+// BugProduct returns the product recorded for a bug; "" when none is.
+func (s *sqlStore) BugProduct(ctx context.Context, bugID int) (string, error) {
+	var p string
+	err := s.db.QueryRowContext(ctx, `SELECT product FROM bug_info WHERE bug_id = $1`, bugID).Scan(&p)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: product of bug %d: %w", bugID, err)
+	}
+	return p, nil
+}
+
 func (s *sqlStore) SaveBugInfos(ctx context.Context, bugs []BugInfo) error {
 	if len(bugs) == 0 {
 		return nil
@@ -67,12 +84,13 @@ func (s *sqlStore) SaveBugInfos(ctx context.Context, bugs []BugInfo) error {
 	}
 	defer tx.Rollback()
 	for _, b := range bugs {
-		_, err := tx.ExecContext(ctx, `INSERT INTO bug_info (bug_id, summary, private, updated_at)
-			VALUES ($1, $2, $3, $4)
+		_, err := tx.ExecContext(ctx, `INSERT INTO bug_info (bug_id, summary, private, product, updated_at)
+			VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (bug_id) DO UPDATE SET summary = excluded.summary, private = excluded.private,
-				updated_at = excluded.updated_at
-			WHERE bug_info.summary <> excluded.summary OR bug_info.private <> excluded.private`,
-			b.BugID, b.Summary, boolInt(b.Private), formatTime(b.UpdatedAt))
+				product = excluded.product, updated_at = excluded.updated_at
+			WHERE bug_info.summary <> excluded.summary OR bug_info.private <> excluded.private
+				OR bug_info.product <> excluded.product`,
+			b.BugID, b.Summary, boolInt(b.Private), b.Product, formatTime(b.UpdatedAt))
 		if err != nil {
 			return fmt.Errorf("store: save bug %d info: %w", b.BugID, err)
 		}

@@ -103,6 +103,8 @@ type Store interface {
 	Queue(ctx context.Context) ([]QueueRow, error)
 	// SaveBugInfos records bugs' summaries and privacy, for the dashboard.
 	SaveBugInfos(ctx context.Context, bugs []BugInfo) error
+	// BugProduct returns the product recorded for a bug; "" when none is.
+	BugProduct(ctx context.Context, bugID int) (string, error)
 	// SaveFormAnalysis records what the analysis of a form revision found.
 	SaveFormAnalysis(ctx context.Context, a FormAnalysis) error
 
