@@ -66,7 +66,7 @@ func (b *Bot) expiry(ctx context.Context, c *cycle) error {
 		} else if stopped {
 			continue
 		}
-		err := b.perform(ctx, c, b.expiryAction(e))
+		err := b.perform(ctx, c, b.expiryAction(c, e))
 		switch {
 		case err == nil, errors.Is(err, errOutcomeUnknown):
 			// Done, or looked at again next cycle (the marker decides).
@@ -114,7 +114,7 @@ func dueExpiries(rows []store.ReviewedCollection, now time.Time, days int, loc *
 // expiryAction plans the one reminder about a bug's collections expiring
 // on one date. Every comment of the bug is re-read before it is posted: its
 // marker names no form, so no later start is safe.
-func (b *Bot) expiryAction(e *expiringCollection) *action {
+func (b *Bot) expiryAction(c *cycle, e *expiringCollection) *action {
 	m := Marker{Kind: expiryKind(e.date), Bug: e.bug}
 	return &action{
 		marker: m,
@@ -123,7 +123,7 @@ func (b *Bot) expiryAction(e *expiringCollection) *action {
 		build: func(ctx context.Context) (bugzilla.NewComment, error) {
 			// The comment quotes the form (owner, measurements): a private
 			// form's words go only into a private comment.
-			private, err := b.formsPrivateNow(ctx, e)
+			private, err := b.formsPrivateNow(ctx, c, e)
 			if err != nil {
 				return bugzilla.NewComment{}, err
 			}
@@ -208,7 +208,7 @@ func collectionFormPlace(c store.Collection) string {
 // was recorded when it was first analysed, and a steward may have made it
 // private since (a new privacy is no new revision). A form the bot can no
 // longer see, or whose comment is gone, counts as private.
-func (b *Bot) formsPrivateNow(ctx context.Context, e *expiringCollection) (bool, error) {
+func (b *Bot) formsPrivateNow(ctx context.Context, c *cycle, e *expiringCollection) (bool, error) {
 	var attIDs []int
 	comments := map[int]bool{}
 	for _, r := range e.rows {
@@ -242,16 +242,17 @@ func (b *Bot) formsPrivateNow(ctx context.Context, e *expiringCollection) (bool,
 		}
 	}
 	if len(comments) > 0 {
-		cs, err := b.bz.Comments(ctx, e.bug, zeroTime)
+		// The re-read perform just made before building the comment.
+		cs, err := b.liveComments(ctx, c, e.bug, zeroTime)
 		if err != nil {
 			return false, fmt.Errorf("expiry: read the forms' comments: %w", err)
 		}
-		for _, c := range cs {
-			if comments[c.ID] {
-				if c.IsPrivate {
-					return true, b.store.MarkCollectionsPrivate(ctx, fmt.Sprintf("comment:%d", c.ID))
+		for _, cm := range cs {
+			if comments[cm.ID] {
+				if cm.IsPrivate {
+					return true, b.store.MarkCollectionsPrivate(ctx, fmt.Sprintf("comment:%d", cm.ID))
 				}
-				delete(comments, c.ID)
+				delete(comments, cm.ID)
 			}
 		}
 		if len(comments) > 0 {

@@ -2,9 +2,9 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -48,24 +48,45 @@ func (s *sqlStore) ClearDirty(ctx context.Context, bugID int) error {
 	return nil
 }
 
+// lastChangeBatch is how many ids one BugLastChange query names: well
+// under SQLite's and PostgreSQL's limits on parameters.
+const lastChangeBatch = 500
+
 func (s *sqlStore) BugLastChange(ctx context.Context, bugIDs []int) (map[int]time.Time, error) {
 	out := make(map[int]time.Time, len(bugIDs))
-	for _, id := range bugIDs {
-		var lc string
-		err := s.db.QueryRowContext(ctx, `SELECT last_change FROM bugs WHERE bug_id = $1`, id).Scan(&lc)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue // never queued: no entry
+	for batch := range slices.Chunk(bugIDs, lastChangeBatch) {
+		args := make([]any, len(batch))
+		marks := make([]string, len(batch))
+		for i, id := range batch {
+			args[i] = id
+			marks[i] = fmt.Sprintf("$%d", i+1)
 		}
+		rows, err := s.db.QueryContext(ctx, `SELECT bug_id, last_change FROM bugs WHERE bug_id IN (`+
+			strings.Join(marks, ", ")+`)`, args...)
 		if err != nil {
-			return nil, fmt.Errorf("store: bug %d last change: %w", id, err)
+			return nil, fmt.Errorf("store: bugs' last change: %w", err)
 		}
-		t, err := parseTime(lc)
-		if err != nil {
-			return nil, err
+		for rows.Next() {
+			var id int
+			var lc string
+			if err := rows.Scan(&id, &lc); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: bugs' last change: %w", err)
+			}
+			t, err := parseTime(lc)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if !t.IsZero() { // a bug never queued, or queued without a time: no entry
+				out[id] = t
+			}
 		}
-		if !t.IsZero() {
-			out[id] = t
+		if err := rows.Err(); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: bugs' last change: %w", err)
 		}
+		rows.Close()
 	}
 	return out, nil
 }

@@ -220,3 +220,34 @@ func TestOpenDSN(t *testing.T) {
 	}
 	s.Close()
 }
+
+// TestBugLastChangeMany: more ids than one query names (lastChangeBatch)
+// still come back whole.
+func TestBugLastChangeMany(t *testing.T) { forEachBackend(t, testBugLastChangeMany) }
+
+func testBugLastChangeMany(t *testing.T, s Store) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	const n = 2*lastChangeBatch + 7
+	var marks []BugMark
+	var ids []int
+	for id := 1; id <= n; id++ {
+		marks = append(marks, BugMark{BugID: id, LastChange: t0.Add(time.Duration(id) * time.Second), MarkedAt: t0})
+		ids = append(ids, id)
+	}
+	if err := s.MarkDirty(ctx, marks); err != nil {
+		t.Fatal(err)
+	}
+	lc, err := s.BugLastChange(ctx, append(ids, n+1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lc) != n {
+		t.Fatalf("BugLastChange of %d known ids and one unknown: %d entries", n, len(lc))
+	}
+	for _, id := range []int{1, lastChangeBatch, lastChangeBatch + 1, n} {
+		if want := t0.Add(time.Duration(id) * time.Second); !lc[id].Equal(want) {
+			t.Errorf("bug %d: %v, want %v", id, lc[id], want)
+		}
+	}
+}
