@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
@@ -49,14 +48,11 @@ func (b *Bot) Queue(ctx context.Context) ([]QueueEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	cal, err := b.calendar()
-	if err != nil {
-		return nil, err
-	}
 	now := b.now()
 	out := make([]QueueEntry, 0, len(rows))
 	for _, r := range rows {
-		waiting := max(cal.BusinessDaysBetween(r.Since(), now), 0)
+		// The steward's calendar (time zone, holidays), as the reminders count.
+		waiting := max(b.stewardCalendar(r.Requestee).BusinessDaysBetween(r.Since(), now), 0)
 		out = append(out, QueueEntry{
 			BugID: r.BugID, FlagID: r.FlagID, BugURL: b.bugURL(r.BugID), Summary: r.Summary,
 			Private: r.Private(), Requester: r.Setter, Steward: r.Requestee, RequestedAt: r.Since(),
@@ -66,16 +62,6 @@ func (b *Bot) Queue(ctx context.Context) ([]QueueEntry, error) {
 		})
 	}
 	return out, nil
-}
-
-// calendar counts business days for the dashboard: Monday to Friday in the
-// poll time zone (per-steward calendars may replace it).
-func (b *Bot) calendar() (*policy.Calendar, error) {
-	loc, err := time.LoadLocation(b.cfg.Poll.TimeZone)
-	if err != nil {
-		return nil, fmt.Errorf("bot: poll time zone: %w", err)
-	}
-	return policy.NewCalendar(loc, []time.Weekday{time.Saturday, time.Sunday}, nil)
 }
 
 // bugURL is a bug's page on the configured server.

@@ -251,3 +251,29 @@ func TestRemindMaxZeroIsOff(t *testing.T) {
 		t.Errorf("open needinfos with reminders.max 0: %v", got)
 	}
 }
+
+// The dashboard counts business days as the reminders do: with the
+// stewards' holidays. Filed Monday 10:00, Tuesday and Wednesday off: on
+// Thursday 10:00 the request has waited one business day, not three, and
+// is not overdue.
+func TestQueueCountsHolidays(t *testing.T) {
+	e := newRemindE2E(t, bugzillatest.Upstream, func(c *Config) {
+		c.Stewards.Holidays = []string{"2026-12-01", "2026-12-02"}
+	})
+	bug, _, _ := e.cleanRequest("Holidays", steward1)
+	e.runFor(3*day1, 6*hour)
+	rows, err := e.bot.Queue(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.BugID == bug {
+			if r.BusinessDaysWaiting != 1 || r.Overdue {
+				t.Errorf("on %s: waiting %v business days, overdue %v; want 1, false",
+					e.clock.Now().Format("Mon Jan 2 15:04"), r.BusinessDaysWaiting, r.Overdue)
+			}
+			return
+		}
+	}
+	t.Fatalf("bug %d not in the queue: %+v", bug, rows)
+}
