@@ -74,15 +74,11 @@ func (b *Bot) assign(ctx context.Context, c *cycle, budget *remindBudget, r stor
 	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	open, err := b.store.OpenRequests(ctx)
-	if err != nil {
-		return err
-	}
 	last, err := b.store.Get(ctx, kvLastAssigned)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	steward, err := b.freeSteward(ctx, c, open, now, last)
+	steward, err := b.freeSteward(ctx, c, budget.open, now, last)
 	if err != nil {
 		return err
 	}
@@ -118,6 +114,7 @@ func (b *Bot) assign(ctx context.Context, c *cycle, budget *remindBudget, r stor
 	}
 	b.log.Info().Int(LogBugID, r.BugID).Int(LogFlagID, r.FlagID).Str("steward", steward).Msg("unassigned request given to a steward")
 	budget.left--
+	budget.assigned(r.FlagID, steward)
 	if err := b.rereadAssigned(ctx, r); err != nil {
 		return err
 	}

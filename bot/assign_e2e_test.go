@@ -215,3 +215,25 @@ func (s *crashAtJournal) Set(ctx context.Context, key, value string) error {
 }
 
 var errKilled = errors.New("process killed")
+
+// stewards.roster max_open counts the assignments made earlier in the same
+// cycle: three requests without a requestee arriving together, two
+// stewards who take one each, and the third waits.
+func TestAssignMaxOpenInOneCycle(t *testing.T) {
+	e := newRemindE2E(t, bugzillatest.Upstream, func(c *Config) {
+		c.Stewards.Roster = []Steward{{Login: steward1, MaxOpen: 1}, {Login: steward2, MaxOpen: 1}}
+	})
+	var atts []int
+	for _, s := range []string{"One", "Two", "Three"} {
+		_, att, _ := e.unassignedRequest(s)
+		atts = append(atts, att)
+	}
+	e.runFor(hour, hour)
+	perSteward := map[string]int{}
+	for _, att := range atts {
+		perSteward[e.flagOf(att).Requestee]++
+	}
+	if perSteward[steward1] != 1 || perSteward[steward2] != 1 || perSteward[""] != 1 {
+		t.Errorf("requestees after one cycle: %v; want one each and one waiting\n%s", perSteward, e.logs.String())
+	}
+}

@@ -18,6 +18,19 @@ import (
 type remindBudget struct {
 	left      int
 	perPerson map[string]int // reminders in the last 24 hours, filled lazily
+	// open is the open requests as the task read them, with the
+	// assignments it made since: stewards.roster max_open counts them.
+	open []store.Request
+}
+
+// assigned records in the budget's open requests that the task gave the
+// request of flagID to steward.
+func (bg *remindBudget) assigned(flagID int, steward string) {
+	for i := range bg.open {
+		if bg.open[i].FlagID == flagID {
+			bg.open[i].Requestee = steward
+		}
+	}
 }
 
 // remind is the task that keeps requests moving: it stops everything for
@@ -41,7 +54,7 @@ func (b *Bot) remind(ctx context.Context, c *cycle) error {
 	if err != nil {
 		return errors.Join(append(errs, err)...)
 	}
-	budget := &remindBudget{left: b.cfg.Reminders.MaxPerCycle, perPerson: map[string]int{}}
+	budget := &remindBudget{left: b.cfg.Reminders.MaxPerCycle, perPerson: map[string]int{}, open: open}
 	now := b.now()
 	due, err := b.dueReminders(ctx, open, now)
 	if err != nil {
@@ -415,11 +428,7 @@ func (b *Bot) leadNotice(ctx context.Context, c *cycle, budget *remindBudget, r 
 			Msg("a request needs the steward team's lead, and stewards.lead is not set")
 		return nil
 	}
-	open, err := b.store.OpenRequests(ctx)
-	if err != nil {
-		return err
-	}
-	suggest := b.pickSteward(open, b.now(), r.Requestee)
+	suggest := b.pickSteward(budget.open, b.now(), r.Requestee)
 	m := Marker{Kind: kindLeadNotice, Bug: r.BugID, Attachment: r.AttachmentID, Flag: r.FlagID, Rev: seriesRev(r.Requestee)}
 	a := &action{
 		marker: m,
