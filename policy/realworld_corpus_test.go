@@ -138,17 +138,17 @@ func readCorpusLabel(path string) (map[string]string, error) {
 		}
 		m["version"] = v
 	}
-	put("missing", l.Missing != nil, ints(deref(l.Missing)))
-	put("measurements", l.Measurements != nil, fmt.Sprint(deref(l.Measurements)))
-	put("categories", l.Categories != nil, ints(deref(l.Categories)))
-	put("highest_category", l.HighestCategory != nil, fmt.Sprint(deref(l.HighestCategory)))
-	put("default_on", l.DefaultOn != nil, fmt.Sprint(deref(l.DefaultOn)))
-	put("channels", l.Channels != nil, deref(l.Channels))
-	put("expiry", l.Expiry != nil, deref(l.Expiry))
-	put("third_party_tool", l.ThirdPartyTool != nil, fmt.Sprint(deref(l.ThirdPartyTool)))
-	put("new_identifiers", l.NewIdentifiers != nil, fmt.Sprint(deref(l.NewIdentifiers)))
-	put("escalations", l.Escalations != nil, strs(deref(l.Escalations)))
-	put("finding_codes", l.FindingCodes != nil, strs(deref(l.FindingCodes)))
+	put("missing", l.Missing != nil, corpusInts(corpusDeref(l.Missing)))
+	put("measurements", l.Measurements != nil, fmt.Sprint(corpusDeref(l.Measurements)))
+	put("categories", l.Categories != nil, corpusInts(corpusDeref(l.Categories)))
+	put("highest_category", l.HighestCategory != nil, fmt.Sprint(corpusDeref(l.HighestCategory)))
+	put("default_on", l.DefaultOn != nil, fmt.Sprint(corpusDeref(l.DefaultOn)))
+	put("channels", l.Channels != nil, corpusDeref(l.Channels))
+	put("expiry", l.Expiry != nil, corpusDeref(l.Expiry))
+	put("third_party_tool", l.ThirdPartyTool != nil, fmt.Sprint(corpusDeref(l.ThirdPartyTool)))
+	put("new_identifiers", l.NewIdentifiers != nil, fmt.Sprint(corpusDeref(l.NewIdentifiers)))
+	put("escalations", l.Escalations != nil, corpusStrs(corpusDeref(l.Escalations)))
+	put("finding_codes", l.FindingCodes != nil, corpusStrs(corpusDeref(l.FindingCodes)))
 	return m, nil
 }
 
@@ -177,17 +177,17 @@ func corpusFields(r Report) map[string]string {
 	}
 	return map[string]string{
 		"version":          strings.TrimPrefix(string(r.FormVersion), "request-"),
-		"missing":          ints(r.Missing),
+		"missing":          corpusInts(r.Missing),
 		"measurements":     fmt.Sprint(len(r.Measurements)),
-		"categories":       ints(cats),
+		"categories":       corpusInts(cats),
 		"highest_category": fmt.Sprint(r.HighestCategory),
 		"default_on":       defaultOn,
 		"channels":         channels,
 		"expiry":           corpusExpiry(r),
 		"third_party_tool": fmt.Sprint(r.ThirdPartyTool == Yes),
 		"new_identifiers":  fmt.Sprint(r.NewIdentifiers == Yes),
-		"escalations":      strs(escalations),
-		"finding_codes":    strs(r.Reasons),
+		"escalations":      corpusStrs(escalations),
+		"finding_codes":    corpusStrs(r.Reasons),
 	}
 }
 
@@ -210,7 +210,7 @@ func corpusExpiry(r Report) string {
 	return "none"
 }
 
-func deref[T any](p *T) T {
+func corpusDeref[T any](p *T) T {
 	var zero T
 	if p == nil {
 		return zero
@@ -218,13 +218,13 @@ func deref[T any](p *T) T {
 	return *p
 }
 
-// ints and strs print a set sorted and without repeats, so order never counts.
-func ints(xs []int) string {
+// corpusInts and corpusStrs print a set sorted and without repeats, so order never counts.
+func corpusInts(xs []int) string {
 	s := slices.Compact(slices.Sorted(slices.Values(xs)))
 	return fmt.Sprint(s)
 }
 
-func strs(xs []string) string {
+func corpusStrs(xs []string) string {
 	s := slices.Compact(slices.Sorted(slices.Values(xs)))
 	return "[" + strings.Join(s, " ") + "]"
 }
