@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
 
 	"github.com/stewardbot/stewardbot/bot"
 	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
@@ -70,5 +74,89 @@ func TestOnceOnlyPoll(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"once", "--only", "no-such-task"}, &out, &errOut, env); err == nil {
 		t.Errorf("an unknown task was accepted")
+	}
+}
+
+// An outage at start is waited out: the daemon retries with backoff, is not
+// ready and says why on /__heartbeat__ meanwhile, and runs its first cycle
+// once Bugzilla answers again.
+func TestRunWaitsOutAnOutageAtStart(t *testing.T) {
+	srv := bugzillatest.NewServer(t, bugzillatest.WithDialect(bugzillatest.Upstream))
+	up := srv.InjectFault(bugzillatest.Fault{Status: 500}) // every request, until removed
+	cfg := bot.DefaultConfig()
+	cfg.DryRun = false
+	cfg.Bugzilla.URL = srv.URL()
+	cfg.Bugzilla.Login = "bot@example.test"
+	cfg.Bugzilla.APIKey = "bot-api-key"
+	cfg.Store.DSN = filepath.Join(t.TempDir(), "s.db")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	d, err := newDaemon(ctx, cfg, zerolog.Nop(), bot.WithStartBackoff(time.Millisecond, 5*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	h, err := d.httpHandler(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(h)
+	defer hs.Close()
+	done := make(chan error, 1)
+	go func() { done <- d.bot.Run(ctx, "") }()
+
+	// Several tries fail while the server is down; Run keeps going.
+	for srv.RequestCounts()["GET /rest/valid_login"] < 3 {
+		select {
+		case err := <-done:
+			t.Fatalf("Run returned during the outage: %v", err)
+		case <-time.After(time.Millisecond):
+		}
+	}
+	if code, body := fetch(t, hs.URL+"/readyz"); code != 503 || !strings.Contains(body, "not started") {
+		t.Errorf("/readyz during the outage = %d %q, want 503 not started", code, body)
+	}
+	if code, body := fetch(t, hs.URL+"/__heartbeat__"); code != 500 || !strings.Contains(body, `"start":"bot: bugzilla: authenticate:`) || !strings.Contains(body, "HTTP 500") {
+		t.Errorf("/__heartbeat__ during the outage = %d %s, want the start failure and why", code, body)
+	}
+
+	up()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if code, _ := fetch(t, hs.URL+"/readyz"); code == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("not ready 10 s after the outage ended")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run = %v, want nil after the shutdown", err)
+	}
+}
+
+// What retrying cannot fix ends the daemon at once: a rejected API key.
+func TestRunExitsOnARejectedKey(t *testing.T) {
+	srv := bugzillatest.NewServer(t, bugzillatest.WithDialect(bugzillatest.BMO))
+	var out, errOut bytes.Buffer
+	env := envFor(srv, "not-the-key", filepath.Join(t.TempDir(), "s.db"))
+	withListen := func(k string) string {
+		if k == bot.EnvHTTPListen {
+			return "127.0.0.1:0"
+		}
+		return env(k)
+	}
+	err := run(context.Background(), []string{"run"}, &out, &errOut, withListen)
+	var code exitCode
+	if !errors.As(err, &code) || code != 1 {
+		t.Fatalf("run = %v, want exit status 1", err)
+	}
+	if !strings.Contains(errOut.String(), "rejected the API key") {
+		t.Errorf("no clear message:\n%s", errOut.String())
+	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("%d requests, want 1: %v", n, srv.RequestCounts())
 	}
 }
