@@ -18,7 +18,9 @@ type troubledSource struct {
 	err      error
 }
 
-func (s *troubledSource) TroubledBugs(context.Context) ([]bot.TroubledBug, error) { return s.troubled, s.err }
+func (s *troubledSource) TroubledBugs(context.Context) ([]bot.TroubledBug, error) {
+	return s.troubled, s.err
+}
 
 func TestDashboardListsTroubledBugs(t *testing.T) {
 	src := &troubledSource{fakeSource: fakeSource{queue: sampleQueue()}, troubled: []bot.TroubledBug{
