@@ -130,7 +130,8 @@ func (b *Bot) dropFeed() {
 }
 
 // Start checks who the bot is, after honouring a rate-limit park left by an
-// earlier process. It costs one authentication round trip. A rejected API
+// earlier process. It costs one authentication round trip once the store
+// remembers the server from an earlier start (identity.go), two before. A rejected API
 // key or a key for another account is final: the caller should exit.
 func (b *Bot) Start(ctx context.Context) error {
 	if until, parked, err := b.parkedUntil(ctx); err != nil {
@@ -138,7 +139,7 @@ func (b *Bot) Start(ctx context.Context) error {
 	} else if parked {
 		return &ParkedError{Until: until}
 	}
-	id, err := b.bz.Authenticate(ctx)
+	id, err := b.authenticate(ctx)
 	switch {
 	case errors.Is(err, bugzilla.ErrInvalidAPIKey):
 		return fmt.Errorf("bot: Bugzilla rejected the API key; set a valid key in STEWARDBOT_BUGZILLA_API_KEY (or its _FILE): %w", err)

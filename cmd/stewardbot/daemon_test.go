@@ -160,3 +160,40 @@ func TestRunExitsOnARejectedKey(t *testing.T) {
 		t.Errorf("%d requests, want 1: %v", n, srv.RequestCounts())
 	}
 }
+
+// The start-up probe is remembered in the store: on upstream Bugzilla, which
+// has no /rest/whoami, a later `once` authenticates in one request instead
+// of asking whoami again (a 404) on every start.
+func TestOnceRemembersTheServer(t *testing.T) {
+	for _, d := range []bugzillatest.Dialect{bugzillatest.Upstream, bugzillatest.BMO} {
+		t.Run(d.String(), func(t *testing.T) {
+			srv := bugzillatest.NewServer(t, bugzillatest.WithDialect(d))
+			env := envFor(srv, "bot-api-key", filepath.Join(t.TempDir(), "s.db"))
+			var out, errOut bytes.Buffer
+			authRequests := func() int {
+				n := 0
+				for _, r := range srv.Requests() {
+					if r.Path == "/rest/valid_login" || r.Path == "/rest/whoami" {
+						n++
+					}
+				}
+				return n
+			}
+			if err := run(context.Background(), []string{"once"}, &out, &errOut, env); err != nil {
+				t.Fatalf("once: %v\n%s", err, errOut.String())
+			}
+			first := authRequests()
+			for range 2 {
+				if err := run(context.Background(), []string{"once"}, &out, &errOut, env); err != nil {
+					t.Fatalf("once: %v\n%s", err, errOut.String())
+				}
+			}
+			if first != 2 {
+				t.Errorf("first start: %d authentication requests, want 2 (valid_login, whoami)", first)
+			}
+			if n := authRequests() - first; n != 2 {
+				t.Errorf("two later starts: %d authentication requests, want 1 each", n)
+			}
+		})
+	}
+}
