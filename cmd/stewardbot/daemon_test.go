@@ -197,3 +197,37 @@ func TestOnceRemembersTheServer(t *testing.T) {
 		})
 	}
 }
+
+// What check-config finds, `once` finds too, before any request: a dry run
+// without a key, a store in a missing folder.
+func TestOnceStopsBeforeContactingBugzilla(t *testing.T) {
+	srv := bugzillatest.NewServer(t, bugzillatest.WithDialect(bugzillatest.Upstream))
+	for _, tc := range []struct {
+		name, key, dsn, want string
+	}{
+		{"no key in dry run", "", filepath.Join(t.TempDir(), "s.db"), "bugzilla.api_key: required to run, in dry run too"},
+		{"store folder missing", "bot-api-key", filepath.Join(t.TempDir(), "nope", "s.db"), "does not exist"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := envFor(srv, tc.key, tc.dsn)
+			dry := func(k string) string {
+				if k == bot.EnvDryRun {
+					return "true"
+				}
+				return env(k)
+			}
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), []string{"once"}, &out, &errOut, dry)
+			var code exitCode
+			if !errors.As(err, &code) || code != 1 {
+				t.Fatalf("run = %v, want exit status 1", err)
+			}
+			if !strings.Contains(errOut.String(), tc.want) {
+				t.Errorf("stderr does not say %q:\n%s", tc.want, errOut.String())
+			}
+			if n := len(srv.Requests()); n != 0 {
+				t.Errorf("%d requests to Bugzilla, want none", n)
+			}
+		})
+	}
+}
