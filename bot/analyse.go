@@ -60,6 +60,11 @@ func (b *Bot) analyse(ctx context.Context, c *cycle) error {
 				if err := b.store.ClearDirty(ctx, id); err != nil {
 					return err
 				}
+				if _, was := troubles[id]; was { // no longer failing: gone
+					if err := b.bugRecovered(ctx, id); err != nil {
+						return err
+					}
+				}
 				continue
 			}
 			err := b.analyseBug(ctx, c, v)
@@ -201,6 +206,12 @@ func (b *Bot) loadViews(ctx context.Context, ids []int) (views map[int]*bugView,
 	return views, failed, nil
 }
 
+// maxFailedInBatch is how many bugs of one batch may fail on their own
+// before the failure is taken for Bugzilla's as a whole (an overloaded
+// database answering 500 to everything): the split then stops, and the
+// cycle fails instead of every bug being put on backoff.
+const maxFailedInBatch = 3
+
 func (b *Bot) loadViewsInto(ctx context.Context, ids []int, views map[int]*bugView, failed map[int]error) error {
 	atts, err := b.bz.Attachments(ctx, ids, bugzilla.AttachmentOptions{})
 	switch {
@@ -213,6 +224,9 @@ func (b *Bot) loadViewsInto(ctx context.Context, ids []int, views map[int]*bugVi
 		return nil
 	case len(ids) == 1 && bugSpecific(err):
 		failed[ids[0]] = fmt.Errorf("attachments: %w", err)
+		if len(failed) > maxFailedInBatch {
+			return fmt.Errorf("attachments: %d bugs of one batch failed alone, taken for a failure of Bugzilla's: %w", len(failed), err)
+		}
 		return nil
 	case hiddenBug(err):
 		for _, id := range ids {

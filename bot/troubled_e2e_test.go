@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -150,5 +151,33 @@ func TestE2ERefusedWriteIsReported(t *testing.T) {
 				t.Fatalf("troubled = %+v, %v; want bug %d's write, given up after %d failures", listed, err, bug, maxWriteAttempts)
 			}
 		})
+	}
+}
+
+// When every bug of a batch fails alone (Bugzilla answering 500 to all),
+// it is Bugzilla's failure, not the bugs': the split stops after a few,
+// the cycle fails, and no bug is put on backoff.
+func TestE2EEveryBugFailingIsBugzillasFailure(t *testing.T) {
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	for i := range 20 {
+		e.request("Count clicks "+strconv.Itoa(i), demoForm(t, "clean-12q.md"), false, "steward1@example.test")
+	}
+	e.mustCycle() // authenticated, analysed
+	for i := range 20 {
+		if err := e.st.MarkDirty(e.ctx, []store.BugMark{{BugID: i + 1, MarkedAt: e.clock.Now()}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	remove := e.srv.InjectFault(bugzillatest.Fault{Method: "GET", Path: "/rest/bug/*/attachment", Status: 500})
+	defer remove()
+	before := e.srv.RequestCounts()["GET /rest/bug/{id}/attachment"]
+	if err := e.cycle(); err == nil || !strings.Contains(err.Error(), "taken for a failure of Bugzilla's") {
+		t.Fatalf("cycle = %v, want it to fail for Bugzilla's failure", err)
+	}
+	if n := e.srv.RequestCounts()["GET /rest/bug/{id}/attachment"] - before; n > 20 {
+		t.Errorf("%d attachment reads to find that out, want fewer than the batch's 20 bugs", n)
+	}
+	if listed, err := e.bot.TroubledBugs(e.ctx); err != nil || len(listed) != 0 {
+		t.Errorf("troubled = %+v (%v), want none: the bugs are not at fault", listed, err)
 	}
 }
