@@ -34,7 +34,9 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), s.o.CheckTimeout)
 	defer cancel()
 	if err := s.o.Source.Ping(ctx); err != nil {
-		s.o.Log.Warn().Err(err).Msg("readyz: store does not answer")
+		if s.readyLog.allow() {
+			s.o.Log.Warn().Err(err).Msg("readyz: store does not answer (further failures this minute not logged)")
+		}
 		plain(w, http.StatusServiceUnavailable, "store: not reachable\n")
 		return
 	}

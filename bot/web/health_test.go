@@ -126,3 +126,21 @@ func TestHeartbeatFailureLoggedOnceAMinute(t *testing.T) {
 		t.Errorf("the log does not say why:\n%s", logs.String())
 	}
 }
+
+// /readyz's store failures are logged once a minute too.
+func TestReadyzFailureLoggedOnceAMinute(t *testing.T) {
+	var logs strings.Builder
+	s, c := newTestServer(t, &fakeSource{started: true, pingErr: errors.New("store: ping: closed")}, func(o *Options) {
+		o.Log = zerolog.New(&logs)
+	})
+	for range 5 {
+		if code, _, _ := get(t, s, "/readyz"); code != 503 {
+			t.Fatalf("code = %d, want 503", code)
+		}
+	}
+	c.advance(time.Minute)
+	get(t, s, "/readyz")
+	if n := strings.Count(logs.String(), "readyz: store does not answer"); n != 2 {
+		t.Errorf("%d log lines for 6 failures over a minute, want 2:\n%s", n, logs.String())
+	}
+}

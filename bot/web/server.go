@@ -69,6 +69,7 @@ type Server struct {
 	bz      *cachedCheck
 	// heartbeatLog lets one "heartbeat failing" line through a minute.
 	heartbeatLog *rateLimitedLog
+	readyLog     *rateLimitedLog // the same for /readyz's store failures
 }
 
 // New builds the server's handler.
@@ -89,7 +90,8 @@ func New(o Options) (*Server, error) {
 		o.CheckTimeout = checkTimeout
 	}
 	s := &Server{o: o, mux: http.NewServeMux(), started: o.Now(),
-		heartbeatLog: &rateLimitedLog{every: time.Minute, now: o.Now}}
+		heartbeatLog: &rateLimitedLog{every: time.Minute, now: o.Now},
+		readyLog:     &rateLimitedLog{every: time.Minute, now: o.Now}}
 	if o.Bugzilla != nil {
 		s.bz = &cachedCheck{check: o.Bugzilla, ttl: o.BugzillaCacheFor, now: o.Now}
 	}
