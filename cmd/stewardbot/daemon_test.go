@@ -83,25 +83,9 @@ func TestOnceOnlyPoll(t *testing.T) {
 func TestRunWaitsOutAnOutageAtStart(t *testing.T) {
 	srv := bugzillatest.NewServer(t, bugzillatest.WithDialect(bugzillatest.Upstream))
 	up := srv.InjectFault(bugzillatest.Fault{Status: 500}) // every request, until removed
-	cfg := bot.DefaultConfig()
-	cfg.DryRun = false
-	cfg.Bugzilla.URL = srv.URL()
-	cfg.Bugzilla.Login = "bot@example.test"
-	cfg.Bugzilla.APIKey = "bot-api-key"
-	cfg.Store.DSN = filepath.Join(t.TempDir(), "s.db")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	d, err := newDaemon(ctx, cfg, zerolog.Nop(), bot.WithStartBackoff(time.Millisecond, 5*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	h, err := d.httpHandler(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(h)
-	defer hs.Close()
+	d, hs := liveDaemon(t, srv, bot.WithStartBackoff(time.Millisecond, 5*time.Millisecond))
 	done := make(chan error, 1)
 	go func() { done <- d.bot.Run(ctx, "") }()
 
@@ -230,4 +214,25 @@ func TestOnceStopsBeforeContactingBugzilla(t *testing.T) {
 			}
 		})
 	}
+}
+
+// liveDaemon wires a writing daemon over srv, with its HTTP server.
+func liveDaemon(t *testing.T, srv *bugzillatest.Server, opts ...bot.Option) (*daemon, *httptest.Server) {
+	t.Helper()
+	cfg := bot.DefaultConfig()
+	cfg.DryRun = false
+	cfg.Bugzilla.URL, cfg.Bugzilla.Login, cfg.Bugzilla.APIKey = srv.URL(), "bot@example.test", "bot-api-key"
+	cfg.Store.DSN = filepath.Join(t.TempDir(), "s.db")
+	d, err := newDaemon(context.Background(), cfg, zerolog.Nop(), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	h, err := d.httpHandler(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(h)
+	t.Cleanup(hs.Close)
+	return d, hs
 }
