@@ -138,7 +138,7 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 			errs = append(errs, ctx.Err())
 			break
 		}
-		err := withoutCapReached(t.Run(ctx, c))
+		err := withoutRefusedWrites(withoutCapReached(t.Run(ctx, c)))
 		if err == nil {
 			continue
 		}

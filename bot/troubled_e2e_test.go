@@ -181,3 +181,16 @@ func TestE2EEveryBugFailingIsBugzillasFailure(t *testing.T) {
 		t.Errorf("troubled = %+v (%v), want none: the bugs are not at fault", listed, err)
 	}
 }
+
+// A refused write in another task than analyse (here the answer to a
+// command) is reported the same way and does not fail the cycle either.
+func TestE2ERefusedAnswerDoesNotFailTheCycle(t *testing.T) {
+	e, bug := commandsE2E(t, bugzillatest.BMO)
+	e.say(bug, "steward1@example.test", "stewardbot: help")
+	e.srv.InjectFault(bugzillatest.Fault{Method: "POST", Path: "/rest/bug/*/comment", Status: 400})
+	e.mustCycle()
+	listed, err := e.bot.TroubledBugs(e.ctx)
+	if err != nil || len(listed) != 1 || listed[0].BugID != bug || listed[0].Kind != store.TroubleWrite {
+		t.Errorf("troubled = %+v, %v; want the refused answer on bug %d", listed, err, bug)
+	}
+}
