@@ -14,10 +14,11 @@ import (
 )
 
 // Run is the daemon: it starts (one authentication request; a rejected key
-// ends it, an outage is waited out: see startWaiting), runs a cycle at once and then on the configured cron schedule
-// in the configured time zone, until ctx is cancelled. A cycle still running
-// when the next is due is not doubled (SkipIfStillRunning); a panic in one
-// is logged and the next runs (Recover). Nudges (webhooks, see nudge.go)
+// ends it, an outage is waited out: see startWaiting), runs a cycle at once
+// and then on the configured cron schedule in the configured time zone,
+// until ctx is cancelled. A cycle still running when the next is due is not
+// doubled (SkipIfStillRunning); a panic in one is logged and the next runs
+// (Recover). Nudges (webhooks, see nudge.go)
 // add cycles between the scheduled ones. On cancellation the write in
 // flight is finished and journaled, and Run returns nil.
 func (b *Bot) Run(ctx context.Context, only string) error {
