@@ -18,9 +18,9 @@ import (
 // and then on the configured cron schedule in the configured time zone,
 // until ctx is cancelled. A cycle still running when the next is due is not
 // doubled (SkipIfStillRunning); a panic in one is logged and the next runs
-// (Recover). Nudges (webhooks, see nudge.go)
-// add cycles between the scheduled ones. On cancellation the write in
-// flight is finished and journaled, and Run returns nil.
+// (Recover). Nudges (webhooks, see nudge.go) add cycles between the
+// scheduled ones. On cancellation the write in flight is finished and
+// journaled, and Run returns nil.
 func (b *Bot) Run(ctx context.Context, only string) error {
 	loc, err := time.LoadLocation(b.cfg.Poll.TimeZone)
 	if err != nil {
