@@ -47,11 +47,15 @@ func (s *Server) troubleRows(ctx context.Context) []troubleRow {
 	for _, t := range list {
 		r := troubleRow{BugID: t.BugID, Label: "Bug " + strconv.Itoa(t.BugID), URL: t.BugURL, Failures: t.Failures,
 			Since: t.Since.UTC().Format("2006-01-02 15:04"), Reason: t.Reason, What: "reading the bug", Next: "given up"}
+		switch {
+		case t.RetryAt.IsZero():
+		case t.Kind == store.TroubleWrite: // tried again at every cycle
+			r.Next = "next cycle"
+		default:
+			r.Next = "after " + t.RetryAt.UTC().Format(time.DateTime)
+		}
 		if t.Kind == store.TroubleWrite {
 			r.What = "writing a comment"
-		}
-		if !t.RetryAt.IsZero() {
-			r.Next = "after " + t.RetryAt.UTC().Format(time.DateTime)
 		}
 		if t.Private && !s.o.ShowPrivate {
 			r.Label, r.Reason, r.Private = "private bug "+strconv.Itoa(t.BugID), "", true

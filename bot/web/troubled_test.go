@@ -29,6 +29,8 @@ func TestDashboardListsTroubledBugs(t *testing.T) {
 			RetryAt: now0.Add(20 * time.Minute)},
 		{BugID: 1007, BugURL: "https://bugzilla.example/show_bug.cgi?id=1007", Kind: store.TroubleWrite,
 			Reason: "post analysis: HTTP 400, code 114: Embargoed feature name", Failures: 3, Since: now0, Private: true},
+		{BugID: 1001, BugURL: "https://bugzilla.example/show_bug.cgi?id=1001", Kind: store.TroubleWrite,
+			Reason: "post reminder: HTTP 400", Failures: 1, Since: now0, RetryAt: now0},
 	}}
 	for _, showPrivate := range []bool{false, true} {
 		s, _ := newTestServer(t, src, func(o *Options) { o.ShowPrivate = showPrivate })
@@ -41,6 +43,7 @@ func TestDashboardListsTroubledBugs(t *testing.T) {
 			`<tr id="troubled-1234567890"`, `>Bug 1234567890</a>`, `reading the bug`,
 			`after 2026-11-28 12:20:00`, `code 100: not a valid bug number`,
 			`<tr id="troubled-1007"`, `writing a comment`, `<strong class="late">given up</strong>`,
+			`<tr id="troubled-1001"`, `next cycle`,
 		} {
 			if !strings.Contains(body, want) {
 				t.Errorf("show private %v: page lacks %s", showPrivate, want)
