@@ -21,17 +21,25 @@ const prefetchBytes = 4 << 20
 // per form revision, or one request for the form). A bug leaves the queue
 // when nothing more is owed on it; a failure leaves it for the next cycle.
 func (b *Bot) analyse(ctx context.Context, c *cycle) error {
+	troubles, err := b.cycleTroubles(ctx, c)
+	if err != nil {
+		return err
+	}
 	var errs []error
 	after := 0
 	for {
-		ids, err := b.store.DirtyBugs(ctx, after, analyseBatch)
+		queued, err := b.store.DirtyBugs(ctx, after, analyseBatch)
 		if err != nil {
 			return err
 		}
-		if len(ids) == 0 {
+		if len(queued) == 0 {
 			return errors.Join(errs...)
 		}
-		after = ids[len(ids)-1]
+		after = queued[len(queued)-1]
+		ids, err := b.readyToAnalyse(ctx, c, queued)
+		if err != nil {
+			return err
+		}
 		views, err := b.cycleViews(ctx, c, ids)
 		if err != nil {
 			return errors.Join(append(errs, err)...)
@@ -44,10 +52,18 @@ func (b *Bot) analyse(ctx context.Context, c *cycle) error {
 				return errors.Join(append(errs, err)...)
 			}
 			v, ok := views[id]
-			if !ok { // gone or hidden from the bot: nothing it can do
+			switch {
+			case c.failed[id]:
+				continue // recorded as troubled (bugFailed); it stays queued
+			case !ok: // gone or hidden from the bot: nothing it can do
 				b.log.Info().Int(LogBugID, id).Msg("bug not visible to the bot; dropped from the queue")
 				if err := b.store.ClearDirty(ctx, id); err != nil {
 					return err
+				}
+				if _, was := troubles[id]; was { // no longer failing: gone
+					if err := b.bugRecovered(ctx, id); err != nil {
+						return err
+					}
 				}
 				continue
 			}
@@ -57,17 +73,53 @@ func (b *Bot) analyse(ctx context.Context, c *cycle) error {
 				if err := b.store.ClearDirty(ctx, id); err != nil {
 					return err
 				}
+				if _, was := troubles[id]; was {
+					if err := b.bugRecovered(ctx, id); err != nil {
+						return err
+					}
+				}
 			case errors.Is(err, errCapReached):
 				return errors.Join(append(errs, err)...)
 			case b.isRateLimit(err):
 				return err
 			case errors.Is(err, errOutcomeUnknown):
 				b.log.Warn().Int(LogBugID, id).Msg("a write's outcome is unknown; looking again next cycle")
+			case errors.Is(err, errWriteRefused):
+				// Logged, counted and listed by writeFailed; the bug stays
+				// queued and the write is tried again next cycle.
+			case bugSpecific(err):
+				// This bug's own problem: retried with backoff, reported,
+				// and the cycle goes on as a good one.
+				if err := b.bugFailed(ctx, id, err); err != nil {
+					return err
+				}
 			default:
 				errs = append(errs, fmt.Errorf("bug %d: %w", id, err))
 			}
 		}
 	}
+}
+
+// readyToAnalyse returns the queued bugs to look at in this cycle: not
+// those waiting out a backoff after failing (they stay queued), and not an
+// id no Bugzilla can hold (an old bad webhook's mark), which is dropped.
+func (b *Bot) readyToAnalyse(ctx context.Context, c *cycle, queued []int) ([]int, error) {
+	now := b.now()
+	ids := make([]int, 0, len(queued))
+	for _, id := range queued {
+		if !ValidBugID(id) {
+			b.log.Warn().Int(LogBugID, id).Msg("bug id out of Bugzilla's range; dropped from the queue")
+			if err := b.store.ClearDirty(ctx, id); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if c.waitingOut(id, now) {
+			continue
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
 }
 
 func (b *Bot) isRateLimit(err error) bool {
@@ -139,33 +191,61 @@ func formKey(f *foundForm) string {
 }
 
 // loadViews fetches the attachment metadata (no contents) of a batch of
-// bugs in one request. When the batch is refused because one bug is hidden
-// or gone, each bug is fetched alone and the missing ones are left out.
-func (b *Bot) loadViews(ctx context.Context, ids []int) (map[int]*bugView, error) {
+// bugs in one request. Bugzilla refuses a whole batch for one bad bug:
+// when it is because a bug is hidden or gone, each bug is fetched alone and
+// the missing ones are left out; when it is an error about one bug
+// (bugSpecific), the batch is split in halves until the bugs at fault are
+// found, so that the others are read: those are returned in failed. An
+// error about Bugzilla as a whole (no answer, a gateway error, a rate
+// limit) fails the call.
+func (b *Bot) loadViews(ctx context.Context, ids []int) (views map[int]*bugView, failed map[int]error, err error) {
+	views, failed = make(map[int]*bugView, len(ids)), map[int]error{}
+	if err := b.loadViewsInto(ctx, ids, views, failed); err != nil {
+		return nil, nil, err
+	}
+	return views, failed, nil
+}
+
+// maxFailedInBatch is how many bugs of one batch may fail on their own
+// before the failure is taken for Bugzilla's as a whole (an overloaded
+// database answering 500 to everything): the split then stops, and the
+// cycle fails instead of every bug being put on backoff.
+const maxFailedInBatch = 3
+
+func (b *Bot) loadViewsInto(ctx context.Context, ids []int, views map[int]*bugView, failed map[int]error) error {
 	atts, err := b.bz.Attachments(ctx, ids, bugzilla.AttachmentOptions{})
-	if err == nil {
-		views := make(map[int]*bugView, len(ids))
+	switch {
+	case err == nil:
 		for _, id := range ids {
 			views[id] = newBugView(id, atts[id], b.cfg.Bugzilla.MaxAttachmentBytes)
 		}
-		return views, nil
-	}
-	if !hiddenBug(err) {
-		return nil, fmt.Errorf("attachments: %w", err)
-	}
-	views := make(map[int]*bugView, len(ids))
-	for _, id := range ids {
-		atts, err := b.bz.Attachments(ctx, []int{id}, bugzilla.AttachmentOptions{})
-		switch {
-		case err == nil:
-			views[id] = newBugView(id, atts[id], b.cfg.Bugzilla.MaxAttachmentBytes)
-		case hiddenBug(err):
-			continue
-		default:
-			return nil, fmt.Errorf("attachments of bug %d: %w", id, err)
+		return nil
+	case len(ids) == 1 && hiddenBug(err):
+		return nil
+	case len(ids) == 1 && bugSpecific(err):
+		failed[ids[0]] = fmt.Errorf("attachments: %w", err)
+		if len(failed) > maxFailedInBatch {
+			return fmt.Errorf("attachments: %d bugs of one batch failed alone, taken for a failure of Bugzilla's: %w", len(failed), err)
 		}
+		return nil
+	case hiddenBug(err):
+		for _, id := range ids {
+			if err := b.loadViewsInto(ctx, []int{id}, views, failed); err != nil {
+				return err
+			}
+		}
+		return nil
+	case bugSpecific(err):
+		half := len(ids) / 2
+		if err := b.loadViewsInto(ctx, ids[:half], views, failed); err != nil {
+			return err
+		}
+		return b.loadViewsInto(ctx, ids[half:], views, failed)
+	case len(ids) == 1:
+		return fmt.Errorf("attachments of bug %d: %w", ids[0], err)
+	default:
+		return fmt.Errorf("attachments: %w", err)
 	}
-	return views, nil
 }
 
 func hiddenBug(err error) bool {

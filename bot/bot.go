@@ -32,11 +32,14 @@ type Bot struct {
 	// when `once` and the scheduler share a Bot in tests.
 	cycleMu sync.Mutex
 	nudges  nudgeState // webhook nudges waiting for a cycle: see nudge.go
-	lead    leadership // the leader lock, with several replicas: see leader.go
+	// startBackoff paces Run's retries of Start through an outage.
+	startBackoff backoff
+	lead         leadership // the leader lock, with several replicas: see leader.go
 
-	mu     sync.Mutex
-	ident  *bugzilla.Identity // set by Start
-	noFeed bool               // the server answered that it has no flag activity feed
+	mu       sync.Mutex
+	ident    *bugzilla.Identity // set by Start
+	startErr error              // why the last try to start failed, while Run waits to retry
+	noFeed   bool               // the server answered that it has no flag activity feed
 }
 
 // Posted describes a comment the bot has just written (or, in dry-run, would
@@ -88,12 +91,13 @@ func newBot(cfg Config, bz bugzillaClient, st store.Store, opts ...Option) (*Bot
 		return nil, fmt.Errorf("bot: comment tag %q contains spaces", cfg.Comments.Tag)
 	}
 	b := &Bot{
-		cfg:      cfg,
-		bz:       bz,
-		store:    st,
-		clock:    SystemClock{},
-		log:      zerolog.Nop(),
-		analyzer: policyAnalyzer{rules: policy.DefaultRules()},
+		cfg:          cfg,
+		bz:           bz,
+		store:        st,
+		clock:        SystemClock{},
+		log:          zerolog.Nop(),
+		analyzer:     policyAnalyzer{rules: policy.DefaultRules()},
+		startBackoff: defaultStartBackoff,
 	}
 	for _, o := range opts {
 		o(b)
@@ -126,7 +130,8 @@ func (b *Bot) dropFeed() {
 }
 
 // Start checks who the bot is, after honouring a rate-limit park left by an
-// earlier process. It costs one authentication round trip. A rejected API
+// earlier process. It costs one authentication round trip once the store
+// remembers the server from an earlier start (identity.go), two before. A rejected API
 // key or a key for another account is final: the caller should exit.
 func (b *Bot) Start(ctx context.Context) error {
 	if until, parked, err := b.parkedUntil(ctx); err != nil {
@@ -134,7 +139,7 @@ func (b *Bot) Start(ctx context.Context) error {
 	} else if parked {
 		return &ParkedError{Until: until}
 	}
-	id, err := b.bz.Authenticate(ctx)
+	id, err := b.authenticate(ctx)
 	switch {
 	case errors.Is(err, bugzilla.ErrInvalidAPIKey):
 		return fmt.Errorf("bot: Bugzilla rejected the API key; set a valid key in STEWARDBOT_BUGZILLA_API_KEY (or its _FILE): %w", err)
@@ -144,10 +149,11 @@ func (b *Bot) Start(ctx context.Context) error {
 		if park := b.noteRateLimit(ctx, err); park != nil {
 			return park
 		}
-		return fmt.Errorf("bot: authenticate: %w", err)
+		return fmt.Errorf("bot: %w", err) // the client's error says "authenticate"
 	}
 	b.mu.Lock()
 	b.ident = id
+	b.startErr = nil
 	b.mu.Unlock()
 	b.log.Info().Str("login", id.Login).Bool("bmo", id.BMO).Bool("dry_run", b.cfg.DryRun).Msg("authenticated")
 	if !b.cfg.DryRun {

@@ -12,6 +12,7 @@ import (
 // it; *bugzilla.Client satisfies it.
 type bugzillaClient interface {
 	Authenticate(ctx context.Context) (*bugzilla.Identity, error)
+	AuthenticateKnown(ctx context.Context, known bugzilla.Identity) (*bugzilla.Identity, error)
 	Time(ctx context.Context) (time.Time, error)
 	Bugs(ctx context.Context, ids []int, fields ...string) ([]bugzilla.Bug, error)
 	SearchBugsPage(ctx context.Context, q bugzilla.SearchQuery) ([]bugzilla.Bug, error)

@@ -30,7 +30,8 @@ type WebhooksConfig struct {
 	// Secret is never from YAML: STEWARDBOT_WEBHOOK_SECRET,
 	// STEWARDBOT_WEBHOOK_SECRET_FILE or $CREDENTIALS_DIRECTORY/webhook-secret.
 	Secret string `yaml:"-"`
-	// MaxBodyBytes caps a delivery; larger ones get 413. Default 512 KiB:
+	// MaxBodyBytes caps a delivery; larger ones are answered 202 "dropped"
+	// (docs/webhooks.md says why not 413). Default 512 KiB:
 	// BMO's longest comment (65,535 characters) fits even when every
 	// character is escaped.
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"maps"
 	"time"
 	"weak"
 
@@ -86,16 +87,26 @@ func (cv *cycleViews) forget(id int) {
 
 // cycleViews returns the views of bugs with their attachments' metadata,
 // from the cycle's cache when it holds them for the bugs' last change, the
-// rest read in one batch (loadViews). Bugs hidden from the bot are left out.
+// rest read in one batch (loadViews). Bugs hidden from the bot are left out,
+// and so are bugs that failed to load on their own: those are recorded as
+// troubled (bugFailed) and noted in c.failed, and those waiting out the
+// backoff after such a failure.
 // A view handed out again starts a new pass: its per-pass notes are reset.
 func (b *Bot) cycleViews(ctx context.Context, c *cycle, ids []int) (map[int]*bugView, error) {
 	changed, err := b.store.BugLastChange(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
+	if _, err := b.cycleTroubles(ctx, c); err != nil {
+		return nil, err
+	}
+	now := b.now()
 	views := make(map[int]*bugView, len(ids))
 	var missing []int
 	for _, id := range ids {
+		if c.failed[id] || c.waitingOut(id, now) {
+			continue // failing: not read again before its backoff ends
+		}
 		if e := c.views.get(id, changed[id]); e != nil && e.atts {
 			e.view.formless = nil
 			views[id] = e.view
@@ -106,9 +117,20 @@ func (b *Bot) cycleViews(ctx context.Context, c *cycle, ids []int) (map[int]*bug
 	if len(missing) == 0 {
 		return views, nil
 	}
-	loaded, err := b.loadViews(ctx, missing)
+	loaded, failed, err := b.loadViewsApart(ctx, c, missing)
 	if err != nil {
 		return nil, err
+	}
+	for _, id := range missing {
+		if ferr, ok := failed[id]; ok && !c.failed[id] {
+			if c.failed == nil {
+				c.failed = map[int]bool{}
+			}
+			c.failed[id] = true
+			if err := b.bugFailed(ctx, id, ferr); err != nil {
+				return nil, err
+			}
+		}
 	}
 	batch := &viewBatch{}
 	for _, id := range missing {
@@ -127,6 +149,36 @@ func (b *Bot) cycleViews(ctx context.Context, c *cycle, ids []int) (map[int]*bug
 		views[id] = v
 	}
 	return views, nil
+}
+
+// loadViewsApart is loadViews, except that the bugs that failed before
+// are read one by one: a bug that still fails then costs one request, not
+// the split of a whole batch.
+func (b *Bot) loadViewsApart(ctx context.Context, c *cycle, ids []int) (map[int]*bugView, map[int]error, error) {
+	var fresh, troubled []int
+	for _, id := range ids {
+		if _, ok := c.troubles[id]; ok {
+			troubled = append(troubled, id)
+		} else {
+			fresh = append(fresh, id)
+		}
+	}
+	views, failed := map[int]*bugView{}, map[int]error{}
+	if len(fresh) > 0 {
+		var err error
+		if views, failed, err = b.loadViews(ctx, fresh); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, id := range troubled {
+		v, f, err := b.loadViews(ctx, []int{id})
+		if err != nil {
+			return nil, nil, err
+		}
+		maps.Copy(views, v)
+		maps.Copy(failed, f)
+	}
+	return views, failed, nil
 }
 
 // cycleView is cycleViews for one bug; nil when the bug is hidden from the bot.

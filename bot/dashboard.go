@@ -26,7 +26,10 @@ const overdueAfter = 2
 type QueueEntry struct {
 	BugID, FlagID int
 	BugURL        string // the bug's page on the server
-	Summary       string // "" until a poll has read it
+	// Summary is "" until a poll has read it; one line of plain text, without
+	// the control and bidirectional characters that could make the page
+	// show something else than it holds (U+202E).
+	Summary string
 	// Private is true for a bug in a group or a private form: the dashboard
 	// shows such a row as "private bug N" unless told otherwise.
 	Private             bool
@@ -41,6 +44,10 @@ type QueueEntry struct {
 	EscalationsBlocked  int // an escalation could not be made (a contact cannot see the bug)
 }
 
+// maxSummaryRunes bounds a summary on the dashboard: Bugzilla's own limit
+// is 255 characters.
+const maxSummaryRunes = 300
+
 // Queue lists the open requests, oldest first, for the dashboard, with the
 // reminders and escalations the store recorded for them.
 func (b *Bot) Queue(ctx context.Context) ([]QueueEntry, error) {
@@ -54,7 +61,7 @@ func (b *Bot) Queue(ctx context.Context) ([]QueueEntry, error) {
 		// The steward's calendar (time zone, holidays), as the reminders count.
 		waiting := max(b.stewardCalendar(r.Requestee).BusinessDaysBetween(r.Since(), now), 0)
 		out = append(out, QueueEntry{
-			BugID: r.BugID, FlagID: r.FlagID, BugURL: b.bugURL(r.BugID), Summary: r.Summary,
+			BugID: r.BugID, FlagID: r.FlagID, BugURL: b.bugURL(r.BugID), Summary: policy.PlainText(r.Summary, maxSummaryRunes),
 			Private: r.Private(), Requester: r.Setter, Steward: r.Requestee, RequestedAt: r.Since(),
 			BusinessDaysWaiting: waiting, Overdue: waiting >= overdueAfter,
 			RemindersSent: r.RemindersSent, HighestCategory: r.HighestCategory,

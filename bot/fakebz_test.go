@@ -188,6 +188,10 @@ func (f *fakeBZ) Authenticate(context.Context) (*bugzilla.Identity, error) {
 	return &bugzilla.Identity{Login: f.login, BMO: f.bmo}, nil
 }
 
+func (f *fakeBZ) AuthenticateKnown(ctx context.Context, _ bugzilla.Identity) (*bugzilla.Identity, error) {
+	return f.Authenticate(ctx)
+}
+
 func (f *fakeBZ) Time(context.Context) (time.Time, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -30,8 +30,8 @@ import (
 // fail, and then nothing is scheduled: the caller should answer so that the
 // sender retries.
 func (b *Bot) Nudge(ctx context.Context, bugID int, at time.Time) error {
-	if bugID <= 0 {
-		return fmt.Errorf("bot: nudge: bad bug id %d", bugID)
+	if !ValidBugID(bugID) {
+		return fmt.Errorf("bot: nudge: bug id %d out of range (1 to %d)", bugID, MaxBugID)
 	}
 	if err := b.store.MarkDirty(ctx, []store.BugMark{{BugID: bugID, MarkedAt: at.UTC()}}); err != nil {
 		return fmt.Errorf("bot: nudge: %w", err)

@@ -94,4 +94,5 @@ func (b *Bot) observeState(ctx context.Context) {
 		}
 		o.QueueState(len(rows), oldest)
 	}
+	b.observeTroubles(ctx)
 }

@@ -12,8 +12,14 @@ import (
 )
 
 // maxWriteAttempts is how often a refused write is tried, one cycle apart,
-// before the bot gives up on it and says so in the log.
+// before the bot gives up on it. Each refusal is logged at error level,
+// counted and listed on the dashboard until the write succeeds (troubled.go).
 const maxWriteAttempts = 3
+
+// errWriteRefused marks the error of a write Bugzilla refused, already
+// logged and recorded as troubled (writeFailed): it is retried next cycle
+// and needs no other report.
+var errWriteRefused = errors.New("write refused")
 
 // errOutcomeUnknown leaves a bug queued after a write whose outcome is
 // unknown and whose marker a re-read did not find (yet).
@@ -115,6 +121,12 @@ func (b *Bot) perform(ctx context.Context, c *cycle, a *action) error {
 			return err
 		}
 		log.Info().Int("comment_id", id).Bool("private", nc.IsPrivate).Msg("posted")
+		if j.Attempts > 1 {
+			// Refused before: no longer listed as troubled.
+			if err := b.writeSucceeded(wctx, key); err != nil {
+				return err
+			}
+		}
 		if err := a.settle(wctx, j.Status, id); err != nil {
 			return err
 		}
@@ -152,6 +164,10 @@ func (b *Bot) perform(ctx context.Context, c *cycle, a *action) error {
 		} else {
 			j.Status, j.Error = store.ActionFailed, err.Error()
 			b.observer().ActionDone(a.marker.Kind, ActionFailed)
+			if terr := b.writeFailed(wctx, a, err, j.Attempts); terr != nil {
+				return errors.Join(err, terr)
+			}
+			err = errors.Join(errWriteRefused, err)
 		}
 		if rerr := b.record(wctx, &j); rerr != nil {
 			return errors.Join(err, rerr)

@@ -9,25 +9,22 @@ import (
 
 	"github.com/robfig/cron/v3"
 	"github.com/rs/zerolog"
+
+	"github.com/stewardbot/stewardbot/bugzilla"
 )
 
 // Run is the daemon: it starts (one authentication request; a rejected key
-// ends it), runs a cycle at once and then on the configured cron schedule
-// in the configured time zone, until ctx is cancelled. A cycle still running
-// when the next is due is not doubled (SkipIfStillRunning); a panic in one
-// is logged and the next runs (Recover). Nudges (webhooks, see nudge.go)
-// add cycles between the scheduled ones. On cancellation the write in
-// flight is finished and journaled, and Run returns nil.
+// ends it, an outage is waited out: see startWaiting), runs a cycle at once
+// and then on the configured cron schedule in the configured time zone,
+// until ctx is cancelled. A cycle still running when the next is due is not
+// doubled (SkipIfStillRunning); a panic in one is logged and the next runs
+// (Recover). Nudges (webhooks, see nudge.go) add cycles between the
+// scheduled ones. On cancellation the write in flight is finished and
+// journaled, and Run returns nil.
 func (b *Bot) Run(ctx context.Context, only string) error {
 	loc, err := time.LoadLocation(b.cfg.Poll.TimeZone)
 	if err != nil {
 		return fmt.Errorf("bot: poll time zone: %w", err)
-	}
-	if err := b.startWaitingOutPark(ctx); err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
-		return err
 	}
 	logger := cronLogger{b.log.With().Str("component", "cron").Logger()}
 	sched := cron.New(
@@ -44,6 +41,12 @@ func (b *Bot) Run(ctx context.Context, only string) error {
 	})
 	if err != nil {
 		return fmt.Errorf("bot: poll schedule %q: %w", b.cfg.Poll.Schedule, err)
+	}
+	if err := b.startWaiting(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
 	}
 	sched.Start()
 	// The first cycle now, through the same wrappers as the scheduled ones.
@@ -84,18 +87,36 @@ func (b *Bot) runCycle(ctx context.Context, only string) {
 	}
 }
 
-// startWaitingOutPark runs Start, sleeping through a rate-limit park that an
-// earlier process recorded: nothing is sent before it ends.
-func (b *Bot) startWaitingOutPark(ctx context.Context) error {
-	for {
+// startWaiting runs Start until it succeeds, waiting out what retrying can
+// fix: a rate-limit park an earlier process recorded (nothing is sent
+// before it ends), and a Bugzilla or store that does not answer (retried
+// with capped exponential backoff, the reason kept for the heartbeat).
+// Only what no retry fixes ends it: a rejected API key, a key of another
+// account, a setting the server cannot serve.
+func (b *Bot) startWaiting(ctx context.Context) error {
+	for attempt := 0; ; attempt++ {
 		err := b.Start(ctx)
 		var park *ParkedError
-		if !errors.As(err, &park) {
+		var wait time.Duration
+		switch {
+		case err == nil:
+			return nil
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case errors.As(err, &park):
+			wait = max(park.Until.Sub(b.clock.Now()), time.Second)
+			b.log.Warn().Time("until", park.Until).Msg("rate-limit park in force; waiting before the first request")
+		case finalStartError(err):
 			return err
+		default:
+			wait = b.startBackoff.delay(attempt)
+			b.log.Warn().Err(err).Int("attempt", attempt+1).Dur("retry_in", wait).
+				Msg("cannot start yet; retrying (readiness stays not ready)")
 		}
-		wait := park.Until.Sub(b.clock.Now())
-		b.log.Warn().Time("until", park.Until).Msg("rate-limit park in force; waiting before the first request")
-		t := time.NewTimer(max(wait, time.Second))
+		b.mu.Lock()
+		b.startErr = err
+		b.mu.Unlock()
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -103,6 +124,28 @@ func (b *Bot) startWaitingOutPark(ctx context.Context) error {
 		case <-t.C:
 		}
 	}
+}
+
+// finalStartError reports whether Start failed for a reason that retrying
+// cannot fix: the operator has to change the key or the configuration.
+func finalStartError(err error) bool {
+	for _, final := range []error{bugzilla.ErrInvalidAPIKey, bugzilla.ErrWrongLogin, bugzilla.ErrLoginRequired, bugzilla.ErrNotSupported} {
+		if errors.Is(err, final) {
+			return true
+		}
+	}
+	return false
+}
+
+// StartError says why the bot has not started yet, while Run waits to try
+// again; nil once started, or before the first try.
+func (b *Bot) StartError() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ident != nil {
+		return nil
+	}
+	return b.startErr
 }
 
 // cronLogger routes robfig/cron's logging into zerolog.

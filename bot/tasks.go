@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/stewardbot/stewardbot/bot/store"
 )
 
 // Task is one named chore of a cycle. Tasks run in list order, each after
@@ -49,9 +51,11 @@ func (b *Bot) TaskNames() []string {
 type cycle struct {
 	started    time.Time
 	writesLeft int
-	deferred   int        // actions left for a later cycle by the write cap
-	views      cycleViews // what the tasks have read of bugs in this cycle
-	reads      cycleReads // the last re-read of a bug and the accounts read (cyclereads.go)
+	deferred   int                   // actions left for a later cycle by the write cap
+	views      cycleViews            // what the tasks have read of bugs in this cycle
+	reads      cycleReads            // the last re-read of a bug and the accounts read (cyclereads.go)
+	failed     map[int]bool          // bugs that failed to load on their own this cycle (troubled.go)
+	troubles   map[int]store.Trouble // the bugs that keep failing, read once per cycle (troubled.go)
 }
 
 // errCapReached stops a task's loop when the cycle's writes are spent.
@@ -134,7 +138,7 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 			errs = append(errs, ctx.Err())
 			break
 		}
-		err := withoutCapReached(t.Run(ctx, c))
+		err := withoutRefusedWrites(withoutCapReached(t.Run(ctx, c)))
 		if err == nil {
 			continue
 		}

@@ -89,7 +89,7 @@ const keyBoth KeyPlacement = -1
 // https://bugzilla.readthedocs.io/en/latest/api/core/v1/user.html#valid-login
 func (c *Client) Authenticate(ctx context.Context) (*Identity, error) {
 	if c.key == "" {
-		return nil, fmt.Errorf("bugzilla: authenticate: no API key configured: %w", ErrLoginRequired)
+		return nil, authFailure(ErrLoginRequired, "no API key configured")
 	}
 	var id *Identity
 	var err error
@@ -117,10 +117,10 @@ func (c *Client) authAuto(ctx context.Context) (*Identity, error) {
 		case err == nil:
 			return c.checkLogin(u.Name, KeyHeader, true)
 		case isUnknownResource(err), errors.Is(err, ErrLoginRequired):
-			return nil, errors.New("bugzilla: authenticate: this server has no /rest/whoami that reads the key header; " +
+			return nil, authFailure(ErrNotSupported, "this server has no /rest/whoami that reads the key header; "+
 				"configure the bot's login (WithLogin) so the key can be checked with /rest/valid_login")
 		}
-		return nil, fmt.Errorf("bugzilla: authenticate: %w", err)
+		return nil, authError(err)
 	}
 	if err := c.checkValidLogin(ctx, keyBoth); err != nil {
 		return nil, err
@@ -137,7 +137,7 @@ func (c *Client) authAuto(ctx context.Context) (*Identity, error) {
 		// A server with whoami that did not read the header.
 		return &Identity{Login: c.login, Placement: KeyQuery, BMO: true}, nil
 	}
-	return nil, fmt.Errorf("bugzilla: authenticate: %w", err)
+	return nil, authError(err)
 }
 
 func (c *Client) authHeader(ctx context.Context) (*Identity, error) {
@@ -146,10 +146,10 @@ func (c *Client) authHeader(ctx context.Context) (*Identity, error) {
 	case err == nil:
 		return c.checkLogin(u.Name, KeyHeader, true)
 	case isUnknownResource(err):
-		return nil, fmt.Errorf("bugzilla: authenticate: the server has no /rest/whoami, so the key cannot be checked "+
-			"in the header (upstream Bugzilla ignores X-BUGZILLA-API-KEY); use KeyQuery or KeyAuto: %w", ErrNotSupported)
+		return nil, authFailure(ErrNotSupported, "the server has no /rest/whoami, so the key cannot be checked "+
+			"in the header (upstream Bugzilla ignores X-BUGZILLA-API-KEY); use KeyQuery or KeyAuto")
 	}
-	return nil, fmt.Errorf("bugzilla: authenticate: %w", err)
+	return nil, authError(err)
 }
 
 // authQuery checks the key in the query: valid_login when a login is
@@ -162,10 +162,10 @@ func (c *Client) authQuery(ctx context.Context) (*Identity, error) {
 			return c.checkLogin(u.Name, KeyQuery, true)
 		}
 		if isUnknownResource(err) {
-			return nil, errors.New("bugzilla: authenticate: this server has no /rest/whoami; " +
+			return nil, authFailure(ErrNotSupported, "this server has no /rest/whoami; "+
 				"configure the bot's login (WithLogin) so the key can be checked with /rest/valid_login")
 		}
-		return nil, fmt.Errorf("bugzilla: authenticate: %w", err)
+		return nil, authError(err)
 	}
 	if err := c.checkValidLogin(ctx, KeyQuery); err != nil {
 		return nil, err
@@ -176,7 +176,7 @@ func (c *Client) authQuery(ctx context.Context) (*Identity, error) {
 		bmo = true
 	case isUnknownResource(err):
 	default:
-		return nil, fmt.Errorf("bugzilla: authenticate: %w", err)
+		return nil, authError(err)
 	}
 	return &Identity{Login: c.login, Placement: KeyQuery, BMO: bmo}, nil
 }
@@ -186,17 +186,17 @@ func (c *Client) authQuery(ctx context.Context) (*Identity, error) {
 func (c *Client) checkValidLogin(ctx context.Context, p KeyPlacement) error {
 	ok, err := c.validLogin(ctx, c.login, p)
 	if err != nil {
-		return fmt.Errorf("bugzilla: authenticate: %w", err)
+		return authError(err)
 	}
 	if !ok {
-		return fmt.Errorf("bugzilla: authenticate: the API key does not belong to %q: %w", c.login, ErrWrongLogin)
+		return authFailure(ErrWrongLogin, fmt.Sprintf("the API key does not belong to %q", c.login))
 	}
 	return nil
 }
 
 func (c *Client) checkLogin(got string, p KeyPlacement, bmo bool) (*Identity, error) {
 	if c.login != "" && !strings.EqualFold(got, c.login) {
-		return nil, fmt.Errorf("bugzilla: authenticate: the API key belongs to %q, not %q: %w", got, c.login, ErrWrongLogin)
+		return nil, authFailure(ErrWrongLogin, fmt.Sprintf("the API key belongs to %q, not %q", got, c.login))
 	}
 	return &Identity{Login: got, Placement: p, BMO: bmo}, nil
 }
@@ -244,3 +244,27 @@ func (c *Client) validLogin(ctx context.Context, login string, p KeyPlacement) (
 	}, &r)
 	return bool(r.Result), err
 }
+
+// authError says that authentication failed because of err, with one
+// "bugzilla:" prefix: err is usually this package's own, and already
+// starts with it.
+func authError(err error) error {
+	return &authErr{msg: strings.TrimPrefix(err.Error(), "bugzilla: "), err: err}
+}
+
+// authFailure is an authentication failure that matches the sentinel and
+// says msg, without repeating the sentinel's own "bugzilla: ..." text.
+func authFailure(sentinel error, msg string) error {
+	return &authErr{msg: msg, err: sentinel}
+}
+
+// authErr is "bugzilla: authenticate: " and what went wrong; it unwraps to
+// the cause.
+type authErr struct {
+	msg string
+	err error
+}
+
+func (e *authErr) Error() string { return "bugzilla: authenticate: " + e.msg }
+
+func (e *authErr) Unwrap() error { return e.err }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -243,9 +244,13 @@ func TestAuthenticateFailures(t *testing.T) {
 			[]Option{WithKeyPlacement(KeyHeader)}, "ErrNotSupported", "ignores X-BUGZILLA-API-KEY"},
 		{"no key", func(*testing.T, *fake) {}, []Option{WithAPIKey("")}, "ErrLoginRequired", "no API key"},
 		{"upstream without a login", func(t *testing.T, f *fake) { f.upstream(t, testKey) },
-			[]Option{WithLogin("")}, "", "WithLogin"},
+			[]Option{WithLogin("")}, "ErrNotSupported", "WithLogin"},
 		{"upstream without a login, query", func(t *testing.T, f *fake) { f.upstream(t, testKey) },
-			[]Option{WithLogin(""), WithKeyPlacement(KeyQuery)}, "", "WithLogin"},
+			[]Option{WithLogin(""), WithKeyPlacement(KeyQuery)}, "ErrNotSupported", "WithLogin"},
+		{"server error", func(t *testing.T, f *fake) {
+			f.serve("GET /rest/valid_login", 500, []byte(`{"error":true,"code":100500,"message":"boom"}`))
+		},
+			[]Option{WithRetries(0, time.Millisecond, time.Millisecond)}, "", "HTTP 500"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake(t)
@@ -258,6 +263,10 @@ func TestAuthenticateFailures(t *testing.T) {
 			checkSentinels(t, err, tc.sentinel)
 			if !strings.Contains(err.Error(), tc.contains) {
 				t.Errorf("error %q does not say %q", err, tc.contains)
+			}
+			// One prefix per layer: the package and the step once each.
+			if n, m := strings.Count(err.Error(), "bugzilla:"), strings.Count(err.Error(), "authenticate"); n != 1 || m != 1 {
+				t.Errorf("error %q says bugzilla: %d times and authenticate %d times, want once each", err, n, m)
 			}
 		})
 	}

@@ -36,6 +36,7 @@ type Metrics struct {
 	parked   prometheus.Gauge
 	webhooks *prometheus.CounterVec // see webhook.go
 	leader   prometheus.Gauge       // see leader.go
+	trouble  troubleCollectors      // see troubled.go
 
 	mu     sync.Mutex
 	oldest time.Time // the oldest open request; zero when none
@@ -90,6 +91,7 @@ func New(now func() time.Time) *Metrics {
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.webhooks = newWebhookCounter(m.reg)
 	m.leader = newLeaderGauge(m.reg)
+	m.trouble = newTroubleCollectors(m.reg)
 	return m
 }
 

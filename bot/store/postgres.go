@@ -38,7 +38,7 @@ func OpenPostgres(ctx context.Context, dsn string) (Store, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		// pgx's message may quote the DSN, password included.
-		return nil, errors.New("store: postgres: cannot parse the dsn (see docs/postgres.md for its form)")
+		return nil, fmt.Errorf("store: postgres: cannot parse the dsn: %s (see docs/postgres.md for its form)", pgParseReason(dsn))
 	}
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(maxPostgresConns)

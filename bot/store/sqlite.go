@@ -45,6 +45,10 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 	db.SetMaxOpenConns(1)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
+		if why := sqlitePathProblem(path); why != nil {
+			// SQLite says only "unable to open database file (14)".
+			return nil, fmt.Errorf("store: open sqlite %s: %w (%v)", path, why, err)
+		}
 		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
 	}
 	if err := migrate(ctx, db); err != nil {

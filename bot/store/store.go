@@ -121,6 +121,16 @@ type Store interface {
 	// the expiry reminder.
 	ReviewedCollections(ctx context.Context, f CollectionFilter) ([]ReviewedCollection, error)
 
+	// SaveTrouble inserts or replaces a record of work that keeps failing.
+	SaveTrouble(ctx context.Context, t Trouble) error
+	// Trouble returns the record for a key, or ErrNotFound.
+	Trouble(ctx context.Context, key string) (Trouble, error)
+	// ClearTrouble deletes a record once its work succeeds; it reports
+	// whether there was one.
+	ClearTrouble(ctx context.Context, key string) (bool, error)
+	// Troubles lists every record, by bug, with the bug's known privacy.
+	Troubles(ctx context.Context) ([]Trouble, error)
+
 	// Ping checks that the store answers.
 	Ping(ctx context.Context) error
 	Close() error

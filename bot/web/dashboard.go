@@ -56,7 +56,8 @@ type dashboardData struct {
 	Total     int
 	Overdue   int
 	Generated string
-	Role      string // "leader" or "follower" among PostgreSQL replicas; "" alone
+	Role      string       // "leader" or "follower" among PostgreSQL replicas; "" alone
+	Troubled  []troubleRow // work that keeps failing (troubled.go)
 }
 
 // dashboard renders the queue: every open request, oldest first, with the
@@ -101,6 +102,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		d.Stewards = append(d.Stewards, *c)
 	}
 	slices.SortFunc(d.Stewards, func(a, b stewardCount) int { return strings.Compare(a.Steward, b.Steward) })
+	d.Troubled = s.troubleRows(r.Context())
 
 	var buf bytes.Buffer
 	if err := dashboardTmpl.Execute(&buf, d); err != nil {

@@ -11,8 +11,8 @@ import (
 	"github.com/stewardbot/stewardbot/bot"
 )
 
-// checkTimeout bounds each health check, so that a hung store or Bugzilla
-// makes the check fail instead of the probe time out.
+// checkTimeout bounds each health check by default, so that a hung store
+// or Bugzilla makes the check fail instead of the probe time out.
 const checkTimeout = 5 * time.Second
 
 // lbHeartbeat is Dockerflow's load-balancer check: 200 while the process
@@ -31,10 +31,12 @@ func (s *Server) livez(w http.ResponseWriter, _ *http.Request) {
 // readyz is the readiness probe: the store answers and the bot has started
 // (authenticated).
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), checkTimeout)
+	ctx, cancel := context.WithTimeout(r.Context(), s.o.CheckTimeout)
 	defer cancel()
 	if err := s.o.Source.Ping(ctx); err != nil {
-		s.o.Log.Warn().Err(err).Msg("readyz: store does not answer")
+		if s.readyLog.allow() {
+			s.o.Log.Warn().Err(err).Msg("readyz: store does not answer (further failures this minute not logged)")
+		}
 		plain(w, http.StatusServiceUnavailable, "store: not reachable\n")
 		return
 	}
@@ -57,39 +59,88 @@ type heartbeatBody struct {
 // heartbeat is Dockerflow's application check: Bugzilla answers (a cached
 // check), the store answers, and the last good cycle is younger than three
 // poll intervals (or, before the first, the process is). 200 or 500.
+//
+// The checks run at once, each under its own deadline: a slow Bugzilla
+// must not make the store look down. A failing heartbeat is logged at most
+// once a minute, however often a monitor asks.
 func (s *Server) heartbeat(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), checkTimeout)
-	defer cancel()
 	body := heartbeatBody{Status: "ok", Checks: map[string]string{}, Details: map[string]string{}}
-	note := func(name string, err error) {
-		if err == nil {
-			body.Checks[name] = "ok"
-			return
-		}
-		body.Status = "error"
-		body.Checks[name] = "error"
-		body.Details[name] = err.Error()
-	}
+	checks := map[string]func(context.Context) error{"store": s.o.Source.Ping}
 	if s.bz != nil {
-		note("bugzilla", s.bz.run(ctx))
+		checks["bugzilla"] = s.bz.run
 	}
-	note("store", s.o.Source.Ping(ctx))
 	if r, ok := s.o.Source.(roler); ok {
 		body.Role = r.Role()
 	}
 	if body.Role == bot.RoleFollower {
 		// A follower runs no cycles: the leader's heartbeat reports them.
-		note("cycle", nil)
+		checks["cycle"] = func(context.Context) error { return nil }
 	} else {
-		note("cycle", s.cycleFresh(ctx))
+		checks["cycle"] = s.cycleFresh
 	}
-
+	if st, ok := s.o.Source.(startReporter); ok && !s.o.Source.Started() {
+		// Waiting out an outage at start: say why the bot is not running.
+		checks["start"] = func(context.Context) error { return st.StartError() }
+	}
+	for name, err := range runChecks(r.Context(), s.o.CheckTimeout, checks) {
+		if err == nil {
+			body.Checks[name] = "ok"
+			continue
+		}
+		body.Status = "error"
+		body.Checks[name] = "error"
+		body.Details[name] = err.Error()
+	}
 	code := http.StatusOK
 	if body.Status != "ok" {
 		code = http.StatusInternalServerError
-		s.o.Log.Warn().Interface("checks", body.Checks).Msg("heartbeat failing")
+		if s.heartbeatLog.allow() {
+			s.o.Log.Warn().Interface("checks", body.Checks).Interface("details", body.Details).
+				Msg("heartbeat failing (further failures this minute not logged)")
+		}
 	}
 	writeJSON(w, code, body)
+}
+
+// startReporter is a Source that says why it has not started yet;
+// *bot.Bot is one.
+type startReporter interface{ StartError() error }
+
+var _ startReporter = (*bot.Bot)(nil)
+
+// runChecks runs the checks concurrently, each under its own timeout, and
+// returns every one's result. A check that ignores its context is reported
+// as timed out rather than waited for.
+func runChecks(ctx context.Context, timeout time.Duration, checks map[string]func(context.Context) error) map[string]error {
+	type result struct {
+		name string
+		err  error
+	}
+	results := make(chan result, len(checks))
+	for name, check := range checks {
+		go func() {
+			cctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			results <- result{name, check(cctx)}
+		}()
+	}
+	out := make(map[string]error, len(checks))
+	// Grace past the checks' own deadline for them to return their error.
+	late := time.NewTimer(timeout + timeout/10)
+	defer late.Stop()
+	for len(out) < len(checks) {
+		select {
+		case r := <-results:
+			out[r.name] = r.err
+		case <-late.C:
+			for name := range checks {
+				if _, ok := out[name]; !ok {
+					out[name] = fmt.Errorf("no answer within %s", timeout)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // roler is a Source that runs among replicas; *bot.Bot is one (bot.Role).

@@ -43,6 +43,9 @@ type Options struct {
 	// Bugzilla at most one request per period. Nil skips the check.
 	Bugzilla         func(ctx context.Context) error
 	BugzillaCacheFor time.Duration // default 1 minute
+	// CheckTimeout bounds each of /__heartbeat__'s checks, and /readyz's.
+	// Default 5 seconds.
+	CheckTimeout time.Duration
 	// Interval is the poll interval: /__heartbeat__ fails when the last
 	// good cycle is older than three of them. Default 5 minutes.
 	Interval time.Duration
@@ -64,6 +67,9 @@ type Server struct {
 	mux     *http.ServeMux
 	started time.Time
 	bz      *cachedCheck
+	// heartbeatLog lets one "heartbeat failing" line through a minute.
+	heartbeatLog *rateLimitedLog
+	readyLog     *rateLimitedLog // the same for /readyz's store failures
 }
 
 // New builds the server's handler.
@@ -80,7 +86,12 @@ func New(o Options) (*Server, error) {
 	if o.BugzillaCacheFor <= 0 {
 		o.BugzillaCacheFor = time.Minute
 	}
-	s := &Server{o: o, mux: http.NewServeMux(), started: o.Now()}
+	if o.CheckTimeout <= 0 {
+		o.CheckTimeout = checkTimeout
+	}
+	s := &Server{o: o, mux: http.NewServeMux(), started: o.Now(),
+		heartbeatLog: &rateLimitedLog{every: time.Minute, now: o.Now},
+		readyLog:     &rateLimitedLog{every: time.Minute, now: o.Now}}
 	if o.Bugzilla != nil {
 		s.bz = &cachedCheck{check: o.Bugzilla, ttl: o.BugzillaCacheFor, now: o.Now}
 	}

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/stewardbot/stewardbot/bot"
 )
 
 // WebhookEvent is what the bot takes from a BMO webhook payload: which bug,
@@ -47,7 +50,10 @@ func ParseWebhook(data []byte) (WebhookEvent, error) {
 		return WebhookEvent{}, errors.New("want a JSON object with a bug object")
 	}
 	id, ok := looseInt(p.Bug.ID)
-	if !ok || id <= 0 {
+	switch {
+	case !ok && looksLikeDigits(p.Bug.ID), ok && id > bot.MaxBugID:
+		return WebhookEvent{}, errBugIDRange
+	case !ok || id <= 0:
 		return WebhookEvent{}, errors.New("no bug id (bug.id)")
 	}
 	ev := WebhookEvent{BugID: id, WebhookID: looseString(p.WebhookID)}
@@ -67,6 +73,22 @@ func ParseWebhook(data []byte) (WebhookEvent, error) {
 		}
 	}
 	return ev, nil
+}
+
+// errBugIDRange refuses a bug id no Bugzilla can hold: its bugs.bug_id
+// column is a MEDIUMSERIAL, an INT on PostgreSQL at the widest. Such an id
+// would only fail every read of the bot's queue.
+var errBugIDRange = fmt.Errorf("bug id out of range (1 to %d)", bot.MaxBugID)
+
+// looksLikeDigits reports whether a JSON value is a positive whole number
+// written in digits (a number or a string), however long: one too long for
+// an int is out of range, not missing.
+func looksLikeDigits(raw json.RawMessage) bool {
+	s := strings.TrimSpace(string(raw))
+	if unq, err := strconv.Unquote(s); err == nil && strings.HasPrefix(s, `"`) {
+		s = strings.TrimSpace(unq)
+	}
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }
 
 // looseInt reads a JSON number or a string of digits.

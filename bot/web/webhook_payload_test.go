@@ -44,7 +44,10 @@ func TestParseWebhook(t *testing.T) {
 		{name: "bug id zero", in: `{"bug":{"id":0}}`, wantErr: "no bug id (bug.id)"},
 		{name: "bug id negative", in: `{"bug":{"id":-1}}`, wantErr: "no bug id (bug.id)"},
 		{name: "bug id fractional", in: `{"bug":{"id":1.5}}`, wantErr: "no bug id (bug.id)"},
-		{name: "bug id huge", in: `{"bug":{"id":123456789012345678901234567890}}`, wantErr: "no bug id (bug.id)"},
+		{name: "bug id huge", in: `{"bug":{"id":123456789012345678901234567890}}`, wantErr: "bug id out of range (1 to 2147483647)"},
+		{name: "bug id max int64", in: `{"bug":{"id":9223372036854775807}}`, wantErr: "bug id out of range (1 to 2147483647)"},
+		{name: "bug id past INT", in: `{"bug":{"id":"2147483648"}}`, wantErr: "bug id out of range (1 to 2147483647)"},
+		{name: "bug id at INT's top", in: `{"bug":{"id":2147483647}}`, want: WebhookEvent{BugID: 2147483647}},
 		{name: "bug id a word", in: `{"bug":{"id":"one"}}`, wantErr: "no bug id (bug.id)"},
 	}
 	for _, tt := range tests {

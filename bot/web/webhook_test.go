@@ -183,6 +183,8 @@ func TestWebhook(t *testing.T) {
 			wantCode: 202, wantBody: droppedPrefix + "bad request: empty body\n", want: WebhookBadRequest},
 		{name: "no bug", headers: token, body: []byte(`{"event":{"routing_key":"bug.create"},"webhook_id":"3"}`),
 			wantCode: 202, wantBody: droppedPrefix + "bad request: no bug id (bug.id)\n", want: WebhookBadRequest},
+		{name: "bug id past Bugzilla's range", headers: token, body: []byte(`{"bug":{"id":9223372036854775807},"event":{"routing_key":"bug.modify"}}`),
+			wantCode: 202, wantBody: droppedPrefix + "bad request: bug id out of range (1 to 2147483647)\n", want: WebhookBadRequest},
 		{name: "a JSON list", headers: token, body: []byte(`[1,2]`),
 			wantCode: 202, wantBody: droppedPrefix + "bad request: want a JSON object with a bug object\n", want: WebhookBadRequest},
 		{name: "the store fails", headers: token, body: flagChange.payload, nudgeErr: errors.New("store: database is locked"),

@@ -18,8 +18,10 @@ const checkConfigUsage = `usage: stewardbot check-config FILE
 
 Checks a configuration file as "stewardbot run" would read it: the YAML, the
 STEWARDBOT_* environment overrides, the API key (from the environment, a key
-file or $CREDENTIALS_DIRECTORY), and the rules file if rules_file is set.
-Prints every problem as FILE:LINE: SETTING: PROBLEM. Touches no network.
+file or $CREDENTIALS_DIRECTORY; required, in dry run too), the store (a
+PostgreSQL DSN that parses, a SQLite folder that exists and is writable),
+and the rules file if rules_file is set. Prints every problem as
+FILE:LINE: SETTING: PROBLEM. Touches no network.
 
 Exit status: 0 when the configuration is good, 1 when it has problems,
 2 for a usage error.
@@ -76,10 +78,36 @@ func checkConfig(_ context.Context, path string, getenv func(string) string) (bo
 	default: // the file could not be read
 		return cfg, []string{fmt.Sprintf("%s: %v", path, err)}
 	}
+	out = append(out, runnableProblems(path, cfg, ce)...)
 	if cfg.RulesFile != "" {
 		out = append(out, checkRulesFile(path, cfg)...)
 	}
 	return cfg, out
+}
+
+// runnableProblems is what run would hit before contacting Bugzilla (the
+// key, the store: Config.CheckRunnable), leaving out the settings the
+// configuration's own problems already name. A file that did not parse
+// as a whole is not judged further.
+func runnableProblems(path string, cfg bot.Config, known bot.ConfigErrors) []string {
+	named := map[string]bool{}
+	for _, e := range known {
+		if e.Field == "" {
+			return nil
+		}
+		named[e.Field] = true
+	}
+	var ce bot.ConfigErrors
+	if !errors.As(cfg.CheckRunnable(), &ce) {
+		return nil
+	}
+	var out []string
+	for _, e := range ce {
+		if !named[e.Field] {
+			out = append(out, formatConfigError(path, e))
+		}
+	}
+	return out
 }
 
 // formatConfigError writes a problem as FILE:LINE: SETTING: PROBLEM, the form

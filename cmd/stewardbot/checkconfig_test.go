@@ -68,8 +68,30 @@ func TestCheckConfig(t *testing.T) {
 		},
 		{
 			name:  "good, dry run",
-			files: map[string]string{"c.yaml": "bugzilla:\n  url: https://bugzilla.example.org\n"},
+			files: map[string]string{"c.yaml": "bugzilla:\n  url: https://bugzilla.example.org\n  login: bot@example.org\n"},
+			env:   map[string]string{"STEWARDBOT_BUGZILLA_API_KEY": checkKey},
 			want:  "DIR/c.yaml: ok\nnote: dry_run is true: the bot will log what it would post and write nothing\n",
+		},
+		{
+			// `once` authenticates in dry run too: without a key it fails.
+			name:  "no key, dry run",
+			files: map[string]string{"c.yaml": "bugzilla:\n  url: https://bugzilla.example.org\n"},
+			want:  "DIR/c.yaml: bugzilla.api_key: required to run, in dry run too (the bot authenticates at start): set STEWARDBOT_BUGZILLA_API_KEY, STEWARDBOT_BUGZILLA_API_KEY_FILE, or a systemd credential named bugzilla-api-key\nDIR/c.yaml: 1 problem\n",
+			code:  1,
+		},
+		{
+			name:  "a PostgreSQL DSN that does not parse",
+			files: map[string]string{"c.yaml": good + "store:\n  dsn: postgres://u:Secret0Pass@h:notaport/db\n"},
+			env:   map[string]string{"STEWARDBOT_BUGZILLA_API_KEY": checkKey},
+			want:  "DIR/c.yaml:6: store.dsn: cannot parse the PostgreSQL DSN: invalid port \":notaport\" after host (see docs/postgres.md for its form); set store.dsn or STEWARDBOT_STORE_DSN\nDIR/c.yaml: 1 problem\n",
+			code:  1,
+		},
+		{
+			name:  "a SQLite file in a missing folder",
+			files: map[string]string{"c.yaml": good},
+			env:   map[string]string{"STEWARDBOT_BUGZILLA_API_KEY": checkKey, "STEWARDBOT_STORE_DSN": "DIR/nope/s.db"},
+			want:  "DIR/c.yaml: store.dsn: the folder DIR/nope does not exist: create it (writable by the bot's user) or set store.dsn to a file in another; set store.dsn or STEWARDBOT_STORE_DSN (set by STEWARDBOT_STORE_DSN)\nDIR/c.yaml: 1 problem\n",
+			code:  1,
 		},
 		{
 			name:  "key from the systemd credentials directory",
@@ -117,32 +139,36 @@ DIR/c.yaml: 5 problems
 		{
 			name: "rules file, relative to the config",
 			files: map[string]string{
-				"c.yaml":     "bugzilla:\n  url: https://bugzilla.example.org\nrules_file: rules.yaml\n",
+				"c.yaml":     "bugzilla:\n  url: https://bugzilla.example.org\n  login: bot@example.org\nrules_file: rules.yaml\n",
 				"rules.yaml": string(policy.DefaultRulesYAML()),
 			},
+			env:  map[string]string{"STEWARDBOT_BUGZILLA_API_KEY": checkKey},
 			want: "DIR/c.yaml: ok\nnote: dry_run is true: the bot will log what it would post and write nothing\n",
 		},
 		{
 			name:  "rules file missing",
-			files: map[string]string{"c.yaml": "bugzilla:\n  url: https://bugzilla.example.org\n\nrules_file: nope.yaml\n"},
+			files: map[string]string{"c.yaml": "bugzilla:\n  url: https://bugzilla.example.org\n  login: bot@example.org\nrules_file: nope.yaml\n"},
+			env:   map[string]string{"STEWARDBOT_BUGZILLA_API_KEY": checkKey},
 			want:  "DIR/c.yaml:4: rules_file: cannot read the rules: open DIR/nope.yaml: no such file or directory\nDIR/c.yaml: 1 problem\n",
 			code:  1,
 		},
 		{
 			name: "rules file with an unknown key",
 			files: map[string]string{
-				"c.yaml":     "bugzilla:\n  url: https://bugzilla.example.org\nrules_file: rules.yaml\n",
+				"c.yaml":     "bugzilla:\n  url: https://bugzilla.example.org\n  login: bot@example.org\nrules_file: rules.yaml\n",
 				"rules.yaml": "version: 1\n\nescalatons: {}\n",
 			},
+			env:  map[string]string{"STEWARDBOT_BUGZILLA_API_KEY": checkKey},
 			want: "DIR/rules.yaml:3: field escalatons not found in type policy.rulesFile\nDIR/c.yaml: 1 problem\n",
 			code: 1,
 		},
 		{
 			name: "rules file that does not validate",
 			files: map[string]string{
-				"c.yaml":     "bugzilla:\n  url: https://bugzilla.example.org\nrules_file: rules.yaml\n",
+				"c.yaml":     "bugzilla:\n  url: https://bugzilla.example.org\n  login: bot@example.org\nrules_file: rules.yaml\n",
 				"rules.yaml": "version: 7\n",
 			},
+			env:  map[string]string{"STEWARDBOT_BUGZILLA_API_KEY": checkKey},
 			want: "DIR/rules.yaml: version: unsupported version 7 (want 1)\nDIR/c.yaml: 1 problem\n",
 			code: 1,
 		},
@@ -170,10 +196,13 @@ DIR/c.yaml: 5 problems
 	}
 }
 
-// The example shipped in deploy/ passes check-config as it stands.
+// The example shipped in deploy/ passes check-config as it stands, given
+// what a deployment adds through the environment: the key, and a store in a
+// folder that exists here.
 func TestCheckConfigExample(t *testing.T) {
+	env := map[string]string{"STEWARDBOT_BUGZILLA_API_KEY": checkKey, "STEWARDBOT_STORE_DSN": filepath.Join(t.TempDir(), "s.db")}
 	var stdout, stderr strings.Builder
-	code := runCheckConfig(context.Background(), []string{"../../deploy/config.example.yaml"}, &stdout, &stderr, func(string) string { return "" })
+	code := runCheckConfig(context.Background(), []string{"../../deploy/config.example.yaml"}, &stdout, &stderr, func(k string) string { return env[k] })
 	if code != 0 {
 		t.Errorf("exit %d:\n%s%s", code, stdout.String(), stderr.String())
 	}

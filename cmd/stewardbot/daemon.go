@@ -49,6 +49,10 @@ func daemonFlags(name, doc string, args []string, stderr io.Writer, getenv func(
 // startDaemon loads the configuration and wires the bot, reporting problems.
 func startDaemon(ctx context.Context, path, logFormat string, stderr io.Writer, getenv func(string) string) (*daemon, int) {
 	cfg, err := bot.LoadConfig(path, getenv, nil)
+	if err == nil {
+		// What would fail later, said now and in the configuration's terms.
+		err = cfg.CheckRunnable()
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "stewardbot:", err)
 		return nil, 1
