@@ -444,6 +444,8 @@ func (b *Bot) escalationAction(c *cycle, bug bugzilla.Bug, r store.Request, f *f
 	build := func() bugzilla.NewComment {
 		nc := b.marked(m, escalationNotice(e, f, a, force, cc, b.cfg.Escalation.Needinfo), private)
 		nc.Tags = nil // PUT /rest/bug takes none; the footer is the marker
+		// send builds it again without perform: it must fit all the same.
+		nc, _ = fitComment(nc, m.Footer(b.cfg.Comments.Tag), nc.IsMarkdown)
 		return nc
 	}
 	rec := store.Escalation{BugID: bug.ID, FormKey: formKeyS, Rev: rev, Target: e.To, Reasons: e.Reasons,

@@ -128,7 +128,7 @@ func readNotes(v *bugView) ([]string, bool) {
 func (b *Bot) marked(m Marker, body string, private bool) bugzilla.NewComment {
 	prefix := b.cfg.Comments.Tag
 	return bugzilla.NewComment{
-		Text:       strings.TrimSpace(body) + "\n\n---\n\n" + m.Footer(prefix),
+		Text:       strings.TrimSpace(body) + footerRule + m.Footer(prefix),
 		IsPrivate:  private,
 		IsMarkdown: true,
 		Tags:       []string{m.Tag(prefix)},

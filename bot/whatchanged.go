@@ -27,19 +27,22 @@ func whatChanged(prev *foundForm, prevA *policy.Analysis, cur *foundForm, curA *
 	if prevA.HighestCategory != curA.HighestCategory {
 		lines = append(lines, fmt.Sprintf("Highest category: %d → %d.", prevA.HighestCategory, curA.HighestCategory))
 	}
-	lines = append(lines, measurementChanges(prevA.Request, curA.Request)...)
 	for _, ch := range policy.Channels() {
 		if p, c := prevA.DefaultOn[ch], curA.DefaultOn[ch]; p != c {
 			lines = append(lines, fmt.Sprintf("Default-on in %s: %s → %s.", ch, verdictText(p), verdictText(c)))
 		}
 	}
+	lines = append(lines, listed(measurementChanges(prevA.Request, curA.Request), maxChangedMeasurements,
+		"measurement change(s)")...)
 	resolved, added := findingChanges(prevA.Findings, curA.Findings)
+	var fl []string
 	for _, f := range resolved {
-		lines = append(lines, "No longer found: "+findingLabel(f)+".")
+		fl = append(fl, "No longer found: "+findingLabel(f)+".")
 	}
 	for _, f := range added {
-		lines = append(lines, "New finding: "+findingLabel(f)+" (see above).")
+		fl = append(fl, "New finding: "+findingLabel(f)+" (see above).")
 	}
+	lines = append(lines, listed(fl, maxChangedFindings, "finding change(s)")...)
 	if len(lines) == 0 {
 		s.WriteString("No change in measurements, categories, default-on verdicts or findings.")
 		return s.String()
@@ -48,6 +51,23 @@ func whatChanged(prev *foundForm, prevA *policy.Analysis, cur *foundForm, curA *
 		s.WriteString("- " + l + "\n")
 	}
 	return strings.TrimRight(s.String(), "\n")
+}
+
+// A replaced glean_parser form can change thousands of measurements: the
+// section lists this many of each kind of change and counts the rest, so
+// that the analysis above it keeps its room in the comment.
+const (
+	maxChangedMeasurements = 50
+	maxChangedFindings     = 30
+)
+
+// listed keeps the first max lines and, when there are more, one line
+// that counts those left out.
+func listed(lines []string, max int, what string) []string {
+	if len(lines) <= max {
+		return lines
+	}
+	return append(lines[:max:max], fmt.Sprintf("… and %d more %s, not listed here.", len(lines)-max, what))
 }
 
 func measurementChanges(prev, cur *policy.Request) []string {

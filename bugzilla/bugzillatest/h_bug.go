@@ -417,6 +417,10 @@ func (c *reqCtx) commentParam(v any) (*commentSpec, *Error) {
 	if strings.TrimSpace(cs.text) == "" {
 		cs.text = ""
 	}
+	var err *Error
+	if cs.text, err = checkCommentText(cs.text); err != nil {
+		return nil, err
+	}
 	if cs.private && !c.user.in(c.s.cfg.insiderGroup) {
 		return nil, errNotInsider()
 	}
