@@ -117,11 +117,13 @@ func (b *Bot) LastGoodCycle(ctx context.Context) (time.Time, error) {
 var bugFields = []string{"summary", "groups", "product"}
 
 // rememberBugs records polled bugs' summaries and privacy for the
-// dashboard. A failure is logged, not returned: the dashboard must never
-// stop the bot's work.
-func (b *Bot) rememberBugs(ctx context.Context, bugs []bugzilla.Bug) {
+// dashboard, and their groups for the privacy of the cycle's comments on
+// them (bugAbout). A failure is logged, not returned: the dashboard must
+// never stop the bot's work.
+func (b *Bot) rememberBugs(ctx context.Context, c *cycle, bugs []bugzilla.Bug) {
 	infos := make([]store.BugInfo, 0, len(bugs))
 	for _, bug := range bugs {
+		c.knowGroups(bug)
 		infos = append(infos, store.BugInfo{BugID: bug.ID, Summary: bug.Summary, Private: len(bug.Groups) > 0,
 			Product: bug.Product, UpdatedAt: b.now()})
 	}

@@ -127,8 +127,13 @@ func (b *Bot) expiryAction(c *cycle, e *expiringCollection) *action {
 			if err != nil {
 				return bugzilla.NewComment{}, err
 			}
+			ab, err := b.bugAbout(ctx, c, e.bug)
+			if err != nil {
+				return bugzilla.NewComment{}, err
+			}
+			ab.quotesPrivate = private
 			left := policy.DaysUntilExpiry(e.day, b.now())
-			nc := b.marked(m, expiryNotice(e, left, b.cfg.Expiry.RenewalURL), private)
+			nc := b.marked(m, expiryNotice(e, left, b.cfg.Expiry.RenewalURL), ab)
 			nc.Tags = []string{b.cfg.Comments.Tag + "-" + kindExpiry}
 			return nc, nil
 		},

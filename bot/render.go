@@ -11,9 +11,9 @@ import (
 
 // analysisComment is the marked comment for one form revision: an opening
 // that says what it is, policy's rendering of the analysis, what changed
-// since the form it replaced, and the footer marker. It is private when the
-// form is.
-func (b *Bot) analysisComment(m Marker, f *foundForm, a *policy.Analysis, changes string) bugzilla.NewComment {
+// since the form it replaced, and the footer marker. Its privacy follows ab
+// (the bug, the form, the command that asked for it).
+func (b *Bot) analysisComment(m Marker, f *foundForm, a *policy.Analysis, changes string, ab about) bugzilla.NewComment {
 	var s strings.Builder
 	s.WriteString(strings.TrimSpace(b.analyzer.Render(a)))
 	if f.Attachment != nil && f.Encoding != "" {
@@ -27,11 +27,12 @@ func (b *Bot) analysisComment(m Marker, f *foundForm, a *policy.Analysis, change
 		s.WriteString("\n\n")
 		s.WriteString(changes)
 	}
-	return b.marked(m, s.String(), f.Private)
+	return b.marked(m, s.String(), ab)
 }
 
 // needsFormComment is the one polite request to attach the form. It quotes
-// nothing from the bug's text and names no one, so it is public.
+// nothing from the bug's text and names no one; it is private when the bug
+// is in a group.
 //
 // When a flagged attachment could not be used because it is binary or not
 // text in an encoding the bot reads, it says so and why, naming the
@@ -39,11 +40,12 @@ func (b *Bot) analysisComment(m Marker, f *foundForm, a *policy.Analysis, change
 // requester's words: they are quoted inertly (policy.CodeText), and
 // because they tell something about the attachment, the comment is private
 // when any attachment it explains is.
-func (b *Bot) needsFormComment(m Marker, v *bugView) bugzilla.NewComment {
+func (b *Bot) needsFormComment(m Marker, v *bugView, ab about) bugzilla.NewComment {
 	var s strings.Builder
 	s.WriteString("Thanks for asking for a data review. I could not find a Data Review Request form on this bug, " +
 		"so there is nothing for me to check yet.\n\n")
-	notes, private := readNotes(v)
+	notes, named := readNotes(v)
+	ab.attachments = append(ab.attachments, named...)
 	if len(notes) > 0 {
 		fmt.Fprintf(&s, "**Attachments (%d)**\n\n", len(notes))
 		for _, n := range notes {
@@ -56,7 +58,7 @@ func (b *Bot) needsFormComment(m Marker, v *bugView) bugzilla.NewComment {
 		fmt.Fprintf(&s, " (the template is at <%s>)", u)
 	}
 	s.WriteString(", or paste it into a comment. I will look again when the bug changes.")
-	return b.marked(m, s.String(), private)
+	return b.marked(m, s.String(), ab)
 }
 
 // The findings of readNotes, as they appear in the comment and in the logs
@@ -86,12 +88,12 @@ const maxQuotedName = 80
 
 // readNotes explains, for each flagged attachment without a form that the
 // bot could not read as UTF-8 text, what it found and why it is no use, in
-// attachment order; and whether any of them is private.
-func readNotes(v *bugView) ([]string, bool) {
+// attachment order; and which attachments the notes name (for privacy).
+func readNotes(v *bugView) ([]string, []bugzilla.Attachment) {
 	ids := slices.Clone(v.formless)
 	slices.Sort(ids)
 	var notes []string
-	private := false
+	var named []bugzilla.Attachment
 	for _, id := range slices.Compact(ids) {
 		rd, ok := v.reads[id]
 		if !ok {
@@ -99,7 +101,7 @@ func readNotes(v *bugView) ([]string, bool) {
 		}
 		what := fmt.Sprintf("attachment %d", id)
 		if a := v.attachment(id); a != nil {
-			private = private || a.IsPrivate
+			named = append(named, *a)
 			what = fmt.Sprintf("attachment %d, %s, %s", id,
 				policy.CodeText(a.FileName, maxQuotedName), policy.CodeText(a.ContentType, maxQuotedName))
 		}
@@ -121,15 +123,16 @@ func readNotes(v *bugView) ([]string, bool) {
 		}
 		notes = append(notes, fmt.Sprintf("`%s` (%s): %s", rd.finding(), what, why))
 	}
-	return notes, private
+	return notes, named
 }
 
-// marked adds the marker twice: the footer line and the comment tag.
-func (b *Bot) marked(m Marker, body string, private bool) bugzilla.NewComment {
+// marked adds the marker twice: the footer line and the comment tag. Every
+// comment the bot writes is built here, and its privacy is ab.private().
+func (b *Bot) marked(m Marker, body string, ab about) bugzilla.NewComment {
 	prefix := b.cfg.Comments.Tag
 	return bugzilla.NewComment{
 		Text:       strings.TrimSpace(body) + footerRule + m.Footer(prefix),
-		IsPrivate:  private,
+		IsPrivate:  ab.private(),
 		IsMarkdown: true,
 		Tags:       []string{m.Tag(prefix)},
 	}

@@ -121,7 +121,12 @@ func (b *Bot) reviewCheckRequest(ctx context.Context, c *cycle, r store.Request)
 		marker: m,
 		flagID: r.FlagID,
 		since:  rv.Created.Add(-time.Second),
-		build: func(context.Context) (bugzilla.NewComment, error) {
+		build: func(ctx context.Context) (bugzilla.NewComment, error) {
+			ab, err := b.bugAbout(ctx, c, r.BugID)
+			if err != nil {
+				return bugzilla.NewComment{}, err
+			}
+			ab.forms, ab.quotesPrivate = []*foundForm{f}, rv.Private
 			var s strings.Builder
 			s.WriteString("**stewardbot: the review and the request disagree**\n\n")
 			fmt.Fprintf(&s, "Comparing %s with %s:\n\n", rv.place(), formPlace(f))
@@ -129,7 +134,7 @@ func (b *Bot) reviewCheckRequest(ctx context.Context, c *cycle, r store.Request)
 				fmt.Fprintf(&s, "- Q%d of the review (%s): %s.\n", ct.Question, ct.Topic, ct.Message())
 			}
 			s.WriteString("\nOne of the two may need correcting, so that the record of this review says what is collected.")
-			return b.marked(m, s.String(), f.Private || rv.Private), nil
+			return b.marked(m, s.String(), ab), nil
 		},
 	}
 	return b.perform(ctx, c, act)
