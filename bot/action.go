@@ -71,7 +71,7 @@ func (b *Bot) analysisAction(c *cycle, v *bugView, r store.Request, f *foundForm
 			}
 			changes := ""
 			if prev != nil {
-				changes = whatChanged(prev, b.analyzer.Evaluate(prev.Request, product, now), f, a)
+				changes = whatChanged(prev, b.analyzer.Evaluate(prev.Request, product, now), f, a, b.commentFormat())
 			}
 			ab, err := b.bugAbout(ctx, c, v.id)
 			if err != nil {

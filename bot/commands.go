@@ -274,10 +274,7 @@ func (b *Bot) answerCommands(ctx context.Context, c *cycle, bugID int, reqs []st
 		flagID: reqs[0].FlagID,
 		since:  cc.comment.Time.Add(-time.Second),
 		build: func(ctx context.Context) (bugzilla.NewComment, error) {
-			body := fmt.Sprintf("In reply to comment %d:\n\n", cc.comment.Count)
-			for _, l := range lines {
-				body += "- " + l + "\n"
-			}
+			body := commandAnswer(cc.comment.Count, lines, b.commentFormat())
 			// Nothing of the comment is quoted; private stays private all
 			// the same. The form's privacy does not matter: it is not named.
 			ab, err := b.bugAbout(ctx, c, bugID)
@@ -289,6 +286,15 @@ func (b *Bot) answerCommands(ctx context.Context, c *cycle, bugID int, reqs []st
 		},
 	}
 	return b.perform(ctx, c, act)
+}
+
+// commandAnswer is the answer to a comment's commands, one line each.
+func commandAnswer(count int, lines []string, ft textFormat) string {
+	body := fmt.Sprintf("In reply to comment %d:\n\n", count)
+	for _, l := range lines {
+		body += "- " + ft.own(l) + "\n"
+	}
+	return body
 }
 
 // runCommand carries out one command and returns the line that answers it.

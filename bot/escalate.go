@@ -448,7 +448,7 @@ func (b *Bot) escalationAction(c *cycle, bug bugzilla.Bug, r store.Request, f *f
 	}
 	var cc *contactCheck
 	build := func() bugzilla.NewComment {
-		nc := b.marked(m, escalationNotice(e, f, a, force, cc, b.cfg.Escalation.Needinfo), ab)
+		nc := b.marked(m, escalationNotice(e, f, a, force, cc, b.cfg.Escalation.Needinfo, b.commentFormat()), ab)
 		nc.Tags = nil // PUT /rest/bug takes none; the footer is the marker
 		// send builds it again without perform: it must fit all the same.
 		nc, _ = fitComment(nc, m.Footer(b.cfg.Comments.Tag), nc.IsMarkdown)

@@ -8,17 +8,17 @@ import (
 	"github.com/stewardbot/stewardbot/policy"
 )
 
-// whatChanged describes, in markdown, how a form's analysis differs from the
+// whatChanged describes, in the comments' format ft, how a form's analysis differs from the
 // analysis of the form it replaced: measurements added, removed or
 // recategorised, the highest category, default-on verdicts, and findings
 // resolved or new. Nothing from a private old form reaches a public comment:
 // then the section only says that details are left out.
-func whatChanged(prev *foundForm, prevA *policy.Analysis, cur *foundForm, curA *policy.Analysis) string {
+func whatChanged(prev *foundForm, prevA *policy.Analysis, cur *foundForm, curA *policy.Analysis, ft textFormat) string {
 	if prev == nil || prevA == nil {
 		return ""
 	}
 	var s strings.Builder
-	fmt.Fprintf(&s, "### What changed since %s\n\n", formPlace(prev))
+	s.WriteString(ft.heading("What changed since "+formPlace(prev)) + "\n\n")
 	if prev.Private && !cur.Private {
 		s.WriteString("The earlier form is private, so its details are left out of this public comment.")
 		return s.String()
@@ -32,15 +32,15 @@ func whatChanged(prev *foundForm, prevA *policy.Analysis, cur *foundForm, curA *
 			lines = append(lines, fmt.Sprintf("Default-on in %s: %s → %s.", ch, verdictText(p), verdictText(c)))
 		}
 	}
-	lines = append(lines, listed(measurementChanges(prevA.Request, curA.Request), maxChangedMeasurements,
+	lines = append(lines, listed(measurementChanges(prevA.Request, curA.Request, ft), maxChangedMeasurements,
 		"measurement change(s)")...)
 	resolved, added := findingChanges(prevA.Findings, curA.Findings)
 	var fl []string
 	for _, f := range resolved {
-		fl = append(fl, "No longer found: "+findingLabel(f)+".")
+		fl = append(fl, "No longer found: "+findingLabel(f, ft)+".")
 	}
 	for _, f := range added {
-		fl = append(fl, "New finding: "+findingLabel(f)+" (see above).")
+		fl = append(fl, "New finding: "+findingLabel(f, ft)+" (see above).")
 	}
 	lines = append(lines, listed(fl, maxChangedFindings, "finding change(s)")...)
 	if len(lines) == 0 {
@@ -70,7 +70,7 @@ func listed(lines []string, max int, what string) []string {
 	return append(lines[:max:max], fmt.Sprintf("… and %d more %s, not listed here.", len(lines)-max, what))
 }
 
-func measurementChanges(prev, cur *policy.Request) []string {
+func measurementChanges(prev, cur *policy.Request, ft textFormat) []string {
 	if prev == nil || cur == nil {
 		return nil
 	}
@@ -85,30 +85,30 @@ func measurementChanges(prev, cur *policy.Request) []string {
 		c, ok := old[m.Name]
 		switch {
 		case !ok:
-			lines = append(lines, fmt.Sprintf("Added measurement %s (category %d).", codeSpan(m.Name), m.Category))
+			lines = append(lines, fmt.Sprintf("Added measurement %s (category %d).", ft.name(m.Name), m.Category))
 		case c != m.Category:
-			lines = append(lines, fmt.Sprintf("Measurement %s: category %d → %d.", codeSpan(m.Name), c, m.Category))
+			lines = append(lines, fmt.Sprintf("Measurement %s: category %d → %d.", ft.name(m.Name), c, m.Category))
 		}
 	}
 	for _, m := range prev.Measurements {
 		if !seen[m.Name] {
 			seen[m.Name] = true
-			lines = append(lines, fmt.Sprintf("Removed measurement %s.", codeSpan(m.Name)))
+			lines = append(lines, fmt.Sprintf("Removed measurement %s.", ft.name(m.Name)))
 		}
 	}
 	return lines
 }
 
 // findingLabel names a finding by its code and what it is about.
-func findingLabel(f policy.Finding) string {
-	s := codeSpan(f.Code)
+func findingLabel(f policy.Finding, ft textFormat) string {
+	s := ft.name(f.Code)
 	switch {
 	case f.Question > 0 && f.Measurement != "":
-		s += fmt.Sprintf(" (Q%d, %s)", f.Question, codeSpan(f.Measurement))
+		s += fmt.Sprintf(" (Q%d, %s)", f.Question, ft.name(f.Measurement))
 	case f.Question > 0:
 		s += fmt.Sprintf(" (Q%d)", f.Question)
 	case f.Measurement != "":
-		s += " (" + codeSpan(f.Measurement) + ")"
+		s += " (" + ft.name(f.Measurement) + ")"
 	}
 	return s
 }
