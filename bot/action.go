@@ -46,8 +46,9 @@ func (a *action) journal(status store.ActionStatus) store.Action {
 
 // analysisAction plans the analysis of one form revision. Comments are
 // re-read from a second before the form appeared: the analysis of this
-// revision cannot be older than the form.
-func (b *Bot) analysisAction(v *bugView, r store.Request, f *foundForm) *action {
+// revision cannot be older than the form. by is the comment whose command
+// asked for it (recheck), nil when none did.
+func (b *Bot) analysisAction(c *cycle, v *bugView, r store.Request, f *foundForm, by *bugzilla.Comment) *action {
 	m := f.marker(v.id)
 	return &action{
 		marker: m,
@@ -70,23 +71,32 @@ func (b *Bot) analysisAction(v *bugView, r store.Request, f *foundForm) *action 
 			}
 			changes := ""
 			if prev != nil {
-				changes = whatChanged(prev, b.analyzer.Evaluate(prev.Request, product, now), f, a)
+				changes = whatChanged(prev, b.analyzer.Evaluate(prev.Request, product, now), f, a, b.commentFormat())
 			}
-			return b.analysisComment(m, f, a, changes), nil
+			ab, err := b.bugAbout(ctx, c, v.id)
+			if err != nil {
+				return bugzilla.NewComment{}, err
+			}
+			ab.forms, ab.command = []*foundForm{f}, by
+			return b.analysisComment(m, f, a, changes, ab), nil
 		},
 	}
 }
 
 // needsFormAction plans the one-time request for a form on a bug. It is
 // once per bug, so the whole bug is re-read.
-func (b *Bot) needsFormAction(v *bugView, r store.Request) *action {
+func (b *Bot) needsFormAction(c *cycle, v *bugView, r store.Request) *action {
 	m := Marker{Kind: kindNeedsForm, Bug: v.id}
 	return &action{
 		marker: m,
 		flagID: r.FlagID,
 		since:  zeroTime,
-		build: func(context.Context) (bugzilla.NewComment, error) {
-			return b.needsFormComment(m, v), nil
+		build: func(ctx context.Context) (bugzilla.NewComment, error) {
+			ab, err := b.bugAbout(ctx, c, v.id)
+			if err != nil {
+				return bugzilla.NewComment{}, err
+			}
+			return b.needsFormComment(m, v, ab), nil
 		},
 	}
 }

@@ -47,6 +47,7 @@ func (b *Bot) analyse(ctx context.Context, c *cycle) error {
 		if err := b.prefetch(ctx, views); err != nil {
 			return errors.Join(append(errs, err)...)
 		}
+		b.prefetchGroups(ctx, c, ids)
 		for _, id := range ids {
 			if err := ctx.Err(); err != nil {
 				return errors.Join(append(errs, err)...)
@@ -147,13 +148,13 @@ func (b *Bot) analyseBug(ctx context.Context, c *cycle, v *bugView) error {
 		var a *action
 		if f == nil {
 			v.formless = append(v.formless, r.AttachmentID)
-			a = b.needsFormAction(v, r)
+			a = b.needsFormAction(c, v, r)
 		} else {
 			// For the survey report and the expiry reminder.
 			if err := b.rememberCollections(ctx, v, f); err != nil {
 				return err
 			}
-			a = b.analysisAction(v, r, f)
+			a = b.analysisAction(c, v, r, f, nil)
 			if r.FormKey != formKey(f) || r.FormRev != f.Rev {
 				r.FormKey, r.FormRev, r.UpdatedAt = formKey(f), f.Rev, b.now()
 				if err := b.store.SaveRequest(ctx, r); err != nil {

@@ -14,7 +14,9 @@ type formAnalyzer interface {
 	// Evaluate applies the rules, with the overrides of product (the
 	// bug's Bugzilla product; "" for the base rules).
 	Evaluate(r *policy.Request, product string, now time.Time) *policy.Analysis
-	Render(a *policy.Analysis) string
+	// Render writes the analysis as markdown, or as plain text when
+	// markdown is false (see textFormat).
+	Render(a *policy.Analysis, markdown bool) string
 }
 
 // policyAnalyzer is the real formAnalyzer.
@@ -26,9 +28,13 @@ func (p policyAnalyzer) Evaluate(r *policy.Request, product string, now time.Tim
 	return policy.EvaluateWith(r, p.rules, now, policy.EvalOptions{Product: product})
 }
 
-func (p policyAnalyzer) Render(a *policy.Analysis) string {
+func (p policyAnalyzer) Render(a *policy.Analysis, markdown bool) string {
 	// The escalate task posts the notices the analysis lists.
-	return policy.RenderMarkdown(a, policy.RenderOptions{BotEscalates: true})
+	opts := policy.RenderOptions{BotEscalates: true}
+	if markdown {
+		return policy.RenderMarkdown(a, opts)
+	}
+	return policy.RenderText(a, opts)
 }
 
 // isForm reports whether a parsed text is a Data Review Request form.

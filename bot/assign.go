@@ -39,10 +39,16 @@ func (b *Bot) unassigned(ctx context.Context, c *cycle, budget *remindBudget, r 
 		marker: m,
 		flagID: r.FlagID,
 		since:  r.RequestedAt.Add(-time.Second),
-		build:  func(context.Context) (bugzilla.NewComment, error) { return b.unassignedComment(m, r), nil },
+		build: func(ctx context.Context) (bugzilla.NewComment, error) {
+			ab, err := b.requestAbout(ctx, c, r)
+			if err != nil {
+				return bugzilla.NewComment{}, err
+			}
+			return b.unassignedComment(m, r, ab), nil
+		},
 	}
 	if b.cfg.Reminders.Mode == RemindNeedinfo {
-		mine, err := b.botNeedinfos(ctx, r.BugID)
+		mine, err := b.botNeedinfos(ctx, c, r.BugID)
 		if err != nil {
 			return err
 		}
@@ -87,19 +93,40 @@ func (b *Bot) assign(ctx context.Context, c *cycle, budget *remindBudget, r stor
 		st.NextDue = now.Add(time.Hour)
 		return b.saveReminder(ctx, st)
 	}
+	attPrivate := false // the flagged attachment is private (read when the comment is built)
 	a := &action{
 		marker: m,
 		flagID: r.FlagID,
 		// The assignment is once per flag; any comment since the request can be it.
 		since: r.RequestedAt.Add(-time.Second),
-		build: func(context.Context) (bugzilla.NewComment, error) { return b.assignComment(m, r, steward), nil },
+		build: func(ctx context.Context) (bugzilla.NewComment, error) {
+			ab, err := b.requestAbout(ctx, c, r)
+			if err != nil {
+				return bugzilla.NewComment{}, err
+			}
+			attPrivate = len(ab.attachments) > 0 && ab.attachments[0].IsPrivate
+			return b.assignComment(m, r, steward, ab), nil
+		},
 		send: func(ctx context.Context, nc bugzilla.NewComment) (int, error) {
-			// An attachment update's comment is public plain text without
-			// tags (bugzilla.AttachmentUpdate): the footer marks it.
-			nc.IsMarkdown, nc.Tags = false, nil
+			change := []bugzilla.FlagChange{{ID: r.FlagID, Status: "?", Requestee: &steward}}
+			if nc.IsPrivate && !attPrivate {
+				// An attachment update's comment is as private as the
+				// attachment: here it must be private and the attachment
+				// is not. The requestee changes first, then the private
+				// comment says why. Should the comment fail, the request
+				// has its steward all the same and is not assigned again.
+				if _, err := b.bz.UpdateAttachment(ctx, r.AttachmentID, bugzilla.AttachmentUpdate{Flags: change}); err != nil {
+					return 0, err
+				}
+				return b.bz.AddComment(ctx, r.BugID, nc)
+			}
+			// An attachment update's comment is plain text without tags, as
+			// private as the attachment (bugzilla.AttachmentUpdate): the
+			// footer marks it.
+			nc.IsMarkdown, nc.Tags, nc.IsPrivate = false, nil, false
 			_, err := b.bz.UpdateAttachment(ctx, r.AttachmentID, bugzilla.AttachmentUpdate{
 				Comment: &nc,
-				Flags:   []bugzilla.FlagChange{{ID: r.FlagID, Status: "?", Requestee: &steward}},
+				Flags:   change,
 			})
 			return 0, err
 		},

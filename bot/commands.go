@@ -273,16 +273,28 @@ func (b *Bot) answerCommands(ctx context.Context, c *cycle, bugID int, reqs []st
 		marker: m,
 		flagID: reqs[0].FlagID,
 		since:  cc.comment.Time.Add(-time.Second),
-		build: func(context.Context) (bugzilla.NewComment, error) {
-			body := fmt.Sprintf("In reply to comment %d:\n\n", cc.comment.Count)
-			for _, l := range lines {
-				body += "- " + l + "\n"
+		build: func(ctx context.Context) (bugzilla.NewComment, error) {
+			body := commandAnswer(cc.comment.Count, lines, b.commentFormat())
+			// Nothing of the comment is quoted; private stays private all
+			// the same. The form's privacy does not matter: it is not named.
+			ab, err := b.bugAbout(ctx, c, bugID)
+			if err != nil {
+				return bugzilla.NewComment{}, err
 			}
-			// Nothing of the comment is quoted; private stays private all the same.
-			return b.marked(m, body, cc.comment.IsPrivate), nil
+			ab.command = &cc.comment
+			return b.marked(m, body, ab), nil
 		},
 	}
 	return b.perform(ctx, c, act)
+}
+
+// commandAnswer is the answer to a comment's commands, one line each.
+func commandAnswer(count int, lines []string, ft textFormat) string {
+	body := fmt.Sprintf("In reply to comment %d:\n\n", count)
+	for _, l := range lines {
+		body += "- " + ft.own(l) + "\n"
+	}
+	return body
 }
 
 // runCommand carries out one command and returns the line that answers it.
@@ -319,7 +331,7 @@ func (b *Bot) runCommand(ctx context.Context, c *cycle, bugID int, reqs []store.
 		}
 		return "Rechecked: a fresh analysis of the current form is posted.", nil
 	case cmdEscalate:
-		f := &forcedEscalation{team: cmd.Team, by: cm.Creator, comment: cm.Count}
+		f := &forcedEscalation{team: cmd.Team, by: cm.Creator, comment: cm.Count, command: &cm}
 		if err := b.escalateForm(ctx, c, reqs[0], f); err != nil {
 			return "", err
 		}
@@ -345,7 +357,7 @@ func (b *Bot) recheck(ctx context.Context, c *cycle, bugID int, reqs []store.Req
 	}
 	again := *f
 	again.Rev = fmt.Sprintf("%s-recheck%d", f.Rev, cm.ID)
-	act := b.analysisAction(v, reqs[0], &again)
+	act := b.analysisAction(c, v, reqs[0], &again, &cm)
 	act.since = cm.Time.Add(-time.Second)
 	return true, b.perform(ctx, c, act)
 }

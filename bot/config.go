@@ -89,7 +89,19 @@ type StoreConfig struct {
 type CommentConfig struct {
 	TemplateURL string `yaml:"template_url"` // linked when asking for a form
 	Tag         string `yaml:"tag"`          // comment_tags marker prefix, default "stewardbot"
+	// Format is how comments are written: markdown (for servers that
+	// render it, as BMO does), text (preformatted plain text, which is how
+	// upstream Bugzilla 5.x shows every comment), or auto (the default:
+	// markdown on BMO, text elsewhere; see Bot.commentFormat).
+	Format string `yaml:"format"`
 }
+
+// Values of CommentConfig.Format.
+const (
+	FormatMarkdown = "markdown"
+	FormatText     = "text"
+	FormatAuto     = "auto"
+)
 
 // LogConfig controls logging.
 type LogConfig struct {
@@ -142,6 +154,7 @@ func DefaultConfig() Config {
 		Comments: CommentConfig{
 			TemplateURL: DefaultTemplateURL,
 			Tag:         DefaultCommentTag,
+			Format:      FormatAuto,
 		},
 		Log:  LogConfig{Level: "info", Format: "json"},
 		HTTP: HTTPConfig{Listen: DefaultHTTPListen},

@@ -97,7 +97,7 @@ func TestDefaultConfig(t *testing.T) {
 			MaxWritesPerCycle: 50,
 		},
 		Store:      StoreConfig{DSN: "stewardbot.db"},
-		Comments:   CommentConfig{TemplateURL: "https://github.com/mozilla/data-review/blob/main/request.md", Tag: "stewardbot"},
+		Comments:   CommentConfig{TemplateURL: "https://github.com/mozilla/data-review/blob/main/request.md", Tag: "stewardbot", Format: "auto"},
 		Log:        LogConfig{Level: "info", Format: "json"},
 		HTTP:       HTTPConfig{Listen: "127.0.0.1:8080"},
 		Stewards:   StewardsConfig{AssignUnassigned: true},
@@ -151,6 +151,7 @@ store:
 comments:
   template_url: https://example.org/request.md
   tag: databot
+  format: text
 log:
   level: debug
   format: console
@@ -166,7 +167,7 @@ rules_file: rules.yaml
 				}
 				c.Poll = PollConfig{Schedule: "*/10 * * * *", TimeZone: "Europe/Berlin", Overlap: 10 * time.Minute, PageSize: 500, MaxWritesPerCycle: 7}
 				c.Store.DSN = "/var/lib/stewardbot/bot.db"
-				c.Comments = CommentConfig{TemplateURL: "https://example.org/request.md", Tag: "databot"}
+				c.Comments = CommentConfig{TemplateURL: "https://example.org/request.md", Tag: "databot", Format: FormatText}
 				c.Log = LogConfig{Level: "debug", Format: "console"}
 				c.RulesFile = "rules.yaml"
 			},
@@ -402,6 +403,8 @@ func TestValidate(t *testing.T) {
 		{"tag too long", func(c *Config) { c.Comments.Tag = strings.Repeat("x", 13) }, []string{"comments.tag"}, "3 to 12"},
 		{"tag at the longest", func(c *Config) { c.Comments.Tag = strings.Repeat("x", 12) }, nil, ""},
 		{"tag with space", func(c *Config) { c.Comments.Tag = "steward bot" }, []string{"comments.tag"}, ""},
+		{"format unknown", func(c *Config) { c.Comments.Format = "html" }, []string{"comments.format"}, "markdown, text or auto"},
+		{"format text", func(c *Config) { c.Comments.Format = FormatText }, nil, ""},
 		{"log level", func(c *Config) { c.Log.Level = "verbose" }, []string{"log.level"}, `not "verbose"`},
 		{"log format", func(c *Config) { c.Log.Format = "text" }, []string{"log.format"}, `not "text"`},
 		{"all at once", func(c *Config) {

@@ -243,6 +243,11 @@ func (cc CommentConfig) validate(p *problems) {
 		p.addf("comments.tag", "want %d to %d letters, digits, '.', '_' or '-' (the bot adds -KIND, and Bugzilla takes tags of at most 24), not %q",
 			minCommentTag, maxCommentTag, clip(cc.Tag))
 	}
+	switch cc.Format {
+	case FormatMarkdown, FormatText, FormatAuto:
+	default:
+		p.addf("comments.format", "want %s, %s or %s, not %q", FormatMarkdown, FormatText, FormatAuto, clip(cc.Format))
+	}
 }
 
 func (lc LogConfig) validate(p *problems) {

@@ -31,6 +31,9 @@ import (
 type cycleReads struct {
 	last  *liveComments
 	users map[string]*bugzilla.User // lower-case login → account; nil: no such account
+	// groups are bugs' groups, for the privacy of the comments on them
+	// (bugAbout), read once per cycle and bug.
+	groups map[int]bugGroupsRead
 }
 
 // liveComments is a bug's comments since a time, as last read.

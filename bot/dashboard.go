@@ -42,6 +42,36 @@ type QueueEntry struct {
 	Escalations         []string // "trust", "legal": who the analysis says must hear of it
 	EscalationsMade     int
 	EscalationsBlocked  int // an escalation could not be made (a contact cannot see the bug)
+	// Analysed: the request's current form has been analysed, so an empty
+	// Escalations means that none is needed.
+	Analysed bool
+}
+
+// Where a request's escalations stand (QueueEntry.EscalationState).
+const (
+	EscalationStateBlocked   = "blocked"    // a notice was posted, but a contact could not be asked
+	EscalationStateMade      = "made"       // the notices were posted
+	EscalationStatePending   = "pending"    // the analysis asks for one not posted yet
+	EscalationStateNotNeeded = "not needed" // the analysis asks for none
+)
+
+// EscalationState says where the request's escalations to Trust and Legal
+// stand: EscalationStateBlocked, Made, Pending, NotNeeded, or "" before the
+// form is analysed. It names no team and quotes nothing, so the dashboard
+// shows it on masked private rows too: a blocked escalation's notice on
+// the bug sends people to the dashboard to find it.
+func (e QueueEntry) EscalationState() string {
+	switch {
+	case e.EscalationsBlocked > 0:
+		return EscalationStateBlocked
+	case e.EscalationsMade > 0:
+		return EscalationStateMade
+	case len(e.Escalations) > 0:
+		return EscalationStatePending
+	case e.Analysed:
+		return EscalationStateNotNeeded
+	}
+	return ""
 }
 
 // maxSummaryRunes bounds a summary on the dashboard: Bugzilla's own limit
@@ -66,6 +96,7 @@ func (b *Bot) Queue(ctx context.Context) ([]QueueEntry, error) {
 			BusinessDaysWaiting: waiting, Overdue: waiting >= overdueAfter,
 			RemindersSent: r.RemindersSent, HighestCategory: r.HighestCategory,
 			Escalations: r.Escalations, EscalationsMade: r.EscalationsMade, EscalationsBlocked: r.EscalationsBlocked,
+			Analysed: r.Analysed,
 		})
 	}
 	return out, nil
@@ -93,11 +124,13 @@ func (b *Bot) LastGoodCycle(ctx context.Context) (time.Time, error) {
 var bugFields = []string{"summary", "groups", "product"}
 
 // rememberBugs records polled bugs' summaries and privacy for the
-// dashboard. A failure is logged, not returned: the dashboard must never
-// stop the bot's work.
-func (b *Bot) rememberBugs(ctx context.Context, bugs []bugzilla.Bug) {
+// dashboard, and their groups for the privacy of the cycle's comments on
+// them (bugAbout). A failure is logged, not returned: the dashboard must
+// never stop the bot's work.
+func (b *Bot) rememberBugs(ctx context.Context, c *cycle, bugs []bugzilla.Bug) {
 	infos := make([]store.BugInfo, 0, len(bugs))
 	for _, bug := range bugs {
+		c.knowGroups(bug)
 		infos = append(infos, store.BugInfo{BugID: bug.ID, Summary: bug.Summary, Private: len(bug.Groups) > 0,
 			Product: bug.Product, UpdatedAt: b.now()})
 	}

@@ -320,6 +320,9 @@ type forcedEscalation struct {
 	team    string
 	by      string // the commenter's login
 	comment int    // the command's comment number on the bug
+	// command is the comment itself: a private command makes the notice
+	// private, as it quotes who asked and where.
+	command *bugzilla.Comment
 }
 
 // escalationPlan is what one request's current form is owed: the
@@ -439,11 +442,16 @@ func (b *Bot) escalationAction(c *cycle, bug bugzilla.Bug, r store.Request, f *f
 		since = f.Created.Add(-time.Second)
 		formKeyS, rev = formKey(f), f.Rev
 	}
-	private := len(bug.Groups) > 0 || (f != nil && f.Private)
+	ab := about{groups: bug.Groups, forms: []*foundForm{f}}
+	if force != nil {
+		ab.command = force.command
+	}
 	var cc *contactCheck
 	build := func() bugzilla.NewComment {
-		nc := b.marked(m, escalationNotice(e, f, a, force, cc, b.cfg.Escalation.Needinfo), private)
+		nc := b.marked(m, escalationNotice(e, f, a, force, cc, b.cfg.Escalation.Needinfo, b.commentFormat()), ab)
 		nc.Tags = nil // PUT /rest/bug takes none; the footer is the marker
+		// send builds it again without perform: it must fit all the same.
+		nc, _ = fitComment(nc, m.Footer(b.cfg.Comments.Tag), nc.IsMarkdown)
 		return nc
 	}
 	rec := store.Escalation{BugID: bug.ID, FormKey: formKeyS, Rev: rev, Target: e.To, Reasons: e.Reasons,

@@ -15,12 +15,12 @@ const maxNoticeFindings = 20
 // text quoted inertly), which form, and who is asked. Contacts that could
 // not be asked are counted, never named.
 func escalationNotice(e policy.Escalation, f *foundForm, a *policy.Analysis, force *forcedEscalation,
-	cc *contactCheck, needinfo bool) string {
+	cc *contactCheck, needinfo bool, ft textFormat) string {
 	team := teamWords(e.To)
 	var s strings.Builder
-	fmt.Fprintf(&s, "**stewardbot: this data review request needs %s**\n\n", team)
+	s.WriteString(ft.strong("stewardbot: this data review request needs "+team) + "\n\n")
 	if force != nil {
-		fmt.Fprintf(&s, "Escalated as asked in comment %d by %s.", force.comment, policy.CodeText(force.by, 100))
+		fmt.Fprintf(&s, "Escalated as asked in comment %d by %s.", force.comment, ft.code(force.by, 100))
 		if len(e.Reasons) == 0 {
 			s.WriteString(" The analysis itself found no reason to escalate.")
 		}
@@ -28,10 +28,10 @@ func escalationNotice(e policy.Escalation, f *foundForm, a *policy.Analysis, for
 	}
 	switch {
 	case f != nil && len(e.Reasons) > 0:
-		fmt.Fprintf(&s, "The analysis of %s (revision `%s`) found what the data review policy sends to %s:\n\n",
-			formPlace(f), f.Rev, team)
+		fmt.Fprintf(&s, "The analysis of %s (revision %s) found what the data review policy sends to %s:\n\n",
+			formPlace(f), ft.name(f.Rev), team)
 	case f != nil:
-		fmt.Fprintf(&s, "The request's form is %s (revision `%s`).\n\n", formPlace(f), f.Rev)
+		fmt.Fprintf(&s, "The request's form is %s (revision %s).\n\n", formPlace(f), ft.name(f.Rev))
 	}
 	shown := 0
 	for _, code := range e.Reasons {
@@ -46,15 +46,15 @@ func escalationNotice(e policy.Escalation, f *foundForm, a *policy.Analysis, for
 					continue
 				}
 				shown++
-				fmt.Fprintf(&s, "- %s", policy.CodeText(fd.Code, 60))
-				if where := findingPlace(fd); where != "" {
+				fmt.Fprintf(&s, "- %s", ft.code(fd.Code, 60))
+				if where := findingPlace(fd, ft); where != "" {
 					s.WriteString(" (" + where + ")")
 				}
-				s.WriteString(": " + policy.InlineText(fd.Message, 600) + "\n")
+				s.WriteString(": " + ft.inline(fd.Message, 600) + "\n")
 			}
 		}
 		if !found {
-			fmt.Fprintf(&s, "- %s\n", policy.CodeText(code, 60))
+			fmt.Fprintf(&s, "- %s\n", ft.code(code, 60))
 		}
 	}
 	if total := countReasonFindings(a, e.Reasons); total > shown && shown == maxNoticeFindings {
@@ -66,9 +66,9 @@ func escalationNotice(e policy.Escalation, f *foundForm, a *policy.Analysis, for
 	if cc != nil {
 		switch {
 		case len(cc.ask) > 0 && needinfo:
-			fmt.Fprintf(&s, "Asking %s with needinfo.", loginList(cc.ask))
+			fmt.Fprintf(&s, "Asking %s with needinfo.", loginList(cc.ask, ft))
 		case len(cc.ask) > 0:
-			fmt.Fprintf(&s, "%s contacts: %s.", team, loginList(cc.ask))
+			fmt.Fprintf(&s, "%s contacts: %s.", team, loginList(cc.ask, ft))
 		case len(cc.blocked) == 0:
 			fmt.Fprintf(&s, "No %s contact is configured; a data steward will forward this.", team)
 		}
@@ -81,7 +81,7 @@ func escalationNotice(e policy.Escalation, f *foundForm, a *policy.Analysis, for
 		}
 		s.WriteString("\n\n")
 	}
-	s.WriteString("_This is not a review: only a data steward sets data-review+ or data-review-._")
+	s.WriteString(ft.em("This is not a review: only a data steward sets data-review+ or data-review-."))
 	return s.String()
 }
 
@@ -96,13 +96,13 @@ func teamWords(team string) string {
 }
 
 // findingPlace says which question and measurement a finding is about.
-func findingPlace(f policy.Finding) string {
+func findingPlace(f policy.Finding, ft textFormat) string {
 	var parts []string
 	if f.Question > 0 {
 		parts = append(parts, fmt.Sprintf("Q%d", f.Question))
 	}
 	if f.Measurement != "" {
-		parts = append(parts, "measurement "+policy.CodeText(f.Measurement, 100))
+		parts = append(parts, "measurement "+ft.code(f.Measurement, 100))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -123,11 +123,12 @@ func countReasonFindings(a *policy.Analysis, codes []string) int {
 	return n
 }
 
-// loginList names logins inertly: escaped, so no autolink or mention forms.
-func loginList(logins []string) string {
+// loginList names logins inertly: in markdown escaped, so no autolink or
+// mention forms; in plain text as they are, to be copied.
+func loginList(logins []string, ft textFormat) string {
 	out := make([]string, len(logins))
 	for i, l := range logins {
-		out[i] = policy.InlineText(l, 100)
+		out[i] = ft.inline(l, 100)
 	}
 	return strings.Join(out, ", ")
 }

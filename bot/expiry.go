@@ -127,8 +127,13 @@ func (b *Bot) expiryAction(c *cycle, e *expiringCollection) *action {
 			if err != nil {
 				return bugzilla.NewComment{}, err
 			}
+			ab, err := b.bugAbout(ctx, c, e.bug)
+			if err != nil {
+				return bugzilla.NewComment{}, err
+			}
+			ab.quotesPrivate = private
 			left := policy.DaysUntilExpiry(e.day, b.now())
-			nc := b.marked(m, expiryNotice(e, left, b.cfg.Expiry.RenewalURL), private)
+			nc := b.marked(m, expiryNotice(e, left, b.cfg.Expiry.RenewalURL, b.commentFormat()), ab)
 			nc.Tags = []string{b.cfg.Comments.Tag + "-" + kindExpiry}
 			return nc, nil
 		},
@@ -138,9 +143,9 @@ func (b *Bot) expiryAction(c *cycle, e *expiringCollection) *action {
 // expiryNotice is the reminder's text. The owner and the measurements are
 // the requester's words, quoted inertly: nobody is mentioned or asked
 // because the form named them.
-func expiryNotice(e *expiringCollection, left int, renewalURL string) string {
+func expiryNotice(e *expiringCollection, left int, renewalURL string, ft textFormat) string {
 	var s strings.Builder
-	s.WriteString("**stewardbot: a reviewed data collection expires soon**\n\n")
+	s.WriteString(ft.strong("stewardbot: a reviewed data collection expires soon") + "\n\n")
 	when := fmt.Sprintf("in %d days", left)
 	switch left {
 	case 0:
@@ -148,8 +153,8 @@ func expiryNotice(e *expiringCollection, left int, renewalURL string) string {
 	case 1:
 		when = "tomorrow"
 	}
-	fmt.Fprintf(&s, "The data collection reviewed on this bug (data-review+) expires on **%s** (%s), as its Request form says.\n\n",
-		e.date, when)
+	fmt.Fprintf(&s, "The data collection reviewed on this bug (data-review+) expires on %s (%s), as its Request form says.\n\n",
+		ft.strong(e.date), when)
 
 	var owners, names, forms []string
 	for _, r := range e.rows {
@@ -166,7 +171,7 @@ func expiryNotice(e *expiringCollection, left int, renewalURL string) string {
 	if len(owners) > 0 {
 		quoted := make([]string, len(owners))
 		for i, o := range owners {
-			quoted[i] = policy.InlineText(o, 120)
+			quoted[i] = ft.inline(o, 120)
 		}
 		fmt.Fprintf(&s, "Owner named in the form: %s.\n\n", strings.Join(quoted, "; "))
 	} else {
@@ -177,7 +182,7 @@ func expiryNotice(e *expiringCollection, left int, renewalURL string) string {
 		shown := names[:min(len(names), maxExpiryMeasurements)]
 		quoted := make([]string, len(shown))
 		for i, n := range shown {
-			quoted[i] = policy.CodeText(n, 100)
+			quoted[i] = ft.code(n, 100)
 		}
 		fmt.Fprintf(&s, " Measurements: %s", strings.Join(quoted, ", "))
 		if more := len(names) - len(shown); more > 0 {
@@ -188,10 +193,10 @@ func expiryNotice(e *expiringCollection, left int, renewalURL string) string {
 	s.WriteString("\n\n")
 	s.WriteString("If the collection is still needed after that date, please file a renewal request")
 	if renewalURL != "" {
-		fmt.Fprintf(&s, " (the form is at <%s>)", renewalURL)
+		fmt.Fprintf(&s, " (the form is at %s)", ft.link(renewalURL))
 	}
 	s.WriteString(" and ask for a data review before it expires. If it is not, make sure it stops collecting by then.\n\n")
-	s.WriteString("_A reminder from the yearly survey of data collections; it is posted once for this date._")
+	s.WriteString(ft.em("A reminder from the yearly survey of data collections; it is posted once for this date."))
 	return s.String()
 }
 

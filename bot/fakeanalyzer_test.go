@@ -41,7 +41,7 @@ func (fakeAnalyzer) Evaluate(r *policy.Request, _ string, _ time.Time) *policy.A
 	return a
 }
 
-func (fakeAnalyzer) Render(a *policy.Analysis) string {
+func (fakeAnalyzer) Render(a *policy.Analysis, _ bool) string {
 	var names []string
 	for _, m := range a.Request.Measurements {
 		names = append(names, m.Name)

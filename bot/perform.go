@@ -73,6 +73,7 @@ func (b *Bot) perform(ctx context.Context, c *cycle, a *action) error {
 		return fmt.Errorf("prepare %s: %w", key, err)
 	}
 	c.writesLeft--
+	nc = b.fit(nc, a.marker, log)
 	if b.cfg.DryRun {
 		j.Status = store.ActionDryRun
 		if err := b.record(ctx, &j); err != nil {
@@ -174,6 +175,17 @@ func (b *Bot) perform(ctx context.Context, c *cycle, a *action) error {
 		}
 		return fmt.Errorf("post %s: %w", key, err)
 	}
+}
+
+// fit makes the comment fit Bugzilla's limit (fitComment), and says so in
+// the log when it had to cut.
+func (b *Bot) fit(nc bugzilla.NewComment, m Marker, log zerolog.Logger) bugzilla.NewComment {
+	nc, cut := fitComment(nc, m.Footer(b.cfg.Comments.Tag), nc.IsMarkdown)
+	if cut > 0 {
+		log.Warn().Int("lines_cut", cut).Int("length", bugzilla.CommentLength(nc.Text)).
+			Msg("comment over Bugzilla's limit: its last lines are left out")
+	}
+	return nc
 }
 
 // alreadyOnBug re-reads the bug's comments since the action could have

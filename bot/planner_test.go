@@ -163,7 +163,7 @@ func TestPrivateFormPrivateComment(t *testing.T) {
 }
 
 func TestReplacedFormSaysWhatChanged(t *testing.T) {
-	h := newHarness(t, nil)
+	h := newHarness(t, func(c *Config) { c.Comments.Format = FormatMarkdown })
 	old, _ := h.request(1, fakeForm("keep 1", "drop 2", "move 2"), false)
 	h.mustCycle()
 	h.clock.Advance(time.Hour)

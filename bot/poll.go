@@ -36,26 +36,26 @@ const (
 // answer would (stopAnswered). An idle poll costs one request by search
 // (one more per trackedPerSearch bugs with open requests beyond the
 // first), two with the feed (feed and search; see pollActivity).
-func (b *Bot) poll(ctx context.Context, _ *cycle) error {
+func (b *Bot) poll(ctx context.Context, c *cycle) error {
 	wm, err := b.watermark(ctx)
 	if err != nil {
 		return err
 	}
 	if !wm.IsZero() && b.useFeed() {
-		err := b.pollActivity(ctx, wm)
+		err := b.pollActivity(ctx, c, wm)
 		if !errors.Is(err, bugzilla.ErrNotSupported) {
 			return err
 		}
 		b.log.Info().Msg("server has no flag activity feed; polling by search")
 		b.dropFeed()
 	}
-	return b.pollSearch(ctx, wm)
+	return b.pollSearch(ctx, c, wm)
 }
 
 // pollSearch queues the bugs changed since the watermark (searchChanged,
 // with the bugs that have open requests, so that a removed flag is seen)
 // and moves the watermark to the server's time of the search.
-func (b *Bot) pollSearch(ctx context.Context, wm time.Time) error {
+func (b *Bot) pollSearch(ctx context.Context, c *cycle, wm time.Time) error {
 	var tracked []int
 	if !wm.IsZero() {
 		var err error
@@ -67,7 +67,7 @@ func (b *Bot) pollSearch(ctx context.Context, wm time.Time) error {
 	if err != nil {
 		return err
 	}
-	b.rememberBugs(ctx, found)
+	b.rememberBugs(ctx, c, found)
 	if err := b.queueChanged(ctx, found, serverNow); err != nil {
 		return err
 	}
@@ -180,7 +180,7 @@ func (b *Bot) searchChanged(ctx context.Context, mark time.Time, tracked []int) 
 // idle poll, however many requests are open. The search alone would miss a
 // flag removed (its bug no longer matches), so 1 is not reachable with the
 // feed's guarantee.
-func (b *Bot) pollActivity(ctx context.Context, wm time.Time) error {
+func (b *Bot) pollActivity(ctx context.Context, c *cycle, wm time.Time) error {
 	lastID, err := b.activityID(ctx)
 	if err != nil {
 		return err
@@ -195,7 +195,7 @@ func (b *Bot) pollActivity(ctx context.Context, wm time.Time) error {
 	if len(rows) >= b.cfg.Poll.PageSize {
 		// The feed has no offset; a full page may hide rows. Search instead.
 		b.log.Warn().Int("rows", len(rows)).Msg("flag activity page full; polling by search this cycle")
-		return b.pollSearch(ctx, wm)
+		return b.pollSearch(ctx, c, wm)
 	}
 	fromFeed := map[int]time.Time{} // bug → its newest row's time
 	newWM, newID := wm, lastID
@@ -218,7 +218,7 @@ func (b *Bot) pollActivity(ctx context.Context, wm time.Time) error {
 	if floor := b.now().Add(-24 * time.Hour); floor.After(newWM) {
 		newWM = floor
 	}
-	if err := b.checkChanged(ctx, wm, fromFeed); err != nil {
+	if err := b.checkChanged(ctx, c, wm, fromFeed); err != nil {
 		return err
 	}
 	b.log.Debug().Int("rows", len(rows)).Int("from_feed", len(fromFeed)).Msg("polled flag activity")
@@ -236,7 +236,7 @@ func (b *Bot) pollActivity(ctx context.Context, wm time.Time) error {
 // it. That is what the first feed read after a sweep finds (the sweep
 // records no row id), and re-reading every bug of the day then would be a
 // second cold start.
-func (b *Bot) checkChanged(ctx context.Context, wm time.Time, fromFeed map[int]time.Time) error {
+func (b *Bot) checkChanged(ctx context.Context, c *cycle, wm time.Time, fromFeed map[int]time.Time) error {
 	mark, err := b.storedTime(ctx, kvSearchMark, "search mark")
 	if err != nil {
 		return err
@@ -249,7 +249,7 @@ func (b *Bot) checkChanged(ctx context.Context, wm time.Time, fromFeed map[int]t
 	if err != nil {
 		return err
 	}
-	b.rememberBugs(ctx, found)
+	b.rememberBugs(ctx, c, found)
 	feedIDs := slices.Collect(maps.Keys(fromFeed))
 	known, err := b.store.BugLastChange(ctx, feedIDs)
 	if err != nil {

@@ -102,7 +102,7 @@ func TestPollSearchTracksOpenRequestsOnly(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := e.bot.pollSearch(e.ctx, now.Add(-time.Hour)); err != nil {
+	if err := e.bot.pollSearch(e.ctx, nil, now.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	reqs := e.srv.Requests()

@@ -282,7 +282,7 @@ func (b *Bot) remindOne(ctx context.Context, c *cycle, budget *remindBudget, r s
 		}
 	}
 	n := live.sent + 1
-	err = b.perform(ctx, c, b.reminderAction(r, n, needinfo))
+	err = b.perform(ctx, c, b.reminderAction(c, r, n, needinfo))
 	if needinfo && errors.Is(err, bugzilla.ErrRequestsBlocked) {
 		// Refused, not failed: never asked again. The next cycle reminds
 		// by comment, once the lead has been told.
@@ -381,14 +381,18 @@ func (b *Bot) userRequests(ctx context.Context, c *cycle, login string) (*bugzil
 // reminderAction plans reminder n about r: a marked comment, with a new
 // needinfo on the steward when needinfo is set ("new": true, or Bugzilla
 // would re-target an existing needinfo: recording 69).
-func (b *Bot) reminderAction(r store.Request, n int, needinfo bool) *action {
+func (b *Bot) reminderAction(c *cycle, r store.Request, n int, needinfo bool) *action {
 	m := Marker{Kind: remindKind(n), Bug: r.BugID, Attachment: r.AttachmentID, Flag: r.FlagID, Rev: seriesRev(r.Requestee)}
 	a := &action{
 		marker: m,
 		flagID: r.FlagID,
 		since:  r.RequestedAt.Add(-time.Second),
-		build: func(context.Context) (bugzilla.NewComment, error) {
-			return b.reminderComment(m, r, n, needinfo), nil
+		build: func(ctx context.Context) (bugzilla.NewComment, error) {
+			ab, err := b.requestAbout(ctx, c, r)
+			if err != nil {
+				return bugzilla.NewComment{}, err
+			}
+			return b.reminderComment(m, r, n, needinfo, ab), nil
 		},
 	}
 	if needinfo {
@@ -434,8 +438,12 @@ func (b *Bot) leadNotice(ctx context.Context, c *cycle, budget *remindBudget, r 
 		marker: m,
 		flagID: r.FlagID,
 		since:  r.RequestedAt.Add(-time.Second),
-		build: func(context.Context) (bugzilla.NewComment, error) {
-			return b.leadNoticeComment(m, r, live.sent, why, back, suggest), nil
+		build: func(ctx context.Context) (bugzilla.NewComment, error) {
+			ab, err := b.requestAbout(ctx, c, r)
+			if err != nil {
+				return bugzilla.NewComment{}, err
+			}
+			return b.leadNoticeComment(m, r, live.sent, why, back, suggest, ab), nil
 		},
 	}
 	if b.cfg.Reminders.Mode == RemindNeedinfo && !strings.EqualFold(lead, r.Requestee) {
@@ -478,8 +486,12 @@ func (b *Bot) blockedNotice(ctx context.Context, c *cycle, budget *remindBudget,
 		marker: m,
 		flagID: r.FlagID,
 		since:  r.RequestedAt.Add(-time.Second),
-		build: func(context.Context) (bugzilla.NewComment, error) {
-			return b.blockedComment(m, r), nil
+		build: func(ctx context.Context) (bugzilla.NewComment, error) {
+			ab, err := b.requestAbout(ctx, c, r)
+			if err != nil {
+				return bugzilla.NewComment{}, err
+			}
+			return b.blockedComment(m, r, ab), nil
 		},
 	}
 	if err := b.perform(ctx, c, a); err != nil {

@@ -15,7 +15,8 @@ import (
 // reminders are due than the cycle may write: 12 due, a write cap of 5.
 // Each reminder sent costs its look at the live bug (comments, history,
 // needinfo flags), whose comment read is also the re-read before the
-// write, and the steward's account is read once a cycle; nothing is read
+// write, and the steward's account is read once a cycle; the privacy of
+// the attachment a reminder names is read when it is owed; nothing is read
 // for the reminders the cap defers. The most overdue go first.
 func TestRemindReadsWhatTheCapAllows(t *testing.T) {
 	const requests, maxWrites = 12, 5
@@ -69,8 +70,10 @@ func TestRemindReadsWhatTheCapAllows(t *testing.T) {
 		wantReads := map[string]int{
 			"GET /rest/bug/{id}/comment": sent, // the look at the bug, and the re-read before the write
 			"GET /rest/bug/{id}/history": sent,
-			"GET /rest/bug":              sent, // the bot's needinfo flags
-			"GET /rest/user":             1,    // whether the steward blocks needinfo, once a cycle
+			"GET /rest/bug":              sent, // the bot's needinfo flags, and the bug's groups
+			// the privacy of the attachment the reminder names, read when it is owed
+			"GET /rest/bug/attachment/{id}": sent,
+			"GET /rest/user":                1, // whether the steward blocks needinfo, once a cycle
 		}
 		if cycle == 0 {
 			// A new process authenticates in one request: the store

@@ -66,7 +66,7 @@ func (b *Bot) readLive(ctx context.Context, c *cycle, r store.Request) (*liveReq
 	if err != nil {
 		return nil, fmt.Errorf("history of bug %d: %w", r.BugID, err)
 	}
-	flags, err := b.botNeedinfos(ctx, r.BugID)
+	flags, err := b.botNeedinfos(ctx, c, r.BugID)
 	if err != nil {
 		return nil, err
 	}
@@ -127,14 +127,17 @@ func (b *Bot) readLive(ctx context.Context, c *cycle, r store.Request) (*liveReq
 	return l, nil
 }
 
-// botNeedinfos returns the bot's open needinfo flags on a bug.
-func (b *Bot) botNeedinfos(ctx context.Context, bugID int) ([]bugzilla.Flag, error) {
-	bugs, err := b.bz.Bugs(ctx, []int{bugID}, "id", "flags")
+// botNeedinfos returns the bot's open needinfo flags on a bug. The same
+// read gives the bug's groups, which the cycle keeps (knowGroups) for the
+// privacy of the reminder or notice that may follow.
+func (b *Bot) botNeedinfos(ctx context.Context, c *cycle, bugID int) ([]bugzilla.Flag, error) {
+	bugs, err := b.bz.Bugs(ctx, []int{bugID}, "id", "flags", "groups")
 	if err != nil {
 		return nil, fmt.Errorf("flags of bug %d: %w", bugID, err)
 	}
 	var out []bugzilla.Flag
 	for _, bug := range bugs {
+		c.knowGroups(bug)
 		for _, f := range bug.Flags {
 			if f.Name == needinfoFlag && f.Status == "?" && strings.EqualFold(f.Setter, b.login()) {
 				out = append(out, f)

@@ -11,9 +11,11 @@ import (
 
 // The comments of reminders, notices and assignments. They name only people
 // the flag or the configuration names (never anyone a form mentions) and
-// quote nothing from the bug, so they are public.
+// quote nothing from the bug, but they name the request's attachment: ab
+// (requestAbout) makes them private when the bug is in a group or the
+// attachment or form is private.
 
-func (b *Bot) reminderComment(m Marker, r store.Request, n int, needinfo bool) bugzilla.NewComment {
+func (b *Bot) reminderComment(m Marker, r store.Request, n int, needinfo bool, ab about) bugzilla.NewComment {
 	var s strings.Builder
 	fmt.Fprintf(&s, "%s, a gentle reminder: the data review requested in attachment %d has been waiting since %s.",
 		r.Requestee, r.AttachmentID, day(r.RequestedAt))
@@ -22,10 +24,10 @@ func (b *Bot) reminderComment(m Marker, r store.Request, n int, needinfo bool) b
 	}
 	fmt.Fprintf(&s, "\n\nIf someone else should review it, please change the requestee of the %s? flag. "+
 		"This is reminder %d of at most %d.", b.cfg.Bugzilla.FlagName, n, b.cfg.Reminders.Max)
-	return b.marked(m, s.String(), false)
+	return b.marked(m, s.String(), ab)
 }
 
-func (b *Bot) leadNoticeComment(m Marker, r store.Request, sent int, why string, back time.Time, suggest string) bugzilla.NewComment {
+func (b *Bot) leadNoticeComment(m Marker, r store.Request, sent int, why string, back time.Time, suggest string, ab about) bugzilla.NewComment {
 	var s strings.Builder
 	fmt.Fprintf(&s, "%s: the data review requested from %s in attachment %d (waiting since %s) ",
 		b.cfg.Stewards.Lead, r.Requestee, r.AttachmentID, day(r.RequestedAt))
@@ -45,28 +47,28 @@ func (b *Bot) leadNoticeComment(m Marker, r store.Request, sent int, why string,
 	} else {
 		s.WriteString(" I will not send them more reminders about it.")
 	}
-	return b.marked(m, s.String(), false)
+	return b.marked(m, s.String(), ab)
 }
 
-func (b *Bot) blockedComment(m Marker, r store.Request) bugzilla.NewComment {
+func (b *Bot) blockedComment(m Marker, r store.Request, ab about) bugzilla.NewComment {
 	text := fmt.Sprintf("%s: %s does not accept needinfo requests in Bugzilla, so I remind them of the data review "+
 		"in attachment %d by comment only. You may want to check that they can take it.",
 		b.cfg.Stewards.Lead, r.Requestee, r.AttachmentID)
-	return b.marked(m, text, false)
+	return b.marked(m, text, ab)
 }
 
-func (b *Bot) assignComment(m Marker, r store.Request, steward string) bugzilla.NewComment {
+func (b *Bot) assignComment(m Marker, r store.Request, steward string, ab about) bugzilla.NewComment {
 	text := fmt.Sprintf("The %s? request on attachment %d had no requestee, so nobody was asked to review it. "+
 		"I have asked %s, the next data steward on the roster (taken in turn, skipping stewards who are away "+
 		"or already have their maximum of open requests). Anyone may change the requestee.",
 		b.cfg.Bugzilla.FlagName, r.AttachmentID, steward)
-	return b.marked(m, text, false)
+	return b.marked(m, text, ab)
 }
 
-func (b *Bot) unassignedComment(m Marker, r store.Request) bugzilla.NewComment {
+func (b *Bot) unassignedComment(m Marker, r store.Request, ab about) bugzilla.NewComment {
 	text := fmt.Sprintf("%s: the %s? request on attachment %d has had no requestee since %s, so no steward has been asked "+
 		"to review it. Could you pick one?", b.cfg.Stewards.Lead, b.cfg.Bugzilla.FlagName, r.AttachmentID, day(r.RequestedAt))
-	return b.marked(m, text, false)
+	return b.marked(m, text, ab)
 }
 
 // day writes a time as a UTC date, as Bugzilla shows it to everyone.

@@ -11,27 +11,29 @@ import (
 
 // analysisComment is the marked comment for one form revision: an opening
 // that says what it is, policy's rendering of the analysis, what changed
-// since the form it replaced, and the footer marker. It is private when the
-// form is.
-func (b *Bot) analysisComment(m Marker, f *foundForm, a *policy.Analysis, changes string) bugzilla.NewComment {
+// since the form it replaced, and the footer marker. Its privacy follows ab
+// (the bug, the form, the command that asked for it).
+func (b *Bot) analysisComment(m Marker, f *foundForm, a *policy.Analysis, changes string, ab about) bugzilla.NewComment {
+	ft := b.commentFormat()
 	var s strings.Builder
-	s.WriteString(strings.TrimSpace(b.analyzer.Render(a)))
+	s.WriteString(strings.TrimSpace(b.analyzer.Render(a, ft.markdown)))
 	if f.Attachment != nil && f.Encoding != "" {
-		fmt.Fprintf(&s, "\n\n**Attachment (1)**\n\n- `attachment-not-utf8` (attachment %d): the attachment is not UTF-8, "+
+		fmt.Fprintf(&s, "\n\n%s\n\n- %s (attachment %d): the attachment is not UTF-8, "+
 			"so I read it as %s. If any answer quoted above looks garbled, please attach the form again as plain text in UTF-8.",
-			f.Attachment.ID, f.Encoding)
+			ft.strong("Attachment (1)"), ft.name(findingNotUTF8), f.Attachment.ID, f.Encoding)
 	}
-	fmt.Fprintf(&s, "\n\n_Analysed: %s, revision `%s`. This is not a review: only a data steward sets "+
-		"data-review+ or data-review-._", formPlace(f), f.Rev)
+	s.WriteString("\n\n" + ft.em(fmt.Sprintf("Analysed: %s, revision %s. This is not a review: only a data steward sets "+
+		"data-review+ or data-review-.", formPlace(f), ft.name(f.Rev))))
 	if changes != "" {
 		s.WriteString("\n\n")
 		s.WriteString(changes)
 	}
-	return b.marked(m, s.String(), f.Private)
+	return b.marked(m, s.String(), ab)
 }
 
 // needsFormComment is the one polite request to attach the form. It quotes
-// nothing from the bug's text and names no one, so it is public.
+// nothing from the bug's text and names no one; it is private when the bug
+// is in a group.
 //
 // When a flagged attachment could not be used because it is binary or not
 // text in an encoding the bot reads, it says so and why, naming the
@@ -39,13 +41,15 @@ func (b *Bot) analysisComment(m Marker, f *foundForm, a *policy.Analysis, change
 // requester's words: they are quoted inertly (policy.CodeText), and
 // because they tell something about the attachment, the comment is private
 // when any attachment it explains is.
-func (b *Bot) needsFormComment(m Marker, v *bugView) bugzilla.NewComment {
+func (b *Bot) needsFormComment(m Marker, v *bugView, ab about) bugzilla.NewComment {
+	ft := b.commentFormat()
 	var s strings.Builder
 	s.WriteString("Thanks for asking for a data review. I could not find a Data Review Request form on this bug, " +
 		"so there is nothing for me to check yet.\n\n")
-	notes, private := readNotes(v)
+	notes, named := readNotes(v, ft)
+	ab.attachments = append(ab.attachments, named...)
 	if len(notes) > 0 {
-		fmt.Fprintf(&s, "**Attachments (%d)**\n\n", len(notes))
+		s.WriteString(ft.strong(fmt.Sprintf("Attachments (%d)", len(notes))) + "\n\n")
 		for _, n := range notes {
 			s.WriteString("- " + n + "\n")
 		}
@@ -53,10 +57,10 @@ func (b *Bot) needsFormComment(m Marker, v *bugView) bugzilla.NewComment {
 	}
 	s.WriteString("Please attach the completed form as a plain-text (UTF-8) attachment")
 	if u := b.cfg.Comments.TemplateURL; u != "" {
-		fmt.Fprintf(&s, " (the template is at <%s>)", u)
+		fmt.Fprintf(&s, " (the template is at %s)", ft.link(u))
 	}
 	s.WriteString(", or paste it into a comment. I will look again when the bug changes.")
-	return b.marked(m, s.String(), private)
+	return b.marked(m, s.String(), ab)
 }
 
 // The findings of readNotes, as they appear in the comment and in the logs
@@ -86,12 +90,12 @@ const maxQuotedName = 80
 
 // readNotes explains, for each flagged attachment without a form that the
 // bot could not read as UTF-8 text, what it found and why it is no use, in
-// attachment order; and whether any of them is private.
-func readNotes(v *bugView) ([]string, bool) {
+// attachment order; and which attachments the notes name (for privacy).
+func readNotes(v *bugView, ft textFormat) ([]string, []bugzilla.Attachment) {
 	ids := slices.Clone(v.formless)
 	slices.Sort(ids)
 	var notes []string
-	private := false
+	var named []bugzilla.Attachment
 	for _, id := range slices.Compact(ids) {
 		rd, ok := v.reads[id]
 		if !ok {
@@ -99,9 +103,9 @@ func readNotes(v *bugView) ([]string, bool) {
 		}
 		what := fmt.Sprintf("attachment %d", id)
 		if a := v.attachment(id); a != nil {
-			private = private || a.IsPrivate
+			named = append(named, *a)
 			what = fmt.Sprintf("attachment %d, %s, %s", id,
-				policy.CodeText(a.FileName, maxQuotedName), policy.CodeText(a.ContentType, maxQuotedName))
+				ft.code(a.FileName, maxQuotedName), ft.code(a.ContentType, maxQuotedName))
 		}
 		var why string
 		switch rd.finding() {
@@ -110,7 +114,7 @@ func readNotes(v *bugView) ([]string, bool) {
 		case findingBinary:
 			why = "it is labelled as text, but its bytes are binary"
 			if rd.LooksLike != "" {
-				why += fmt.Sprintf(" (they look like %s)", policy.CodeText(rd.LooksLike, maxQuotedName))
+				why += fmt.Sprintf(" (they look like %s)", ft.code(rd.LooksLike, maxQuotedName))
 			}
 			why += ": I read forms as plain text, markdown or HTML only."
 		case findingUnknownEncoding:
@@ -119,18 +123,20 @@ func readNotes(v *bugView) ([]string, bool) {
 		default:
 			why = fmt.Sprintf("it is not UTF-8; I read it as %s text, but found no Data Review Request form in it.", rd.Encoding)
 		}
-		notes = append(notes, fmt.Sprintf("`%s` (%s): %s", rd.finding(), what, why))
+		notes = append(notes, fmt.Sprintf("%s (%s): %s", ft.name(rd.finding()), what, why))
 	}
-	return notes, private
+	return notes, named
 }
 
-// marked adds the marker twice: the footer line and the comment tag.
-func (b *Bot) marked(m Marker, body string, private bool) bugzilla.NewComment {
+// marked adds the marker twice: the footer line and the comment tag. Every
+// comment the bot writes is built here: its privacy is ab.private(), its
+// format the bot's commentFormat (the body must be written in it).
+func (b *Bot) marked(m Marker, body string, ab about) bugzilla.NewComment {
 	prefix := b.cfg.Comments.Tag
 	return bugzilla.NewComment{
-		Text:       strings.TrimSpace(body) + "\n\n---\n\n" + m.Footer(prefix),
-		IsPrivate:  private,
-		IsMarkdown: true,
+		Text:       strings.TrimSpace(body) + footerRule + m.Footer(prefix),
+		IsPrivate:  ab.private(),
+		IsMarkdown: b.commentFormat().markdown,
 		Tags:       []string{m.Tag(prefix)},
 	}
 }

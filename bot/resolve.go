@@ -49,7 +49,7 @@ func (b *Bot) stopOne(ctx context.Context, c *cycle, st store.Reminder) error {
 			stillAsked[strings.ToLower(o.Requestee)] = true
 		}
 	}
-	mine, err := b.botNeedinfos(ctx, st.BugID)
+	mine, err := b.botNeedinfos(ctx, nil, st.BugID)
 	if hiddenBug(err) {
 		log.Info().Msg("bug no longer visible; reminders stopped")
 		st.State = store.ReminderStopped

@@ -121,15 +121,13 @@ func (b *Bot) reviewCheckRequest(ctx context.Context, c *cycle, r store.Request)
 		marker: m,
 		flagID: r.FlagID,
 		since:  rv.Created.Add(-time.Second),
-		build: func(context.Context) (bugzilla.NewComment, error) {
-			var s strings.Builder
-			s.WriteString("**stewardbot: the review and the request disagree**\n\n")
-			fmt.Fprintf(&s, "Comparing %s with %s:\n\n", rv.place(), formPlace(f))
-			for _, ct := range found {
-				fmt.Fprintf(&s, "- Q%d of the review (%s): %s.\n", ct.Question, ct.Topic, ct.Message())
+		build: func(ctx context.Context) (bugzilla.NewComment, error) {
+			ab, err := b.bugAbout(ctx, c, r.BugID)
+			if err != nil {
+				return bugzilla.NewComment{}, err
 			}
-			s.WriteString("\nOne of the two may need correcting, so that the record of this review says what is collected.")
-			return b.marked(m, s.String(), f.Private || rv.Private), nil
+			ab.forms, ab.quotesPrivate = []*foundForm{f}, rv.Private
+			return b.marked(m, reviewCheckText(rv, f, found, b.commentFormat()), ab), nil
 		},
 	}
 	return b.perform(ctx, c, act)
@@ -175,4 +173,17 @@ func (b *Bot) findReview(ctx context.Context, v *bugView, r store.Request) (*fou
 		}
 	}
 	return best, nil
+}
+
+// reviewCheckText is the review check's text: what the review and the
+// request it reviews say differently, in words of ours.
+func reviewCheckText(rv *foundReview, f *foundForm, found []policy.Contradiction, ft textFormat) string {
+	var s strings.Builder
+	s.WriteString(ft.strong("stewardbot: the review and the request disagree") + "\n\n")
+	fmt.Fprintf(&s, "Comparing %s with %s:\n\n", rv.place(), formPlace(f))
+	for _, ct := range found {
+		fmt.Fprintf(&s, "- Q%d of the review (%s): %s.\n", ct.Question, ct.Topic, ct.Message())
+	}
+	s.WriteString("\nOne of the two may need correcting, so that the record of this review says what is collected.")
+	return s.String()
 }

@@ -135,7 +135,7 @@ func TestReadNotes(t *testing.T) {
 	v.reads[10] = attachmentRead{Encoding: encUTF16LE} // not flagged by a formless request
 	v.reads[11] = attachmentRead{Binary: true, Undecodable: true}
 	v.formless = []int{8, 7, 9, 7, 11}
-	notes, private := readNotes(v)
+	notes, named := readNotes(v, textFormat{markdown: true})
 	want := []string{
 		"`attachment-not-text` (attachment 7, `form.docx`, `application/msword`): this is a binary file, and I read forms as plain text, markdown or HTML only, so I did not open it.",
 		"`attachment-binary` (attachment 8, `[x](http://e.example)`, `text/plain`): it is labelled as text, but its bytes are binary (they look like `image/png`): I read forms as plain text, markdown or HTML only.",
@@ -144,11 +144,12 @@ func TestReadNotes(t *testing.T) {
 	if diff := cmp.Diff(notes, want); diff != "" {
 		t.Errorf("readNotes (-got +want):\n%s", diff)
 	}
-	if !private {
+	if !(about{attachments: named}).private() {
 		t.Errorf("readNotes: not private, but attachment 8 is")
 	}
 	v.formless = []int{7, 10}
-	notes, private = readNotes(v)
+	notes, named = readNotes(v, textFormat{markdown: true})
+	private := (about{attachments: named}).private()
 	want = []string{want[0], "`attachment-not-utf8` (attachment 10): it is not UTF-8; I read it as UTF-16LE text, but found no Data Review Request form in it."}
 	if diff := cmp.Diff(notes, want); diff != "" || private {
 		t.Errorf("readNotes (-got +want):\n%s\nprivate %v", diff, private)

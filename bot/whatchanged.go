@@ -8,17 +8,17 @@ import (
 	"github.com/stewardbot/stewardbot/policy"
 )
 
-// whatChanged describes, in markdown, how a form's analysis differs from the
+// whatChanged describes, in the comments' format ft, how a form's analysis differs from the
 // analysis of the form it replaced: measurements added, removed or
 // recategorised, the highest category, default-on verdicts, and findings
 // resolved or new. Nothing from a private old form reaches a public comment:
 // then the section only says that details are left out.
-func whatChanged(prev *foundForm, prevA *policy.Analysis, cur *foundForm, curA *policy.Analysis) string {
+func whatChanged(prev *foundForm, prevA *policy.Analysis, cur *foundForm, curA *policy.Analysis, ft textFormat) string {
 	if prev == nil || prevA == nil {
 		return ""
 	}
 	var s strings.Builder
-	fmt.Fprintf(&s, "### What changed since %s\n\n", formPlace(prev))
+	s.WriteString(ft.heading("What changed since "+formPlace(prev)) + "\n\n")
 	if prev.Private && !cur.Private {
 		s.WriteString("The earlier form is private, so its details are left out of this public comment.")
 		return s.String()
@@ -27,19 +27,22 @@ func whatChanged(prev *foundForm, prevA *policy.Analysis, cur *foundForm, curA *
 	if prevA.HighestCategory != curA.HighestCategory {
 		lines = append(lines, fmt.Sprintf("Highest category: %d → %d.", prevA.HighestCategory, curA.HighestCategory))
 	}
-	lines = append(lines, measurementChanges(prevA.Request, curA.Request)...)
 	for _, ch := range policy.Channels() {
 		if p, c := prevA.DefaultOn[ch], curA.DefaultOn[ch]; p != c {
 			lines = append(lines, fmt.Sprintf("Default-on in %s: %s → %s.", ch, verdictText(p), verdictText(c)))
 		}
 	}
+	lines = append(lines, listed(measurementChanges(prevA.Request, curA.Request, ft), maxChangedMeasurements,
+		"measurement change(s)")...)
 	resolved, added := findingChanges(prevA.Findings, curA.Findings)
+	var fl []string
 	for _, f := range resolved {
-		lines = append(lines, "No longer found: "+findingLabel(f)+".")
+		fl = append(fl, "No longer found: "+findingLabel(f, ft)+".")
 	}
 	for _, f := range added {
-		lines = append(lines, "New finding: "+findingLabel(f)+" (see above).")
+		fl = append(fl, "New finding: "+findingLabel(f, ft)+" (see above).")
 	}
+	lines = append(lines, listed(fl, maxChangedFindings, "finding change(s)")...)
 	if len(lines) == 0 {
 		s.WriteString("No change in measurements, categories, default-on verdicts or findings.")
 		return s.String()
@@ -50,7 +53,24 @@ func whatChanged(prev *foundForm, prevA *policy.Analysis, cur *foundForm, curA *
 	return strings.TrimRight(s.String(), "\n")
 }
 
-func measurementChanges(prev, cur *policy.Request) []string {
+// A replaced glean_parser form can change thousands of measurements: the
+// section lists this many of each kind of change and counts the rest, so
+// that the analysis above it keeps its room in the comment.
+const (
+	maxChangedMeasurements = 50
+	maxChangedFindings     = 30
+)
+
+// listed keeps the first max lines and, when there are more, one line
+// that counts those left out.
+func listed(lines []string, max int, what string) []string {
+	if len(lines) <= max {
+		return lines
+	}
+	return append(lines[:max:max], fmt.Sprintf("… and %d more %s, not listed here.", len(lines)-max, what))
+}
+
+func measurementChanges(prev, cur *policy.Request, ft textFormat) []string {
 	if prev == nil || cur == nil {
 		return nil
 	}
@@ -65,30 +85,30 @@ func measurementChanges(prev, cur *policy.Request) []string {
 		c, ok := old[m.Name]
 		switch {
 		case !ok:
-			lines = append(lines, fmt.Sprintf("Added measurement %s (category %d).", codeSpan(m.Name), m.Category))
+			lines = append(lines, fmt.Sprintf("Added measurement %s (category %d).", ft.name(m.Name), m.Category))
 		case c != m.Category:
-			lines = append(lines, fmt.Sprintf("Measurement %s: category %d → %d.", codeSpan(m.Name), c, m.Category))
+			lines = append(lines, fmt.Sprintf("Measurement %s: category %d → %d.", ft.name(m.Name), c, m.Category))
 		}
 	}
 	for _, m := range prev.Measurements {
 		if !seen[m.Name] {
 			seen[m.Name] = true
-			lines = append(lines, fmt.Sprintf("Removed measurement %s.", codeSpan(m.Name)))
+			lines = append(lines, fmt.Sprintf("Removed measurement %s.", ft.name(m.Name)))
 		}
 	}
 	return lines
 }
 
 // findingLabel names a finding by its code and what it is about.
-func findingLabel(f policy.Finding) string {
-	s := codeSpan(f.Code)
+func findingLabel(f policy.Finding, ft textFormat) string {
+	s := ft.name(f.Code)
 	switch {
 	case f.Question > 0 && f.Measurement != "":
-		s += fmt.Sprintf(" (Q%d, %s)", f.Question, codeSpan(f.Measurement))
+		s += fmt.Sprintf(" (Q%d, %s)", f.Question, ft.name(f.Measurement))
 	case f.Question > 0:
 		s += fmt.Sprintf(" (Q%d)", f.Question)
 	case f.Measurement != "":
-		s += " (" + codeSpan(f.Measurement) + ")"
+		s += " (" + ft.name(f.Measurement) + ")"
 	}
 	return s
 }

@@ -20,6 +20,7 @@ var (
 	ErrWrongLogin          = errors.New("bugzilla: authenticated as a different login")
 	ErrWriteOutcomeUnknown = errors.New("bugzilla: write outcome unknown")
 	ErrTooLarge            = errors.New("bugzilla: attachment larger than the cap")
+	ErrCommentTooLong      = errors.New("bugzilla: comment too long") // 400 code 114: the same text never passes
 	// ErrRateLimited matches every *RateLimitError.
 	ErrRateLimited = errors.New("bugzilla: rate limited")
 )
@@ -34,6 +35,7 @@ const (
 	codeBugAccessDenied  = 102   // 401
 	codeBugEditDenied    = 109   // 401
 	codePrivateDenied    = 113   // 401: may not set is_private
+	codeCommentTooLong   = 114   // 400: over MAX_COMMENT_LENGTH
 	codeAttachmentDenied = 304   // 401
 	codeInvalidAPIKey    = 306   // 400
 	codeLoginRequired    = 410   // 401
@@ -93,6 +95,8 @@ func (e *APIError) Is(target error) bool {
 		return e.Code == codeInvalidAPIKey
 	case ErrRequestsBlocked:
 		return isRequestsBlocked(e.Code, e.Message)
+	case ErrCommentTooLong:
+		return e.Code == codeCommentTooLong
 	}
 	return false
 }

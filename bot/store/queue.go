@@ -46,6 +46,8 @@ type QueueRow struct {
 	// EscalationsBlocked those of them where a contact could not be asked.
 	EscalationsMade    int
 	EscalationsBlocked int
+	// Analysed: the request's current form revision has been analysed.
+	Analysed bool
 }
 
 // Private reports whether the row's details must be hidden by default.
@@ -128,7 +130,8 @@ func (s *sqlStore) Queue(ctx context.Context) ([]QueueRow, error) {
 			(SELECT COUNT(*) FROM escalations e WHERE e.bug_id = r.bug_id AND e.form_key = r.form_key
 				AND e.rev = r.form_rev AND e.status IN ('made', 'blocked')),
 			(SELECT COUNT(*) FROM escalations e WHERE e.bug_id = r.bug_id AND e.form_key = r.form_key
-				AND e.rev = r.form_rev AND e.status = 'blocked')
+				AND e.rev = r.form_rev AND e.status = 'blocked'),
+			CASE WHEN f.form_key IS NULL THEN 0 ELSE 1 END
 		FROM requests r
 		LEFT JOIN bug_info b ON b.bug_id = r.bug_id
 		LEFT JOIN form_analyses f ON f.form_key = r.form_key AND f.form_rev = r.form_rev AND r.form_key <> ''
@@ -142,11 +145,11 @@ func (s *sqlStore) Queue(ctx context.Context) ([]QueueRow, error) {
 	for rows.Next() {
 		var q QueueRow
 		var requested, first, updated, esc string
-		var bugPrivate, formPrivate int
+		var bugPrivate, formPrivate, analysed int
 		if err := rows.Scan(&q.FlagID, &q.BugID, &q.AttachmentID, &q.Requestee, &q.Setter, &q.Status,
 			&q.FirstStatus, &requested, &first, &updated, &q.FormKey, &q.FormRev,
 			&q.Summary, &bugPrivate, &formPrivate, &q.HighestCategory, &esc,
-			&q.RemindersSent, &q.EscalationsMade, &q.EscalationsBlocked); err != nil {
+			&q.RemindersSent, &q.EscalationsMade, &q.EscalationsBlocked, &analysed); err != nil {
 			return nil, fmt.Errorf("store: scan queue: %w", err)
 		}
 		if q.RequestedAt, err = parseTime(requested); err != nil {
@@ -158,7 +161,7 @@ func (s *sqlStore) Queue(ctx context.Context) ([]QueueRow, error) {
 		if q.UpdatedAt, err = parseTime(updated); err != nil {
 			return nil, err
 		}
-		q.BugPrivate, q.FormPrivate = bugPrivate != 0, formPrivate != 0
+		q.BugPrivate, q.FormPrivate, q.Analysed = bugPrivate != 0, formPrivate != 0, analysed != 0
 		if esc != "" {
 			q.Escalations = strings.Split(esc, ",")
 		}

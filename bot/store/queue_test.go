@@ -64,7 +64,7 @@ func testQueue(t *testing.T, s Store) {
 	want := []QueueRow{
 		{Request: withFirst(reqs[1]), Summary: "Secret", BugPrivate: true},
 		{Request: withFirst(reqs[0]), Summary: "Count open tabs", FormPrivate: true, HighestCategory: 3,
-			Escalations: []string{"trust", "legal"}, RemindersSent: 2, EscalationsMade: 2, EscalationsBlocked: 1},
+			Escalations: []string{"trust", "legal"}, RemindersSent: 2, EscalationsMade: 2, EscalationsBlocked: 1, Analysed: true},
 	}
 	if d := cmp.Diff(got, want); d != "" {
 		t.Errorf("Queue (-got +want):\n%s", d)

@@ -39,6 +39,9 @@ type row struct {
 	Escalations string // "trust, legal"
 	Made        int
 	Blocked     int
+	// State is where the escalations stand (bot.QueueEntry.EscalationState),
+	// shown on masked rows too.
+	State string
 }
 
 // stewardCount is one line of the per-steward counts.
@@ -118,15 +121,18 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 
 // row turns a queue entry into what the page shows. A private entry keeps
 // its bug number, steward and timing (the steward needs those to work the
-// queue) but loses its summary, requester, category and escalations,
-// unless the server was told to show private details.
+// queue) and where its escalations stand (blocked, made, pending, not
+// needed: the notice of a blocked escalation on the bug points to the
+// dashboard), but loses its summary, requester, category and which teams
+// the escalations are for, unless the server was told to show private
+// details.
 func (s *Server) row(e bot.QueueEntry, steward string) row {
 	rw := row{
 		BugID: e.BugID, Label: "Bug " + strconv.Itoa(e.BugID), URL: e.BugURL, Summary: e.Summary,
 		Requester: e.Requester, Steward: steward,
 		Waiting: strconv.FormatFloat(e.BusinessDaysWaiting, 'f', 1, 64), Overdue: e.Overdue,
 		Reminders: e.RemindersSent, Escalations: strings.Join(e.Escalations, ", "),
-		Made: e.EscalationsMade, Blocked: e.EscalationsBlocked,
+		Made: e.EscalationsMade, Blocked: e.EscalationsBlocked, State: e.EscalationState(),
 	}
 	if !e.RequestedAt.IsZero() {
 		rw.Since = e.RequestedAt.UTC().Format(time.DateOnly)
@@ -136,7 +142,8 @@ func (s *Server) row(e bot.QueueEntry, steward string) row {
 	}
 	if e.Private && !s.o.ShowPrivate {
 		rw = row{BugID: e.BugID, Label: "private bug " + strconv.Itoa(e.BugID), URL: e.BugURL, Private: true,
-			Steward: steward, Waiting: rw.Waiting, Since: rw.Since, Overdue: e.Overdue, Reminders: e.RemindersSent}
+			Steward: steward, Waiting: rw.Waiting, Since: rw.Since, Overdue: e.Overdue, Reminders: e.RemindersSent,
+			Blocked: e.EscalationsBlocked, State: rw.State}
 	}
 	return rw
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -145,4 +146,41 @@ func rowHTML(t *testing.T, page string, bug int) string {
 	}
 	j := strings.Index(page[i:], "</tr>")
 	return page[i : i+j]
+}
+
+// TestDashboardPrivateRowsShowEscalationState: a masked private row still
+// says where its escalations stand (the notice on the bug tells people the
+// dashboard lists a blocked escalation), without naming the teams.
+func TestDashboardPrivateRowsShowEscalationState(t *testing.T) {
+	private := func(id int, e bot.QueueEntry) bot.QueueEntry {
+		e.BugID, e.Private, e.Summary, e.Requester, e.Steward = id, true, "Secret project", "dev9@example.test", "steward1@example.test"
+		e.BugURL = "https://bugzilla.example/show_bug.cgi?id=" + strconv.Itoa(id)
+		return e
+	}
+	queue := []bot.QueueEntry{
+		private(2001, bot.QueueEntry{HighestCategory: 4, Escalations: []string{"trust", "legal"}, EscalationsMade: 2, EscalationsBlocked: 1, Analysed: true}),
+		private(2002, bot.QueueEntry{HighestCategory: 3, Escalations: []string{"legal"}, EscalationsMade: 1, Analysed: true}),
+		private(2003, bot.QueueEntry{HighestCategory: 1, Analysed: true}),
+		private(2004, bot.QueueEntry{HighestCategory: 3, Escalations: []string{"legal"}, Analysed: true}),
+		private(2005, bot.QueueEntry{}),
+	}
+	s, _ := newTestServer(t, &fakeSource{queue: queue}, nil)
+	_, _, body := get(t, s, "/")
+	for id, want := range map[int]string{
+		2001: `<strong class="blocked">blocked</strong>`,
+		2002: `<span class="state">made</span>`,
+		2003: `<span class="state">not needed</span>`,
+		2004: `<span class="state">pending</span>`,
+		2005: `<span class="muted">–</span></td>`,
+	} {
+		row := rowHTML(t, body, id)
+		if !strings.Contains(row, want) {
+			t.Errorf("private row %d lacks %s: %s", id, want, row)
+		}
+		for _, hidden := range []string{"Secret project", "dev9@example.test", "trust", "legal"} {
+			if strings.Contains(row, hidden) {
+				t.Errorf("private row %d shows %q: %s", id, hidden, row)
+			}
+		}
+	}
 }

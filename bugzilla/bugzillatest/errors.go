@@ -34,6 +34,7 @@ const (
 	codeCommentIsPrivate     = 110   // comment_is_private
 	codeCommentIDInvalid     = 111   // comment_id_invalid
 	codeUserNotInsider       = 113   // user_not_insider
+	codeCommentTooLong       = 114   // comment_too_long
 	codeGroupRestriction     = 120   // group_restriction_not_allowed
 	codeCommentTagInvalid    = 126   // comment_tag_invalid
 	codeCommentTagTooLong    = 127   // comment_tag_too_long

@@ -90,6 +90,9 @@ func handleAddAttachment(c *reqCtx) (int, any, *Error) {
 	spec.summary, _ = c.str("summary")
 	spec.contentType, _ = c.str("content_type")
 	spec.comment, _ = c.str("comment")
+	if _, err := checkCommentText(spec.comment); err != nil {
+		return 0, nil, err
+	}
 	spec.private = c.boolParam("is_private")
 	spec.patch = c.boolParam("is_patch")
 	var flags []FlagChange
@@ -278,6 +281,9 @@ func handleUpdateAttachment(c *reqCtx) (int, any, *Error) {
 	}
 	if v, ok := c.body["comment"]; ok {
 		text, _ := numberString(v)
+		if _, err := checkCommentText(text); err != nil {
+			return 0, nil, err
+		}
 		u.comment = strings.TrimSpace(text)
 	}
 	var changes []FlagChange

@@ -47,6 +47,9 @@ func handleCreateBug(c *reqCtx) (int, any, *Error) {
 	spec.Status, _ = c.str("status")
 	spec.AssignedTo, _ = c.str("assigned_to")
 	spec.Description, _ = c.str("description")
+	if _, err := checkCommentText(spec.Description); err != nil {
+		return 0, nil, err
+	}
 	spec.CC = c.list("cc")
 	spec.Groups = c.list("groups")
 	if aliases := c.list("alias"); len(aliases) > 0 {
@@ -416,6 +419,10 @@ func (c *reqCtx) commentParam(v any) (*commentSpec, *Error) {
 	}
 	if strings.TrimSpace(cs.text) == "" {
 		cs.text = ""
+	}
+	var err *Error
+	if cs.text, err = checkCommentText(cs.text); err != nil {
+		return nil, err
 	}
 	if cs.private && !c.user.in(c.s.cfg.insiderGroup) {
 		return nil, errNotInsider()

@@ -34,6 +34,9 @@ func handleAddComment(c *reqCtx) (int, any, *Error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	if text, err = checkCommentText(text); err != nil {
+		return 0, nil, err
+	}
 	private := c.boolParam("is_private")
 	if _, ok := c.body["private"]; ok && c.body["is_private"] == nil {
 		private = c.boolParam("private")

@@ -1,0 +1,163 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/stewardbot/stewardbot/bot/store"
+	"github.com/stewardbot/stewardbot/bugzilla"
+)
+
+// about is what a comment the bot writes is about, as far as its privacy
+// goes. Every comment's builder says what it is about, and about.private
+// alone decides: the rule lives in one place, whatever the kind.
+type about struct {
+	// groups are the bug's groups; unknown when the bug could not be read.
+	groups  []string
+	unknown bool
+	// forms are the forms it analyses, quotes or names.
+	forms []*foundForm
+	// command is the comment whose commands it answers or carries out.
+	command *bugzilla.Comment
+	// attachments are the attachments it names.
+	attachments []bugzilla.Attachment
+	// quotesPrivate: it quotes other private text (a private review form).
+	quotesPrivate bool
+}
+
+// private is the rule for every comment the bot writes (DESIGN, never
+// leak): private when it is about a bug in a group, a private form, a
+// private command or a private attachment, when it quotes private text,
+// and when the bot could not tell.
+func (a about) private() bool {
+	if a.unknown || len(a.groups) > 0 || a.quotesPrivate || (a.command != nil && a.command.IsPrivate) {
+		return true
+	}
+	for _, f := range a.forms {
+		if f != nil && f.Private {
+			return true
+		}
+	}
+	for _, at := range a.attachments {
+		if at.IsPrivate {
+			return true
+		}
+	}
+	return false
+}
+
+// bugAbout reads the bug's groups, once per cycle and bug (a write by the
+// bot does not change them). A bug the bot cannot read is taken as
+// private.
+func (b *Bot) bugAbout(ctx context.Context, c *cycle, bugID int) (about, error) {
+	if c != nil {
+		if g, ok := c.reads.groups[bugID]; ok {
+			return about{groups: g.groups, unknown: g.unknown}, nil
+		}
+	}
+	bugs, err := b.bugGroups(ctx, []int{bugID})
+	if err != nil {
+		return about{}, err
+	}
+	bug, ok := bugs[bugID]
+	if !ok {
+		return about{unknown: true}, nil // hidden or gone: not kept, the next write asks again
+	}
+	c.knowGroups(bug)
+	return about{groups: bug.Groups}, nil
+}
+
+// knowGroups keeps the groups of a bug the cycle read with them (a poll,
+// the bot's needinfo flags), so that bugAbout does not read them again. A
+// nil cycle keeps nothing.
+func (c *cycle) knowGroups(bug bugzilla.Bug) {
+	if c == nil {
+		return
+	}
+	if c.reads.groups == nil {
+		c.reads.groups = map[int]bugGroupsRead{}
+	}
+	c.reads.groups[bug.ID] = bugGroupsRead{groups: bug.Groups}
+}
+
+// prefetchGroups reads, in one request per batch, the groups of the bugs
+// whose groups the cycle does not know yet (a poll in the same cycle gives
+// them), so that the comments the analysis writes on them do not each read
+// their bug's groups. It is only a saving: on failure, bugAbout reads
+// them bug by bug when a comment is owed.
+func (b *Bot) prefetchGroups(ctx context.Context, c *cycle, ids []int) {
+	var missing []int
+	for _, id := range ids {
+		if _, ok := c.reads.groups[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return
+	}
+	bugs, err := b.bugGroups(ctx, missing)
+	if err != nil {
+		b.log.Warn().Err(err).Int("bugs", len(missing)).Msg("cannot read the bugs' groups in one request; reading them when needed")
+		return
+	}
+	for _, bug := range bugs {
+		c.knowGroups(bug)
+	}
+}
+
+// bugGroupsRead is what the cycle read of a bug's groups.
+type bugGroupsRead struct {
+	groups  []string
+	unknown bool // the bug could not be read
+}
+
+// requestAbout says what a comment about a request (a reminder, a notice
+// to the lead, an assignment) is about: the bug, the flagged attachment it
+// names, and the request's form when one was found. Their privacy is read
+// live, when the comment is owed: an attachment made private since the
+// request was seen makes the comment private.
+func (b *Bot) requestAbout(ctx context.Context, c *cycle, r store.Request) (about, error) {
+	ab, err := b.bugAbout(ctx, c, r.BugID)
+	if err != nil || ab.unknown {
+		return ab, err
+	}
+	ids := []int{r.AttachmentID}
+	kind, id, _ := strings.Cut(r.FormKey, ":")
+	formID, _ := strconv.Atoi(id)
+	if kind == "attachment" && formID > 0 && formID != r.AttachmentID {
+		ids = append(ids, formID)
+	}
+	atts, err := b.bz.AttachmentsByID(ctx, ids, bugzilla.AttachmentOptions{IncludeFields: []string{"id", "is_private"}})
+	switch {
+	case errors.Is(err, bugzilla.ErrNotFound), errors.Is(err, bugzilla.ErrAccessDenied):
+		ab.unknown = true
+		return ab, nil
+	case err != nil:
+		return about{}, fmt.Errorf("privacy of attachment %d: %w", r.AttachmentID, err)
+	}
+	for _, id := range ids {
+		a, ok := atts[id]
+		if !ok {
+			ab.unknown = true
+		}
+		ab.attachments = append(ab.attachments, a)
+	}
+	if kind == "comment" && formID > 0 {
+		cs, err := b.liveComments(ctx, c, r.BugID, zeroTime)
+		if err != nil {
+			return about{}, fmt.Errorf("privacy of the form in comment %d: %w", formID, err)
+		}
+		found := false
+		for i := range cs {
+			if cs[i].ID == formID {
+				found = true
+				ab.forms = append(ab.forms, &foundForm{Comment: &cs[i], Private: cs[i].IsPrivate})
+			}
+		}
+		ab.unknown = ab.unknown || !found
+	}
+	return ab, nil
+}
