@@ -47,7 +47,15 @@ func (b *Bot) analyse(ctx context.Context, c *cycle) error {
 		if err := b.prefetch(ctx, views); err != nil {
 			return errors.Join(append(errs, err)...)
 		}
-		b.prefetchGroups(ctx, c, ids)
+		// Only the bugs read: a bug that failed waits out its backoff
+		// without costing another request.
+		readable := make([]int, 0, len(views))
+		for _, id := range ids {
+			if _, ok := views[id]; ok && !c.failed[id] {
+				readable = append(readable, id)
+			}
+		}
+		b.prefetchGroups(ctx, c, readable)
 		for _, id := range ids {
 			if err := ctx.Err(); err != nil {
 				return errors.Join(append(errs, err)...)
