@@ -13,7 +13,11 @@ import (
 
 // TestFaultsThenAllWorkOnce: while Bugzilla answers 5xx bursts, resets
 // connections and hangs past the client's timeout, cycles fail part-way;
-// once the faults stop, every request gets exactly what it is owed.
+// once the faults stop, every request gets exactly what it is owed: its
+// analysis or request for a form, its first reminder, its assignment and
+// its escalations (crashDuties), each once. Each subtest checks that its
+// faults fired (the fake's records say which request each answered):
+// a fault that never happened proves nothing.
 func TestFaultsThenAllWorkOnce(t *testing.T) {
 	faults := []struct {
 		name   string
@@ -56,8 +60,9 @@ func TestFaultsThenAllWorkOnce(t *testing.T) {
 				t.Logf("seed %d", seed)
 				rng := rand.New(rand.NewPCG(seed, 1))
 				// Hangs last until the client gives up: keep that short.
-				r := newRig(t, dialect, func(c *bot.Config, _ *[]bugzilla.Option) { c.Bugzilla.Timeout = 150 * time.Millisecond })
-				r.seed(33)
+				r := newRig(t, dialect, withCrashDuties(t),
+					func(c *bot.Config, _ *[]bugzilla.Option) { c.Bugzilla.Timeout = 150 * time.Millisecond })
+				r.seedFor(33, crashDuties)
 				failed := 0
 				for range 6 {
 					fc.inject(r.srv, rng)
@@ -65,10 +70,22 @@ func TestFaultsThenAllWorkOnce(t *testing.T) {
 						failed++
 					}
 				}
+				fired := faultsFired(r.srv)
+				if len(fired) == 0 {
+					t.Fatalf("no injected fault fired in 6 cycles (%d failed): the test proves nothing", failed)
+				}
 				r.srv.ClearFaults()
 				r.settle(8)
 				rep := r.audit()
-				t.Logf("%d of 6 faulty cycles failed; %s", failed, rep.Summary())
+				for _, p := range doubledNeedinfos(r.srv, r.exps) {
+					t.Error(p)
+				}
+				for _, kind := range []string{KindRemind1, KindAssign, KindEscalationTrust, KindEscalationLegal} {
+					if rep.Wanted[kind] == 0 {
+						t.Errorf("the corpus owes no %s: the exact count checks nothing", kind)
+					}
+				}
+				t.Logf("faults fired %v; %d of 6 faulty cycles failed; %s", fired, failed, rep.Summary())
 			})
 		}
 	}
