@@ -481,8 +481,11 @@ http:
 	t.Logf("crash summary: seed %d, %d kills, %d store deletions: %s", seed, *crashKills+grantKills, drops, r.Summary())
 }
 
-// crashDuties are the reminders and escalations the crash test's bot is
-// configured for (crashDutiesConfig), so that the audit knows what is due.
+// crashDuties are the duties beyond analysis the crash test's bot is
+// configured for (crashDutiesConfig; commands and expiry reminders are on
+// by default): reminders, assignments, escalations, command answers, and
+// review checks and expiry reminders once GrantReviewed grants, so that
+// the audit knows what is due.
 var crashDuties = Duties{
 	Stewards: []string{"roster1@example.test", "roster2@example.test", "roster3@example.test",
 		"roster4@example.test", "roster5@example.test", "roster6@example.test"},

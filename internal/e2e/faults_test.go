@@ -14,8 +14,8 @@ import (
 // TestFaultsThenAllWorkOnce: while Bugzilla answers 5xx bursts, resets
 // connections and hangs past the client's timeout, cycles fail part-way;
 // once the faults stop, every request gets exactly what it is owed: its
-// analysis or request for a form, its first reminder, its assignment and
-// its escalations (crashDuties), each once. Each subtest checks that its
+// analysis or request for a form, its first reminder, its assignment, its
+// escalations and its answer to a command (crashDuties), each once. Each subtest checks that its
 // faults fired (the fake's records say which request each answered):
 // a fault that never happened proves nothing.
 func TestFaultsThenAllWorkOnce(t *testing.T) {
