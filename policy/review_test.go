@@ -147,6 +147,9 @@ func TestParseReviewFixtures(t *testing.T) {
 				5: "Default-off.",
 			},
 		},
+		// The blank form, without ../shared/ref: the template's own text,
+		// such as the note after Q2, is never an answer.
+		{file: "blank-8q.md", version: Review8Q, topics: current8Topics, result: ResultNone, missing: []int{1, 2, 3, 4, 5, 6, 7, 8}},
 		// "r+ from me for the code" is a code review, not a result line.
 		{file: "not-a-review.md", version: ReviewNone, result: ResultNone, missing: []int{}},
 	}
