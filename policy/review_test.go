@@ -179,6 +179,36 @@ func TestParseReviewFixtures(t *testing.T) {
 	}
 }
 
+// TestParseRenewalBlankFixtures: the renewal forms of testdata with their
+// answers removed read as their forms with nothing answered, and neither
+// reads as the other (the reference templates in ../shared/ref are an
+// extra check, TestParseRenewalReferenceForms).
+func TestParseRenewalBlankFixtures(t *testing.T) {
+	read := func(name string) string {
+		t.Helper()
+		data, err := os.ReadFile(filepath.Join("testdata/review", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	reqText, revText := read("blank-renewal-request.md"), read("blank-renewal-review.md")
+	req := ParseRenewalRequest(reqText)
+	if req.Version != RenewalRequestForm || len(req.Answers) != 3 || len(req.Missing()) != 3 {
+		t.Errorf("blank renewal request = %+v", req)
+	}
+	rev := ParseRenewalReview(revText)
+	if rev.Version != RenewalReviewForm || len(rev.Answers) != 2 || len(rev.Missing()) != 2 || rev.Result != ResultNone {
+		t.Errorf("blank renewal review = %+v", rev)
+	}
+	if got := ParseRenewalRequest(revText).Version; got != ReviewNone {
+		t.Errorf("ParseRenewalRequest(blank review) = %s, want none", got)
+	}
+	if got := ParseRenewalReview(reqText).Version; got != ReviewNone {
+		t.Errorf("ParseRenewalReview(blank request) = %s, want none", got)
+	}
+}
+
 func TestParseRenewalFixtures(t *testing.T) {
 	data, err := os.ReadFile("testdata/review/renewal-request.md")
 	if err != nil {
