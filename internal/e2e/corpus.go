@@ -99,10 +99,10 @@ type Duties struct {
 	// Commands: every request with a form gets a "stewardbot: help" from
 	// dev2 (anyone may ask for help) and owes one command-ack.
 	Commands bool
-	// Expiry: the category 3 form's dated expiry is moved to
-	// ExpiryIn days after the seed (within the bot's default
-	// expiry.remind_days of 30); nothing is owed for it until
-	// GrantReviewed grants the request (see Expect.Expires).
+	// Expiry: the category 3 form's dated expiry is moved to ExpiryIn
+	// after the seed (within the bot's default expiry.remind_days of 30);
+	// nothing is owed for it until GrantReviewed grants the request (see
+	// Expect.Expires).
 	Expiry bool
 }
 
