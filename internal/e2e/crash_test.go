@@ -417,9 +417,12 @@ http:
 	// Stewards grant the requests with a dated expiry, each with a review
 	// that contradicts its form: each now owes a review check and an
 	// expiry reminder. The bot learns a decision only from a request its
-	// store knows open (a store lost after the grant forgets it; the open
-	// requests are read again, the decided ones are not), so these kills
-	// keep the store, which quiescence left knowing every open request.
+	// store knows open: today a store lost between a grant and the bot's
+	// next look forgets the decision, and with it both duties (the open
+	// requests are read again, the decided ones are not), which DESIGN.md's
+	// "never lost" forbids. Until the bot finds recent decisions on
+	// Bugzilla, these kills keep the store, which quiescence left knowing
+	// every open request.
 	granted, err := GrantReviewed(srv, exps)
 	if err != nil {
 		t.Fatal(err)
