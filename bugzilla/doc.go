@@ -4,7 +4,7 @@
 // BMO's flag activity feed.
 //
 // It reads Bugzilla's answers as real servers send them (the recordings in
-// shared/fixtures): attachment booleans sent as 0 and 1, a flag's requestee
+// bugzillatest/testdata): attachment booleans sent as 0 and 1, a flag's requestee
 // key absent rather than null, unknown attachment ids answered with 200 and
 // nothing, BMO's flag activity times without a zone, and the rest.
 //

@@ -19,7 +19,7 @@ import (
 // recorded serves an upstream Bugzilla 5.2 recording.
 func recorded(status int, name string) http.HandlerFunc {
 	return func(w http.ResponseWriter, _ *http.Request) {
-		body, err := os.ReadFile(filepath.Join("..", "..", "shared", "fixtures", "bugzilla-5", name))
+		body, err := os.ReadFile(filepath.Join("bugzillatest", "testdata", "bugzilla-5", name))
 		if err != nil {
 			http.Error(w, err.Error(), 500)
 			return

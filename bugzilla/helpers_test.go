@@ -19,9 +19,11 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// fixturesDir is shared/fixtures, beside the repository (CI copies shared/
-// next to the clone): ../../shared from this package's directory.
-var fixturesDir = filepath.Join("..", "..", "shared", "fixtures")
+// fixturesDir holds the recorded server answers (bugzilla-5: a real
+// upstream Bugzilla 5.2; bmo: BMO's shapes). It is the repository's one copy
+// of ../shared/fixtures, kept with the fake that also serves it;
+// bugzillatest's TestFixturesMatchShared keeps it equal to the original.
+var fixturesDir = filepath.Join("bugzillatest", "testdata")
 
 // testKey looks like a real Bugzilla key (40 alphanumerics) so that it is
 // easy to spot if it ever leaks.

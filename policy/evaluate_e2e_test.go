@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stewardbot/stewardbot/internal/sharedtest"
 )
 
 // TestAnalyzeTextEndToEnd runs forms written as text through ParseRequest
@@ -41,10 +42,11 @@ func TestAnalyzeTextEndToEnd(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.file), func(t *testing.T) {
-			data, err := os.ReadFile(tt.file)
-			if os.IsNotExist(err) && strings.HasPrefix(tt.file, refDir) {
-				t.Skipf("reference forms not found at %s", refDir)
+			path := tt.file
+			if rel, ok := strings.CutPrefix(tt.file, refDir+"/"); ok {
+				path = filepath.Join(sharedtest.Dir(t, "ref", "data-review"), rel)
 			}
+			data, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stewardbot/stewardbot/internal/sharedtest"
 )
 
 // The -update flag rewrites golden files. Other tests of this package may
@@ -119,9 +120,7 @@ var reqRefDir = filepath.Join("..", "..", "shared", "ref", "data-review")
 // (and the other reference files, which are not requests): each template is
 // detected as its version, with every question unanswered.
 func TestParseRequestReferenceForms(t *testing.T) {
-	if _, err := os.Stat(reqRefDir); err != nil {
-		t.Skipf("reference forms not found: %v", err)
-	}
+	dir := sharedtest.Dir(t, "ref", "data-review")
 	tests := []struct {
 		file string
 		want FormVersion
@@ -144,7 +143,7 @@ func TestParseRequestReferenceForms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			src, err := os.ReadFile(filepath.Join(reqRefDir, tt.file))
+			src, err := os.ReadFile(filepath.Join(dir, tt.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -176,9 +175,9 @@ func TestParseRequestReferenceForms(t *testing.T) {
 // comma-joined sensitivities, the unbalanced backtick of an event extra,
 // several expiries and the owner of the permanent ones.
 func TestParseRequestGleanSample(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join(reqRefDir, "glean_parser-sample", "rendered-output.txt"))
+	src, err := os.ReadFile(filepath.Join(sharedtest.Dir(t, "ref", "data-review"), "glean_parser-sample", "rendered-output.txt"))
 	if err != nil {
-		t.Skipf("reference sample not found: %v", err)
+		t.Fatal(err)
 	}
 	r := ParseRequest(string(src))
 	reqCheckInvariants(t, r)

@@ -4,22 +4,25 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stewardbot/stewardbot/internal/sharedtest"
 )
 
 // refDir holds the reference forms (verbatim mozilla/data-review files),
-// beside the repository as ../shared in development and in CI.
+// beside the repository as ../shared in development and in CI. They are not
+// ours to copy: the tests that read them are extra checks (see sharedtest),
+// and the fuzz tests use them as seeds when they are there.
 const refDir = "../../shared/ref/data-review"
 
+// readRef reads a reference form, skipping the test without ../shared
+// (failing it in CI).
 func readRef(t testing.TB, name string) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(refDir, name))
-	if os.IsNotExist(err) {
-		t.Skipf("reference forms not found at %s", refDir)
-	}
+	data, err := os.ReadFile(filepath.Join(sharedtest.Dir(t, "ref", "data-review"), name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,6 +147,9 @@ func TestParseReviewFixtures(t *testing.T) {
 				5: "Default-off.",
 			},
 		},
+		// The blank form, without ../shared/ref: the template's own text,
+		// such as the note after Q2, is never an answer.
+		{file: "blank-8q.md", version: Review8Q, topics: current8Topics, result: ResultNone, missing: []int{1, 2, 3, 4, 5, 6, 7, 8}},
 		// "r+ from me for the code" is a code review, not a result line.
 		{file: "not-a-review.md", version: ReviewNone, result: ResultNone, missing: []int{}},
 	}
@@ -170,6 +176,36 @@ func TestParseReviewFixtures(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestParseRenewalBlankFixtures: the renewal forms of testdata with their
+// answers removed read as their forms with nothing answered, and neither
+// reads as the other (the reference templates in ../shared/ref are an
+// extra check, TestParseRenewalReferenceForms).
+func TestParseRenewalBlankFixtures(t *testing.T) {
+	read := func(name string) string {
+		t.Helper()
+		data, err := os.ReadFile(filepath.Join("testdata/review", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	reqText, revText := read("blank-renewal-request.md"), read("blank-renewal-review.md")
+	req := ParseRenewalRequest(reqText)
+	if req.Version != RenewalRequestForm || len(req.Answers) != 3 || len(req.Missing()) != 3 {
+		t.Errorf("blank renewal request = %+v", req)
+	}
+	rev := ParseRenewalReview(revText)
+	if rev.Version != RenewalReviewForm || len(rev.Answers) != 2 || len(rev.Missing()) != 2 || rev.Result != ResultNone {
+		t.Errorf("blank renewal review = %+v", rev)
+	}
+	if got := ParseRenewalRequest(revText).Version; got != ReviewNone {
+		t.Errorf("ParseRenewalRequest(blank review) = %s, want none", got)
+	}
+	if got := ParseRenewalReview(reqText).Version; got != ReviewNone {
+		t.Errorf("ParseRenewalReview(blank request) = %s, want none", got)
 	}
 }
 
@@ -368,22 +404,63 @@ func TestReadExpiry(t *testing.T) {
 }
 
 // TestParseReviewLinear parses hostile shapes that would be quadratic for
-// a careless scanner; a regression shows as a test that does not finish.
+// a careless scanner, at two sizes four times apart. The result must not
+// depend on the size (the same version, answers and result), and the
+// parsers' allocations must grow with the input, not with its square: for
+// 4 times the input, at most 5 times as many allocations and 8 times as
+// many bytes (a quadratic scanner that copies what it rescans makes 16
+// times more). Counting allocations keeps the check exact on a busy
+// machine, where a timing would not be.
 func TestParseReviewLinear(t *testing.T) {
-	const n = 1 << 18
-	inputs := map[string]string{
-		"brackets":       strings.Repeat("[", n),
-		"unclosed links": "1) " + strings.Repeat("](", n/2),
-		"numbered lines": strings.Repeat("1) documentation? yes\n", n/22),
-		"long line":      "1) Is there documentation? " + strings.Repeat("a ", n/2),
-		"results":        strings.Repeat("r+\n", n/3),
-		"many questions": strings.Repeat("1) documentation\n2) control\n3) permanent\n4) category\n5) default\n6) identifier\n7) privacy\n8) third-party\n", n/100),
+	type outcome struct {
+		Version          ReviewVersion
+		Answers          int
+		Result           ReviewResult
+		Renewal, Review2 ReviewVersion
 	}
-	for name, in := range inputs {
-		t.Run(name, func(t *testing.T) {
-			_ = ParseReview(in)
-			_ = ParseRenewalRequest(in)
-			_ = ParseRenewalReview(in)
+	tests := []struct {
+		name  string
+		shape func(n int) string
+		want  outcome
+	}{
+		{"brackets", func(n int) string { return strings.Repeat("[", n) }, outcome{ReviewNone, 0, ResultNone, ReviewNone, ReviewNone}},
+		{"unclosed links", func(n int) string { return "1) " + strings.Repeat("](", n/2) }, outcome{ReviewNone, 0, ResultNone, ReviewNone, ReviewNone}},
+		{"numbered lines", func(n int) string { return strings.Repeat("1) documentation? yes\n", n/22) }, outcome{ReviewNone, 0, ResultNone, ReviewNone, ReviewNone}},
+		{"long line", func(n int) string { return "1) Is there documentation? " + strings.Repeat("a ", n/2) }, outcome{ReviewNone, 0, ResultNone, ReviewNone, ReviewNone}},
+		{"results", func(n int) string { return strings.Repeat("r+\n", n/3) }, outcome{ReviewNone, 0, ResultGranted, ReviewNone, ReviewNone}},
+		{"many questions", func(n int) string {
+			return strings.Repeat("1) documentation\n2) control\n3) permanent\n4) category\n5) default\n6) identifier\n7) privacy\n8) third-party\n", n/100)
+		}, outcome{Review8Q, 8, ResultNone, ReviewNone, ReviewNone}},
+	}
+	const small, large = 1 << 16, 1 << 18
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			allocs, bytes := map[int]float64{}, map[int]uint64{}
+			for _, n := range []int{small, large} {
+				in := tt.shape(n)
+				var got outcome
+				parse := func() {
+					r := ParseReview(in)
+					got = outcome{r.Version, len(r.Answers), r.Result, ParseRenewalRequest(in).Version, ParseRenewalReview(in).Version}
+				}
+				allocs[n] = testing.AllocsPerRun(1, parse)
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
+				parse()
+				runtime.ReadMemStats(&after)
+				bytes[n] = after.TotalAlloc - before.TotalAlloc
+				if got != tt.want {
+					t.Errorf("%d bytes: %+v, want %+v", len(in), got, tt.want)
+				}
+			}
+			if limit := 5*allocs[small] + 16; allocs[large] > limit {
+				t.Errorf("%.0f allocations for %d bytes of input, %.0f for %d: more than linear (limit %.0f)",
+					allocs[small], small, allocs[large], large, limit)
+			}
+			if limit := 8*bytes[small] + 4096; bytes[large] > limit {
+				t.Errorf("%d bytes allocated for %d bytes of input, %d for %d: more than linear (limit %d)",
+					bytes[small], small, bytes[large], large, limit)
+			}
 		})
 	}
 }

@@ -19,10 +19,10 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// bmoFixtures is shared/fixtures/bmo beside the repository (as the
-// bugzilla package's tests read it): BMO's webhook payloads, reconstructed
-// from its code.
-var bmoFixtures = filepath.Join("..", "..", "..", "shared", "fixtures", "bmo")
+// bmoFixtures holds BMO's webhook payloads, reconstructed from its code:
+// the repository's one copy of ../shared/fixtures/bmo, which the bugzilla
+// package's tests read too.
+var bmoFixtures = filepath.Join("..", "..", "bugzilla", "bugzillatest", "testdata", "bmo")
 
 // webhookFixture is one webhook-*.json file: the payload BMO sends (compact,
 // keys sorted, as Mojo::JSON writes it), its private variant, and the

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stewardbot/stewardbot/internal/sharedtest"
 	"github.com/stewardbot/stewardbot/policy"
 )
 
@@ -162,10 +163,7 @@ func TestRunAnalyze(t *testing.T) {
 // reference request template: whatever the parser makes of it, the
 // command must not fail on it as unusable input.
 func TestRunAnalyzeRealParser(t *testing.T) {
-	data, err := os.ReadFile("../../../shared/ref/data-review/request.md")
-	if os.IsNotExist(err) {
-		t.Skip("reference forms not found")
-	}
+	data, err := os.ReadFile(filepath.Join(sharedtest.Dir(t, "ref", "data-review"), "request.md"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,6 +23,9 @@ const (
 	KindAssign          = "assign"
 	KindEscalationTrust = "escalation-trust"
 	KindEscalationLegal = "escalation-legal"
+	KindCommandAck      = "command-ack"
+	KindReviewCheck     = "review-check"
+	KindExpiryPrefix    = "expiry-" // + the expiry date, YYYY-MM-DD
 )
 
 // Want is what the bot owes one bug once it is quiescent: how many of its
@@ -34,6 +38,9 @@ type Expect struct {
 	Shows   string // what kind of request it is, for messages
 	Want    Want
 	Private bool // its analysis must be a private comment
+	// Expires is the dated expiry (YYYY-MM-DD) Duties.Expiry wrote in its
+	// form: GrantReviewed grants such a request and owes the reminder.
+	Expires string
 }
 
 // wantOf turns a demo outcome into the comments it owes.
@@ -89,7 +96,23 @@ type Duties struct {
 	// seeded bug; a request owes one notice per team the policy's default
 	// rules escalate its form to.
 	Escalate bool
+	// Commands: every request with a form gets a "stewardbot: help" from
+	// dev2 (anyone may ask for help) and owes one command-ack.
+	Commands bool
+	// Expiry: the category 3 form's dated expiry is moved to ExpiryIn
+	// after the seed (within the bot's default expiry.remind_days of 30);
+	// nothing is owed for it until GrantReviewed grants the request (see
+	// Expect.Expires).
+	Expiry bool
 }
+
+// ExpiryIn is how far after the seed Duties.Expiry puts a form's dated
+// expiry: inside the default reminder window, far enough that the window
+// stays open for the whole test.
+const ExpiryIn = 20 * 24 * time.Hour
+
+// expiringAnswer is the dated expiry in the demo's category 3 form.
+const expiringAnswer = "until date 06-30-2027."
 
 // SeedCorpusFor is SeedCorpus for a bot configured as d says.
 func SeedCorpusFor(srv *bugzillatest.Server, start, n int, fresh bool, d Duties) ([]Expect, error) {
@@ -106,6 +129,7 @@ func SeedCorpusFor(srv *bugzillatest.Server, start, n int, fresh bool, d Duties)
 		return nil, fmt.Errorf("e2e: demo has %d cases for %d seeded bugs", len(cases), len(tmpl.Bugs))
 	}
 	out := bugzillatest.SeedFile{Now: tmpl.Now}
+	expires := srv.Now().Add(ExpiryIn)
 	if start == 0 { // the demo's world: its extra users, products and flag types, once
 		out.Users, out.Products, out.FlagTypes = tmpl.Users, tmpl.Products, tmpl.FlagTypes
 		for _, login := range d.Stewards {
@@ -113,16 +137,31 @@ func SeedCorpusFor(srv *bugzillatest.Server, start, n int, fresh bool, d Duties)
 				Groups: []string{"editbugs", "canconfirm", "data-stewards", "insiders"}})
 		}
 	}
+	var wants []Expect
 	for i := start; i < start+n; i++ {
 		b := tmpl.Bugs[i%len(tmpl.Bugs)]
+		c := cases[i%len(cases)]
 		b.ID = 0 // the fake numbers them
 		b.Summary = fmt.Sprintf("%s (#%d)", b.Summary, i)
 		if len(d.Stewards) > 0 {
 			b = withRequestee(b, d.Stewards[i%len(d.Stewards)])
 		}
+		var expiry string
+		if d.Expiry && c.Want == demo.Analysis {
+			b, expiry = withExpiry(b, expires)
+		}
 		if fresh {
 			b = freshen(b)
 		}
+		w, private := wantOf(c.Want)
+		if err := d.owed(w, c.Want, b); err != nil {
+			return nil, fmt.Errorf("e2e: case %d (%s): %w", c.Bug, c.Shows, err)
+		}
+		if d.Commands && c.Want == demo.Analysis {
+			b.Comments = append(slices.Clone(b.Comments), bugzillatest.SeedComment{
+				Creator: "dev2@example.test", Text: "stewardbot: help", At: "0s"})
+		}
+		wants = append(wants, Expect{Shows: c.Shows, Want: w, Private: private, Expires: expiry})
 		out.Bugs = append(out.Bugs, b)
 	}
 	raw, err := json.Marshal(&out)
@@ -133,16 +172,10 @@ func SeedCorpusFor(srv *bugzillatest.Server, start, n int, fresh bool, d Duties)
 	if err != nil {
 		return nil, err
 	}
-	exps := make([]Expect, len(ids))
 	for i, id := range ids {
-		c := cases[(start+i)%len(cases)]
-		w, private := wantOf(c.Want)
-		if err := d.owed(w, c.Want, tmpl.Bugs[(start+i)%len(tmpl.Bugs)]); err != nil {
-			return nil, fmt.Errorf("e2e: case %d (%s): %w", c.Bug, c.Shows, err)
-		}
-		exps[i] = Expect{Bug: id, Shows: c.Shows, Want: w, Private: private}
+		wants[i].Bug = id
 	}
-	return exps, nil
+	return wants, nil
 }
 
 // owed adds to w the reminders and escalations d makes due for a seeded
@@ -158,6 +191,15 @@ func (d Duties) owed(w Want, o demo.Outcome, b bugzillatest.SeedBug) error {
 				w[KindAssign] = 1
 			}
 		}
+	}
+	if d.Commands {
+		w[KindCommandAck] = 0
+		if o == demo.Analysis {
+			w[KindCommandAck] = 1
+		}
+	}
+	if d.Expiry {
+		w[KindReviewCheck] = 0 // until GrantReviewed
 	}
 	if d.Escalate {
 		w[KindEscalationTrust], w[KindEscalationLegal] = 0, 0
@@ -175,6 +217,61 @@ func (d Duties) owed(w Want, o demo.Outcome, b bugzillatest.SeedBug) error {
 		}
 	}
 	return nil
+}
+
+// withExpiry moves the dated expiry of a bug's category 3 form to the day
+// of at and returns that day (YYYY-MM-DD); other bugs are returned as they
+// are, with "".
+func withExpiry(b bugzillatest.SeedBug, at time.Time) (bugzillatest.SeedBug, string) {
+	i := slices.IndexFunc(b.Attachments, func(a bugzillatest.SeedAttachment) bool { return strings.Contains(a.Text, expiringAnswer) })
+	if i < 0 {
+		return b, ""
+	}
+	b.Attachments = slices.Clone(b.Attachments)
+	b.Attachments[i].Text = strings.Replace(b.Attachments[i].Text, expiringAnswer, "until date "+at.UTC().Format("01-02-2006")+".", 1)
+	return b, at.UTC().Format(time.DateOnly)
+}
+
+// reviewContradicting is a steward's review form that contradicts the
+// category 3 form on two answers (category 2, default-off), so that the
+// bot owes one review-check comment.
+const reviewContradicting = "data-review+\n\n1) Yes.\n2) Yes.\n3) Not permanent.\n4) Category 2.\n" +
+	"5) Default-off.\n6) No.\n7) Yes.\n8) No.\n"
+
+// GrantReviewed grants (data-review+, as its requestee) every request of
+// exps whose form has a dated expiry (Expect.Expires), with a review form
+// that contradicts it, and updates what they are owed: one review-check
+// and one expiry reminder. It returns how many it granted. The bot must
+// have seen the requests open: it learns a decision from a request it
+// knows.
+func GrantReviewed(srv *bugzillatest.Server, exps []Expect) (int, error) {
+	n := 0
+	for i := range exps {
+		e := &exps[i]
+		if e.Expires == "" {
+			continue
+		}
+		granted := false
+		for _, a := range srv.Attachments(e.Bug) {
+			for _, f := range a.Flags {
+				if f.Name != "data-review" || f.Status != "?" || f.Requestee == "" {
+					continue
+				}
+				if err := srv.SetAttachmentFlags(f.Requestee, a.ID, bugzillatest.FlagChange{ID: f.ID, Status: "+"}); err != nil {
+					return n, fmt.Errorf("e2e: grant bug %d: %w", e.Bug, err)
+				}
+				srv.AddComment(bugzillatest.Comment{BugID: e.Bug, Creator: f.Requestee, Text: reviewContradicting})
+				granted = true
+			}
+		}
+		if !granted {
+			return n, fmt.Errorf("e2e: bug %d (%s) has no open request to grant", e.Bug, e.Shows)
+		}
+		e.Want[KindReviewCheck] = 1
+		e.Want[KindExpiryPrefix+e.Expires] = 1
+		n++
+	}
+	return n, nil
 }
 
 // requestee is the data-review requestee of a seeded bug's current

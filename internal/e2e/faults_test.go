@@ -3,6 +3,7 @@ package e2e
 import (
 	"errors"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,20 +14,28 @@ import (
 
 // TestFaultsThenAllWorkOnce: while Bugzilla answers 5xx bursts, resets
 // connections and hangs past the client's timeout, cycles fail part-way;
-// once the faults stop, every request gets exactly what it is owed.
+// once the faults stop, every request gets exactly what it is owed: its
+// analysis or request for a form, its first reminder, its assignment, its
+// escalations and its answer to a command (crashDuties), each once. Each subtest checks that its
+// faults fired (the fake's records say which request each answered):
+// a fault that never happened proves nothing.
 func TestFaultsThenAllWorkOnce(t *testing.T) {
 	faults := []struct {
 		name   string
 		inject func(s *bugzillatest.Server, rng *rand.Rand)
 	}{
+		// Each cycle starts with the key check: a fault on the next
+		// request alone would hit only that. These aim at one of the
+		// requests of the work instead.
 		{"5xx bursts", func(s *bugzillatest.Server, rng *rand.Rand) {
-			s.FailNext(1+rng.IntN(8), []int{502, 503, 504}[rng.IntN(3)])
+			s.InjectFault(bugzillatest.Fault{Path: workPaths[rng.IntN(len(workPaths))], Times: 1 + rng.IntN(8),
+				Status: []int{502, 503, 504}[rng.IntN(3)]})
 		}},
 		{"connection resets", func(s *bugzillatest.Server, rng *rand.Rand) {
-			s.ResetNext(1 + rng.IntN(4))
+			s.InjectFault(bugzillatest.Fault{Path: workPaths[rng.IntN(len(workPaths))], Times: 1 + rng.IntN(4), Reset: true})
 		}},
 		{"hangs past the timeout", func(s *bugzillatest.Server, rng *rand.Rand) {
-			s.HangNext(1 + rng.IntN(2))
+			s.InjectFault(bugzillatest.Fault{Path: workPaths[rng.IntN(len(workPaths))], Times: 1 + rng.IntN(2), Hang: true})
 		}},
 		{"writes lost or hung after they landed", func(s *bugzillatest.Server, rng *rand.Rand) {
 			hang := rng.IntN(2) == 0
@@ -56,8 +65,9 @@ func TestFaultsThenAllWorkOnce(t *testing.T) {
 				t.Logf("seed %d", seed)
 				rng := rand.New(rand.NewPCG(seed, 1))
 				// Hangs last until the client gives up: keep that short.
-				r := newRig(t, dialect, func(c *bot.Config, _ *[]bugzilla.Option) { c.Bugzilla.Timeout = 150 * time.Millisecond })
-				r.seed(33)
+				r := newRig(t, dialect, withCrashDuties(t),
+					func(c *bot.Config, _ *[]bugzilla.Option) { c.Bugzilla.Timeout = 150 * time.Millisecond })
+				r.seedFor(33, crashDuties)
 				failed := 0
 				for range 6 {
 					fc.inject(r.srv, rng)
@@ -65,14 +75,36 @@ func TestFaultsThenAllWorkOnce(t *testing.T) {
 						failed++
 					}
 				}
+				fired := faultsFired(r.srv)
+				onWork := 0
+				for what, n := range fired {
+					if !strings.HasPrefix(what, "GET /rest/valid_login ") && !strings.HasPrefix(what, "GET /rest/whoami ") {
+						onWork += n
+					}
+				}
+				if onWork == 0 {
+					t.Fatalf("no injected fault fired on the bot's work in 6 cycles (fired: %v; %d cycles failed): the test proves nothing", fired, failed)
+				}
 				r.srv.ClearFaults()
 				r.settle(8)
 				rep := r.audit()
-				t.Logf("%d of 6 faulty cycles failed; %s", failed, rep.Summary())
+				for _, p := range doubledNeedinfos(r.srv, r.exps) {
+					t.Error(p)
+				}
+				for _, kind := range []string{KindRemind1, KindAssign, KindEscalationTrust, KindEscalationLegal} {
+					if rep.Wanted[kind] == 0 {
+						t.Errorf("the corpus owes no %s: the exact count checks nothing", kind)
+					}
+				}
+				t.Logf("faults fired %v; %d of 6 faulty cycles failed; %s", fired, failed, rep.Summary())
 			})
 		}
 	}
 }
+
+// workPaths are the path patterns of the requests the bot makes for its
+// work (searches, bugs, comments, attachments, both ways), for faults.
+var workPaths = []string{"/rest/bug", "/rest/bug/*", "/rest/bug/*/comment", "/rest/bug/*/attachment", "/rest/bug/attachment/*"}
 
 // TestBMOBlockParksWithoutRequests: BMO answers a 429 with an HTML page and
 // no Retry-After, and renews its block with every request it receives. The
