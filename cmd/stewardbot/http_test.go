@@ -75,9 +75,20 @@ func TestDaemonHTTP(t *testing.T) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
-	for _, leak := range []string{"1001", "bot-api-key", srv.URL()} {
+	for _, leak := range []string{"bot-api-key", srv.URL()} {
 		if strings.Contains(metrics, leak) {
 			t.Errorf("/metrics exposes %q", leak)
+		}
+	}
+	// A bug id would show in a series' name or labels; a sample's value may
+	// hold the same digits by chance (a byte count, a duration).
+	for _, line := range strings.Split(metrics, "\n") {
+		series := line
+		if i := strings.LastIndexByte(line, ' '); i > 0 {
+			series = line[:i] // the name and labels, without the value
+		}
+		if !strings.HasPrefix(line, "#") && strings.Contains(series, "1001") {
+			t.Errorf("/metrics exposes bug 1001: %s", line)
 		}
 	}
 	if code, body := fetch(t, hs.URL+"/"); code != 200 || !strings.Contains(body, "private bug 1007") {
