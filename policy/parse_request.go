@@ -144,6 +144,10 @@ func readReqAnswers(v FormVersion, doc string, heads, chain []reqHeading) map[To
 		if reqQuestionNumber(v, t) == 0 {
 			continue // a question of another version: its text is dropped
 		}
+		if h.body > 0 {
+			out[t] = readReqAnswer(t, doc[min(h.body, end):end])
+			continue
+		}
 		out[t] = readReqAnswer(t, doc[h.phrase:end])
 	}
 	return out

@@ -31,7 +31,7 @@ type reqAnswer struct {
 // question's wording.
 func readReqAnswer(topic Topic, region string) reqAnswer {
 	tmpl := reqTemplates[topic]
-	body := region[reqStripQuestion(tmpl, region):]
+	body := region[reqStripQuestion(topic, tmpl, region):]
 	blocks := reqSplitBlocks(body)
 
 	// find the template text left in each text block
@@ -70,11 +70,20 @@ func readReqAnswer(topic Topic, region string) reqAnswer {
 // reqStripQuestion returns where the answer starts in region: after the
 // longest known wording of the question that matches, the punctuation and
 // markup closing it, and the rest of its line when that holds no words.
-func reqStripQuestion(tmpl *reqTopicTemplate, region string) int {
-	best := 0
+// A question the requester shortened or reworded ("List all proposed
+// measurements and their categories.") matches the template's words only
+// in part: when its whole first sentence still reads as the question, the
+// sentence is stripped, not left as the answer.
+func reqStripQuestion(topic Topic, tmpl *reqTopicTemplate, region string) int {
+	best, full := 0, false
 	for _, q := range tmpl.questions {
 		if n, end := reqMatchWords(region, 0, q); n > 0 && end > best {
-			best = end
+			best, full = end, n == len(q)
+		}
+	}
+	if !full && best > 0 {
+		if se := reqQuestionSentenceEnd(region); se > best && reqSimilarTo(region[:se], reqTopicIndex(topic)) {
+			best = se
 		}
 	}
 	end := reqExtendClosing(region, best, false)

@@ -15,6 +15,7 @@ type reqHeading struct {
 	number int // the number written before the wording, 0 when none
 	start  int // where the heading begins; the previous answer ends here
 	phrase int // where the question's wording begins
+	body   int // where the answer may begin, for a line recognised by similarity; 0 otherwise
 }
 
 // reqMinHeadings is how many distinct questions make a text a form: a note
@@ -24,23 +25,50 @@ const reqMinHeadings = 4
 // findReqHeadings returns every question opening in s, in text order.
 func findReqHeadings(s string) []reqHeading {
 	var out []reqHeading
+	opens := true
 	for ls := 0; ls < len(s); {
 		le := reqLineEnd(s, ls)
-		out = findReqHeadingsInLine(out, s, ls, le)
+		out = findReqHeadingsInLine(out, s, ls, le, opens)
+		opens = reqLineEndsSentence(s[ls:le])
 		ls = le + 1
 	}
 	return out
 }
 
+// reqLineEndsSentence reports a line after which a new sentence starts: a
+// blank line, or one that ends with a full stop, question mark, colon or
+// closing markup. The line after one that does not is the rest of a
+// hard-wrapped sentence, never a question of its own.
+func reqLineEndsSentence(line string) bool {
+	l := strings.TrimRight(line, " \t\r*_")
+	if l == "" {
+		return true
+	}
+	switch l[len(l)-1] {
+	case '.':
+		// not an abbreviation: "(i.e.", "e.g.", "vs."
+		w := l[strings.LastIndexAny(l, " \t(")+1:]
+		return len(w) > 2 && strings.IndexByte(w, '.') == len(w)-1
+	case '?', '!', ':', ')', '>', '-', '=', '|', '#':
+		return true
+	}
+	return false
+}
+
 // findReqHeadingsInLine finds the headings in the line s[off:end]; a
 // question's wording may go on past the line end.
-func findReqHeadingsInLine(out []reqHeading, s string, off, end int) []reqHeading {
+// A line is compared by similarity only when opens says it starts a
+// sentence.
+func findReqHeadingsInLine(out []reqHeading, s string, off, end int, opens bool) []reqHeading {
 	line := s[off:end]
 	p, num := reqSkipHeadingPrefix(line)
 	from := p
 	if t := reqMatchPhrase(s[off+p:]); t >= 0 {
 		out = append(out, reqHeading{topic: t, number: num, start: off, phrase: off + p})
 		from = p + 1
+	} else if t, qe := reqSimilarHeading(opens || num > 0, line[p:], num > 0 || strings.ContainsAny(line[:p], "#*_")); t >= 0 {
+		out = append(out, reqHeading{topic: t, number: num, start: off, phrase: off + p, body: off + p + qe})
+		from = p + qe
 	}
 	// openings inside the line, after white space (and markup):
 	// "… data? 2) Why does Mozilla …", "… (2) Why …", "… data. Why does …"

@@ -1,0 +1,276 @@
+package policy
+
+import (
+	"strings"
+
+	"github.com/agnivade/levenshtein"
+)
+
+// Recognising a question line that was edited: a typo ("List all proposed
+// measurments"), a shortened or reworded question ("What questions will
+// this data answer?"), a line pasted without its number. The exact openings
+// of reqPhrases find the template's own lines fast; a line they miss is
+// compared with every known wording of every question (all template
+// versions, reqQuestionText) by similarity.
+//
+// The measure is the Sørensen–Dice coefficient over the content words of
+// the line's first sentence and of a passage of the wording, 2·m / (|L| + |W|):
+// words are lower-cased, plurals folded ("categories" is "category"), small
+// function words dropped ("the", "will", "you", "what"...), and a word of
+// the line equals a word of the wording when their Levenshtein distance is
+// at most 1 (2 for words of 6 letters or more), so a typo still counts. W is
+// the run of |L| consecutive words of the wording (or all of it), starting
+// at its first or second word, that matches best: a shortened question
+// compares with the part of the question it kept. A question is known by
+// its opening; a line that only repeats the end of one ("Data collection
+// category:", the second line of a hard-wrapped question) is not one.
+// A line is a question when its best coefficient reaches
+// reqSimilarThreshold with at least two words in common; the tests that
+// pin the threshold are in parse_request_similar_test.go.
+
+// reqSimilarThreshold is the least Dice coefficient of a question line.
+// In TestReqSimilarThreshold, edited question lines (typos, shortened,
+// reworded) score 0.75 or more, and answer lines and the review form's
+// questions 0.70 or less (the review form's documentation question, a
+// close paraphrase of the request's); the threshold sits between.
+const reqSimilarThreshold = 0.72
+
+// reqSimilarMaxWords is the most content words a question sentence has
+// (the longest wording, question 5 of 2017, has 17): a longer sentence is
+// prose, not a question line.
+const reqSimilarMaxWords = 30
+
+// reqSimilarMaxSkip is how many opening words of a wording a line may
+// drop ("Please provide a link…" written "Link…").
+const reqSimilarMaxSkip = 1
+
+// reqStopWords carry no meaning of their own in a question line.
+var reqStopWords = map[string]bool{
+	"a": true, "an": true, "the": true, "of": true, "to": true, "for": true, "and": true, "or": true,
+	"is": true, "are": true, "be": true, "will": true, "would": true, "you": true, "your": true,
+	"we": true, "our": true, "this": true, "that": true, "these": true, "those": true, "with": true,
+	"on": true, "in": true, "do": true, "does": true, "did": true, "what": true, "which": true,
+	"how": true, "why": true, "where": true, "can": true, "if": true, "so": true, "it": true,
+	"all": true, "any": true, "there": true, "i": true, "e": true, "please": true, "by": true,
+	"from": true, "at": true, "as": true, "each": true, "not": true, "could": true, "should": true,
+	"may": true, "might": true, "shall": true, "has": true, "have": true, "been": true,
+}
+
+// reqWording is one known wording of a question as vocabulary word ids.
+type reqWording struct {
+	topic int // index in reqTopicOrder
+	ids   []int
+}
+
+type reqSimilarIndex struct {
+	vocab    map[string]int
+	words    []string // by id
+	wordings []reqWording
+}
+
+// reqSimilar is compiled once from reqQuestionText: the first sentence of
+// every wording, because the rest (Q2's examples, Q7's "Choose one of the
+// following:") is what requesters cut first.
+var reqSimilar = func() *reqSimilarIndex {
+	ix := &reqSimilarIndex{vocab: map[string]int{}}
+	var buf [reqMaxWordLen]byte
+	for ti, t := range reqTopicOrder {
+		for _, q := range reqQuestionText[t] {
+			q = q[:reqQuestionSentenceEnd(q)]
+			var w reqWording
+			w.topic = ti
+			for i := 0; ; {
+				st, en := reqNextWord(q, i)
+				if st >= len(q) {
+					break
+				}
+				i = en
+				tok, ok := reqContentWord(buf[:0], q[st:en])
+				if !ok {
+					continue
+				}
+				id, seen := ix.vocab[string(tok)]
+				if !seen {
+					id = len(ix.words)
+					ix.vocab[string(tok)] = id
+					ix.words = append(ix.words, string(tok))
+				}
+				w.ids = append(w.ids, id)
+			}
+			ix.wordings = append(ix.wordings, w)
+		}
+	}
+	return ix
+}()
+
+// reqMaxWordLen is the longest word compared; longer ones are not question
+// words.
+const reqMaxWordLen = 24
+
+// reqContentWord lower-cases w into buf and folds a plural; ok is false for
+// a function word, a number or a word too long or short to compare.
+func reqContentWord(buf []byte, w string) ([]byte, bool) {
+	if len(w) > reqMaxWordLen || len(w) < 2 {
+		return nil, false
+	}
+	digits := true
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= 0x80 {
+			return nil, false // no question word is written outside ASCII
+		}
+		digits = digits && reqIsDigit(c)
+		buf = append(buf, reqLowerByte(c))
+	}
+	if digits || reqStopWords[string(buf)] {
+		return nil, false
+	}
+	switch n := len(buf); {
+	case n > 4 && string(buf[n-3:]) == "ies":
+		buf = append(buf[:n-3], 'y')
+	case n > 3 && buf[n-1] == 's' && buf[n-2] != 's':
+		buf = buf[:n-1]
+	}
+	if reqStopWords[string(buf)] {
+		return nil, false
+	}
+	return buf, true
+}
+
+// reqWordID returns the vocabulary id of a content word, allowing a typo:
+// the nearest word within Levenshtein distance 1 (2 from 6 letters, so that
+// a swap of two letters, "anwser", counts), or -1.
+func (ix *reqSimilarIndex) reqWordID(tok []byte) int {
+	if id, ok := ix.vocab[string(tok)]; ok {
+		return id
+	}
+	if len(tok) < 5 {
+		return -1
+	}
+	maxd := 1
+	if len(tok) >= 6 {
+		maxd = 2
+	}
+	best, bestD := -1, maxd+1
+	for id, w := range ix.words {
+		if d := len(w) - len(tok); d > maxd || -d > maxd || w[0] != tok[0] && w[1] != tok[1] {
+			continue
+		}
+		if d := levenshtein.ComputeDistance(string(tok), w); d < bestD {
+			best, bestD = id, d
+		}
+	}
+	return best
+}
+
+// reqQuestionSentenceEnd returns where the question that s starts with
+// ends: after its first "?", or a "." that ends a sentence, or at the end of
+// the line.
+func reqQuestionSentenceEnd(s string) int {
+	le := reqLineEnd(s, 0)
+	for i := 0; i < le; i++ {
+		switch s[i] {
+		case '?':
+			return i + 1
+		case '.':
+			if i+1 == le || (s[i+1] == ' ' && i+2 < le && 'A' <= s[i+2] && s[i+2] <= 'Z') {
+				return i + 1
+			}
+		}
+	}
+	return le
+}
+
+// reqSimilarQuestion compares the sentence s (a question line without its
+// number and markup) with every known wording and returns the topic index
+// of the best one at or above the threshold, or -1, and its score.
+func reqSimilarQuestion(s string) (int, float64) {
+	ix := reqSimilar
+	var ids [reqSimilarMaxWords]int
+	var buf [reqMaxWordLen]byte
+	n := 0
+	for i := 0; ; {
+		st, en := reqNextWord(s, i)
+		if st >= len(s) {
+			break
+		}
+		i = en
+		tok, ok := reqContentWord(buf[:0], s[st:en])
+		if !ok {
+			continue
+		}
+		if n == len(ids) {
+			return -1, 0 // prose
+		}
+		ids[n] = ix.reqWordID(tok)
+		n++
+	}
+	if n < 2 {
+		return -1, 0
+	}
+	best, bestScore := -1, 0.0
+	for _, w := range ix.wordings {
+		wn := min(len(w.ids), n)
+		for at := 0; at <= reqSimilarMaxSkip && at+wn <= len(w.ids); at++ {
+			m := reqCountCommon(ids[:n], w.ids[at:at+wn])
+			if m < 2 {
+				continue
+			}
+			if score := 2 * float64(m) / float64(n+wn); score > bestScore {
+				best, bestScore = w.topic, score
+			}
+		}
+	}
+	if bestScore < reqSimilarThreshold {
+		return -1, bestScore
+	}
+	return best, bestScore
+}
+
+// reqSimilarTo reports whether sentence s reads as a wording of topic
+// index t.
+func reqSimilarTo(s string, t int) bool {
+	got, _ := reqSimilarQuestion(s)
+	return got == t
+}
+
+// reqCountCommon counts the words of a found in w, each word of w matched
+// at most once (both lists are short: a quadratic count is the fastest).
+func reqCountCommon(a, w []int) int {
+	var used [reqSimilarMaxWords + 2]bool
+	m := 0
+	for _, x := range a {
+		if x < 0 {
+			continue
+		}
+		for k, y := range w {
+			if y == x && !used[k] {
+				used[k] = true
+				m++
+				break
+			}
+		}
+	}
+	return m
+}
+
+// reqSimilarHeading reads the line after its heading prefix (rest) as an
+// edited question line. Only a line shaped as a heading is compared: one
+// with a number or markup before it (prefixed), or whose first sentence ends
+// with "?" or whose line ends with ":"; a line of prose never is. It returns
+// the topic index and the length of the question sentence, or -1. opens
+// says a sentence may start on this line.
+func reqSimilarHeading(opens bool, rest string, prefixed bool) (int, int) {
+	if !opens || rest == "" || !reqIsASCIILetterOrDigit(rest[0]) {
+		return -1, 0
+	}
+	se := reqQuestionSentenceEnd(rest)
+	if !prefixed && rest[se-1] != '?' && !strings.HasSuffix(strings.TrimRight(rest[:se], " \t*_"), ":") {
+		return -1, 0
+	}
+	if se > 400 {
+		return -1, 0
+	}
+	t, _ := reqSimilarQuestion(rest[:se])
+	return t, se
+}
