@@ -95,6 +95,15 @@ func (e *evaluation) checkAnswers() {
 		if label == "" {
 			label, hint = "this question", "answer it in your own words"
 		}
+		if a.QuestionNotFound {
+			// not "unanswered": its answer may well be there, under the
+			// previous question
+			e.add(CodeQuestionNotFound, a.Number, "", fmt.Sprintf(
+				"I could not find the question line for Q%d (%s); was it edited or removed? "+
+					"Keep each question of the form on a line of its own, followed by your answer.",
+				a.Number, label))
+			continue
+		}
 		e.add(CodeMissingAnswers, a.Number, "", fmt.Sprintf(
 			"Q%d (%s) is not answered: %s. Every question is mandatory; \"N/A\" or \"No\" are answers when they are true.",
 			a.Number, label, hint))

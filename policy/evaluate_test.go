@@ -109,6 +109,16 @@ func TestEvaluate(t *testing.T) {
 			verdicts: map[Channel]Verdict{ChannelRelease: VerdictUnknown, ChannelPreRelease: VerdictUnknown},
 		},
 		{
+			name: "question line not found is not an unanswered question",
+			edit: func(r *Request) {
+				unanswer(r, TopicSharing)
+				r.Answers[4].Answered, r.Answers[4].Text, r.Answers[4].QuestionNotFound = false, "", true
+			},
+			codes:     []string{CodeQuestionNotFound, CodeMissingAnswers},
+			questions: []int{5, 11},
+			highest:   2,
+		},
+		{
 			name:  "zero request is not a form",
 			edit:  func(r *Request) { *r = Request{} },
 			codes: []string{CodeNotADataReviewForm},

@@ -62,6 +62,8 @@ func ParseRequest(text string) *Request {
 			if ra.answered && t != TopicMeasurements {
 				texts = append(texts, ra.text)
 			}
+		} else {
+			a.QuestionNotFound = true
 		}
 		r.Answers = append(r.Answers, a)
 	}

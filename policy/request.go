@@ -46,6 +46,10 @@ type Answer struct {
 	Topic    Topic  `json:"topic"`
 	Text     string `json:"text"`     // the requester's own words, template text removed, whitespace normalised, capped at 64 KiB
 	Answered bool   `json:"answered"` // false for nothing, TODO/TBD, or template text left unedited
+	// QuestionNotFound: the question's line is not in the text at all (an
+	// edit beyond recognition, or deleted), so its answer cannot be told
+	// apart from the previous one's. Answered is false.
+	QuestionNotFound bool `json:"question_not_found,omitempty"`
 }
 
 // Measurement is one row of the measurement table (or list item).
