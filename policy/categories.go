@@ -80,8 +80,9 @@ func reqScanCategories(text string, strict bool) (int, [][2]int) {
 }
 
 // reqCategoryNumbers reads the numbers after "category" at ls[i:]: "2",
-// ": 2", " #2", " no. 2", " 1 or 2", " 1-2", " 1, 2 and 3", returning the
-// highest (1 to 4) and where the list ends; 0 when there is no number.
+// ": 2", " #2", " no. 2", " 1 or 2", " 1-2", " 1, 2 and 3", " 2.5" (3),
+// returning the highest (1 to 4) and where the list ends; 0 when there is
+// no number.
 func reqCategoryNumbers(ls string, i int) (int, int) {
 	gap := func(i int, allowed string, n int) int {
 		j := i
@@ -106,6 +107,9 @@ func reqCategoryNumbers(ls string, i int) (int, int) {
 	c, end, ok := digit(j)
 	if !ok {
 		return 0, i
+	}
+	if c < 4 && strings.HasPrefix(ls[end:], ".5") && (end+2 == len(ls) || !reqIsDigit(ls[end+2])) {
+		return c + 1, end + 2 // "Category 2.5": between two, the row reaches the higher
 	}
 	for {
 		k := gap(end, " \t,/&+-", 4)

@@ -360,7 +360,7 @@ func reqCleanAnswerLine(line string, measurement bool) string {
 	for strings.HasPrefix(s, ">") {
 		s = strings.TrimLeft(s[1:], " \t")
 	}
-	if strings.HasPrefix(s, "#") {
+	if strings.HasPrefix(s, "#") && !reqHasPrefixFold(s, "# of ") { // "# of trackers" is a count
 		if t := strings.TrimLeft(s, "#"); t == "" || t[0] == ' ' || t[0] == '\t' {
 			s = strings.TrimSpace(t)
 		}
@@ -411,8 +411,14 @@ func reqIsHeaderLine(s string) bool {
 // reqTableLines appends the non-empty, non-header rows of a table as
 // "cell | cell" lines.
 func reqTableLines(lines []string, t *reqTable) []string {
+	first := true
 	for i, row := range t.rows {
-		if t.header[i] || reqIsHeaderRow(row) {
+		if reqRowIsEmpty(row) {
+			continue
+		}
+		header := t.header[i] || reqIsTableHeader(row, first)
+		first = false
+		if header {
 			continue
 		}
 		var cells []string
