@@ -79,6 +79,33 @@ func reqScanCategories(text string, strict bool) (int, [][2]int) {
 	}
 }
 
+// reqRequestCategory reads a category stated once for the whole request in
+// the prose of the measurement answer ("The data falls under Category 2
+// (interaction data)", "This is Category 1 - technical data"), when no
+// measurement has a category of its own: the highest one stated, which the
+// measurements without a category take. With any measurement categorised,
+// the rows speak for themselves and it returns 0.
+func reqRequestCategory(ms []Measurement, prose string) int {
+	for _, m := range ms {
+		if m.Category > 0 {
+			return 0
+		}
+	}
+	c, spans := reqScanCategories(reqMaskNames(prose), true)
+	if c == 0 {
+		return 0
+	}
+	var texts []string
+	for _, sp := range spans {
+		texts = append(texts, strings.TrimSpace(prose[sp[0]:sp[1]]))
+	}
+	text := strings.Join(reqUniqueStrings(texts), ", ") + " (stated for the whole request)"
+	for i := range ms {
+		ms[i].Category, ms[i].CategoryText = c, text
+	}
+	return c
+}
+
 // reqCategoryNumbers reads the numbers after "category" at ls[i:]: "2",
 // ": 2", " #2", " no. 2", " 1 or 2", " 1-2", " 1, 2 and 3", " 2.5" (3),
 // returning the highest (1 to 4) and where the list ends; 0 when there is

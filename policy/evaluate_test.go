@@ -119,6 +119,23 @@ func TestEvaluate(t *testing.T) {
 			highest:   2,
 		},
 		{
+			name: "a category stated once for the whole request, no measurement read",
+			edit: func(r *Request) {
+				r.Measurements, r.Category = nil, 2
+			},
+			codes:   []string{},
+			highest: 2,
+		},
+		{
+			name: "category 4 stated for the whole request",
+			edit: func(r *Request) {
+				r.Measurements, r.Category, r.DefaultOn = nil, 4, No
+			},
+			codes:    []string{CodeCategory4},
+			highest:  4,
+			escalate: map[string][]string{"legal": {CodeCategory4}, "trust": {CodeCategory4}},
+		},
+		{
 			name:  "zero request is not a form",
 			edit:  func(r *Request) { *r = Request{} },
 			codes: []string{CodeNotADataReviewForm},

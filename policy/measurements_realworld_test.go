@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -118,5 +119,41 @@ func TestReqBareCategory(t *testing.T) {
 		if got != want || ok != (want > 0) {
 			t.Errorf("reqBareCategory(%q) = %d, %v; want %d", in, got, ok, want)
 		}
+	}
+}
+
+// TestParseRequestCategoryForWholeRequest: a category stated once in the
+// prose of question 5 is the request's when no measurement has one (point
+// 5), and it never overrides the rows' own categories.
+func TestParseRequestCategoryForWholeRequest(t *testing.T) {
+	tests := []struct {
+		name     string
+		q5       string
+		category int
+		cats     []int // of the measurements
+	}{
+		{"no table, one sentence", "All the data is listed in our metrics document.\n\nThe data falls under Category 2 (interaction data)", 2, nil},
+		{"rows without category, then the category", "1. probe.one - the first key\n2. probe.two - the second key\n\nThis is Category 1 - technical data, because it only describes the network.", 1, []int{1, 1}},
+		{"rows with categories win", "* probe.one - Category 1\n* probe.two - Category 2\n\nOverall this is category 3.", 0, []int{1, 2}},
+		{"no category at all", "All the data is listed in our metrics document.", 0, nil},
+		{"a word of a sentence is not a category", "We measure the interaction between the panel and the menu.", 0, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			form := reqTestForm(func(k int, q string) string { return fmt.Sprintf("%d) %s\n", k, q) }, func(n int) string {
+				if n == 5 {
+					return tt.q5
+				}
+				return reqAnswerNumber(n)
+			})
+			r := ParseRequest(form)
+			var cats []int
+			for _, m := range r.Measurements {
+				cats = append(cats, m.Category)
+			}
+			if r.Category != tt.category || !cmp.Equal(cats, tt.cats, cmpopts.EquateEmpty()) {
+				t.Errorf("category %d, measurements %v; want %d, %v", r.Category, cats, tt.category, tt.cats)
+			}
+		})
 	}
 }

@@ -78,6 +78,9 @@ func ParseRequest(text string) *Request {
 		if ms := parseReqMeasurements(ra.blocks); len(ms) > 0 {
 			r.Measurements = ms
 		}
+		if ra.answered {
+			r.Category = reqRequestCategory(r.Measurements, ra.prose)
+		}
 	}
 	duration := answered(TopicDuration)
 	r.Expiries = parseReqExpiries(duration)
