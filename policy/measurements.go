@@ -126,7 +126,7 @@ func (ms *reqMeasurements) addTable(rows [][]string, header []bool) {
 		}
 	}
 	for i, row := range rows {
-		if isHeader[i] || reqRowIsEmpty(row) {
+		if isHeader[i] || reqRowIsEmpty(row) || reqIsPlaceholderRow(row) {
 			continue
 		}
 		r := reqRow{cells: row, roles: make([]reqRole, len(row)), isTable: true}

@@ -147,3 +147,21 @@ func reqBareCategoryColumns(rows [][]string, skip func(i int) bool) []bool {
 	}
 	return cols
 }
+
+// reqIsPlaceholderRow reports a row of a template's own making, every cell
+// a placeholder wrapped in brackets: "(description) | (Category #) |
+// (#FXA-0000)". It is template text, not a measurement.
+func reqIsPlaceholderRow(row []string) bool {
+	n := 0
+	for _, c := range row {
+		c = strings.Trim(c, " \t*_`")
+		if c == "" {
+			continue
+		}
+		if len(c) < 3 || strings.IndexByte("([<", c[0]) < 0 || c[len(c)-1] != map[byte]byte{'(': ')', '[': ']', '<': '>'}[c[0]] {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}

@@ -61,6 +61,12 @@ func TestParseReqMeasurementsRealWorld(t *testing.T) {
 			want: nil,
 		},
 		{
+			name: "a template's placeholder row is not a measurement",
+			body: "| Measurement Description | Data Collection Category | Tracking Bug # | Measurement Name |\n|---|---|---|---|\n" +
+				"| (description) | (Category #) | (#BUG-0000) | (measurement.category.field) |\n",
+			want: nil,
+		},
+		{
 			name: "p5 half category reaches the higher one",
 			body: "| Metric | Category |\n|---|---|\n| panel.opened | 2.5 |\n| panel.closed | Category 1.5 |\n",
 			want: []Measurement{m("panel.opened", "", 3, "2.5", ""), m("panel.closed", "", 2, "Category 1.5", "")},

@@ -84,6 +84,15 @@ func reqStripQuestion(topic Topic, tmpl *reqTopicTemplate, region string) int {
 	if !full && best > 0 {
 		if se := reqQuestionSentenceEnd(region); se > best && reqSimilarTo(region[:se], reqTopicIndex(topic)) {
 			best = se
+			// and the template's sentences after the first, when kept
+			// ("… for this data collection? If so:")
+			for k, q := range tmpl.questions {
+				tail := q[tmpl.firstWords[k]:]
+				if n, end := reqMatchWords(region, best, tail); n > 0 && n == len(tail) {
+					best = end
+					break
+				}
+			}
 		}
 	}
 	end := reqExtendClosing(region, best, false)
@@ -382,7 +391,7 @@ func reqCleanAnswerLine(line string, measurement bool) string {
 		s = strings.TrimSpace(strings.TrimSuffix(s, "**")) // the end of a bold question
 	}
 	s = reqCollapseSpaces(s)
-	if measurement && reqIsHeaderLine(s) {
+	if measurement && (reqIsHeaderLine(s) || (strings.Contains(s, "|") && reqIsPlaceholderRow(strings.Split(strings.Trim(s, "| "), "|")))) {
 		return ""
 	}
 	if bullet {
@@ -418,7 +427,7 @@ func reqTableLines(lines []string, t *reqTable) []string {
 		}
 		header := t.header[i] || reqIsTableHeader(row, first)
 		first = false
-		if header {
+		if header || reqIsPlaceholderRow(row) {
 			continue
 		}
 		var cells []string

@@ -201,3 +201,24 @@ func TestParseRequestShortenedQuestionStripped(t *testing.T) {
 		t.Errorf("Q5 = %v %q, want unanswered", a.Answered, a.Text)
 	}
 }
+
+// TestParseRequestEditedQuestionKeepsTemplateTail: an edited question whose
+// template sentences after the first were kept ("If so:") leaves no answer
+// behind when nothing was written.
+func TestParseRequestEditedQuestionKeepsTemplateTail(t *testing.T) {
+	form := reqTestForm(func(k int, q string) string {
+		if k == 12 {
+			q = "Is there a third-party tool (i.e. not Glean or not Telemetry) that you are proposing to use for this data collection? If so:"
+		}
+		return fmt.Sprintf("## %d) %s\n", k, q)
+	}, func(n int) string {
+		if n == 12 {
+			return ""
+		}
+		return reqAnswerNumber(n)
+	})
+	r := ParseRequest(form)
+	if a, _ := r.Answer(TopicThirdParty); a.Answered || a.Text != "" {
+		t.Errorf("Q12 = %v %q, want unanswered", a.Answered, a.Text)
+	}
+}

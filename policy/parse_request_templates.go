@@ -180,7 +180,8 @@ type reqUnit struct {
 }
 
 type reqTopicTemplate struct {
-	questions [][]string // question wordings
+	questions  [][]string // question wordings
+	firstWords []int      // how many words of each wording its first sentence has
 	units     []reqUnit  // longest first
 	choices   int
 }
@@ -192,6 +193,7 @@ var reqTemplates = func() map[Topic]*reqTopicTemplate {
 		tt := &reqTopicTemplate{}
 		for _, q := range reqQuestionText[t] {
 			tt.questions = append(tt.questions, reqSplitWords(q))
+			tt.firstWords = append(tt.firstWords, len(reqSplitWords(q[:reqQuestionSentenceEnd(q)])))
 		}
 		for _, u := range reqUnitText[t] {
 			unit := reqUnit{words: reqSplitWords(u.text), choice: u.choice, id: -1}
