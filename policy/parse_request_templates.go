@@ -182,8 +182,8 @@ type reqUnit struct {
 type reqTopicTemplate struct {
 	questions  [][]string // question wordings
 	firstWords []int      // how many words of each wording its first sentence has
-	units     []reqUnit  // longest first
-	choices   int
+	units      []reqUnit  // longest first
+	choices    int
 }
 
 // reqTemplates is the compiled template of every topic.
