@@ -295,7 +295,10 @@ func reqHasLetter(s string) bool {
 // reqDecideChoices decides which choices are template left in place. With a
 // choice marked or edited, unmarked ones are template; with some struck out,
 // the unmarked ones are the answer; with none marked, all of them left in
-// place are template, and a subset is the requester's pick.
+// place are template, and a subset is the requester's pick (Q2's examples:
+// the requester kept the ones that apply). A "choose one" question (the
+// duration) is answered by one choice only: two or more left unmarked are
+// template, whatever was deleted or struck.
 func reqDecideChoices(tmpl *reqTopicTemplate, spans [][]reqSpan) {
 	if tmpl.choices == 0 {
 		return
@@ -317,6 +320,20 @@ func reqDecideChoices(tmpl *reqTopicTemplate, spans [][]reqSpan) {
 		}
 	}
 	all := len(present) == tmpl.choices
+	// a "choose one" question with two or more choices left as they are
+	// has not been answered by them: which one would be a guess
+	if tmpl.pickOne && !selected {
+		plain := map[int]bool{}
+		for _, ss := range spans {
+			for _, sp := range ss {
+				if sp.unit.choice && sp.state == reqChoicePlain {
+					plain[sp.unit.id] = true
+				}
+			}
+		}
+		all = all || len(plain) >= 2
+		struck = struck && len(plain) < 2
+	}
 	for _, ss := range spans {
 		for k := range ss {
 			sp := &ss[k]

@@ -184,13 +184,14 @@ type reqTopicTemplate struct {
 	firstWords []int      // how many words of each wording its first sentence has
 	units      []reqUnit  // longest first
 	choices    int
+	pickOne    bool // the question asks for one of its choices
 }
 
 // reqTemplates is the compiled template of every topic.
 var reqTemplates = func() map[Topic]*reqTopicTemplate {
 	m := map[Topic]*reqTopicTemplate{}
 	for _, t := range reqTopicOrder {
-		tt := &reqTopicTemplate{}
+		tt := &reqTopicTemplate{pickOne: t == TopicDuration}
 		for _, q := range reqQuestionText[t] {
 			tt.questions = append(tt.questions, reqSplitWords(q))
 			tt.firstWords = append(tt.firstWords, len(reqSplitWords(q[:reqQuestionSentenceEnd(q)])))
