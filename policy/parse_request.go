@@ -144,6 +144,7 @@ func readReqAnswers(v FormVersion, doc string, heads, chain []reqHeading) map[To
 					break
 				}
 			}
+			end = reqExtraSection(doc, h, end)
 		}
 		end = max(end, h.phrase)
 		if reqQuestionNumber(v, t) == 0 {
@@ -156,4 +157,53 @@ func readReqAnswers(v FormVersion, doc string, heads, chain []reqHeading) map[To
 		out[t] = readReqAnswer(t, doc[h.phrase:end])
 	}
 	return out
+}
+
+// reqExtraSection returns where a section the requester added after the
+// form's last question ("13. **What are the risks?**") begins, or end: a
+// line below the last question's line, before end, with the same heading
+// markup as that question's line (an ATX "#" heading, or a line bold to
+// its end after its number) and at least three words. Without such markup on the question
+// lines, an added section cannot be told from the answer's own lines.
+func reqExtraSection(doc string, h reqHeading, end int) int {
+	style := reqHeadingStyle(doc[h.start:reqLineEnd(doc, h.start)])
+	if style == 0 {
+		return end
+	}
+	for ls := reqLineEnd(doc, h.phrase) + 1; ls < end; {
+		le := min(reqLineEnd(doc, ls), end)
+		line := doc[ls:le]
+		if reqHeadingStyle(line) == style && reqCountWords(line) >= 3 && (style == 1 || reqWhollyEmphasised(line)) {
+			return ls
+		}
+		ls = le + 1
+	}
+	return end
+}
+
+// reqHeadingStyle tells the markup of a heading line: 1 for an ATX heading
+// ("## 5) …"), 2 for bold or underlined wording ("**5) …**", "5. **…**"),
+// 0 for none.
+func reqHeadingStyle(line string) int {
+	t := strings.TrimLeft(line, " \t>")
+	if strings.HasPrefix(t, "#") {
+		return 1
+	}
+	p, _ := reqSkipHeadingPrefix(line)
+	if strings.HasPrefix(line[p:], "**") || strings.HasPrefix(line[p:], "__") {
+		return 2
+	}
+	pre := line[:p]
+	if strings.Contains(pre, "**") || strings.Contains(pre, "__") {
+		return 2
+	}
+	return 0
+}
+
+// reqWhollyEmphasised reports a line whose wording is bold or underlined to
+// its end ("1. **What are the risks?**"), not one that starts with a bold
+// word ("**Yes**, we use it").
+func reqWhollyEmphasised(line string) bool {
+	t := strings.TrimRight(line, " \t")
+	return strings.HasSuffix(t, "**") || strings.HasSuffix(t, "__")
 }

@@ -75,3 +75,31 @@ func TestParseRequestPartlyEditedTemplate(t *testing.T) {
 		})
 	}
 }
+
+// TestParseRequestExtraSection: a section added after the last question,
+// with the question lines' own heading markup, is not part of the last
+// answer; a bold word opening that answer does not end it.
+func TestParseRequestExtraSection(t *testing.T) {
+	tests := []struct {
+		name, heading, last, want string
+	}{
+		{"bold 13th section", "%d. **%s**", "No.\n\n13. **What are the risks, and how do you reduce them?**\n\nSentry could see crash data.", "No."},
+		{"atx 13th section", "## %d) %s", "No.\n\n## 13) Risks of this collection\n\nSentry could see crash data.", "No."},
+		{"a bold word opening the answer", "%d. **%s**", "**No**, we only use Glean.\n\nIt stays inside Mozilla.", "**No**, we only use Glean.\nIt stays inside Mozilla."},
+		{"plain question lines: nothing to tell it by", "%d) %s", "No.\n\nRisks of this collection", "No.\nRisks of this collection"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			form := reqTestForm(func(k int, q string) string { return fmt.Sprintf(tt.heading, k, q) + "\n" }, func(k int) string {
+				if k == 12 {
+					return tt.last
+				}
+				return reqAnswerNumber(k)
+			})
+			r := ParseRequest(form)
+			if a, _ := r.Answer(TopicThirdParty); a.Text != tt.want {
+				t.Errorf("Q12 = %q, want %q", a.Text, tt.want)
+			}
+		})
+	}
+}
