@@ -434,10 +434,11 @@ func reqIsHeaderLine(s string) bool {
 	}
 }
 
-// reqTableLines appends the non-empty, non-header rows of a table as
-// "cell | cell" lines.
+// reqTableLines appends the non-empty rows of a table, but its header and
+// placeholder rows, as "cell | cell" lines.
 func reqTableLines(lines []string, t *reqTable) []string {
 	first := true
+	var b []byte // reused from row to row
 	for i, row := range t.rows {
 		if reqRowIsEmpty(row) {
 			continue
@@ -447,14 +448,25 @@ func reqTableLines(lines []string, t *reqTable) []string {
 		if header || reqIsPlaceholderRow(row) {
 			continue
 		}
-		var cells []string
+		b = b[:0]
 		for _, c := range row {
-			if c = strings.TrimSpace(strings.ReplaceAll(c, "\n", " ")); c != "" {
-				cells = append(cells, c)
+			c = strings.TrimSpace(c)
+			if c == "" {
+				continue
+			}
+			if len(b) > 0 {
+				b = append(b, " | "...)
+			}
+			for k := 0; k < len(c); k++ {
+				if c[k] == '\n' {
+					b = append(b, ' ')
+				} else {
+					b = append(b, c[k])
+				}
 			}
 		}
-		if len(cells) > 0 {
-			lines = append(lines, strings.Join(cells, " | "))
+		if len(b) > 0 {
+			lines = append(lines, string(b))
 		}
 	}
 	return lines

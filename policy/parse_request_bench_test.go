@@ -49,6 +49,16 @@ func BenchmarkParseRequest(b *testing.B) {
 			inputs = append(inputs, struct{ name, text string }{name, string(s)})
 		}
 	}
+	// real-size samples (1-5 KB) of the shapes real forms take
+	realworld, _ := filepath.Glob(filepath.Join("testdata", "realworld", "p*"))
+	for _, f := range realworld {
+		if strings.HasSuffix(f, ".json") {
+			continue
+		}
+		if s, err := os.ReadFile(f); err == nil {
+			inputs = append(inputs, struct{ name, text string }{filepath.Base(f), string(s)})
+		}
+	}
 	for _, in := range inputs {
 		b.Run(in.name, func(b *testing.B) {
 			b.SetBytes(int64(len(in.text)))
