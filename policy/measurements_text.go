@@ -436,7 +436,16 @@ func reqAlignedCells(line string) int {
 	if !strings.Contains(line, "  ") {
 		return 0
 	}
-	return len(reqSplitColumns(line))
+	n := 1
+	for i := 0; i < len(line); i++ {
+		if line[i] == '\t' || (line[i] == ' ' && i+1 < len(line) && (line[i+1] == ' ' || line[i+1] == '\t')) {
+			n++
+			for i+1 < len(line) && (line[i+1] == ' ' || line[i+1] == '\t') {
+				i++
+			}
+		}
+	}
+	return n
 }
 
 // reqPipeRows splits lines written as table rows with pipes but no GFM

@@ -1,6 +1,9 @@
 package policy
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Reading one answer: the text from a question's wording to the next
 // question. The question's own sentences are stripped first (they may be
@@ -32,10 +35,17 @@ type reqAnswer struct {
 func readReqAnswer(topic Topic, region string) reqAnswer {
 	tmpl := reqTemplates[topic]
 	body := region[reqStripQuestion(topic, tmpl, region):]
-	blocks := reqSplitBlocks(body)
+	var blockBuf [2]reqBlock // most answers hold no table: one block
+	blocks := reqSplitBlocksInto(blockBuf[:0], body)
 
 	// find the template text left in each text block
-	spans := make([][]reqSpan, len(blocks))
+	var spanBuf [2][]reqSpan
+	spans := spanBuf[:0]
+	if len(blocks) > len(spanBuf) {
+		spans = make([][]reqSpan, len(blocks))
+	} else {
+		spans = spanBuf[:len(blocks)]
+	}
 	for i, b := range blocks {
 		if b.table == nil {
 			spans[i] = reqFindUnits(tmpl, b.text)
@@ -44,8 +54,11 @@ func readReqAnswer(topic Topic, region string) reqAnswer {
 	reqDecideChoices(tmpl, spans)
 
 	measurement := topic == TopicMeasurements
-	var lines []string
-	var prose strings.Builder
+	lines := make([]string, 0, min(strings.Count(body, "\n")+1, 64))
+	var prose strings.Builder // the measurements' lines of text
+	if measurement {
+		prose.Grow(len(body))
+	}
 	for i, b := range blocks {
 		if b.table != nil {
 			lines = reqTableLines(lines, b.table)
@@ -53,18 +66,26 @@ func readReqAnswer(topic Topic, region string) reqAnswer {
 		}
 		n := len(lines)
 		lines = reqAnswerLines(lines, b.text, spans[i], measurement)
+		if !measurement {
+			continue
+		}
 		for _, l := range lines[n:] {
 			prose.WriteString(l)
 			prose.WriteByte('\n')
 		}
 	}
 	text := strings.Join(lines, "\n")
-	return reqAnswer{
+	ans := reqAnswer{
 		text:     text,
-		prose:    prose.String(),
 		answered: text != "" && !reqIsPlaceholder(text),
-		blocks:   blocks,
 	}
+	if measurement {
+		// only the measurements are read again, from the blocks and the
+		// prose
+		ans.blocks = slices.Clone(blocks)
+		ans.prose = prose.String()
+	}
+	return ans
 }
 
 // reqStripQuestion returns where the answer starts in region: after the
@@ -124,8 +145,10 @@ func reqExtendClosing(s string, end int, url bool) int {
 }
 
 // reqSplitBlocks cuts the HTML tables out of an answer's body.
-func reqSplitBlocks(body string) []reqBlock {
-	var out []reqBlock
+func reqSplitBlocks(body string) []reqBlock { return reqSplitBlocksInto(nil, body) }
+
+// reqSplitBlocksInto is reqSplitBlocks appending to out.
+func reqSplitBlocksInto(out []reqBlock, body string) []reqBlock {
 	for {
 		i := reqIndexTableTag(body, 0)
 		if i < 0 {

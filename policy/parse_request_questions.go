@@ -24,7 +24,7 @@ const reqMinHeadings = 4
 
 // findReqHeadings returns every question opening in s, in text order.
 func findReqHeadings(s string) []reqHeading {
-	var out []reqHeading
+	out := make([]reqHeading, 0, 16) // a form has 9 to 12
 	opens := true
 	for ls := 0; ls < len(s); {
 		le := reqLineEnd(s, ls)
@@ -267,9 +267,14 @@ func bestReqChain(heads []reqHeading) []reqHeading {
 		return nil
 	}
 	nt := len(reqTopicOrder)
-	bestLen := make([]int, nt)
-	bestAt := make([]int, nt)
-	prev := make([]int, len(heads))
+	var bestLen, bestAt [12]int
+	var prevBuf [32]int
+	prev := prevBuf[:0]
+	if len(heads) > len(prevBuf) {
+		prev = make([]int, len(heads))
+	} else {
+		prev = prevBuf[:len(heads)]
+	}
 	for hi, h := range heads {
 		l, from := 1, -1
 		for k := 0; k < h.topic; k++ {
