@@ -66,7 +66,7 @@ func findReqHeadingsInLine(out []reqHeading, s string, off, end int, opens bool)
 	if t := reqMatchPhrase(s[off+p:]); t >= 0 {
 		out = append(out, reqHeading{topic: t, number: num, start: off, phrase: off + p})
 		from = p + 1
-	} else if t, qe := reqSimilarHeading(opens || num > 0, line[p:], num > 0 || strings.ContainsAny(line[:p], "#*_")); t >= 0 {
+	} else if t, qe := reqSimilarHeading(opens || num > 0, line[p:], num > 0 || reqHasHeadingMarkup(line[:p])); t >= 0 {
 		out = append(out, reqHeading{topic: t, number: num, start: off, phrase: off + p, body: off + p + qe})
 		from = p + qe
 	}
@@ -360,4 +360,21 @@ func reqIsHex(s string) bool {
 		}
 	}
 	return true
+}
+
+// reqHasHeadingMarkup reports heading or emphasis markup in the prefix of a
+// line ("## ", "**", "_"), not a list bullet ("* ", "- "): a bulleted line
+// is a question only when it reads as one.
+func reqHasHeadingMarkup(prefix string) bool {
+	for i := 0; i < len(prefix); i++ {
+		switch prefix[i] {
+		case '#':
+			return true
+		case '*', '_':
+			if i+1 < len(prefix) && prefix[i+1] != ' ' && prefix[i+1] != '\t' {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -17,8 +17,8 @@ import (
 // the line's first sentence and of a passage of the wording, 2·m / (|L| + |W|):
 // words are lower-cased, plurals folded ("categories" is "category"), small
 // function words dropped ("the", "will", "you", "what"...), and a word of
-// the line equals a word of the wording when their Levenshtein distance is
-// at most 1 (2 for words of 6 letters or more), so a typo still counts. W is
+// the line equals a word of the wording when one typo apart (reqWordID), so
+// a misspelt word still counts. W is
 // the run of |L| consecutive words of the wording (or all of it), starting
 // at its first or second word, that matches best: a shortened question
 // compares with the part of the question it kept. A question is known by
@@ -66,6 +66,10 @@ type reqSimilarIndex struct {
 	vocab    map[string]int
 	words    []string // by id
 	wordings []reqWording
+	// deletes maps each vocabulary word with one letter deleted to the
+	// words it comes from (the symmetric-delete index of SymSpell): a typo
+	// is found by a few lookups instead of a distance to every word
+	deletes map[string][]int
 }
 
 // reqSimilar is compiled once from reqQuestionText: the first sentence of
@@ -98,6 +102,15 @@ var reqSimilar = func() *reqSimilarIndex {
 				w.ids = append(w.ids, id)
 			}
 			ix.wordings = append(ix.wordings, w)
+		}
+	}
+	ix.deletes = map[string][]int{}
+	for id, w := range ix.words {
+		for i := range len(w) {
+			d := w[:i] + w[i+1:]
+			if k := ix.deletes[d]; len(k) == 0 || k[len(k)-1] != id {
+				ix.deletes[d] = append(k, id)
+			}
 		}
 	}
 	return ix
@@ -137,9 +150,12 @@ func reqContentWord(buf []byte, w string) ([]byte, bool) {
 	return buf, true
 }
 
-// reqWordID returns the vocabulary id of a content word, allowing a typo:
-// the nearest word within Levenshtein distance 1 (2 from 6 letters, so that
-// a swap of two letters, "anwser", counts), or -1.
+// reqWordID returns the vocabulary id of a content word, allowing one typo
+// in a word of five letters or more: a letter missing, added or changed, or
+// two letters swapped ("measurments", "colected", "anwser"). Candidates
+// come from the delete index; among them the nearest by Levenshtein
+// distance wins (at most 1, or 2 for a swap). It returns -1 for a word of
+// no question.
 func (ix *reqSimilarIndex) reqWordID(tok []byte) int {
 	if id, ok := ix.vocab[string(tok)]; ok {
 		return id
@@ -147,18 +163,25 @@ func (ix *reqSimilarIndex) reqWordID(tok []byte) int {
 	if len(tok) < 5 {
 		return -1
 	}
-	maxd := 1
-	if len(tok) >= 6 {
-		maxd = 2
+	best, bestD := -1, 3
+	try := func(ids []int) {
+		for _, id := range ids {
+			if d := levenshtein.ComputeDistance(string(tok), ix.words[id]); d < bestD {
+				best, bestD = id, d
+			}
+		}
 	}
-	best, bestD := -1, maxd+1
-	for id, w := range ix.words {
-		if d := len(w) - len(tok); d > maxd || -d > maxd || w[0] != tok[0] && w[1] != tok[1] {
-			continue
+	try(ix.deletes[string(tok)]) // a letter missing from tok
+	var buf [reqMaxWordLen]byte
+	for i := range tok {
+		d := append(append(buf[:0], tok[:i]...), tok[i+1:]...)
+		if id, ok := ix.vocab[string(d)]; ok { // a letter added to tok
+			try([]int{id})
 		}
-		if d := levenshtein.ComputeDistance(string(tok), w); d < bestD {
-			best, bestD = id, d
-		}
+		try(ix.deletes[string(d)]) // a letter changed, or two swapped
+	}
+	if bestD > 2 || (bestD == 2 && len(tok) < 6) {
+		return -1
 	}
 	return best
 }
@@ -187,8 +210,9 @@ func reqQuestionSentenceEnd(s string) int {
 func reqSimilarQuestion(s string) (int, float64) {
 	ix := reqSimilar
 	var ids [reqSimilarMaxWords]int
+	var at [reqSimilarMaxWords][2]int
 	var buf [reqMaxWordLen]byte
-	n := 0
+	n, exact := 0, 0
 	for i := 0; ; {
 		st, en := reqNextWord(s, i)
 		if st >= len(s) {
@@ -202,11 +226,23 @@ func reqSimilarQuestion(s string) (int, float64) {
 		if n == len(ids) {
 			return -1, 0 // prose
 		}
-		ids[n] = ix.reqWordID(tok)
+		ids[n], at[n] = -1, [2]int{st, en}
+		if id, ok := ix.vocab[string(tok)]; ok {
+			ids[n] = id
+			exact++
+		}
 		n++
 	}
-	if n < 2 {
+	// a line without one word of any question as it is written is not
+	// one: the search for typos (the costly part) is spared most lines
+	if n < 2 || exact == 0 {
 		return -1, 0
+	}
+	for k := 0; k < n; k++ {
+		if ids[k] < 0 {
+			tok, _ := reqContentWord(buf[:0], s[at[k][0]:at[k][1]])
+			ids[k] = ix.reqWordID(tok)
+		}
 	}
 	best, bestScore := -1, 0.0
 	for _, w := range ix.wordings {
