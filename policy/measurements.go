@@ -217,7 +217,7 @@ func reqRowMeasurement(r reqRow) (m Measurement, ident, ok bool) {
 		}
 		camel := r.camel && (rk == reqRoleName || rk == reqRoleDesc)
 		if name, at, end := reqFindName(cell(k), camel); name != "" {
-			if pe, ok := reqPhraseBeforeName(cell(k), at, end); ok {
+			if pe, ok := reqPhraseBeforeName(cell(k), at, end, r.isTable); ok {
 				m.Name, nameCell, nameAt, nameEnd = reqTruncate(reqOneLine(cell(k)[:pe]), 80), k, 0, pe
 				leading = true
 				break

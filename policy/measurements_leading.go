@@ -75,12 +75,13 @@ func reqLeadingPhraseSep(s, seps string) (end, next int, ok bool) {
 
 // reqPhraseBeforeName reports whether the identifier at s[at:end] only
 // details a leading phrase: s starts with a phrase and ":", " (" or " - "
-// on the identifier's line, and the identifier is not all that follows (in
+// on the identifier's line (in a table cell, lines are only wrapping), and
+// the identifier is not all that follows (in
 // "Number of tabs (browser.tabs.count)" the identifier is the name). It
 // returns where the phrase ends.
-func reqPhraseBeforeName(s string, at, end int) (int, bool) {
+func reqPhraseBeforeName(s string, at, end int, table bool) (int, bool) {
 	pe, next, ok := reqLeadingPhraseSep(s, ":(-")
-	if !ok || at < next || strings.Contains(s[:at], "\n") {
+	if !ok || at < next || (!table && strings.Contains(s[:at], "\n")) {
 		return 0, false
 	}
 	rest := strings.Trim(s[next:], " \t`*_).:;,")

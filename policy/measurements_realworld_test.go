@@ -88,7 +88,7 @@ func TestParseReqMeasurementsRealWorld(t *testing.T) {
 			body: "<table><tr><th>Measurement</th><th>Category</th></tr>" +
 				"<tr><td>Video metadata (the video ID, title, description and view count)</td><td>Category 3</td></tr>" +
 				"<tr><td>Survey parameters: total uri_count, onboarding flag, days used</td><td>Category 2</td></tr>" +
-				"<tr><td>User-identifier (random, like but not the same as the telemetry client_id)</td><td>Category 1</td></tr>" +
+				"<tr><td>User-identifier (random, like but not the same as the telemetry\n            client_id)</td><td>Category 1</td></tr>" +
 				"<tr><td>reason - identifies why the download stopped</td><td>Category 1</td></tr>" +
 				"<tr><td>Number of tabs (browser.tabs.count)</td><td>Category 1</td></tr></table>",
 			want: []Measurement{
