@@ -181,9 +181,43 @@ func reqColumnRole(h string) reqRole {
 var (
 	// reqBugRE finds a bug reference in a row without a bug column.
 	reqBugRE = regexp.MustCompile(`(?i)\bbug\s*#?\s*\d{3,9}\b|https?://bugzilla\.[a-z.]+/show_bug\.cgi\?id=\d+|\bbugzil\.la/\d+`)
-	// reqBareBugRE is a table cell that holds only a bug number.
-	reqBareBugRE = regexp.MustCompile(`^\s*#?\d{5,8}\s*$`)
 )
+
+// reqFindBugRef returns the first bug reference in s, or "". Every form of
+// one holds "bug": the regular expression only runs on text that does.
+func reqFindBugRef(s string) string {
+	if !reqContainsFold(s, "bug") {
+		return ""
+	}
+	return reqBugRE.FindString(s)
+}
+
+// reqIsBareBug reports a table cell that holds only a bug number: five to
+// eight digits, maybe after "#".
+func reqIsBareBug(s string) bool {
+	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(s, "#")
+	if len(s) < 5 || len(s) > 8 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !reqIsDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// reqContainsFold reports whether s holds sub (lower case), ignoring ASCII
+// case.
+func reqContainsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if reqLowerByte(s[i]) == sub[0] && reqHasPrefixFold(s[i:], sub) {
+			return true
+		}
+	}
+	return false
+}
 
 // reqRowMeasurement turns a row into a measurement. ident says the name is
 // an identifier (not text standing in for one); ok is false for a line of
@@ -274,11 +308,11 @@ func reqRowMeasurement(r reqRow) (m Measurement, ident, ok bool) {
 	}
 	if m.TrackingBug == "" {
 		for k := range r.cells {
-			if b := reqBugRE.FindString(cell(k)); b != "" && role(k) != reqRoleCat {
+			if b := reqFindBugRef(cell(k)); b != "" && role(k) != reqRoleCat {
 				m.TrackingBug = b
 				break
 			}
-			if r.isTable && reqBareBugRE.MatchString(cell(k)) {
+			if r.isTable && reqIsBareBug(cell(k)) {
 				m.TrackingBug = strings.TrimSpace(cell(k))
 				break
 			}
@@ -347,7 +381,7 @@ func reqRowMeasurement(r reqRow) (m Measurement, ident, ok bool) {
 // bug reference: it is neither a name nor a description.
 func reqIsCategoryOrBug(s string) bool {
 	t := strings.TrimSpace(s)
-	return reqLooksLikeCategory(t) || reqBareBugRE.MatchString(t) || (t != "" && reqBugRE.FindString(t) == t)
+	return reqLooksLikeCategory(t) || reqIsBareBug(t) || (t != "" && reqFindBugRef(t) == t)
 }
 
 // reqLooksLikeCategory reports a short cell that names a category, such as

@@ -52,7 +52,7 @@ func reqHoldsValue(c string) bool {
 	if cat, _ := reqScanCategories(c, true); cat > 0 {
 		return true
 	}
-	if reqBugRE.MatchString(c) || reqBareBugRE.MatchString(c) {
+	if reqFindBugRef(c) != "" || reqIsBareBug(c) {
 		return true
 	}
 	_, ok := reqBareCategory(c)
