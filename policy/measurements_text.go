@@ -45,6 +45,7 @@ func (ms *reqMeasurements) addText(text string) {
 		return j
 	}
 	r := reqTextReader{ms: ms, lines: lines}
+	notAligned := 0 // lines before this belong to a run already found not to be a table
 	for i := 0; i < len(lines); {
 		c := lines[i].content
 		// a run of lines with pipes may hold GFM tables
@@ -70,7 +71,11 @@ func (ms *reqMeasurements) addText(text string) {
 		}
 		// columns aligned with spaces, as pasted from a spreadsheet or a
 		// terminal
-		if j := reqAlignedRun(lines, i); j > i {
+		if i < notAligned {
+			i = r.line(i)
+			continue
+		}
+		if j, end := reqAlignedRun(lines, i); j > i {
 			r.flush()
 			rows := make([][]string, 0, j-i)
 			for _, l := range lines[i:j] {
@@ -79,6 +84,8 @@ func (ms *reqMeasurements) addText(text string) {
 			ms.addTable(rows, nil)
 			i = j
 			continue
+		} else {
+			notAligned = end // a run that is not a table: its lines are read one by one
 		}
 		i = r.line(i)
 	}
@@ -394,22 +401,23 @@ func reqSplitColumns(line string) []string {
 }
 
 // reqAlignedRun returns the end of a run of plain-text table rows starting
-// at lines[i], or i when there is none: at least two lines with no blank
+// at lines[i], or i when there is none, and the end of the run of lines it
+// looked at (so that they are not looked at again): at least two lines with no blank
 // line between them, each split by runs of two or more spaces into the same
 // number (two or more) of cells, and a column other than the first whose
 // cells are all short (a category, a bug number, a word or two). Prose
 // with two spaces after its full stops does not line up that way.
-func reqAlignedRun(lines []reqTextLine, i int) int {
+func reqAlignedRun(lines []reqTextLine, i int) (int, int) {
 	n := reqAlignedCells(lines[i].content)
 	if n < 2 {
-		return i
+		return i, i
 	}
 	j := i + 1
 	for j < len(lines) && !lines[j].blankBefore && reqAlignedCells(lines[j].content) == n {
 		j++
 	}
 	if j-i < 2 {
-		return i
+		return i, j
 	}
 	short := make([]bool, n)
 	for k := 1; k < n; k++ {
@@ -424,10 +432,10 @@ func reqAlignedRun(lines []reqTextLine, i int) int {
 	}
 	for _, ok := range short {
 		if ok {
-			return j
+			return j, j
 		}
 	}
-	return i
+	return i, j
 }
 
 // reqAlignedCells counts the cells of a line split at runs of two or more
