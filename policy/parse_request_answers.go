@@ -518,6 +518,9 @@ var reqPlaceholderWords = map[string]bool{
 // reqIsPlaceholder reports "TODO", "TBD", "TODO: Fill this in.", "to be
 // determined" and the like.
 func reqIsPlaceholder(text string) bool {
+	if reqIsBracketPlaceholder(text) {
+		return true
+	}
 	st, en := reqNextWord(text, 0)
 	if st >= len(text) {
 		return !reqHasLetterOrDigit(text) // a URL alone is an answer
@@ -531,4 +534,39 @@ func reqIsPlaceholder(text string) bool {
 		}
 	}
 	return false
+}
+
+// reqBracketPlaceholderWords mark the inside of a template's placeholder.
+var reqBracketPlaceholderWords = newReqPhraseList("explain", "describe", "description", "here", "insert", "fill", "todo", "tbd", "name", "link", "title")
+
+// reqIsBracketPlaceholder reports an answer that is wholly a placeholder a
+// project's template put there: one line inside one pair of brackets,
+// "(This collection is Glean so is documented here. | [explain])",
+// "[describe the population]", holding alternatives ("|"), a nested
+// placeholder ("[…]"), a "#" to fill in, or a word asking for text. A
+// requester's own "(N/A)" or "(none)" is an answer.
+func reqIsBracketPlaceholder(text string) bool {
+	t := strings.TrimSpace(text)
+	if len(t) < 3 || strings.IndexByte(t, '\n') >= 0 {
+		return false
+	}
+	closeOf := map[byte]byte{'(': ')', '[': ']', '<': '>'}
+	open, ok := t[0], false
+	if _, ok = closeOf[open]; !ok || t[len(t)-1] != closeOf[open] {
+		return false
+	}
+	depth := 0
+	for i := 0; i < len(t); i++ {
+		switch t[i] {
+		case open:
+			depth++
+		case closeOf[open]:
+			depth--
+			if depth == 0 && i != len(t)-1 {
+				return false // "(a) and (b)": two pairs, not one placeholder
+			}
+		}
+	}
+	inner := t[1 : len(t)-1]
+	return strings.ContainsAny(inner, "|[#") || reqBracketPlaceholderWords.any(reqLowerASCII(inner), nil)
 }

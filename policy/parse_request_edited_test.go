@@ -103,3 +103,58 @@ func TestParseRequestExtraSection(t *testing.T) {
 		})
 	}
 }
+
+// TestReqIsBracketPlaceholder: a project's template placeholder is not an
+// answer; a requester's answer in brackets is.
+func TestReqIsBracketPlaceholder(t *testing.T) {
+	for text, want := range map[string]bool{
+		"(This collection is Glean so is documented [in the Glean Dictionary](https://dictionary.telemetry.mozilla.org). | [explain])": true,
+		"[describe the population]":       true,
+		"(#BUG-0000)":                     true,
+		"<metric name>":                   true,
+		"(N/A)":                           false,
+		"(none)":                          false,
+		"(see the metrics.yaml file)":     false,
+		"(a) the panel and (b) the menu":  false,
+		"We will explain it (in the doc)": false,
+		"(first line)\n(second line)":     false,
+	} {
+		if got := reqIsBracketPlaceholder(text); got != want {
+			t.Errorf("reqIsBracketPlaceholder(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+// TestParseRequestQuotedQuestionLines: a text quoting a few question lines
+// without their numbers (a blog post, a note) is not a request; the same
+// lines numbered, or most of the form, are.
+func TestParseRequestQuotedQuestionLines(t *testing.T) {
+	quoted := func(numbered bool, topics ...int) string {
+		var b strings.Builder
+		b.WriteString("Here is how we answered some of the review questions.\n\n")
+		for _, n := range topics {
+			b.WriteString("> ")
+			if numbered {
+				fmt.Fprintf(&b, "%d) ", n)
+			}
+			fmt.Fprintf(&b, "%s\n\nOur answer to it.\n\n", reqTestQuestions[n-1])
+		}
+		return b.String()
+	}
+	tests := []struct {
+		name string
+		text string
+		form bool
+	}{
+		{"four quoted lines", quoted(false, 2, 3, 5, 7), false},
+		{"four numbered lines", quoted(true, 2, 3, 5, 7), true},
+		{"seven unnumbered lines", quoted(false, 1, 2, 3, 4, 5, 7, 8), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ParseRequest(tt.text).Version; (got != FormNone) != tt.form {
+				t.Errorf("version = %s, want a form: %v", got, tt.form)
+			}
+		})
+	}
+}

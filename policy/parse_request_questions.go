@@ -304,7 +304,8 @@ func bestReqChain(heads []reqHeading) []reqHeading {
 // detectReqVersion picks the template version the chain of headings fits
 // best: each question of the version found scores 2, each found question it
 // lacks costs 2, each number that agrees scores 2, and each question of the
-// version not found costs 1. Ties go to the newest version.
+// version not found costs 1. Ties go to the newest version. Fewer than half
+// of the version's questions, none of them numbered, are no form.
 func detectReqVersion(chain []reqHeading) FormVersion {
 	if len(chain) < reqMinHeadings {
 		return FormNone
@@ -329,6 +330,16 @@ func detectReqVersion(chain []reqHeading) FormVersion {
 		if i == 0 || score > bestScore {
 			best, bestScore = v, score
 		}
+	}
+	// a few question lines quoted without their numbers, less than half
+	// the form, are a text that talks about the form (a blog post, a note),
+	// not a request
+	numbered := false
+	for _, h := range chain {
+		numbered = numbered || h.number > 0
+	}
+	if !numbered && 2*len(chain) < len(reqVersionTopics[best]) {
+		return FormNone
 	}
 	return best
 }
