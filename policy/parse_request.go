@@ -162,8 +162,8 @@ func readReqAnswers(v FormVersion, doc string, heads, chain []reqHeading) map[To
 // reqExtraSection returns where a section the requester added after the
 // form's last question ("13. **What are the risks?**") begins, or end: a
 // line below the last question's line, before end, with the same heading
-// markup as that question's line (an ATX "#" heading, or a line bold to
-// its end after its number) and at least three words. Without such markup on the question
+// markup as that question's line (an ATX "#" heading, or a numbered line
+// bold to its end) and at least three words. Without such markup on the question
 // lines, an added section cannot be told from the answer's own lines.
 func reqExtraSection(doc string, h reqHeading, end int) int {
 	style := reqHeadingStyle(doc[h.start:reqLineEnd(doc, h.start)])
@@ -173,7 +173,7 @@ func reqExtraSection(doc string, h reqHeading, end int) int {
 	for ls := reqLineEnd(doc, h.phrase) + 1; ls < end; {
 		le := min(reqLineEnd(doc, ls), end)
 		line := doc[ls:le]
-		if reqHeadingStyle(line) == style && reqCountWords(line) >= 3 && (style == 1 || reqWhollyEmphasised(line)) {
+		if reqHeadingStyle(line) == style && reqCountWords(line) >= 3 && (style == 1 || reqNumberedEmphasised(line)) {
 			return ls
 		}
 		ls = le + 1
@@ -200,10 +200,12 @@ func reqHeadingStyle(line string) int {
 	return 0
 }
 
-// reqWhollyEmphasised reports a line whose wording is bold or underlined to
-// its end ("1. **What are the risks?**"), not one that starts with a bold
-// word ("**Yes**, we use it").
-func reqWhollyEmphasised(line string) bool {
+// reqNumberedEmphasised reports a numbered line whose wording is bold or
+// underlined to its end ("13. **What are the risks?**"), not an answer
+// written in bold ("**No third-party tool is used.**") or one that starts
+// with a bold word ("**Yes**, we use it").
+func reqNumberedEmphasised(line string) bool {
 	t := strings.TrimRight(line, " \t")
-	return strings.HasSuffix(t, "**") || strings.HasSuffix(t, "__")
+	_, num := reqSkipHeadingPrefix(line)
+	return num > 0 && (strings.HasSuffix(t, "**") || strings.HasSuffix(t, "__"))
 }

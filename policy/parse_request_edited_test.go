@@ -86,6 +86,7 @@ func TestParseRequestExtraSection(t *testing.T) {
 		{"bold 13th section", "%d. **%s**", "No.\n\n13. **What are the risks, and how do you reduce them?**\n\nSentry could see crash data.", "No."},
 		{"atx 13th section", "## %d) %s", "No.\n\n## 13) Risks of this collection\n\nSentry could see crash data.", "No."},
 		{"a bold word opening the answer", "%d. **%s**", "**No**, we only use Glean.\n\nIt stays inside Mozilla.", "**No**, we only use Glean.\nIt stays inside Mozilla."},
+		{"an answer written in bold", "%d. **%s**", "No.\n\n**No third-party tool is used.**", "No.\n**No third-party tool is used.**"},
 		{"plain question lines: nothing to tell it by", "%d) %s", "No.\n\nRisks of this collection", "No.\nRisks of this collection"},
 	}
 	for _, tt := range tests {
