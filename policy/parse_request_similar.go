@@ -244,11 +244,19 @@ func reqSimilarQuestion(s string) (int, float64) {
 			ids[k] = ix.reqWordID(tok)
 		}
 	}
+	// the line's words as counts by vocabulary id, so that a passage of a
+	// wording is compared in one pass over it
+	var have [reqSimilarMaxVocab]uint8
+	for _, id := range ids[:n] {
+		if id >= 0 && id < reqSimilarMaxVocab {
+			have[id]++
+		}
+	}
 	best, bestScore := -1, 0.0
 	for _, w := range ix.wordings {
 		wn := min(len(w.ids), n)
 		for at := 0; at <= reqSimilarMaxSkip && at+wn <= len(w.ids); at++ {
-			m := reqCountCommon(ids[:n], w.ids[at:at+wn])
+			m := reqCountCommon(&have, w.ids[at:at+wn])
 			if m < 2 {
 				continue
 			}
@@ -270,25 +278,23 @@ func reqSimilarTo(s string, t int) bool {
 	return got == t
 }
 
-// reqCountCommon counts the words of a found in w, each word of w matched
-// at most once (both lists are short: a quadratic count is the fastest).
-func reqCountCommon(a, w []int) int {
-	var used [reqSimilarMaxWords + 2]bool
+// reqCountCommon counts the words of w that the line has (have: the line's
+// words counted by id), each word of the line matched at most once.
+func reqCountCommon(have *[reqSimilarMaxVocab]uint8, w []int) int {
+	var used [reqSimilarMaxVocab]uint8
 	m := 0
-	for _, x := range a {
-		if x < 0 {
-			continue
-		}
-		for k, y := range w {
-			if y == x && !used[k] {
-				used[k] = true
-				m++
-				break
-			}
+	for _, y := range w {
+		if y < reqSimilarMaxVocab && used[y] < have[y] {
+			used[y]++
+			m++
 		}
 	}
 	return m
 }
+
+// reqSimilarMaxVocab bounds the vocabulary of the question wordings (54
+// words; TestReqSimilarVocabFits keeps it under the bound).
+const reqSimilarMaxVocab = 128
 
 // reqSimilarHeading reads the line after its heading prefix (rest) as an
 // edited question line. Only a line shaped as a heading is compared: one

@@ -222,3 +222,11 @@ func TestParseRequestEditedQuestionKeepsTemplateTail(t *testing.T) {
 		t.Errorf("Q12 = %v %q, want unanswered", a.Answered, a.Text)
 	}
 }
+
+// TestReqSimilarVocabFits: the words of every question wording fit the
+// fixed-size counts reqSimilarQuestion keeps.
+func TestReqSimilarVocabFits(t *testing.T) {
+	if n := len(reqSimilar.words); n > reqSimilarMaxVocab {
+		t.Errorf("%d words in the question wordings, more than reqSimilarMaxVocab (%d)", n, reqSimilarMaxVocab)
+	}
+}
