@@ -163,8 +163,9 @@ func readReqAnswers(v FormVersion, doc string, heads, chain []reqHeading) map[To
 // form's last question ("13. **What are the risks?**") begins, or end: a
 // line below the last question's line, before end, with the same heading
 // markup as that question's line (an ATX "#" heading, or a numbered line
-// bold to its end) and at least three words. Without such markup on the question
-// lines, an added section cannot be told from the answer's own lines.
+// bold to its end) and at least three words. Without such markup on the
+// question lines, an added section cannot be told from the answer's own
+// lines.
 func reqExtraSection(doc string, h reqHeading, end int) int {
 	style := reqHeadingStyle(doc[h.start:reqLineEnd(doc, h.start)])
 	if style == 0 {

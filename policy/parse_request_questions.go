@@ -56,9 +56,9 @@ func reqLineEndsSentence(line string) bool {
 }
 
 // findReqHeadingsInLine finds the headings in the line s[off:end]; a
-// question's wording may go on past the line end.
-// A line is compared by similarity only when opens says it starts a
-// sentence.
+// question's wording may go on past the line end. The line is compared by
+// similarity (reqSimilarHeading) only when opens says it starts a sentence
+// or it is numbered.
 func findReqHeadingsInLine(out []reqHeading, s string, off, end int, opens bool) []reqHeading {
 	line := s[off:end]
 	p, num := reqSkipHeadingPrefix(line)
@@ -267,7 +267,7 @@ func bestReqChain(heads []reqHeading) []reqHeading {
 		return nil
 	}
 	nt := len(reqTopicOrder)
-	var bestLen, bestAt [12]int
+	var bestLen, bestAt [16]int // by topic: there are 12
 	var prevBuf [32]int
 	prev := prevBuf[:0]
 	if len(heads) > len(prevBuf) {

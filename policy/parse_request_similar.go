@@ -13,20 +13,19 @@ import (
 // compared with every known wording of every question (all template
 // versions, reqQuestionText) by similarity.
 //
-// The measure is the Sørensen–Dice coefficient over the content words of
-// the line's first sentence and of a passage of the wording, 2·m / (|L| + |W|):
-// words are lower-cased, plurals folded ("categories" is "category"), small
-// function words dropped ("the", "will", "you", "what"...), and a word of
-// the line equals a word of the wording when one typo apart (reqWordID), so
-// a misspelt word still counts. W is
-// the run of |L| consecutive words of the wording (or all of it), starting
-// at its first or second word, that matches best: a shortened question
-// compares with the part of the question it kept. A question is known by
-// its opening; a line that only repeats the end of one ("Data collection
-// category:", the second line of a hard-wrapped question) is not one.
-// A line is a question when its best coefficient reaches
-// reqSimilarThreshold with at least two words in common; the tests that
-// pin the threshold are in parse_request_similar_test.go.
+// The measure is the Sørensen–Dice coefficient, 2·m / (|L| + |W|), over
+// the content words of the line's first sentence (L) and of a passage of
+// the wording (W). Words are lower-cased, plurals folded ("categories" is
+// "category") and function words dropped ("the", "will", "you", "what"…);
+// a word of the line equals a word of the wording when they are one typo
+// apart (reqWordID), so a misspelt word still counts. W is the run of |L|
+// consecutive words of the wording (or all of it), starting at its first
+// or second word, that matches best: a shortened question compares with
+// the part of the question it kept. A question is known by its opening: a
+// line that only repeats the end of one ("Data collection category:", the
+// second line of a hard-wrapped question) is not one. A line is a question
+// when its best coefficient reaches reqSimilarThreshold with at least two
+// words in common (parse_request_similar_test.go pins the threshold).
 
 // reqSimilarThreshold is the least Dice coefficient of a question line.
 // In TestReqSimilarThreshold, edited question lines (typos, shortened,
@@ -297,11 +296,11 @@ func reqCountCommon(have *[reqSimilarMaxVocab]uint8, w []int) int {
 const reqSimilarMaxVocab = 128
 
 // reqSimilarHeading reads the line after its heading prefix (rest) as an
-// edited question line. Only a line shaped as a heading is compared: one
-// with a number or markup before it (prefixed), or whose first sentence ends
-// with "?" or whose line ends with ":"; a line of prose never is. It returns
-// the topic index and the length of the question sentence, or -1. opens
-// says a sentence may start on this line.
+// edited question line, when a sentence may start there (opens). Only a
+// line shaped as a heading is compared: one with a number or heading markup
+// before it (prefixed), or whose first sentence ends with "?", or whose
+// line ends with ":"; a line of prose never is. It returns the topic index
+// and the length of the question sentence, or -1.
 func reqSimilarHeading(opens bool, rest string, prefixed bool) (int, int) {
 	if !opens || rest == "" || !reqIsASCIILetterOrDigit(rest[0]) {
 		return -1, 0
