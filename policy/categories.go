@@ -231,15 +231,5 @@ func reqShortPhraseAround(ls string, st, en int) bool {
 			right = right[:i]
 		}
 	}
-	count := func(s string) int {
-		n := 0
-		for i := 0; ; n++ {
-			st, en := reqNextWord(s, i)
-			if st >= len(s) {
-				return n
-			}
-			i = en
-		}
-	}
-	return count(left)+1+count(right) <= 3
+	return reqCountWords(left)+1+reqCountWords(right) <= 3
 }

@@ -76,22 +76,11 @@ type reqSimilarIndex struct {
 // following:") is what requesters cut first.
 var reqSimilar = func() *reqSimilarIndex {
 	ix := &reqSimilarIndex{vocab: map[string]int{}}
-	var buf [reqMaxWordLen]byte
 	for ti, t := range reqTopicOrder {
 		for _, q := range reqQuestionText[t] {
 			q = q[:reqQuestionSentenceEnd(q)]
-			var w reqWording
-			w.topic = ti
-			for i := 0; ; {
-				st, en := reqNextWord(q, i)
-				if st >= len(q) {
-					break
-				}
-				i = en
-				tok, ok := reqContentWord(buf[:0], q[st:en])
-				if !ok {
-					continue
-				}
+			w := reqWording{topic: ti}
+			reqEachContentWord(q, func(tok []byte, _, _ int) bool {
 				id, seen := ix.vocab[string(tok)]
 				if !seen {
 					id = len(ix.words)
@@ -99,7 +88,8 @@ var reqSimilar = func() *reqSimilarIndex {
 					ix.words = append(ix.words, string(tok))
 				}
 				w.ids = append(w.ids, id)
-			}
+				return true
+			})
 			ix.wordings = append(ix.wordings, w)
 		}
 	}
@@ -147,6 +137,23 @@ func reqContentWord(buf []byte, w string) ([]byte, bool) {
 		return nil, false
 	}
 	return buf, true
+}
+
+// reqEachContentWord calls fn with each content word of s (lower-cased and
+// folded by reqContentWord, in a buffer valid for the call) and its bounds
+// in s, until fn returns false.
+func reqEachContentWord(s string, fn func(tok []byte, st, en int) bool) {
+	var buf [reqMaxWordLen]byte
+	for i := 0; ; {
+		st, en := reqNextWord(s, i)
+		if st >= len(s) {
+			return
+		}
+		i = en
+		if tok, ok := reqContentWord(buf[:0], s[st:en]); ok && !fn(tok, st, en) {
+			return
+		}
+	}
 }
 
 // reqWordID returns the vocabulary id of a content word, allowing one typo
@@ -211,6 +218,8 @@ func reqSimilarQuestion(s string) (int, float64) {
 	var ids [reqSimilarMaxWords]int
 	var at [reqSimilarMaxWords][2]int
 	var buf [reqMaxWordLen]byte
+	// (the loop of reqEachContentWord, written out: a closure here would
+	// move the arrays to the heap)
 	n, exact := 0, 0
 	for i := 0; ; {
 		st, en := reqNextWord(s, i)
