@@ -79,9 +79,37 @@ func reqScanCategories(text string, strict bool) (int, [][2]int) {
 	}
 }
 
+// reqRequestCategory reads a category stated once for the whole request in
+// the prose of the measurement answer ("The data falls under Category 2
+// (interaction data)", "This is Category 1 - technical data"), when no
+// measurement has a category of its own: the highest one stated, which the
+// measurements without a category take. With any measurement categorised,
+// the rows speak for themselves and it returns 0.
+func reqRequestCategory(ms []Measurement, prose string) int {
+	for _, m := range ms {
+		if m.Category > 0 {
+			return 0
+		}
+	}
+	c, spans := reqScanCategories(reqMaskNames(prose), true)
+	if c == 0 {
+		return 0
+	}
+	var texts []string
+	for _, sp := range spans {
+		texts = append(texts, strings.TrimSpace(prose[sp[0]:sp[1]]))
+	}
+	text := strings.Join(reqUniqueStrings(texts), ", ") + " (stated for the whole request)"
+	for i := range ms {
+		ms[i].Category, ms[i].CategoryText = c, text
+	}
+	return c
+}
+
 // reqCategoryNumbers reads the numbers after "category" at ls[i:]: "2",
-// ": 2", " #2", " no. 2", " 1 or 2", " 1-2", " 1, 2 and 3", returning the
-// highest (1 to 4) and where the list ends; 0 when there is no number.
+// ": 2", " #2", " no. 2", " 1 or 2", " 1-2", " 1, 2 and 3", " 2.5" (3),
+// returning the highest (1 to 4) and where the list ends; 0 when there is
+// no number.
 func reqCategoryNumbers(ls string, i int) (int, int) {
 	gap := func(i int, allowed string, n int) int {
 		j := i
@@ -106,6 +134,9 @@ func reqCategoryNumbers(ls string, i int) (int, int) {
 	c, end, ok := digit(j)
 	if !ok {
 		return 0, i
+	}
+	if c < 4 && strings.HasPrefix(ls[end:], ".5") && (end+2 == len(ls) || !reqIsDigit(ls[end+2])) {
+		return c + 1, end + 2 // "Category 2.5": between two, the row reaches the higher
 	}
 	for {
 		k := gap(end, " \t,/&+-", 4)
@@ -200,15 +231,5 @@ func reqShortPhraseAround(ls string, st, en int) bool {
 			right = right[:i]
 		}
 	}
-	count := func(s string) int {
-		n := 0
-		for i := 0; ; n++ {
-			st, en := reqNextWord(s, i)
-			if st >= len(s) {
-				return n
-			}
-			i = en
-		}
-	}
-	return count(left)+1+count(right) <= 3
+	return reqCountWords(left)+1+reqCountWords(right) <= 3
 }

@@ -27,6 +27,7 @@
 // them, and a draft of the steward's review. The codes are:
 //
 //	missing-answers                   a question is unanswered (one finding per question)
+//	question-not-found                a question's line is not in the text (edited beyond recognition or removed)
 //	measurement-without-category      a measurement has no category (or none could be read)
 //	category-3-default-on-release     category 3 data default-on in release
 //	category-3-prerelease-default-on  category 3 data default-on in pre-release only (eligible)

@@ -95,6 +95,15 @@ func (e *evaluation) checkAnswers() {
 		if label == "" {
 			label, hint = "this question", "answer it in your own words"
 		}
+		if a.QuestionNotFound {
+			// not "unanswered": its answer may well be there, under the
+			// previous question
+			e.add(CodeQuestionNotFound, a.Number, "", fmt.Sprintf(
+				"I could not find the question line for Q%d (%s); was it edited or removed? "+
+					"Keep each question of the form on a line of its own, followed by your answer.",
+				a.Number, label))
+			continue
+		}
 		e.add(CodeMissingAnswers, a.Number, "", fmt.Sprintf(
 			"Q%d (%s) is not answered: %s. Every question is mandatory; \"N/A\" or \"No\" are answers when they are true.",
 			a.Number, label, hint))
@@ -118,7 +127,10 @@ func (e *evaluation) checkCategories() {
 		present[c] = true
 		e.highest = max(e.highest, c)
 	}
-	if len(e.req.Measurements) == 0 {
+	if c := e.req.Category; c >= 1 && c <= 4 {
+		e.highest = max(e.highest, c) // stated for the whole request in prose
+	}
+	if len(e.req.Measurements) == 0 && e.req.Category == 0 {
 		if a, ok := e.req.Answer(TopicMeasurements); ok && a.Answered {
 			e.add(CodeMeasurementWithoutCategory, q, "", fmt.Sprintf(
 				"%s is answered, but no measurement with a category could be read from it: "+
@@ -134,6 +146,12 @@ func (e *evaluation) checkCategories() {
 					"if the data is less sensitive than that, explain why and correct its category.",
 				quote(m.Name)))
 		}
+	}
+	if len(e.req.Measurements) == 0 && e.req.Category == 4 {
+		e.add(CodeCategory4, q, "", fmt.Sprintf(
+			"%s says the data is category 4 (highly sensitive): any such collection needs prior Trust approval, advance notice to users, "+
+				"their consent and an opt-out, and it cannot be default-on. The request goes to Trust and Legal.",
+			e.ref(TopicMeasurements)))
 	}
 	if e.highest == 4 {
 		return

@@ -109,6 +109,33 @@ func TestEvaluate(t *testing.T) {
 			verdicts: map[Channel]Verdict{ChannelRelease: VerdictUnknown, ChannelPreRelease: VerdictUnknown},
 		},
 		{
+			name: "question line not found is not an unanswered question",
+			edit: func(r *Request) {
+				unanswer(r, TopicSharing)
+				r.Answers[4].Answered, r.Answers[4].Text, r.Answers[4].QuestionNotFound = false, "", true
+			},
+			codes:     []string{CodeQuestionNotFound, CodeMissingAnswers},
+			questions: []int{5, 11},
+			highest:   2,
+		},
+		{
+			name: "a category stated once for the whole request, no measurement read",
+			edit: func(r *Request) {
+				r.Measurements, r.Category = nil, 2
+			},
+			codes:   []string{},
+			highest: 2,
+		},
+		{
+			name: "category 4 stated for the whole request",
+			edit: func(r *Request) {
+				r.Measurements, r.Category, r.DefaultOn = nil, 4, No
+			},
+			codes:    []string{CodeCategory4},
+			highest:  4,
+			escalate: map[string][]string{"legal": {CodeCategory4}, "trust": {CodeCategory4}},
+		},
+		{
 			name:  "zero request is not a form",
 			edit:  func(r *Request) { *r = Request{} },
 			codes: []string{CodeNotADataReviewForm},

@@ -5,6 +5,7 @@ package policy
 // add new codes instead.
 const (
 	CodeMissingAnswers               = "missing-answers"
+	CodeQuestionNotFound             = "question-not-found"
 	CodeMeasurementWithoutCategory   = "measurement-without-category"
 	CodeCategory3DefaultOnRelease    = "category-3-default-on-release"
 	CodeCategory3PreReleaseDefaultOn = "category-3-prerelease-default-on"
@@ -27,6 +28,7 @@ const (
 func Codes() []string {
 	return []string{
 		CodeMissingAnswers,
+		CodeQuestionNotFound,
 		CodeMeasurementWithoutCategory,
 		CodeCategory3DefaultOnRelease,
 		CodeCategory3PreReleaseDefaultOn,

@@ -40,9 +40,28 @@ func (t *reqHTMLTokens) next() html.TokenType {
 }
 
 // tag returns the atom of the current start or end tag (0 for unknown names).
+// It reads the name from the raw token: the tokenizer's TagName copies the
+// name on every call, which was a fifth of the parser's allocations.
 func (t *reqHTMLTokens) tag() atom.Atom {
-	name, _ := t.z.TagName()
-	return atom.Lookup(name)
+	raw := t.z.Raw()
+	i := 1
+	if i < len(raw) && raw[i] == '/' {
+		i++
+	}
+	var buf [16]byte
+	n := 0
+	for ; i < len(raw); i++ {
+		c := raw[i]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/' || c == '>' {
+			break
+		}
+		if n == len(buf) {
+			return 0 // longer than any tag the parser looks for
+		}
+		buf[n] = reqLowerByte(c)
+		n++
+	}
+	return atom.Lookup(buf[:n])
 }
 
 // attrs returns the current tag's attributes by lower-case name.
@@ -90,11 +109,12 @@ func collectReqHTMLTable(t *reqHTMLTokens) *reqTable {
 		row            []string
 		inRow, inCell  bool
 		rowTH, cellTH  bool
-		cell           strings.Builder
+		cell           []byte    // reused from cell to cell
+		rowCap         = 4       // the previous row's width
 		skip           atom.Atom // inside <script> or <style>
 		cellBreakIfAny = func() {
 			if inCell {
-				cell.WriteByte('\n')
+				cell = append(cell, '\n')
 			}
 		}
 	)
@@ -102,8 +122,11 @@ func collectReqHTMLTable(t *reqHTMLTokens) *reqTable {
 		if !inCell {
 			return
 		}
-		row = append(row, reqCleanCell(cell.String()))
-		cell.Reset()
+		if row == nil {
+			row = make([]string, 0, rowCap)
+		}
+		row = append(row, reqCleanCell(string(cell)))
+		cell = cell[:0]
 		inCell = false
 		if !cellTH {
 			rowTH = false
@@ -116,6 +139,7 @@ func collectReqHTMLTable(t *reqHTMLTokens) *reqTable {
 		}
 		tbl.rows = append(tbl.rows, row)
 		tbl.header = append(tbl.header, rowTH && len(row) > 0)
+		rowCap = max(rowCap, len(row))
 		row, inRow = nil, false
 	}
 	openRow := func() {
@@ -130,7 +154,7 @@ func collectReqHTMLTable(t *reqHTMLTokens) *reqTable {
 			return tbl
 		case html.TextToken:
 			if inCell && skip == 0 {
-				cell.Write(t.z.Text())
+				cell = append(cell, t.z.Text()...)
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			a := t.tag()
@@ -161,7 +185,7 @@ func collectReqHTMLTable(t *reqHTMLTokens) *reqTable {
 					}
 					inCell, cellTH = true, a == atom.Th
 				} else if inCell {
-					cell.WriteByte(' ')
+					cell = append(cell, ' ')
 				}
 			case atom.Br, atom.P, atom.Div, atom.Li, atom.Ul, atom.Ol, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Pre, atom.Blockquote, atom.Hr:
 				cellBreakIfAny()
@@ -192,7 +216,7 @@ func collectReqHTMLTable(t *reqHTMLTokens) *reqTable {
 				if depth == 1 {
 					closeCell()
 				} else if inCell {
-					cell.WriteByte(' ')
+					cell = append(cell, ' ')
 				}
 			case atom.P, atom.Div, atom.Li, atom.Ul, atom.Ol, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Pre, atom.Blockquote:
 				cellBreakIfAny()

@@ -85,32 +85,48 @@ func (ms *reqMeasurements) addRow(r reqRow) {
 	}
 }
 
-// addTable reads table rows. The first row is a header when it is made of
-// <th> cells or of header words; its words give each column a role.
+// addTable reads table rows. A row of <th> cells, or one whose content is
+// column titles (reqIsTableHeader), is a header, never a measurement; the
+// first one gives each column a role. A column without a role whose cells
+// are all bare numbers 1 to 4 holds the categories.
 func (ms *reqMeasurements) addTable(rows [][]string, header []bool) {
 	ms.list = slices.Grow(ms.list, len(rows))
-	var roles []reqRole
-	first := true
+	isHeader := make([]bool, len(rows))
+	firstRow := true
 	for i, row := range rows {
-		isHeader := (i < len(header) && header[i]) || reqIsHeaderRow(row)
-		if isHeader {
-			if first {
-				roles = make([]reqRole, len(row))
-				for k, c := range row {
-					roles[k] = reqColumnRole(c)
-				}
-			}
+		if reqRowIsEmpty(row) {
 			continue
 		}
-		first = false
-		empty := true
-		for _, c := range row {
-			if strings.TrimSpace(c) != "" {
-				empty = false
-				break
+		isHeader[i] = (i < len(header) && header[i]) || reqIsTableHeader(row, firstRow)
+		firstRow = false
+	}
+	var roles []reqRole
+	for i, row := range rows {
+		if isHeader[i] {
+			roles = make([]reqRole, len(row))
+			for k, c := range row {
+				roles[k] = reqColumnRole(c)
 			}
+			break
 		}
-		if empty {
+		if !reqRowIsEmpty(row) {
+			break // a header below the first row gives no roles
+		}
+	}
+	bare := reqBareCategoryColumns(rows, func(i int) bool { return isHeader[i] })
+	for k, b := range bare {
+		if !b {
+			continue
+		}
+		for len(roles) <= k {
+			roles = append(roles, reqRoleNone)
+		}
+		if roles[k] == reqRoleNone {
+			roles[k] = reqRoleCat
+		}
+	}
+	for i, row := range rows {
+		if isHeader[i] || reqRowIsEmpty(row) || reqIsPlaceholderRow(row) {
 			continue
 		}
 		r := reqRow{cells: row, roles: make([]reqRole, len(row)), isTable: true}
@@ -124,6 +140,16 @@ func (ms *reqMeasurements) addTable(rows [][]string, header []bool) {
 		}
 		ms.addRow(r)
 	}
+}
+
+// reqRowIsEmpty reports a row without text.
+func reqRowIsEmpty(row []string) bool {
+	for _, c := range row {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // reqColumnRole reads a header cell.
@@ -155,15 +181,51 @@ func reqColumnRole(h string) reqRole {
 var (
 	// reqBugRE finds a bug reference in a row without a bug column.
 	reqBugRE = regexp.MustCompile(`(?i)\bbug\s*#?\s*\d{3,9}\b|https?://bugzilla\.[a-z.]+/show_bug\.cgi\?id=\d+|\bbugzil\.la/\d+`)
-	// reqBareBugRE is a table cell that holds only a bug number.
-	reqBareBugRE = regexp.MustCompile(`^\s*#?\d{5,8}\s*$`)
 )
+
+// reqFindBugRef returns the first bug reference in s, or "". Every form of
+// one holds "bug": the regular expression only runs on text that does.
+func reqFindBugRef(s string) string {
+	if !reqContainsFold(s, "bug") {
+		return ""
+	}
+	return reqBugRE.FindString(s)
+}
+
+// reqIsBareBug reports a table cell that holds only a bug number: five to
+// eight digits, maybe after "#".
+func reqIsBareBug(s string) bool {
+	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(s, "#")
+	if len(s) < 5 || len(s) > 8 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !reqIsDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// reqContainsFold reports whether s holds sub (lower case), ignoring ASCII
+// case.
+func reqContainsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if reqLowerByte(s[i]) == sub[0] && reqHasPrefixFold(s[i:], sub) {
+			return true
+		}
+	}
+	return false
+}
 
 // reqRowMeasurement turns a row into a measurement. ident says the name is
 // an identifier (not text standing in for one); ok is false for a line of
 // prose that names nothing.
 func reqRowMeasurement(r reqRow) (m Measurement, ident, ok bool) {
 	cell := func(k int) string { return r.cells[k] }
+	leading := false // the name is a leading phrase, not an identifier
+	phrased := false // the name is the leading phrase of a row without identifier
 	role := func(k int) reqRole {
 		if k < len(r.roles) {
 			return r.roles[k]
@@ -171,22 +233,34 @@ func reqRowMeasurement(r reqRow) (m Measurement, ident, ok bool) {
 		return reqRoleNone
 	}
 
-	// the name: a name column first, then any cell but category and bug
-	nameCell, nameAt, nameEnd := -1, -1, -1
-	for pass := 0; pass < 2 && nameCell < 0; pass++ {
-		for k := range r.cells {
-			rk := role(k)
-			if (pass == 0) != (rk == reqRoleName) || rk == reqRoleCat || rk == reqRoleBug {
-				continue
-			}
-			camel := r.camel && (rk == reqRoleName || rk == reqRoleDesc)
-			if name, at, end := reqFindName(cell(k), camel); name != "" {
-				m.Name, nameCell, nameAt, nameEnd = name, k, at, end
-				break
-			}
+	// the name: an identifier in the name column; without a name column
+	// (or with an empty one), in any cell but category and bug. A leading
+	// phrase that the identifier only details ("Survey parameters: total
+	// uri_count, …") names the row instead.
+	nameCell, nameAt, nameEnd, nameCol := -1, -1, -1, -1
+	for k := range r.cells {
+		if role(k) == reqRoleName && strings.TrimSpace(cell(k)) != "" {
+			nameCol = k
+			break
 		}
 	}
-	ident = nameCell >= 0
+	for k := range r.cells {
+		rk := role(k)
+		if rk == reqRoleCat || rk == reqRoleBug || (nameCol >= 0 && k != nameCol) {
+			continue
+		}
+		camel := r.camel && (rk == reqRoleName || rk == reqRoleDesc)
+		if name, at, end := reqFindName(cell(k), camel); name != "" {
+			if pe, ok := reqPhraseBeforeName(cell(k), at, end, r.isTable); ok {
+				m.Name, nameCell, nameAt, nameEnd = reqTruncate(reqOneLine(cell(k)[:pe]), 80), k, 0, pe
+				leading = true
+				break
+			}
+			m.Name, nameCell, nameAt, nameEnd = name, k, at, end
+			break
+		}
+	}
+	ident = nameCell >= 0 && !leading
 
 	// the category: a category column, else any cell but the bug's
 	catCell := -1
@@ -194,6 +268,10 @@ func reqRowMeasurement(r reqRow) (m Measurement, ident, ok bool) {
 		if role(k) == reqRoleCat && strings.TrimSpace(cell(k)) != "" {
 			catCell = k
 			if c, _ := reqScanCategories(reqMaskNames(cell(k)), false); c > 0 {
+				m.Category, m.CategoryText = c, reqOneLine(cell(k))
+				break
+			}
+			if c, ok := reqBareCategory(cell(k)); ok {
 				m.Category, m.CategoryText = c, reqOneLine(cell(k))
 				break
 			}
@@ -230,25 +308,31 @@ func reqRowMeasurement(r reqRow) (m Measurement, ident, ok bool) {
 	}
 	if m.TrackingBug == "" {
 		for k := range r.cells {
-			if b := reqBugRE.FindString(cell(k)); b != "" && role(k) != reqRoleCat {
+			if b := reqFindBugRef(cell(k)); b != "" && role(k) != reqRoleCat {
 				m.TrackingBug = b
 				break
 			}
-			if r.isTable && reqBareBugRE.MatchString(cell(k)) {
+			if r.isTable && reqIsBareBug(cell(k)) {
 				m.TrackingBug = strings.TrimSpace(cell(k))
 				break
 			}
 		}
 	}
 
-	// without an identifier, the first text of the row stands for the name
-	if !ident {
+	// without an identifier, the name column's text or the first text of
+	// the row stands for the name: its leading phrase, when it has one
+	// ("Video metadata (the video ID, title …)" is "Video metadata")
+	if !ident && !leading {
 		for k := range r.cells {
-			if role(k) == reqRoleCat || role(k) == reqRoleBug || k == catCell || reqIsCategoryOrBug(cell(k)) {
+			if role(k) == reqRoleCat || role(k) == reqRoleBug || k == catCell || reqIsCategoryOrBug(cell(k)) || (nameCol >= 0 && k != nameCol) {
 				continue
 			}
 			if t := reqDescription(cell(k)); t != "" {
-				m.Name, nameCell, nameAt, nameEnd = reqTruncate(t, 80), k, 0, len(cell(k))
+				nameCell, nameAt, nameEnd = k, 0, len(cell(k))
+				m.Name = reqTruncate(t, 80)
+				if pe, ok := reqLeadingPhrase(cell(k)); ok {
+					m.Name, nameEnd, phrased = reqTruncate(reqOneLine(cell(k)[:pe]), 80), pe, true
+				}
 				break
 			}
 		}
@@ -276,6 +360,9 @@ func reqRowMeasurement(r reqRow) (m Measurement, ident, ok bool) {
 	}
 	if m.Description == "" && nameCell >= 0 {
 		m.Description = reqDescription(cell(nameCell)[:nameAt] + " " + cell(nameCell)[nameEnd:])
+		if phrased && reqLooksLikeCategory(m.Description) {
+			m.Description = "" // "Number of opened panels (Category 2)"
+		}
 	}
 	if m.Description == "" && r.isTable {
 		for k := range r.cells {
@@ -294,7 +381,7 @@ func reqRowMeasurement(r reqRow) (m Measurement, ident, ok bool) {
 // bug reference: it is neither a name nor a description.
 func reqIsCategoryOrBug(s string) bool {
 	t := strings.TrimSpace(s)
-	return reqLooksLikeCategory(t) || reqBareBugRE.MatchString(t) || (t != "" && reqBugRE.FindString(t) == t)
+	return reqLooksLikeCategory(t) || reqIsBareBug(t) || (t != "" && reqFindBugRef(t) == t)
 }
 
 // reqLooksLikeCategory reports a short cell that names a category, such as
@@ -330,6 +417,9 @@ func reqOneLine(s string) string {
 // separators or trailing markup, capped.
 func reqDescription(s string) string {
 	s = reqOneLine(s)
+	if strings.Contains(s, "( )") {
+		s = reqCollapseSpaces(strings.ReplaceAll(s, "( )", "")) // a name cut out of its parentheses
+	}
 	s = strings.TrimLeft(s, " :-|,;=)>*_`")
 	s = strings.TrimRight(s, " |,;=(<*_")
 	if strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") && strings.Count(s, "(") == 1 {

@@ -85,7 +85,7 @@ func TestParseReqMeasurements(t *testing.T) {
 		{
 			name: "pipe lines without a delimiter row",
 			body: "app.start | Category 1\napp.stop | Category 2",
-			want: []Measurement{m("app.start", "Category 1", 1, "Category 1", ""), m("app.stop", "Category 2", 2, "Category 2", "")},
+			want: []Measurement{m("app.start", "", 1, "Category 1", ""), m("app.stop", "", 2, "Category 2", "")},
 		},
 		{
 			name: "bullets with sub-bullets",
@@ -95,7 +95,7 @@ func TestParseReqMeasurements(t *testing.T) {
 		{
 			name: "bullet without identifier but with category",
 			body: "- Number of opened panels (Category 2?)",
-			want: []Measurement{m("Number of opened panels (Category 2?)", "", 2, "Category 2", "")},
+			want: []Measurement{m("Number of opened panels", "", 2, "Category 2", "")},
 		},
 		{
 			name: "a line listing two measurements",

@@ -45,6 +45,7 @@ func (ms *reqMeasurements) addText(text string) {
 		return j
 	}
 	r := reqTextReader{ms: ms, lines: lines}
+	notAligned := 0 // lines before this belong to a run already found not to be a table
 	for i := 0; i < len(lines); {
 		c := lines[i].content
 		// a run of lines with pipes may hold GFM tables
@@ -67,6 +68,24 @@ func (ms *reqMeasurements) addText(text string) {
 				i = j
 				continue
 			}
+		}
+		// columns aligned with spaces, as pasted from a spreadsheet or a
+		// terminal
+		if i < notAligned {
+			i = r.line(i)
+			continue
+		}
+		if j, end := reqAlignedRun(lines, i); j > i {
+			r.flush()
+			rows := make([][]string, 0, j-i)
+			for _, l := range lines[i:j] {
+				rows = append(rows, reqSplitColumns(l.content))
+			}
+			ms.addTable(rows, nil)
+			i = j
+			continue
+		} else {
+			notAligned = end // a run that is not a table: its lines are read one by one
 		}
 		i = r.line(i)
 	}
@@ -94,8 +113,17 @@ func (r *reqTextReader) pipeRun(from, to int) {
 	for k := range run {
 		run[k] = r.lines[from+k].content
 	}
+	tables := reqPipeTables(run)
+	if len(tables) == 0 {
+		// no delimiter row: rows written with pipes as an ordinary table
+		if rows := reqPipeRows(run); rows != nil {
+			r.flush()
+			r.ms.addTable(rows, nil)
+			return
+		}
+	}
 	next := 0
-	for _, t := range reqPipeTables(run) {
+	for _, t := range tables {
 		for k := next; k < t.first; k++ {
 			r.line(from + k)
 		}
@@ -349,4 +377,102 @@ func reqItemSeparator(between string) int {
 		}
 	}
 	return best
+}
+
+// reqSplitColumns splits a line of a plain-text table into cells at tabs
+// and at runs of two or more spaces.
+func reqSplitColumns(line string) []string {
+	var cells []string
+	from := 0
+	for i := 0; i < len(line); {
+		c := line[i]
+		if c != '\t' && !(c == ' ' && i+1 < len(line) && (line[i+1] == ' ' || line[i+1] == '\t')) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(line) && (line[j] == ' ' || line[j] == '\t') {
+			j++
+		}
+		cells = append(cells, line[from:i])
+		from, i = j, j
+	}
+	return append(cells, line[from:])
+}
+
+// reqAlignedRun returns the end of a run of plain-text table rows starting
+// at lines[i], or i when there is none, and the end of the run of lines it
+// looked at (so that they are not looked at again): at least two lines with no blank
+// line between them, each split by runs of two or more spaces into the same
+// number (two or more) of cells, and a column other than the first whose
+// cells are all short (a category, a bug number, a word or two). Prose
+// with two spaces after its full stops does not line up that way.
+func reqAlignedRun(lines []reqTextLine, i int) (int, int) {
+	n := reqAlignedCells(lines[i].content)
+	if n < 2 {
+		return i, i
+	}
+	j := i + 1
+	for j < len(lines) && !lines[j].blankBefore && reqAlignedCells(lines[j].content) == n {
+		j++
+	}
+	if j-i < 2 {
+		return i, j
+	}
+	short := make([]bool, n)
+	for k := 1; k < n; k++ {
+		short[k] = true
+	}
+	for _, l := range lines[i:j] {
+		for k, c := range reqSplitColumns(l.content) {
+			if k > 0 && reqCountWords(c) > 3 {
+				short[k] = false
+			}
+		}
+	}
+	for _, ok := range short {
+		if ok {
+			return j, j
+		}
+	}
+	return i, j
+}
+
+// reqAlignedCells counts the cells of a line split at runs of two or more
+// spaces, 0 when it has no such run (and so is not a row).
+func reqAlignedCells(line string) int {
+	if !strings.Contains(line, "  ") {
+		return 0
+	}
+	n := 1
+	for i := 0; i < len(line); i++ {
+		if line[i] == '\t' || (line[i] == ' ' && i+1 < len(line) && (line[i+1] == ' ' || line[i+1] == '\t')) {
+			n++
+			for i+1 < len(line) && (line[i+1] == ' ' || line[i+1] == '\t') {
+				i++
+			}
+		}
+	}
+	return n
+}
+
+// reqPipeRows splits lines written as table rows with pipes but no GFM
+// delimiter row ("Measurement | Category | Bug" then one row per
+// measurement) into cells; nil unless every line has the same number of
+// cells, two or more.
+func reqPipeRows(lines []string) [][]string {
+	rows := make([][]string, 0, len(lines))
+	for _, l := range lines {
+		l = strings.TrimSpace(l)
+		l = strings.TrimSuffix(strings.TrimPrefix(l, "|"), "|")
+		cells := strings.Split(l, "|")
+		if len(cells) < 2 || (len(rows) > 0 && len(cells) != len(rows[0])) {
+			return nil
+		}
+		for k := range cells {
+			cells[k] = strings.TrimSpace(cells[k])
+		}
+		rows = append(rows, cells)
+	}
+	return rows
 }

@@ -62,6 +62,8 @@ func ParseRequest(text string) *Request {
 			if ra.answered && t != TopicMeasurements {
 				texts = append(texts, ra.text)
 			}
+		} else {
+			a.QuestionNotFound = true
 		}
 		r.Answers = append(r.Answers, a)
 	}
@@ -75,6 +77,9 @@ func ParseRequest(text string) *Request {
 	if ra, ok := answers[TopicMeasurements]; ok {
 		if ms := parseReqMeasurements(ra.blocks); len(ms) > 0 {
 			r.Measurements = ms
+		}
+		if ra.answered {
+			r.Category = reqRequestCategory(r.Measurements, ra.prose)
 		}
 	}
 	duration := answered(TopicDuration)
@@ -139,12 +144,69 @@ func readReqAnswers(v FormVersion, doc string, heads, chain []reqHeading) map[To
 					break
 				}
 			}
+			end = reqExtraSection(doc, h, end)
 		}
 		end = max(end, h.phrase)
 		if reqQuestionNumber(v, t) == 0 {
 			continue // a question of another version: its text is dropped
 		}
+		if h.body > 0 {
+			out[t] = readReqAnswer(t, doc[min(h.body, end):end])
+			continue
+		}
 		out[t] = readReqAnswer(t, doc[h.phrase:end])
 	}
 	return out
+}
+
+// reqExtraSection returns where a section the requester added after the
+// form's last question ("13. **What are the risks?**") begins, or end: a
+// line below the last question's line, before end, with the same heading
+// markup as that question's line (an ATX "#" heading, or a numbered line
+// bold to its end) and at least three words. Without such markup on the
+// question lines, an added section cannot be told from the answer's own
+// lines.
+func reqExtraSection(doc string, h reqHeading, end int) int {
+	style := reqHeadingStyle(doc[h.start:reqLineEnd(doc, h.start)])
+	if style == 0 {
+		return end
+	}
+	for ls := reqLineEnd(doc, h.phrase) + 1; ls < end; {
+		le := min(reqLineEnd(doc, ls), end)
+		line := doc[ls:le]
+		if reqHeadingStyle(line) == style && reqCountWords(line) >= 3 && (style == 1 || reqNumberedEmphasised(line)) {
+			return ls
+		}
+		ls = le + 1
+	}
+	return end
+}
+
+// reqHeadingStyle tells the markup of a heading line: 1 for an ATX heading
+// ("## 5) …"), 2 for bold or underlined wording ("**5) …**", "5. **…**"),
+// 0 for none.
+func reqHeadingStyle(line string) int {
+	t := strings.TrimLeft(line, " \t>")
+	if strings.HasPrefix(t, "#") {
+		return 1
+	}
+	p, _ := reqSkipHeadingPrefix(line)
+	if strings.HasPrefix(line[p:], "**") || strings.HasPrefix(line[p:], "__") {
+		return 2
+	}
+	pre := line[:p]
+	if strings.Contains(pre, "**") || strings.Contains(pre, "__") {
+		return 2
+	}
+	return 0
+}
+
+// reqNumberedEmphasised reports a numbered line whose wording is bold or
+// underlined to its end ("13. **What are the risks?**"), not an answer
+// written in bold ("**No third-party tool is used.**") or one that starts
+// with a bold word ("**Yes**, we use it").
+func reqNumberedEmphasised(line string) bool {
+	t := strings.TrimRight(line, " \t")
+	_, num := reqSkipHeadingPrefix(line)
+	return num > 0 && (strings.HasSuffix(t, "**") || strings.HasSuffix(t, "__"))
 }

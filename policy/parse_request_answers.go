@@ -1,6 +1,9 @@
 package policy
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Reading one answer: the text from a question's wording to the next
 // question. The question's own sentences are stripped first (they may be
@@ -31,11 +34,18 @@ type reqAnswer struct {
 // question's wording.
 func readReqAnswer(topic Topic, region string) reqAnswer {
 	tmpl := reqTemplates[topic]
-	body := region[reqStripQuestion(tmpl, region):]
-	blocks := reqSplitBlocks(body)
+	body := region[reqStripQuestion(topic, tmpl, region):]
+	var blockBuf [2]reqBlock // most answers hold no table: one block
+	blocks := reqSplitBlocksInto(blockBuf[:0], body)
 
 	// find the template text left in each text block
-	spans := make([][]reqSpan, len(blocks))
+	var spanBuf [2][]reqSpan
+	spans := spanBuf[:0]
+	if len(blocks) > len(spanBuf) {
+		spans = make([][]reqSpan, len(blocks))
+	} else {
+		spans = spanBuf[:len(blocks)]
+	}
 	for i, b := range blocks {
 		if b.table == nil {
 			spans[i] = reqFindUnits(tmpl, b.text)
@@ -44,8 +54,11 @@ func readReqAnswer(topic Topic, region string) reqAnswer {
 	reqDecideChoices(tmpl, spans)
 
 	measurement := topic == TopicMeasurements
-	var lines []string
-	var prose strings.Builder
+	lines := make([]string, 0, min(strings.Count(body, "\n")+1, 64))
+	var prose strings.Builder // the measurements' lines of text
+	if measurement {
+		prose.Grow(len(body))
+	}
 	for i, b := range blocks {
 		if b.table != nil {
 			lines = reqTableLines(lines, b.table)
@@ -53,28 +66,54 @@ func readReqAnswer(topic Topic, region string) reqAnswer {
 		}
 		n := len(lines)
 		lines = reqAnswerLines(lines, b.text, spans[i], measurement)
+		if !measurement {
+			continue
+		}
 		for _, l := range lines[n:] {
 			prose.WriteString(l)
 			prose.WriteByte('\n')
 		}
 	}
 	text := strings.Join(lines, "\n")
-	return reqAnswer{
+	ans := reqAnswer{
 		text:     text,
-		prose:    prose.String(),
 		answered: text != "" && !reqIsPlaceholder(text),
-		blocks:   blocks,
 	}
+	if measurement {
+		// only the measurements are read again, from the blocks and the
+		// prose
+		ans.blocks = slices.Clone(blocks)
+		ans.prose = prose.String()
+	}
+	return ans
 }
 
 // reqStripQuestion returns where the answer starts in region: after the
 // longest known wording of the question that matches, the punctuation and
 // markup closing it, and the rest of its line when that holds no words.
-func reqStripQuestion(tmpl *reqTopicTemplate, region string) int {
-	best := 0
+// A question the requester shortened or reworded ("List all proposed
+// measurements and their categories.") matches the template's words only
+// in part: when its whole first sentence still reads as the question, the
+// sentence is stripped, not left as the answer.
+func reqStripQuestion(topic Topic, tmpl *reqTopicTemplate, region string) int {
+	best, full := 0, false
 	for _, q := range tmpl.questions {
 		if n, end := reqMatchWords(region, 0, q); n > 0 && end > best {
-			best = end
+			best, full = end, n == len(q)
+		}
+	}
+	if !full && best > 0 {
+		if se := reqQuestionSentenceEnd(region); se > best && reqSimilarTo(region[:se], reqTopicIndex(topic)) {
+			best = se
+			// and the template's sentences after the first, when kept
+			// ("… for this data collection? If so:")
+			for k, q := range tmpl.questions {
+				tail := q[tmpl.firstWords[k]:]
+				if n, end := reqMatchWords(region, best, tail); n > 0 && n == len(tail) {
+					best = end
+					break
+				}
+			}
 		}
 	}
 	end := reqExtendClosing(region, best, false)
@@ -106,8 +145,10 @@ func reqExtendClosing(s string, end int, url bool) int {
 }
 
 // reqSplitBlocks cuts the HTML tables out of an answer's body.
-func reqSplitBlocks(body string) []reqBlock {
-	var out []reqBlock
+func reqSplitBlocks(body string) []reqBlock { return reqSplitBlocksInto(nil, body) }
+
+// reqSplitBlocksInto is reqSplitBlocks appending to out.
+func reqSplitBlocksInto(out []reqBlock, body string) []reqBlock {
 	for {
 		i := reqIndexTableTag(body, 0)
 		if i < 0 {
@@ -277,7 +318,10 @@ func reqHasLetter(s string) bool {
 // reqDecideChoices decides which choices are template left in place. With a
 // choice marked or edited, unmarked ones are template; with some struck out,
 // the unmarked ones are the answer; with none marked, all of them left in
-// place are template, and a subset is the requester's pick.
+// place are template, and a subset is the requester's pick (Q2's examples:
+// the requester kept the ones that apply). A "choose one" question (the
+// duration) is answered by one choice only: two or more left unmarked are
+// template, whatever was deleted or struck.
 func reqDecideChoices(tmpl *reqTopicTemplate, spans [][]reqSpan) {
 	if tmpl.choices == 0 {
 		return
@@ -299,6 +343,20 @@ func reqDecideChoices(tmpl *reqTopicTemplate, spans [][]reqSpan) {
 		}
 	}
 	all := len(present) == tmpl.choices
+	// a "choose one" question with two or more choices left as they are
+	// has not been answered by them: which one would be a guess
+	if tmpl.pickOne && !selected {
+		plain := map[int]bool{}
+		for _, ss := range spans {
+			for _, sp := range ss {
+				if sp.unit.choice && sp.state == reqChoicePlain {
+					plain[sp.unit.id] = true
+				}
+			}
+		}
+		all = all || len(plain) >= 2
+		struck = struck && len(plain) < 2
+	}
 	for _, ss := range spans {
 		for k := range ss {
 			sp := &ss[k]
@@ -351,7 +409,7 @@ func reqCleanAnswerLine(line string, measurement bool) string {
 	for strings.HasPrefix(s, ">") {
 		s = strings.TrimLeft(s[1:], " \t")
 	}
-	if strings.HasPrefix(s, "#") {
+	if strings.HasPrefix(s, "#") && !reqHasPrefixFold(s, "# of ") { // "# of trackers" is a count
 		if t := strings.TrimLeft(s, "#"); t == "" || t[0] == ' ' || t[0] == '\t' {
 			s = strings.TrimSpace(t)
 		}
@@ -373,7 +431,7 @@ func reqCleanAnswerLine(line string, measurement bool) string {
 		s = strings.TrimSpace(strings.TrimSuffix(s, "**")) // the end of a bold question
 	}
 	s = reqCollapseSpaces(s)
-	if measurement && reqIsHeaderLine(s) {
+	if measurement && (reqIsHeaderLine(s) || (strings.Contains(s, "|") && reqIsPlaceholderRow(strings.Split(strings.Trim(s, "| "), "|")))) {
 		return ""
 	}
 	if bullet {
@@ -399,21 +457,39 @@ func reqIsHeaderLine(s string) bool {
 	}
 }
 
-// reqTableLines appends the non-empty, non-header rows of a table as
-// "cell | cell" lines.
+// reqTableLines appends the non-empty rows of a table, but its header and
+// placeholder rows, as "cell | cell" lines.
 func reqTableLines(lines []string, t *reqTable) []string {
+	first := true
+	var b []byte // reused from row to row
 	for i, row := range t.rows {
-		if t.header[i] || reqIsHeaderRow(row) {
+		if reqRowIsEmpty(row) {
 			continue
 		}
-		var cells []string
+		header := t.header[i] || reqIsTableHeader(row, first)
+		first = false
+		if header || reqIsPlaceholderRow(row) {
+			continue
+		}
+		b = b[:0]
 		for _, c := range row {
-			if c = strings.TrimSpace(strings.ReplaceAll(c, "\n", " ")); c != "" {
-				cells = append(cells, c)
+			c = strings.TrimSpace(c)
+			if c == "" {
+				continue
+			}
+			if len(b) > 0 {
+				b = append(b, " | "...)
+			}
+			for k := 0; k < len(c); k++ {
+				if c[k] == '\n' {
+					b = append(b, ' ')
+				} else {
+					b = append(b, c[k])
+				}
 			}
 		}
-		if len(cells) > 0 {
-			lines = append(lines, strings.Join(cells, " | "))
+		if len(b) > 0 {
+			lines = append(lines, string(b))
 		}
 	}
 	return lines
@@ -442,6 +518,9 @@ var reqPlaceholderWords = map[string]bool{
 // reqIsPlaceholder reports "TODO", "TBD", "TODO: Fill this in.", "to be
 // determined" and the like.
 func reqIsPlaceholder(text string) bool {
+	if reqIsBracketPlaceholder(text) {
+		return true
+	}
 	st, en := reqNextWord(text, 0)
 	if st >= len(text) {
 		return !reqHasLetterOrDigit(text) // a URL alone is an answer
@@ -455,4 +534,39 @@ func reqIsPlaceholder(text string) bool {
 		}
 	}
 	return false
+}
+
+// reqBracketPlaceholderWords mark the inside of a template's placeholder.
+var reqBracketPlaceholderWords = newReqPhraseList("explain", "describe", "description", "here", "insert", "fill", "todo", "tbd", "name", "link", "title")
+
+// reqIsBracketPlaceholder reports an answer that is wholly a placeholder a
+// project's template put there: one line inside one pair of brackets,
+// "(This collection is Glean so is documented here. | [explain])",
+// "[describe the population]", holding alternatives ("|"), a nested
+// placeholder ("[…]"), a "#" to fill in, or a word asking for text. A
+// requester's own "(N/A)" or "(none)" is an answer.
+func reqIsBracketPlaceholder(text string) bool {
+	t := strings.TrimSpace(text)
+	if len(t) < 3 || strings.IndexByte(t, '\n') >= 0 {
+		return false
+	}
+	closeOf := map[byte]byte{'(': ')', '[': ']', '<': '>'}
+	open, ok := t[0], false
+	if _, ok = closeOf[open]; !ok || t[len(t)-1] != closeOf[open] {
+		return false
+	}
+	depth := 0
+	for i := 0; i < len(t); i++ {
+		switch t[i] {
+		case open:
+			depth++
+		case closeOf[open]:
+			depth--
+			if depth == 0 && i != len(t)-1 {
+				return false // "(a) and (b)": two pairs, not one placeholder
+			}
+		}
+	}
+	inner := t[1 : len(t)-1]
+	return strings.ContainsAny(inner, "|[#") || reqBracketPlaceholderWords.any(reqLowerASCII(inner), nil)
 }

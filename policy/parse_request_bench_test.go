@@ -49,6 +49,16 @@ func BenchmarkParseRequest(b *testing.B) {
 			inputs = append(inputs, struct{ name, text string }{name, string(s)})
 		}
 	}
+	// real-size samples (1-5 KB) of the shapes real forms take
+	realworld, _ := filepath.Glob(filepath.Join("testdata", "realworld", "p*"))
+	for _, f := range realworld {
+		if strings.HasSuffix(f, ".json") {
+			continue
+		}
+		if s, err := os.ReadFile(f); err == nil {
+			inputs = append(inputs, struct{ name, text string }{filepath.Base(f), string(s)})
+		}
+	}
 	for _, in := range inputs {
 		b.Run(in.name, func(b *testing.B) {
 			b.SetBytes(int64(len(in.text)))
@@ -103,6 +113,8 @@ func reqHostileInputs(size int) []reqHostileInput {
 		{"labels", form(rep("Annotation description\nData collection category\nTracking bug\n"))},
 		{"bullets", form(rep("* a.b_c, d.e_f; g.h_i and j.k_l - category 2\n  * deeper\n"))},
 		{"blank-lines", form(rep("\n"))},
+		{"aligned-prose", form(rep("one two three four  five six seven eight\n"))},
+		{"question-like-lines", form(rep("**List all proposed measurments and their categories?**\nWhat questions will this data answer?\n"))},
 		{"invalid-utf8", rep("\xff\xe2\x80\x99\xc3")},
 	}
 }

@@ -114,6 +114,8 @@ var reqHostileSnippets = []string{
 	"Parts of this collection expire at different times: 0, 99999999999, never, 2030-02-31.",
 	"Category 1 or 2 or 3 or 4 or 5 cat 12 type 4?",
 	"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n",
+	"5) List all proposed measurments:\nName    Cat    Bug\n# of tabs    2.5    1234567\nx.y_z    1?    #12345\n",
+	"**What questions will this data anwser?**\n(description) | (Category #) | (#BUG-0000)\nSurvey parameters: total uri_count, x (",
 }
 
 // FuzzParseRequest checks that no text makes the parser panic or break an
@@ -123,6 +125,12 @@ func FuzzParseRequest(f *testing.F) {
 		f.Add(s)
 	}
 	for _, fx := range reqFixtures(f) {
+		if b, err := os.ReadFile(fx); err == nil {
+			f.Add(string(b))
+		}
+	}
+	realworld, _ := filepath.Glob(filepath.Join("testdata", "realworld", "p*.md"))
+	for _, fx := range realworld {
 		if b, err := os.ReadFile(fx); err == nil {
 			f.Add(string(b))
 		}

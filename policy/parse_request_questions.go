@@ -15,6 +15,7 @@ type reqHeading struct {
 	number int // the number written before the wording, 0 when none
 	start  int // where the heading begins; the previous answer ends here
 	phrase int // where the question's wording begins
+	body   int // where the answer may begin, for a line recognised by similarity; 0 otherwise
 }
 
 // reqMinHeadings is how many distinct questions make a text a form: a note
@@ -23,24 +24,51 @@ const reqMinHeadings = 4
 
 // findReqHeadings returns every question opening in s, in text order.
 func findReqHeadings(s string) []reqHeading {
-	var out []reqHeading
+	out := make([]reqHeading, 0, 16) // a form has 9 to 12
+	opens := true
 	for ls := 0; ls < len(s); {
 		le := reqLineEnd(s, ls)
-		out = findReqHeadingsInLine(out, s, ls, le)
+		out = findReqHeadingsInLine(out, s, ls, le, opens)
+		opens = reqLineEndsSentence(s[ls:le])
 		ls = le + 1
 	}
 	return out
 }
 
+// reqLineEndsSentence reports a line after which a new sentence starts: a
+// blank line, or one that ends with a full stop, question mark, colon or
+// closing markup. The line after one that does not is the rest of a
+// hard-wrapped sentence, never a question of its own.
+func reqLineEndsSentence(line string) bool {
+	l := strings.TrimRight(line, " \t\r*_")
+	if l == "" {
+		return true
+	}
+	switch l[len(l)-1] {
+	case '.':
+		// not an abbreviation: "(i.e.", "e.g.", "vs."
+		w := l[strings.LastIndexAny(l, " \t(")+1:]
+		return len(w) > 2 && strings.IndexByte(w, '.') == len(w)-1
+	case '?', '!', ':', ')', '>', '-', '=', '|', '#':
+		return true
+	}
+	return false
+}
+
 // findReqHeadingsInLine finds the headings in the line s[off:end]; a
-// question's wording may go on past the line end.
-func findReqHeadingsInLine(out []reqHeading, s string, off, end int) []reqHeading {
+// question's wording may go on past the line end. The line is compared by
+// similarity (reqSimilarHeading) only when opens says it starts a sentence
+// or it is numbered.
+func findReqHeadingsInLine(out []reqHeading, s string, off, end int, opens bool) []reqHeading {
 	line := s[off:end]
 	p, num := reqSkipHeadingPrefix(line)
 	from := p
 	if t := reqMatchPhrase(s[off+p:]); t >= 0 {
 		out = append(out, reqHeading{topic: t, number: num, start: off, phrase: off + p})
 		from = p + 1
+	} else if t, qe := reqSimilarHeading(opens || num > 0, line[p:], num > 0 || reqHasHeadingMarkup(line[:p])); t >= 0 {
+		out = append(out, reqHeading{topic: t, number: num, start: off, phrase: off + p, body: off + p + qe})
+		from = p + qe
 	}
 	// openings inside the line, after white space (and markup):
 	// "… data? 2) Why does Mozilla …", "… (2) Why …", "… data. Why does …"
@@ -239,9 +267,14 @@ func bestReqChain(heads []reqHeading) []reqHeading {
 		return nil
 	}
 	nt := len(reqTopicOrder)
-	bestLen := make([]int, nt)
-	bestAt := make([]int, nt)
-	prev := make([]int, len(heads))
+	var bestLen, bestAt [16]int // by topic: there are 12
+	var prevBuf [32]int
+	prev := prevBuf[:0]
+	if len(heads) > len(prevBuf) {
+		prev = make([]int, len(heads))
+	} else {
+		prev = prevBuf[:len(heads)]
+	}
 	for hi, h := range heads {
 		l, from := 1, -1
 		for k := 0; k < h.topic; k++ {
@@ -271,7 +304,8 @@ func bestReqChain(heads []reqHeading) []reqHeading {
 // detectReqVersion picks the template version the chain of headings fits
 // best: each question of the version found scores 2, each found question it
 // lacks costs 2, each number that agrees scores 2, and each question of the
-// version not found costs 1. Ties go to the newest version.
+// version not found costs 1. Ties go to the newest version. Fewer than half
+// of the version's questions, none of them numbered, are no form.
 func detectReqVersion(chain []reqHeading) FormVersion {
 	if len(chain) < reqMinHeadings {
 		return FormNone
@@ -296,6 +330,16 @@ func detectReqVersion(chain []reqHeading) FormVersion {
 		if i == 0 || score > bestScore {
 			best, bestScore = v, score
 		}
+	}
+	// a few question lines quoted without their numbers, less than half
+	// the form, are a text that talks about the form (a blog post, a note),
+	// not a request
+	numbered := false
+	for _, h := range chain {
+		numbered = numbered || h.number > 0
+	}
+	if !numbered && 2*len(chain) < len(reqVersionTopics[best]) {
+		return FormNone
 	}
 	return best
 }
@@ -327,4 +371,21 @@ func reqIsHex(s string) bool {
 		}
 	}
 	return true
+}
+
+// reqHasHeadingMarkup reports heading or emphasis markup in the prefix of a
+// line ("## ", "**", "_"), not a list bullet ("* ", "- "): a bulleted line
+// is a question only when it reads as one.
+func reqHasHeadingMarkup(prefix string) bool {
+	for i := 0; i < len(prefix); i++ {
+		switch prefix[i] {
+		case '#':
+			return true
+		case '*', '_':
+			if i+1 < len(prefix) && prefix[i+1] != ' ' && prefix[i+1] != '\t' {
+				return true
+			}
+		}
+	}
+	return false
 }

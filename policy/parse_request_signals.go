@@ -342,6 +342,9 @@ var reqURLRE = regexp.MustCompile(`(?i)\bhttps?://[^\s<>()\[\]"'` + "`" + `|]+|\
 // reqLinks returns the URLs in text, without trailing punctuation, in order
 // and without repeats.
 func reqLinks(text string, keep func(string) bool) []string {
+	if !reqContainsFold(text, "http") && !reqContainsFold(text, "www.") {
+		return nil // the expression costs more than this look
+	}
 	var out []string
 	seen := map[string]bool{}
 	for _, u := range reqURLRE.FindAllString(text, -1) {

@@ -180,18 +180,21 @@ type reqUnit struct {
 }
 
 type reqTopicTemplate struct {
-	questions [][]string // question wordings
-	units     []reqUnit  // longest first
-	choices   int
+	questions  [][]string // question wordings
+	firstWords []int      // how many words of each wording its first sentence has
+	units      []reqUnit  // longest first
+	choices    int
+	pickOne    bool // the question asks for one of its choices
 }
 
 // reqTemplates is the compiled template of every topic.
 var reqTemplates = func() map[Topic]*reqTopicTemplate {
 	m := map[Topic]*reqTopicTemplate{}
 	for _, t := range reqTopicOrder {
-		tt := &reqTopicTemplate{}
+		tt := &reqTopicTemplate{pickOne: t == TopicDuration}
 		for _, q := range reqQuestionText[t] {
 			tt.questions = append(tt.questions, reqSplitWords(q))
+			tt.firstWords = append(tt.firstWords, len(reqSplitWords(q[:reqQuestionSentenceEnd(q)])))
 		}
 		for _, u := range reqUnitText[t] {
 			unit := reqUnit{words: reqSplitWords(u.text), choice: u.choice, id: -1}

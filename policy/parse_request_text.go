@@ -100,32 +100,57 @@ func reqURLLen(s string) int {
 
 // reqNextWord returns the bounds of the first word at or after i, skipping
 // URLs; start == len(s) when there is none. i must not be inside a word.
+// ASCII bytes, nearly all of a form, are classified by table.
 func reqNextWord(s string, i int) (start, end int) {
 	for i < len(s) {
 		c := s[i]
+		size := 1
+		if c < utf8.RuneSelf {
+			if !reqASCIIWordByte[c] {
+				i++
+				continue
+			}
+		} else {
+			ok, sz := reqWordRuneAt(s, i)
+			if !ok {
+				i += sz
+				continue
+			}
+			size = sz
+		}
 		if (c == 'h' || c == 'H' || c == 'w' || c == 'W') && (i == 0 || !reqIsASCIILetterOrDigit(s[i-1])) {
 			if n := reqURLLen(s[i:]); n > 0 {
 				i += n
 				continue
 			}
 		}
-		ok, size := reqWordRuneAt(s, i)
-		if !ok {
-			i += size
-			continue
-		}
 		j := i + size
 		for j < len(s) {
-			ok, size := reqWordRuneAt(s, j)
+			if c := s[j]; c < utf8.RuneSelf {
+				if !reqASCIIWordByte[c] {
+					break
+				}
+				j++
+				continue
+			}
+			ok, sz := reqWordRuneAt(s, j)
 			if !ok {
 				break
 			}
-			j += size
+			j += sz
 		}
 		return i, j
 	}
 	return len(s), len(s)
 }
+
+// reqASCIIWordByte says which ASCII bytes are letters or digits.
+var reqASCIIWordByte = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = reqIsASCIILetterOrDigit(byte(c))
+	}
+	return t
+}()
 
 // reqWordEquals compares a word of the text with a lower-case template word.
 func reqWordEquals(word, lower string) bool {

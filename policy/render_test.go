@@ -406,3 +406,22 @@ func TestRenderMarkdownInjectionFromText(t *testing.T) {
 	}
 	checkLineStarts(t, md)
 }
+
+// TestRenderQuestionNotFound: the comment asks about a question line it
+// could not find, rather than calling the question unanswered.
+func TestRenderQuestionNotFound(t *testing.T) {
+	r := cleanRequest()
+	r.Answers[6].Answered, r.Answers[6].Text, r.Answers[6].QuestionNotFound = false, "", true
+	a := Evaluate(r, nil, testNow)
+	for name, out := range map[string]string{
+		"markdown": RenderMarkdown(a, RenderOptions{}),
+		"text":     RenderText(a, RenderOptions{}),
+	} {
+		if !strings.Contains(out, "I could not find the question line for Q7") {
+			t.Errorf("%s rendering lacks the not-found question:\n%s", name, out)
+		}
+		if strings.Contains(out, "Q7 (") && strings.Contains(out, "is not answered") {
+			t.Errorf("%s rendering calls Q7 unanswered:\n%s", name, out)
+		}
+	}
+}

@@ -46,6 +46,10 @@ type Answer struct {
 	Topic    Topic  `json:"topic"`
 	Text     string `json:"text"`     // the requester's own words, template text removed, whitespace normalised, capped at 64 KiB
 	Answered bool   `json:"answered"` // false for nothing, TODO/TBD, or template text left unedited
+	// QuestionNotFound: the question's line is not in the text at all (an
+	// edit beyond recognition, or deleted), so its answer cannot be told
+	// apart from the previous one's. Answered is false.
+	QuestionNotFound bool `json:"question_not_found,omitempty"`
 }
 
 // Measurement is one row of the measurement table (or list item).
@@ -77,21 +81,26 @@ type Expiry struct {
 // Request is a parsed Data Review Request form. Parsing never fails: a text
 // that is not a form has Version FormNone, and everything unknown is marked so.
 type Request struct {
-	Version        FormVersion   `json:"form_version"`
-	Answers        []Answer      `json:"answers"`      // one per question of Version, in order
-	Measurements   []Measurement `json:"measurements"` // in form order
-	Expiries       []Expiry      `json:"expiries"`     // empty when not stated
-	Permanent      bool          `json:"permanent"`
-	Owner          string        `json:"owner,omitempty"`    // who monitors a permanent collection
-	Channels       []string      `json:"channels,omitempty"` // normalised: "release", "beta", "nightly", "developer edition", "preview", "esr", "all"
-	Release        Tri           `json:"release"`            // collects on release channels
-	PreRelease     Tri           `json:"prerelease"`         // collects on pre-release channels
-	DefaultOn      Tri           `json:"default_on"`
-	OptOut         string        `json:"opt_out,omitempty"` // the described mechanism
-	DocLinks       []string      `json:"documentation_links,omitempty"`
-	ThirdParty     Tri           `json:"third_party_tool"`
-	ThirdPartyTool string        `json:"third_party_tool_name,omitempty"`
-	NewIdentifiers Tri           `json:"new_identifiers"` // yes: a measurement or answer adds one (client id, uuid...); no: an answer says none; else unknown
+	Version      FormVersion   `json:"form_version"`
+	Answers      []Answer      `json:"answers"`      // one per question of Version, in order
+	Measurements []Measurement `json:"measurements"` // in form order
+	// Category is the category the measurement answer states once for the
+	// whole request in prose ("The data falls under Category 2"), read only
+	// when no measurement has one of its own; those measurements take it.
+	// 0 when none is stated.
+	Category       int      `json:"category,omitempty"`
+	Expiries       []Expiry `json:"expiries"` // empty when not stated
+	Permanent      bool     `json:"permanent"`
+	Owner          string   `json:"owner,omitempty"`    // who monitors a permanent collection
+	Channels       []string `json:"channels,omitempty"` // normalised: "release", "beta", "nightly", "developer edition", "preview", "esr", "all"
+	Release        Tri      `json:"release"`            // collects on release channels
+	PreRelease     Tri      `json:"prerelease"`         // collects on pre-release channels
+	DefaultOn      Tri      `json:"default_on"`
+	OptOut         string   `json:"opt_out,omitempty"` // the described mechanism
+	DocLinks       []string `json:"documentation_links,omitempty"`
+	ThirdParty     Tri      `json:"third_party_tool"`
+	ThirdPartyTool string   `json:"third_party_tool_name,omitempty"`
+	NewIdentifiers Tri      `json:"new_identifiers"` // yes: a measurement or answer adds one (client id, uuid...); no: an answer says none; else unknown
 }
 
 // Answer returns the answer for a topic, and false when the version lacks it.
