@@ -14,7 +14,20 @@ import "strings"
 // requester wrote something of their own after it ("N/A", "No" and "None"
 // are answers; nothing, "TODO", "TBD" and the template's own text left in
 // place are not).
-func ParseRequest(text string) *Request {
+//
+// It reads third-party tools with the built-in rules' vocabulary;
+// ParseRequestWith takes another.
+func ParseRequest(text string) *Request { return ParseRequestWith(text, ParseOptions{}) }
+
+// ParseOptions are the optional inputs of ParseRequestWith.
+type ParseOptions struct {
+	// ThirdPartyTools is the vocabulary of known third-party tools
+	// (Rules.ThirdPartyTools); nil means the built-in rules'.
+	ThirdPartyTools []ThirdPartyTool
+}
+
+// ParseRequestWith is ParseRequest with options.
+func ParseRequestWith(text string, opts ParseOptions) *Request {
 	s := normalizeRequestText(text)
 	if reqLooksLikePatch(s) {
 		return newReqResult(FormNone)
@@ -96,9 +109,11 @@ func ParseRequest(text string) *Request {
 	} else {
 		r.DocLinks = reqLinks(strings.Join(texts, "\n"), reqLooksLikeDocs)
 	}
-	if tp := answered(TopicThirdParty); tp != "" {
-		r.ThirdParty, r.ThirdPartyTool = reqThirdParty(tp)
+	tools := reqDefaultToolVocab()
+	if opts.ThirdPartyTools != nil {
+		tools = newReqToolVocab(opts.ThirdPartyTools)
 	}
+	r.ThirdParty, r.ThirdPartyTool = reqReadThirdParty(tools, answered, r.Measurements)
 	// the measurements' rows are read as measurements: only the prose of
 	// the answer is read again
 	r.NewIdentifiers = reqNewIdentifiers(r.Measurements, answers[TopicMeasurements].prose, texts)

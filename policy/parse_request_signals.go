@@ -14,11 +14,20 @@ import (
 
 var (
 	reqAllChannelsRE = regexp.MustCompile(`\b(?:all|every|any)\s+(?:(?:of\s+)?the\s+)?(?:release\s+|firefox\s+|product\s+)?channels?\b`)
-	reqChannelRE     = regexp.MustCompile(`\b(nightly|beta|developer\s+edition|dev\s*edition|devedition|aurora|preview|esr|pre[\s-]?release|release)\b`)
+	reqChannelRE     = regexp.MustCompile(`\b(nightly|beta|developer\s+edition|dev\s*edition|devedition|aurora|preview|esr|pre[\s-]?release|release|rid(?:e|es|ing)\s+the\s+trains?)\b`)
 	reqReleaseOnlyRE = regexp.MustCompile(`\brelease\s+(?:channel\s+|population\s+|users\s+)?only\b|\bonly\s+(?:on\s+|in\s+|to\s+)?(?:the\s+)?release\b`)
 )
 
-// reqChannels reads the channels from the populations answer.
+// reqReleaseEvents, right before "release", make it the day a feature
+// ships rather than a channel: "until release", "prior to release".
+var reqReleaseEvents = map[string]bool{
+	"before": true, "until": true, "till": true, "prior": true, "ahead": true, "to": true, "its": true,
+}
+
+// reqChannels reads the channels from the populations answer. A channel
+// named in a negation ("not on release", "compiled out of Release builds",
+// "all channels except release") is excluded; "rides the trains" means it
+// reaches release, "will not ride the trains" that it does not.
 func reqChannels(text string) (channels []string, release, prerelease Tri) {
 	ls := reqLowerASCII(text)
 	type at struct {
@@ -29,6 +38,9 @@ func reqChannels(text string) (channels []string, release, prerelease Tri) {
 	all := false
 	var allSpans [][]int
 	for _, m := range reqAllChannelsRE.FindAllStringIndex(ls, -1) {
+		if reqNegated(ls, m[0], m[1]) {
+			continue // "not all channels"
+		}
 		all = true
 		found = append(found, at{m[0], "all"})
 		allSpans = append(allSpans, m)
@@ -47,7 +59,15 @@ func reqChannels(text string) (channels []string, release, prerelease Tri) {
 		}
 		w := ls[m[2]:m[3]]
 		name := w
+		negated := reqNegated(ls, m[0], m[1])
 		switch {
+		case strings.HasPrefix(w, "rid"):
+			// "rides the trains": it reaches release
+			if negated {
+				relNo = true
+				continue
+			}
+			name, relYes = "release", true
 		case w == "release":
 			if strings.HasSuffix(strings.TrimRight(ls[max(0, m[0]-8):m[0]], " -"), "pre") {
 				continue // "pre - release"
@@ -59,20 +79,34 @@ func reqChannels(text string) (channels []string, release, prerelease Tri) {
 			if strings.HasPrefix(rest, " channels?") || strings.HasPrefix(rest, " channel:") || strings.HasPrefix(rest, " channels:") {
 				continue // a label: "Release channels: Nightly"
 			}
-			if reqNegatedClause(ls, m[0]) {
+			if reqReleaseEvents[reqWordBefore(ls, m[0])] && !strings.HasPrefix(rest, " channel") {
+				continue // "until release": a day, not a channel
+			}
+			if negated {
 				relNo = true
 				continue
 			}
 			relYes = true
 		case strings.HasPrefix(w, "pre") && strings.HasSuffix(w, "release"):
+			if negated {
+				preNo = true
+				continue
+			}
 			pre = true
 			continue
 		case strings.Contains(w, "dev") || w == "aurora":
+			if negated {
+				preNo = true
+				continue
+			}
 			name, pre = "developer edition", true
 		case w == "esr":
+			if negated {
+				continue
+			}
 			relYes = true
 		default:
-			if reqNegatedClause(ls, m[0]) {
+			if negated {
 				preNo = true
 				continue
 			}
@@ -90,37 +124,22 @@ func reqChannels(text string) (channels []string, release, prerelease Tri) {
 	}
 	release, prerelease = Unknown, Unknown
 	switch {
-	case all || relYes:
+	case relYes:
 		release = Yes
-	case relNo || pre:
+	case relNo:
+		release = No
+	case all:
+		release = Yes
+	case pre:
 		release = No
 	}
 	switch {
-	case all || pre:
+	case pre || (all && !preNo):
 		prerelease = Yes
 	case relYes && (preNo || reqReleaseOnlyRE.MatchString(ls)):
 		prerelease = No
 	}
 	return channels, release, prerelease
-}
-
-// reqNegatedClause reports a negation ("not", "no", "never", "excluding",
-// "except", "without", "n't") earlier in the same clause, within 40 bytes.
-func reqNegatedClause(ls string, i int) bool {
-	before := ls[max(0, i-40):i]
-	if k := strings.LastIndexAny(before, ".;,\n("); k >= 0 {
-		before = before[k+1:]
-	}
-	for _, w := range strings.Fields(before) {
-		switch strings.Trim(w, ":*_") {
-		case "not", "no", "never", "excluding", "except", "without", "exclude", "excludes":
-			return true
-		}
-		if strings.HasSuffix(w, "n't") {
-			return true
-		}
-	}
-	return false
 }
 
 var (
@@ -193,7 +212,7 @@ func reqDefaultOn(answers []string, optOut string) Tri {
 		reqDefaultOnPhrases.each(ls, func(st, en, _ int) bool {
 			before := ls[max(0, st-16):st]
 			switch {
-			case reqNegatedClause(ls, st):
+			case reqNegated(ls, st, en):
 				off = true
 			case strings.Contains(before, "if ") || strings.Contains(before, "whether "):
 			default:
@@ -224,117 +243,6 @@ func reqDescribesOptOut(text string) bool {
 		return false
 	}
 	return true
-}
-
-// reqThirdPartyTools are analytics and survey vendors a third-party answer
-// may name. Words that are also English ("Adjust", "Segment", "Branch",
-// "Heap") count only capitalised.
-var reqThirdPartyTools = []struct {
-	name    string
-	matchCI bool
-}{
-	{"Adjust", false}, {"Leanplum", true}, {"Google Analytics", true}, {"Firebase", true},
-	{"Crashlytics", true}, {"Sentry", true}, {"Amplitude", true}, {"Mixpanel", true}, {"Segment", false},
-	{"Braze", true}, {"Apptimize", true}, {"Optimizely", true}, {"AppsFlyer", true}, {"Kochava", true},
-	{"Branch", false}, {"Localytics", true}, {"Flurry", true}, {"New Relic", true}, {"Datadog", true},
-	{"Snowplow", true}, {"Heap", false}, {"Hotjar", true}, {"FullStory", true}, {"Qualtrics", true},
-	{"SurveyMonkey", true}, {"Alchemer", true}, {"SurveyGizmo", true}, {"Pendo", true}, {"Intercom", true},
-	{"Salesforce", true}, {"Marketing Cloud", true}, {"Mailchimp", true}, {"Countly", true},
-	{"Google Tag Manager", true}, {"Google Ads", true}, {"DoubleClick", true}, {"Facebook SDK", true},
-	{"Meta Pixel", true}, {"LaunchDarkly", true}, {"Statsig", true}, {"PostHog", true}, {"Plausible", true},
-	{"Acoustic", true}, {"Appcues", true}, {"Zendesk", true},
-}
-
-// reqFindTool returns the first known vendor named in text.
-func reqFindTool(text string) string {
-	ls := reqLowerASCII(text)
-	best, bestAt := "", -1
-	for _, t := range reqThirdPartyTools {
-		hay, needle := text, t.name
-		if t.matchCI {
-			hay, needle = ls, strings.ToLower(t.name)
-		}
-		for from := 0; from < len(hay); {
-			i := strings.Index(hay[from:], needle)
-			if i < 0 {
-				break
-			}
-			i += from
-			end := i + len(needle)
-			if (i == 0 || !reqIsASCIILetterOrDigit(hay[i-1])) && (end == len(hay) || !reqIsASCIILetterOrDigit(hay[end])) {
-				if bestAt < 0 || i < bestAt {
-					best, bestAt = t.name, i
-				}
-				break
-			}
-			from = end
-		}
-	}
-	return best
-}
-
-var reqFirstPartyRE = regexp.MustCompile(`\b(?:glean|telemetry|first[\s-]party|in[\s-]house|mozilla'?s\s+own|our\s+own|mozilla\s+(?:infrastructure|backend|servers?))\b`)
-
-// reqThirdParty reads the third-party question's answer: "No", "None",
-// "N/A" say no; "Yes" or a known vendor say yes (and which); Glean or
-// Telemetry alone say no.
-func reqThirdParty(text string) (Tri, string) {
-	ls := strings.TrimSpace(reqLowerASCII(text))
-	if ls == "" {
-		return Unknown, ""
-	}
-	tool := reqFindTool(text)
-	st, en := reqNextWord(ls, 0)
-	first := ""
-	if st < len(ls) {
-		first = ls[st:en]
-	}
-	switch first {
-	case "no", "none", "nope", "na", "not", "n":
-		return No, ""
-	case "yes", "yep", "yeah", "y":
-		if tool == "" {
-			tool = reqToolAfterYes(text[en:])
-		}
-		return Yes, tool
-	}
-	if tool != "" {
-		return Yes, tool
-	}
-	// "…, but nothing goes through it: no."
-	last := ""
-	for i := 0; ; {
-		st, en := reqNextWord(ls, i)
-		if st >= len(ls) {
-			break
-		}
-		last, i = ls[st:en], en
-	}
-	switch {
-	case last == "no" || last == "none":
-		return No, ""
-	case last == "yes":
-		return Yes, reqToolAfterYes("")
-	case reqFirstPartyRE.MatchString(ls):
-		return No, ""
-	}
-	return Unknown, ""
-}
-
-// reqToolAfterYes returns the words after "Yes," up to the end of the
-// sentence, as the tool when no known vendor is named.
-func reqToolAfterYes(rest string) string {
-	rest = strings.TrimLeft(rest, " ,.:;-!*_\t\n")
-	if i := strings.IndexAny(rest, ".\n;"); i >= 0 {
-		rest = rest[:i]
-	}
-	for _, p := range []string{"we use ", "we are using ", "we're using ", "using ", "we will use ", "via "} {
-		if reqHasPrefixFold(rest, p) {
-			rest = rest[len(p):]
-			break
-		}
-	}
-	return reqTruncate(reqCollapseSpaces(rest), 80)
 }
 
 var reqURLRE = regexp.MustCompile(`(?i)\bhttps?://[^\s<>()\[\]"'` + "`" + `|]+|\bwww\.[^\s<>()\[\]"'` + "`" + `|]+`)
@@ -407,7 +315,7 @@ func reqSplitCamel(s string) string {
 // answer saying there are none says no; anything else is unknown.
 func reqNewIdentifiers(ms []Measurement, measurementText string, answers []string) Tri {
 	affirmed := func(ls string) func(st, en, p int) bool {
-		return func(st, en, p int) bool { return !reqNegatedClause(ls, st) }
+		return func(st, en, p int) bool { return !reqNegated(ls, st, en) }
 	}
 	var b strings.Builder
 	for _, m := range ms {
@@ -427,7 +335,7 @@ func reqNewIdentifiers(ms []Measurement, measurementText string, answers []strin
 		ls := reqLowerASCII(a)
 		yes := false
 		reqNewIdentifierPhrases.each(ls, func(st, en, _ int) bool {
-			if reqNegatedClause(ls, st) {
+			if reqNegated(ls, st, en) {
 				no = true
 				return true
 			}

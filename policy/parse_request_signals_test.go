@@ -83,7 +83,7 @@ func TestReqThirdParty(t *testing.T) {
 		{"Not applicable.", No, ""},
 		{"Yes, Adjust, directly from the app.", Yes, "Adjust"},
 		{"Yes, survey answers go to Alchemer directly.", Yes, "Alchemer"},
-		{"Yes: a survey vendor. It runs on our backend.", Yes, "a survey vendor"},
+		{"Yes: a survey vendor. It runs on our backend.", Yes, "survey vendor"},
 		{"We use Leanplum for onboarding messages.", Yes, "Leanplum"},
 		{"We adjust nothing; it all goes through Glean.", No, ""},
 		{"Only Telemetry.", No, ""},

@@ -1,0 +1,52 @@
+package policy
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestReqNegated marks the phrase in [brackets] and says whether its
+// clause denies it.
+func TestReqNegated(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"Nightly and Beta, [release].", false},
+		{"Nightly and Beta only, not [release].", true},
+		{"not on [release] but on Beta", true},
+		{"not on release but on [Beta]", false},
+		{"The site measurement is compiled out of [Release] builds.", true},
+		{"It will not ride [the trains].", true},
+		{"It won't reach [Release].", true},
+		{"All channels except [release].", true},
+		{"We do not use Google Analytics, Sentry or [Adjust].", true},
+		{"Instead of Telemetry, we use [Sentry].", false},
+		{"Instead of [Telemetry], we use Sentry.", true},
+		{"No [third party].", true},
+		{"We don't use any [third-party tool].", true},
+		{"[Release] builds will not collect it.", true},
+		{"[Sentry] is not used.", true},
+		{"[Sentry] receives the errors.", false},
+		{"Not only Nightly but also [Release].", false},
+		{"This is not only for [Release] users.", false},
+		{"Disabled on [release].", true},
+		{"removed from [release] builds", true},
+		{"Nothing is sent. Errors go to [Sentry].", false},
+		{"We never send data; (errors go to [Sentry])", false},
+		{"non-[release] channels", true},
+		{"No identifiers at all are sent in this ping, which is about the [client id].", true},
+		{"It is not in version 1.2 [release].", true}, // a decimal point ends no clause
+		{"It is not out; 3.4 [release].", false},
+		{"[permanent]", false},
+		{"not [permanent]", true},
+	}
+	for _, tt := range tests {
+		st := strings.IndexByte(tt.text, '[')
+		en := strings.IndexByte(tt.text, ']') - 1
+		ls := reqLowerASCII(strings.Replace(strings.Replace(tt.text, "[", "", 1), "]", "", 1))
+		if got := reqNegated(ls, st, en); got != tt.want {
+			t.Errorf("reqNegated(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
