@@ -186,23 +186,11 @@ func (e *evaluation) checkThirdParty() {
 		e.ref(TopicThirdParty), tool))
 }
 
-// identifierHints are words that mark a measurement as an identifier
-// (appendix: names, emails, random IDs, fingerprints, hashes of those).
-var identifierHints = []string{
-	"client_id", "clientid", "client id", "uuid", "guid", "user_id", "userid", "user id",
-	"device_id", "deviceid", "device id", "account_id", "account id", "install_id", "installation id",
-	"profile_id", "profile id", "advertising_id", "advertising id", "email", "username", "user_name",
-	"fingerprint", "identifier",
-}
-
+// looksLikeIdentifier reports a measurement that holds a new identifier,
+// read as the parser reads it (parse_request_identifiers.go): named or
+// described as one, neither denied nor called existing.
 func looksLikeIdentifier(m Measurement) bool {
-	s := strings.ToLower(m.Name + " " + m.Description)
-	for _, h := range identifierHints {
-		if strings.Contains(s, h) {
-			return true
-		}
-	}
-	return false
+	return reqNamesNewIdentifier(reqSplitCamel(m.Name) + " " + m.Description)
 }
 
 func (e *evaluation) checkIdentifiers() {

@@ -28,6 +28,16 @@ func TestReqChannels(t *testing.T) {
 		{"Release and ESR.", []string{"release", "esr"}, Yes, Unknown},
 		{"Release channels: Nightly", []string{"nightly"}, No, Yes},
 		{"After the release notes ship, Beta.", []string{"beta"}, No, Yes},
+		{"Nightly and Beta only. The site measurement is compiled out of Release builds.", []string{"nightly", "beta"}, No, Yes},
+		{"Nightly only for now; it will not ride the trains.", []string{"nightly"}, No, Yes},
+		{"Starts in Nightly and rides the trains.", []string{"nightly", "release"}, Yes, Yes},
+		{"All channels except release.", []string{"all"}, No, Yes},
+		{"Every channel but not on release", []string{"all"}, No, Yes},
+		{"Not on release.", nil, No, Unknown},
+		{"Release builds will not collect it; Beta does.", []string{"beta"}, No, Yes},
+		{"Nightly until release.", []string{"nightly"}, No, Yes},
+		{"Release and Beta, not Nightly.", []string{"release", "beta"}, Yes, Yes},
+		{"Release only, no pre-release channels.", []string{"release"}, Yes, No},
 	}
 	for _, tt := range tests {
 		ch, rel, pre := reqChannels(tt.text)
@@ -118,6 +128,16 @@ func TestReqNewIdentifiers(t *testing.T) {
 		{"answer says none", nil, "", []string{"No new identifiers are added."}, No},
 		{"answer says no identifiers", nil, "", []string{"The ping contains no identifiers."}, No},
 		{"analysis mentions client_id", nil, "", []string{"We will count clients by client_id."}, Unknown},
+		{"existing telemetry client id", m("study.client", "the existing telemetry client id"), "", nil, Unknown},
+		{"client id already sent", m("study.client_id", "client_id, which is already sent with every ping"), "", nil, Unknown},
+		{"current client id in prose", nil, "Rows are joined on the current client_id.", nil, Unknown},
+		{"hashed FxA uid", m("sync.user", "hashed FxA uid"), "", nil, Yes},
+		{"random per-install UUID we add", m("study.install", "a random per-install UUID we add"), "", nil, Yes},
+		{"new beside existing", nil, "We add a new random UUID next to the existing client id.", nil, Yes},
+		{"account email", m("reader.account_email", ""), "", nil, Yes},
+		{"email address", m("support.contact", "the user's email address, typed in the form"), "", nil, Yes},
+		{"no client id", m("search.clicks", "not linked to the client id"), "", nil, Unknown},
+		{"search engine identifier is no user id", m("search.engine", "the search engine identifier"), "", nil, Unknown},
 	}
 	for _, tt := range tests {
 		if got := reqNewIdentifiers(tt.ms, tt.q5, tt.answers); got != tt.want {
