@@ -42,6 +42,9 @@ var reqVersionWords = map[string]bool{
 var reqDurationUnits = map[string]string{
 	"day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month", "months": "month",
 	"year": "year", "years": "year",
+	// as people abbreviate them
+	"wk": "week", "wks": "week", "mo": "month", "mos": "month", "mth": "month", "mths": "month",
+	"yr": "year", "yrs": "year",
 }
 
 // reqExpiryAt is an expiry with the offset where it was written.
