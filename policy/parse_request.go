@@ -98,7 +98,7 @@ func ParseRequestWith(text string, opts ParseOptions) *Request {
 		}
 	}
 	r.Owner = parseReqOwner(duration, r.Permanent)
-	r.Channels, r.Release, r.PreRelease = reqChannels(answered(TopicPopulations))
+	r.Channels, r.Release, r.PreRelease = reqChannels(reqPopulationsText(answers[TopicPopulations]))
 	optOut := answered(TopicOptOut)
 	if reqDescribesOptOut(optOut) {
 		r.OptOut = reqTruncate(optOut, reqMaxAnswerText)

@@ -9,7 +9,10 @@ import "strings"
 // Telemetry client id", "client_id, already sent with every ping"). The
 // nearest qualifier before it in its clause decides: "existing", "current",
 // "legacy" say existing, "new", "random", "generated", "hashed" say new;
-// with none, "already" later in its sentence says existing.
+// with none, "already" later in its sentence says existing. The client id
+// is Telemetry's and Glean's own identifier, sent with every ping: "the
+// client id" is that existing one unless a qualifier makes it new ("a new
+// random client id").
 
 var (
 	reqIdentifierPhrases = newReqPhraseList(
@@ -130,6 +133,9 @@ func reqExistingIdentifier(ls string, st, en int) bool {
 	if decided {
 		return existing
 	}
+	if w, _ := reqNextASCIIWordAt(ls, st); w == "client" || w == "clientid" {
+		return true
+	}
 	for i, n := en, 0; n < 10; n++ {
 		ws, we := reqNextASCIIWord(ls, i)
 		if ws >= len(ls) || strings.ContainsAny(ls[i:ws], ".;\n") {
@@ -162,4 +168,10 @@ func reqEachWordBefore(ls string, i, n int, fn func(w string) bool) {
 		}
 		i = k
 	}
+}
+
+// reqNextASCIIWordAt returns the word at or after offset i in ls.
+func reqNextASCIIWordAt(ls string, i int) (string, int) {
+	st, en := reqNextASCIIWord(ls, i)
+	return ls[st:en], en
 }

@@ -274,3 +274,41 @@ func reqLooksLikeDocs(u string) bool {
 	}
 	return false
 }
+
+// reqBareAll are answers that mean every channel when they answer the
+// template's "Which release channels?" on their own.
+var reqBareAll = map[string]bool{
+	"all": true, "all of them": true, "any": true, "every": true, "everyone": true, "all channels": true,
+	"every channel": true, "all release channels": true, "everything": true,
+}
+
+// reqPopulationsText is the populations answer as reqChannels reads it: a
+// bare "All" written under the template's "* Which release channels?" (on
+// its line or the next) says "all channels", which the answer's text alone,
+// without the sub-question, cannot.
+func reqPopulationsText(ra reqAnswer) string {
+	if !ra.answered {
+		return ""
+	}
+	for _, b := range ra.blocks {
+		if b.table != nil {
+			continue
+		}
+		ls := reqLowerASCII(b.text)
+		i := strings.Index(ls, "which release channels")
+		if i < 0 {
+			continue
+		}
+		rest := ls[i+len("which release channels"):]
+		rest = strings.TrimLeft(rest, "?: \t*_")
+		rest = strings.TrimLeft(rest, "\n")
+		if k := strings.IndexByte(rest, '\n'); k >= 0 {
+			rest = rest[:k]
+		}
+		sub := strings.Trim(rest, " \t*_-.>:")
+		if reqBareAll[sub] {
+			return ra.text + "\nall channels"
+		}
+	}
+	return ra.text
+}

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -118,7 +119,9 @@ func TestReqNewIdentifiers(t *testing.T) {
 		want    Tri
 	}{
 		{"silent", m("search.clicks", "number of clicks"), "", nil, Unknown},
-		{"client_id name", m("legacy.client_id", ""), "", nil, Yes},
+		{"client_id is Telemetry's", m("legacy.client_id", ""), "", nil, Unknown},
+		{"the client id in prose", nil, "The custom ping contains the client id and the environment.", nil, Unknown},
+		{"a new client id", m("study.client", "a new random client id for the study"), "", nil, Yes},
 		{"camel case name", m("deviceId", ""), "", nil, Yes},
 		{"uuid description", m("study.participant", "a random UUID per participant"), "", nil, Yes},
 		{"email", m("account.contact", "the user's email address"), "", nil, Yes},
@@ -155,5 +158,32 @@ func TestReqLinks(t *testing.T) {
 	docs := reqLinks("https://example.com/shop and https://firefox-source-docs.mozilla.org/x.html", reqLooksLikeDocs)
 	if diff := cmp.Diff(docs, []string{"https://firefox-source-docs.mozilla.org/x.html"}); diff != "" {
 		t.Errorf("reqLinks(docs) (-got +want):\n%s", diff)
+	}
+}
+
+// TestReqPopulationsSubAnswer: a bare "All" under the template's "Which
+// release channels?" means every channel; the same word elsewhere does not.
+func TestReqPopulationsSubAnswer(t *testing.T) {
+	tests := []struct {
+		name, answer string
+		release      Tri
+	}{
+		{"next line", "* Which release channels?\nAll\n\n* Which countries?\nAll", Yes},
+		{"same line", "* Which release channels? All.\n* Which countries? US", Yes},
+		{"named channels", "* Which release channels?\nNightly\n\n* Which countries?\nAll", No},
+		{"all under countries only", "* Which release channels?\n\n* Which countries?\nAll", Unknown},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := ParseRequest(reqTestForm(func(n int, q string) string { return fmt.Sprintf("%d) %s", n, q) }, func(n int) string {
+				if n == 8 {
+					return tt.answer
+				}
+				return reqAnswerNumber(n)
+			}))
+			if r.Release != tt.release {
+				t.Errorf("release = %s, want %s (channels %v)", r.Release, tt.release, r.Channels)
+			}
+		})
 	}
 }
