@@ -180,10 +180,19 @@ func (e *evaluation) checkThirdParty() {
 	if t := strings.TrimSpace(e.req.ThirdPartyTool); t != "" {
 		tool = "a third-party tool, " + quote(t) + ","
 	}
-	e.add(CodeThirdPartyTool, e.num(TopicThirdParty), "", fmt.Sprintf(
-		"%s says %s collects this data, so the request goes to Legal. Make sure the answer says what the tool receives and "+
-			"whether the data goes through Mozilla's backend or directly to the third party.",
-		e.ref(TopicThirdParty), tool))
+	const then = "so the request goes to Legal. Make sure the %s says what the tool receives and " +
+		"whether the data goes through Mozilla's backend or directly to the third party."
+	switch r := e.req; {
+	case r.ThirdPartyToolMeasurement != "":
+		e.add(CodeThirdPartyTool, e.num(TopicMeasurements), r.ThirdPartyToolMeasurement, fmt.Sprintf(
+			"Measurement %s names %s that collects this data, "+then, quote(r.ThirdPartyToolMeasurement), tool, "request"))
+	case r.ThirdPartyToolTopic != "" && e.num(r.ThirdPartyToolTopic) > 0:
+		e.add(CodeThirdPartyTool, e.num(r.ThirdPartyToolTopic), "", fmt.Sprintf(
+			"%s names %s that collects this data, "+then, e.ref(r.ThirdPartyToolTopic), tool, "request"))
+	default:
+		e.add(CodeThirdPartyTool, e.num(TopicThirdParty), "", fmt.Sprintf(
+			"%s says %s collects this data, "+then, e.ref(TopicThirdParty), tool, "answer"))
+	}
 }
 
 // looksLikeIdentifier reports a measurement that holds a new identifier,

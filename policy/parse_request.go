@@ -113,7 +113,8 @@ func ParseRequestWith(text string, opts ParseOptions) *Request {
 	if opts.ThirdPartyTools != nil {
 		tools = newReqToolVocab(opts.ThirdPartyTools)
 	}
-	r.ThirdParty, r.ThirdPartyTool = reqReadThirdParty(tools, answered, r.Measurements)
+	tp := reqReadThirdParty(tools, answered, r.Measurements)
+	r.ThirdParty, r.ThirdPartyTool, r.ThirdPartyToolTopic, r.ThirdPartyToolMeasurement = tp.tri, tp.tool, tp.topic, tp.measurement
 	// the measurements' rows are read as measurements: only the prose of
 	// the answer is read again
 	r.NewIdentifiers = reqNewIdentifiers(r.Measurements, answers[TopicMeasurements].prose, texts)

@@ -224,12 +224,13 @@ func reqInLink(ls string, i int) bool {
 	return strings.Contains(tok, "://") || strings.HasPrefix(tok, "www.") || strings.Contains(tok, "@")
 }
 
-// proseTool reads the texts for a tool: Yes and the first tool named and
-// not denied; No when every mention denies one ("we do not use any
-// third-party tool"); Unknown when none is named.
-func (v *reqToolVocab) proseTool(texts ...string) (Tri, string) {
+// proseTool reads the texts for a tool: Yes, the first tool named and not
+// denied, and the index of the text that names it; No when every mention
+// denies one ("we do not use any third-party tool"); Unknown when none is
+// named. The index is -1 unless the answer is Yes.
+func (v *reqToolVocab) proseTool(texts ...string) (Tri, string, int) {
 	got, tool := Unknown, ""
-	for _, t := range texts {
+	for i, t := range texts {
 		v.mentions(t, func(m reqToolMention) bool {
 			if m.negated {
 				got = No
@@ -239,10 +240,10 @@ func (v *reqToolVocab) proseTool(texts ...string) (Tri, string) {
 			return false
 		})
 		if got == Yes {
-			return Yes, tool
+			return Yes, tool, i
 		}
 	}
-	return got, ""
+	return got, "", -1
 }
 
 var reqFirstPartyRE = regexp.MustCompile(`\b(?:glean|telemetry|first[\s-]party|in[\s-]house|mozilla'?s\s+own|our\s+own|mozilla\s+(?:infrastructure|backend|servers?))\b`)
@@ -255,7 +256,7 @@ func (v *reqToolVocab) thirdParty(text string) (Tri, string) {
 	if ls == "" {
 		return Unknown, ""
 	}
-	said, tool := v.proseTool(text)
+	said, tool, _ := v.proseTool(text)
 	st, en := reqNextWord(ls, 0)
 	first := ""
 	if st < len(ls) {
@@ -320,26 +321,38 @@ var reqToolTopics = []Topic{
 	TopicAnalysis, TopicSharing,
 }
 
+// reqToolSource is where a third-party tool was read.
+type reqToolSource struct {
+	tri         Tri
+	tool        string
+	topic       Topic  // the answer that names it, when read from prose
+	measurement string // or the measurement row that names it
+}
+
 // reqReadThirdParty decides the request's third-party tool: the
-// third-party question's answer when it says yes or no, else the prose of
-// the other answers and the measurement rows.
-func reqReadThirdParty(v *reqToolVocab, answered func(Topic) string, ms []Measurement) (Tri, string) {
-	said, tool := Unknown, ""
+// third-party question's answer when it says yes or no, else the
+// measurement rows and the prose of the other answers.
+func reqReadThirdParty(v *reqToolVocab, answered func(Topic) string, ms []Measurement) reqToolSource {
 	if tp := answered(TopicThirdParty); tp != "" {
-		if said, tool = v.thirdParty(tp); said != Unknown {
-			return said, tool
+		if said, tool := v.thirdParty(tp); said != Unknown {
+			return reqToolSource{tri: said, tool: tool}
 		}
 	}
-	var rows strings.Builder
+	texts := make([]string, 0, len(ms)+len(reqToolTopics))
 	for _, m := range ms {
-		rows.WriteString(m.Name)
-		rows.WriteString(": ")
-		rows.WriteString(m.Description)
-		rows.WriteString(".\n") // a row is a sentence of its own
+		texts = append(texts, m.Name+": "+m.Description+".")
 	}
-	texts := []string{rows.String()}
 	for _, t := range reqToolTopics {
 		texts = append(texts, answered(t))
 	}
-	return v.proseTool(texts...)
+	said, tool, at := v.proseTool(texts...)
+	src := reqToolSource{tri: said, tool: tool}
+	switch {
+	case at < 0:
+	case at < len(ms):
+		src.measurement = ms[at].Name
+	default:
+		src.topic = reqToolTopics[at-len(ms)]
+	}
+	return src
 }

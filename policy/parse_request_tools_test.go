@@ -35,7 +35,7 @@ func TestReqProseTool(t *testing.T) {
 	}
 	v := reqDefaultToolVocab()
 	for _, tt := range tests {
-		got, tool := v.proseTool(tt.text)
+		got, tool, _ := v.proseTool(tt.text)
 		if got != tt.want || tool != tt.tool {
 			t.Errorf("proseTool(%q) = %s, %q; want %s, %q", tt.text, got, tool, tt.want, tt.tool)
 		}
@@ -49,24 +49,26 @@ func TestReqReadThirdParty(t *testing.T) {
 		name    string
 		answers map[Topic]string
 		ms      []Measurement
-		want    Tri
-		tool    string
+		want    reqToolSource
 	}{
-		{"no question, analysis names the tool", map[Topic]string{TopicAnalysis: "Using the Google Analytics reports."}, nil, Yes, "Google Analytics"},
-		{"no question, a row is the tool", nil, []Measurement{{Name: "Adjust SDK", Description: "install attribution"}}, Yes, "Adjust"},
-		{"no question, nothing named", map[Topic]string{TopicAnalysis: "Jupyter notebooks."}, nil, Unknown, ""},
-		{"the question says no", map[Topic]string{TopicThirdParty: "No.", TopicAnalysis: "Sentry dashboards."}, nil, No, ""},
-		{"the question is unclear, prose names one", map[Topic]string{TopicThirdParty: "Unclear for now.", TopicMeasurements: "Errors go to Sentry."}, nil, Yes, "Sentry"},
-		{"alternatives only", map[Topic]string{TopicAlternatives: "We considered Google Analytics."}, nil, Unknown, ""},
-		{"instrumentation only", map[Topic]string{TopicInstrumentation: "Sentry already sees crashes."}, nil, Unknown, ""},
-		{"prose denies any", map[Topic]string{TopicAnalysis: "No third-party tools are involved."}, nil, No, ""},
+		{"no question, analysis names the tool", map[Topic]string{TopicAnalysis: "Using the Google Analytics reports."}, nil,
+			reqToolSource{Yes, "Google Analytics", TopicAnalysis, ""}},
+		{"no question, a row is the tool", nil, []Measurement{{Name: "first.crash"}, {Name: "Adjust SDK", Description: "install attribution"}},
+			reqToolSource{Yes, "Adjust", "", "Adjust SDK"}},
+		{"no question, nothing named", map[Topic]string{TopicAnalysis: "Jupyter notebooks."}, nil, reqToolSource{Unknown, "", "", ""}},
+		{"the question says no", map[Topic]string{TopicThirdParty: "No.", TopicAnalysis: "Sentry dashboards."}, nil, reqToolSource{No, "", "", ""}},
+		{"the question says yes", map[Topic]string{TopicThirdParty: "Yes, Sentry."}, nil, reqToolSource{Yes, "Sentry", "", ""}},
+		{"the question is unclear, prose names one", map[Topic]string{TopicThirdParty: "Unclear for now.", TopicMeasurements: "Errors go to Sentry."}, nil,
+			reqToolSource{Yes, "Sentry", TopicMeasurements, ""}},
+		{"alternatives only", map[Topic]string{TopicAlternatives: "We considered Google Analytics."}, nil, reqToolSource{Unknown, "", "", ""}},
+		{"instrumentation only", map[Topic]string{TopicInstrumentation: "Sentry already sees crashes."}, nil, reqToolSource{Unknown, "", "", ""}},
+		{"prose denies any", map[Topic]string{TopicAnalysis: "No third-party tools are involved."}, nil, reqToolSource{No, "", "", ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			answered := func(tp Topic) string { return tt.answers[tp] }
-			got, tool := reqReadThirdParty(reqDefaultToolVocab(), answered, tt.ms)
-			if got != tt.want || tool != tt.tool {
-				t.Errorf("= %s, %q; want %s, %q", got, tool, tt.want, tt.tool)
+			if got := reqReadThirdParty(reqDefaultToolVocab(), answered, tt.ms); got != tt.want {
+				t.Errorf("= %+v; want %+v", got, tt.want)
 			}
 		})
 	}
