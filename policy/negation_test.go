@@ -50,3 +50,37 @@ func TestReqNegated(t *testing.T) {
 		}
 	}
 }
+
+// FuzzProseSignals: no text makes the prose readers panic or answer
+// outside their ranges, and a negation is read the same from any offset.
+func FuzzProseSignals(f *testing.F) {
+	for _, s := range []string{
+		"not on release but on Beta", "compiled out of Release builds", "We don't use Sentry, Adjust or GA4.",
+		"the existing client id, already sent", "* Which release channels?\nAll", "For the extent of the study",
+		"n't", "'", "out of", "removed from", strings.Repeat(",", 100) + "release",
+	} {
+		f.Add(s, 3)
+	}
+	valid := func(x Tri) bool { return x == Yes || x == No || x == Unknown }
+	f.Fuzz(func(t *testing.T, s string, at int) {
+		ls := reqLowerASCII(s)
+		if len(ls) > 0 {
+			at = (at%len(ls) + len(ls)) % len(ls)
+			_, en := reqNextASCIIWord(ls, at)
+			reqNegated(ls, at, en)
+		}
+		if said, tool, i := reqDefaultToolVocab().proseTool(s); !valid(said) || (said == Yes) != (i == 0) || (said == Yes && tool == "") {
+			t.Errorf("proseTool(%q) = %s, %q, %d", s, said, tool, i)
+		}
+		if said, _ := reqThirdParty(s); !valid(said) {
+			t.Errorf("reqThirdParty(%q) = %s", s, said)
+		}
+		if _, rel, pre := reqChannels(s); !valid(rel) || !valid(pre) {
+			t.Errorf("reqChannels(%q) = %s, %s", s, rel, pre)
+		}
+		reqNamesNewIdentifier(s)
+		if why := reqUnreadableExpiry(s); why != "" && !strings.HasPrefix(why, `"`) {
+			t.Errorf("reqUnreadableExpiry(%q) = %q", s, why)
+		}
+	})
+}
