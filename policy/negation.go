@@ -137,7 +137,11 @@ func reqNegatedBeforeAt(ls string, i int) bool {
 			}
 			prev = ls[r:q]
 		}
-		if reqIsCue(cur, next, prev, comma) {
+		// "No, it is on by default": "no" set off by a comma answers the
+		// question before it rather than denying what follows (but "we do
+		// not, at any point, use it" denies)
+		interjection := (cur == "no" || cur == "none" || cur == "nope") && j < len(ls) && ls[j] == ','
+		if !interjection && reqIsCue(cur, next, prev, comma) {
 			return true
 		}
 		j = k

@@ -39,6 +39,10 @@ func TestReqNegated(t *testing.T) {
 		{"It is not in version 1.2 [release].", true}, // a decimal point ends no clause
 		{"It is not out; 3.4 [release].", false},
 		{"[permanent]", false},
+		{"No, it is [on by default].", false},
+		{"No, [Sentry] gets the errors.", false},
+		{"Not yet, but [Release] later.", false},
+		{"We do not, at any point, use [Sentry].", true},
 		{"not [permanent]", true},
 	}
 	for _, tt := range tests {
