@@ -32,6 +32,11 @@ func TestReqProseTool(t *testing.T) {
 		{"gfx.adapter.vendor: the GPU vendor id", Unknown, ""},
 		{"An external SDK reports the errors.", Yes, "external SDK"},
 		{"Instead of Leanplum, messages now come from Glean and Nimbus.", No, ""},
+		{"A flurry of crashes after the update.", Unknown, ""},
+		{"The amplitude of the audio signal.", Unknown, ""},
+		{"tab.doubleclick: the user double-clicked a tab", Unknown, ""},
+		{"JS Heap usage after a GC, per Branch and Segment.", Unknown, ""},
+		{"Events go to Amplitude and Flurry.", Yes, "Amplitude"},
 	}
 	v := reqDefaultToolVocab()
 	for _, tt := range tests {
