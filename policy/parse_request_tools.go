@@ -10,10 +10,9 @@ import (
 // from the third-party question (which the 9- and 10-question forms do not
 // ask): a known tool of the rules' vocabulary (Rules.ThirdPartyTools) or
 // generic wording ("a third-party SDK", "an analytics vendor") named in an
-// answer or a measurement row, and not denied in its clause (negation.go),
-// is a third-party tool. The alternatives the requester considered, the
-// current instrumentation and the documentation links are not read: a
-// tool named there is one compared with, not one used.
+// answer that describes the collection or in a measurement row, and not
+// denied in its clause (negation.go), is a third-party tool (reqToolTopics
+// says which answers are read).
 
 // reqToolVocab is the rules' tool vocabulary, compiled for one pass over a
 // text.
@@ -313,12 +312,14 @@ func reqToolAfterYes(rest string) string {
 	return reqTruncate(reqCollapseSpaces(rest), 80)
 }
 
-// reqToolTopics are the answers read for a tool named in prose: every one
-// but the alternatives considered, the current instrumentation and the
-// documentation links, and the third-party question (read on its own).
+// reqToolTopics are the answers read for a tool named in prose: those that
+// describe the collection and its use. The questions and the reasons for
+// them, the alternatives considered, the current instrumentation and the
+// documentation links are not read (a tool named there is context, "today
+// this comes from Google Analytics", or one compared with); the
+// third-party question is read on its own.
 var reqToolTopics = []Topic{
-	TopicMeasurements, TopicQuestions, TopicWhy, TopicDuration, TopicPopulations, TopicOptOut,
-	TopicAnalysis, TopicSharing,
+	TopicMeasurements, TopicDuration, TopicPopulations, TopicOptOut, TopicAnalysis, TopicSharing,
 }
 
 // reqToolSource is where a third-party tool was read.

@@ -67,6 +67,7 @@ func TestReqReadThirdParty(t *testing.T) {
 			reqToolSource{Yes, "Sentry", TopicMeasurements, ""}},
 		{"alternatives only", map[Topic]string{TopicAlternatives: "We considered Google Analytics."}, nil, reqToolSource{Unknown, "", "", ""}},
 		{"instrumentation only", map[Topic]string{TopicInstrumentation: "Sentry already sees crashes."}, nil, reqToolSource{Unknown, "", "", ""}},
+		{"context in why", map[Topic]string{TopicWhy: "Today the site counts this with Google Analytics; we want it in Glean."}, nil, reqToolSource{Unknown, "", "", ""}},
 		{"prose denies any", map[Topic]string{TopicAnalysis: "No third-party tools are involved."}, nil, reqToolSource{No, "", "", ""}},
 	}
 	for _, tt := range tests {
