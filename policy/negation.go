@@ -149,10 +149,34 @@ func reqNegatedBeforeAt(ls string, i int) bool {
 	return false
 }
 
+// reqLabelAnswersNo reports a phrase used as a label answered no:
+// "Release: no", "Third party - none".
+func reqLabelAnswersNo(ls string, i int) bool {
+	j := i
+	for j < len(ls) && (ls[j] == ' ' || ls[j] == '\t' || ls[j] == '*' || ls[j] == '_') {
+		j++
+	}
+	if j >= len(ls) || (ls[j] != ':' && ls[j] != '=' && ls[j] != '-') {
+		return false
+	}
+	w, _ := reqNextASCIIWordAt(ls, j+1)
+	if w == "" || !strings.HasPrefix(strings.TrimLeft(ls[j+1:], " \t*_"), w) {
+		return false // the word is not right after the label
+	}
+	switch w {
+	case "no", "none", "not", "never", "excluded", "n":
+		return true
+	}
+	return false
+}
+
 // reqNegatedAfter reports a denial that follows a phrase in its clause:
 // "not" or "excluded" right after it, or after auxiliary words ("Release
 // builds will not", "Sentry isn't used").
 func reqNegatedAfter(ls string, i int) bool {
+	if reqLabelAnswersNo(ls, i) {
+		return true
+	}
 	for n := 0; n < 4; n++ {
 		for i < len(ls) && !reqIsNegationWordByte(ls[i]) {
 			if reqIsClauseBreak(ls[i]) || ls[i] == ',' {
@@ -177,4 +201,51 @@ func reqNegatedAfter(ls string, i int) bool {
 		i = k
 	}
 	return false
+}
+
+// reqClauseAround returns the bounds of the clause holding ls[st:en], at
+// most reqNegationLookBack words on each side; with commas, a comma ends it
+// too (a list item: "default on in Nightly, opt-in on Release").
+func reqClauseAround(ls string, st, en int, commas bool) (int, int) {
+	isBreak := func(c byte) bool { return reqIsClauseBreak(c) || commas && c == ',' }
+	from := st
+	for n, j := 0, st; n < reqNegationLookBack; n++ {
+		k := j
+		for k > 0 && !reqIsNegationWordByte(ls[k-1]) && !isBreak(ls[k-1]) {
+			k--
+		}
+		if k == 0 || isBreak(ls[k-1]) {
+			from = k
+			break
+		}
+		w := k
+		for w > 0 && reqIsNegationWordByte(ls[w-1]) {
+			w--
+		}
+		if reqClauseEnds[ls[w:k]] {
+			from = k
+			break
+		}
+		from, j = w, w
+	}
+	to := en
+	for n, i := 0, en; n < reqNegationLookBack; n++ {
+		for i < len(ls) && !reqIsNegationWordByte(ls[i]) && !isBreak(ls[i]) {
+			i++
+		}
+		if i >= len(ls) || isBreak(ls[i]) {
+			to = i
+			break
+		}
+		k := i
+		for k < len(ls) && reqIsNegationWordByte(ls[k]) {
+			k++
+		}
+		if reqClauseEnds[ls[i:k]] {
+			to = i
+			break
+		}
+		to, i = k, k
+	}
+	return from, to
 }

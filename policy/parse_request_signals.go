@@ -53,13 +53,17 @@ func reqChannels(text string) (channels []string, release, prerelease Tri) {
 		return next < len(allSpans) && allSpans[next][0] <= i
 	}
 	relYes, relNo, pre, preNo := false, false, false, false
+	mixed := reqDefaultOnPhrases.any(ls, func(st, en, _ int) bool { return !reqNegated(ls, st, en) })
 	for _, m := range reqChannelRE.FindAllStringSubmatchIndex(ls, -1) {
 		if inAll(m[0]) {
 			continue // "all release channels"
 		}
 		w := ls[m[2]:m[3]]
 		name := w
-		negated := reqNegated(ls, m[0], m[1])
+		// when the answer says where the collection is on by default, a
+		// channel named where it is off ("default on in Nightly, opt-in on
+		// Release") is no default-on channel: it counts as excluded
+		negated := reqNegated(ls, m[0], m[1]) || (mixed && reqDefaultOffAround(ls, m[0], m[1]))
 		switch {
 		case strings.HasPrefix(w, "rid"):
 			// "rides the trains": it reaches release
@@ -151,6 +155,13 @@ var (
 		"not on by default", "not enabled by default", "not collected by default")
 	reqNoAnswerRE = regexp.MustCompile(`^\W*(?:n/?a|none|no|nope|nothing|not\s+applicable|not\s+relevant|there\s+is\s+(?:no|none)|no\s+opt[\s-]?out)\b`)
 )
+
+// reqDefaultOffAround reports a default-off or opt-in phrase in the clause
+// of ls[st:en].
+func reqDefaultOffAround(ls string, st, en int) bool {
+	from, to := reqClauseAround(ls, st, en, true)
+	return reqDefaultOffPhrases.any(ls[from:to], nil)
+}
 
 // reqSaysDefaultOff reports an opt-in or default-off collection: "opt-in",
 // "off by default", or "only … when the user opts in / enables / agrees".

@@ -39,6 +39,11 @@ func TestReqChannels(t *testing.T) {
 		{"Nightly until release.", []string{"nightly"}, No, Yes},
 		{"Release and Beta, not Nightly.", []string{"release", "beta"}, Yes, Yes},
 		{"Release only, no pre-release channels.", []string{"release"}, Yes, No},
+		{"Default on in Nightly and Beta, opt-in on Release.", []string{"nightly", "beta"}, No, Yes},
+		{"On by default in Nightly; default off in Release.", []string{"nightly"}, No, Yes},
+		{"Nightly: yes, Beta: yes, Release: no", []string{"nightly", "beta"}, No, Yes},
+		{"Release and Beta; users opt in from the panel.", []string{"release", "beta"}, Yes, Yes},
+		{"Release users in the US who explicitly opt in; not Nightly.", []string{"release"}, Yes, No},
 	}
 	for _, tt := range tests {
 		ch, rel, pre := reqChannels(tt.text)
