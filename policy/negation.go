@@ -247,5 +247,11 @@ func reqClauseAround(ls string, st, en int, commas bool) (int, int) {
 		}
 		to, i = k, k
 	}
+	for from < st && (ls[from] == ' ' || ls[from] == '\t') {
+		from++
+	}
+	for to > en && (ls[to-1] == ' ' || ls[to-1] == '\t') {
+		to--
+	}
 	return from, to
 }

@@ -92,3 +92,24 @@ func FuzzProseSignals(f *testing.F) {
 		}
 	})
 }
+
+func TestReqClauseAround(t *testing.T) {
+	tests := []struct {
+		text, phrase string
+		commas       bool
+		want         string
+	}{
+		{"Nightly and Beta. Opt-in on Release (asked first).", "release", false, "opt-in on release"},
+		{"Default on in Nightly, opt-in on Release, off in Beta", "release", true, "opt-in on release"},
+		{"Default on in Nightly, opt-in on Release, off in Beta", "release", false, "default on in nightly, opt-in on release, off in beta"},
+		{"on in Nightly but off in Release", "release", false, "off in release"},
+	}
+	for _, tt := range tests {
+		ls := reqLowerASCII(tt.text)
+		st := strings.Index(ls, tt.phrase)
+		from, to := reqClauseAround(ls, st, st+len(tt.phrase), tt.commas)
+		if got := ls[from:to]; got != tt.want {
+			t.Errorf("reqClauseAround(%q, %q, %v) = %q, want %q", tt.text, tt.phrase, tt.commas, got, tt.want)
+		}
+	}
+}

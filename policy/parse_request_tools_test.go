@@ -104,3 +104,15 @@ func TestParseRequestWithTools(t *testing.T) {
 		t.Errorf("with the rules' vocabulary: %s, %q; want yes, Acme Insights", r.ThirdParty, r.ThirdPartyTool)
 	}
 }
+
+// TestReqToolVocabEmpty: a rules file may empty the list; generic wording
+// is still read.
+func TestReqToolVocabEmpty(t *testing.T) {
+	v := newReqToolVocab([]ThirdPartyTool{})
+	if got, tool, _ := v.proseTool("Errors go to Sentry."); got != Unknown {
+		t.Errorf("empty vocabulary found %s %q", got, tool)
+	}
+	if got, tool, _ := v.proseTool("Errors go to a third-party SDK."); got != Yes || tool != "third-party SDK" {
+		t.Errorf("generic wording = %s %q, want yes, third-party SDK", got, tool)
+	}
+}
