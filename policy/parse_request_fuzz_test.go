@@ -114,9 +114,6 @@ var reqHostileSnippets = []string{
 	"Parts of this collection expire at different times: 0, 99999999999, never, 2030-02-31.",
 	"Category 1 or 2 or 3 or 4 or 5 cat 12 type 4?",
 	"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n",
-	"We do not use Google Analytics, Sentry or Adjust SDK; compiled out of Release, won't ride the trains, n't'n't not only",
-	"the existing client id, a new random UUID we add, hashed FxA uid already, no third party, third-party cookies",
-	"* Which release channels?\nAll\nFor the extent of the experiment, a few months, 2 release cycles, 6 wks",
 }
 
 // FuzzParseRequest checks that no text makes the parser panic or break an
@@ -125,8 +122,13 @@ func FuzzParseRequest(f *testing.F) {
 	for _, s := range reqHostileSnippets {
 		f.Add(s)
 	}
-	realworld, _ := filepath.Glob(filepath.Join("testdata", "realworld", "*.md"))
-	for _, fx := range append(reqFixtures(f), realworld...) {
+	for _, fx := range reqFixtures(f) {
+		if b, err := os.ReadFile(fx); err == nil {
+			f.Add(string(b))
+		}
+	}
+	realworld, _ := filepath.Glob(filepath.Join("testdata", "realworld", "p*.md"))
+	for _, fx := range realworld {
 		if b, err := os.ReadFile(fx); err == nil {
 			f.Add(string(b))
 		}
