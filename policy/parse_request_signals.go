@@ -21,7 +21,21 @@ var (
 // reqReleaseEvents, right before "release", make it the day a feature
 // ships rather than a channel: "until release", "prior to release".
 var reqReleaseEvents = map[string]bool{
-	"before": true, "until": true, "till": true, "prior": true, "ahead": true, "to": true, "its": true,
+	"before": true, "until": true, "till": true, "its": true, "prior to": true, "ahead of": true,
+}
+
+// reqReleaseEvent reports "release" at i used as an event: "until
+// release", "prior to release", "ahead of its release".
+func reqReleaseEvent(ls string, i int) bool {
+	prev := reqWordBefore(ls, i)
+	if reqReleaseEvents[prev] {
+		return true
+	}
+	if prev == "to" || prev == "of" {
+		j := strings.LastIndex(ls[:i], prev)
+		return reqReleaseEvents[reqWordBefore(ls, j)+" "+prev]
+	}
+	return false
 }
 
 // reqChannels reads the channels from the populations answer. A channel
@@ -83,7 +97,7 @@ func reqChannels(text string) (channels []string, release, prerelease Tri) {
 			if strings.HasPrefix(rest, " channels?") || strings.HasPrefix(rest, " channel:") || strings.HasPrefix(rest, " channels:") {
 				continue // a label: "Release channels: Nightly"
 			}
-			if reqReleaseEvents[reqWordBefore(ls, m[0])] && !strings.HasPrefix(rest, " channel") {
+			if reqReleaseEvent(ls, m[0]) && !strings.HasPrefix(rest, " channel") {
 				continue // "until release": a day, not a channel
 			}
 			if negated {

@@ -37,6 +37,8 @@ func TestReqChannels(t *testing.T) {
 		{"Not on release.", nil, No, Unknown},
 		{"Release builds will not collect it; Beta does.", []string{"beta"}, No, Yes},
 		{"Nightly until release.", []string{"nightly"}, No, Yes},
+		{"Nightly prior to release.", []string{"nightly"}, No, Yes},
+		{"We ship it to Release and Beta.", []string{"release", "beta"}, Yes, Yes},
 		{"Release and Beta, not Nightly.", []string{"release", "beta"}, Yes, Yes},
 		{"Release only, no pre-release channels.", []string{"release"}, Yes, No},
 		{"Default on in Nightly and Beta, opt-in on Release.", []string{"nightly", "beta"}, No, Yes},
