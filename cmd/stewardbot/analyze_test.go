@@ -284,3 +284,15 @@ func TestRunAnalyzeEncodings(t *testing.T) {
 		})
 	}
 }
+
+// TestAnalyzeUsageNamesTheLimit keeps the usage text in step with the cap.
+func TestAnalyzeUsageNamesTheLimit(t *testing.T) {
+	if !strings.Contains(analyzeUsage, "up to "+sizeText(maxAnalyzeInput)) {
+		t.Errorf("usage does not say the input limit %s:\n%s", sizeText(maxAnalyzeInput), analyzeUsage)
+	}
+	for n, want := range map[int]string{1 << 20: "1 MiB", 512 << 10: "512 KiB", 1000: "1000 bytes"} {
+		if got := sizeText(n); got != want {
+			t.Errorf("sizeText(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
