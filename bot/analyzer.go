@@ -22,7 +22,13 @@ type formAnalyzer interface {
 // policyAnalyzer is the real formAnalyzer.
 type policyAnalyzer struct{ rules *policy.Rules }
 
-func (p policyAnalyzer) Parse(text string) *policy.Request { return policy.ParseRequest(text) }
+// Parse reads a form with the rules' vocabulary of third-party tools.
+func (p policyAnalyzer) Parse(text string) *policy.Request {
+	if p.rules == nil {
+		return policy.ParseRequest(text)
+	}
+	return policy.ParseRequestWith(text, policy.ParseOptions{ThirdPartyTools: p.rules.ThirdPartyTools})
+}
 
 func (p policyAnalyzer) Evaluate(r *policy.Request, product string, now time.Time) *policy.Analysis {
 	return policy.EvaluateWith(r, p.rules, now, policy.EvalOptions{Product: product})

@@ -10,6 +10,8 @@ import (
 	// than in main so that every binary and every test that validates a Config
 	// behaves the same everywhere.
 	_ "time/tzdata"
+
+	"github.com/stewardbot/stewardbot/internal/textdecode"
 )
 
 // Config is stewardbot's configuration (YAML, see deploy/config.example.yaml).
@@ -140,7 +142,7 @@ func DefaultConfig() Config {
 			APIKeyPlacement:    PlacementAuto,
 			Timeout:            30 * time.Second,
 			RateLimitPark:      60 * time.Minute,
-			MaxAttachmentBytes: 1 << 20,
+			MaxAttachmentBytes: textdecode.DefaultMaxBytes,
 			FlagName:           DefaultFlagName,
 		},
 		Poll: PollConfig{

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stewardbot/stewardbot/bot/store"
 	"github.com/stewardbot/stewardbot/bugzilla"
+	"github.com/stewardbot/stewardbot/internal/textdecode"
 	"github.com/stewardbot/stewardbot/policy"
 )
 
@@ -135,7 +136,7 @@ func (b *Bot) attachmentForm(ctx context.Context, v *bugView, a *bugzilla.Attach
 	if d := b.readForm(f, data); !isForm(f.Request) && (d.Binary || d.Encoding != "") {
 		rd := attachmentRead{Binary: d.Binary, Encoding: d.Encoding}
 		if d.Binary {
-			looksLike, binary := binaryKind(data)
+			looksLike, binary := textdecode.BinaryKind(data)
 			rd.LooksLike, rd.Undecodable = looksLike, !binary
 		}
 		v.reads[a.ID] = rd
@@ -193,11 +194,11 @@ func (b *Bot) loadForm(ctx context.Context, v *bugView, f *foundForm) error {
 	return nil
 }
 
-// readForm decodes an attachment's bytes (decodeText) and parses them.
+// readForm decodes an attachment's bytes (textdecode.Decode) and parses them.
 // Bytes that are not text in any encoding the bot reads leave Text "",
 // which is no form; the caller records why.
-func (b *Bot) readForm(f *foundForm, data []byte) decodedText {
-	d := decodeText(data)
+func (b *Bot) readForm(f *foundForm, data []byte) textdecode.Decoded {
+	d := textdecode.Decode(data)
 	f.Text, f.Encoding = d.Text, d.Encoding
 	f.Request = b.analyzer.Parse(f.Text)
 	return d

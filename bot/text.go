@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/stewardbot/stewardbot/internal/textdecode"
 	"github.com/stewardbot/stewardbot/policy"
 )
 
@@ -19,12 +20,12 @@ func contentRev(data []byte) string {
 	return hex.EncodeToString(sum[:])[:revLen]
 }
 
-// reviewText reads a review form's bytes as decodeText reads a request
+// reviewText reads a review form's bytes as textdecode.Decode reads a request
 // form's (UTF-16 with a BOM, Latin-1, Windows-1252), and bytes no encoding
 // reads as attachmentText does: a review form in another encoding is still
 // checked.
 func reviewText(data []byte) string {
-	if d := decodeText(data); !d.Binary {
+	if d := textdecode.Decode(data); !d.Binary {
 		return d.Text
 	}
 	return attachmentText(data)

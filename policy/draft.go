@@ -137,19 +137,42 @@ func (e *evaluation) draftAnswer(t ReviewTopic) (string, bool) {
 		return "Not determined from the request.", true
 
 	case ReviewThirdParty:
+		// read from the prose rather than from a third-party answer: a
+		// steward confirms it
+		prose := r.ThirdPartyToolTopic != "" || r.ThirdPartyToolMeasurement != ""
+		if a, ok := r.Answer(TopicThirdParty); !ok || !a.Answered {
+			prose = true
+		}
 		switch tri(r.ThirdParty) {
 		case Yes:
-			tool := strings.TrimSpace(r.ThirdPartyTool)
-			if tool == "" {
-				return "Yes: escalate to Legal (third-party-tool).", false
+			ans := "Yes"
+			if tool := strings.TrimSpace(r.ThirdPartyTool); tool != "" {
+				ans += ", " + cleanText(tool, 120)
 			}
-			return "Yes, " + cleanText(tool, 120) + ": escalate to Legal (third-party-tool).", false
+			if prose {
+				ans += " (named in " + e.toolSource() + ", not in an answer to a third-party question)"
+			}
+			return ans + ": escalate to Legal (third-party-tool).", prose
 		case No:
+			if prose {
+				return "No, by the request's own words; it has no answer to a third-party question.", true
+			}
 			return "No.", false
 		}
 		return "Not determined from the request.", true
 	}
 	return "", true
+}
+
+// toolSource names where a third-party tool was read from the prose.
+func (e *evaluation) toolSource() string {
+	switch r := e.req; {
+	case r.ThirdPartyToolMeasurement != "":
+		return "measurement " + quote(r.ThirdPartyToolMeasurement)
+	case r.ThirdPartyToolTopic != "" && e.num(r.ThirdPartyToolTopic) > 0:
+		return e.ref(r.ThirdPartyToolTopic)
+	}
+	return "the request"
 }
 
 func (e *evaluation) has(code string) bool {

@@ -198,29 +198,26 @@ func (e *evaluation) checkThirdParty() {
 	if t := strings.TrimSpace(e.req.ThirdPartyTool); t != "" {
 		tool = "a third-party tool, " + quote(t) + ","
 	}
-	e.add(CodeThirdPartyTool, e.num(TopicThirdParty), "", fmt.Sprintf(
-		"%s says %s collects this data, so the request goes to Legal. Make sure the answer says what the tool receives and "+
-			"whether the data goes through Mozilla's backend or directly to the third party.",
-		e.ref(TopicThirdParty), tool))
-}
-
-// identifierHints are words that mark a measurement as an identifier
-// (appendix: names, emails, random IDs, fingerprints, hashes of those).
-var identifierHints = []string{
-	"client_id", "clientid", "client id", "uuid", "guid", "user_id", "userid", "user id",
-	"device_id", "deviceid", "device id", "account_id", "account id", "install_id", "installation id",
-	"profile_id", "profile id", "advertising_id", "advertising id", "email", "username", "user_name",
-	"fingerprint", "identifier",
-}
-
-func looksLikeIdentifier(m Measurement) bool {
-	s := strings.ToLower(m.Name + " " + m.Description)
-	for _, h := range identifierHints {
-		if strings.Contains(s, h) {
-			return true
-		}
+	const then = "so the request goes to Legal. Make sure the %s says what the tool receives and " +
+		"whether the data goes through Mozilla's backend or directly to the third party."
+	switch r := e.req; {
+	case r.ThirdPartyToolMeasurement != "":
+		e.add(CodeThirdPartyTool, e.num(TopicMeasurements), r.ThirdPartyToolMeasurement, fmt.Sprintf(
+			"Measurement %s names %s that collects this data, "+then, quote(r.ThirdPartyToolMeasurement), tool, "request"))
+	case r.ThirdPartyToolTopic != "" && e.num(r.ThirdPartyToolTopic) > 0:
+		e.add(CodeThirdPartyTool, e.num(r.ThirdPartyToolTopic), "", fmt.Sprintf(
+			"%s names %s that collects this data, "+then, e.ref(r.ThirdPartyToolTopic), tool, "request"))
+	default:
+		e.add(CodeThirdPartyTool, e.num(TopicThirdParty), "", fmt.Sprintf(
+			"%s says %s collects this data, "+then, e.ref(TopicThirdParty), tool, "answer"))
 	}
-	return false
+}
+
+// looksLikeIdentifier reports a measurement that holds a new identifier,
+// read as the parser reads it (parse_request_identifiers.go): named or
+// described as one, neither denied nor called existing.
+func looksLikeIdentifier(m Measurement) bool {
+	return reqNamesNewIdentifier(reqSplitCamel(m.Name) + " " + m.Description)
 }
 
 func (e *evaluation) checkIdentifiers() {

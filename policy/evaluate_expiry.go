@@ -27,9 +27,12 @@ func (e *evaluation) checkExpiry() {
 	if !permanent && len(e.req.Expiries) == 0 {
 		// An unanswered duration question is reported as missing-answers already.
 		if a, ok := e.req.Answer(TopicDuration); ok && a.Answered {
-			e.add(CodeExpiryMissing, q, "", fmt.Sprintf(
-				"%s gives no expiry that can be read: write a date as YYYY-MM-DD, a version (\"version 140\"), a duration (\"6 months\"), "+
-					"or ask for permanent collection and name its owner.", e.ref(TopicDuration)))
+			advice := "write a date as YYYY-MM-DD, a version (\"version 140\"), a duration (\"6 months\"), " +
+				"or ask for permanent collection and name its owner."
+			if why := reqUnreadableExpiry(a.Text); why != "" {
+				advice = why + ". W" + advice[1:]
+			}
+			e.add(CodeExpiryMissing, q, "", fmt.Sprintf("%s gives no expiry that can be read: %s", e.ref(TopicDuration), advice))
 		}
 	}
 	today := time.Date(e.now.Year(), e.now.Month(), e.now.Day(), 0, 0, 0, 0, time.UTC)

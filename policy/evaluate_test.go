@@ -676,6 +676,14 @@ func TestDraftReview(t *testing.T) {
 		{"third party", func(r *Request) { r.ThirdParty, r.ThirdPartyTool = Yes, "Acme SDK" }, ReviewThirdParty, "Yes, Acme SDK: escalate to Legal (third-party-tool).", false},
 		{"no third party", nil, ReviewThirdParty, "No.", false},
 		{"third party unknown", func(r *Request) { r.ThirdParty = Unknown }, ReviewThirdParty, "Not determined from the request.", true},
+		{"third party read from the analysis", func(r *Request) {
+			r.ThirdParty, r.ThirdPartyTool, r.ThirdPartyToolTopic = Yes, "Google Analytics", TopicAnalysis
+		}, ReviewThirdParty, "Yes, Google Analytics (named in Q10 (how you will analyse the data), not in an answer to a third-party question): escalate to Legal (third-party-tool).", true},
+		{"third party read from a row", func(r *Request) {
+			r.ThirdParty, r.ThirdPartyTool, r.ThirdPartyToolMeasurement = Yes, "Adjust", "Adjust SDK"
+		}, ReviewThirdParty, `Yes, Adjust (named in measurement "Adjust SDK", not in an answer to a third-party question): escalate to Legal (third-party-tool).`, true},
+		{"no third party, question unanswered", func(r *Request) { unanswer(r, TopicThirdParty) }, ReviewThirdParty,
+			"No, by the request's own words; it has no answer to a third-party question.", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

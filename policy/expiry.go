@@ -42,6 +42,9 @@ var reqVersionWords = map[string]bool{
 var reqDurationUnits = map[string]string{
 	"day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month", "months": "month",
 	"year": "year", "years": "year",
+	// as people abbreviate them
+	"wk": "week", "wks": "week", "mo": "month", "mos": "month", "mth": "month", "mths": "month",
+	"yr": "year", "yrs": "year",
 }
 
 // reqExpiryAt is an expiry with the offset where it was written.
@@ -185,7 +188,7 @@ func parseReqExpiries(text string) []Expiry {
 		// never
 		switch w.w {
 		case "never", "permanent", "permanently", "indefinite", "indefinitely", "forever":
-			if !reqNegatedBefore(ls, w.start) {
+			if !reqNegated(ls, w.start, w.end) {
 				add(k, Expiry{Kind: ExpiryNever, Value: "never"})
 			}
 		case "no":
@@ -254,23 +257,6 @@ func reqFollowedByUnit(ls string, i int) bool {
 	rest := strings.TrimLeft(ls[i:min(len(ls), i+12)], " -")
 	for _, u := range []string{"day", "week", "month", "year", "%"} {
 		if strings.HasPrefix(rest, u) {
-			return true
-		}
-	}
-	return false
-}
-
-// reqNegatedBefore reports "not", "non" or "never" among the two words
-// before offset i ("not permanent", "non-permanent").
-func reqNegatedBefore(ls string, i int) bool {
-	before := ls[max(0, i-20):i]
-	words := strings.FieldsFunc(before, func(r rune) bool { return r == ' ' || r == '-' || r == '\t' || r == '\n' })
-	if len(words) > 2 {
-		words = words[len(words)-2:]
-	}
-	for _, w := range words {
-		switch w {
-		case "not", "non", "no", "isn't", "aren't", "won't":
 			return true
 		}
 	}

@@ -52,6 +52,14 @@ func TestParseReqExpiries(t *testing.T) {
 		{"Parts of this collection expire at different times: 150, 2027-03-31.\nReview in 6 months.", []Expiry{v("version 150"), d("2027-03-31"), u("6 months")}},
 		{"Three months from launch, ending no later than March 31, 2027.", []Expiry{u("3 months"), d("2027-03-31")}},
 		{"6 months, then 6 months again", []Expiry{u("6 months")}},
+		{"We will collect this for 6 weeks.", []Expiry{u("6 weeks")}},
+		{"Until 4 weeks after the study is deployed.", []Expiry{u("4 weeks")}},
+		{"For the extent of the experiment.", nil},
+		{"Data is retained for 13 months, as all Telemetry.", []Expiry{u("13 months")}},
+		{"6 wks", []Expiry{u("6 weeks")}},
+		{"about 3 mos", []Expiry{u("3 months")}},
+		{"1 yr then review", []Expiry{u("1 year")}},
+		{"We will not keep this permanently; 2 weeks.", []Expiry{u("2 weeks")}},
 	}
 	for _, tt := range tests {
 		got := parseReqExpiries(tt.text)
@@ -81,6 +89,22 @@ func TestParseReqOwner(t *testing.T) {
 	for _, tt := range tests {
 		if got := parseReqOwner(tt.text, tt.permanent); got != tt.want {
 			t.Errorf("parseReqOwner(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestReqUnreadableExpiry(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"", ""},
+		{"TBD with the team.", ""},
+		{"For the extent of the experiment.", `"For the extent of the experiment" ties the end to the experiment, which has no date here`},
+		{"Until the feature ships.", `"Until the feature ships" ties the end to an event, which has no date here`},
+		{"A few months.", `"A few months" is not a number`},
+		{"For two release cycles.", `"two release cycles" counts releases, not time`},
+	}
+	for _, tt := range tests {
+		if got := reqUnreadableExpiry(tt.text); got != tt.want {
+			t.Errorf("reqUnreadableExpiry(%q) = %q, want %q", tt.text, got, tt.want)
 		}
 	}
 }

@@ -14,7 +14,20 @@ import "strings"
 // requester wrote something of their own after it ("N/A", "No" and "None"
 // are answers; nothing, "TODO", "TBD" and the template's own text left in
 // place are not).
-func ParseRequest(text string) *Request {
+//
+// It reads third-party tools with the built-in rules' vocabulary;
+// ParseRequestWith takes another.
+func ParseRequest(text string) *Request { return ParseRequestWith(text, ParseOptions{}) }
+
+// ParseOptions are the optional inputs of ParseRequestWith.
+type ParseOptions struct {
+	// ThirdPartyTools is the vocabulary of known third-party tools
+	// (Rules.ThirdPartyTools); nil means the built-in rules'.
+	ThirdPartyTools []ThirdPartyTool
+}
+
+// ParseRequestWith is ParseRequest with options.
+func ParseRequestWith(text string, opts ParseOptions) *Request {
 	s := normalizeRequestText(text)
 	if reqLooksLikePatch(s) {
 		return newReqResult(FormNone)
@@ -90,7 +103,7 @@ func ParseRequest(text string) *Request {
 		}
 	}
 	r.Owner = parseReqOwner(duration, r.Permanent)
-	r.Channels, r.Release, r.PreRelease = reqChannels(answered(TopicPopulations))
+	r.Channels, r.Release, r.PreRelease = reqChannels(reqPopulationsText(answers[TopicPopulations]))
 	optOut := answered(TopicOptOut)
 	if reqDescribesOptOut(optOut) {
 		r.OptOut = reqTruncate(optOut, reqMaxAnswerText)
@@ -101,9 +114,12 @@ func ParseRequest(text string) *Request {
 	} else {
 		r.DocLinks = reqLinks(strings.Join(texts, "\n"), reqLooksLikeDocs)
 	}
-	if tp := answered(TopicThirdParty); tp != "" {
-		r.ThirdParty, r.ThirdPartyTool = reqThirdParty(tp)
+	tools := reqDefaultToolVocab()
+	if opts.ThirdPartyTools != nil {
+		tools = newReqToolVocab(opts.ThirdPartyTools)
 	}
+	tp := reqReadThirdParty(tools, answered, r.Measurements)
+	r.ThirdParty, r.ThirdPartyTool, r.ThirdPartyToolTopic, r.ThirdPartyToolMeasurement = tp.tri, tp.tool, tp.topic, tp.measurement
 	// the measurements' rows are read as measurements: only the prose of
 	// the answer is read again
 	r.NewIdentifiers = reqNewIdentifiers(r.Measurements, answers[TopicMeasurements].prose, texts)

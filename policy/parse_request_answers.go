@@ -80,10 +80,13 @@ func readReqAnswer(topic Topic, region string) reqAnswer {
 		answered: text != "" && !reqIsPlaceholder(text),
 	}
 	if measurement {
-		// only the measurements are read again, from the blocks and the
-		// prose
-		ans.blocks = slices.Clone(blocks)
+		// the measurements are read again, from the blocks and the prose
 		ans.prose = prose.String()
+	}
+	if measurement || topic == TopicPopulations {
+		// and the populations' sub-questions, from the blocks with the
+		// template's text in place (reqPopulationsText)
+		ans.blocks = slices.Clone(blocks)
 	}
 	return ans
 }

@@ -103,8 +103,11 @@ func reqHostileInputs(size int) []reqHostileInput {
 			part("6 months, never, 2027-01-01, 03/04/2028, June 2029, Firefox 140, permanently monitor this data (x) owner: y. ") +
 			"\n8) What populations will you measure?\n" + part("all channels, release, not release, nightly only, pre-release; ") +
 			"\n9) If this data collection is default on, what is the opt-out mechanism for users?\n" +
-			part("default on, not default on, opt-in only when the user agrees to a new identifier; ") +
-			"\n12) Is there a third-party tool (i.e. not Glean or Telemetry)?\n" + part("Yes Adjust Leanplum Google Analytics, ") + "\n"},
+			part("default on, not default on, opt-in only when the user agrees to a new identifier; the existing client id, ") +
+			"\n12) Is there a third-party tool (i.e. not Glean or Telemetry)?\n" + part("Yes Adjust Leanplum Google Analytics, ") + "\n" +
+			"10) Please provide a general description of how you will analyze this data.\n" +
+			part("we do not use Sentry, compiled out of Release, not on release but Beta, a third-party SDK, ") + "\n"},
+		{"negations", form(rep("not " + strings.Repeat(", ", 50) + "release Sentry "))},
 		{"markdown-brackets", form(rep("[a]("))},
 		{"link-targets", form("* " + rep("](a.bcd,"))},
 		{"backticks", form(rep("`` ` ``` `"))},

@@ -14,11 +14,34 @@ import (
 
 var (
 	reqAllChannelsRE = regexp.MustCompile(`\b(?:all|every|any)\s+(?:(?:of\s+)?the\s+)?(?:release\s+|firefox\s+|product\s+)?channels?\b`)
-	reqChannelRE     = regexp.MustCompile(`\b(nightly|beta|developer\s+edition|dev\s*edition|devedition|aurora|preview|esr|pre[\s-]?release|release)\b`)
+	reqChannelRE     = regexp.MustCompile(`\b(nightly|beta|developer\s+edition|dev\s*edition|devedition|aurora|preview|esr|pre[\s-]?release|release|rid(?:e|es|ing)\s+the\s+trains?)\b`)
 	reqReleaseOnlyRE = regexp.MustCompile(`\brelease\s+(?:channel\s+|population\s+|users\s+)?only\b|\bonly\s+(?:on\s+|in\s+|to\s+)?(?:the\s+)?release\b`)
 )
 
-// reqChannels reads the channels from the populations answer.
+// reqReleaseEvents, right before "release", make it the day a feature
+// ships rather than a channel: "until release", "prior to release".
+var reqReleaseEvents = map[string]bool{
+	"before": true, "until": true, "till": true, "its": true, "prior to": true, "ahead of": true,
+}
+
+// reqReleaseEvent reports "release" at i used as an event: "until
+// release", "prior to release", "ahead of its release".
+func reqReleaseEvent(ls string, i int) bool {
+	prev := reqWordBefore(ls, i)
+	if reqReleaseEvents[prev] {
+		return true
+	}
+	if prev == "to" || prev == "of" {
+		j := strings.LastIndex(ls[:i], prev)
+		return reqReleaseEvents[reqWordBefore(ls, j)+" "+prev]
+	}
+	return false
+}
+
+// reqChannels reads the channels from the populations answer. A channel
+// named in a negation ("not on release", "compiled out of Release builds",
+// "all channels except release") is excluded; "rides the trains" means it
+// reaches release, "will not ride the trains" that it does not.
 func reqChannels(text string) (channels []string, release, prerelease Tri) {
 	ls := reqLowerASCII(text)
 	type at struct {
@@ -29,6 +52,9 @@ func reqChannels(text string) (channels []string, release, prerelease Tri) {
 	all := false
 	var allSpans [][]int
 	for _, m := range reqAllChannelsRE.FindAllStringIndex(ls, -1) {
+		if reqNegated(ls, m[0], m[1]) {
+			continue // "not all channels"
+		}
 		all = true
 		found = append(found, at{m[0], "all"})
 		allSpans = append(allSpans, m)
@@ -41,13 +67,25 @@ func reqChannels(text string) (channels []string, release, prerelease Tri) {
 		return next < len(allSpans) && allSpans[next][0] <= i
 	}
 	relYes, relNo, pre, preNo := false, false, false, false
+	mixed := reqDefaultOnPhrases.any(ls, func(st, en, _ int) bool { return !reqNegated(ls, st, en) })
 	for _, m := range reqChannelRE.FindAllStringSubmatchIndex(ls, -1) {
 		if inAll(m[0]) {
 			continue // "all release channels"
 		}
 		w := ls[m[2]:m[3]]
 		name := w
+		// when the answer says where the collection is on by default, a
+		// channel named where it is off ("default on in Nightly, opt-in on
+		// Release") is no default-on channel: it counts as excluded
+		negated := reqNegated(ls, m[0], m[1]) || (mixed && reqDefaultOffAround(ls, m[0], m[1]))
 		switch {
+		case strings.HasPrefix(w, "rid"):
+			// "rides the trains": it reaches release
+			if negated {
+				relNo = true
+				continue
+			}
+			name, relYes = "release", true
 		case w == "release":
 			if strings.HasSuffix(strings.TrimRight(ls[max(0, m[0]-8):m[0]], " -"), "pre") {
 				continue // "pre - release"
@@ -59,20 +97,34 @@ func reqChannels(text string) (channels []string, release, prerelease Tri) {
 			if strings.HasPrefix(rest, " channels?") || strings.HasPrefix(rest, " channel:") || strings.HasPrefix(rest, " channels:") {
 				continue // a label: "Release channels: Nightly"
 			}
-			if reqNegatedClause(ls, m[0]) {
+			if reqReleaseEvent(ls, m[0]) && !strings.HasPrefix(rest, " channel") {
+				continue // "until release": a day, not a channel
+			}
+			if negated {
 				relNo = true
 				continue
 			}
 			relYes = true
 		case strings.HasPrefix(w, "pre") && strings.HasSuffix(w, "release"):
+			if negated {
+				preNo = true
+				continue
+			}
 			pre = true
 			continue
 		case strings.Contains(w, "dev") || w == "aurora":
+			if negated {
+				preNo = true
+				continue
+			}
 			name, pre = "developer edition", true
 		case w == "esr":
+			if negated {
+				continue
+			}
 			relYes = true
 		default:
-			if reqNegatedClause(ls, m[0]) {
+			if negated {
 				preNo = true
 				continue
 			}
@@ -90,37 +142,22 @@ func reqChannels(text string) (channels []string, release, prerelease Tri) {
 	}
 	release, prerelease = Unknown, Unknown
 	switch {
-	case all || relYes:
+	case relYes:
 		release = Yes
-	case relNo || pre:
+	case relNo:
+		release = No
+	case all:
+		release = Yes
+	case pre:
 		release = No
 	}
 	switch {
-	case all || pre:
+	case pre || (all && !preNo):
 		prerelease = Yes
 	case relYes && (preNo || reqReleaseOnlyRE.MatchString(ls)):
 		prerelease = No
 	}
 	return channels, release, prerelease
-}
-
-// reqNegatedClause reports a negation ("not", "no", "never", "excluding",
-// "except", "without", "n't") earlier in the same clause, within 40 bytes.
-func reqNegatedClause(ls string, i int) bool {
-	before := ls[max(0, i-40):i]
-	if k := strings.LastIndexAny(before, ".;,\n("); k >= 0 {
-		before = before[k+1:]
-	}
-	for _, w := range strings.Fields(before) {
-		switch strings.Trim(w, ":*_") {
-		case "not", "no", "never", "excluding", "except", "without", "exclude", "excludes":
-			return true
-		}
-		if strings.HasSuffix(w, "n't") {
-			return true
-		}
-	}
-	return false
 }
 
 var (
@@ -132,6 +169,13 @@ var (
 		"not on by default", "not enabled by default", "not collected by default")
 	reqNoAnswerRE = regexp.MustCompile(`^\W*(?:n/?a|none|no|nope|nothing|not\s+applicable|not\s+relevant|there\s+is\s+(?:no|none)|no\s+opt[\s-]?out)\b`)
 )
+
+// reqDefaultOffAround reports a default-off or opt-in phrase in the clause
+// of ls[st:en].
+func reqDefaultOffAround(ls string, st, en int) bool {
+	from, to := reqClauseAround(ls, st, en, true)
+	return reqDefaultOffPhrases.any(ls[from:to], nil)
+}
 
 // reqSaysDefaultOff reports an opt-in or default-off collection: "opt-in",
 // "off by default", or "only … when the user opts in / enables / agrees".
@@ -193,7 +237,7 @@ func reqDefaultOn(answers []string, optOut string) Tri {
 		reqDefaultOnPhrases.each(ls, func(st, en, _ int) bool {
 			before := ls[max(0, st-16):st]
 			switch {
-			case reqNegatedClause(ls, st):
+			case reqNegated(ls, st, en):
 				off = true
 			case strings.Contains(before, "if ") || strings.Contains(before, "whether "):
 			default:
@@ -224,117 +268,6 @@ func reqDescribesOptOut(text string) bool {
 		return false
 	}
 	return true
-}
-
-// reqThirdPartyTools are analytics and survey vendors a third-party answer
-// may name. Words that are also English ("Adjust", "Segment", "Branch",
-// "Heap") count only capitalised.
-var reqThirdPartyTools = []struct {
-	name    string
-	matchCI bool
-}{
-	{"Adjust", false}, {"Leanplum", true}, {"Google Analytics", true}, {"Firebase", true},
-	{"Crashlytics", true}, {"Sentry", true}, {"Amplitude", true}, {"Mixpanel", true}, {"Segment", false},
-	{"Braze", true}, {"Apptimize", true}, {"Optimizely", true}, {"AppsFlyer", true}, {"Kochava", true},
-	{"Branch", false}, {"Localytics", true}, {"Flurry", true}, {"New Relic", true}, {"Datadog", true},
-	{"Snowplow", true}, {"Heap", false}, {"Hotjar", true}, {"FullStory", true}, {"Qualtrics", true},
-	{"SurveyMonkey", true}, {"Alchemer", true}, {"SurveyGizmo", true}, {"Pendo", true}, {"Intercom", true},
-	{"Salesforce", true}, {"Marketing Cloud", true}, {"Mailchimp", true}, {"Countly", true},
-	{"Google Tag Manager", true}, {"Google Ads", true}, {"DoubleClick", true}, {"Facebook SDK", true},
-	{"Meta Pixel", true}, {"LaunchDarkly", true}, {"Statsig", true}, {"PostHog", true}, {"Plausible", true},
-	{"Acoustic", true}, {"Appcues", true}, {"Zendesk", true},
-}
-
-// reqFindTool returns the first known vendor named in text.
-func reqFindTool(text string) string {
-	ls := reqLowerASCII(text)
-	best, bestAt := "", -1
-	for _, t := range reqThirdPartyTools {
-		hay, needle := text, t.name
-		if t.matchCI {
-			hay, needle = ls, strings.ToLower(t.name)
-		}
-		for from := 0; from < len(hay); {
-			i := strings.Index(hay[from:], needle)
-			if i < 0 {
-				break
-			}
-			i += from
-			end := i + len(needle)
-			if (i == 0 || !reqIsASCIILetterOrDigit(hay[i-1])) && (end == len(hay) || !reqIsASCIILetterOrDigit(hay[end])) {
-				if bestAt < 0 || i < bestAt {
-					best, bestAt = t.name, i
-				}
-				break
-			}
-			from = end
-		}
-	}
-	return best
-}
-
-var reqFirstPartyRE = regexp.MustCompile(`\b(?:glean|telemetry|first[\s-]party|in[\s-]house|mozilla'?s\s+own|our\s+own|mozilla\s+(?:infrastructure|backend|servers?))\b`)
-
-// reqThirdParty reads the third-party question's answer: "No", "None",
-// "N/A" say no; "Yes" or a known vendor say yes (and which); Glean or
-// Telemetry alone say no.
-func reqThirdParty(text string) (Tri, string) {
-	ls := strings.TrimSpace(reqLowerASCII(text))
-	if ls == "" {
-		return Unknown, ""
-	}
-	tool := reqFindTool(text)
-	st, en := reqNextWord(ls, 0)
-	first := ""
-	if st < len(ls) {
-		first = ls[st:en]
-	}
-	switch first {
-	case "no", "none", "nope", "na", "not", "n":
-		return No, ""
-	case "yes", "yep", "yeah", "y":
-		if tool == "" {
-			tool = reqToolAfterYes(text[en:])
-		}
-		return Yes, tool
-	}
-	if tool != "" {
-		return Yes, tool
-	}
-	// "…, but nothing goes through it: no."
-	last := ""
-	for i := 0; ; {
-		st, en := reqNextWord(ls, i)
-		if st >= len(ls) {
-			break
-		}
-		last, i = ls[st:en], en
-	}
-	switch {
-	case last == "no" || last == "none":
-		return No, ""
-	case last == "yes":
-		return Yes, reqToolAfterYes("")
-	case reqFirstPartyRE.MatchString(ls):
-		return No, ""
-	}
-	return Unknown, ""
-}
-
-// reqToolAfterYes returns the words after "Yes," up to the end of the
-// sentence, as the tool when no known vendor is named.
-func reqToolAfterYes(rest string) string {
-	rest = strings.TrimLeft(rest, " ,.:;-!*_\t\n")
-	if i := strings.IndexAny(rest, ".\n;"); i >= 0 {
-		rest = rest[:i]
-	}
-	for _, p := range []string{"we use ", "we are using ", "we're using ", "using ", "we will use ", "via "} {
-		if reqHasPrefixFold(rest, p) {
-			rest = rest[len(p):]
-			break
-		}
-	}
-	return reqTruncate(reqCollapseSpaces(rest), 80)
 }
 
 var reqURLRE = regexp.MustCompile(`(?i)\bhttps?://[^\s<>()\[\]"'` + "`" + `|]+|\bwww\.[^\s<>()\[\]"'` + "`" + `|]+`)
@@ -370,82 +303,40 @@ func reqLooksLikeDocs(u string) bool {
 	return false
 }
 
-var (
-	reqIdentifierPhrases = newReqPhraseList(
-		"client|user|device|install|installation|profile|account|advertising|ad|tracking|session|visitor|cookie|android|fxa|browser|unique|random|hashed|persistent id|ids|identifier|identifiers|uuid|uuids|guid|guids|uid|uids",
-		"uuid|uuids|guid|guids|idfa|gaid|aaid|fingerprint|fingerprints|fingerprinting|username|usernames|clientid|userid|deviceid|installid|profileid|accountid|sessionid|visitorid",
-		"email|emails address|addresses", "e mail address|addresses", "user names",
-	)
-	reqNewIdentifierPhrases = newReqPhraseList(
-		"new identifier|identifiers|id|ids",
-		"new unique|random|persistent identifier|identifiers|id|ids")
-	reqNoIdentifierPhrases = newReqPhraseList(
-		"no identifiers", "no identifier", "no user identifiers", "no id", "no ids",
-		"not include any identifier|identifiers", "not add any identifier|identifiers",
-		"not introduce any identifier|identifiers", "without any identifier|identifiers")
-)
-
-// reqSplitCamel writes "clientId" as "client Id".
-func reqSplitCamel(s string) string {
-	hump := false
-	for i := 1; i < len(s) && !hump; i++ {
-		hump = 'A' <= s[i] && s[i] <= 'Z' && 'a' <= s[i-1] && s[i-1] <= 'z'
-	}
-	if !hump {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if i > 0 && 'A' <= s[i] && s[i] <= 'Z' && 'a' <= s[i-1] && s[i-1] <= 'z' {
-			b.WriteByte(' ')
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
+// reqBareAll are answers that mean every channel when they answer the
+// template's "Which release channels?" on their own.
+var reqBareAll = map[string]bool{
+	"all": true, "all of them": true, "any": true, "every": true, "everyone": true, "all channels": true,
+	"every channel": true, "all release channels": true, "everything": true,
 }
 
-// reqNewIdentifiers decides whether the request adds a new identifier: a
-// measurement named or described as one (client id, uuid, user id, device
-// id...), or an answer saying it adds a "new identifier", says yes; an
-// answer saying there are none says no; anything else is unknown.
-func reqNewIdentifiers(ms []Measurement, measurementText string, answers []string) Tri {
-	affirmed := func(ls string) func(st, en, p int) bool {
-		return func(st, en, p int) bool { return !reqNegatedClause(ls, st) }
+// reqPopulationsText is the populations answer as reqChannels reads it: a
+// bare "All" written under the template's "* Which release channels?" (on
+// its line or the next) says "all channels", which the answer's text alone,
+// without the sub-question, cannot.
+func reqPopulationsText(ra reqAnswer) string {
+	if !ra.answered {
+		return ""
 	}
-	var b strings.Builder
-	for _, m := range ms {
-		b.WriteString(reqSplitCamel(m.Name))
-		b.WriteByte(' ')
-		b.WriteString(m.Description)
-		b.WriteByte('\n') // a measurement per line: a negation does not cross lines
-	}
-	if ls := reqLowerASCII(b.String()); reqIdentifierPhrases.any(ls, affirmed(ls)) {
-		return Yes
-	}
-	if ls := reqLowerASCII(measurementText); reqIdentifierPhrases.any(ls, affirmed(ls)) {
-		return Yes
-	}
-	no := false
-	for _, a := range answers {
-		ls := reqLowerASCII(a)
-		yes := false
-		reqNewIdentifierPhrases.each(ls, func(st, en, _ int) bool {
-			if reqNegatedClause(ls, st) {
-				no = true
-				return true
-			}
-			yes = true
-			return false
-		})
-		if yes {
-			return Yes
+	for _, b := range ra.blocks {
+		if b.table != nil {
+			continue
 		}
-		if reqNoIdentifierPhrases.any(ls, nil) {
-			no = true
+		ls := reqLowerASCII(b.text)
+		i := strings.Index(ls, "which release channels")
+		if i < 0 {
+			continue
+		}
+		rest := ls[i+len("which release channels"):]
+		rest = strings.TrimLeft(rest, "?: \t*_")
+		rest = strings.TrimLeft(rest, "\n")
+		if k := strings.IndexByte(rest, '\n'); k >= 0 {
+			rest = rest[:k]
+		}
+		sub := strings.Trim(rest, " \t*_-.>:")
+		if reqBareAll[sub] {
+			return ra.text + "\nall channels"
 		}
 	}
-	if no {
-		return No
-	}
-	return Unknown
+	return ra.text
 }

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -28,6 +29,23 @@ func TestReqChannels(t *testing.T) {
 		{"Release and ESR.", []string{"release", "esr"}, Yes, Unknown},
 		{"Release channels: Nightly", []string{"nightly"}, No, Yes},
 		{"After the release notes ship, Beta.", []string{"beta"}, No, Yes},
+		{"Nightly and Beta only. The site measurement is compiled out of Release builds.", []string{"nightly", "beta"}, No, Yes},
+		{"Nightly only for now; it will not ride the trains.", []string{"nightly"}, No, Yes},
+		{"Starts in Nightly and rides the trains.", []string{"nightly", "release"}, Yes, Yes},
+		{"All channels except release.", []string{"all"}, No, Yes},
+		{"Every channel but not on release", []string{"all"}, No, Yes},
+		{"Not on release.", nil, No, Unknown},
+		{"Release builds will not collect it; Beta does.", []string{"beta"}, No, Yes},
+		{"Nightly until release.", []string{"nightly"}, No, Yes},
+		{"Nightly prior to release.", []string{"nightly"}, No, Yes},
+		{"We ship it to Release and Beta.", []string{"release", "beta"}, Yes, Yes},
+		{"Release and Beta, not Nightly.", []string{"release", "beta"}, Yes, Yes},
+		{"Release only, no pre-release channels.", []string{"release"}, Yes, No},
+		{"Default on in Nightly and Beta, opt-in on Release.", []string{"nightly", "beta"}, No, Yes},
+		{"On by default in Nightly; default off in Release.", []string{"nightly"}, No, Yes},
+		{"Nightly: yes, Beta: yes, Release: no", []string{"nightly", "beta"}, No, Yes},
+		{"Release and Beta; users opt in from the panel.", []string{"release", "beta"}, Yes, Yes},
+		{"Release users in the US who explicitly opt in; not Nightly.", []string{"release"}, Yes, No},
 	}
 	for _, tt := range tests {
 		ch, rel, pre := reqChannels(tt.text)
@@ -83,7 +101,7 @@ func TestReqThirdParty(t *testing.T) {
 		{"Not applicable.", No, ""},
 		{"Yes, Adjust, directly from the app.", Yes, "Adjust"},
 		{"Yes, survey answers go to Alchemer directly.", Yes, "Alchemer"},
-		{"Yes: a survey vendor. It runs on our backend.", Yes, "a survey vendor"},
+		{"Yes: a survey vendor. It runs on our backend.", Yes, "survey vendor"},
 		{"We use Leanplum for onboarding messages.", Yes, "Leanplum"},
 		{"We adjust nothing; it all goes through Glean.", No, ""},
 		{"Only Telemetry.", No, ""},
@@ -108,7 +126,9 @@ func TestReqNewIdentifiers(t *testing.T) {
 		want    Tri
 	}{
 		{"silent", m("search.clicks", "number of clicks"), "", nil, Unknown},
-		{"client_id name", m("legacy.client_id", ""), "", nil, Yes},
+		{"client_id is Telemetry's", m("legacy.client_id", ""), "", nil, Unknown},
+		{"the client id in prose", nil, "The custom ping contains the client id and the environment.", nil, Unknown},
+		{"a new client id", m("study.client", "a new random client id for the study"), "", nil, Yes},
 		{"camel case name", m("deviceId", ""), "", nil, Yes},
 		{"uuid description", m("study.participant", "a random UUID per participant"), "", nil, Yes},
 		{"email", m("account.contact", "the user's email address"), "", nil, Yes},
@@ -118,6 +138,16 @@ func TestReqNewIdentifiers(t *testing.T) {
 		{"answer says none", nil, "", []string{"No new identifiers are added."}, No},
 		{"answer says no identifiers", nil, "", []string{"The ping contains no identifiers."}, No},
 		{"analysis mentions client_id", nil, "", []string{"We will count clients by client_id."}, Unknown},
+		{"existing telemetry client id", m("study.client", "the existing telemetry client id"), "", nil, Unknown},
+		{"client id already sent", m("study.client_id", "client_id, which is already sent with every ping"), "", nil, Unknown},
+		{"current client id in prose", nil, "Rows are joined on the current client_id.", nil, Unknown},
+		{"hashed FxA uid", m("sync.user", "hashed FxA uid"), "", nil, Yes},
+		{"random per-install UUID we add", m("study.install", "a random per-install UUID we add"), "", nil, Yes},
+		{"new beside existing", nil, "We add a new random UUID next to the existing client id.", nil, Yes},
+		{"account email", m("reader.account_email", ""), "", nil, Yes},
+		{"email address", m("support.contact", "the user's email address, typed in the form"), "", nil, Yes},
+		{"no client id", m("search.clicks", "not linked to the client id"), "", nil, Unknown},
+		{"search engine identifier is no user id", m("search.engine", "the search engine identifier"), "", nil, Unknown},
 	}
 	for _, tt := range tests {
 		if got := reqNewIdentifiers(tt.ms, tt.q5, tt.answers); got != tt.want {
@@ -135,5 +165,32 @@ func TestReqLinks(t *testing.T) {
 	docs := reqLinks("https://example.com/shop and https://firefox-source-docs.mozilla.org/x.html", reqLooksLikeDocs)
 	if diff := cmp.Diff(docs, []string{"https://firefox-source-docs.mozilla.org/x.html"}); diff != "" {
 		t.Errorf("reqLinks(docs) (-got +want):\n%s", diff)
+	}
+}
+
+// TestReqPopulationsSubAnswer: a bare "All" under the template's "Which
+// release channels?" means every channel; the same word elsewhere does not.
+func TestReqPopulationsSubAnswer(t *testing.T) {
+	tests := []struct {
+		name, answer string
+		release      Tri
+	}{
+		{"next line", "* Which release channels?\nAll\n\n* Which countries?\nAll", Yes},
+		{"same line", "* Which release channels? All.\n* Which countries? US", Yes},
+		{"named channels", "* Which release channels?\nNightly\n\n* Which countries?\nAll", No},
+		{"all under countries only", "* Which release channels?\n\n* Which countries?\nAll", Unknown},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := ParseRequest(reqTestForm(func(n int, q string) string { return fmt.Sprintf("%d) %s", n, q) }, func(n int) string {
+				if n == 8 {
+					return tt.answer
+				}
+				return reqAnswerNumber(n)
+			}))
+			if r.Release != tt.release {
+				t.Errorf("release = %s, want %s (channels %v)", r.Release, tt.release, r.Channels)
+			}
+		})
 	}
 }

@@ -100,7 +100,12 @@ type Request struct {
 	DocLinks       []string `json:"documentation_links,omitempty"`
 	ThirdParty     Tri      `json:"third_party_tool"`
 	ThirdPartyTool string   `json:"third_party_tool_name,omitempty"`
-	NewIdentifiers Tri      `json:"new_identifiers"` // yes: a measurement or answer adds one (client id, uuid...); no: an answer says none; else unknown
+	// ThirdPartyToolTopic and ThirdPartyToolMeasurement say where a tool
+	// named in prose was read (the third-party question's own answer
+	// leaves both empty): the answer, or the measurement row, that names it.
+	ThirdPartyToolTopic       Topic  `json:"third_party_tool_topic,omitempty"`
+	ThirdPartyToolMeasurement string `json:"third_party_tool_measurement,omitempty"`
+	NewIdentifiers            Tri    `json:"new_identifiers"` // yes: a measurement or answer adds one (client id, uuid...); no: an answer says none; else unknown
 }
 
 // Answer returns the answer for a topic, and false when the version lacks it.

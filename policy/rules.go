@@ -66,6 +66,10 @@ type Rules struct {
 	// IdentifyingCombinations lists category combinations that together
 	// identify a person and so count as category 4. Empty by default.
 	IdentifyingCombinations []Combination `yaml:"identifying_combinations"`
+	// ThirdPartyTools are the collection tools (analytics, crash, attribution
+	// and survey vendors) that make a request's prose name a third-party
+	// tool, whatever the form version asks.
+	ThirdPartyTools []ThirdPartyTool `yaml:"third_party_tools"`
 	// Products holds per-product overrides, keyed by Bugzilla product name.
 	Products map[string]ProductRules `yaml:"products"`
 
@@ -83,6 +87,16 @@ type Combination struct {
 	Categories    []int  `yaml:"categories"`               // all must appear among the measurements
 	NewIdentifier bool   `yaml:"new_identifier,omitempty"` // and the request must add a new identifier
 	Why           string `yaml:"why,omitempty"`            // shown in the finding
+}
+
+// ThirdPartyTool is one known third-party collection tool.
+type ThirdPartyTool struct {
+	Name string `yaml:"name"`
+	// MatchCase is for names that are also English words ("Adjust",
+	// "Segment"): they count only written with their capitals, and not as
+	// the first word of a sentence unless a tool word follows ("Adjust
+	// SDK").
+	MatchCase bool `yaml:"match_case,omitempty"`
 }
 
 // ProductRules overrides parts of the rules for one product.
@@ -106,6 +120,7 @@ type rulesFile struct {
 	Escalations             map[string][]string     `yaml:"escalations"`
 	Expiry                  ExpiryOverride          `yaml:"expiry"`
 	IdentifyingCombinations *[]Combination          `yaml:"identifying_combinations"`
+	ThirdPartyTools         *[]ThirdPartyTool       `yaml:"third_party_tools"`
 	Products                map[string]ProductRules `yaml:"products"`
 }
 
@@ -179,6 +194,12 @@ func (r *Rules) apply(f *rulesFile) {
 	if r.IdentifyingCombinations == nil {
 		r.IdentifyingCombinations = []Combination{}
 	}
+	if f.ThirdPartyTools != nil {
+		r.ThirdPartyTools = slices.Clone(*f.ThirdPartyTools)
+	}
+	if r.ThirdPartyTools == nil {
+		r.ThirdPartyTools = []ThirdPartyTool{}
+	}
 	if r.Products == nil {
 		r.Products = map[string]ProductRules{}
 	}
@@ -193,6 +214,7 @@ func (r *Rules) Clone() *Rules {
 	c.DefaultOn = mergeTable(nil, r.DefaultOn)
 	c.Escalations = mergeEscalations(nil, r.Escalations)
 	c.IdentifyingCombinations = cloneCombinations(r.IdentifyingCombinations)
+	c.ThirdPartyTools = slices.Clone(r.ThirdPartyTools)
 	c.Products = make(map[string]ProductRules, len(r.Products))
 	for name, p := range r.Products {
 		c.Products[name] = p.clone()

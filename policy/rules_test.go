@@ -34,6 +34,9 @@ func TestDefaultRules(t *testing.T) {
 	if diff := cmp.Diff(r.Expiry, ExpiryRules{MaxDays: 730, PermanentNeedsOwner: true}); diff != "" {
 		t.Errorf("expiry (-got +want):\n%s", diff)
 	}
+	if len(r.ThirdPartyTools) < 40 {
+		t.Errorf("default rules know %d third-party tools, want the built-in vocabulary", len(r.ThirdPartyTools))
+	}
 	if len(r.IdentifyingCombinations) != 0 || len(r.Products) != 0 {
 		t.Errorf("defaults assume combinations %v or products %v", r.IdentifyingCombinations, r.Products)
 	}
@@ -172,6 +175,9 @@ func TestValidateNamesEveryProblem(t *testing.T) {
 		"identifying_combinations[1].categories[1]",
 		"identifying_combinations[1].categories[2]",
 		"identifying_combinations[2].categories",
+		"third_party_tools[1].name",
+		"third_party_tools[2].name",
+		"third_party_tools[3].name",
 		"products.Example Browser.default_on.prerelease.0",
 		"products.Example Browser.expiry.max_days",
 	}

@@ -44,6 +44,7 @@ func (r *Rules) Validate() error {
 	for i, c := range r.IdentifyingCombinations {
 		v.combination(fmt.Sprintf("identifying_combinations[%d]", i), c)
 	}
+	v.tools("third_party_tools", r.ThirdPartyTools)
 	for _, name := range slices.Sorted(maps.Keys(r.Products)) {
 		p := r.Products[name]
 		path := "products." + name
@@ -154,4 +155,38 @@ func (v *validator) combination(path string, c Combination) {
 	if len(c.Categories) < 2 && !c.NewIdentifier {
 		v.add(path, "one category alone identifies no one: list two or more, or set new_identifier: true")
 	}
+}
+
+// maxToolName bounds a tool's name: a product name, not a sentence.
+const maxToolName = 60
+
+func (v *validator) tools(path string, tools []ThirdPartyTool) {
+	seen := map[string]int{}
+	for i, t := range tools {
+		p := fmt.Sprintf("%s[%d].name", path, i)
+		name := strings.TrimSpace(t.Name)
+		switch {
+		case name == "":
+			v.add(p, "empty: give the tool's name as requesters write it")
+			continue
+		case len(name) > maxToolName:
+			v.add(p, "longer than %d bytes: give the tool's name, not a description", maxToolName)
+		case !reqHasASCIIWord(name):
+			v.add(p, "%q has no ASCII letter or digit: requests are matched on those", name)
+		case name != t.Name:
+			v.add(p, "%q has space around it", t.Name)
+		}
+		key := strings.ToLower(name)
+		if j, dup := seen[key]; dup {
+			v.add(p, "%q is listed twice (also %s[%d])", name, path, j)
+			continue
+		}
+		seen[key] = i
+	}
+}
+
+// reqHasASCIIWord reports an ASCII letter or digit in s.
+func reqHasASCIIWord(s string) bool {
+	st, _ := reqNextASCIIWordAnyCase(s, 0)
+	return st < len(s)
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/stewardbot/stewardbot/internal/textdecode"
 	"github.com/stewardbot/stewardbot/policy"
 )
 
@@ -30,15 +31,19 @@ that will follow and a draft of the steward's review.
   --product  apply this product's overrides from the rules
   --now      evaluate as of this date instead of today (expiry checks)
 
+FILE may be UTF-8, UTF-16 with a byte order mark, Latin-1 or Windows-1252
+text (as the bot reads attachments), up to 1 MiB (the bot's default cap).
+
 Exit status: 0 when there is no finding, 1 when there are findings,
 2 when the input or the options cannot be used.
 `
 
-// maxAnalyzeInput bounds what analyze reads: far more than any real form.
-const maxAnalyzeInput = 10 << 20
+// maxAnalyzeInput bounds what analyze reads: the bot's default attachment
+// cap, so that a form analyze accepts is one the bot reads too.
+const maxAnalyzeInput = textdecode.DefaultMaxBytes
 
 // parseRequest is the request parser; tests may replace it.
-var parseRequest = policy.ParseRequest
+var parseRequest = policy.ParseRequestWith
 
 // runAnalyze is "stewardbot analyze"; it returns the exit status.
 func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -90,12 +95,19 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			return fail("--now %q: want a date as YYYY-MM-DD", *nowFlag)
 		}
 	}
-	text, err := readForm(ctx, files[0], stdin)
+	text, encoding, err := readForm(ctx, files[0], stdin)
 	if err != nil {
 		return fail("%v", err)
 	}
+	if encoding != "" {
+		name := files[0]
+		if name == "-" {
+			name = "standard input"
+		}
+		fmt.Fprintf(stderr, "analyze: note: %s is not UTF-8; read it as %s text\n", name, encoding)
+	}
 
-	req := parseRequest(text)
+	req := parseRequest(text, policy.ParseOptions{ThirdPartyTools: rules.ThirdPartyTools})
 	a := policy.EvaluateWith(req, rules, now, opts)
 	var out []byte
 	switch *format {
@@ -143,12 +155,15 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// readForm reads the form text and refuses what is not a text form: a
-// missing or unreadable file, an empty, oversized, binary, UTF-16 or
-// otherwise non-UTF-8 input.
-func readForm(ctx context.Context, path string, stdin io.Reader) (string, error) {
+// readForm reads the form text as the bot reads an attachment
+// (textdecode): UTF-8, UTF-16 with a byte order mark, Latin-1 or
+// Windows-1252, up to the bot's default attachment cap. It returns the
+// encoding it read ("" for UTF-8) and refuses what is not a text form: a
+// missing or unreadable file, an empty, oversized or binary input, or bytes
+// that are text in no encoding it reads.
+func readForm(ctx context.Context, path string, stdin io.Reader) (text, encoding string, err error) {
 	if err := ctx.Err(); err != nil {
-		return "", err
+		return "", "", err
 	}
 	name := path
 	var r io.Reader
@@ -157,31 +172,47 @@ func readForm(ctx context.Context, path string, stdin io.Reader) (string, error)
 	} else {
 		f, err := os.Open(path)
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
 		defer f.Close()
 		if st, err := f.Stat(); err == nil && st.IsDir() {
-			return "", fmt.Errorf("%s is a directory, not a form", path)
+			return "", "", fmt.Errorf("%s is a directory, not a form", path)
 		}
 		r = f
 	}
 	data, err := io.ReadAll(io.LimitReader(r, maxAnalyzeInput+1))
 	if err != nil {
-		return "", fmt.Errorf("read %s: %w", name, err)
+		return "", "", fmt.Errorf("read %s: %w", name, err)
 	}
+	if len(data) > maxAnalyzeInput {
+		return "", "", fmt.Errorf("%s is larger than %s, the most the bot reads of an attachment (bugzilla.max_attachment_bytes "+
+			"by default); a form is a few kilobytes", name, sizeText(maxAnalyzeInput))
+	}
+	d := textdecode.Decode(data)
 	switch {
-	case len(data) > maxAnalyzeInput:
-		return "", fmt.Errorf("%s is larger than %d MiB; a form is a few kilobytes", name, maxAnalyzeInput>>20)
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
-		return "", fmt.Errorf("%s is UTF-16 text; save it as UTF-8", name)
-	case bytes.IndexByte(data, 0) >= 0:
-		return "", fmt.Errorf("%s looks binary (it contains NUL bytes), not a text form", name)
-	case !utf8.Valid(data):
-		return "", fmt.Errorf("%s is not UTF-8 text (bad byte at offset %d); save it as UTF-8", name, firstInvalid(data))
-	case len(bytes.TrimSpace(data)) == 0:
-		return "", fmt.Errorf("%s is empty", name)
+	case d.Binary || (d.Encoding == "" && bytes.IndexByte(data, 0) >= 0):
+		if looksLike, binary := textdecode.BinaryKind(data); looksLike != "" {
+			return "", "", fmt.Errorf("%s looks binary (%s), not a text form", name, looksLike)
+		} else if binary {
+			return "", "", fmt.Errorf("%s looks binary (it contains NUL bytes), not a text form", name)
+		}
+		return "", "", fmt.Errorf("%s is not text in any encoding analyze reads (UTF-8, UTF-16 with a byte order mark, "+
+			"Windows-1252 or Latin-1; bad byte at offset %d); save it as UTF-8", name, firstInvalid(data))
+	case strings.Trim(d.Text, " \t\r\n\v\f\ufeff") == "":
+		return "", "", fmt.Errorf("%s is empty", name)
 	}
-	return string(data), nil
+	return d.Text, d.Encoding, nil
+}
+
+// sizeText writes a byte count for people: "1 MiB", "512 KiB", "1000 bytes".
+func sizeText(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 func firstInvalid(data []byte) int {

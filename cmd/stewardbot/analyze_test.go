@@ -11,6 +11,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stewardbot/stewardbot/internal/sharedtest"
+	"golang.org/x/text/encoding/charmap"
+	xunicode "golang.org/x/text/encoding/unicode"
+
 	"github.com/stewardbot/stewardbot/policy"
 )
 
@@ -41,10 +44,12 @@ func cleanForm() *policy.Request {
 	return r
 }
 
-// fakeParser stands in for ParseRequest: "CLEAN" is a clean form, "CAT3"
-// one with a category 3 default-on measurement, anything else no form.
-func fakeParser(text string) *policy.Request {
-	switch strings.TrimSpace(text) {
+// fakeParser stands in for ParseRequestWith: "CLEAN" (in any encoding the
+// command reads) is a clean form, "CAT3" one with a category 3 default-on
+// measurement, anything else no form.
+func fakeParser(text string, _ policy.ParseOptions) *policy.Request {
+	first, _, _ := strings.Cut(strings.TrimSpace(strings.TrimPrefix(text, "\ufeff")), " ")
+	switch first {
 	case "CLEAN":
 		return cleanForm()
 	case "CAT3":
@@ -53,6 +58,19 @@ func fakeParser(text string) *policy.Request {
 		return r
 	}
 	return &policy.Request{Version: policy.FormNone}
+}
+
+// utf16LE and utf16BEBytes write s as UTF-16 with a byte order mark.
+func utf16LE(s string) []byte { return encodeUTF16(xunicode.LittleEndian, s) }
+
+func utf16BEBytes(s string) []byte { return encodeUTF16(xunicode.BigEndian, s) }
+
+func encodeUTF16(e xunicode.Endianness, s string) []byte {
+	b, err := xunicode.UTF16(e, xunicode.UseBOM).NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
 
 func writeFile(t *testing.T, dir, name string, data []byte) string {
@@ -76,8 +94,14 @@ func TestRunAnalyze(t *testing.T) {
 	review := writeFile(t, dir, "review.md", []byte("1) Documentation? yes\n2) Control? yes\n3) Permanent? no\n4) Category? 2\ndata-review+\n"))
 	renewal := writeFile(t, dir, "renewal.md", []byte("1) Provide a link to the initial Data Collection Review Request for this collection.\nbug 123456\n2) When will this collection now expire?\n2027-01-01\n"))
 	binary := writeFile(t, dir, "form.docx", []byte("PK\x03\x04\x00\x00binary"))
-	latin1 := writeFile(t, dir, "latin1.md", []byte("caf\xe9 form\n"))
-	utf16 := writeFile(t, dir, "utf16.md", []byte("\xff\xfe1\x00)\x00"))
+	latin1 := writeFile(t, dir, "latin1.md", []byte("CLEAN caf\xe9\n"))
+	latin1Accent := writeFile(t, dir, "latin1-accent.md", []byte("caf\xe9 form\n"))
+	win1252 := writeFile(t, dir, "win1252.md", []byte("CAT3 \x93quoted\x94\n"))
+	utf16 := writeFile(t, dir, "utf16.md", utf16LE("CLEAN\n"))
+	utf16BE := writeFile(t, dir, "utf16be.md", utf16BEBytes("CAT3\n"))
+	undecodable := writeFile(t, dir, "undecodable.md", []byte("caf\xe9 \x81 form\n"))
+	oversize := writeFile(t, dir, "big.md", append([]byte("CLEAN\n"), bytes.Repeat([]byte("x"), maxAnalyzeInput)...))
+	atCap := writeFile(t, dir, "at-cap.md", append([]byte("CLEAN\n"), bytes.Repeat([]byte(" "), maxAnalyzeInput-6)...))
 	empty := writeFile(t, dir, "empty.md", []byte(" \n\t\n"))
 	badRules := writeFile(t, dir, "bad.yaml", []byte("default_on:\n  release:\n    3: maybe\n"))
 	productRules := writeFile(t, dir, "product.yaml", []byte("products:\n  Example Browser:\n    default_on:\n      release: {3: not-allowed}\n"))
@@ -108,9 +132,17 @@ func TestRunAnalyze(t *testing.T) {
 
 		{name: "missing file", args: []string{filepath.Join(dir, "nope.md")}, code: 2, stderr: []string{"nope.md: no such file or directory"}, noStdout: true},
 		{name: "directory", args: []string{dir}, code: 2, stderr: []string{"is a directory"}, noStdout: true},
-		{name: "binary", args: []string{binary}, code: 2, stderr: []string{"looks binary"}, noStdout: true},
-		{name: "not UTF-8", args: []string{latin1}, code: 2, stderr: []string{"not UTF-8 text (bad byte at offset 3)"}, noStdout: true},
-		{name: "UTF-16", args: []string{utf16}, code: 2, stderr: []string{"UTF-16"}, noStdout: true},
+		{name: "binary", args: []string{binary}, code: 2, stderr: []string{"looks binary (application/zip)"}, noStdout: true},
+		{name: "Latin-1 is read", args: []string{"--format", "json", latin1Accent}, code: 1, stderr: []string{"read it as ISO-8859-1 (Latin-1) text"}, jsonReason: []string{policy.CodeNotADataReviewForm}},
+		{name: "Latin-1 form", args: []string{latin1}, code: 0, stdout: []string{"No findings"}},
+		{name: "Windows-1252 form", args: []string{"--format", "json", win1252}, code: 1, stderr: []string{"read it as Windows-1252 text"}, jsonReason: []string{policy.CodeCategory3DefaultOnRelease}},
+		{name: "UTF-16LE form", args: []string{utf16}, code: 0, stdout: []string{"No findings"}, stderr: []string{"read it as UTF-16LE text"}},
+		{name: "UTF-16BE form on standard input", args: []string{"--format", "json", "-"}, stdin: string(utf16BEBytes("CAT3\n")), code: 1, stderr: []string{"standard input"}, jsonReason: []string{policy.CodeCategory3DefaultOnRelease}},
+		{name: "UTF-16BE form", args: []string{"--format", "json", utf16BE}, code: 1, jsonReason: []string{policy.CodeCategory3DefaultOnRelease}},
+		{name: "text in no encoding", args: []string{undecodable}, code: 2, stderr: []string{"not text in any encoding analyze reads", "bad byte at offset 3"}, noStdout: true},
+		{name: "over the attachment cap", args: []string{oversize}, code: 2, stderr: []string{"larger than 1 MiB, the most the bot reads of an attachment"}, noStdout: true},
+		{name: "over the cap on standard input", args: []string{"-"}, stdin: strings.Repeat("x", maxAnalyzeInput+1), code: 2, stderr: []string{"standard input is larger than 1 MiB"}, noStdout: true},
+		{name: "at the cap", args: []string{atCap}, code: 0, stdout: []string{"No findings"}},
 		{name: "empty", args: []string{empty}, code: 2, stderr: []string{"is empty"}, noStdout: true},
 		{name: "empty standard input", args: []string{"-"}, code: 2, stderr: []string{"standard input is empty"}, noStdout: true},
 		{name: "no file", args: nil, code: 2, stderr: []string{"want one FILE", "usage:"}, noStdout: true},
@@ -206,5 +238,59 @@ func TestRunAnalyzeEndToEnd(t *testing.T) {
 				t.Errorf("reasons (-got +want):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestRunAnalyzeEncodings: a real form saved as UTF-16 (either byte
+// order) or Windows-1252 gives the same analysis as the UTF-8 file, as the
+// bot's attachment reader gives.
+func TestRunAnalyzeEncodings(t *testing.T) {
+	src, err := os.ReadFile("../../policy/testdata/analysis/text/web-activity-release.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(data []byte) (string, string) {
+		var stdout, stderr bytes.Buffer
+		runAnalyze(context.Background(), []string{"--now", "2026-01-15", "--format", "json", "-"}, bytes.NewReader(data), &stdout, &stderr)
+		return stdout.String(), stderr.String()
+	}
+	want, _ := run(src)
+	win1252, err := charmap.Windows1252.NewEncoder().Bytes(append(append([]byte{}, src...), "\n\u201cquoted\u201d\n"...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{
+		"UTF-16LE":     utf16LE(string(src)),
+		"UTF-16BE":     utf16BEBytes(string(src)),
+		"Windows-1252": win1252,
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, stderr := run(data)
+			if !strings.Contains(stderr, "read it as "+name) {
+				t.Errorf("stderr does not name the encoding: %s", stderr)
+			}
+			if diff := cmp.Diff(got, want); diff != "" && name != "Windows-1252" {
+				t.Errorf("analysis differs from the UTF-8 file's (-got +want):\n%s", diff)
+			}
+			var rep policy.Report
+			if err := json.Unmarshal([]byte(got), &rep); err != nil {
+				t.Fatalf("not JSON: %v\n%s", err, got)
+			}
+			if diff := cmp.Diff(rep.Reasons, []string{policy.CodeCategory3DefaultOnRelease}); diff != "" {
+				t.Errorf("reasons (-got +want):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestAnalyzeUsageNamesTheLimit keeps the usage text in step with the cap.
+func TestAnalyzeUsageNamesTheLimit(t *testing.T) {
+	if !strings.Contains(analyzeUsage, "up to "+sizeText(maxAnalyzeInput)) {
+		t.Errorf("usage does not say the input limit %s:\n%s", sizeText(maxAnalyzeInput), analyzeUsage)
+	}
+	for n, want := range map[int]string{1 << 20: "1 MiB", 512 << 10: "512 KiB", 1000: "1000 bytes"} {
+		if got := sizeText(n); got != want {
+			t.Errorf("sizeText(%d) = %q, want %q", n, got, want)
+		}
 	}
 }

@@ -1,4 +1,8 @@
-package bot
+// Package textdecode reads form bytes as text the way requesters save
+// them: UTF-8, UTF-16 with a byte order mark, Latin-1 or Windows-1252. The
+// bot decodes attachments with it and "stewardbot analyze" decodes files
+// with it, so that both read the same inputs.
+package textdecode
 
 import (
 	"bytes"
@@ -12,20 +16,25 @@ import (
 	xunicode "golang.org/x/text/encoding/unicode"
 )
 
-// Encodings, as the bot names them to requesters, that attachment bytes
-// which are not UTF-8 may be read as.
+// Encodings, as the bot names them to requesters, that bytes which are not
+// UTF-8 may be read as.
 const (
-	encUTF16LE = "UTF-16LE"
-	encUTF16BE = "UTF-16BE"
-	encLatin1  = "ISO-8859-1 (Latin-1)"
-	encWin1252 = "Windows-1252"
+	UTF16LE = "UTF-16LE"
+	UTF16BE = "UTF-16BE"
+	Latin1  = "ISO-8859-1 (Latin-1)"
+	Win1252 = "Windows-1252"
 )
 
-// decodedText is attachment bytes read as text.
-type decodedText struct {
+// DefaultMaxBytes is the largest form the bot reads by default (its
+// bugzilla.max_attachment_bytes) and the largest "stewardbot analyze"
+// reads: a form is a few kilobytes.
+const DefaultMaxBytes = 1 << 20
+
+// Decoded is bytes read as text.
+type Decoded struct {
 	Text string
 	// Encoding is "" when the bytes were UTF-8; otherwise the encoding they
-	// were read as (one of the enc* names).
+	// were read as (UTF16LE, UTF16BE, Latin1 or Win1252).
 	Encoding string
 	// Binary means the bytes are not text in any encoding the bot reads:
 	// they hold NUL bytes, control bytes or sequences invalid in each.
@@ -33,13 +42,13 @@ type decodedText struct {
 	Binary bool
 }
 
-// binaryKind says, for bytes that decodeText found not to be text, whether
+// BinaryKind says, for bytes that Decode found not to be text, whether
 // they are binary data rather than text in an encoding the bot does not
 // know, so that the request for a form can say which: a file format with a
 // known signature (looksLike is its media type, such as "image/png" or
 // "application/zip"), or NUL bytes. Text in an unknown encoding has
 // neither.
-func binaryKind(data []byte) (looksLike string, binary bool) {
+func BinaryKind(data []byte) (looksLike string, binary bool) {
 	ct, _, _ := strings.Cut(http.DetectContentType(data), ";")
 	switch {
 	case ct != "application/octet-stream" && !strings.HasPrefix(ct, "text/"):
@@ -50,37 +59,37 @@ func binaryKind(data []byte) (looksLike string, binary bool) {
 	return "", false
 }
 
-// decodeText reads attachment bytes as text. Valid UTF-8 is taken as it is,
+// Decode reads bytes as text. Valid UTF-8 is taken as it is,
 // exactly as before this decoder existed. Otherwise, in order: UTF-16 with a
 // byte order mark; then, when there is no NUL byte, ISO-8859-1 (when no byte
 // is in 0x80–0x9F, where the two differ) or Windows-1252. A decoding that
 // needs the replacement character, or yields control characters other than
 // whitespace, is not text; bytes no encoding reads are Binary. It never
 // fails and never panics: requesters attach anything.
-func decodeText(data []byte) decodedText {
+func Decode(data []byte) Decoded {
 	if utf8.Valid(data) {
-		return decodedText{Text: string(data)}
+		return Decoded{Text: string(data)}
 	}
 	if bom, name, ok := utf16BOM(data); ok {
 		if s, ok := decodeWith(xunicode.UTF16(bom, xunicode.ExpectBOM), data); ok {
-			return decodedText{Text: s, Encoding: name}
+			return Decoded{Text: s, Encoding: name}
 		}
-		return decodedText{Binary: true}
+		return Decoded{Binary: true}
 	}
 	if bytes.IndexByte(data, 0) >= 0 {
-		return decodedText{Binary: true}
+		return Decoded{Binary: true}
 	}
-	enc, name := encoding.Encoding(charmap.ISO8859_1), encLatin1
+	enc, name := encoding.Encoding(charmap.ISO8859_1), Latin1
 	for _, c := range data {
 		if c >= 0x80 && c <= 0x9F {
-			enc, name = charmap.Windows1252, encWin1252
+			enc, name = charmap.Windows1252, Win1252
 			break
 		}
 	}
 	if s, ok := decodeWith(enc, data); ok {
-		return decodedText{Text: s, Encoding: name}
+		return Decoded{Text: s, Encoding: name}
 	}
-	return decodedText{Binary: true}
+	return Decoded{Binary: true}
 }
 
 // utf16BOM reports whether data starts with a UTF-16 byte order mark, and
@@ -89,9 +98,9 @@ func utf16BOM(data []byte) (xunicode.Endianness, string, bool) {
 	switch {
 	case len(data) < 2:
 	case data[0] == 0xFF && data[1] == 0xFE:
-		return xunicode.LittleEndian, encUTF16LE, true
+		return xunicode.LittleEndian, UTF16LE, true
 	case data[0] == 0xFE && data[1] == 0xFF:
-		return xunicode.BigEndian, encUTF16BE, true
+		return xunicode.BigEndian, UTF16BE, true
 	}
 	return xunicode.BigEndian, "", false
 }
