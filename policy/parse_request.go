@@ -112,7 +112,7 @@ func ParseRequestWith(text string, opts ParseOptions) *Request {
 	if _, ok := answers[TopicDocumentation]; ok || v == FormRequest12Q {
 		r.DocLinks = reqLinks(answered(TopicDocumentation), nil)
 	} else {
-		r.DocLinks = reqLinks(strings.Join(texts, "\n"), reqLooksLikeDocs)
+		r.DocLinks = reqLinks(reqDocTexts(v, answers), reqLooksLikeDocs)
 	}
 	tools := reqDefaultToolVocab()
 	if opts.ThirdPartyTools != nil {
@@ -225,4 +225,20 @@ func reqNumberedEmphasised(line string) bool {
 	t := strings.TrimRight(line, " \t")
 	_, num := reqSkipHeadingPrefix(line)
 	return num > 0 && (strings.HasSuffix(t, "**") || strings.HasSuffix(t, "__"))
+}
+
+// reqDocTexts is where a form without a documentation question links its
+// documentation: any answer, the measurements' prose first ("All data is
+// listed in the Metrics document: ..."), but not the opt-out answer, whose
+// links describe how to opt out (a help page on about:studies), not the data.
+func reqDocTexts(v FormVersion, answers map[Topic]reqAnswer) string {
+	var b strings.Builder
+	b.WriteString(answers[TopicMeasurements].prose)
+	for _, t := range reqVersionTopics[v] {
+		if ra := answers[t]; ra.answered && t != TopicMeasurements && t != TopicOptOut {
+			b.WriteByte('\n')
+			b.WriteString(ra.text)
+		}
+	}
+	return b.String()
 }
