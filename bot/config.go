@@ -16,8 +16,8 @@ import (
 //
 // It is built in four steps, which LoadConfig runs in order: DefaultConfig,
 // ParseConfig over the defaults, ApplyEnv for the STEWARDBOT_* overrides, and
-// LoadAPIKey for the key; then Validate. The API key is never read from YAML
-// and never printed: see config_redact.go.
+// LoadSecret for the API key and the webhook secret; then Validate. The
+// secrets are never read from YAML and never printed: see config_secret.go.
 type Config struct {
 	DryRun   bool           `yaml:"dry_run"` // default true: log what would be posted, write nothing
 	Bugzilla BugzillaConfig `yaml:"bugzilla"`
@@ -50,7 +50,7 @@ type Config struct {
 type BugzillaConfig struct {
 	URL                string        `yaml:"url"`                  // e.g. https://bugzilla.mozilla.org
 	Login              string        `yaml:"login"`                // the bot's account; checked at start
-	APIKey             string        `yaml:"-"`                    // never from YAML: env, key file or $CREDENTIALS_DIRECTORY
+	APIKey             Secret        `yaml:"-"`                    // never from YAML: env, key file or $CREDENTIALS_DIRECTORY
 	APIKeyPlacement    string        `yaml:"api_key_placement"`    // auto (default), header, query
 	Contact            string        `yaml:"contact"`              // in the User-Agent: stewardbot/VERSION (+contact)
 	Timeout            time.Duration `yaml:"timeout"`              // per request, default 30s

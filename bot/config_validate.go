@@ -55,7 +55,7 @@ func (c Config) Validate() error {
 }
 
 func (b BugzillaConfig) validate(p *problems, dryRun bool) {
-	hasKey := b.APIKey != ""
+	hasKey := b.APIKey.IsSet()
 	checkServerURL(p, "bugzilla.url", b.URL, hasKey)
 
 	switch {
@@ -69,7 +69,7 @@ func (b BugzillaConfig) validate(p *problems, dryRun bool) {
 		p.addf("bugzilla.login", "required with an API key: at start the bot checks that the key belongs to this account")
 	}
 	switch {
-	case hasKey && !isToken(b.APIKey):
+	case hasKey && !isToken(b.APIKey.Reveal()):
 		// Never quote the key, not even in part.
 		p.addf("bugzilla.api_key", "the API key must be one word of printable ASCII characters")
 	case !hasKey && !dryRun:

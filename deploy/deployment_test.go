@@ -108,7 +108,7 @@ func TestDeployments(t *testing.T) {
 			if !strings.HasPrefix(cfg.Store.DSN, v.dsnPrefix) {
 				t.Errorf("store.dsn = %q, want it to start with %q", cfg.Store.DSN, v.dsnPrefix)
 			}
-			if cfg.Bugzilla.APIKey == "" {
+			if !cfg.Bugzilla.APIKey.IsSet() {
 				t.Errorf("the bot found no API key")
 			}
 		})

@@ -97,7 +97,7 @@ func demoMain(ctx context.Context, addr, httpAddr string, days int, stdout, stde
 	cfg.DryRun = false
 	cfg.Bugzilla.URL = srv.URL()
 	cfg.Bugzilla.Login = demoLogin
-	cfg.Bugzilla.APIKey = demoAPIKey
+	cfg.Bugzilla.APIKey = bot.NewSecret(demoAPIKey)
 	cfg.Bugzilla.Contact = "demo"
 	cfg.Poll.Schedule = "@every 5s" // lively: act on the fake and watch the bot answer
 	cfg.Store.DSN = filepath.Join(dir, "stewardbot.db")
