@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -46,7 +47,7 @@ var parseEdges = []string{
 func TestParseConfigEdges(t *testing.T) {
 	defaults := map[string]string{}
 	for _, s := range DefaultConfig().settings() {
-		defaults[s.path] = fmt.Sprintf("%#v", s.value)
+		defaults[s.path] = showSetting(s.value)
 	}
 	var b strings.Builder
 	for _, in := range parseEdges {
@@ -59,7 +60,7 @@ func TestParseConfigEdges(t *testing.T) {
 			fmt.Fprintf(&b, "problem: %s\n", e.Error())
 		}
 		for _, s := range cfg.settings() {
-			if v := fmt.Sprintf("%#v", s.value); v != defaults[s.path] {
+			if v := showSetting(s.value); v != defaults[s.path] {
 				fmt.Fprintf(&b, "%s = %s\n", s.path, v)
 			}
 		}
@@ -85,4 +86,14 @@ func TestParseConfigEdges(t *testing.T) {
 	if d := cmp.Diff(b.String(), string(want)); d != "" {
 		t.Errorf("(-got +want):\n%s", d)
 	}
+}
+
+// showSetting prints a setting's value for the golden file: %+v, and nil
+// for a nil list, which the defaults have and an empty list in the file
+// must keep.
+func showSetting(v any) string {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
+		return "nil"
+	}
+	return fmt.Sprintf("%+v", v)
 }
