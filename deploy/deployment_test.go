@@ -234,7 +234,7 @@ func TestKubernetesEnvNames(t *testing.T) {
 	}
 }
 
-// botEnvNames are the variables the bot reads (bot/config_env.go).
+// botEnvNames are the variables the bot reads (bot/config/env.go).
 var botEnvNames = []string{
 	bot.EnvBugzillaURL, bot.EnvBugzillaLogin, bot.EnvDryRun, bot.EnvStoreDSN,
 	bot.EnvLogLevel, bot.EnvLogFormat, bot.EnvAPIKey, bot.EnvAPIKeyFile,

@@ -1,4 +1,4 @@
-package bot
+package config
 
 import (
 	"encoding/json"
@@ -769,7 +769,7 @@ func TestConfigRedaction(t *testing.T) {
 	}
 }
 
-const exampleConfig = "../deploy/config.example.yaml"
+const exampleConfig = "../../deploy/config.example.yaml"
 
 // The example documents every setting with a comment and shows its default,
 // so the docs cannot rot: a new Config field fails this test until the

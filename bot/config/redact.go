@@ -1,4 +1,4 @@
-package bot
+package config
 
 import (
 	"encoding/json"
@@ -15,7 +15,7 @@ import (
 
 // The API key, the webhook secret and a PostgreSQL DSN's password must never
 // reach a log, an error or a dump of the config. The first two are Secrets
-// (config_secret.go), which redact themselves wherever they are printed.
+// (secret.go), which redact themselves wherever they are printed.
 // These methods cover the DSN, inside a string, and the ways a whole Config
 // gets printed: fmt with any verb (through its fields' own methods),
 // String, encoding/json (which zerolog's Interface uses), zerolog's Object,
