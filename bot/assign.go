@@ -206,7 +206,7 @@ func (b *Bot) rosterOrder(open []store.Request, now time.Time, last, exclude str
 		if strings.EqualFold(s.Login, exclude) {
 			continue
 		}
-		if _, away := s.awayUntil(now); away {
+		if _, away := s.AwayUntil(now); away {
 			continue
 		}
 		if s.MaxOpen > 0 && openFor(open, s.Login) >= s.MaxOpen {

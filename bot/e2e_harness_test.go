@@ -38,7 +38,7 @@ func newE2E(t *testing.T, dialect bugzillatest.Dialect, mutate func(*Config)) *e
 	cfg.DryRun = false
 	cfg.Bugzilla.URL = srv.URL()
 	cfg.Bugzilla.Login = "bot@example.test"
-	cfg.Bugzilla.APIKey = "bot-api-key"
+	cfg.Bugzilla.APIKey = NewSecret("bot-api-key")
 	cfg.Bugzilla.Timeout = 5 * time.Second
 	if mutate != nil {
 		mutate(&cfg)
@@ -65,7 +65,7 @@ func (e *e2e) newProcess() {
 	e.t.Helper()
 	log := zerolog.New(e.logs)
 	client, err := bugzilla.NewClient(e.cfg.Bugzilla.URL,
-		bugzilla.WithAPIKey(e.cfg.Bugzilla.APIKey),
+		bugzilla.WithAPIKey(e.cfg.Bugzilla.APIKey.Reveal()),
 		bugzilla.WithLogin(e.cfg.Bugzilla.Login),
 		bugzilla.WithHTTPClient(e.srv.Client()),
 		bugzilla.WithLogger(log),

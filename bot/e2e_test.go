@@ -157,7 +157,7 @@ func TestE2ERateLimitParks(t *testing.T) {
 func TestE2EInvalidAPIKey(t *testing.T) {
 	for _, d := range dialects {
 		t.Run(d.String(), func(t *testing.T) {
-			e := newE2E(t, d, func(c *Config) { c.Bugzilla.APIKey = "wrong-key" })
+			e := newE2E(t, d, func(c *Config) { c.Bugzilla.APIKey = NewSecret("wrong-key") })
 			err := e.cycle()
 			if err == nil || !strings.Contains(err.Error(), "API key") || !errors.Is(err, bugzilla.ErrInvalidAPIKey) {
 				t.Fatalf("err = %v, want ErrInvalidAPIKey with a clear message", err)

@@ -462,7 +462,7 @@ func (b *Bot) escalationAction(c *cycle, bug bugzilla.Bug, r store.Request, f *f
 		since:  since,
 		build: func(ctx context.Context) (bugzilla.NewComment, error) {
 			var err error
-			if cc, err = b.checkContacts(ctx, c, bug, b.cfg.Escalation.contacts(e.To)); err != nil {
+			if cc, err = b.checkContacts(ctx, c, bug, b.cfg.Escalation.Contacts(e.To)); err != nil {
 				return bugzilla.NewComment{}, err
 			}
 			for _, bl := range cc.blocked {

@@ -220,7 +220,7 @@ func newReplica(t *testing.T, e *e2e, dsn string, onRequest func()) *replica {
 		onRequest()
 		return base.Transport.RoundTrip(r)
 	})}
-	client, err := bugzilla.NewClient(e.cfg.Bugzilla.URL, bugzilla.WithAPIKey(e.cfg.Bugzilla.APIKey),
+	client, err := bugzilla.NewClient(e.cfg.Bugzilla.URL, bugzilla.WithAPIKey(e.cfg.Bugzilla.APIKey.Reveal()),
 		bugzilla.WithLogin(e.cfg.Bugzilla.Login), bugzilla.WithHTTPClient(hc), bugzilla.WithLogger(log),
 		bugzilla.WithClock(e.clock.Now), bugzilla.WithTimeout(e.cfg.Bugzilla.Timeout),
 		bugzilla.WithRetries(2, time.Millisecond, 2*time.Millisecond))

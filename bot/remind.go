@@ -136,7 +136,7 @@ func (b *Bot) dueReminders(ctx context.Context, open []store.Request, now time.T
 			due = r.RequestedAt
 			if r.Requestee != "" && st.Sent == 0 {
 				if first, ok := b.stewardCalendar(r.Requestee).NextReminder(r.RequestedAt, time.Time{}, 0, time.Time{},
-					b.cfg.Reminders.policy(), now); ok {
+					b.cfg.Reminders.Policy(), now); ok {
 					due = first
 				}
 			}
@@ -228,7 +228,7 @@ func (b *Bot) remindOne(ctx context.Context, c *cycle, budget *remindBudget, r s
 			return b.saveReminder(ctx, st)
 		}
 		// The notice is due when one more reminder would be.
-		p := cfg.policy()
+		p := cfg.Policy()
 		p.Max++
 		due, _ := cal.NextReminder(r.RequestedAt, live.lastLife, live.sent, live.lastSent, p, now)
 		if now.Before(due) {
@@ -242,13 +242,13 @@ func (b *Bot) remindOne(ctx context.Context, c *cycle, budget *remindBudget, r s
 		return b.saveReminder(ctx, st)
 	}
 
-	due, _ := cal.NextReminder(r.RequestedAt, live.lastLife, live.sent, live.lastSent, cfg.policy(), now)
+	due, _ := cal.NextReminder(r.RequestedAt, live.lastLife, live.sent, live.lastSent, cfg.Policy(), now)
 	if now.Before(due) {
 		st.NextDue = due
 		return b.saveReminder(ctx, st)
 	}
 	if s, ok := b.rosterEntry(r.Requestee); ok {
-		if back, away := s.awayUntil(now); away {
+		if back, away := s.AwayUntil(now); away {
 			log.Info().Time("back", back).Msg("steward away: not reminded")
 			if !live.noticeDone {
 				if err := b.leadNotice(ctx, c, budget, r, live, noticeAway, back); err != nil {
@@ -316,7 +316,7 @@ func (b *Bot) remindOne(ctx context.Context, c *cycle, budget *remindBudget, r s
 func (b *Bot) waitUnread(ctx context.Context, budget *remindBudget, r store.Request, st *store.Reminder, now time.Time) (bool, error) {
 	cfg := b.cfg.Reminders
 	if st.NextDue.IsZero() && st.Sent == 0 {
-		due, ok := b.stewardCalendar(r.Requestee).NextReminder(r.RequestedAt, time.Time{}, 0, time.Time{}, cfg.policy(), now)
+		due, ok := b.stewardCalendar(r.Requestee).NextReminder(r.RequestedAt, time.Time{}, 0, time.Time{}, cfg.Policy(), now)
 		if ok && now.Before(due) {
 			st.NextDue = due
 			return true, b.saveReminder(ctx, st)
@@ -326,7 +326,7 @@ func (b *Bot) waitUnread(ctx context.Context, budget *remindBudget, r store.Requ
 		return false, nil
 	}
 	if s, ok := b.rosterEntry(r.Requestee); ok {
-		if _, away := s.awayUntil(now); away {
+		if _, away := s.AwayUntil(now); away {
 			return false, nil
 		}
 	}

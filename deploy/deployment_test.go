@@ -108,7 +108,7 @@ func TestDeployments(t *testing.T) {
 			if !strings.HasPrefix(cfg.Store.DSN, v.dsnPrefix) {
 				t.Errorf("store.dsn = %q, want it to start with %q", cfg.Store.DSN, v.dsnPrefix)
 			}
-			if cfg.Bugzilla.APIKey == "" {
+			if !cfg.Bugzilla.APIKey.IsSet() {
 				t.Errorf("the bot found no API key")
 			}
 		})
@@ -234,7 +234,7 @@ func TestKubernetesEnvNames(t *testing.T) {
 	}
 }
 
-// botEnvNames are the variables the bot reads (bot/config_env.go).
+// botEnvNames are the variables the bot reads (bot/config/env.go).
 var botEnvNames = []string{
 	bot.EnvBugzillaURL, bot.EnvBugzillaLogin, bot.EnvDryRun, bot.EnvStoreDSN,
 	bot.EnvLogLevel, bot.EnvLogFormat, bot.EnvAPIKey, bot.EnvAPIKeyFile,

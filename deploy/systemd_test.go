@@ -236,7 +236,7 @@ func TestSystemdLoadConfig(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the bot, as the unit runs it: %v", err)
 	}
-	if cfg.Bugzilla.APIKey != "the-key" {
+	if cfg.Bugzilla.APIKey.Reveal() != "the-key" {
 		t.Errorf("the bot did not find the key the unit hands it with LoadCredential")
 	}
 	state, _ := u.last("Service", "StateDirectory")

@@ -28,9 +28,9 @@ func demoServer(t *testing.T, mutate func(*Options)) string {
 	cfg.DryRun = false
 	cfg.Bugzilla.URL = fake.URL()
 	cfg.Bugzilla.Login = "bot@example.test"
-	cfg.Bugzilla.APIKey = "bot-api-key"
+	cfg.Bugzilla.APIKey = bot.NewSecret("bot-api-key")
 	cfg.Bugzilla.Timeout = 10 * time.Second
-	client, err := bugzilla.NewClient(fake.URL(), bugzilla.WithAPIKey(cfg.Bugzilla.APIKey),
+	client, err := bugzilla.NewClient(fake.URL(), bugzilla.WithAPIKey(cfg.Bugzilla.APIKey.Reveal()),
 		bugzilla.WithLogin(cfg.Bugzilla.Login), bugzilla.WithTimeout(cfg.Bugzilla.Timeout))
 	if err != nil {
 		t.Fatal(err)

@@ -112,12 +112,12 @@ func TestHeartbeatFailureLoggedOnceAMinute(t *testing.T) {
 	if n := count(); n != 1 {
 		t.Fatalf("%d log lines for 5 failing heartbeats in a second, want 1:\n%s", n, logs.String())
 	}
-	c.advance(59 * time.Second)
+	c.Advance(59 * time.Second)
 	get(t, s, "/__heartbeat__")
 	if n := count(); n != 1 {
 		t.Fatalf("%d log lines within the minute, want 1", n)
 	}
-	c.advance(time.Second)
+	c.Advance(time.Second)
 	get(t, s, "/__heartbeat__")
 	if n := count(); n != 2 {
 		t.Fatalf("%d log lines a minute later, want 2", n)
@@ -138,7 +138,7 @@ func TestReadyzFailureLoggedOnceAMinute(t *testing.T) {
 			t.Fatalf("code = %d, want 503", code)
 		}
 	}
-	c.advance(time.Minute)
+	c.Advance(time.Minute)
 	get(t, s, "/readyz")
 	if n := strings.Count(logs.String(), "readyz: store does not answer"); n != 2 {
 		t.Errorf("%d log lines for 6 failures over a minute, want 2:\n%s", n, logs.String())

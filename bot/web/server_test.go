@@ -8,13 +8,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stewardbot/stewardbot/bot"
+	"github.com/stewardbot/stewardbot/bot/clock"
 )
 
 // fakeSource is a Source whose answers the test sets (one goroutine only).
@@ -45,27 +45,10 @@ func (f *fakeSource) LastGoodCycle(context.Context) (time.Time, error) {
 
 var now0 = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-func newTestServer(t *testing.T, src Source, mutate func(*Options)) (*Server, *clock) {
+func newTestServer(t *testing.T, src Source, mutate func(*Options)) (*Server, *clock.Fake) {
 	t.Helper()
-	c := &clock{t: now0}
-	o := Options{Source: src, Now: c.now, Interval: 5 * time.Minute, Version: []byte(`{"version":"v1"}`)}
+	c := clock.NewFake(now0)
+	o := Options{Source: src, Now: c.Now, Interval: 5 * time.Minute, Version: []byte(`{"version":"v1"}`)}
 	if mutate != nil {
 		mutate(&o)
 	}
@@ -181,7 +164,7 @@ func TestHeartbeat(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s, c := newTestServer(t, &tt.src, func(o *Options) { o.Bugzilla = tt.bz })
-			c.advance(tt.advance)
+			c.Advance(tt.advance)
 			code, h, body := get(t, s, "/__heartbeat__")
 			if code != tt.wantCode {
 				t.Errorf("code = %d, want %d; body %s", code, tt.wantCode, body)
@@ -224,7 +207,7 @@ func TestHeartbeatCachesBugzilla(t *testing.T) {
 		t.Fatalf("check ran %d times in one period, want 1", calls)
 	}
 	fail = false
-	c.advance(time.Minute)
+	c.Advance(time.Minute)
 	if code, _, _ := get(t, s, "/__heartbeat__"); code != 200 || calls != 2 {
 		t.Fatalf("after the period: code %d, calls %d; want 200, 2", code, calls)
 	}

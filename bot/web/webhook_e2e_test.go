@@ -51,11 +51,11 @@ func TestWebhookEndToEnd(t *testing.T) {
 	cfg.DryRun = false
 	cfg.Bugzilla.URL = fake.URL()
 	cfg.Bugzilla.Login = "bot@example.test"
-	cfg.Bugzilla.APIKey = "bot-api-key"
+	cfg.Bugzilla.APIKey = bot.NewSecret("bot-api-key")
 	cfg.Poll.Schedule = "@every 24h"
-	cfg.Webhooks.Enabled, cfg.Webhooks.Secret = true, testSecret
+	cfg.Webhooks.Enabled, cfg.Webhooks.Secret = true, bot.NewSecret(testSecret)
 	cfg.Webhooks.Debounce = 0 // the debounce itself is tested in package bot, with a fake timer
-	client, err := bugzilla.NewClient(fake.URL(), bugzilla.WithAPIKey(cfg.Bugzilla.APIKey),
+	client, err := bugzilla.NewClient(fake.URL(), bugzilla.WithAPIKey(cfg.Bugzilla.APIKey.Reveal()),
 		bugzilla.WithLogin(cfg.Bugzilla.Login), bugzilla.WithHTTPClient(fake.Client()))
 	if err != nil {
 		t.Fatal(err)

@@ -275,7 +275,7 @@ func TestWebhookDuplicateDelivery(t *testing.T) {
 		if rec.Code != http.StatusAccepted {
 			t.Fatalf("code = %d", rec.Code)
 		}
-		c.advance(5 * time.Second)
+		c.Advance(5 * time.Second)
 	}
 	want := []nudge{{1, now0}, {1, now0.Add(5 * time.Second)}}
 	if d := cmp.Diff(n.nudged, want); d != "" {
@@ -321,12 +321,12 @@ func TestWebhookUnauthorizedLogRateLimited(t *testing.T) {
 	}
 	for range 5 {
 		post()
-		c.advance(time.Second)
+		c.Advance(time.Second)
 	}
 	if n := strings.Count(logs.String(), "webhook refused"); n != 1 {
 		t.Errorf("%d refusals logged in 5 s, want 1", n)
 	}
-	c.advance(time.Minute)
+	c.Advance(time.Minute)
 	post()
 	if n := strings.Count(logs.String(), "webhook refused"); n != 2 {
 		t.Errorf("%d refusals logged after a minute, want 2", n)

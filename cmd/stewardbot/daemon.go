@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/stewardbot/stewardbot/bot"
+	"github.com/stewardbot/stewardbot/internal/logging"
 )
 
 const daemonUsage = `usage: stewardbot %s [--config FILE] [--only TASK] [--log-format FORMAT]
@@ -60,7 +61,7 @@ func startDaemon(ctx context.Context, path, logFormat string, stderr io.Writer, 
 	if logFormat != "" {
 		cfg.Log.Format = logFormat // NewLogger refuses an unknown one
 	}
-	log, err := bot.NewLogger(cfg.Log, stderr)
+	log, err := logging.NewLogger(cfg.Log.Level, cfg.Log.Format, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "stewardbot:", err)
 		return nil, 1

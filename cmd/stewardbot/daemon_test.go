@@ -221,7 +221,7 @@ func liveDaemon(t *testing.T, srv *bugzillatest.Server, opts ...bot.Option) (*da
 	t.Helper()
 	cfg := bot.DefaultConfig()
 	cfg.DryRun = false
-	cfg.Bugzilla.URL, cfg.Bugzilla.Login, cfg.Bugzilla.APIKey = srv.URL(), "bot@example.test", "bot-api-key"
+	cfg.Bugzilla.URL, cfg.Bugzilla.Login, cfg.Bugzilla.APIKey = srv.URL(), "bot@example.test", bot.NewSecret("bot-api-key")
 	cfg.Store.DSN = filepath.Join(t.TempDir(), "s.db")
 	d, err := newDaemon(context.Background(), cfg, zerolog.Nop(), opts...)
 	if err != nil {

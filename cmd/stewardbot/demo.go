@@ -15,6 +15,7 @@ import (
 	"github.com/stewardbot/stewardbot/bot"
 	"github.com/stewardbot/stewardbot/bot/demo"
 	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
+	"github.com/stewardbot/stewardbot/internal/logging"
 )
 
 const demoUsage = `usage: stewardbot demo [--for DURATION] [--days N] [--addr ADDR] [--http ADDR]
@@ -96,7 +97,7 @@ func demoMain(ctx context.Context, addr, httpAddr string, days int, stdout, stde
 	cfg.DryRun = false
 	cfg.Bugzilla.URL = srv.URL()
 	cfg.Bugzilla.Login = demoLogin
-	cfg.Bugzilla.APIKey = demoAPIKey
+	cfg.Bugzilla.APIKey = bot.NewSecret(demoAPIKey)
 	cfg.Bugzilla.Contact = "demo"
 	cfg.Poll.Schedule = "@every 5s" // lively: act on the fake and watch the bot answer
 	cfg.Store.DSN = filepath.Join(dir, "stewardbot.db")
@@ -106,7 +107,7 @@ func demoMain(ctx context.Context, addr, httpAddr string, days int, stdout, stde
 	} else {
 		demoPlainConfig(&cfg)
 	}
-	log, err := bot.NewLogger(cfg.Log, stderr)
+	log, err := logging.NewLogger(cfg.Log.Level, cfg.Log.Format, stderr)
 	if err != nil {
 		return err
 	}

@@ -63,7 +63,7 @@ func TestDemoDays(t *testing.T) {
 	cfg := bot.DefaultConfig()
 	cfg.DryRun = false
 	cfg.Bugzilla.URL = srv.URL()
-	cfg.Bugzilla.Login, cfg.Bugzilla.APIKey = demoLogin, demoAPIKey
+	cfg.Bugzilla.Login, cfg.Bugzilla.APIKey = demoLogin, bot.NewSecret(demoAPIKey)
 	cfg.Store.DSN = filepath.Join(t.TempDir(), "stewardbot.db")
 	demoDaysConfig(&cfg, clock.Now())
 	var mu sync.Mutex

@@ -61,7 +61,7 @@ func (d *daemon) webhookOptions(wc bot.WebhooksConfig) *web.WebhookOptions {
 	return &web.WebhookOptions{
 		Bot:          d.bot,
 		Header:       wc.Header,
-		Secret:       wc.Secret,
+		Secret:       wc.Secret.Reveal(),
 		MaxBodyBytes: wc.MaxBodyBytes,
 		Observe:      d.metrics.WebhookDelivery,
 	}

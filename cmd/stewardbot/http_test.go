@@ -31,7 +31,7 @@ func TestDaemonHTTP(t *testing.T) {
 	cfg.DryRun = false
 	cfg.Bugzilla.URL = srv.URL()
 	cfg.Bugzilla.Login = "bot@example.test"
-	cfg.Bugzilla.APIKey = "bot-api-key"
+	cfg.Bugzilla.APIKey = bot.NewSecret("bot-api-key")
 	cfg.Store.DSN = filepath.Join(t.TempDir(), "s.db")
 	d, err := newDaemon(ctx, cfg, zerolog.Nop(), bot.WithClock(bot.NewFakeClock(srv.Now())))
 	if err != nil {

@@ -24,7 +24,7 @@ func TestDaemonWebhook(t *testing.T) {
 		cfg.Bugzilla.URL = srv.URL()
 		cfg.Bugzilla.Login = "bot@example.test"
 		cfg.Store.DSN = filepath.Join(t.TempDir(), "s.db")
-		cfg.Webhooks.Enabled, cfg.Webhooks.Secret = enabled, secret
+		cfg.Webhooks.Enabled, cfg.Webhooks.Secret = enabled, bot.NewSecret(secret)
 		ctx := context.Background()
 		d, err := newDaemon(ctx, cfg, zerolog.Nop())
 		if err != nil {

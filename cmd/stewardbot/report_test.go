@@ -80,7 +80,7 @@ func surveyStore(t *testing.T) string {
 	dir := t.TempDir()
 	cfg := bot.DefaultConfig()
 	cfg.DryRun = false
-	cfg.Bugzilla.URL, cfg.Bugzilla.Login, cfg.Bugzilla.APIKey = srv.URL(), demoLogin, demoAPIKey
+	cfg.Bugzilla.URL, cfg.Bugzilla.Login, cfg.Bugzilla.APIKey = srv.URL(), demoLogin, bot.NewSecret(demoAPIKey)
 	cfg.Store.DSN = filepath.Join(dir, "stewardbot.db")
 	clock := bot.NewFakeClock(srv.Now())
 	d, err := newDaemon(ctx, cfg, zerolog.Nop(), bot.WithClock(clock))

@@ -28,7 +28,7 @@ func newClient(cfg bot.Config, log zerolog.Logger, extra ...bugzilla.Option) (*b
 		return nil, fmt.Errorf("bugzilla.api_key_placement: unknown value %q", cfg.Bugzilla.APIKeyPlacement)
 	}
 	opts := []bugzilla.Option{
-		bugzilla.WithAPIKey(cfg.Bugzilla.APIKey),
+		bugzilla.WithAPIKey(cfg.Bugzilla.APIKey.Reveal()),
 		bugzilla.WithLogin(cfg.Bugzilla.Login),
 		bugzilla.WithUserAgent(buildVersion(), cfg.Bugzilla.Contact),
 		bugzilla.WithLogger(log),

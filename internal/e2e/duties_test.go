@@ -19,7 +19,7 @@ func withCrashDuties(t testing.TB) rigOption {
 		yaml := fmt.Sprintf("bugzilla:\n  url: %s\n  login: %s\n%s", c.Bugzilla.URL, c.Bugzilla.Login, crashDutiesConfig())
 		getenv := func(k string) string {
 			if k == bot.EnvAPIKey {
-				return c.Bugzilla.APIKey
+				return c.Bugzilla.APIKey.Reveal()
 			}
 			return ""
 		}

@@ -48,7 +48,7 @@ func newRig(t testing.TB, dialect bugzillatest.Dialect, opts ...rigOption) *rig 
 	cfg.DryRun = false
 	cfg.Bugzilla.URL = srv.URL()
 	cfg.Bugzilla.Login = botLogin
-	cfg.Bugzilla.APIKey = testAPIKey
+	cfg.Bugzilla.APIKey = bot.NewSecret(testAPIKey)
 	cfg.Bugzilla.Timeout = 5 * time.Second
 	r := &rig{t: t, ctx: context.Background(), srv: srv, clock: bot.NewFakeClock(srv.Now()), cfg: cfg, logs: &syncBuffer{}}
 	var extra []bugzilla.Option
@@ -74,7 +74,7 @@ func (r *rig) newProcess(extra ...bugzilla.Option) {
 		log = zerolog.Nop()
 	}
 	opts := append([]bugzilla.Option{
-		bugzilla.WithAPIKey(r.cfg.Bugzilla.APIKey),
+		bugzilla.WithAPIKey(r.cfg.Bugzilla.APIKey.Reveal()),
 		bugzilla.WithLogin(r.cfg.Bugzilla.Login),
 		bugzilla.WithHTTPClient(r.srv.Client()),
 		bugzilla.WithLogger(log),

@@ -1,4 +1,4 @@
-package bot
+package config
 
 import "net/url"
 

@@ -1,4 +1,4 @@
-package bot
+package config
 
 import (
 	"encoding/json"
@@ -57,7 +57,7 @@ func validConfig() Config {
 	c.DryRun = false
 	c.Bugzilla.URL = "https://bugzilla.example.org"
 	c.Bugzilla.Login = "stewardbot@example.org"
-	c.Bugzilla.APIKey = "AbCdEf0123456789AbCdEf0123456789AbCdEf01"
+	c.Bugzilla.APIKey = NewSecret("AbCdEf0123456789AbCdEf0123456789AbCdEf01")
 	return c
 }
 
@@ -339,7 +339,7 @@ func TestValidate(t *testing.T) {
 	}{
 		{"valid", func(*Config) {}, nil, ""},
 		{"dry run needs no key or login", func(c *Config) {
-			c.DryRun, c.Bugzilla.APIKey, c.Bugzilla.Login = true, "", ""
+			c.DryRun, c.Bugzilla.APIKey, c.Bugzilla.Login = true, Secret{}, ""
 		}, nil, ""},
 		{"url missing", func(c *Config) { c.Bugzilla.URL = "" }, []string{"bugzilla.url"}, "required"},
 		{"url relative", func(c *Config) { c.Bugzilla.URL = "bugzilla.example.org" }, []string{"bugzilla.url"}, "absolute"},
@@ -351,7 +351,7 @@ func TestValidate(t *testing.T) {
 		{"url unparsable", func(c *Config) { c.Bugzilla.URL = "https://bugzilla example.org/%zz" }, []string{"bugzilla.url"}, "not a valid URL"},
 		{"http remote with key", func(c *Config) { c.Bugzilla.URL = "http://bugzilla.example.org" }, []string{"bugzilla.url"}, "API key in clear text"},
 		{"http remote without key", func(c *Config) {
-			c.DryRun, c.Bugzilla.APIKey, c.Bugzilla.URL = true, "", "http://bugzilla.example.org"
+			c.DryRun, c.Bugzilla.APIKey, c.Bugzilla.URL = true, Secret{}, "http://bugzilla.example.org"
 		}, []string{"bugzilla.url"}, "use https"},
 		{"http loopback v4", func(c *Config) { c.Bugzilla.URL = "http://127.0.0.1:8080" }, nil, ""},
 		{"http loopback v6", func(c *Config) { c.Bugzilla.URL = "http://[::1]:8080" }, nil, ""},
@@ -361,8 +361,8 @@ func TestValidate(t *testing.T) {
 		{"login missing with a key", func(c *Config) { c.DryRun, c.Bugzilla.Login = true, "" }, []string{"bugzilla.login"}, "with an API key"},
 		{"login not an email", func(c *Config) { c.Bugzilla.Login = "stewardbot" }, []string{"bugzilla.login"}, "email"},
 		{"login with a name", func(c *Config) { c.Bugzilla.Login = "Bot <bot@example.org>" }, []string{"bugzilla.login"}, "email"},
-		{"key missing when writing", func(c *Config) { c.Bugzilla.APIKey = "" }, []string{"bugzilla.api_key"}, EnvAPIKey},
-		{"key with a space", func(c *Config) { c.Bugzilla.APIKey = "two words" }, []string{"bugzilla.api_key"}, "printable ASCII"},
+		{"key missing when writing", func(c *Config) { c.Bugzilla.APIKey = Secret{} }, []string{"bugzilla.api_key"}, EnvAPIKey},
+		{"key with a space", func(c *Config) { c.Bugzilla.APIKey = NewSecret("two words") }, []string{"bugzilla.api_key"}, "printable ASCII"},
 		{"placement", func(c *Config) { c.Bugzilla.APIKeyPlacement = "body" }, []string{"bugzilla.api_key_placement"}, `not "body"`},
 		{"placement empty", func(c *Config) { c.Bugzilla.APIKeyPlacement = "" }, []string{"bugzilla.api_key_placement"}, ""},
 		{"contact with a newline", func(c *Config) { c.Bugzilla.Contact = "a\r\nX-Evil: 1" }, []string{"bugzilla.contact"}, "User-Agent"},
@@ -422,7 +422,7 @@ func TestValidate(t *testing.T) {
 			if tt.msg != "" && !strings.Contains(err.(ConfigErrors)[0].Message, tt.msg) {
 				t.Errorf("message %q does not contain %q", err.(ConfigErrors)[0].Message, tt.msg)
 			}
-			if err != nil && (strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), c.Bugzilla.APIKey) && c.Bugzilla.APIKey != "") {
+			if err != nil && (strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), c.Bugzilla.APIKey.Reveal()) && c.Bugzilla.APIKey.IsSet()) {
 				t.Errorf("error leaks a secret: %v", err)
 			}
 		})
@@ -630,15 +630,16 @@ func TestLoadAPIKey(t *testing.T) {
 			if rf == nil {
 				rf = files(tt.files)
 			}
-			got, err := LoadAPIKey(env(tt.env), rf)
+			secret, err := LoadSecret(APIKeySource, env(tt.env), rf)
+			got := secret.Reveal()
 			if tt.wantErr == "" {
 				if err != nil || got != tt.want {
-					t.Fatalf("LoadAPIKey = %q, %v; want %q", got, err, tt.want)
+					t.Fatalf("LoadSecret(APIKeySource) = %q, %v; want %q", got, err, tt.want)
 				}
 				return
 			}
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("LoadAPIKey error = %v, want one containing %q", err, tt.wantErr)
+				t.Fatalf("LoadSecret(APIKeySource) error = %v, want one containing %q", err, tt.wantErr)
 			}
 			if tt.wantIs != nil && !errors.Is(err, tt.wantIs) {
 				t.Errorf("errors.Is(%v, %v) = false", err, tt.wantIs)
@@ -648,8 +649,8 @@ func TestLoadAPIKey(t *testing.T) {
 			}
 		})
 	}
-	if got, err := LoadAPIKey(nil, nil); got != "" || err != nil {
-		t.Errorf("LoadAPIKey(nil, nil) = %q, %v", got, err)
+	if got, err := LoadSecret(APIKeySource, nil, nil); got.IsSet() || err != nil {
+		t.Errorf("LoadSecret(APIKeySource, nil, nil) = %q, %v", got.Reveal(), err)
 	}
 }
 
@@ -664,7 +665,7 @@ func TestLoadConfig(t *testing.T) {
 		}
 		want := DefaultConfig()
 		want.DryRun = false
-		want.Bugzilla.URL, want.Bugzilla.Login, want.Bugzilla.APIKey = "https://bugzilla.example.org", "bot@example.org", testKey
+		want.Bugzilla.URL, want.Bugzilla.Login, want.Bugzilla.APIKey = "https://bugzilla.example.org", "bot@example.org", NewSecret(testKey)
 		want.RulesFile = "/etc/stewardbot/rules.yaml" // relative to the config file
 		want.Log.Level = "warn"
 		if d := cmp.Diff(cfg, want, ignoreSource); d != "" {
@@ -720,7 +721,7 @@ func TestLoadConfig(t *testing.T) {
 // The key never shows, whichever way a config is printed.
 func TestConfigRedaction(t *testing.T) {
 	cfg := validConfig()
-	cfg.Bugzilla.APIKey = testKey
+	cfg.Bugzilla.APIKey = NewSecret(testKey)
 	cfg.Source = &ConfigSource{}
 	var zl strings.Builder
 	logger := zerolog.New(&zl)
@@ -762,13 +763,13 @@ func TestConfigRedaction(t *testing.T) {
 		t.Errorf("settings missing:\nString(): %s\nzerolog: %s", outputs["String()"], outputs["zerolog"])
 	}
 	// Without a key there is nothing to redact, and that is visible.
-	cfg.Bugzilla.APIKey = ""
+	cfg.Bugzilla.APIKey = Secret{}
 	if s := cfg.String(); !strings.Contains(s, `bugzilla.api_key="" `) {
 		t.Errorf("String() without a key: %s", s)
 	}
 }
 
-const exampleConfig = "../deploy/config.example.yaml"
+const exampleConfig = "../../deploy/config.example.yaml"
 
 // The example documents every setting with a comment and shows its default,
 // so the docs cannot rot: a new Config field fails this test until the
@@ -786,7 +787,7 @@ func TestExampleConfig(t *testing.T) {
 		t.Errorf("the example does not validate: %v", err)
 	}
 	withKey := cfg
-	withKey.DryRun, withKey.Bugzilla.APIKey = false, testKey
+	withKey.DryRun, withKey.Bugzilla.APIKey = false, NewSecret(testKey)
 	if err := withKey.Validate(); err != nil {
 		t.Errorf("the example with dry_run: false and a key does not validate: %v", err)
 	}

@@ -1,4 +1,7 @@
-package bot
+// Package logging builds the process logger from the log settings and writes
+// Mozilla's MozLog format. It stands apart from the bot's duties: only the
+// commands that start a process (run, once, demo) build a logger.
+package logging
 
 import (
 	"fmt"
@@ -11,30 +14,22 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// Log field names every message about a request uses, so that one grep or
-// one query follows a request through the logs.
-const (
-	LogBugID        = "bug_id"
-	LogAttachmentID = "attachment_id"
-	LogFlagID       = "flag_id"
-	LogAction       = "action"
-)
-
-// NewLogger builds the process logger: JSON lines, MozLog lines, or
+// NewLogger builds the process logger at the level named (log.level, info
+// when empty) in the format named (log.format): JSON lines, MozLog lines, or
 // zerolog's console format when asked for or when w is a terminal. The API
 // key is never a field of any message: the bot logs ids, logins and comment
 // texts only.
-func NewLogger(cfg LogConfig, w io.Writer) (zerolog.Logger, error) {
+func NewLogger(levelName, format string, w io.Writer) (zerolog.Logger, error) {
 	level := zerolog.InfoLevel
-	if cfg.Level != "" {
-		l, err := zerolog.ParseLevel(strings.ToLower(cfg.Level))
+	if levelName != "" {
+		l, err := zerolog.ParseLevel(strings.ToLower(levelName))
 		if err != nil || l == zerolog.NoLevel {
-			return zerolog.Nop(), fmt.Errorf("log: unknown level %q", cfg.Level)
+			return zerolog.Nop(), fmt.Errorf("log: unknown level %q", levelName)
 		}
 		level = l
 	}
 	out := w
-	switch strings.ToLower(cfg.Format) {
+	switch strings.ToLower(format) {
 	case "", "json":
 		if isTerminal(w) {
 			out = zerolog.ConsoleWriter{Out: w, TimeFormat: time.TimeOnly}
@@ -44,7 +39,7 @@ func NewLogger(cfg LogConfig, w io.Writer) (zerolog.Logger, error) {
 	case "mozlog":
 		out = NewMozLogWriter(w)
 	default:
-		return zerolog.Nop(), fmt.Errorf("log: unknown format %q (json, console, mozlog)", cfg.Format)
+		return zerolog.Nop(), fmt.Errorf("log: unknown format %q (json, console, mozlog)", format)
 	}
 	return zerolog.New(out).Level(level).With().Timestamp().Logger(), nil
 }

@@ -1,4 +1,4 @@
-package bot
+package config
 
 import (
 	"bytes"
@@ -71,11 +71,16 @@ func parseConfig(data []byte) (cfg Config, errs ConfigErrors, wellFormed bool) {
 	if root.Kind != yaml.MappingNode {
 		return cfg, ConfigErrors{{Line: root.Line, Message: "the file must be a mapping of settings such as dry_run: and bugzilla:"}}, false
 	}
-	d := configDecoder{src: src}
-	d.section(root, reflect.ValueOf(&cfg).Elem(), "")
+	w := configWalk{src: src}
+	settings := w.section(root, reflect.TypeFor[Config](), "")
+	if err := settings.Decode(&cfg); err != nil {
+		// The walk checked every value, so yaml refuses none of them; should
+		// it anyway, say so rather than drop a setting silently.
+		w.errs = append(w.errs, ConfigError{Line: root.Line, Message: "cannot read the settings: " + err.Error()})
+	}
 	cfg.Source = src
-	sortConfigErrors(d.errs)
-	return cfg, d.errs, true
+	sortConfigErrors(w.errs)
+	return cfg, w.errs, true
 }
 
 // yamlLine matches the line number yaml puts in its syntax errors.
@@ -124,104 +129,160 @@ func yamlSyntaxError(data []byte, err error) ConfigError {
 	return ConfigError{Line: line, Message: "invalid YAML: " + msg}
 }
 
-// configDecoder walks the YAML node tree beside the Config struct, recording
-// the line of every key and every problem.
-type configDecoder struct {
+// configWalk walks the YAML node tree beside the Config type. It records
+// the line of every key and every problem, in words about the setting, and
+// builds the tree that yaml then decodes over the defaults: the file's
+// settings without those that have a problem, without empty values and
+// empty lists (which keep their defaults), with aliases resolved and
+// strings kept as written. yaml decodes every value; the walk asks it first,
+// value by value, so that a refused one is reported with its line and
+// setting, and the good ones around it are still read.
+type configWalk struct {
 	src  *ConfigSource
 	errs ConfigErrors
 }
 
-func (d *configDecoder) addf(line int, path, format string, args ...any) {
-	d.errs = append(d.errs, ConfigError{Line: line, Field: path, Message: fmt.Sprintf(format, args...)})
+func (w *configWalk) addf(line int, path, format string, args ...any) {
+	w.errs = append(w.errs, ConfigError{Line: line, Field: path, Message: fmt.Sprintf(format, args...)})
 }
 
-// section decodes a mapping node into the struct v.
-func (d *configDecoder) section(node *yaml.Node, v reflect.Value, path string) {
+// section checks a mapping of the settings of struct type t and returns
+// what yaml should decode of it: nil when it is empty or not a mapping.
+func (w *configWalk) section(node *yaml.Node, t reflect.Type, path string) *yaml.Node {
 	node = resolveAlias(node)
 	if isNull(node) {
-		return
+		return nil
 	}
-	index, keys := sectionKeys(v.Type())
+	index, keys := sectionKeys(t)
 	if node.Kind != yaml.MappingNode {
-		d.addf(node.Line, path, "want a mapping of settings (%s), not %s", strings.Join(keys, ", "), describeNode(node))
-		return
+		w.addf(node.Line, path, "want a mapping of settings (%s), not %s", strings.Join(keys, ", "), describeNode(node))
+		return nil
 	}
+	out := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		k, val := node.Content[i], node.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			d.addf(k.Line, path, "a key must be a plain name, not %s", describeNode(k))
+			w.addf(k.Line, path, "a key must be a plain name, not %s", describeNode(k))
 			continue
 		}
 		name := k.Value
 		p := joinPath(path, name)
-		if prev, dup := d.src.Lines[p]; dup {
-			d.addf(k.Line, p, "set twice (first at line %d)", prev)
+		if prev, dup := w.src.Lines[p]; dup {
+			w.addf(k.Line, p, "set twice (first at line %d)", prev)
 			continue
 		}
 		fi, known := index[name]
 		if !known {
-			d.addf(k.Line, p, "%s", unknownKeyMessage(name, keys))
+			w.addf(k.Line, p, "%s", unknownKeyMessage(name, keys))
 			continue
 		}
-		d.src.Lines[p] = k.Line
-		fv := v.Field(fi)
-		if isSection(fv.Type()) {
-			d.section(val, fv, p)
-			continue
+		w.src.Lines[p] = k.Line
+		var v *yaml.Node
+		if ft := t.Field(fi).Type; isSection(ft) {
+			v = w.section(val, ft, p)
+		} else {
+			v = w.value(val, ft, p)
 		}
-		d.value(val, fv, p)
+		if v != nil {
+			out.Content = append(out.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: name}, v)
+		}
 	}
+	return out
 }
 
 var durationType = reflect.TypeFor[time.Duration]()
 
-// value decodes a scalar node into the setting fv.
-func (d *configDecoder) value(node *yaml.Node, fv reflect.Value, path string) {
+// value checks the value of a setting of type t and returns what yaml
+// should decode: nil for an empty value (the default stays) or a problem.
+func (w *configWalk) value(node *yaml.Node, t reflect.Type, path string) *yaml.Node {
 	node = resolveAlias(node)
 	if isNull(node) {
-		return // an empty value keeps the default
+		return nil // an empty value keeps the default
 	}
-	if fv.Kind() == reflect.Slice {
-		d.list(node, fv, path)
-		return
+	if t.Kind() == reflect.Slice {
+		return w.list(node, t, path)
 	}
 	if node.Kind != yaml.ScalarNode {
-		d.addf(node.Line, path, "want a single value, not %s", describeNode(node))
-		return
+		w.addf(node.Line, path, "want a single value, not %s", describeNode(node))
+		return nil
 	}
+	if t.Kind() == reflect.String || t == durationType && node.Tag != "!!int" && node.Tag != "!!float" {
+		// As written: a number, a date or a tagged value is its text, and
+		// so is a duration (yaml refuses a bare number for one).
+		node = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: node.Value, Line: node.Line}
+	}
+	if err := node.Decode(reflect.New(t).Interface()); err != nil {
+		w.addf(node.Line, path, "%s", valueProblem(t, node))
+		return nil
+	}
+	return &yaml.Node{Kind: node.Kind, Style: node.Style, Tag: node.Tag, Value: node.Value, Line: node.Line}
+}
+
+// valueProblem says why yaml refused node as a setting of type t.
+func valueProblem(t reflect.Type, node *yaml.Node) string {
 	switch {
-	case fv.Type() == durationType:
-		if node.Tag == "!!int" || node.Tag == "!!float" {
-			d.addf(node.Line, path, "want a duration with a unit, such as %q or %q, not the bare number %s", "30s", "5m", node.Value)
-			return
-		}
-		dur, err := time.ParseDuration(node.Value)
-		if err != nil {
-			d.addf(node.Line, path, "want a duration such as %q, %q or %q, not %q", "30s", "5m", "1h30m", clip(node.Value))
-			return
-		}
-		fv.SetInt(int64(dur))
-	case fv.Kind() == reflect.Bool:
-		var b bool
-		if err := node.Decode(&b); err != nil {
-			d.addf(node.Line, path, "want true or false, not %q", clip(node.Value))
-			return
-		}
-		fv.SetBool(b)
-	case fv.Kind() == reflect.Int || fv.Kind() == reflect.Int64:
-		var n int64
-		if err := node.Decode(&n); err != nil || fv.OverflowInt(n) {
-			d.addf(node.Line, path, "want a whole number, not %q", clip(node.Value))
-			return
-		}
-		fv.SetInt(n)
-	case fv.Kind() == reflect.String:
-		fv.SetString(node.Value)
-	default:
-		// A new field of a kind this decoder does not know: a programming
-		// error that the tests catch, reported rather than panicking.
-		d.addf(node.Line, path, "cannot read a setting of Go type %s", fv.Type())
+	case t == durationType && (node.Tag == "!!int" || node.Tag == "!!float"):
+		return fmt.Sprintf("want a duration with a unit, such as %q or %q, not the bare number %s", "30s", "5m", node.Value)
+	case t == durationType:
+		return fmt.Sprintf("want a duration such as %q, %q or %q, not %q", "30s", "5m", "1h30m", clip(node.Value))
+	case t.Kind() == reflect.Bool:
+		return fmt.Sprintf("want true or false, not %q", clip(node.Value))
+	case t.Kind() == reflect.Int || t.Kind() == reflect.Int64:
+		return fmt.Sprintf("want a whole number, not %q", clip(node.Value))
 	}
+	return fmt.Sprintf("cannot read %s as a setting of Go type %s", describeNode(node), t)
+}
+
+// list checks a YAML sequence for the slice setting of type t: scalars for
+// a []string, mappings for a slice of structs (each checked like a section,
+// with paths such as "stewards.roster[0].login"). An item with a problem
+// keeps its place as a zero value, so the paths and lines of the others
+// stay right. An empty list keeps the default.
+func (w *configWalk) list(node *yaml.Node, t reflect.Type, path string) *yaml.Node {
+	if node.Kind != yaml.SequenceNode {
+		w.addf(node.Line, path, "want a list, not %s", describeNode(node))
+		return nil
+	}
+	if len(node.Content) == 0 {
+		return nil
+	}
+	out := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+	et := t.Elem()
+	for i, item := range node.Content {
+		p := fmt.Sprintf("%s[%d]", path, i)
+		item = resolveAlias(item)
+		var v *yaml.Node
+		switch {
+		case !isSection(et):
+			v = w.value(item, et, p)
+		case item.Kind != yaml.MappingNode:
+			w.addf(item.Line, p, "want a mapping, not %s", describeNode(item))
+		default:
+			v = w.section(item, et, p)
+		}
+		if v == nil {
+			v = zeroNode(et)
+		}
+		out.Content = append(out.Content, v)
+	}
+	return out
+}
+
+// zeroNode is a node yaml decodes to the zero value of t.
+func zeroNode(t reflect.Type) *yaml.Node {
+	switch {
+	case isSection(t):
+		return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	case t.Kind() == reflect.String:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str"}
+	case t == durationType:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "0s"}
+	}
+	var n yaml.Node
+	if err := n.Encode(reflect.Zero(t).Interface()); err != nil {
+		return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"} // unreachable for Config's kinds
+	}
+	return &n
 }
 
 func resolveAlias(n *yaml.Node) *yaml.Node {

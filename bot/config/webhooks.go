@@ -1,13 +1,7 @@
-package bot
+package config
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io/fs"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 )
@@ -29,7 +23,7 @@ type WebhooksConfig struct {
 	Header string `yaml:"header"`
 	// Secret is never from YAML: STEWARDBOT_WEBHOOK_SECRET,
 	// STEWARDBOT_WEBHOOK_SECRET_FILE or $CREDENTIALS_DIRECTORY/webhook-secret.
-	Secret string `yaml:"-"`
+	Secret Secret `yaml:"-"`
 	// MaxBodyBytes caps a delivery; larger ones are answered 202 "dropped"
 	// (docs/webhooks.md says why not 413). Default 512 KiB:
 	// BMO's longest comment (65,535 characters) fits even when every
@@ -93,7 +87,7 @@ func (w WebhooksConfig) validate(p *problems) {
 			}
 		}
 	}
-	switch s := w.Secret; {
+	switch s := w.Secret.Reveal(); {
 	case s == "" && w.Enabled:
 		p.addf("webhooks.secret", "required when webhooks.enabled is true: set %s, %s, or a systemd credential named %s",
 			EnvWebhookSecret, EnvWebhookSecretFile, CredentialWebhook)
@@ -121,81 +115,4 @@ func isHeaderName(s string) bool {
 		}
 	}
 	return s != "" && s[0] != '-'
-}
-
-// LoadWebhookSecret finds the webhook secret, in this order:
-//
-//  1. the variable STEWARDBOT_WEBHOOK_SECRET;
-//  2. the file named by STEWARDBOT_WEBHOOK_SECRET_FILE;
-//  3. the file webhook-secret in $CREDENTIALS_DIRECTORY (systemd's
-//     LoadCredential=webhook-secret:/etc/stewardbot/webhook-secret).
-//
-// It follows LoadAPIKey's rules: both of the first two is an error, a
-// missing credential file means no secret, surrounding whitespace is
-// trimmed, and no error ever holds the secret. Validate decides whether a
-// secret is needed (webhooks.enabled) and whether it is long enough.
-func LoadWebhookSecret(getenv func(string) string, readFile func(string) ([]byte, error)) (string, error) {
-	if getenv == nil {
-		return "", nil
-	}
-	if readFile == nil {
-		readFile = os.ReadFile
-	}
-	secret, file := getenv(EnvWebhookSecret), getenv(EnvWebhookSecretFile)
-	switch {
-	case secret != "" && file != "":
-		return "", fmt.Errorf("webhook secret: set only one of %s and %s", EnvWebhookSecret, EnvWebhookSecretFile)
-	case secret != "":
-		return checkWebhookSecret(secret, EnvWebhookSecret)
-	case file != "":
-		data, err := readFile(file)
-		if err != nil {
-			return "", fmt.Errorf("webhook secret: read the file named by %s: %w", EnvWebhookSecretFile, err)
-		}
-		return checkWebhookSecret(string(data), "the file "+file)
-	}
-	dir := getenv(EnvCredentialsDirectory)
-	if dir == "" {
-		return "", nil
-	}
-	data, err := readFile(filepath.Join(dir, CredentialWebhook))
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "", nil
-	case err != nil:
-		return "", fmt.Errorf("webhook secret: read systemd credential %s: %w", CredentialWebhook, err)
-	}
-	return checkWebhookSecret(string(data), "systemd credential "+CredentialWebhook)
-}
-
-func checkWebhookSecret(raw, from string) (string, error) {
-	s := strings.TrimSpace(raw)
-	switch {
-	case s == "":
-		return "", fmt.Errorf("webhook secret: %s is empty", from)
-	case !isToken(s):
-		return "", fmt.Errorf("webhook secret: %s must hold one word of printable ASCII characters (the secret alone)", from)
-	}
-	return s, nil
-}
-
-// plainWebhooks is WebhooksConfig without its methods, to print a redacted copy.
-type plainWebhooks WebhooksConfig
-
-func (w WebhooksConfig) redacted() plainWebhooks {
-	p := plainWebhooks(w)
-	if p.Secret != "" {
-		p.Secret = Redacted
-	}
-	return p
-}
-
-// Format prints w as fmt would, for every verb, with the secret redacted.
-func (w WebhooksConfig) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, fmt.FormatString(f, verb), w.redacted())
-}
-
-// MarshalJSON encodes w with the secret redacted.
-func (w WebhooksConfig) MarshalJSON() ([]byte, error) {
-	return json.Marshal(w.redacted())
 }

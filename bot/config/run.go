@@ -1,4 +1,4 @@
-package bot
+package config
 
 import (
 	"strings"
@@ -14,7 +14,7 @@ import (
 // system: check-config and the daemon's start call it.
 func (c Config) CheckRunnable() error {
 	p := &problems{src: c.Source}
-	if c.Bugzilla.APIKey == "" {
+	if !c.Bugzilla.APIKey.IsSet() {
 		p.addf("bugzilla.api_key", "required to run, in dry run too (the bot authenticates at start): set %s, %s, or a systemd credential named %s",
 			EnvAPIKey, EnvAPIKeyFile, CredentialAPIKey)
 	}

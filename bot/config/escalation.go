@@ -1,4 +1,4 @@
-package bot
+package config
 
 import "strings"
 
@@ -22,8 +22,8 @@ func defaultEscalation() EscalationConfig { return EscalationConfig{Needinfo: tr
 
 func defaultCommands() CommandsConfig { return CommandsConfig{Enabled: true} }
 
-// contacts returns the configured logins for a target ("trust", "legal").
-func (e EscalationConfig) contacts(target string) []string {
+// Contacts returns the configured logins for a target ("trust", "legal").
+func (e EscalationConfig) Contacts(target string) []string {
 	switch target {
 	case "trust":
 		return e.Trust

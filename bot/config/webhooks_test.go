@@ -1,4 +1,4 @@
-package bot
+package config
 
 import (
 	"encoding/json"
@@ -24,14 +24,14 @@ func TestWebhooksValidate(t *testing.T) {
 		msg    string   // substring of the message, if any
 	}{
 		{name: "defaults, disabled, no secret"},
-		{name: "enabled with a secret", mutate: func(w *WebhooksConfig) { w.Enabled, w.Secret = true, testWebhookSecret }},
+		{name: "enabled with a secret", mutate: func(w *WebhooksConfig) { w.Enabled, w.Secret = true, NewSecret(testWebhookSecret) }},
 		{name: "enabled without a secret", mutate: func(w *WebhooksConfig) { w.Enabled = true },
 			want: []string{"webhooks.secret"}, msg: EnvWebhookSecretFile},
-		{name: "short secret", mutate: func(w *WebhooksConfig) { w.Enabled, w.Secret = true, "short" },
+		{name: "short secret", mutate: func(w *WebhooksConfig) { w.Enabled, w.Secret = true, NewSecret("short") },
 			want: []string{"webhooks.secret"}, msg: "16 to 64"},
-		{name: "secret longer than BMO holds", mutate: func(w *WebhooksConfig) { w.Secret = strings.Repeat("a", 65) },
+		{name: "secret longer than BMO holds", mutate: func(w *WebhooksConfig) { w.Secret = NewSecret(strings.Repeat("a", 65)) },
 			want: []string{"webhooks.secret"}},
-		{name: "secret with a space", mutate: func(w *WebhooksConfig) { w.Secret = "two words of a secret here" },
+		{name: "secret with a space", mutate: func(w *WebhooksConfig) { w.Secret = NewSecret("two words of a secret here") },
 			want: []string{"webhooks.secret"}, msg: "printable ASCII"},
 		{name: "custom header", mutate: func(w *WebhooksConfig) { w.Header = "X-Stewardbot-Secret" }},
 		{name: "no header", mutate: func(w *WebhooksConfig) { w.Header = "" }, want: []string{"webhooks.header"}},
@@ -57,7 +57,7 @@ func TestWebhooksValidate(t *testing.T) {
 			if tt.msg != "" && !strings.Contains(err.Error(), tt.msg) {
 				t.Errorf("error %q does not say %q", err, tt.msg)
 			}
-			if err != nil && strings.Contains(err.Error(), c.Webhooks.Secret) && c.Webhooks.Secret != "" {
+			if err != nil && strings.Contains(err.Error(), c.Webhooks.Secret.Reveal()) && c.Webhooks.Secret.IsSet() {
 				t.Errorf("error quotes the secret: %v", err)
 			}
 		})
@@ -98,10 +98,11 @@ func TestLoadWebhookSecret(t *testing.T) {
 			if rf == nil {
 				rf = files(tt.files)
 			}
-			got, err := LoadWebhookSecret(env(tt.env), rf)
+			secret, err := LoadSecret(WebhookSecretSource, env(tt.env), rf)
+			got := secret.Reveal()
 			if tt.wantErr == "" {
 				if err != nil || got != tt.want {
-					t.Fatalf("LoadWebhookSecret = %q, %v; want %q", got, err, tt.want)
+					t.Fatalf("LoadSecret(WebhookSecretSource) = %q, %v; want %q", got, err, tt.want)
 				}
 				return
 			}
@@ -116,8 +117,8 @@ func TestLoadWebhookSecret(t *testing.T) {
 			}
 		})
 	}
-	if got, err := LoadWebhookSecret(nil, nil); got != "" || err != nil {
-		t.Errorf("LoadWebhookSecret(nil, nil) = %q, %v", got, err)
+	if got, err := LoadSecret(WebhookSecretSource, nil, nil); got.IsSet() || err != nil {
+		t.Errorf("LoadSecret(WebhookSecretSource, nil, nil) = %q, %v", got.Reveal(), err)
 	}
 }
 
@@ -128,7 +129,7 @@ func TestLoadConfigWebhooks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := WebhooksConfig{Enabled: true, Header: "X-Stewardbot-Secret", Secret: testWebhookSecret,
+		want := WebhooksConfig{Enabled: true, Header: "X-Stewardbot-Secret", Secret: NewSecret(testWebhookSecret),
 			MaxBodyBytes: DefaultWebhookMaxBytes, Debounce: 30 * time.Second}
 		if d := cmp.Diff(cfg.Webhooks, want); d != "" {
 			t.Errorf("(-got +want):\n%s", d)
@@ -170,7 +171,7 @@ func TestLoadConfigWebhooks(t *testing.T) {
 // The secret never shows, whichever way a config is printed.
 func TestWebhookSecretRedaction(t *testing.T) {
 	cfg := validConfig()
-	cfg.Webhooks.Enabled, cfg.Webhooks.Secret = true, testWebhookSecret
+	cfg.Webhooks.Enabled, cfg.Webhooks.Secret = true, NewSecret(testWebhookSecret)
 	var zl strings.Builder
 	logger := zerolog.New(&zl)
 	logger.Info().Object("config", cfg).Interface("webhooks", cfg.Webhooks).Interface("cfg", cfg).Msg("start")
@@ -201,7 +202,7 @@ func TestWebhookSecretRedaction(t *testing.T) {
 	if !strings.Contains(outputs["String()"], "webhooks.secret="+Redacted) {
 		t.Errorf("String() does not show the secret as redacted: %s", outputs["String()"])
 	}
-	cfg.Webhooks.Secret = ""
+	cfg.Webhooks.Secret = Secret{}
 	if s := cfg.String(); !strings.Contains(s, `webhooks.secret="" `) {
 		t.Errorf("String() without a secret: %s", s)
 	}

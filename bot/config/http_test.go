@@ -1,9 +1,8 @@
-package bot
+package config
 
 import (
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestHTTPConfig(t *testing.T) {
@@ -59,24 +58,6 @@ func TestHTTPListenFromEnv(t *testing.T) {
 		}
 		if (tt.problem == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.problem)) {
 			t.Errorf("%v: err = %v, want %q", tt.env, err, tt.problem)
-		}
-	}
-}
-
-func TestPollInterval(t *testing.T) {
-	at := time.Date(2026, 11, 28, 10, 7, 0, 0, time.UTC)
-	tests := []struct {
-		schedule string
-		want     time.Duration
-	}{
-		{"@every 5m", 5 * time.Minute},
-		{"@hourly", time.Hour},
-		{"*/10 * * * *", 10 * time.Minute},
-		{"not a schedule", 5 * time.Minute},
-	}
-	for _, tt := range tests {
-		if got := PollInterval(PollConfig{Schedule: tt.schedule, TimeZone: "UTC"}, at); got != tt.want {
-			t.Errorf("PollInterval(%q) = %s, want %s", tt.schedule, got, tt.want)
 		}
 	}
 }

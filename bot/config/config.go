@@ -1,4 +1,8 @@
-package bot
+// Package config is stewardbot's configuration: the settings and their
+// defaults, the YAML reader with its line-by-line problems, the environment
+// overrides, the secrets (one Secret type, one loader) and their redaction,
+// and the checks that check-config and the daemon run before starting.
+package config
 
 import (
 	"time"
@@ -18,8 +22,8 @@ import (
 //
 // It is built in four steps, which LoadConfig runs in order: DefaultConfig,
 // ParseConfig over the defaults, ApplyEnv for the STEWARDBOT_* overrides, and
-// LoadAPIKey for the key; then Validate. The API key is never read from YAML
-// and never printed: see config_redact.go.
+// LoadSecret for the API key and the webhook secret; then Validate. The
+// secrets are never read from YAML and never printed: see secret.go.
 type Config struct {
 	DryRun   bool           `yaml:"dry_run"` // default true: log what would be posted, write nothing
 	Bugzilla BugzillaConfig `yaml:"bugzilla"`
@@ -28,15 +32,15 @@ type Config struct {
 	Comments CommentConfig  `yaml:"comments"`
 	Log      LogConfig      `yaml:"log"`
 	HTTP     HTTPConfig     `yaml:"http"`
-	// Stewards and Reminders: see config_stewards.go.
+	// Stewards and Reminders: see stewards.go.
 	Stewards  StewardsConfig  `yaml:"stewards"`
 	Reminders RemindersConfig `yaml:"reminders"`
-	// Escalation and Commands: see config_escalation.go.
+	// Escalation and Commands: see escalation.go.
 	Escalation EscalationConfig `yaml:"escalation"`
 	Commands   CommandsConfig   `yaml:"commands"`
-	// Expiry: the reminder before a dated expiry; see config_expiry.go.
+	// Expiry: the reminder before a dated expiry; see expiry.go.
 	Expiry ExpiryConfig `yaml:"expiry"`
-	// Webhooks: see config_webhooks.go.
+	// Webhooks: see webhooks.go.
 	Webhooks WebhooksConfig `yaml:"webhooks"`
 	// RulesFile is a policy rules YAML file; empty means the built-in rules.
 	// LoadConfig resolves a relative path against the config file's folder.
@@ -52,7 +56,7 @@ type Config struct {
 type BugzillaConfig struct {
 	URL                string        `yaml:"url"`                  // e.g. https://bugzilla.mozilla.org
 	Login              string        `yaml:"login"`                // the bot's account; checked at start
-	APIKey             string        `yaml:"-"`                    // never from YAML: env, key file or $CREDENTIALS_DIRECTORY
+	APIKey             Secret        `yaml:"-"`                    // never from YAML: env, key file or $CREDENTIALS_DIRECTORY
 	APIKeyPlacement    string        `yaml:"api_key_placement"`    // auto (default), header, query
 	Contact            string        `yaml:"contact"`              // in the User-Agent: stewardbot/VERSION (+contact)
 	Timeout            time.Duration `yaml:"timeout"`              // per request, default 30s
@@ -160,14 +164,14 @@ func DefaultConfig() Config {
 		},
 		Log:  LogConfig{Level: "info", Format: "json"},
 		HTTP: HTTPConfig{Listen: DefaultHTTPListen},
-		// See config_stewards.go.
+		// See stewards.go.
 		Stewards:  defaultStewards(),
 		Reminders: defaultReminders(),
-		// See config_escalation.go.
+		// See escalation.go.
 		Escalation: defaultEscalation(),
 		Commands:   defaultCommands(),
-		Expiry:     defaultExpiry(), // see config_expiry.go
-		// See config_webhooks.go.
+		Expiry:     defaultExpiry(), // see expiry.go
+		// See webhooks.go.
 		Webhooks: defaultWebhooks(),
 	}
 }

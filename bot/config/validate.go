@@ -1,4 +1,4 @@
-package bot
+package config
 
 import (
 	"errors"
@@ -55,7 +55,7 @@ func (c Config) Validate() error {
 }
 
 func (b BugzillaConfig) validate(p *problems, dryRun bool) {
-	hasKey := b.APIKey != ""
+	hasKey := b.APIKey.IsSet()
 	checkServerURL(p, "bugzilla.url", b.URL, hasKey)
 
 	switch {
@@ -69,7 +69,7 @@ func (b BugzillaConfig) validate(p *problems, dryRun bool) {
 		p.addf("bugzilla.login", "required with an API key: at start the bot checks that the key belongs to this account")
 	}
 	switch {
-	case hasKey && !isToken(b.APIKey):
+	case hasKey && !isToken(b.APIKey.Reveal()):
 		// Never quote the key, not even in part.
 		p.addf("bugzilla.api_key", "the API key must be one word of printable ASCII characters")
 	case !hasKey && !dryRun:
@@ -179,9 +179,10 @@ func isToken(s string) bool {
 	return s != ""
 }
 
-// minOverlap is the smallest watermark overlap: more than the settleTime
-// that poll looks back for changes made in a search's own second.
-const minOverlap = 2 * settleTime
+// MinOverlap is the smallest watermark overlap: twice the settle time (2s)
+// that poll looks back for changes made in a search's own second (bot's
+// settleTime; a test in bot checks that the two agree).
+const MinOverlap = 4 * time.Second
 
 func (pc PollConfig) validate(p *problems, loopback bool) {
 	validateSchedule(p, "poll.schedule", pc.Schedule, loopback)
@@ -193,8 +194,8 @@ func (pc PollConfig) validate(p *problems, loopback bool) {
 			p.addf("poll.time_zone", "unknown time zone %q: want an IANA name such as UTC or Europe/Berlin", clip(tz))
 		}
 	}
-	if pc.Overlap < minOverlap {
-		p.addf("poll.overlap", "must be at least %s, such as %q: changes stamped at the watermark, or in the second of a search, would be missed", minOverlap, "5m")
+	if pc.Overlap < MinOverlap {
+		p.addf("poll.overlap", "must be at least %s, such as %q: changes stamped at the watermark, or in the second of a search, would be missed", MinOverlap, "5m")
 	}
 	if pc.PageSize <= 0 || pc.PageSize > maxPageSize {
 		p.addf("poll.page_size", "must be between 1 and %d (Bugzilla's usual max_search_results), such as 1000", maxPageSize)

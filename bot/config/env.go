@@ -1,9 +1,8 @@
-package bot
+package config
 
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -105,70 +104,6 @@ func parseBoolWord(s string) (v, ok bool) {
 	return false, false
 }
 
-// LoadAPIKey finds the Bugzilla API key, in this order:
-//
-//  1. the variable STEWARDBOT_BUGZILLA_API_KEY;
-//  2. the file named by STEWARDBOT_BUGZILLA_API_KEY_FILE;
-//  3. the file bugzilla-api-key in $CREDENTIALS_DIRECTORY (systemd's
-//     LoadCredential=bugzilla-api-key:/etc/stewardbot/api-key).
-//
-// Setting both of the first two is an error rather than a silent choice. A
-// missing credential file in $CREDENTIALS_DIRECTORY means no key (the
-// directory may hold other credentials); no key at all returns "", nil and
-// Validate decides whether one is needed. Surrounding whitespace (a final
-// newline) is trimmed. Errors name where the key came from, never the key.
-// Nil getenv reads nothing; nil readFile is os.ReadFile.
-//
-// A key file readable by other users is not refused: that is the operator's
-// policy to set, and systemd credentials are private to the unit anyway.
-func LoadAPIKey(getenv func(string) string, readFile func(string) ([]byte, error)) (string, error) {
-	if getenv == nil {
-		return "", nil
-	}
-	if readFile == nil {
-		readFile = os.ReadFile
-	}
-	key, file := getenv(EnvAPIKey), getenv(EnvAPIKeyFile)
-	switch {
-	case key != "" && file != "":
-		return "", fmt.Errorf("api key: set only one of %s and %s", EnvAPIKey, EnvAPIKeyFile)
-	case key != "":
-		return checkAPIKey(key, EnvAPIKey)
-	case file != "":
-		data, err := readFile(file)
-		if err != nil {
-			return "", fmt.Errorf("api key: read the file named by %s: %w", EnvAPIKeyFile, err)
-		}
-		return checkAPIKey(string(data), "the file "+file)
-	}
-	dir := getenv(EnvCredentialsDirectory)
-	if dir == "" {
-		return "", nil
-	}
-	path := filepath.Join(dir, CredentialAPIKey)
-	data, err := readFile(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "", nil
-	case err != nil:
-		return "", fmt.Errorf("api key: read systemd credential %s: %w", CredentialAPIKey, err)
-	}
-	return checkAPIKey(string(data), "systemd credential "+CredentialAPIKey)
-}
-
-// checkAPIKey trims a key and checks it is one printable token. from says
-// where it came from, for the error; the key itself is never in an error.
-func checkAPIKey(raw, from string) (string, error) {
-	key := strings.TrimSpace(raw)
-	switch {
-	case key == "":
-		return "", fmt.Errorf("api key: %s is empty", from)
-	case !isToken(key):
-		return "", fmt.Errorf("api key: %s must hold one word of printable ASCII characters (the key alone)", from)
-	}
-	return key, nil
-}
-
 // LoadConfig reads the configuration as the daemon does: the YAML file at
 // path over the defaults (no file when path is empty), then the environment
 // overrides, then the API key and the webhook secret, then Validate. A
@@ -203,12 +138,12 @@ func LoadConfig(path string, getenv func(string) string, readFile func(string) (
 	if err := ApplyEnv(&cfg, getenv); err != nil {
 		errs = appendConfigErrors(errs, err, "")
 	}
-	key, err := LoadAPIKey(getenv, readFile)
+	key, err := LoadSecret(APIKeySource, getenv, readFile)
 	if err != nil {
 		errs = appendConfigErrors(errs, err, "bugzilla.api_key")
 	}
 	cfg.Bugzilla.APIKey = key
-	secret, serr := LoadWebhookSecret(getenv, readFile)
+	secret, serr := LoadSecret(WebhookSecretSource, getenv, readFile)
 	if serr != nil {
 		errs = appendConfigErrors(errs, serr, "webhooks.secret")
 	}

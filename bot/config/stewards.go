@@ -1,7 +1,8 @@
-package bot
+package config
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,8 +57,8 @@ func defaultReminders() RemindersConfig {
 	return RemindersConfig{After: 2, Every: 3, Max: 3, Mode: RemindNeedinfo, MaxPerCycle: 20, MaxPerPerson: 3}
 }
 
-// policy is the reminder schedule for policy.NextReminder.
-func (r RemindersConfig) policy() policy.ReminderPolicy {
+// Policy is the reminder schedule for policy.NextReminder.
+func (r RemindersConfig) Policy() policy.ReminderPolicy {
 	return policy.ReminderPolicy{After: r.After, Every: r.Every, Max: r.Max}
 }
 
@@ -127,3 +128,36 @@ func (s StewardsConfig) validate(p *problems) {
 
 // weekend is the stewards' weekend.
 var weekend = []time.Weekday{time.Saturday, time.Sunday}
+
+// Weekend returns the stewards' weekend (a copy: callers may keep it).
+func Weekend() []time.Weekday { return slices.Clone(weekend) }
+
+// Location is a steward's time zone: theirs from the roster, else UTC.
+// Validate has checked the name; a zone that fails to load anyway is UTC.
+func (s Steward) Location() *time.Location {
+	if s.TimeZone == "" {
+		return time.UTC
+	}
+	loc, err := time.LoadLocation(s.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// AwayUntil reports whether the steward is away at t (in their zone), and
+// when they are back: 00:00 of the day after the range that holds t.
+func (s Steward) AwayUntil(t time.Time) (time.Time, bool) {
+	loc := s.Location()
+	day := t.In(loc).Format(time.DateOnly)
+	for _, a := range s.Away {
+		if a.From <= day && day <= a.To {
+			to, err := time.ParseInLocation(time.DateOnly, a.To, loc)
+			if err != nil {
+				return time.Time{}, false // Validate refuses this
+			}
+			return to.AddDate(0, 0, 1), true
+		}
+	}
+	return time.Time{}, false
+}

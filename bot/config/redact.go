@@ -1,4 +1,4 @@
-package bot
+package config
 
 import (
 	"encoding/json"
@@ -13,36 +13,16 @@ import (
 	"github.com/stewardbot/stewardbot/bot/store"
 )
 
-// The API key must never reach a log, an error or a dump of the config. These
-// methods cover every way a Config, a BugzillaConfig or a StoreConfig (a
-// PostgreSQL DSN's password) gets printed (and config_webhooks.go does the
-// same for WebhooksConfig's secret): fmt with
-// any verb (including inside a Config), encoding/json (which zerolog's
-// Interface uses), zerolog's Object, and YAML (the key's tag is "-").
+// The API key, the webhook secret and a PostgreSQL DSN's password must never
+// reach a log, an error or a dump of the config. The first two are Secrets
+// (secret.go), which redact themselves wherever they are printed.
+// These methods cover the DSN, inside a string, and the ways a whole Config
+// gets printed: fmt with any verb (through its fields' own methods),
+// String, encoding/json (which zerolog's Interface uses), zerolog's Object,
+// and YAML (the secrets' tags are "-").
 
-// Redacted is what is printed in place of a set API key.
+// Redacted is what is printed in place of a set secret.
 const Redacted = "[redacted]"
-
-// plainBugzilla is BugzillaConfig without its methods, to print a redacted copy.
-type plainBugzilla BugzillaConfig
-
-func (b BugzillaConfig) redacted() plainBugzilla {
-	p := plainBugzilla(b)
-	if p.APIKey != "" {
-		p.APIKey = Redacted
-	}
-	return p
-}
-
-// Format prints b as fmt would, for every verb, with the API key redacted.
-func (b BugzillaConfig) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, fmt.FormatString(f, verb), b.redacted())
-}
-
-// MarshalJSON encodes b with the API key redacted.
-func (b BugzillaConfig) MarshalJSON() ([]byte, error) {
-	return json.Marshal(b.redacted())
-}
 
 // plainStore is StoreConfig without its methods, to print a redacted copy.
 type plainStore StoreConfig
@@ -82,18 +62,10 @@ func (c Config) settings() []setting {
 		}
 		out = append(out, setting{path, v.Interface()})
 		if path == "bugzilla.login" {
-			key := ""
-			if c.Bugzilla.APIKey != "" {
-				key = Redacted
-			}
-			out = append(out, setting{"bugzilla.api_key", key})
+			out = append(out, setting{"bugzilla.api_key", c.Bugzilla.APIKey.String()})
 		}
 		if path == "webhooks.header" {
-			secret := ""
-			if c.Webhooks.Secret != "" {
-				secret = Redacted
-			}
-			out = append(out, setting{"webhooks.secret", secret})
+			out = append(out, setting{"webhooks.secret", c.Webhooks.Secret.String()})
 		}
 	})
 	return out

@@ -1,4 +1,4 @@
-package bot
+package logging
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ func TestMozLogWriter(t *testing.T) {
 	w.now = func() time.Time { return at }
 	zl := zerolog.New(w).Level(zerolog.DebugLevel).With().Timestamp().Logger()
 
-	zl.Info().Int(LogBugID, 1234567).Str(LogAction, "analysis").Msg("posted")
+	zl.Info().Int("bug_id", 1234567).Str("action", "analysis").Msg("posted")
 	zl.Warn().Err(errors.New("boom")).Msg("careful")
 	zl.Debug().Msg("details")
 	zl.Error().Msg("bad")
@@ -88,7 +88,7 @@ func TestMozLogWriterNotJSON(t *testing.T) {
 
 func TestNewLoggerMozLog(t *testing.T) {
 	var buf bytes.Buffer
-	log, err := NewLogger(LogConfig{Level: "info", Format: "mozlog"}, &buf)
+	log, err := NewLogger("info", "mozlog", &buf)
 	if err != nil {
 		t.Fatal(err)
 	}
