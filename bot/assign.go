@@ -17,7 +17,7 @@ const kvLastAssigned = "stewards.last_assigned"
 // unassigned handles an open request without a requestee: it asks the next
 // free steward on the roster (stewards.assign_unassigned), or else reminds
 // the lead once, after reminders.after business days.
-func (b *Bot) unassigned(ctx context.Context, c *cycle, budget *remindBudget, r store.Request, st *store.Reminder) error {
+func (b *Bot) unassigned(ctx context.Context, c *Cycle, budget *remindBudget, r store.Request, st *store.Reminder) error {
 	now := b.now()
 	if b.cfg.Stewards.AssignUnassigned && len(b.cfg.Stewards.Roster) > 0 {
 		return b.assign(ctx, c, budget, r, st, now)
@@ -67,7 +67,7 @@ func (b *Bot) unassigned(ctx context.Context, c *cycle, budget *remindBudget, r 
 // assign asks the next free steward to review r: it sets them as the
 // flag's requestee by flag id (which keeps the flag's id and setter, so the
 // request stays the requester's) and says why in the same update.
-func (b *Bot) assign(ctx context.Context, c *cycle, budget *remindBudget, r store.Request, st *store.Reminder, now time.Time) error {
+func (b *Bot) assign(ctx context.Context, c *Cycle, budget *remindBudget, r store.Request, st *store.Reminder, now time.Time) error {
 	m := Marker{Kind: kindAssign, Bug: r.BugID, Attachment: r.AttachmentID, Flag: r.FlagID}
 	if j, err := b.store.Action(ctx, m.Key()); err == nil && j.Status == store.ActionDone {
 		// A person took the requestee off again (leave it be), or the bot
@@ -168,7 +168,7 @@ func (b *Bot) rereadAssigned(ctx context.Context, r store.Request) error {
 
 // freeSteward is the next steward on the roster after last who is free now
 // and, where the server says (BMO), accepts review requests.
-func (b *Bot) freeSteward(ctx context.Context, c *cycle, open []store.Request, now time.Time, last string) (string, error) {
+func (b *Bot) freeSteward(ctx context.Context, c *Cycle, open []store.Request, now time.Time, last string) (string, error) {
 	for _, login := range b.rosterOrder(open, now, last, "") {
 		blocked, err := b.blocksReviews(ctx, c, login)
 		if err != nil {
@@ -229,7 +229,7 @@ func openFor(open []store.Request, login string) int {
 
 // blocksReviews asks the server whether login refuses review requests
 // (BMO's requests.review.blocked); elsewhere the answer is no.
-func (b *Bot) blocksReviews(ctx context.Context, c *cycle, login string) (bool, error) {
+func (b *Bot) blocksReviews(ctx context.Context, c *Cycle, login string) (bool, error) {
 	reqs, err := b.userRequests(ctx, c, login)
 	return reqs != nil && reqs.Review.Blocked, err
 }

@@ -34,7 +34,7 @@ const commandsBatch = 50
 // after the last read): an idle cycle reads nothing. The first look at many
 // bugs (after a cold start, or a lost store) reads their comments
 // commandsBatch bugs a request, or takes them from the cycle's views.
-func (b *Bot) commands(ctx context.Context, c *cycle) error {
+func (b *Bot) commands(ctx context.Context, c *Cycle) error {
 	if !b.cfg.Commands.Enabled {
 		return nil
 	}
@@ -104,7 +104,7 @@ func (b *Bot) commands(ctx context.Context, c *cycle) error {
 // bug at a time; a bug that then fails is left out, with its error in
 // readErrs. err is returned when the reading must stop (a rate limit, or
 // any failure but a hidden bug).
-func (b *Bot) commandComments(ctx context.Context, c *cycle, ids []int, changed map[int]time.Time) (
+func (b *Bot) commandComments(ctx context.Context, c *Cycle, ids []int, changed map[int]time.Time) (
 	comments map[int][]bugzilla.Comment, readErrs []error, err error) {
 	comments = make(map[int][]bugzilla.Comment, len(ids))
 	var missing []int
@@ -152,7 +152,7 @@ type commandComment struct {
 
 // commandsOnBug handles the commands in a bug's comments (all of them; only
 // those since the earliest request count).
-func (b *Bot) commandsOnBug(ctx context.Context, c *cycle, bugID int, reqs []store.Request, cs []bugzilla.Comment) error {
+func (b *Bot) commandsOnBug(ctx context.Context, c *Cycle, bugID int, reqs []store.Request, cs []bugzilla.Comment) error {
 	since := reqs[0].RequestedAt
 	for _, r := range reqs {
 		if r.RequestedAt.Before(since) {
@@ -254,7 +254,7 @@ func (b *Bot) mayCommand(who string, cmd command, reqs []store.Request) bool {
 // answerCommands carries out the writes a comment's commands ask for
 // (a fresh analysis, an escalation), each once by its own marker, then
 // answers the comment once.
-func (b *Bot) answerCommands(ctx context.Context, c *cycle, bugID int, reqs []store.Request, cc commandComment) error {
+func (b *Bot) answerCommands(ctx context.Context, c *Cycle, bugID int, reqs []store.Request, cc commandComment) error {
 	m := Marker{Kind: kindCommandAck, Bug: bugID, Comment: cc.comment.ID}
 	if j, err := b.store.Action(ctx, m.Key()); err == nil && j.Status == store.ActionDone {
 		return nil // answered: its effects were carried out before
@@ -298,7 +298,7 @@ func commandAnswer(count int, lines []string, ft textFormat) string {
 }
 
 // runCommand carries out one command and returns the line that answers it.
-func (b *Bot) runCommand(ctx context.Context, c *cycle, bugID int, reqs []store.Request, cm bugzilla.Comment, cmd command) (string, error) {
+func (b *Bot) runCommand(ctx context.Context, c *Cycle, bugID int, reqs []store.Request, cm bugzilla.Comment, cmd command) (string, error) {
 	switch {
 	case !cmd.Known:
 		return "I do not know that command. " + commandHelpShort, nil
@@ -343,7 +343,7 @@ func (b *Bot) runCommand(ctx context.Context, c *cycle, bugID int, reqs []store.
 // recheck posts a fresh analysis of the first open request's form, marked
 // with the revision and the command's comment, so that it is posted once
 // even though the form did not change.
-func (b *Bot) recheck(ctx context.Context, c *cycle, bugID int, reqs []store.Request, cm bugzilla.Comment) (bool, error) {
+func (b *Bot) recheck(ctx context.Context, c *Cycle, bugID int, reqs []store.Request, cm bugzilla.Comment) (bool, error) {
 	v, err := b.cycleView(ctx, c, bugID)
 	if err != nil || v == nil {
 		return false, err

@@ -127,7 +127,7 @@ var bugFields = []string{"summary", "groups", "product"}
 // dashboard, and their groups for the privacy of the cycle's comments on
 // them (bugAbout). A failure is logged, not returned: the dashboard must
 // never stop the bot's work.
-func (b *Bot) rememberBugs(ctx context.Context, c *cycle, bugs []bugzilla.Bug) {
+func (b *Bot) rememberBugs(ctx context.Context, c *Cycle, bugs []bugzilla.Bug) {
 	infos := make([]store.BugInfo, 0, len(bugs))
 	for _, bug := range bugs {
 		c.knowGroups(bug)

@@ -58,7 +58,7 @@ func (b *Bot) kvMode(key string) string {
 // bugs owed a notice in one request per batch (not one per bug), and
 // nothing more is read once the write cap is spent: what the cap defers is
 // read in the cycle that can write it (escalate_cost_test.go).
-func (b *Bot) escalate(ctx context.Context, c *cycle) error {
+func (b *Bot) escalate(ctx context.Context, c *Cycle) error {
 	reqs, err := b.store.OpenRequests(ctx)
 	if err != nil {
 		return err
@@ -126,7 +126,7 @@ func mostOverdueFirst(a, b store.Request) int {
 // together (those the cycle has not read already), and sends the notices
 // they are owed. Errors about one request are collected in errs; the error
 // returned (a rate limit, the write cap, the store) stops the task.
-func (b *Bot) escalateBatch(ctx context.Context, c *cycle, batch []store.Request, errs *[]error) error {
+func (b *Bot) escalateBatch(ctx context.Context, c *Cycle, batch []store.Request, errs *[]error) error {
 	var bugs []int
 	forms := map[int]bool{} // the recorded forms, read to be evaluated
 	for _, r := range batch {
@@ -186,7 +186,7 @@ func (b *Bot) escalationChecked(ctx context.Context, r store.Request) error {
 // time: as many plans as the writes left can take (the last may be cut
 // short by the cap), whose bugs' groups are read in one request just
 // before. It stops, reading nothing more, once the cap is spent.
-func (b *Bot) sendEscalations(ctx context.Context, c *cycle, owed []*escalationPlan, errs *[]error) error {
+func (b *Bot) sendEscalations(ctx context.Context, c *Cycle, owed []*escalationPlan, errs *[]error) error {
 	for len(owed) > 0 {
 		if c.writesLeft <= 0 {
 			c.deferred++
@@ -338,7 +338,7 @@ type escalationPlan struct {
 // escalateForm makes the escalations of one request's current form: those
 // its analysis calls for, or only the forced one. Without a form, a forced
 // escalation is still made, once per bug.
-func (b *Bot) escalateForm(ctx context.Context, c *cycle, r store.Request, force *forcedEscalation) error {
+func (b *Bot) escalateForm(ctx context.Context, c *Cycle, r store.Request, force *forcedEscalation) error {
 	v, err := b.cycleView(ctx, c, r.BugID)
 	if err != nil {
 		return err
@@ -410,7 +410,7 @@ func (b *Bot) planEscalation(ctx context.Context, v *bugView, r store.Request, f
 
 // sendPlan sends a plan's notices on bug (read with its groups), one per
 // team, each within the write cap: none is looked at once the cap is spent.
-func (b *Bot) sendPlan(ctx context.Context, c *cycle, bug bugzilla.Bug, p *escalationPlan) error {
+func (b *Bot) sendPlan(ctx context.Context, c *Cycle, bug bugzilla.Bug, p *escalationPlan) error {
 	var errs []error
 	for _, e := range p.escs {
 		if c.writesLeft <= 0 {
@@ -431,7 +431,7 @@ func (b *Bot) sendPlan(ctx context.Context, c *cycle, bug bugzilla.Bug, p *escal
 
 // escalationAction plans the notice to one team, with needinfo? on the
 // team's contacts who can see the bug, in one transaction.
-func (b *Bot) escalationAction(c *cycle, bug bugzilla.Bug, r store.Request, f *foundForm, a *policy.Analysis,
+func (b *Bot) escalationAction(c *Cycle, bug bugzilla.Bug, r store.Request, f *foundForm, a *policy.Analysis,
 	e policy.Escalation, force *forcedEscalation) *action {
 	m := Marker{Kind: escalationKind(e.To), Bug: bug.ID}
 	since := zeroTime
@@ -514,7 +514,7 @@ func (b *Bot) escalationAction(c *cycle, bug bugzilla.Bug, r store.Request, f *f
 // not return it); 0 when it cannot be read now. The read, made after the
 // write, is the re-read of the bug's next notice (cycleReads): the notice
 // to the other team has the same since.
-func (b *Bot) commentIDOf(ctx context.Context, c *cycle, m Marker, since time.Time) int {
+func (b *Bot) commentIDOf(ctx context.Context, c *Cycle, m Marker, since time.Time) int {
 	cs, err := b.liveComments(ctx, c, m.Bug, since)
 	if err != nil {
 		return 0

@@ -33,7 +33,7 @@ func (cc *contactCheck) block(login, why string) {
 
 // checkContacts sorts the configured contacts of a team for one bug. Their
 // accounts are read once per cycle (cycleUsers), not once per notice.
-func (b *Bot) checkContacts(ctx context.Context, c *cycle, bug bugzilla.Bug, logins []string) (*contactCheck, error) {
+func (b *Bot) checkContacts(ctx context.Context, c *Cycle, bug bugzilla.Bug, logins []string) (*contactCheck, error) {
 	cc := &contactCheck{}
 	if len(logins) == 0 {
 		return cc, nil

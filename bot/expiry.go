@@ -43,7 +43,7 @@ type expiringCollection struct {
 // is marked, and perform re-reads the bug first, so a lost store never
 // sends it twice. Expiries by version or duration get none: their date is
 // not known.
-func (b *Bot) expiry(ctx context.Context, c *cycle) error {
+func (b *Bot) expiry(ctx context.Context, c *Cycle) error {
 	days := b.cfg.Expiry.RemindDays
 	if days <= 0 {
 		return nil
@@ -114,7 +114,7 @@ func dueExpiries(rows []store.ReviewedCollection, now time.Time, days int, loc *
 // expiryAction plans the one reminder about a bug's collections expiring
 // on one date. Every comment of the bug is re-read before it is posted: its
 // marker names no form, so no later start is safe.
-func (b *Bot) expiryAction(c *cycle, e *expiringCollection) *action {
+func (b *Bot) expiryAction(c *Cycle, e *expiringCollection) *action {
 	m := Marker{Kind: expiryKind(e.date), Bug: e.bug}
 	return &action{
 		marker: m,
@@ -213,7 +213,7 @@ func collectionFormPlace(c store.Collection) string {
 // was recorded when it was first analysed, and a steward may have made it
 // private since (a new privacy is no new revision). A form the bot can no
 // longer see, or whose comment is gone, counts as private.
-func (b *Bot) formsPrivateNow(ctx context.Context, c *cycle, e *expiringCollection) (bool, error) {
+func (b *Bot) formsPrivateNow(ctx context.Context, c *Cycle, e *expiringCollection) (bool, error) {
 	var attIDs []int
 	comments := map[int]bool{}
 	for _, r := range e.rows {

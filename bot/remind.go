@@ -42,7 +42,7 @@ func (bg *remindBudget) assigned(flagID int, steward string) {
 // had been posted), so an idle cycle costs no request at all. Requests held
 // back by a cap stay due, but are not read while the cap holds: a cycle reads
 // at most about the caps' worth of them.
-func (b *Bot) remind(ctx context.Context, c *cycle) error {
+func (b *Bot) remind(ctx context.Context, c *Cycle) error {
 	var errs []error
 	if err := b.stopAnswered(ctx, c); err != nil {
 		if errors.Is(err, errCapReached) || b.isRateLimit(err) {
@@ -192,7 +192,7 @@ func (b *Bot) onHold(ctx context.Context, r store.Request, st *store.Reminder, n
 
 // remindOne reads r's bug and does what is due: the next reminder, or the
 // notice to the lead once the reminders are spent or the steward is away.
-func (b *Bot) remindOne(ctx context.Context, c *cycle, budget *remindBudget, r store.Request, st *store.Reminder) error {
+func (b *Bot) remindOne(ctx context.Context, c *Cycle, budget *remindBudget, r store.Request, st *store.Reminder) error {
 	log := b.log.With().Int(LogBugID, r.BugID).Int(LogAttachmentID, r.AttachmentID).Int(LogFlagID, r.FlagID).
 		Str("requestee", r.Requestee).Logger()
 	if b.cfg.Reminders.Max == 0 { // reminders.max: 0 turns reminders (and the lead's notice) off
@@ -357,7 +357,7 @@ func (b *Bot) remindedToday(ctx context.Context, budget *remindBudget, login str
 // blocksNeedinfo asks the server whether login refuses needinfo requests.
 // Only BMO says; elsewhere the answer is no, and a refusal is caught when
 // the write is tried.
-func (b *Bot) blocksNeedinfo(ctx context.Context, c *cycle, login string) (bool, error) {
+func (b *Bot) blocksNeedinfo(ctx context.Context, c *Cycle, login string) (bool, error) {
 	reqs, err := b.userRequests(ctx, c, login)
 	return reqs != nil && reqs.Needinfo.Blocked, err
 }
@@ -366,7 +366,7 @@ func (b *Bot) blocksNeedinfo(ctx context.Context, c *cycle, login string) (bool,
 // /rest/user says (requests.{needinfo,review,feedback}); nil on servers
 // that do not say. The account is read once per cycle (cycleUsers), not
 // once per reminder; an unknown login is an error (ErrNotFound).
-func (b *Bot) userRequests(ctx context.Context, c *cycle, login string) (*bugzilla.UserRequests, error) {
+func (b *Bot) userRequests(ctx context.Context, c *Cycle, login string) (*bugzilla.UserRequests, error) {
 	users, err := b.cycleUsers(ctx, c, []string{login})
 	if err != nil {
 		return nil, err
@@ -381,7 +381,7 @@ func (b *Bot) userRequests(ctx context.Context, c *cycle, login string) (*bugzil
 // reminderAction plans reminder n about r: a marked comment, with a new
 // needinfo on the steward when needinfo is set ("new": true, or Bugzilla
 // would re-target an existing needinfo: recording 69).
-func (b *Bot) reminderAction(c *cycle, r store.Request, n int, needinfo bool) *action {
+func (b *Bot) reminderAction(c *Cycle, r store.Request, n int, needinfo bool) *action {
 	m := Marker{Kind: remindKind(n), Bug: r.BugID, Attachment: r.AttachmentID, Flag: r.FlagID, Rev: seriesRev(r.Requestee)}
 	a := &action{
 		marker: m,
@@ -425,7 +425,7 @@ const (
 // lead gets a needinfo when the bot has none open on the bug; in needinfo
 // mode the bot's own needinfo on the silent steward moves to the lead, so
 // that the bug never holds two of the bot's.
-func (b *Bot) leadNotice(ctx context.Context, c *cycle, budget *remindBudget, r store.Request, live *liveRequest, why string, back time.Time) error {
+func (b *Bot) leadNotice(ctx context.Context, c *Cycle, budget *remindBudget, r store.Request, live *liveRequest, why string, back time.Time) error {
 	lead := b.cfg.Stewards.Lead
 	if lead == "" {
 		b.log.Warn().Int(LogBugID, r.BugID).Int(LogFlagID, r.FlagID).Str("why", why).
@@ -471,7 +471,7 @@ func (b *Bot) leadNotice(ctx context.Context, c *cycle, budget *remindBudget, r 
 
 // blockedNotice tells the lead, once per request and requestee, that the
 // steward does not accept needinfo requests, so reminders go by comment.
-func (b *Bot) blockedNotice(ctx context.Context, c *cycle, budget *remindBudget, r store.Request, live *liveRequest) error {
+func (b *Bot) blockedNotice(ctx context.Context, c *Cycle, budget *remindBudget, r store.Request, live *liveRequest) error {
 	if live.blockedDone {
 		return nil
 	}

@@ -56,7 +56,7 @@ func (l *liveRequest) hasBotNeedinfo() bool { return len(l.botNeedinfos) > 0 }
 // (two requests) and its needinfo flags (one). The comments are the ones
 // the re-read before a reminder or notice about r asks for: it takes them
 // from this read when the bot has not written on the bug since (cycleReads).
-func (b *Bot) readLive(ctx context.Context, c *cycle, r store.Request) (*liveRequest, error) {
+func (b *Bot) readLive(ctx context.Context, c *Cycle, r store.Request) (*liveRequest, error) {
 	since := r.RequestedAt.Add(-time.Second)
 	comments, err := b.liveComments(ctx, c, r.BugID, since)
 	if err != nil {
@@ -130,7 +130,7 @@ func (b *Bot) readLive(ctx context.Context, c *cycle, r store.Request) (*liveReq
 // botNeedinfos returns the bot's open needinfo flags on a bug. The same
 // read gives the bug's groups, which the cycle keeps (knowGroups) for the
 // privacy of the reminder or notice that may follow.
-func (b *Bot) botNeedinfos(ctx context.Context, c *cycle, bugID int) ([]bugzilla.Flag, error) {
+func (b *Bot) botNeedinfos(ctx context.Context, c *Cycle, bugID int) ([]bugzilla.Flag, error) {
 	bugs, err := b.bz.Bugs(ctx, []int{bugID}, "id", "flags", "groups")
 	if err != nil {
 		return nil, fmt.Errorf("flags of bug %d: %w", bugID, err)

@@ -18,7 +18,7 @@ import (
 //
 // Clearing is idempotent by itself: the bug's flags are re-read first and
 // only the bot's open ones are cleared, so it needs no marker.
-func (b *Bot) stopAnswered(ctx context.Context, c *cycle) error {
+func (b *Bot) stopAnswered(ctx context.Context, c *Cycle) error {
 	done, err := b.store.RemindersToStop(ctx)
 	if err != nil {
 		return err
@@ -35,7 +35,7 @@ func (b *Bot) stopAnswered(ctx context.Context, c *cycle) error {
 	return errors.Join(errs...)
 }
 
-func (b *Bot) stopOne(ctx context.Context, c *cycle, st store.Reminder) error {
+func (b *Bot) stopOne(ctx context.Context, c *Cycle, st store.Reminder) error {
 	log := b.log.With().Int(LogBugID, st.BugID).Int(LogFlagID, st.FlagID).Str(LogAction, "clear-needinfo").Logger()
 	others, err := b.store.RequestsOnBug(ctx, st.BugID)
 	if err != nil {

@@ -27,7 +27,7 @@ func kvReviewScanned(flagID int) string { return fmt.Sprintf("review.scanned:%d"
 // it is compared with the request's form, and the contradictions, if any,
 // are posted in one comment per review form. A bug is read again only when
 // it changed.
-func (b *Bot) reviewCheck(ctx context.Context, c *cycle) error {
+func (b *Bot) reviewCheck(ctx context.Context, c *Cycle) error {
 	reqs, err := b.store.DecidedRequests(ctx, "+", b.now().Add(-reviewWindow))
 	if err != nil {
 		return err
@@ -91,7 +91,7 @@ func (r *foundReview) place() string {
 }
 
 // reviewCheckRequest compares one granted request's form with the review.
-func (b *Bot) reviewCheckRequest(ctx context.Context, c *cycle, r store.Request) error {
+func (b *Bot) reviewCheckRequest(ctx context.Context, c *Cycle, r store.Request) error {
 	v, err := b.cycleView(ctx, c, r.BugID)
 	if err != nil || v == nil {
 		return err
