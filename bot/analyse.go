@@ -159,7 +159,7 @@ func (b *Bot) analyseBug(ctx context.Context, c *Cycle, v *bugView) error {
 			a = b.needsFormAction(c, v, r)
 		} else {
 			// For the survey report and the expiry reminder.
-			if err := b.rememberCollections(ctx, v, f); err != nil {
+			if err := recordCollections(ctx, b.store, b, b.now, v, f); err != nil {
 				return err
 			}
 			a = b.analysisAction(c, v, r, f, nil)

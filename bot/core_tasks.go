@@ -58,8 +58,8 @@ func (b *Bot) Tasks() []Task {
 		{Name: "commands", Doc: "answer stewardbot: commands in comments (snooze, recheck, escalate, stop, resume, help)", Run: b.commands},
 		{Name: "remind", Doc: "remind stewards of waiting requests, assign unassigned ones, stop on answers", Run: b.remind},
 		{Name: "escalate", Doc: "post one notice per form revision to Trust or Legal when the analysis needs them", Run: b.escalate},
-		{Name: "review", Doc: "point out where a data-review+ review form contradicts the request, once", Run: b.reviewCheck},
-		{Name: "expiry", Doc: "remind the owner of a reviewed collection, once, that its dated expiry is near", Run: b.expiry},
+		{Name: "review", Doc: "point out where a data-review+ review form contradicts the request, once", Duty: newReviewDuty(b.deps(), b)},
+		{Name: "expiry", Doc: "remind the owner of a reviewed collection, once, that its dated expiry is near", Duty: newExpiryDuty(b.deps(), b)},
 	}
 }
 

@@ -38,14 +38,17 @@ func kvEscalationChecked(bugID int, formKey, rev string) string {
 	return fmt.Sprintf("escalation.checked:%d:%s:%s", bugID, formKey, rev)
 }
 
-// kvMode keeps apart what a dry run has looked at: once the bot may write,
+// modeKey keeps apart what a dry run has looked at: once the bot may write,
 // it looks again and writes what the dry run only logged.
-func (b *Bot) kvMode(key string) string {
-	if b.cfg.DryRun {
+func modeKey(dryRun bool, key string) string {
+	if dryRun {
 		return key + ":dry-run"
 	}
 	return key
 }
+
+// kvMode is modeKey in the bot's mode.
+func (b *Bot) kvMode(key string) string { return modeKey(b.cfg.DryRun, key) }
 
 // escalate makes the escalations the analysis of each open request's form
 // revision calls for: once per revision and team, after the analysis is
