@@ -57,7 +57,7 @@ func (b *Bot) Tasks() []Task {
 		{Name: "analyse", Aliases: []string{"analyze"}, Doc: "find each request's form and post one analysis per form revision", Run: b.analyse},
 		{Name: "commands", Doc: "answer stewardbot: commands in comments (snooze, recheck, escalate, stop, resume, help)", Run: b.commands},
 		{Name: "remind", Doc: "remind stewards of waiting requests, assign unassigned ones, stop on answers", Run: b.remind},
-		{Name: "escalate", Doc: "post one notice per form revision to Trust or Legal when the analysis needs them", Run: b.escalate},
+		{Name: "escalate", Doc: "post one notice per form revision to Trust or Legal when the analysis needs them", Duty: newEscalateDuty(b.deps(), b, b.analyzer)},
 		{Name: "review", Doc: "point out where a data-review+ review form contradicts the request, once", Duty: newReviewDuty(b.deps(), b)},
 		{Name: "expiry", Doc: "remind the owner of a reviewed collection, once, that its dated expiry is near", Duty: newExpiryDuty(b.deps(), b)},
 	}

@@ -119,7 +119,7 @@ func (d *expiryDuty) Run(ctx context.Context, c *Cycle) error {
 		}
 		out, err := c.Perform(ctx, d.action(c, e))
 		switch {
-		case out == Deferred || out == Halted:
+		case out.stops():
 			// The cap, a rate limit or a lost lease: the rest waits.
 			return errors.Join(errs...)
 		case hiddenBug(err):

@@ -58,7 +58,7 @@ func (b *Bot) bugAbout(ctx context.Context, c *Cycle, bugID int) (about, error) 
 			return about{groups: g.groups, unknown: g.unknown}, nil
 		}
 	}
-	bugs, err := b.bugGroups(ctx, []int{bugID})
+	bugs, err := bugGroups(ctx, b.bz, []int{bugID})
 	if err != nil {
 		return about{}, err
 	}
@@ -98,7 +98,7 @@ func (b *Bot) prefetchGroups(ctx context.Context, c *Cycle, ids []int) {
 	if len(missing) == 0 {
 		return
 	}
-	bugs, err := b.bugGroups(ctx, missing)
+	bugs, err := bugGroups(ctx, b.bz, missing)
 	if err != nil {
 		b.log.Warn().Err(err).Int("bugs", len(missing)).Msg("cannot read the bugs' groups in one request; reading them when needed")
 		return

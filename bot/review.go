@@ -111,12 +111,12 @@ func (d *reviewDuty) Run(ctx context.Context, c *Cycle) error {
 			c.haltOn(err) // a read's rate limit halts the cycle
 		}
 		switch {
-		case out == Deferred || c.Halted():
+		case out.stops() || c.Halted():
 			// The cap, a rate limit or a lost lease: the rest waits.
 			return errors.Join(errs...)
 		case err != nil:
 			errs = append(errs, fmt.Errorf("bug %d: %w", r.BugID, err))
-		case out == Written || out == AlreadyDone || out == GaveUp:
+		case out.done():
 			if err := d.st.Set(ctx, key, lc); err != nil {
 				return err
 			}
