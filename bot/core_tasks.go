@@ -56,7 +56,7 @@ func (b *Bot) Tasks() []Task {
 		{Name: "poll", Doc: "find data-review requests that changed since the last cycle", Run: b.poll},
 		{Name: "analyse", Aliases: []string{"analyze"}, Doc: "find each request's form and post one analysis per form revision", Run: b.analyse},
 		{Name: "commands", Doc: "answer stewardbot: commands in comments (snooze, recheck, escalate, stop, resume, help)", Run: b.commands},
-		{Name: "remind", Doc: "remind stewards of waiting requests, assign unassigned ones, stop on answers", Run: b.remind},
+		{Name: "remind", Doc: "remind stewards of waiting requests, assign unassigned ones, stop on answers", Duty: newRemindDuty(b.deps(), b)},
 		{Name: "escalate", Doc: "post one notice per form revision to Trust or Legal when the analysis needs them", Duty: newEscalateDuty(b.deps(), b, b.analyzer)},
 		{Name: "review", Doc: "point out where a data-review+ review form contradicts the request, once", Duty: newReviewDuty(b.deps(), b)},
 		{Name: "expiry", Doc: "remind the owner of a reviewed collection, once, that its dated expiry is near", Duty: newExpiryDuty(b.deps(), b)},
@@ -243,7 +243,7 @@ type troubleRecorder interface {
 	bugRecovered(ctx context.Context, bugID int) error
 }
 
-// stewardRoster is the configured stewards (stewards.go).
+// stewardRoster is the configured stewards (remind_roster.go).
 type stewardRoster interface {
 	rosterEntry(login string) (Steward, bool)
 	stewardCalendar(login string) *policy.Calendar
@@ -254,13 +254,12 @@ var (
 	_ privacyRule     = (*Bot)(nil)
 	_ marker          = (*Bot)(nil)
 	_ troubleRecorder = (*Bot)(nil)
-	_ stewardRoster   = (*Bot)(nil)
 )
 
 // deps lends the duties what they need.
 func (b *Bot) deps() deps {
 	return deps{
 		cfg: b.cfg, bz: b.bz, store: b.store, clock: b.clock, log: b.log, login: b.login, obs: b.observer(),
-		forms: b, privacy: b, marks: b, troubles: b, roster: b,
+		forms: b, privacy: b, marks: b, troubles: b, roster: newRoster(b.cfg.Stewards),
 	}
 }

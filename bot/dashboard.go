@@ -89,7 +89,7 @@ func (b *Bot) Queue(ctx context.Context) ([]QueueEntry, error) {
 	out := make([]QueueEntry, 0, len(rows))
 	for _, r := range rows {
 		// The steward's calendar (time zone, holidays), as the reminders count.
-		waiting := max(b.stewardCalendar(r.Requestee).BusinessDaysBetween(r.Since(), now), 0)
+		waiting := max(newRoster(b.cfg.Stewards).stewardCalendar(r.Requestee).BusinessDaysBetween(r.Since(), now), 0)
 		out = append(out, QueueEntry{
 			BugID: r.BugID, FlagID: r.FlagID, BugURL: b.bugURL(r.BugID), Summary: policy.PlainText(r.Summary, maxSummaryRunes),
 			Private: r.Private(), Requester: r.Setter, Steward: r.Requestee, RequestedAt: r.Since(),

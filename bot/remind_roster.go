@@ -7,9 +7,18 @@ import (
 	"github.com/stewardbot/stewardbot/policy"
 )
 
+// roster is the configured stewards (stewards.*): who is on the roster,
+// when they are away, and the business days they count in. The reminders
+// and the dashboard's waiting times go by it.
+type roster struct{ cfg StewardsConfig }
+
+func newRoster(cfg StewardsConfig) roster { return roster{cfg: cfg} }
+
+var _ stewardRoster = roster{}
+
 // rosterEntry returns the roster's entry for login, compared without case.
-func (b *Bot) rosterEntry(login string) (Steward, bool) {
-	for _, s := range b.cfg.Stewards.Roster {
+func (ro roster) rosterEntry(login string) (Steward, bool) {
+	for _, s := range ro.cfg.Roster {
 		if strings.EqualFold(s.Login, login) {
 			return s, true
 		}
@@ -49,9 +58,9 @@ func (s Steward) awayUntil(t time.Time) (time.Time, bool) {
 
 // stewardCalendar is login's business-day calendar: their zone, the team's
 // weekend and holidays.
-func (b *Bot) stewardCalendar(login string) *policy.Calendar {
-	s, _ := b.rosterEntry(login)
-	cal, err := policy.NewCalendar(s.location(), weekend, b.cfg.Stewards.Holidays)
+func (ro roster) stewardCalendar(login string) *policy.Calendar {
+	s, _ := ro.rosterEntry(login)
+	cal, err := policy.NewCalendar(s.location(), weekend, ro.cfg.Holidays)
 	if err != nil { // Validate refuses bad holidays; count without them
 		cal, _ = policy.NewCalendar(s.location(), weekend, nil)
 	}
