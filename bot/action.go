@@ -48,7 +48,7 @@ func (a *action) journal(status store.ActionStatus) store.Action {
 // re-read from a second before the form appeared: the analysis of this
 // revision cannot be older than the form. by is the comment whose command
 // asked for it (recheck), nil when none did.
-func (b *Bot) analysisAction(c *cycle, v *bugView, r store.Request, f *foundForm, by *bugzilla.Comment) *action {
+func (b *Bot) analysisAction(c *Cycle, v *bugView, r store.Request, f *foundForm, by *bugzilla.Comment) *action {
 	m := f.marker(v.id)
 	return &action{
 		marker: m,
@@ -85,7 +85,7 @@ func (b *Bot) analysisAction(c *cycle, v *bugView, r store.Request, f *foundForm
 
 // needsFormAction plans the one-time request for a form on a bug. It is
 // once per bug, so the whole bug is re-read.
-func (b *Bot) needsFormAction(c *cycle, v *bugView, r store.Request) *action {
+func (b *Bot) needsFormAction(c *Cycle, v *bugView, r store.Request) *action {
 	m := Marker{Kind: kindNeedsForm, Bug: v.id}
 	return &action{
 		marker: m,

@@ -20,7 +20,7 @@ const prefetchBytes = 4 << 20
 // flags, finds each open request's form and posts what is owed (an analysis
 // per form revision, or one request for the form). A bug leaves the queue
 // when nothing more is owed on it; a failure leaves it for the next cycle.
-func (b *Bot) analyse(ctx context.Context, c *cycle) error {
+func (b *Bot) analyse(ctx context.Context, c *Cycle) error {
 	troubles, err := b.cycleTroubles(ctx, c)
 	if err != nil {
 		return err
@@ -112,7 +112,7 @@ func (b *Bot) analyse(ctx context.Context, c *cycle) error {
 // readyToAnalyse returns the queued bugs to look at in this cycle: not
 // those waiting out a backoff after failing (they stay queued), and not an
 // id no Bugzilla can hold (an old bad webhook's mark), which is dropped.
-func (b *Bot) readyToAnalyse(ctx context.Context, c *cycle, queued []int) ([]int, error) {
+func (b *Bot) readyToAnalyse(ctx context.Context, c *Cycle, queued []int) ([]int, error) {
 	now := b.now()
 	ids := make([]int, 0, len(queued))
 	for _, id := range queued {
@@ -138,7 +138,7 @@ func (b *Bot) isRateLimit(err error) bool {
 
 // analyseBug handles one bug: every open request gets its form's analysis,
 // or the one request for a form. Requests sharing a form share its analysis.
-func (b *Bot) analyseBug(ctx context.Context, c *cycle, v *bugView) error {
+func (b *Bot) analyseBug(ctx context.Context, c *Cycle, v *bugView) error {
 	open, err := b.syncRequests(ctx, v)
 	if err != nil || len(open) == 0 {
 		return err
@@ -159,7 +159,7 @@ func (b *Bot) analyseBug(ctx context.Context, c *cycle, v *bugView) error {
 			a = b.needsFormAction(c, v, r)
 		} else {
 			// For the survey report and the expiry reminder.
-			if err := b.rememberCollections(ctx, v, f); err != nil {
+			if err := recordCollections(ctx, b.store, b, b.now, v, f); err != nil {
 				return err
 			}
 			a = b.analysisAction(c, v, r, f, nil)

@@ -24,7 +24,7 @@ type bugzillaClient interface {
 	Comments(ctx context.Context, bugID int, newSince time.Time) ([]bugzilla.Comment, error)
 	CommentsOfBugs(ctx context.Context, bugIDs []int, newSince time.Time) (map[int][]bugzilla.Comment, error)
 	AddComment(ctx context.Context, bugID int, nc bugzilla.NewComment) (int, error)
-	// For reminders, assignments and their end (remind.go, assign.go, resolve.go).
+	// For reminders, assignments and their end (remind.go, remind_assign.go, remind_resolve.go).
 	UpdateBug(ctx context.Context, bugID int, u bugzilla.BugUpdate) (*bugzilla.UpdateResult, error)
 	UpdateAttachment(ctx context.Context, attachmentID int, u bugzilla.AttachmentUpdate) (*bugzilla.UpdateResult, error)
 	History(ctx context.Context, bugID int, newSince time.Time) ([]bugzilla.HistoryEntry, error)

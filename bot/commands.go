@@ -34,7 +34,7 @@ const commandsBatch = 50
 // after the last read): an idle cycle reads nothing. The first look at many
 // bugs (after a cold start, or a lost store) reads their comments
 // commandsBatch bugs a request, or takes them from the cycle's views.
-func (b *Bot) commands(ctx context.Context, c *cycle) error {
+func (b *Bot) commands(ctx context.Context, c *Cycle) error {
 	if !b.cfg.Commands.Enabled {
 		return nil
 	}
@@ -57,7 +57,7 @@ func (b *Bot) commands(ctx context.Context, c *cycle) error {
 	var todo []int
 	for _, id := range bugs {
 		lc := changed[id].UTC().Format(time.RFC3339Nano)
-		if v, err := b.store.Get(ctx, b.kvMode(kvCommandsScanned(id))); err == nil && v == lc && !changed[id].IsZero() {
+		if v, err := b.store.Get(ctx, modeKey(b.cfg.DryRun, kvCommandsScanned(id))); err == nil && v == lc && !changed[id].IsZero() {
 			continue
 		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
@@ -69,6 +69,7 @@ func (b *Bot) commands(ctx context.Context, c *cycle) error {
 		batch := todo[start:min(start+commandsBatch, len(todo))]
 		comments, readErrs, err := b.commandComments(ctx, c, batch, changed)
 		if err != nil {
+			c.haltOn(err)
 			return errors.Join(append(errs, err)...)
 		}
 		errs = append(errs, readErrs...)
@@ -80,19 +81,24 @@ func (b *Bot) commands(ctx context.Context, c *cycle) error {
 			if !ok {
 				continue // not read: its error is in readErrs
 			}
-			err := b.commandsOnBug(ctx, c, id, byBug[id], cs)
+			out, err := b.commandsOnBug(ctx, c, id, byBug[id], cs)
+			c.haltOn(err) // a read's rate limit halts the cycle
 			switch {
-			case err == nil:
+			case out.stops() || c.Halted():
+				// The cap, a rate limit or a lost lease: the rest waits.
+				if err != nil {
+					errs = append(errs, err)
+				}
+				return errors.Join(errs...)
+			case err != nil:
+				errs = append(errs, fmt.Errorf("bug %d: %w", id, err))
+			case out.done():
 				lc := changed[id].UTC().Format(time.RFC3339Nano)
-				if err := b.store.Set(ctx, b.kvMode(kvCommandsScanned(id)), lc); err != nil {
+				if err := b.store.Set(ctx, modeKey(b.cfg.DryRun, kvCommandsScanned(id)), lc); err != nil {
 					return err
 				}
-			case errors.Is(err, errCapReached), b.isRateLimit(err):
-				return errors.Join(append(errs, err)...)
-			case errors.Is(err, errOutcomeUnknown):
-			default:
-				errs = append(errs, fmt.Errorf("bug %d: %w", id, err))
 			}
+			// Refused or unknown: read again next cycle.
 		}
 	}
 	return errors.Join(errs...)
@@ -104,7 +110,7 @@ func (b *Bot) commands(ctx context.Context, c *cycle) error {
 // bug at a time; a bug that then fails is left out, with its error in
 // readErrs. err is returned when the reading must stop (a rate limit, or
 // any failure but a hidden bug).
-func (b *Bot) commandComments(ctx context.Context, c *cycle, ids []int, changed map[int]time.Time) (
+func (b *Bot) commandComments(ctx context.Context, c *Cycle, ids []int, changed map[int]time.Time) (
 	comments map[int][]bugzilla.Comment, readErrs []error, err error) {
 	comments = make(map[int][]bugzilla.Comment, len(ids))
 	var missing []int
@@ -135,9 +141,10 @@ func (b *Bot) commandComments(ctx context.Context, c *cycle, ids []int, changed 
 		case err == nil:
 			comments[id] = cs
 			c.views.keepComments(b, id, changed[id], cs)
-		case b.isRateLimit(err):
-			return nil, nil, err
 		default:
+			if c.haltOn(err); c.Halted() {
+				return nil, nil, err
+			}
 			readErrs = append(readErrs, fmt.Errorf("bug %d: comments: %w", id, err))
 		}
 	}
@@ -151,8 +158,9 @@ type commandComment struct {
 }
 
 // commandsOnBug handles the commands in a bug's comments (all of them; only
-// those since the earliest request count).
-func (b *Bot) commandsOnBug(ctx context.Context, c *cycle, bugID int, reqs []store.Request, cs []bugzilla.Comment) error {
+// those since the earliest request count). The outcome is the answers'
+// together (worse): done when every commenting comment is answered.
+func (b *Bot) commandsOnBug(ctx context.Context, c *Cycle, bugID int, reqs []store.Request, cs []bugzilla.Comment) (Outcome, error) {
 	since := reqs[0].RequestedAt
 	for _, r := range reqs {
 		if r.RequestedAt.Before(since) {
@@ -176,12 +184,12 @@ func (b *Bot) commandsOnBug(ctx context.Context, c *cycle, bugID int, reqs []sto
 		}
 	}
 	if len(found) == 0 {
-		return nil
+		return Written, nil
 	}
 	// The state the accepted commands set, oldest first: the latest wins.
 	ctl, err := b.store.Control(ctx, bugID)
 	if err != nil {
-		return err
+		return Failed, err
 	}
 	was := ctl
 	ctl.SnoozedUntil, ctl.Stopped = time.Time{}, false
@@ -203,28 +211,30 @@ func (b *Bot) commandsOnBug(ctx context.Context, c *cycle, bugID int, reqs []sto
 	if ctl.Stopped != was.Stopped || !ctl.SnoozedUntil.Equal(was.SnoozedUntil) {
 		ctl.BugID, ctl.UpdatedAt = bugID, b.now()
 		if err := b.store.SaveControl(ctx, ctl); err != nil {
-			return err
+			return Failed, err
 		}
 		b.log.Info().Int(LogBugID, bugID).Bool("stopped", ctl.Stopped).Time("snoozed_until", ctl.SnoozedUntil).
 			Msg("commands changed the bug's controls")
 		if was.Stopped && !ctl.Stopped {
 			// Resumed: look at the bug again from the start.
 			if err := b.store.MarkDirty(ctx, []store.BugMark{{BugID: bugID, MarkedAt: b.now()}}); err != nil {
-				return err
+				return Failed, err
 			}
 		}
 	}
+	all := Written
 	var errs []error
 	for _, cc := range found {
-		err := b.answerCommands(ctx, c, bugID, reqs, cc)
-		if errors.Is(err, errCapReached) || b.isRateLimit(err) {
-			return err
-		}
+		out, err := b.answerCommands(ctx, c, bugID, reqs, cc)
+		all = worse(all, out)
 		if err != nil {
 			errs = append(errs, err)
 		}
+		if c.haltOn(err); out.stops() || c.Halted() {
+			return worse(all, Halted), errors.Join(errs...)
+		}
 	}
-	return errors.Join(errs...)
+	return all, errors.Join(errs...)
 }
 
 // mayCommand reports whether who may give cmd: the requested steward, the
@@ -253,19 +263,19 @@ func (b *Bot) mayCommand(who string, cmd command, reqs []store.Request) bool {
 
 // answerCommands carries out the writes a comment's commands ask for
 // (a fresh analysis, an escalation), each once by its own marker, then
-// answers the comment once.
-func (b *Bot) answerCommands(ctx context.Context, c *cycle, bugID int, reqs []store.Request, cc commandComment) error {
+// answers the comment once: not before every write is done.
+func (b *Bot) answerCommands(ctx context.Context, c *Cycle, bugID int, reqs []store.Request, cc commandComment) (Outcome, error) {
 	m := Marker{Kind: kindCommandAck, Bug: bugID, Comment: cc.comment.ID}
 	if j, err := b.store.Action(ctx, m.Key()); err == nil && j.Status == store.ActionDone {
-		return nil // answered: its effects were carried out before
+		return AlreadyDone, nil // answered: its effects were carried out before
 	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
+		return Failed, err
 	}
 	var lines []string
 	for _, cmd := range cc.commands {
-		line, err := b.runCommand(ctx, c, bugID, reqs, cc.comment, cmd)
-		if err != nil {
-			return err
+		line, out, err := b.runCommand(ctx, c, bugID, reqs, cc.comment, cmd)
+		if err != nil || !out.done() {
+			return out, err
 		}
 		lines = append(lines, line)
 	}
@@ -285,7 +295,7 @@ func (b *Bot) answerCommands(ctx context.Context, c *cycle, bugID int, reqs []st
 			return b.marked(m, body, ab), nil
 		},
 	}
-	return b.perform(ctx, c, act)
+	return c.Perform(ctx, act)
 }
 
 // commandAnswer is the answer to a comment's commands, one line each.
@@ -297,69 +307,80 @@ func commandAnswer(count int, lines []string, ft textFormat) string {
 	return body
 }
 
-// runCommand carries out one command and returns the line that answers it.
-func (b *Bot) runCommand(ctx context.Context, c *cycle, bugID int, reqs []store.Request, cm bugzilla.Comment, cmd command) (string, error) {
+// runCommand carries out one command and returns the line that answers it,
+// once the write it asks for, if any, is done (out.done()).
+func (b *Bot) runCommand(ctx context.Context, c *Cycle, bugID int, reqs []store.Request, cm bugzilla.Comment, cmd command) (
+	line string, out Outcome, err error) {
 	switch {
 	case !cmd.Known:
-		return "I do not know that command. " + commandHelpShort, nil
+		return "I do not know that command. " + commandHelpShort, Written, nil
 	case cmd.Err != "":
-		return fmt.Sprintf("I could not read that `%s` command: %s.", cmd.Verb, cmd.Err), nil
+		return fmt.Sprintf("I could not read that `%s` command: %s.", cmd.Verb, cmd.Err), Written, nil
 	case !b.mayCommand(cm.Creator, cmd, reqs):
 		who := "the requested data steward, the data stewards and the Trust and Legal contacts"
 		if cmd.Verb == cmdRecheck {
 			who += " (and the requester)"
 		}
-		return fmt.Sprintf("Sorry, only %s can ask me to %s; I have left things as they were.", who, cmd.Verb), nil
+		return fmt.Sprintf("Sorry, only %s can ask me to %s; I have left things as they were.", who, cmd.Verb), Written, nil
 	}
 	switch cmd.Verb {
 	case cmdHelp:
-		return commandHelp, nil
+		return commandHelp, Written, nil
 	case cmdSnooze:
 		return fmt.Sprintf("Snoozed: no reminders about this request until %s UTC.",
-			cm.Time.Add(cmd.Snooze).UTC().Format("2006-01-02 15:04")), nil
+			cm.Time.Add(cmd.Snooze).UTC().Format("2006-01-02 15:04")), Written, nil
 	case cmdStop:
-		return "Stopped: I will do nothing more on this request but answer commands, until `stewardbot: resume`.", nil
+		return "Stopped: I will do nothing more on this request but answer commands, until `stewardbot: resume`.", Written, nil
 	case cmdResume:
-		return "Resumed: I will look at this request again.", nil
+		return "Resumed: I will look at this request again.", Written, nil
 	case cmdRecheck:
-		done, err := b.recheck(ctx, c, bugID, reqs, cm)
-		if err != nil {
-			return "", err
+		found, out, err := b.recheck(ctx, c, bugID, reqs, cm)
+		if err != nil || !out.done() {
+			return "", out, err
 		}
-		if !done {
-			return "There is no Data Review Request form on this bug to check yet.", nil
+		if !found {
+			return "There is no Data Review Request form on this bug to check yet.", Written, nil
 		}
-		return "Rechecked: a fresh analysis of the current form is posted.", nil
+		return "Rechecked: a fresh analysis of the current form is posted.", Written, nil
 	case cmdEscalate:
 		f := &forcedEscalation{team: cmd.Team, by: cm.Creator, comment: cm.Count, command: &cm}
-		if err := b.escalateForm(ctx, c, reqs[0], f); err != nil {
-			return "", err
+		out, err := newEscalateDuty(b.deps(), b, b.analyzer).escalateForm(ctx, c, reqs[0], f)
+		if err != nil || !out.done() {
+			return "", out, err
 		}
-		return fmt.Sprintf("Escalated to %s: see the notice.", teamWords(cmd.Team)), nil
+		return fmt.Sprintf("Escalated to %s: see the notice.", teamWords(cmd.Team)), Written, nil
 	}
-	return commandHelpShort, nil
+	return commandHelpShort, Written, nil
 }
 
 // recheck posts a fresh analysis of the first open request's form, marked
 // with the revision and the command's comment, so that it is posted once
-// even though the form did not change.
-func (b *Bot) recheck(ctx context.Context, c *cycle, bugID int, reqs []store.Request, cm bugzilla.Comment) (bool, error) {
-	v, err := b.cycleView(ctx, c, bugID)
-	if err != nil || v == nil {
-		return false, err
+// even though the form did not change. found is false when the bug has no
+// form (or is hidden from the bot).
+func (b *Bot) recheck(ctx context.Context, c *Cycle, bugID int, reqs []store.Request, cm bugzilla.Comment) (found bool, out Outcome, err error) {
+	v, err := c.View(ctx, bugID)
+	if err != nil {
+		return false, Failed, err
+	}
+	if v == nil {
+		return false, Written, nil
 	}
 	f, err := b.findForm(ctx, v, reqs[0].AttachmentID)
-	if err != nil || f == nil {
-		return false, err
+	if err != nil {
+		return false, Failed, err
+	}
+	if f == nil {
+		return false, Written, nil
 	}
 	if err := b.loadForm(ctx, v, f); err != nil {
-		return false, err
+		return false, Failed, err
 	}
 	again := *f
 	again.Rev = fmt.Sprintf("%s-recheck%d", f.Rev, cm.ID)
 	act := b.analysisAction(c, v, reqs[0], &again, &cm)
 	act.since = cm.Time.Add(-time.Second)
-	return true, b.perform(ctx, c, act)
+	out, err = c.Perform(ctx, act)
+	return true, out, err
 }
 
 const commandHelpShort = "Commands: `stewardbot: snooze 5d`, `recheck`, `escalate legal`, `escalate trust`, `stop`, `resume`, `help`."

@@ -53,7 +53,7 @@ func (cr *cycleReads) wrote(bugID int) {
 // liveComments reads a bug's comments since a time, or returns the last
 // read of them when it was of the same bug from the same time and the bot
 // has not written on the bug since. A nil cycle always reads.
-func (b *Bot) liveComments(ctx context.Context, c *cycle, bugID int, since time.Time) ([]bugzilla.Comment, error) {
+func (b *Bot) liveComments(ctx context.Context, c *Cycle, bugID int, since time.Time) ([]bugzilla.Comment, error) {
 	if c != nil {
 		if l := c.reads.last; l != nil && l.bug == bugID && l.since.Equal(since) {
 			return l.comments, nil
@@ -73,7 +73,7 @@ func (b *Bot) liveComments(ctx context.Context, c *cycle, bugID int, since time.
 // unknown login is absent), reading only those the cycle has not read:
 // in one request, or one by one when the batch fails because a login is
 // unknown (404, code 51). A nil cycle always reads.
-func (b *Bot) cycleUsers(ctx context.Context, c *cycle, logins []string) (map[string]bugzilla.User, error) {
+func (b *Bot) cycleUsers(ctx context.Context, c *Cycle, logins []string) (map[string]bugzilla.User, error) {
 	cache := map[string]*bugzilla.User{}
 	if c != nil {
 		if c.reads.users == nil {

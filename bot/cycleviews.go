@@ -92,7 +92,7 @@ func (cv *cycleViews) forget(id int) {
 // troubled (bugFailed) and noted in c.failed, and those waiting out the
 // backoff after such a failure.
 // A view handed out again starts a new pass: its per-pass notes are reset.
-func (b *Bot) cycleViews(ctx context.Context, c *cycle, ids []int) (map[int]*bugView, error) {
+func (b *Bot) cycleViews(ctx context.Context, c *Cycle, ids []int) (map[int]*bugView, error) {
 	changed, err := b.store.BugLastChange(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -154,7 +154,7 @@ func (b *Bot) cycleViews(ctx context.Context, c *cycle, ids []int) (map[int]*bug
 // loadViewsApart is loadViews, except that the bugs that failed before
 // are read one by one: a bug that still fails then costs one request, not
 // the split of a whole batch.
-func (b *Bot) loadViewsApart(ctx context.Context, c *cycle, ids []int) (map[int]*bugView, map[int]error, error) {
+func (b *Bot) loadViewsApart(ctx context.Context, c *Cycle, ids []int) (map[int]*bugView, map[int]error, error) {
 	var fresh, troubled []int
 	for _, id := range ids {
 		if _, ok := c.troubles[id]; ok {
@@ -182,7 +182,7 @@ func (b *Bot) loadViewsApart(ctx context.Context, c *cycle, ids []int) (map[int]
 }
 
 // cycleView is cycleViews for one bug; nil when the bug is hidden from the bot.
-func (b *Bot) cycleView(ctx context.Context, c *cycle, id int) (*bugView, error) {
+func (b *Bot) cycleView(ctx context.Context, c *Cycle, id int) (*bugView, error) {
 	views, err := b.cycleViews(ctx, c, []int{id})
 	if err != nil {
 		return nil, err

@@ -89,7 +89,7 @@ func (b *Bot) Queue(ctx context.Context) ([]QueueEntry, error) {
 	out := make([]QueueEntry, 0, len(rows))
 	for _, r := range rows {
 		// The steward's calendar (time zone, holidays), as the reminders count.
-		waiting := max(b.stewardCalendar(r.Requestee).BusinessDaysBetween(r.Since(), now), 0)
+		waiting := max(newRoster(b.cfg.Stewards).stewardCalendar(r.Requestee).BusinessDaysBetween(r.Since(), now), 0)
 		out = append(out, QueueEntry{
 			BugID: r.BugID, FlagID: r.FlagID, BugURL: b.bugURL(r.BugID), Summary: policy.PlainText(r.Summary, maxSummaryRunes),
 			Private: r.Private(), Requester: r.Setter, Steward: r.Requestee, RequestedAt: r.Since(),
@@ -127,7 +127,7 @@ var bugFields = []string{"summary", "groups", "product"}
 // dashboard, and their groups for the privacy of the cycle's comments on
 // them (bugAbout). A failure is logged, not returned: the dashboard must
 // never stop the bot's work.
-func (b *Bot) rememberBugs(ctx context.Context, c *cycle, bugs []bugzilla.Bug) {
+func (b *Bot) rememberBugs(ctx context.Context, c *Cycle, bugs []bugzilla.Bug) {
 	infos := make([]store.BugInfo, 0, len(bugs))
 	for _, bug := range bugs {
 		c.knowGroups(bug)

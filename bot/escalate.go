@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/stewardbot/stewardbot/bot/store"
 	"github.com/stewardbot/stewardbot/bugzilla"
 	"github.com/stewardbot/stewardbot/policy"
@@ -38,16 +40,75 @@ func kvEscalationChecked(bugID int, formKey, rev string) string {
 	return fmt.Sprintf("escalation.checked:%d:%s:%s", bugID, formKey, rev)
 }
 
-// kvMode keeps apart what a dry run has looked at: once the bot may write,
+// modeKey keeps apart what a dry run has looked at: once the bot may write,
 // it looks again and writes what the dry run only logged.
-func (b *Bot) kvMode(key string) string {
-	if b.cfg.DryRun {
+func modeKey(dryRun bool, key string) string {
+	if dryRun {
 		return key + ":dry-run"
 	}
 	return key
 }
 
-// escalate makes the escalations the analysis of each open request's form
+// escalateStore is what escalation reads and records in the store.
+type escalateStore interface {
+	OpenRequests(ctx context.Context) ([]store.Request, error)
+	Get(ctx context.Context, key string) (string, error)
+	Set(ctx context.Context, key, value string) error
+	Stopped(ctx context.Context, bugID int) (bool, error)
+	Action(ctx context.Context, key string) (store.Action, error)
+	BugProduct(ctx context.Context, bugID int) (string, error)
+	SaveEscalation(ctx context.Context, e store.Escalation) error
+}
+
+// escalateClient is what it reads and writes on Bugzilla itself: the bugs'
+// groups, and the notice with its needinfo flags in one update.
+type escalateClient interface {
+	groupsReader
+	UpdateBug(ctx context.Context, bugID int, u bugzilla.BugUpdate) (*bugzilla.UpdateResult, error)
+}
+
+// escalateCore is what it still borrows from the core: the forms' data in
+// batches (analyse.go), the cycle's reads of accounts and of a bug's
+// comments (cyclereads.go) and the comments' format (format.go).
+type escalateCore interface {
+	prefetchWhere(ctx context.Context, views map[int]*bugView, want func(a *bugzilla.Attachment) (bool, error)) error
+	cycleUsers(ctx context.Context, c *Cycle, logins []string) (map[string]bugzilla.User, error)
+	liveComments(ctx context.Context, c *Cycle, bugID int, since time.Time) ([]bugzilla.Comment, error)
+	commentFormat() textFormat
+}
+
+var (
+	_ escalateStore  = store.Store(nil)
+	_ escalateClient = bugzillaClient(nil)
+	_ escalateCore   = (*Bot)(nil)
+)
+
+// escalateDuty posts the notices to Trust and Legal that the analyses call
+// for (the "escalate" task), and the ones commands ask for.
+type escalateDuty struct {
+	cfg      EscalationConfig
+	dryRun   bool
+	tag      string // comments.tag
+	bz       escalateClient
+	st       escalateStore
+	core     escalateCore
+	analyzer formAnalyzer
+	forms    formFinder
+	marks    marker
+	login    func() string
+	now      func() time.Time
+	log      zerolog.Logger
+}
+
+func newEscalateDuty(d deps, core escalateCore, analyzer formAnalyzer) *escalateDuty {
+	return &escalateDuty{
+		cfg: d.cfg.Escalation, dryRun: d.cfg.DryRun, tag: d.cfg.Comments.Tag,
+		bz: d.bz, st: d.store, core: core, analyzer: analyzer, forms: d.forms, marks: d.marks,
+		login: d.login, now: func() time.Time { return d.clock.Now().UTC() }, log: d.log,
+	}
+}
+
+// Run makes the escalations the analysis of each open request's form
 // revision calls for: once per revision and team, after the analysis is
 // posted, never while "stewardbot: stop" holds. A revision is evaluated once;
 // the store remembers it (and when the store is lost, the markers on the
@@ -58,8 +119,8 @@ func (b *Bot) kvMode(key string) string {
 // bugs owed a notice in one request per batch (not one per bug), and
 // nothing more is read once the write cap is spent: what the cap defers is
 // read in the cycle that can write it (escalate_cost_test.go).
-func (b *Bot) escalate(ctx context.Context, c *cycle) error {
-	reqs, err := b.store.OpenRequests(ctx)
+func (d *escalateDuty) Run(ctx context.Context, c *Cycle) error {
+	reqs, err := d.st.OpenRequests(ctx)
 	if err != nil {
 		return err
 	}
@@ -69,23 +130,23 @@ func (b *Bot) escalate(ctx context.Context, c *cycle) error {
 		if r.FormKey == "" || r.FormRev == "" {
 			continue
 		}
-		key := b.kvMode(kvEscalationChecked(r.BugID, r.FormKey, r.FormRev))
+		key := modeKey(d.dryRun, kvEscalationChecked(r.BugID, r.FormKey, r.FormRev))
 		if seen[key] {
 			continue
 		}
 		seen[key] = true
-		if _, err := b.store.Get(ctx, key); err == nil {
+		if _, err := d.st.Get(ctx, key); err == nil {
 			continue
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		if stopped, err := b.store.Stopped(ctx, r.BugID); err != nil || stopped {
+		if stopped, err := d.st.Stopped(ctx, r.BugID); err != nil || stopped {
 			if err != nil {
 				return err
 			}
 			continue
 		}
-		if ok, err := b.analysed(ctx, r); err != nil || !ok {
+		if ok, err := d.analyzed(ctx, r); err != nil || !ok {
 			if err != nil {
 				return err
 			}
@@ -96,12 +157,13 @@ func (b *Bot) escalate(ctx context.Context, c *cycle) error {
 	slices.SortStableFunc(due, mostOverdueFirst)
 	var errs []error
 	for len(due) > 0 {
-		if c.writesLeft <= 0 {
-			c.deferred++
-			return errors.Join(append(errs, errCapReached)...)
+		if c.Spent() {
+			c.Defer()
+			return errors.Join(errs...)
 		}
 		n := min(len(due), analyseBatch)
-		if err := b.escalateBatch(ctx, c, due[:n], &errs); err != nil {
+		stopped, err := d.batch(ctx, c, due[:n], &errs)
+		if err != nil || stopped {
 			return errors.Join(append(errs, err)...)
 		}
 		due = due[n:]
@@ -122,11 +184,12 @@ func mostOverdueFirst(a, b store.Request) int {
 	return cmp.Compare(a.FlagID, b.FlagID)
 }
 
-// escalateBatch evaluates a batch of requests from their bugs' views, read
+// batch evaluates a batch of requests from their bugs' views, read
 // together (those the cycle has not read already), and sends the notices
-// they are owed. Errors about one request are collected in errs; the error
-// returned (a rate limit, the write cap, the store) stops the task.
-func (b *Bot) escalateBatch(ctx context.Context, c *cycle, batch []store.Request, errs *[]error) error {
+// they are owed. Errors about one request are collected in errs; stopped
+// says the cycle stopped it (the write cap, a halt), and the error returned
+// (the store, the context) stops the task.
+func (d *escalateDuty) batch(ctx context.Context, c *Cycle, batch []store.Request, errs *[]error) (stopped bool, err error) {
 	var bugs []int
 	forms := map[int]bool{} // the recorded forms, read to be evaluated
 	for _, r := range batch {
@@ -136,64 +199,66 @@ func (b *Bot) escalateBatch(ctx context.Context, c *cycle, batch []store.Request
 		}
 	}
 	slices.Sort(bugs)
-	views, viewsErr := b.cycleViews(ctx, c, slices.Compact(bugs))
+	views, viewsErr := c.Views(ctx, slices.Compact(bugs))
 	if viewsErr == nil {
-		viewsErr = b.prefetchWhere(ctx, views, func(a *bugzilla.Attachment) (bool, error) { return forms[a.ID], nil })
+		viewsErr = d.core.prefetchWhere(ctx, views, func(a *bugzilla.Attachment) (bool, error) { return forms[a.ID], nil })
+		c.haltOn(viewsErr)
 	}
-	if b.isRateLimit(viewsErr) {
-		return viewsErr
+	if c.Halted() {
+		return true, nil
 	} // other errors: each bug is read alone below, and its error reported there
 	var owed []*escalationPlan
 	for _, r := range batch {
 		if err := ctx.Err(); err != nil {
-			return err
+			return false, err
 		}
 		v, ok := views[r.BugID]
 		var err error
 		if !ok && viewsErr != nil {
-			v, err = b.cycleView(ctx, c, r.BugID)
+			v, err = c.View(ctx, r.BugID)
 		}
 		var p *escalationPlan
 		if err == nil {
-			p, err = b.planEscalation(ctx, v, r, nil)
+			p, err = d.plan(ctx, v, r, nil)
 		}
+		c.haltOn(err)
 		switch {
+		case c.Halted():
+			return true, nil
 		case err == nil && p == nil:
-			if err := b.escalationChecked(ctx, r); err != nil {
-				return err
+			if err := d.checked(ctx, r); err != nil {
+				return false, err
 			}
 		case err == nil:
 			owed = append(owed, p)
-		case b.isRateLimit(err):
-			return err
 		case errors.Is(err, errFormMoved):
 			// Looked at again next cycle.
 		default:
 			*errs = append(*errs, fmt.Errorf("bug %d: %w", r.BugID, err))
 		}
 	}
-	return b.sendEscalations(ctx, c, owed, errs)
+	return d.sendAll(ctx, c, owed, errs)
 }
 
-// escalationChecked records that the escalations of r's form revision are
-// done, or were not needed.
-func (b *Bot) escalationChecked(ctx context.Context, r store.Request) error {
-	key := b.kvMode(kvEscalationChecked(r.BugID, r.FormKey, r.FormRev))
-	return b.store.Set(ctx, key, b.now().Format(time.RFC3339))
+// checked records that the escalations of r's form revision are done, or
+// were not needed.
+func (d *escalateDuty) checked(ctx context.Context, r store.Request) error {
+	key := modeKey(d.dryRun, kvEscalationChecked(r.BugID, r.FormKey, r.FormRev))
+	return d.st.Set(ctx, key, d.now().Format(time.RFC3339))
 }
 
-// sendEscalations sends the notices of the plans in order, a chunk at a
-// time: as many plans as the writes left can take (the last may be cut
-// short by the cap), whose bugs' groups are read in one request just
-// before. It stops, reading nothing more, once the cap is spent.
-func (b *Bot) sendEscalations(ctx context.Context, c *cycle, owed []*escalationPlan, errs *[]error) error {
+// sendAll sends the notices of the plans in order, a chunk at a time: as
+// many plans as the writes left can take (the last may be cut short by the
+// cap), whose bugs' groups are read in one request just before. It stops,
+// reading nothing more, once the cap is spent.
+func (d *escalateDuty) sendAll(ctx context.Context, c *Cycle, owed []*escalationPlan, errs *[]error) (stopped bool, err error) {
 	for len(owed) > 0 {
-		if c.writesLeft <= 0 {
-			c.deferred++
-			return errCapReached
+		if c.Spent() {
+			c.Defer()
+			return true, nil
 		}
 		n, notices := 0, 0
-		for n < len(owed) && notices < c.writesLeft {
+		for n < len(owed) && notices < c.WritesLeft() {
 			notices += len(owed[n].escs)
 			n++
 		}
@@ -203,9 +268,9 @@ func (b *Bot) sendEscalations(ctx context.Context, c *cycle, owed []*escalationP
 		for i, p := range chunk {
 			ids[i] = p.r.BugID
 		}
-		groups, err := b.bugGroups(ctx, ids)
-		if b.isRateLimit(err) {
-			return err
+		groups, err := bugGroups(ctx, d.bz, ids)
+		if c.haltOn(err); c.Halted() {
+			return true, nil
 		}
 		if err != nil {
 			*errs = append(*errs, err)
@@ -213,87 +278,55 @@ func (b *Bot) sendEscalations(ctx context.Context, c *cycle, owed []*escalationP
 		}
 		for _, p := range chunk {
 			if err := ctx.Err(); err != nil {
-				return err
+				return false, err
 			}
 			bug, ok := groups[p.r.BugID]
 			if !ok {
 				// Hidden from the bot now: nothing it can do.
-				if err := b.escalationChecked(ctx, p.r); err != nil {
-					return err
+				if err := d.checked(ctx, p.r); err != nil {
+					return false, err
 				}
 				continue
 			}
-			err := b.sendPlan(ctx, c, bug, p)
+			out, err := d.send(ctx, c, bug, p)
 			switch {
-			case err == nil:
-				if err := b.escalationChecked(ctx, p.r); err != nil {
-					return err
+			case out.stops():
+				if err != nil {
+					*errs = append(*errs, err)
 				}
-			case errors.Is(err, errCapReached), b.isRateLimit(err):
-				return err
-			case errors.Is(err, errOutcomeUnknown):
-				// Looked at again next cycle.
-			default:
-				*errs = append(*errs, fmt.Errorf("bug %d: %w", p.r.BugID, err))
-			}
-		}
-	}
-	return nil
-}
-
-// bugGroups reads the groups of bugs, in one request per batch of ids
-// (Bugs splits long lists). Bugs hidden from the bot are left out: a search
-// by ids omits them, and when the server fails the whole request instead,
-// each bug is read alone.
-func (b *Bot) bugGroups(ctx context.Context, ids []int) (map[int]bugzilla.Bug, error) {
-	out := make(map[int]bugzilla.Bug, len(ids))
-	bugs, err := b.bz.Bugs(ctx, ids, "id", "groups")
-	if hiddenBug(err) && len(ids) > 1 {
-		for _, id := range ids {
-			one, err := b.bz.Bugs(ctx, []int{id}, "id", "groups")
-			switch {
-			case hiddenBug(err):
-				continue
+				return true, nil
 			case err != nil:
-				return nil, fmt.Errorf("groups of bug %d: %w", id, err)
+				*errs = append(*errs, fmt.Errorf("bug %d: %w", p.r.BugID, err))
+			case out.done():
+				if err := d.checked(ctx, p.r); err != nil {
+					return false, err
+				}
 			}
-			for _, bug := range one {
-				out[bug.ID] = bug
-			}
+			// Refused or unknown: looked at again next cycle.
 		}
-		return out, nil
 	}
-	if hiddenBug(err) {
-		return out, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("groups of %d bugs: %w", len(ids), err)
-	}
-	for _, bug := range bugs {
-		out[bug.ID] = bug
-	}
-	return out, nil
+	return false, nil
 }
 
 // errFormMoved says the request's form is no longer the one recorded:
 // analyse records the new one, and the escalation waits for it.
 var errFormMoved = errors.New("the request's form changed since it was analysed")
 
-// analysed reports whether the analysis of the request's recorded form
+// analyzed reports whether the analysis of the request's recorded form
 // revision is done (or, in dry-run, logged).
-func (b *Bot) analysed(ctx context.Context, r store.Request) (bool, error) {
+func (d *escalateDuty) analyzed(ctx context.Context, r store.Request) (bool, error) {
 	m, ok := formMarker(kindAnalysis, r.BugID, r.FormKey, r.FormRev)
 	if !ok {
 		return false, nil
 	}
-	j, err := b.store.Action(ctx, m.Key())
+	j, err := d.st.Action(ctx, m.Key())
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
-	return j.Status == store.ActionDone || (b.cfg.DryRun && j.Status == store.ActionDryRun), nil
+	return j.Status == store.ActionDone || (d.dryRun && j.Status == store.ActionDryRun), nil
 }
 
 // formMarker builds a marker about the form a request record names.
@@ -337,39 +370,52 @@ type escalationPlan struct {
 
 // escalateForm makes the escalations of one request's current form: those
 // its analysis calls for, or only the forced one. Without a form, a forced
-// escalation is still made, once per bug.
-func (b *Bot) escalateForm(ctx context.Context, c *cycle, r store.Request, force *forcedEscalation) error {
-	v, err := b.cycleView(ctx, c, r.BugID)
+// escalation is still made, once per bug. The outcome is the notices'
+// together (worse): Deferred or Halted when the cycle stopped them.
+func (d *escalateDuty) escalateForm(ctx context.Context, c *Cycle, r store.Request, force *forcedEscalation) (Outcome, error) {
+	v, err := c.View(ctx, r.BugID)
+	if c.Halted() {
+		return Halted, nil
+	}
 	if err != nil {
-		return err
+		return Failed, err
 	}
-	p, err := b.planEscalation(ctx, v, r, force)
-	if err != nil || p == nil {
-		return err
+	p, err := d.plan(ctx, v, r, force)
+	if c.haltOn(err); c.Halted() {
+		return Halted, nil
 	}
-	if c.writesLeft <= 0 {
-		c.deferred++
-		return errCapReached
-	}
-	groups, err := b.bugGroups(ctx, []int{r.BugID})
 	if err != nil {
-		return err
+		return Failed, err
+	}
+	if p == nil {
+		return Written, nil // nothing owed
+	}
+	if c.Spent() {
+		c.Defer()
+		return Deferred, nil
+	}
+	groups, err := bugGroups(ctx, d.bz, []int{r.BugID})
+	if c.haltOn(err); c.Halted() {
+		return Halted, nil
+	}
+	if err != nil {
+		return Failed, err
 	}
 	bug, ok := groups[r.BugID]
 	if !ok {
-		return nil // hidden from the bot now
+		return Written, nil // hidden from the bot now: nothing it can do
 	}
-	return b.sendPlan(ctx, c, bug, p)
+	return d.send(ctx, c, bug, p)
 }
 
-// planEscalation evaluates r's current form in v (nil when the bug is
-// hidden from the bot) and returns the escalations it is owed; nil when
-// none. errFormMoved says the form is no longer the recorded one.
-func (b *Bot) planEscalation(ctx context.Context, v *bugView, r store.Request, force *forcedEscalation) (*escalationPlan, error) {
+// plan evaluates r's current form in v (nil when the bug is hidden from
+// the bot) and returns the escalations it is owed; nil when none.
+// errFormMoved says the form is no longer the recorded one.
+func (d *escalateDuty) plan(ctx context.Context, v *bugView, r store.Request, force *forcedEscalation) (*escalationPlan, error) {
 	if v == nil {
 		return nil, nil // hidden from the bot now: nothing it can do
 	}
-	f, err := b.findForm(ctx, v, r.AttachmentID)
+	f, err := d.forms.findForm(ctx, v, r.AttachmentID)
 	if err != nil {
 		return nil, err
 	}
@@ -378,14 +424,14 @@ func (b *Bot) planEscalation(ctx context.Context, v *bugView, r store.Request, f
 	}
 	var a *policy.Analysis
 	if f != nil {
-		if err := b.loadForm(ctx, v, f); err != nil {
+		if err := d.forms.loadForm(ctx, v, f); err != nil {
 			return nil, err
 		}
-		product, err := b.store.BugProduct(ctx, v.id)
+		product, err := d.st.BugProduct(ctx, v.id)
 		if err != nil {
 			return nil, err
 		}
-		a = b.analyzer.Evaluate(f.Request, product, b.now())
+		a = d.analyzer.Evaluate(f.Request, product, d.now())
 	}
 	var escs []policy.Escalation
 	switch {
@@ -408,30 +454,32 @@ func (b *Bot) planEscalation(ctx context.Context, v *bugView, r store.Request, f
 	return &escalationPlan{r: r, f: f, a: a, escs: escs, force: force}, nil
 }
 
-// sendPlan sends a plan's notices on bug (read with its groups), one per
-// team, each within the write cap: none is looked at once the cap is spent.
-func (b *Bot) sendPlan(ctx context.Context, c *cycle, bug bugzilla.Bug, p *escalationPlan) error {
+// send sends a plan's notices on bug (read with its groups), one per team,
+// each within the write cap: none is looked at once the cap is spent. The
+// outcome is theirs together (worse); the errors are theirs, joined.
+func (d *escalateDuty) send(ctx context.Context, c *Cycle, bug bugzilla.Bug, p *escalationPlan) (Outcome, error) {
+	all := Written
 	var errs []error
 	for _, e := range p.escs {
-		if c.writesLeft <= 0 {
-			c.deferred++
-			return errors.Join(append(errs, errCapReached)...)
+		if c.Spent() {
+			c.Defer()
+			return Deferred, errors.Join(errs...)
 		}
-		act := b.escalationAction(c, bug, p.r, p.f, p.a, e, p.force)
-		err := b.perform(ctx, c, act)
-		if errors.Is(err, errCapReached) || b.isRateLimit(err) {
-			return errors.Join(append(errs, err)...)
-		}
+		out, err := c.Perform(ctx, d.action(c, bug, p.r, p.f, p.a, e, p.force))
+		all = worse(all, out)
 		if err != nil {
 			errs = append(errs, err)
 		}
+		if out.stops() {
+			break
+		}
 	}
-	return errors.Join(errs...)
+	return all, errors.Join(errs...)
 }
 
-// escalationAction plans the notice to one team, with needinfo? on the
-// team's contacts who can see the bug, in one transaction.
-func (b *Bot) escalationAction(c *cycle, bug bugzilla.Bug, r store.Request, f *foundForm, a *policy.Analysis,
+// action plans the notice to one team, with needinfo? on the team's
+// contacts who can see the bug, in one transaction.
+func (d *escalateDuty) action(c *Cycle, bug bugzilla.Bug, r store.Request, f *foundForm, a *policy.Analysis,
 	e policy.Escalation, force *forcedEscalation) *action {
 	m := Marker{Kind: escalationKind(e.To), Bug: bug.ID}
 	since := zeroTime
@@ -448,10 +496,10 @@ func (b *Bot) escalationAction(c *cycle, bug bugzilla.Bug, r store.Request, f *f
 	}
 	var cc *contactCheck
 	build := func() bugzilla.NewComment {
-		nc := b.marked(m, escalationNotice(e, f, a, force, cc, b.cfg.Escalation.Needinfo, b.commentFormat()), ab)
+		nc := d.marks.marked(m, escalationNotice(e, f, a, force, cc, d.cfg.Needinfo, d.core.commentFormat()), ab)
 		nc.Tags = nil // PUT /rest/bug takes none; the footer is the marker
 		// send builds it again without perform: it must fit all the same.
-		nc, _ = fitComment(nc, m.Footer(b.cfg.Comments.Tag), nc.IsMarkdown)
+		nc, _ = fitComment(nc, m.Footer(d.tag), nc.IsMarkdown)
 		return nc
 	}
 	rec := store.Escalation{BugID: bug.ID, FormKey: formKeyS, Rev: rev, Target: e.To, Reasons: e.Reasons,
@@ -462,11 +510,11 @@ func (b *Bot) escalationAction(c *cycle, bug bugzilla.Bug, r store.Request, f *f
 		since:  since,
 		build: func(ctx context.Context) (bugzilla.NewComment, error) {
 			var err error
-			if cc, err = b.checkContacts(ctx, c, bug, b.cfg.Escalation.Contacts(e.To)); err != nil {
+			if cc, err = d.checkContacts(ctx, c, bug, d.cfg.Contacts(e.To)); err != nil {
 				return bugzilla.NewComment{}, err
 			}
 			for _, bl := range cc.blocked {
-				b.log.Warn().Int(LogBugID, bug.ID).Str(LogAction, m.Kind).Str("contact", bl).
+				d.log.Warn().Int(LogBugID, bug.ID).Str(LogAction, m.Kind).Str("contact", bl).
 					Msg("escalation contact not asked")
 			}
 			return build(), nil
@@ -474,27 +522,27 @@ func (b *Bot) escalationAction(c *cycle, bug bugzilla.Bug, r store.Request, f *f
 		send: func(ctx context.Context, nc bugzilla.NewComment) (int, error) {
 			for {
 				u := bugzilla.BugUpdate{Comment: &nc}
-				if b.cfg.Escalation.Needinfo {
+				if d.cfg.Needinfo {
 					for _, login := range cc.ask {
 						who := login
 						u.Flags = append(u.Flags, bugzilla.FlagChange{Name: "needinfo", Status: "?", Requestee: &who, New: true})
 					}
 				}
-				_, err := b.bz.UpdateBug(ctx, bug.ID, u)
+				_, err := d.bz.UpdateBug(ctx, bug.ID, u)
 				if err == nil {
-					return b.commentIDOf(ctx, c, m, since), nil
+					return d.commentIDOf(ctx, c, m, since), nil
 				}
 				if !cc.refused(err) {
 					return 0, err
 				}
-				b.log.Warn().Int(LogBugID, bug.ID).Str(LogAction, m.Kind).Strs("blocked", cc.blocked).
+				d.log.Warn().Int(LogBugID, bug.ID).Str(LogAction, m.Kind).Strs("blocked", cc.blocked).
 					Msg("Bugzilla refused a needinfo: contact cannot see the bug or takes no requests; not asked")
 				nc = build()
 			}
 		},
 		settled: func(ctx context.Context, status store.ActionStatus, commentID int) error {
 			e := rec
-			e.CommentID, e.UpdatedAt = commentID, b.now()
+			e.CommentID, e.UpdatedAt = commentID, d.now()
 			e.Status = store.EscalationMade
 			if cc != nil {
 				e.Asked, e.Blocked = cc.ask, cc.blocked
@@ -505,7 +553,7 @@ func (b *Bot) escalationAction(c *cycle, bug bugzilla.Bug, r store.Request, f *f
 			if status == store.ActionDryRun {
 				e.Status = store.EscalationDryRun
 			}
-			return b.store.SaveEscalation(ctx, e)
+			return d.st.SaveEscalation(ctx, e)
 		},
 	}
 }
@@ -514,11 +562,11 @@ func (b *Bot) escalationAction(c *cycle, bug bugzilla.Bug, r store.Request, f *f
 // not return it); 0 when it cannot be read now. The read, made after the
 // write, is the re-read of the bug's next notice (cycleReads): the notice
 // to the other team has the same since.
-func (b *Bot) commentIDOf(ctx context.Context, c *cycle, m Marker, since time.Time) int {
-	cs, err := b.liveComments(ctx, c, m.Bug, since)
+func (d *escalateDuty) commentIDOf(ctx context.Context, c *Cycle, m Marker, since time.Time) int {
+	cs, err := d.core.liveComments(ctx, c, m.Bug, since)
 	if err != nil {
 		return 0
 	}
-	id, _ := markerDone(botMarkers(cs, b.login(), b.cfg.Comments.Tag, m.Bug), m)
+	id, _ := markerDone(botMarkers(cs, d.login(), d.tag, m.Bug), m)
 	return id
 }

@@ -33,12 +33,12 @@ func (cc *contactCheck) block(login, why string) {
 
 // checkContacts sorts the configured contacts of a team for one bug. Their
 // accounts are read once per cycle (cycleUsers), not once per notice.
-func (b *Bot) checkContacts(ctx context.Context, c *cycle, bug bugzilla.Bug, logins []string) (*contactCheck, error) {
+func (d *escalateDuty) checkContacts(ctx context.Context, c *Cycle, bug bugzilla.Bug, logins []string) (*contactCheck, error) {
 	cc := &contactCheck{}
 	if len(logins) == 0 {
 		return cc, nil
 	}
-	users, err := b.cycleUsers(ctx, c, logins)
+	users, err := d.core.cycleUsers(ctx, c, logins)
 	if err != nil {
 		return nil, fmt.Errorf("escalation contacts: %w", err)
 	}
@@ -57,7 +57,7 @@ func (b *Bot) checkContacts(ctx context.Context, c *cycle, bug bugzilla.Bug, log
 			} else {
 				cc.ask = append(cc.ask, login)
 			}
-		case b.cfg.Escalation.Needinfo:
+		case d.cfg.Needinfo:
 			// Groups hidden from the bot: Bugzilla checks the needinfo.
 			cc.ask = append(cc.ask, login)
 			cc.unsure = append(cc.unsure, login)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/stewardbot/stewardbot/bot/store"
 	"github.com/stewardbot/stewardbot/bugzilla"
 	"github.com/stewardbot/stewardbot/policy"
@@ -36,50 +38,100 @@ type expiringCollection struct {
 	rows []store.ReviewedCollection
 }
 
-// expiry reminds the owners of reviewed (data-review+) collections with a
+// expiryStore is what the expiry reminder reads and records in the store.
+type expiryStore interface {
+	ReviewedCollections(ctx context.Context, f store.CollectionFilter) ([]store.ReviewedCollection, error)
+	Stopped(ctx context.Context, bugID int) (bool, error)
+	MarkCollectionsPrivate(ctx context.Context, formKey string) error
+}
+
+// expiryClient is what it reads of Bugzilla itself: the privacy of the
+// forms' attachments.
+type expiryClient interface {
+	AttachmentsByID(ctx context.Context, ids []int, o bugzilla.AttachmentOptions) (map[int]bugzilla.Attachment, error)
+}
+
+// expiryCore is what it still borrows from the core: the cycle's last
+// re-read of a bug (cyclereads.go) and the comments' format (format.go).
+type expiryCore interface {
+	liveComments(ctx context.Context, c *Cycle, bugID int, since time.Time) ([]bugzilla.Comment, error)
+	commentFormat() textFormat
+}
+
+var (
+	_ expiryStore  = store.Store(nil)
+	_ expiryClient = bugzillaClient(nil)
+	_ expiryCore   = (*Bot)(nil)
+)
+
+// expiryDuty reminds the owners of reviewed collections that a dated
+// expiry is near (the "expiry" task).
+type expiryDuty struct {
+	cfg      ExpiryConfig
+	timeZone string // poll.time_zone: the day an expiry date starts
+	tag      string // comments.tag
+	bz       expiryClient
+	st       expiryStore
+	core     expiryCore
+	privacy  privacyRule
+	marks    marker
+	now      func() time.Time
+	log      zerolog.Logger
+}
+
+func newExpiryDuty(d deps, core expiryCore) *expiryDuty {
+	return &expiryDuty{
+		cfg: d.cfg.Expiry, timeZone: d.cfg.Poll.TimeZone, tag: d.cfg.Comments.Tag,
+		bz: d.bz, st: d.store, core: core, privacy: d.privacy, marks: d.marks,
+		now: func() time.Time { return d.clock.Now().UTC() }, log: d.log,
+	}
+}
+
+// Run reminds the owners of reviewed (data-review+) collections with a
 // dated expiry that it is near: once per bug and date, from
 // expiry.remind_days days before it to the day itself, never after it and
 // never while "stewardbot: stop" holds. Like every bot comment the reminder
-// is marked, and perform re-reads the bug first, so a lost store never
+// is marked, and Perform re-reads the bug first, so a lost store never
 // sends it twice. Expiries by version or duration get none: their date is
 // not known.
-func (b *Bot) expiry(ctx context.Context, c *cycle) error {
-	days := b.cfg.Expiry.RemindDays
+func (d *expiryDuty) Run(ctx context.Context, c *Cycle) error {
+	days := d.cfg.RemindDays
 	if days <= 0 {
 		return nil
 	}
-	loc, err := time.LoadLocation(b.cfg.Poll.TimeZone)
+	loc, err := time.LoadLocation(d.timeZone)
 	if err != nil {
 		return fmt.Errorf("bot: poll time zone: %w", err)
 	}
-	rows, err := b.store.ReviewedCollections(ctx, store.CollectionFilter{Status: "+", Dated: true})
+	rows, err := d.st.ReviewedCollections(ctx, store.CollectionFilter{Status: "+", Dated: true})
 	if err != nil {
 		return err
 	}
 	var errs []error
-	for _, e := range dueExpiries(rows, b.now(), days, loc) {
+	for _, e := range dueExpiries(rows, d.now(), days, loc) {
 		if err := ctx.Err(); err != nil {
 			return errors.Join(append(errs, err)...)
 		}
-		if stopped, err := b.store.Stopped(ctx, e.bug); err != nil {
+		if stopped, err := d.st.Stopped(ctx, e.bug); err != nil {
 			return errors.Join(append(errs, err)...)
 		} else if stopped {
 			continue
 		}
-		err := b.perform(ctx, c, b.expiryAction(c, e))
+		out, err := c.Perform(ctx, d.action(c, e))
 		switch {
-		case err == nil, errors.Is(err, errOutcomeUnknown):
-			// Done, or looked at again next cycle (the marker decides).
-		case errors.Is(err, errCapReached), b.isRateLimit(err):
-			return errors.Join(append(errs, err)...)
+		case out.stops():
+			// The cap, a rate limit or a lost lease: the rest waits.
+			return errors.Join(errs...)
 		case hiddenBug(err):
 			// Moved out of the bot's sight, or deleted: nobody the bot
 			// could tell is left to remind. Not an error of the cycle; the
 			// bug is asked again while the reminder is due (one read).
-			b.log.Info().Int("bug_id", e.bug).Str("action", kindExpiry).Msg("bug no longer visible to the bot; no expiry reminder")
-		default:
+			d.log.Info().Int("bug_id", e.bug).Str("action", kindExpiry).Msg("bug no longer visible to the bot; no expiry reminder")
+		case err != nil:
 			errs = append(errs, fmt.Errorf("bug %d: %w", e.bug, err))
 		}
+		// Otherwise done, refused (retried next cycle), or looked at again
+		// next cycle when the outcome is unknown (the marker decides).
 	}
 	return errors.Join(errs...)
 }
@@ -111,10 +163,10 @@ func dueExpiries(rows []store.ReviewedCollection, now time.Time, days int, loc *
 	return out
 }
 
-// expiryAction plans the one reminder about a bug's collections expiring
+// action plans the one reminder about a bug's collections expiring
 // on one date. Every comment of the bug is re-read before it is posted: its
 // marker names no form, so no later start is safe.
-func (b *Bot) expiryAction(c *cycle, e *expiringCollection) *action {
+func (d *expiryDuty) action(c *Cycle, e *expiringCollection) *action {
 	m := Marker{Kind: expiryKind(e.date), Bug: e.bug}
 	return &action{
 		marker: m,
@@ -123,18 +175,18 @@ func (b *Bot) expiryAction(c *cycle, e *expiringCollection) *action {
 		build: func(ctx context.Context) (bugzilla.NewComment, error) {
 			// The comment quotes the form (owner, measurements): a private
 			// form's words go only into a private comment.
-			private, err := b.formsPrivateNow(ctx, c, e)
+			private, err := d.formsPrivateNow(ctx, c, e)
 			if err != nil {
 				return bugzilla.NewComment{}, err
 			}
-			ab, err := b.bugAbout(ctx, c, e.bug)
+			ab, err := d.privacy.bugAbout(ctx, c, e.bug)
 			if err != nil {
 				return bugzilla.NewComment{}, err
 			}
 			ab.quotesPrivate = private
-			left := policy.DaysUntilExpiry(e.day, b.now())
-			nc := b.marked(m, expiryNotice(e, left, b.cfg.Expiry.RenewalURL, b.commentFormat()), ab)
-			nc.Tags = []string{b.cfg.Comments.Tag + "-" + kindExpiry}
+			left := policy.DaysUntilExpiry(e.day, d.now())
+			nc := d.marks.marked(m, expiryNotice(e, left, d.cfg.RenewalURL, d.core.commentFormat()), ab)
+			nc.Tags = []string{d.tag + "-" + kindExpiry}
 			return nc, nil
 		},
 	}
@@ -213,7 +265,7 @@ func collectionFormPlace(c store.Collection) string {
 // was recorded when it was first analysed, and a steward may have made it
 // private since (a new privacy is no new revision). A form the bot can no
 // longer see, or whose comment is gone, counts as private.
-func (b *Bot) formsPrivateNow(ctx context.Context, c *cycle, e *expiringCollection) (bool, error) {
+func (d *expiryDuty) formsPrivateNow(ctx context.Context, c *Cycle, e *expiringCollection) (bool, error) {
 	var attIDs []int
 	comments := map[int]bool{}
 	for _, r := range e.rows {
@@ -232,7 +284,7 @@ func (b *Bot) formsPrivateNow(ctx context.Context, c *cycle, e *expiringCollecti
 		comments[n] = true
 	}
 	if len(attIDs) > 0 {
-		atts, err := b.bz.AttachmentsByID(ctx, slices.Compact(slices.Sorted(slices.Values(attIDs))),
+		atts, err := d.bz.AttachmentsByID(ctx, slices.Compact(slices.Sorted(slices.Values(attIDs))),
 			bugzilla.AttachmentOptions{IncludeFields: []string{"id", "is_private"}})
 		switch {
 		case errors.Is(err, bugzilla.ErrNotFound), errors.Is(err, bugzilla.ErrAccessDenied):
@@ -242,20 +294,20 @@ func (b *Bot) formsPrivateNow(ctx context.Context, c *cycle, e *expiringCollecti
 		}
 		for _, id := range attIDs {
 			if a, ok := atts[id]; !ok || a.IsPrivate {
-				return true, b.store.MarkCollectionsPrivate(ctx, fmt.Sprintf("attachment:%d", id))
+				return true, d.st.MarkCollectionsPrivate(ctx, fmt.Sprintf("attachment:%d", id))
 			}
 		}
 	}
 	if len(comments) > 0 {
 		// The re-read perform just made before building the comment.
-		cs, err := b.liveComments(ctx, c, e.bug, zeroTime)
+		cs, err := d.core.liveComments(ctx, c, e.bug, zeroTime)
 		if err != nil {
 			return false, fmt.Errorf("expiry: read the forms' comments: %w", err)
 		}
 		for _, cm := range cs {
 			if comments[cm.ID] {
 				if cm.IsPrivate {
-					return true, b.store.MarkCollectionsPrivate(ctx, fmt.Sprintf("comment:%d", cm.ID))
+					return true, d.st.MarkCollectionsPrivate(ctx, fmt.Sprintf("comment:%d", cm.ID))
 				}
 				delete(comments, cm.ID)
 			}

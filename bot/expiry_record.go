@@ -16,20 +16,39 @@ import (
 // the requester meant.
 const maxRecordedExpiryText = 200
 
-// rememberCollections records what a form revision collects, one row per
+// collectionStore is what recording a form's collections needs of the
+// store.
+type collectionStore interface {
+	HasCollections(ctx context.Context, formKey, formRev string) (bool, error)
+	SaveCollections(ctx context.Context, formKey, formRev string, cs []store.Collection) error
+}
+
+// formLoader reads a found form's text and parses it (findform.go).
+type formLoader interface {
+	loadForm(ctx context.Context, v *bugView, f *foundForm) error
+}
+
+var (
+	_ collectionStore = store.Store(nil)
+	_ formLoader      = formFinder(nil)
+)
+
+// recordCollections records what a form revision collects, one row per
 // measurement, for the yearly survey (stewardbot report) and the expiry
 // reminder, unless the store has it already. It reads the form when the
 // store lacks it, so a lost store is filled again from any request still
-// open; a form already recorded costs one store query.
-func (b *Bot) rememberCollections(ctx context.Context, v *bugView, f *foundForm) error {
+// open; a form already recorded costs one store query. Analyze calls it for
+// every form it finds; it is a function, not a duty, since it writes
+// nothing on Bugzilla.
+func recordCollections(ctx context.Context, st collectionStore, forms formLoader, now func() time.Time, v *bugView, f *foundForm) error {
 	key := formKey(f)
-	if ok, err := b.store.HasCollections(ctx, key, f.Rev); err != nil || ok {
+	if ok, err := st.HasCollections(ctx, key, f.Rev); err != nil || ok {
 		return err
 	}
-	if err := b.loadForm(ctx, v, f); err != nil {
+	if err := forms.loadForm(ctx, v, f); err != nil {
 		return err
 	}
-	return b.store.SaveCollections(ctx, key, f.Rev, collectionsOf(v.id, f, b.now))
+	return st.SaveCollections(ctx, key, f.Rev, collectionsOf(v.id, f, now))
 }
 
 // collectionsOf turns a parsed form into its survey rows. A form without

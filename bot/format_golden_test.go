@@ -26,6 +26,7 @@ func goldenComments(t *testing.T, b *Bot) map[string]bugzilla.NewComment {
 		return f, b.analyzer.Evaluate(req, "", now)
 	}
 	ft := b.commentFormat()
+	rd := newRemindDuty(b.deps(), b) // the reminders' comments
 	f4, a4 := form("category4.md", 11, "0123456789ab")
 	oldF, oldA := form("replaced-old.md", 12, "aaaaaaaaaaaa")
 	newF, newA := form("replaced-new.md", 13, "bbbbbbbbbbbb")
@@ -56,11 +57,11 @@ func goldenComments(t *testing.T, b *Bot) map[string]bugzilla.NewComment {
 		"analysis":       b.analysisComment(Marker{Kind: kindAnalysis, Bug: 7, Attachment: 11, Rev: f4.Rev}, f4, a4, "", about{}),
 		"what-changed":   b.analysisComment(Marker{Kind: kindAnalysis, Bug: 7, Attachment: 13, Rev: newF.Rev}, newF, newA, whatChanged(oldF, oldA, newF, newA, ft), about{}),
 		"needs-form":     b.needsFormComment(Marker{Kind: kindNeedsForm, Bug: 7}, v, about{}),
-		"reminder":       b.reminderComment(m(remindKind(2)), r, 2, true, about{}),
-		"lead-notice":    b.leadNoticeComment(m(kindLeadNotice), r, 3, noticeSpent, time.Time{}, "steward2@example.test", about{}),
-		"blocked":        b.blockedComment(m(kindBlocked), r, about{}),
-		"assign":         b.assignComment(m(kindAssign), r, "steward2@example.test", about{}),
-		"unassigned":     b.unassignedComment(m(kindUnassigned), r, about{}),
+		"reminder":       rd.reminderComment(m(remindKind(2)), r, 2, true, about{}),
+		"lead-notice":    rd.leadNoticeComment(m(kindLeadNotice), r, 3, noticeSpent, time.Time{}, "steward2@example.test", about{}),
+		"blocked":        rd.blockedComment(m(kindBlocked), r, about{}),
+		"assign":         rd.assignComment(m(kindAssign), r, "steward2@example.test", about{}),
+		"unassigned":     rd.unassignedComment(m(kindUnassigned), r, about{}),
 		"escalation":     b.marked(Marker{Kind: kindEscalationLegal, Bug: 7}, escalationNotice(e, f4, a4, nil, cc, true, ft), about{}),
 		"escalation-cmd": b.marked(Marker{Kind: kindEscalationLegal, Bug: 7}, escalationNotice(policy.Escalation{To: policy.EscalateLegal}, f4, a4, force, cc, false, ft), about{}),
 		"command-ack": b.marked(Marker{Kind: kindCommandAck, Bug: 7, Comment: 40}, commandAnswer(4, []string{

@@ -40,7 +40,7 @@ var errOutcomeUnknown = errors.New("write outcome unknown; the bug is re-read be
 //
 // A crash anywhere leaves at worst an intent in the journal, and step 2
 // finds the comment if it landed. Deleting the journal only costs step 2.
-func (b *Bot) perform(ctx context.Context, c *cycle, a *action) error {
+func (b *Bot) perform(ctx context.Context, c *Cycle, a *action) error {
 	key := a.marker.Key()
 	log := b.log.With().Int(LogBugID, a.marker.Bug).Int(LogAttachmentID, a.marker.Attachment).
 		Int(LogFlagID, a.flagID).Str(LogAction, a.marker.Kind).Str("key", key).Logger()
@@ -53,17 +53,22 @@ func (b *Bot) perform(ctx context.Context, c *cycle, a *action) error {
 	}
 	switch {
 	case j.Status == store.ActionDone:
+		c.done = AlreadyDone
 		return nil
 	case j.Status == store.ActionDryRun && b.cfg.DryRun:
+		c.done = AlreadyDone
 		return nil
 	case j.Status == store.ActionFailed && j.Attempts >= maxWriteAttempts:
 		log.Debug().Int("attempts", j.Attempts).Msg("gave up on this write earlier")
+		c.done = GaveUp
 		return nil
 	}
 
 	if done, err := b.alreadyOnBug(ctx, c, a, &j, log); done || err != nil {
+		c.done = AlreadyDone
 		return err
 	}
+	c.done = Written
 	if c.writesLeft <= 0 {
 		c.deferred++
 		return errCapReached
@@ -192,7 +197,7 @@ func (b *Bot) fit(nc bugzilla.NewComment, m Marker, log zerolog.Logger) bugzilla
 // happened and, when the bot's marker for it is there, journals it done.
 // Actions in a row on one bug share a re-read until the bot writes on the
 // bug (cycleReads).
-func (b *Bot) alreadyOnBug(ctx context.Context, c *cycle, a *action, j *store.Action, log zerolog.Logger) (bool, error) {
+func (b *Bot) alreadyOnBug(ctx context.Context, c *Cycle, a *action, j *store.Action, log zerolog.Logger) (bool, error) {
 	comments, err := b.liveComments(ctx, c, a.marker.Bug, a.since)
 	if err != nil {
 		return false, fmt.Errorf("re-read bug %d: %w", a.marker.Bug, err)

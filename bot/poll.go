@@ -36,7 +36,7 @@ const (
 // answer would (stopAnswered). An idle poll costs one request by search
 // (one more per trackedPerSearch bugs with open requests beyond the
 // first), two with the feed (feed and search; see pollActivity).
-func (b *Bot) poll(ctx context.Context, c *cycle) error {
+func (b *Bot) poll(ctx context.Context, c *Cycle) error {
 	wm, err := b.watermark(ctx)
 	if err != nil {
 		return err
@@ -55,7 +55,7 @@ func (b *Bot) poll(ctx context.Context, c *cycle) error {
 // pollSearch queues the bugs changed since the watermark (searchChanged,
 // with the bugs that have open requests, so that a removed flag is seen)
 // and moves the watermark to the server's time of the search.
-func (b *Bot) pollSearch(ctx context.Context, c *cycle, wm time.Time) error {
+func (b *Bot) pollSearch(ctx context.Context, c *Cycle, wm time.Time) error {
 	var tracked []int
 	if !wm.IsZero() {
 		var err error
@@ -180,7 +180,7 @@ func (b *Bot) searchChanged(ctx context.Context, mark time.Time, tracked []int) 
 // idle poll, however many requests are open. The search alone would miss a
 // flag removed (its bug no longer matches), so 1 is not reachable with the
 // feed's guarantee.
-func (b *Bot) pollActivity(ctx context.Context, c *cycle, wm time.Time) error {
+func (b *Bot) pollActivity(ctx context.Context, c *Cycle, wm time.Time) error {
 	lastID, err := b.activityID(ctx)
 	if err != nil {
 		return err
@@ -236,7 +236,7 @@ func (b *Bot) pollActivity(ctx context.Context, c *cycle, wm time.Time) error {
 // it. That is what the first feed read after a sweep finds (the sweep
 // records no row id), and re-reading every bug of the day then would be a
 // second cold start.
-func (b *Bot) checkChanged(ctx context.Context, c *cycle, wm time.Time, fromFeed map[int]time.Time) error {
+func (b *Bot) checkChanged(ctx context.Context, c *Cycle, wm time.Time, fromFeed map[int]time.Time) error {
 	mark, err := b.storedTime(ctx, kvSearchMark, "search mark")
 	if err != nil {
 		return err

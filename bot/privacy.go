@@ -52,13 +52,13 @@ func (a about) private() bool {
 // bugAbout reads the bug's groups, once per cycle and bug (a write by the
 // bot does not change them). A bug the bot cannot read is taken as
 // private.
-func (b *Bot) bugAbout(ctx context.Context, c *cycle, bugID int) (about, error) {
+func (b *Bot) bugAbout(ctx context.Context, c *Cycle, bugID int) (about, error) {
 	if c != nil {
 		if g, ok := c.reads.groups[bugID]; ok {
 			return about{groups: g.groups, unknown: g.unknown}, nil
 		}
 	}
-	bugs, err := b.bugGroups(ctx, []int{bugID})
+	bugs, err := bugGroups(ctx, b.bz, []int{bugID})
 	if err != nil {
 		return about{}, err
 	}
@@ -73,7 +73,7 @@ func (b *Bot) bugAbout(ctx context.Context, c *cycle, bugID int) (about, error) 
 // knowGroups keeps the groups of a bug the cycle read with them (a poll,
 // the bot's needinfo flags), so that bugAbout does not read them again. A
 // nil cycle keeps nothing.
-func (c *cycle) knowGroups(bug bugzilla.Bug) {
+func (c *Cycle) knowGroups(bug bugzilla.Bug) {
 	if c == nil {
 		return
 	}
@@ -88,7 +88,7 @@ func (c *cycle) knowGroups(bug bugzilla.Bug) {
 // them), so that the comments the analysis writes on them do not each read
 // their bug's groups. It is only a saving: on failure, bugAbout reads
 // them bug by bug when a comment is owed.
-func (b *Bot) prefetchGroups(ctx context.Context, c *cycle, ids []int) {
+func (b *Bot) prefetchGroups(ctx context.Context, c *Cycle, ids []int) {
 	var missing []int
 	for _, id := range ids {
 		if _, ok := c.reads.groups[id]; !ok {
@@ -98,7 +98,7 @@ func (b *Bot) prefetchGroups(ctx context.Context, c *cycle, ids []int) {
 	if len(missing) == 0 {
 		return
 	}
-	bugs, err := b.bugGroups(ctx, missing)
+	bugs, err := bugGroups(ctx, b.bz, missing)
 	if err != nil {
 		b.log.Warn().Err(err).Int("bugs", len(missing)).Msg("cannot read the bugs' groups in one request; reading them when needed")
 		return
@@ -119,7 +119,7 @@ type bugGroupsRead struct {
 // names, and the request's form when one was found. Their privacy is read
 // live, when the comment is owed: an attachment made private since the
 // request was seen makes the comment private.
-func (b *Bot) requestAbout(ctx context.Context, c *cycle, r store.Request) (about, error) {
+func (b *Bot) requestAbout(ctx context.Context, c *Cycle, r store.Request) (about, error) {
 	ab, err := b.bugAbout(ctx, c, r.BugID)
 	if err != nil || ab.unknown {
 		return ab, err

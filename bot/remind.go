@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/stewardbot/stewardbot/bot/store"
 	"github.com/stewardbot/stewardbot/bugzilla"
 	"github.com/stewardbot/stewardbot/policy"
@@ -33,73 +35,145 @@ func (bg *remindBudget) assigned(flagID int, steward string) {
 	}
 }
 
-// remind is the task that keeps requests moving: it stops everything for
-// requests answered since the last cycle (and clears the bot's needinfos on
-// them), gives requests without a requestee a steward (or tells the lead),
-// and reminds stewards of requests that have waited. It looks at the live
-// bug only for requests the store says are due, and after each look records
-// when the request is next due (in a dry run too, as if the logged reminder
-// had been posted), so an idle cycle costs no request at all. Requests held
-// back by a cap stay due, but are not read while the cap holds: a cycle reads
-// at most about the caps' worth of them.
-func (b *Bot) remind(ctx context.Context, c *cycle) error {
+// remindStore is what reminders, assignments and their end read and
+// record in the store.
+type remindStore interface {
+	OpenRequests(ctx context.Context) ([]store.Request, error)
+	RequestsOnBug(ctx context.Context, bugID int) ([]store.Request, error)
+	Reminder(ctx context.Context, flagID int) (store.Reminder, error)
+	SaveReminder(ctx context.Context, r store.Reminder) error
+	RemindersSentSince(ctx context.Context, requestee string, since time.Time, dryRun bool) (int, error)
+	RemindersToStop(ctx context.Context) ([]store.Reminder, error)
+	Control(ctx context.Context, bugID int) (store.Control, error)
+	Action(ctx context.Context, key string) (store.Action, error)
+	Get(ctx context.Context, key string) (string, error)
+	Set(ctx context.Context, key, value string) error
+	MarkDirty(ctx context.Context, marks []store.BugMark) error
+}
+
+// remindClient is what they read and write on Bugzilla itself: the live
+// bug's history and flags, the flag changes, an assignment's comment.
+type remindClient interface {
+	Bugs(ctx context.Context, ids []int, fields ...string) ([]bugzilla.Bug, error)
+	History(ctx context.Context, bugID int, newSince time.Time) ([]bugzilla.HistoryEntry, error)
+	AddComment(ctx context.Context, bugID int, nc bugzilla.NewComment) (int, error)
+	UpdateBug(ctx context.Context, bugID int, u bugzilla.BugUpdate) (*bugzilla.UpdateResult, error)
+	UpdateAttachment(ctx context.Context, attachmentID int, u bugzilla.AttachmentUpdate) (*bugzilla.UpdateResult, error)
+}
+
+// remindCore is what they still borrow from the core: the cycle's reads of
+// a bug's comments and of accounts (cyclereads.go).
+type remindCore interface {
+	liveComments(ctx context.Context, c *Cycle, bugID int, since time.Time) ([]bugzilla.Comment, error)
+	cycleUsers(ctx context.Context, c *Cycle, logins []string) (map[string]bugzilla.User, error)
+}
+
+var (
+	_ remindStore  = store.Store(nil)
+	_ remindClient = bugzillaClient(nil)
+	_ remindCore   = (*Bot)(nil)
+)
+
+// remindDuty keeps requests moving (the "remind" task): it reminds
+// stewards, tells the lead, assigns requests without a requestee
+// (remind_assign.go) and stops for answered ones (remind_resolve.go).
+type remindDuty struct {
+	cfg      RemindersConfig
+	stewards StewardsConfig
+	dryRun   bool
+	flagName string // bugzilla.flag_name: the request flag
+	tag      string // comments.tag
+	bz       remindClient
+	st       remindStore
+	core     remindCore
+	privacy  privacyRule
+	marks    marker
+	roster   stewardRoster
+	login    func() string
+	now      func() time.Time
+	log      zerolog.Logger
+}
+
+func newRemindDuty(d deps, core remindCore) *remindDuty {
+	return &remindDuty{
+		cfg: d.cfg.Reminders, stewards: d.cfg.Stewards, dryRun: d.cfg.DryRun,
+		flagName: d.cfg.Bugzilla.FlagName, tag: d.cfg.Comments.Tag,
+		bz: d.bz, st: d.store, core: core, privacy: d.privacy, marks: d.marks, roster: d.roster,
+		login: d.login, now: func() time.Time { return d.clock.Now().UTC() }, log: d.log,
+	}
+}
+
+// Run stops everything for requests answered since the last cycle (and
+// clears the bot's needinfos on them), gives requests without a requestee a
+// steward (or tells the lead), and reminds stewards of requests that have
+// waited. It looks at the live bug only for requests the store says are
+// due, and after each look records when the request is next due (in a dry
+// run too, as if the logged reminder had been posted), so an idle cycle
+// costs no request at all. Requests held back by a cap stay due, but are
+// not read while the cap holds: a cycle reads at most about the caps' worth
+// of them.
+//
+// The steps below return the outcome of the write that ended them early
+// (Deferred, Halted, Refused, Unknown), Written otherwise; a failed read
+// that was rate limited halts the cycle (c.haltOn).
+func (d *remindDuty) Run(ctx context.Context, c *Cycle) error {
 	var errs []error
-	if err := b.stopAnswered(ctx, c); err != nil {
-		if errors.Is(err, errCapReached) || b.isRateLimit(err) {
-			return err
-		}
+	if out, err := d.stopAnswered(ctx, c); out.stops() {
+		return err
+	} else if err != nil {
 		errs = append(errs, err)
 	}
-	open, err := b.store.OpenRequests(ctx)
+	open, err := d.st.OpenRequests(ctx)
 	if err != nil {
 		return errors.Join(append(errs, err)...)
 	}
-	budget := &remindBudget{left: b.cfg.Reminders.MaxPerCycle, perPerson: map[string]int{}, open: open}
-	now := b.now()
-	due, err := b.dueReminders(ctx, open, now)
+	budget := &remindBudget{left: d.cfg.MaxPerCycle, perPerson: map[string]int{}, open: open}
+	now := d.now()
+	due, err := d.dueReminders(ctx, open, now)
 	if err != nil {
 		errs = append(errs, err)
 	}
-	for _, d := range due {
-		r, st := d.r, d.st
+	for _, dr := range due {
+		r, st := dr.r, dr.st
 		if ctx.Err() != nil {
 			return errors.Join(append(errs, ctx.Err())...)
 		}
 		if budget.left <= 0 {
-			c.deferred++
-			b.log.Info().Int("cap", b.cfg.Reminders.MaxPerCycle).Msg("reminder cap reached; the rest waits for the next cycle")
+			c.Defer()
+			d.log.Info().Int("cap", d.cfg.MaxPerCycle).Msg("reminder cap reached; the rest waits for the next cycle")
 			break
 		}
-		if hold, err := b.onHold(ctx, r, &st, now); err != nil || hold {
+		if hold, err := d.onHold(ctx, r, &st, now); err != nil || hold {
 			if err != nil {
 				errs = append(errs, err)
 			}
 			continue
 		}
-		if c.writesLeft <= 0 {
+		if c.Spent() {
 			// Nothing more is read for what the write cap defers anyway: the
 			// most overdue go first next cycle.
-			c.deferred++
-			return errors.Join(append(errs, errCapReached)...)
+			c.Defer()
+			return errors.Join(errs...)
 		}
+		var out Outcome
 		switch {
 		case r.Requestee == "":
-			err = b.unassigned(ctx, c, budget, r, &st)
+			out, err = d.unassigned(ctx, c, budget, r, &st)
 		case r.FormKey == "":
 			// No form found yet: the bot has asked the requester for it,
 			// and the steward has nothing to review. Looked at again
 			// once analyse finds one.
 			continue
 		default:
-			err = b.remindOne(ctx, c, budget, r, &st)
+			out, err = d.remindOne(ctx, c, budget, r, &st)
 		}
+		c.haltOn(err)
 		switch {
-		case err == nil:
-		case errors.Is(err, errCapReached) || b.isRateLimit(err):
+		case out.stops() || c.Halted():
 			return errors.Join(append(errs, err)...)
-		case errors.Is(err, errOutcomeUnknown):
-			b.log.Warn().Int(LogBugID, r.BugID).Int(LogFlagID, r.FlagID).Msg("a reminder's outcome is unknown; looking again next cycle")
-		default:
+		case out == Unknown:
+			d.log.Warn().Int(LogBugID, r.BugID).Int(LogFlagID, r.FlagID).Msg("a reminder's outcome is unknown; looking again next cycle")
+		case err != nil:
 			errs = append(errs, fmt.Errorf("bug %d flag %d: %w", r.BugID, r.FlagID, err))
 		}
 	}
@@ -119,11 +193,11 @@ type dueReminder struct {
 // holds work back, what has waited longest goes out first. A request never
 // looked at falls due at its first reminder, as early as it can be
 // (waitUnread); one without a requestee when it was made.
-func (b *Bot) dueReminders(ctx context.Context, open []store.Request, now time.Time) ([]dueReminder, error) {
+func (d *remindDuty) dueReminders(ctx context.Context, open []store.Request, now time.Time) ([]dueReminder, error) {
 	var out []dueReminder
 	var errs []error
 	for _, r := range open {
-		st, err := b.reminderState(ctx, r)
+		st, err := d.reminderState(ctx, r)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -135,8 +209,8 @@ func (b *Bot) dueReminders(ctx context.Context, open []store.Request, now time.T
 		if due.IsZero() {
 			due = r.RequestedAt
 			if r.Requestee != "" && st.Sent == 0 {
-				if first, ok := b.stewardCalendar(r.Requestee).NextReminder(r.RequestedAt, time.Time{}, 0, time.Time{},
-					b.cfg.Reminders.Policy(), now); ok {
+				if first, ok := d.roster.stewardCalendar(r.Requestee).NextReminder(r.RequestedAt, time.Time{}, 0, time.Time{},
+					d.cfg.Policy(), now); ok {
 					due = first
 				}
 			}
@@ -155,28 +229,28 @@ func (b *Bot) dueReminders(ctx context.Context, open []store.Request, now time.T
 // reminderState is the stored state of r's reminders; a new one (due at
 // once: the live bug decides) when there is none, the requestee changed, or
 // the other mode made it: what a dry run only logged, a live bot still sends,
-// so it does not wait on the dry run's schedule (as escalation's kvMode).
-func (b *Bot) reminderState(ctx context.Context, r store.Request) (store.Reminder, error) {
-	st, err := b.store.Reminder(ctx, r.FlagID)
+// so it does not wait on the dry run's schedule (as escalation's modeKey).
+func (d *remindDuty) reminderState(ctx context.Context, r store.Request) (store.Reminder, error) {
+	st, err := d.st.Reminder(ctx, r.FlagID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 	case err != nil:
 		return store.Reminder{}, err
-	case strings.EqualFold(st.Requestee, r.Requestee) && st.DryRun == b.cfg.DryRun:
+	case strings.EqualFold(st.Requestee, r.Requestee) && st.DryRun == d.dryRun:
 		return st, nil
 	}
-	return store.Reminder{FlagID: r.FlagID, BugID: r.BugID, Requestee: r.Requestee, DryRun: b.cfg.DryRun}, nil
+	return store.Reminder{FlagID: r.FlagID, BugID: r.BugID, Requestee: r.Requestee, DryRun: d.dryRun}, nil
 }
 
-func (b *Bot) saveReminder(ctx context.Context, st *store.Reminder) error {
-	st.UpdatedAt = b.now()
-	return b.store.SaveReminder(ctx, *st)
+func (d *remindDuty) saveReminder(ctx context.Context, st *store.Reminder) error {
+	st.UpdatedAt = d.now()
+	return d.st.SaveReminder(ctx, *st)
 }
 
 // onHold applies the comment commands: "stop" holds the bug's requests,
 // "snooze" holds them until its time.
-func (b *Bot) onHold(ctx context.Context, r store.Request, st *store.Reminder, now time.Time) (bool, error) {
-	ctl, err := b.store.Control(ctx, r.BugID)
+func (d *remindDuty) onHold(ctx context.Context, r store.Request, st *store.Reminder, now time.Time) (bool, error) {
+	ctl, err := d.st.Control(ctx, r.BugID)
 	if err != nil {
 		return false, err
 	}
@@ -185,36 +259,36 @@ func (b *Bot) onHold(ctx context.Context, r store.Request, st *store.Reminder, n
 		return true, nil
 	case now.Before(ctl.SnoozedUntil):
 		st.NextDue = ctl.SnoozedUntil
-		return true, b.saveReminder(ctx, st)
+		return true, d.saveReminder(ctx, st)
 	}
 	return false, nil
 }
 
 // remindOne reads r's bug and does what is due: the next reminder, or the
 // notice to the lead once the reminders are spent or the steward is away.
-func (b *Bot) remindOne(ctx context.Context, c *cycle, budget *remindBudget, r store.Request, st *store.Reminder) error {
-	log := b.log.With().Int(LogBugID, r.BugID).Int(LogAttachmentID, r.AttachmentID).Int(LogFlagID, r.FlagID).
+func (d *remindDuty) remindOne(ctx context.Context, c *Cycle, budget *remindBudget, r store.Request, st *store.Reminder) (Outcome, error) {
+	log := d.log.With().Int(LogBugID, r.BugID).Int(LogAttachmentID, r.AttachmentID).Int(LogFlagID, r.FlagID).
 		Str("requestee", r.Requestee).Logger()
-	if b.cfg.Reminders.Max == 0 { // reminders.max: 0 turns reminders (and the lead's notice) off
+	if d.cfg.Max == 0 { // reminders.max: 0 turns reminders (and the lead's notice) off
 		st.State = store.ReminderFinished
-		return b.saveReminder(ctx, st)
+		return Written, d.saveReminder(ctx, st)
 	}
-	if wait, err := b.waitUnread(ctx, budget, r, st, b.now()); err != nil || wait {
-		return err
+	if wait, err := d.waitUnread(ctx, budget, r, st, d.now()); err != nil || wait {
+		return Written, err
 	}
-	live, err := b.readLive(ctx, c, r)
+	live, err := d.readLive(ctx, c, r)
 	if hiddenBug(err) {
 		log.Info().Msg("bug no longer visible to the bot; no more reminders")
 		st.State = store.ReminderStopped
-		return b.saveReminder(ctx, st)
+		return Written, d.saveReminder(ctx, st)
 	}
 	if err != nil {
-		return err
+		return Failed, err
 	}
-	now := b.now()
-	cfg := b.cfg.Reminders
-	cal := b.stewardCalendar(r.Requestee)
-	if b.cfg.DryRun && st.Sent > live.sent {
+	now := d.now()
+	cfg := d.cfg
+	cal := d.roster.stewardCalendar(r.Requestee)
+	if d.dryRun && st.Sent > live.sent {
 		// The reminders this dry run logged count as sent: the schedule
 		// moves on as it would live, instead of logging reminder 1 again
 		// (and reading the bug) every cycle.
@@ -225,7 +299,7 @@ func (b *Bot) remindOne(ctx context.Context, c *cycle, budget *remindBudget, r s
 	if live.sent >= cfg.Max {
 		if live.noticeDone {
 			st.State = store.ReminderFinished
-			return b.saveReminder(ctx, st)
+			return Written, d.saveReminder(ctx, st)
 		}
 		// The notice is due when one more reminder would be.
 		p := cfg.Policy()
@@ -233,73 +307,92 @@ func (b *Bot) remindOne(ctx context.Context, c *cycle, budget *remindBudget, r s
 		due, _ := cal.NextReminder(r.RequestedAt, live.lastLife, live.sent, live.lastSent, p, now)
 		if now.Before(due) {
 			st.NextDue = due
-			return b.saveReminder(ctx, st)
+			return Written, d.saveReminder(ctx, st)
 		}
-		if err := b.leadNotice(ctx, c, budget, r, live, noticeSpent, time.Time{}); err != nil {
-			return err
+		if out, err := d.leadNotice(ctx, c, budget, r, live, noticeSpent, time.Time{}); err != nil || !out.done() {
+			return out, err
 		}
 		st.State = store.ReminderFinished
-		return b.saveReminder(ctx, st)
+		return Written, d.saveReminder(ctx, st)
 	}
 
 	due, _ := cal.NextReminder(r.RequestedAt, live.lastLife, live.sent, live.lastSent, cfg.Policy(), now)
 	if now.Before(due) {
 		st.NextDue = due
-		return b.saveReminder(ctx, st)
+		return Written, d.saveReminder(ctx, st)
 	}
-	if s, ok := b.rosterEntry(r.Requestee); ok {
+	if s, ok := d.roster.rosterEntry(r.Requestee); ok {
 		if back, away := s.AwayUntil(now); away {
 			log.Info().Time("back", back).Msg("steward away: not reminded")
 			if !live.noticeDone {
-				if err := b.leadNotice(ctx, c, budget, r, live, noticeAway, back); err != nil {
-					return err
+				if out, err := d.leadNotice(ctx, c, budget, r, live, noticeAway, back); err != nil || !out.done() {
+					return out, err
 				}
 			}
 			st.NextDue = firstBusinessDay(cal, back)
-			return b.saveReminder(ctx, st)
+			return Written, d.saveReminder(ctx, st)
 		}
 	}
-	if n, err := b.remindedToday(ctx, budget, r.Requestee, now); err != nil {
-		return err
+	if n, err := d.remindedToday(ctx, budget, r.Requestee, now); err != nil {
+		return Failed, err
 	} else if n >= cfg.MaxPerPerson {
 		// Reached by this cycle's own reminders (waitUnread checks first).
 		log.Info().Int("cap", cfg.MaxPerPerson).Msg("per-person reminder cap reached; this one waits")
-		return nil // still due: looked at again once the cap allows
+		return Written, nil // still due: looked at again once the cap allows
 	}
 
 	needinfo := cfg.Mode == RemindNeedinfo && !live.humanCleared && !live.hasBotNeedinfo() && !live.blockedDone
 	if needinfo {
-		blocked, err := b.blocksNeedinfo(ctx, c, r.Requestee)
+		blocked, err := d.blocksNeedinfo(ctx, c, r.Requestee)
 		if err != nil {
-			return err
+			return Failed, err
 		}
 		if blocked {
 			log.Info().Msg("steward blocks needinfo requests: reminding by comment, telling the lead")
-			if err := b.blockedNotice(ctx, c, budget, r, live); err != nil {
-				return err
+			if out, err := d.blockedNotice(ctx, c, budget, r, live); err != nil || !out.done() {
+				return out, err
 			}
 			needinfo = false
 		}
 	}
 	n := live.sent + 1
-	err = b.perform(ctx, c, b.reminderAction(c, r, n, needinfo))
-	if needinfo && errors.Is(err, bugzilla.ErrRequestsBlocked) {
+	act := d.reminderAction(c, r, n, needinfo)
+	var sendErr error
+	keepSendError(act, &sendErr)
+	out, err := c.Perform(ctx, act)
+	if needinfo && out == Refused && errors.Is(sendErr, bugzilla.ErrRequestsBlocked) {
 		// Refused, not failed: never asked again. The next cycle reminds
 		// by comment, once the lead has been told.
-		log.Warn().Err(err).Msg("Bugzilla refused the needinfo: the steward blocks requests")
-		if err := b.blockedNotice(ctx, c, budget, r, live); err != nil {
-			return err
+		log.Warn().Err(sendErr).Msg("Bugzilla refused the needinfo: the steward blocks requests")
+		if out, err := d.blockedNotice(ctx, c, budget, r, live); err != nil || !out.done() {
+			return out, err
 		}
-		return nil
+		return Written, nil
 	}
-	if err != nil {
-		return err
+	if err != nil || !out.done() {
+		return out, err
 	}
 	budget.left--
 	budget.perPerson[strings.ToLower(r.Requestee)]++
 	st.Sent, st.LastSent = n, now
 	st.NextDue = cal.AddBusinessDays(now, cfg.Every)
-	return b.saveReminder(ctx, st)
+	return Written, d.saveReminder(ctx, st)
+}
+
+// keepSendError has a's send, when it has its own, keep its error in
+// *err: Perform reports a refused write as an outcome, and a reminder must
+// know whether Bugzilla refused the needinfo because the steward blocks
+// requests.
+func keepSendError(a *action, err *error) {
+	send := a.send
+	if send == nil {
+		return
+	}
+	a.send = func(ctx context.Context, nc bugzilla.NewComment) (int, error) {
+		id, e := send(ctx, nc)
+		*err = e
+		return id, e
+	}
 }
 
 // waitUnread decides, from the store alone, that r's live bug is not worth
@@ -313,40 +406,40 @@ func (b *Bot) remindOne(ctx context.Context, c *cycle, budget *remindBudget, r s
 //
 // The notice to the lead (reminders spent) and an away steward are not
 // reminders to the steward, so the cap does not hold them back.
-func (b *Bot) waitUnread(ctx context.Context, budget *remindBudget, r store.Request, st *store.Reminder, now time.Time) (bool, error) {
-	cfg := b.cfg.Reminders
+func (d *remindDuty) waitUnread(ctx context.Context, budget *remindBudget, r store.Request, st *store.Reminder, now time.Time) (bool, error) {
+	cfg := d.cfg
 	if st.NextDue.IsZero() && st.Sent == 0 {
-		due, ok := b.stewardCalendar(r.Requestee).NextReminder(r.RequestedAt, time.Time{}, 0, time.Time{}, cfg.Policy(), now)
+		due, ok := d.roster.stewardCalendar(r.Requestee).NextReminder(r.RequestedAt, time.Time{}, 0, time.Time{}, cfg.Policy(), now)
 		if ok && now.Before(due) {
 			st.NextDue = due
-			return true, b.saveReminder(ctx, st)
+			return true, d.saveReminder(ctx, st)
 		}
 	}
 	if st.Sent >= cfg.Max {
 		return false, nil
 	}
-	if s, ok := b.rosterEntry(r.Requestee); ok {
+	if s, ok := d.roster.rosterEntry(r.Requestee); ok {
 		if _, away := s.AwayUntil(now); away {
 			return false, nil
 		}
 	}
-	n, err := b.remindedToday(ctx, budget, r.Requestee, now)
+	n, err := d.remindedToday(ctx, budget, r.Requestee, now)
 	if err != nil || n < cfg.MaxPerPerson {
 		return false, err
 	}
-	b.log.Debug().Int(LogBugID, r.BugID).Int(LogFlagID, r.FlagID).Str("requestee", r.Requestee).
+	d.log.Debug().Int(LogBugID, r.BugID).Int(LogFlagID, r.FlagID).Str("requestee", r.Requestee).
 		Int("cap", cfg.MaxPerPerson).Msg("per-person reminder cap reached; this one waits, unread")
 	return true, nil
 }
 
 // remindedToday counts the reminders login got in the last 24 hours: the
 // store's count, read once per cycle, plus this cycle's.
-func (b *Bot) remindedToday(ctx context.Context, budget *remindBudget, login string, now time.Time) (int, error) {
+func (d *remindDuty) remindedToday(ctx context.Context, budget *remindBudget, login string, now time.Time) (int, error) {
 	key := strings.ToLower(login)
 	if n, ok := budget.perPerson[key]; ok {
 		return n, nil
 	}
-	n, err := b.store.RemindersSentSince(ctx, login, now.Add(-24*time.Hour), b.cfg.DryRun)
+	n, err := d.st.RemindersSentSince(ctx, login, now.Add(-24*time.Hour), d.dryRun)
 	if err != nil {
 		return 0, err
 	}
@@ -357,8 +450,8 @@ func (b *Bot) remindedToday(ctx context.Context, budget *remindBudget, login str
 // blocksNeedinfo asks the server whether login refuses needinfo requests.
 // Only BMO says; elsewhere the answer is no, and a refusal is caught when
 // the write is tried.
-func (b *Bot) blocksNeedinfo(ctx context.Context, c *cycle, login string) (bool, error) {
-	reqs, err := b.userRequests(ctx, c, login)
+func (d *remindDuty) blocksNeedinfo(ctx context.Context, c *Cycle, login string) (bool, error) {
+	reqs, err := d.userRequests(ctx, c, login)
 	return reqs != nil && reqs.Needinfo.Blocked, err
 }
 
@@ -366,8 +459,8 @@ func (b *Bot) blocksNeedinfo(ctx context.Context, c *cycle, login string) (bool,
 // /rest/user says (requests.{needinfo,review,feedback}); nil on servers
 // that do not say. The account is read once per cycle (cycleUsers), not
 // once per reminder; an unknown login is an error (ErrNotFound).
-func (b *Bot) userRequests(ctx context.Context, c *cycle, login string) (*bugzilla.UserRequests, error) {
-	users, err := b.cycleUsers(ctx, c, []string{login})
+func (d *remindDuty) userRequests(ctx context.Context, c *Cycle, login string) (*bugzilla.UserRequests, error) {
+	users, err := d.core.cycleUsers(ctx, c, []string{login})
 	if err != nil {
 		return nil, err
 	}
@@ -381,22 +474,22 @@ func (b *Bot) userRequests(ctx context.Context, c *cycle, login string) (*bugzil
 // reminderAction plans reminder n about r: a marked comment, with a new
 // needinfo on the steward when needinfo is set ("new": true, or Bugzilla
 // would re-target an existing needinfo: recording 69).
-func (b *Bot) reminderAction(c *cycle, r store.Request, n int, needinfo bool) *action {
+func (d *remindDuty) reminderAction(c *Cycle, r store.Request, n int, needinfo bool) *action {
 	m := Marker{Kind: remindKind(n), Bug: r.BugID, Attachment: r.AttachmentID, Flag: r.FlagID, Rev: seriesRev(r.Requestee)}
 	a := &action{
 		marker: m,
 		flagID: r.FlagID,
 		since:  r.RequestedAt.Add(-time.Second),
 		build: func(ctx context.Context) (bugzilla.NewComment, error) {
-			ab, err := b.requestAbout(ctx, c, r)
+			ab, err := d.privacy.requestAbout(ctx, c, r)
 			if err != nil {
 				return bugzilla.NewComment{}, err
 			}
-			return b.reminderComment(m, r, n, needinfo, ab), nil
+			return d.reminderComment(m, r, n, needinfo, ab), nil
 		},
 	}
 	if needinfo {
-		a.send = b.sendWithFlags(r.BugID, []bugzilla.FlagChange{
+		a.send = d.sendWithFlags(r.BugID, []bugzilla.FlagChange{
 			{Name: needinfoFlag, Status: "?", Requestee: &r.Requestee, New: true},
 		})
 	}
@@ -406,10 +499,10 @@ func (b *Bot) reminderAction(c *cycle, r store.Request, n int, needinfo bool) *a
 // sendWithFlags writes a marked comment and flag changes in one
 // transaction (PUT /rest/bug). That call takes no comment tags: the footer
 // marker alone identifies the comment.
-func (b *Bot) sendWithFlags(bugID int, flags []bugzilla.FlagChange) func(context.Context, bugzilla.NewComment) (int, error) {
+func (d *remindDuty) sendWithFlags(bugID int, flags []bugzilla.FlagChange) func(context.Context, bugzilla.NewComment) (int, error) {
 	return func(ctx context.Context, nc bugzilla.NewComment) (int, error) {
 		nc.Tags = nil
-		_, err := b.bz.UpdateBug(ctx, bugID, bugzilla.BugUpdate{Comment: &nc, Flags: flags})
+		_, err := d.bz.UpdateBug(ctx, bugID, bugzilla.BugUpdate{Comment: &nc, Flags: flags})
 		return 0, err
 	}
 }
@@ -425,28 +518,29 @@ const (
 // lead gets a needinfo when the bot has none open on the bug; in needinfo
 // mode the bot's own needinfo on the silent steward moves to the lead, so
 // that the bug never holds two of the bot's.
-func (b *Bot) leadNotice(ctx context.Context, c *cycle, budget *remindBudget, r store.Request, live *liveRequest, why string, back time.Time) error {
-	lead := b.cfg.Stewards.Lead
+func (d *remindDuty) leadNotice(ctx context.Context, c *Cycle, budget *remindBudget, r store.Request, live *liveRequest,
+	why string, back time.Time) (Outcome, error) {
+	lead := d.stewards.Lead
 	if lead == "" {
-		b.log.Warn().Int(LogBugID, r.BugID).Int(LogFlagID, r.FlagID).Str("why", why).
+		d.log.Warn().Int(LogBugID, r.BugID).Int(LogFlagID, r.FlagID).Str("why", why).
 			Msg("a request needs the steward team's lead, and stewards.lead is not set")
-		return nil
+		return Written, nil
 	}
-	suggest := b.pickSteward(budget.open, b.now(), r.Requestee)
+	suggest := d.pickSteward(budget.open, d.now(), r.Requestee)
 	m := Marker{Kind: kindLeadNotice, Bug: r.BugID, Attachment: r.AttachmentID, Flag: r.FlagID, Rev: seriesRev(r.Requestee)}
 	a := &action{
 		marker: m,
 		flagID: r.FlagID,
 		since:  r.RequestedAt.Add(-time.Second),
 		build: func(ctx context.Context) (bugzilla.NewComment, error) {
-			ab, err := b.requestAbout(ctx, c, r)
+			ab, err := d.privacy.requestAbout(ctx, c, r)
 			if err != nil {
 				return bugzilla.NewComment{}, err
 			}
-			return b.leadNoticeComment(m, r, live.sent, why, back, suggest, ab), nil
+			return d.leadNoticeComment(m, r, live.sent, why, back, suggest, ab), nil
 		},
 	}
-	if b.cfg.Reminders.Mode == RemindNeedinfo && !strings.EqualFold(lead, r.Requestee) {
+	if d.cfg.Mode == RemindNeedinfo && !strings.EqualFold(lead, r.Requestee) {
 		var flags []bugzilla.FlagChange
 		mine := true
 		for _, f := range live.botNeedinfos {
@@ -458,28 +552,28 @@ func (b *Bot) leadNotice(ctx context.Context, c *cycle, budget *remindBudget, r 
 		}
 		if mine {
 			flags = append(flags, bugzilla.FlagChange{Name: needinfoFlag, Status: "?", Requestee: &lead, New: true})
-			a.send = b.sendWithFlags(r.BugID, flags)
+			a.send = d.sendWithFlags(r.BugID, flags)
 		}
 	}
-	if err := b.perform(ctx, c, a); err != nil {
-		return err
+	if out, err := c.Perform(ctx, a); err != nil || !out.done() {
+		return out, err
 	}
 	budget.left--
 	live.noticeDone = true
-	return nil
+	return Written, nil
 }
 
 // blockedNotice tells the lead, once per request and requestee, that the
 // steward does not accept needinfo requests, so reminders go by comment.
-func (b *Bot) blockedNotice(ctx context.Context, c *cycle, budget *remindBudget, r store.Request, live *liveRequest) error {
+func (d *remindDuty) blockedNotice(ctx context.Context, c *Cycle, budget *remindBudget, r store.Request, live *liveRequest) (Outcome, error) {
 	if live.blockedDone {
-		return nil
+		return Written, nil
 	}
-	if b.cfg.Stewards.Lead == "" {
-		b.log.Warn().Int(LogBugID, r.BugID).Str("requestee", r.Requestee).
+	if d.stewards.Lead == "" {
+		d.log.Warn().Int(LogBugID, r.BugID).Str("requestee", r.Requestee).
 			Msg("steward blocks needinfo requests, and stewards.lead is not set to tell")
 		live.blockedDone = true
-		return nil
+		return Written, nil
 	}
 	m := Marker{Kind: kindBlocked, Bug: r.BugID, Attachment: r.AttachmentID, Flag: r.FlagID, Rev: seriesRev(r.Requestee)}
 	a := &action{
@@ -487,19 +581,19 @@ func (b *Bot) blockedNotice(ctx context.Context, c *cycle, budget *remindBudget,
 		flagID: r.FlagID,
 		since:  r.RequestedAt.Add(-time.Second),
 		build: func(ctx context.Context) (bugzilla.NewComment, error) {
-			ab, err := b.requestAbout(ctx, c, r)
+			ab, err := d.privacy.requestAbout(ctx, c, r)
 			if err != nil {
 				return bugzilla.NewComment{}, err
 			}
-			return b.blockedComment(m, r, ab), nil
+			return d.blockedComment(m, r, ab), nil
 		},
 	}
-	if err := b.perform(ctx, c, a); err != nil {
-		return err
+	if out, err := c.Perform(ctx, a); err != nil || !out.done() {
+		return out, err
 	}
 	budget.left--
 	live.blockedDone = true
-	return nil
+	return Written, nil
 }
 
 // firstBusinessDay is t, or 00:00 of the first business day after it when

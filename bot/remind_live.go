@@ -56,23 +56,23 @@ func (l *liveRequest) hasBotNeedinfo() bool { return len(l.botNeedinfos) > 0 }
 // (two requests) and its needinfo flags (one). The comments are the ones
 // the re-read before a reminder or notice about r asks for: it takes them
 // from this read when the bot has not written on the bug since (cycleReads).
-func (b *Bot) readLive(ctx context.Context, c *cycle, r store.Request) (*liveRequest, error) {
+func (d *remindDuty) readLive(ctx context.Context, c *Cycle, r store.Request) (*liveRequest, error) {
 	since := r.RequestedAt.Add(-time.Second)
-	comments, err := b.liveComments(ctx, c, r.BugID, since)
+	comments, err := d.core.liveComments(ctx, c, r.BugID, since)
 	if err != nil {
 		return nil, fmt.Errorf("comments of bug %d: %w", r.BugID, err)
 	}
-	hist, err := b.bz.History(ctx, r.BugID, since)
+	hist, err := d.bz.History(ctx, r.BugID, since)
 	if err != nil {
 		return nil, fmt.Errorf("history of bug %d: %w", r.BugID, err)
 	}
-	flags, err := b.botNeedinfos(ctx, c, r.BugID)
+	flags, err := d.botNeedinfos(ctx, c, r.BugID)
 	if err != nil {
 		return nil, err
 	}
 	l := &liveRequest{botNeedinfos: flags}
 	rev := seriesRev(r.Requestee)
-	bot := b.login()
+	bot := d.login()
 	byID := map[int]bugzilla.Comment{}
 	for _, c := range comments {
 		byID[c.ID] = c
@@ -80,7 +80,7 @@ func (b *Bot) readLive(ctx context.Context, c *cycle, r store.Request) (*liveReq
 			l.lastLife = later(l.lastLife, c.Time)
 		}
 	}
-	for _, m := range botMarkers(comments, bot, b.cfg.Comments.Tag, r.BugID) {
+	for _, m := range botMarkers(comments, bot, d.tag, r.BugID) {
 		if m.Flag != r.FlagID || m.Rev != rev {
 			continue
 		}
@@ -104,7 +104,7 @@ func (b *Bot) readLive(ctx context.Context, c *cycle, r store.Request) (*liveReq
 			l.blockedDone = true
 		}
 	}
-	requested := b.cfg.Bugzilla.FlagName
+	requested := d.flagName
 	asked := needinfoFlag + "?(" + strings.ToLower(r.Requestee) + ")"
 	for _, h := range hist {
 		human := !strings.EqualFold(h.Who, bot)
@@ -130,8 +130,8 @@ func (b *Bot) readLive(ctx context.Context, c *cycle, r store.Request) (*liveReq
 // botNeedinfos returns the bot's open needinfo flags on a bug. The same
 // read gives the bug's groups, which the cycle keeps (knowGroups) for the
 // privacy of the reminder or notice that may follow.
-func (b *Bot) botNeedinfos(ctx context.Context, c *cycle, bugID int) ([]bugzilla.Flag, error) {
-	bugs, err := b.bz.Bugs(ctx, []int{bugID}, "id", "flags", "groups")
+func (d *remindDuty) botNeedinfos(ctx context.Context, c *Cycle, bugID int) ([]bugzilla.Flag, error) {
+	bugs, err := d.bz.Bugs(ctx, []int{bugID}, "id", "flags", "groups")
 	if err != nil {
 		return nil, fmt.Errorf("flags of bug %d: %w", bugID, err)
 	}
@@ -139,7 +139,7 @@ func (b *Bot) botNeedinfos(ctx context.Context, c *cycle, bugID int) ([]bugzilla
 	for _, bug := range bugs {
 		c.knowGroups(bug)
 		for _, f := range bug.Flags {
-			if f.Name == needinfoFlag && f.Status == "?" && strings.EqualFold(f.Setter, b.login()) {
+			if f.Name == needinfoFlag && f.Status == "?" && strings.EqualFold(f.Setter, d.login()) {
 				out = append(out, f)
 			}
 		}

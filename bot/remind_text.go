@@ -15,7 +15,7 @@ import (
 // (requestAbout) makes them private when the bug is in a group or the
 // attachment or form is private.
 
-func (b *Bot) reminderComment(m Marker, r store.Request, n int, needinfo bool, ab about) bugzilla.NewComment {
+func (d *remindDuty) reminderComment(m Marker, r store.Request, n int, needinfo bool, ab about) bugzilla.NewComment {
 	var s strings.Builder
 	fmt.Fprintf(&s, "%s, a gentle reminder: the data review requested in attachment %d has been waiting since %s.",
 		r.Requestee, r.AttachmentID, day(r.RequestedAt))
@@ -23,14 +23,14 @@ func (b *Bot) reminderComment(m Marker, r store.Request, n int, needinfo bool, a
 		s.WriteString(" I have set needinfo so that it shows in your requests.")
 	}
 	fmt.Fprintf(&s, "\n\nIf someone else should review it, please change the requestee of the %s? flag. "+
-		"This is reminder %d of at most %d.", b.cfg.Bugzilla.FlagName, n, b.cfg.Reminders.Max)
-	return b.marked(m, s.String(), ab)
+		"This is reminder %d of at most %d.", d.flagName, n, d.cfg.Max)
+	return d.marks.marked(m, s.String(), ab)
 }
 
-func (b *Bot) leadNoticeComment(m Marker, r store.Request, sent int, why string, back time.Time, suggest string, ab about) bugzilla.NewComment {
+func (d *remindDuty) leadNoticeComment(m Marker, r store.Request, sent int, why string, back time.Time, suggest string, ab about) bugzilla.NewComment {
 	var s strings.Builder
 	fmt.Fprintf(&s, "%s: the data review requested from %s in attachment %d (waiting since %s) ",
-		b.cfg.Stewards.Lead, r.Requestee, r.AttachmentID, day(r.RequestedAt))
+		d.stewards.Lead, r.Requestee, r.AttachmentID, day(r.RequestedAt))
 	switch why {
 	case noticeAway:
 		fmt.Fprintf(&s, "is due, and %s is away until %s, so I have not reminded them.", r.Requestee, day(back))
@@ -47,28 +47,28 @@ func (b *Bot) leadNoticeComment(m Marker, r store.Request, sent int, why string,
 	} else {
 		s.WriteString(" I will not send them more reminders about it.")
 	}
-	return b.marked(m, s.String(), ab)
+	return d.marks.marked(m, s.String(), ab)
 }
 
-func (b *Bot) blockedComment(m Marker, r store.Request, ab about) bugzilla.NewComment {
+func (d *remindDuty) blockedComment(m Marker, r store.Request, ab about) bugzilla.NewComment {
 	text := fmt.Sprintf("%s: %s does not accept needinfo requests in Bugzilla, so I remind them of the data review "+
 		"in attachment %d by comment only. You may want to check that they can take it.",
-		b.cfg.Stewards.Lead, r.Requestee, r.AttachmentID)
-	return b.marked(m, text, ab)
+		d.stewards.Lead, r.Requestee, r.AttachmentID)
+	return d.marks.marked(m, text, ab)
 }
 
-func (b *Bot) assignComment(m Marker, r store.Request, steward string, ab about) bugzilla.NewComment {
+func (d *remindDuty) assignComment(m Marker, r store.Request, steward string, ab about) bugzilla.NewComment {
 	text := fmt.Sprintf("The %s? request on attachment %d had no requestee, so nobody was asked to review it. "+
 		"I have asked %s, the next data steward on the roster (taken in turn, skipping stewards who are away "+
 		"or already have their maximum of open requests). Anyone may change the requestee.",
-		b.cfg.Bugzilla.FlagName, r.AttachmentID, steward)
-	return b.marked(m, text, ab)
+		d.flagName, r.AttachmentID, steward)
+	return d.marks.marked(m, text, ab)
 }
 
-func (b *Bot) unassignedComment(m Marker, r store.Request, ab about) bugzilla.NewComment {
+func (d *remindDuty) unassignedComment(m Marker, r store.Request, ab about) bugzilla.NewComment {
 	text := fmt.Sprintf("%s: the %s? request on attachment %d has had no requestee since %s, so no steward has been asked "+
-		"to review it. Could you pick one?", b.cfg.Stewards.Lead, b.cfg.Bugzilla.FlagName, r.AttachmentID, day(r.RequestedAt))
-	return b.marked(m, text, ab)
+		"to review it. Could you pick one?", d.stewards.Lead, d.flagName, r.AttachmentID, day(r.RequestedAt))
+	return d.marks.marked(m, text, ab)
 }
 
 // day writes a time as a UTC date, as Bugzilla shows it to everyone.

@@ -86,7 +86,7 @@ func bugSpecific(err error) bool {
 
 // cycleTroubles returns the read troubles by bug, read once per cycle: to
 // skip the bugs waiting out their backoff and to clear those that recover.
-func (b *Bot) cycleTroubles(ctx context.Context, c *cycle) (map[int]store.Trouble, error) {
+func (b *Bot) cycleTroubles(ctx context.Context, c *Cycle) (map[int]store.Trouble, error) {
 	if c.troubles != nil {
 		return c.troubles, nil
 	}
@@ -105,7 +105,7 @@ func (b *Bot) cycleTroubles(ctx context.Context, c *cycle) (map[int]store.Troubl
 }
 
 // waitingOut reports whether a bug is waiting out its backoff in this cycle.
-func (c *cycle) waitingOut(id int, now time.Time) bool {
+func (c *Cycle) waitingOut(id int, now time.Time) bool {
 	t, ok := c.troubles[id]
 	return ok && now.Before(t.RetryAt)
 }

@@ -17,22 +17,22 @@ const kvLastAssigned = "stewards.last_assigned"
 // unassigned handles an open request without a requestee: it asks the next
 // free steward on the roster (stewards.assign_unassigned), or else reminds
 // the lead once, after reminders.after business days.
-func (b *Bot) unassigned(ctx context.Context, c *cycle, budget *remindBudget, r store.Request, st *store.Reminder) error {
-	now := b.now()
-	if b.cfg.Stewards.AssignUnassigned && len(b.cfg.Stewards.Roster) > 0 {
-		return b.assign(ctx, c, budget, r, st, now)
+func (d *remindDuty) unassigned(ctx context.Context, c *Cycle, budget *remindBudget, r store.Request, st *store.Reminder) (Outcome, error) {
+	now := d.now()
+	if d.stewards.AssignUnassigned && len(d.stewards.Roster) > 0 {
+		return d.assign(ctx, c, budget, r, st, now)
 	}
-	lead := b.cfg.Stewards.Lead
+	lead := d.stewards.Lead
 	if lead == "" {
-		b.log.Warn().Int(LogBugID, r.BugID).Int(LogFlagID, r.FlagID).
+		d.log.Warn().Int(LogBugID, r.BugID).Int(LogFlagID, r.FlagID).
 			Msg("request without a requestee; no roster to assign from and no stewards.lead to tell")
 		st.State = store.ReminderFinished
-		return b.saveReminder(ctx, st)
+		return Written, d.saveReminder(ctx, st)
 	}
-	due := b.stewardCalendar(lead).AddBusinessDays(r.RequestedAt, b.cfg.Reminders.After)
+	due := d.roster.stewardCalendar(lead).AddBusinessDays(r.RequestedAt, d.cfg.After)
 	if now.Before(due) {
 		st.NextDue = due
-		return b.saveReminder(ctx, st)
+		return Written, d.saveReminder(ctx, st)
 	}
 	m := Marker{Kind: kindUnassigned, Bug: r.BugID, Attachment: r.AttachmentID, Flag: r.FlagID}
 	a := &action{
@@ -40,58 +40,59 @@ func (b *Bot) unassigned(ctx context.Context, c *cycle, budget *remindBudget, r 
 		flagID: r.FlagID,
 		since:  r.RequestedAt.Add(-time.Second),
 		build: func(ctx context.Context) (bugzilla.NewComment, error) {
-			ab, err := b.requestAbout(ctx, c, r)
+			ab, err := d.privacy.requestAbout(ctx, c, r)
 			if err != nil {
 				return bugzilla.NewComment{}, err
 			}
-			return b.unassignedComment(m, r, ab), nil
+			return d.unassignedComment(m, r, ab), nil
 		},
 	}
-	if b.cfg.Reminders.Mode == RemindNeedinfo {
-		mine, err := b.botNeedinfos(ctx, c, r.BugID)
+	if d.cfg.Mode == RemindNeedinfo {
+		mine, err := d.botNeedinfos(ctx, c, r.BugID)
 		if err != nil {
-			return err
+			return Failed, err
 		}
 		if len(mine) == 0 {
-			a.send = b.sendWithFlags(r.BugID, []bugzilla.FlagChange{{Name: needinfoFlag, Status: "?", Requestee: &lead, New: true}})
+			a.send = d.sendWithFlags(r.BugID, []bugzilla.FlagChange{{Name: needinfoFlag, Status: "?", Requestee: &lead, New: true}})
 		}
 	}
-	if err := b.perform(ctx, c, a); err != nil {
-		return err
+	if out, err := c.Perform(ctx, a); err != nil || !out.done() {
+		return out, err
 	}
 	budget.left--
 	st.State = store.ReminderFinished
-	return b.saveReminder(ctx, st)
+	return Written, d.saveReminder(ctx, st)
 }
 
 // assign asks the next free steward to review r: it sets them as the
 // flag's requestee by flag id (which keeps the flag's id and setter, so the
 // request stays the requester's) and says why in the same update.
-func (b *Bot) assign(ctx context.Context, c *cycle, budget *remindBudget, r store.Request, st *store.Reminder, now time.Time) error {
+func (d *remindDuty) assign(ctx context.Context, c *Cycle, budget *remindBudget, r store.Request, st *store.Reminder,
+	now time.Time) (Outcome, error) {
 	m := Marker{Kind: kindAssign, Bug: r.BugID, Attachment: r.AttachmentID, Flag: r.FlagID}
-	if j, err := b.store.Action(ctx, m.Key()); err == nil && j.Status == store.ActionDone {
+	if j, err := d.st.Action(ctx, m.Key()); err == nil && j.Status == store.ActionDone {
 		// A person took the requestee off again (leave it be), or the bot
 		// was stopped before it learnt of its own assignment.
-		if err := b.rereadAssigned(ctx, r); err != nil {
-			return err
+		if err := d.rereadAssigned(ctx, r); err != nil {
+			return Failed, err
 		}
 		st.State = store.ReminderFinished
-		return b.saveReminder(ctx, st)
+		return Written, d.saveReminder(ctx, st)
 	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
+		return Failed, err
 	}
-	last, err := b.store.Get(ctx, kvLastAssigned)
+	last, err := d.st.Get(ctx, kvLastAssigned)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
+		return Failed, err
 	}
-	steward, err := b.freeSteward(ctx, c, budget.open, now, last)
+	steward, err := d.freeSteward(ctx, c, budget.open, now, last)
 	if err != nil {
-		return err
+		return Failed, err
 	}
 	if steward == "" {
-		b.log.Warn().Int(LogBugID, r.BugID).Int(LogFlagID, r.FlagID).Msg("request without a requestee, and no steward on the roster is free")
+		d.log.Warn().Int(LogBugID, r.BugID).Int(LogFlagID, r.FlagID).Msg("request without a requestee, and no steward on the roster is free")
 		st.NextDue = now.Add(time.Hour)
-		return b.saveReminder(ctx, st)
+		return Written, d.saveReminder(ctx, st)
 	}
 	attPrivate := false // the flagged attachment is private (read when the comment is built)
 	a := &action{
@@ -100,12 +101,12 @@ func (b *Bot) assign(ctx context.Context, c *cycle, budget *remindBudget, r stor
 		// The assignment is once per flag; any comment since the request can be it.
 		since: r.RequestedAt.Add(-time.Second),
 		build: func(ctx context.Context) (bugzilla.NewComment, error) {
-			ab, err := b.requestAbout(ctx, c, r)
+			ab, err := d.privacy.requestAbout(ctx, c, r)
 			if err != nil {
 				return bugzilla.NewComment{}, err
 			}
 			attPrivate = len(ab.attachments) > 0 && ab.attachments[0].IsPrivate
-			return b.assignComment(m, r, steward, ab), nil
+			return d.assignComment(m, r, steward, ab), nil
 		},
 		send: func(ctx context.Context, nc bugzilla.NewComment) (int, error) {
 			change := []bugzilla.FlagChange{{ID: r.FlagID, Status: "?", Requestee: &steward}}
@@ -115,16 +116,16 @@ func (b *Bot) assign(ctx context.Context, c *cycle, budget *remindBudget, r stor
 				// is not. The requestee changes first, then the private
 				// comment says why. Should the comment fail, the request
 				// has its steward all the same and is not assigned again.
-				if _, err := b.bz.UpdateAttachment(ctx, r.AttachmentID, bugzilla.AttachmentUpdate{Flags: change}); err != nil {
+				if _, err := d.bz.UpdateAttachment(ctx, r.AttachmentID, bugzilla.AttachmentUpdate{Flags: change}); err != nil {
 					return 0, err
 				}
-				return b.bz.AddComment(ctx, r.BugID, nc)
+				return d.bz.AddComment(ctx, r.BugID, nc)
 			}
 			// An attachment update's comment is plain text without tags, as
 			// private as the attachment (bugzilla.AttachmentUpdate): the
 			// footer marks it.
 			nc.IsMarkdown, nc.Tags, nc.IsPrivate = false, nil, false
-			_, err := b.bz.UpdateAttachment(ctx, r.AttachmentID, bugzilla.AttachmentUpdate{
+			_, err := d.bz.UpdateAttachment(ctx, r.AttachmentID, bugzilla.AttachmentUpdate{
 				Comment: &nc,
 				Flags:   change,
 			})
@@ -133,20 +134,20 @@ func (b *Bot) assign(ctx context.Context, c *cycle, budget *remindBudget, r stor
 	}
 	// Whatever the outcome, the turn passes: a steward Bugzilla refuses
 	// (cannot see the bug, blocks requests) is not picked again at once.
-	if err := b.store.Set(ctx, kvLastAssigned, steward); err != nil {
-		return err
+	if err := d.st.Set(ctx, kvLastAssigned, steward); err != nil {
+		return Failed, err
 	}
-	if err := b.perform(ctx, c, a); err != nil {
-		return err
+	if out, err := c.Perform(ctx, a); err != nil || !out.done() {
+		return out, err
 	}
-	b.log.Info().Int(LogBugID, r.BugID).Int(LogFlagID, r.FlagID).Str("steward", steward).Msg("unassigned request given to a steward")
+	d.log.Info().Int(LogBugID, r.BugID).Int(LogFlagID, r.FlagID).Str("steward", steward).Msg("unassigned request given to a steward")
 	budget.left--
 	budget.assigned(r.FlagID, steward)
-	if err := b.rereadAssigned(ctx, r); err != nil {
-		return err
+	if err := d.rereadAssigned(ctx, r); err != nil {
+		return Failed, err
 	}
 	st.State = store.ReminderFinished
-	return b.saveReminder(ctx, st)
+	return Written, d.saveReminder(ctx, st)
 }
 
 // rereadAssigned queues r's bug for analyse to read again, so that the
@@ -159,32 +160,32 @@ func (b *Bot) assign(ctx context.Context, c *cycle, budget *remindBudget, r stor
 // it was, and the request would keep no requestee in the store, never
 // reminded. Done before the reminder state is finished: a crash in
 // between repeats it.
-func (b *Bot) rereadAssigned(ctx context.Context, r store.Request) error {
-	if b.cfg.DryRun {
+func (d *remindDuty) rereadAssigned(ctx context.Context, r store.Request) error {
+	if d.dryRun {
 		return nil // nothing changed on the bug
 	}
-	return b.store.MarkDirty(ctx, []store.BugMark{{BugID: r.BugID, MarkedAt: b.now()}})
+	return d.st.MarkDirty(ctx, []store.BugMark{{BugID: r.BugID, MarkedAt: d.now()}})
 }
 
 // freeSteward is the next steward on the roster after last who is free now
 // and, where the server says (BMO), accepts review requests.
-func (b *Bot) freeSteward(ctx context.Context, c *cycle, open []store.Request, now time.Time, last string) (string, error) {
-	for _, login := range b.rosterOrder(open, now, last, "") {
-		blocked, err := b.blocksReviews(ctx, c, login)
+func (d *remindDuty) freeSteward(ctx context.Context, c *Cycle, open []store.Request, now time.Time, last string) (string, error) {
+	for _, login := range d.rosterOrder(open, now, last, "") {
+		blocked, err := d.blocksReviews(ctx, c, login)
 		if err != nil {
 			return "", err
 		}
 		if !blocked {
 			return login, nil
 		}
-		b.log.Info().Str("steward", login).Msg("steward blocks review requests: skipped")
+		d.log.Info().Str("steward", login).Msg("steward blocks review requests: skipped")
 	}
 	return "", nil
 }
 
 // pickSteward suggests a free steward other than exclude, for the lead.
-func (b *Bot) pickSteward(open []store.Request, now time.Time, exclude string) string {
-	if order := b.rosterOrder(open, now, exclude, exclude); len(order) > 0 {
+func (d *remindDuty) pickSteward(open []store.Request, now time.Time, exclude string) string {
+	if order := d.rosterOrder(open, now, exclude, exclude); len(order) > 0 {
 		return order[0]
 	}
 	return ""
@@ -192,8 +193,8 @@ func (b *Bot) pickSteward(open []store.Request, now time.Time, exclude string) s
 
 // rosterOrder lists the roster's free stewards in turn, starting after
 // last: not away now, under their cap of open requests, and not exclude.
-func (b *Bot) rosterOrder(open []store.Request, now time.Time, last, exclude string) []string {
-	roster := b.cfg.Stewards.Roster
+func (d *remindDuty) rosterOrder(open []store.Request, now time.Time, last, exclude string) []string {
+	roster := d.stewards.Roster
 	start := 0
 	for i, s := range roster {
 		if strings.EqualFold(s.Login, last) {
@@ -229,7 +230,7 @@ func openFor(open []store.Request, login string) int {
 
 // blocksReviews asks the server whether login refuses review requests
 // (BMO's requests.review.blocked); elsewhere the answer is no.
-func (b *Bot) blocksReviews(ctx context.Context, c *cycle, login string) (bool, error) {
-	reqs, err := b.userRequests(ctx, c, login)
+func (d *remindDuty) blocksReviews(ctx context.Context, c *Cycle, login string) (bool, error) {
+	reqs, err := d.userRequests(ctx, c, login)
 	return reqs != nil && reqs.Review.Blocked, err
 }

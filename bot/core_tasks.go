@@ -8,16 +8,44 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/stewardbot/stewardbot/bot/store"
+	"github.com/stewardbot/stewardbot/bugzilla"
+	"github.com/stewardbot/stewardbot/policy"
 )
 
 // Task is one named chore of a cycle. Tasks run in list order, each after
 // the one before, and share the cycle's write budget; one failing does not
 // stop the others (a rate limit, which stops everything, aside).
 type Task struct {
-	Name string
-	Doc  string
-	Run  func(ctx context.Context, c *cycle) error
+	Name    string
+	Aliases []string // other names --only accepts ("analyze" for "analyse")
+	Doc     string
+	// Duty does the chore. Tasks not yet written as a duty set Run instead;
+	// Duty wins when both are set.
+	Duty Duty
+	Run  func(ctx context.Context, c *Cycle) error
+}
+
+// Duty is one chore of a cycle. Run's error means something went wrong; the
+// write cap, a rate limit and a lost lease are the cycle's state
+// (c.Stopped()), never errors.
+type Duty interface {
+	Run(ctx context.Context, c *Cycle) error
+}
+
+// run runs the task's duty.
+func (t Task) run(ctx context.Context, c *Cycle) error {
+	if t.Duty != nil {
+		return t.Duty.Run(ctx, c)
+	}
+	return t.Run(ctx, c)
+}
+
+// named reports whether --only name means this task.
+func (t Task) named(name string) bool {
+	return t.Name == name || slices.Contains(t.Aliases, name)
 }
 
 // Tasks is the bot's chores in the order a cycle runs them. New chores
@@ -26,12 +54,12 @@ type Task struct {
 func (b *Bot) Tasks() []Task {
 	return []Task{
 		{Name: "poll", Doc: "find data-review requests that changed since the last cycle", Run: b.poll},
-		{Name: "analyse", Doc: "find each request's form and post one analysis per form revision", Run: b.analyse},
+		{Name: "analyse", Aliases: []string{"analyze"}, Doc: "find each request's form and post one analysis per form revision", Run: b.analyse},
 		{Name: "commands", Doc: "answer stewardbot: commands in comments (snooze, recheck, escalate, stop, resume, help)", Run: b.commands},
-		{Name: "remind", Doc: "remind stewards of waiting requests, assign unassigned ones, stop on answers", Run: b.remind},
-		{Name: "escalate", Doc: "post one notice per form revision to Trust or Legal when the analysis needs them", Run: b.escalate},
-		{Name: "review", Doc: "point out where a data-review+ review form contradicts the request, once", Run: b.reviewCheck},
-		{Name: "expiry", Doc: "remind the owner of a reviewed collection, once, that its dated expiry is near", Run: b.expiry},
+		{Name: "remind", Doc: "remind stewards of waiting requests, assign unassigned ones, stop on answers", Duty: newRemindDuty(b.deps(), b)},
+		{Name: "escalate", Doc: "post one notice per form revision to Trust or Legal when the analysis needs them", Duty: newEscalateDuty(b.deps(), b, b.analyzer)},
+		{Name: "review", Doc: "point out where a data-review+ review form contradicts the request, once", Duty: newReviewDuty(b.deps(), b)},
+		{Name: "expiry", Doc: "remind the owner of a reviewed collection, once, that its dated expiry is near", Duty: newExpiryDuty(b.deps(), b)},
 	}
 }
 
@@ -45,17 +73,6 @@ func (b *Bot) TaskNames() []string {
 		names = append(names, t.Name)
 	}
 	return names
-}
-
-// cycle is the state one run of the task list shares.
-type cycle struct {
-	started    time.Time
-	writesLeft int
-	deferred   int                   // actions left for a later cycle by the write cap
-	views      cycleViews            // what the tasks have read of bugs in this cycle
-	reads      cycleReads            // the last re-read of a bug and the accounts read (cyclereads.go)
-	failed     map[int]bool          // bugs that failed to load on their own this cycle (troubled.go)
-	troubles   map[int]store.Trouble // the bugs that keep failing, read once per cycle (troubled.go)
 }
 
 // errCapReached stops a task's loop when the cycle's writes are spent.
@@ -104,7 +121,7 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 	}()
 	tasks := b.Tasks()
 	if only != "" {
-		i := slices.IndexFunc(tasks, func(t Task) bool { return t.Name == only })
+		i := slices.IndexFunc(tasks, func(t Task) bool { return t.named(only) })
 		if i < 0 {
 			return fmt.Errorf("bot: unknown task %q (tasks: %s)", only, strings.Join(b.TaskNames(), ", "))
 		}
@@ -131,14 +148,19 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 			return err
 		}
 	}
-	c := &cycle{started: b.now(), writesLeft: b.cfg.Poll.MaxWritesPerCycle}
+	c := b.newCycle()
 	var errs []error
 	for _, t := range tasks {
 		if ctx.Err() != nil {
 			errs = append(errs, ctx.Err())
 			break
 		}
-		err := withoutRefusedWrites(withoutCapReached(t.Run(ctx, c)))
+		err := withoutRefusedWrites(withoutCapReached(t.run(ctx, c)))
+		if c.Halted() && !errors.Is(err, c.cause) {
+			// A duty that halted the cycle returns without an error: the
+			// cause stands for it, parked or reported as before.
+			err = errors.Join(err, c.cause)
+		}
 		if err == nil {
 			continue
 		}
@@ -148,6 +170,9 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 		}
 		b.log.Error().Err(err).Str("task", t.Name).Msg("task failed")
 		errs = append(errs, fmt.Errorf("task %s: %w", t.Name, err))
+		if c.Halted() {
+			break // the lease is lost: no task writes any more
+		}
 	}
 	if cause := context.Cause(ctx); leaseLost(cause) {
 		// The tasks stopped at the lost lease: say why, once.
@@ -169,3 +194,72 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 // KVLastGoodCycle is the store key holding when the last complete cycle
 // without errors started (RFC 3339), for health checks.
 const KVLastGoodCycle = "cycle.last_good"
+
+// deps is what the core lends the duties. Each duty's constructor keeps
+// only the fields it needs; the helpers shared by several duties are
+// interfaces, so a duty can be written against them now while the types
+// behind them move off *Bot (today *Bot fills them all).
+type deps struct {
+	cfg      Config
+	bz       bugzillaClient // the bot's client: lease-guarded when replicas share a store
+	store    store.Store
+	clock    Clock
+	log      zerolog.Logger
+	login    func() string // the bot's Bugzilla login, known after Start
+	obs      Observer
+	forms    formFinder
+	privacy  privacyRule
+	marks    marker
+	troubles troubleRecorder
+	roster   stewardRoster
+}
+
+// formFinder finds and loads the Data Review Request form of a request
+// (findform.go).
+type formFinder interface {
+	findForm(ctx context.Context, v *bugView, flaggedID int) (*foundForm, error)
+	loadForm(ctx context.Context, v *bugView, f *foundForm) error
+	previousForm(ctx context.Context, v *bugView, cur *foundForm) (*foundForm, error)
+}
+
+// privacyRule says whether the bot's comments on a bug are private
+// (privacy.go).
+type privacyRule interface {
+	bugAbout(ctx context.Context, c *Cycle, bugID int) (about, error)
+	requestAbout(ctx context.Context, c *Cycle, r store.Request) (about, error)
+	prefetchGroups(ctx context.Context, c *Cycle, ids []int)
+}
+
+// marker builds the bot's marked comments (render.go).
+type marker interface {
+	marked(m Marker, body string, ab about) bugzilla.NewComment
+}
+
+// troubleRecorder records bugs that keep failing, and their recovery
+// (troubled.go).
+type troubleRecorder interface {
+	cycleTroubles(ctx context.Context, c *Cycle) (map[int]store.Trouble, error)
+	bugFailed(ctx context.Context, bugID int, cause error) error
+	bugRecovered(ctx context.Context, bugID int) error
+}
+
+// stewardRoster is the configured stewards (remind_roster.go).
+type stewardRoster interface {
+	rosterEntry(login string) (Steward, bool)
+	stewardCalendar(login string) *policy.Calendar
+}
+
+var (
+	_ formFinder      = (*Bot)(nil)
+	_ privacyRule     = (*Bot)(nil)
+	_ marker          = (*Bot)(nil)
+	_ troubleRecorder = (*Bot)(nil)
+)
+
+// deps lends the duties what they need.
+func (b *Bot) deps() deps {
+	return deps{
+		cfg: b.cfg, bz: b.bz, store: b.store, clock: b.clock, log: b.log, login: b.login, obs: b.observer(),
+		forms: b, privacy: b, marks: b, troubles: b, roster: newRoster(b.cfg.Stewards),
+	}
+}

@@ -22,13 +22,57 @@ const reviewWindow = 30 * 24 * time.Hour
 
 func kvReviewScanned(flagID int) string { return fmt.Sprintf("review.scanned:%d", flagID) }
 
-// reviewCheck looks at the requests granted (data-review+) in the last
+// reviewStore is what the review check reads and records in the store.
+type reviewStore interface {
+	DecidedRequests(ctx context.Context, status string, since time.Time) ([]store.Request, error)
+	BugLastChange(ctx context.Context, bugIDs []int) (map[int]time.Time, error)
+	Stopped(ctx context.Context, bugID int) (bool, error)
+	Get(ctx context.Context, key string) (string, error)
+	Set(ctx context.Context, key, value string) error
+}
+
+// reviewCore is what it still borrows from the core: the comments' format
+// (format.go).
+type reviewCore interface {
+	commentFormat() textFormat
+}
+
+var (
+	_ reviewStore = store.Store(nil)
+	_ reviewCore  = (*Bot)(nil)
+)
+
+// reviewDuty points out where a steward's review form contradicts the
+// request it grants (the "review" task).
+type reviewDuty struct {
+	dryRun   bool
+	maxBytes int64 // bugzilla.max_attachment_bytes: larger texts are no review form
+	// bz reads the review forms through the bug's view (bugview.go), which
+	// takes the whole client.
+	bz      bugzillaClient
+	st      reviewStore
+	core    reviewCore
+	forms   formFinder
+	privacy privacyRule
+	marks   marker
+	now     func() time.Time
+}
+
+func newReviewDuty(d deps, core reviewCore) *reviewDuty {
+	return &reviewDuty{
+		dryRun: d.cfg.DryRun, maxBytes: d.cfg.Bugzilla.MaxAttachmentBytes,
+		bz: d.bz, st: d.store, core: core, forms: d.forms, privacy: d.privacy, marks: d.marks,
+		now: func() time.Time { return d.clock.Now().UTC() },
+	}
+}
+
+// Run looks at the requests granted (data-review+) in the last
 // reviewWindow: when the granting steward attached or pasted a review form,
 // it is compared with the request's form, and the contradictions, if any,
 // are posted in one comment per review form. A bug is read again only when
 // it changed.
-func (b *Bot) reviewCheck(ctx context.Context, c *cycle) error {
-	reqs, err := b.store.DecidedRequests(ctx, "+", b.now().Add(-reviewWindow))
+func (d *reviewDuty) Run(ctx context.Context, c *Cycle) error {
+	reqs, err := d.st.DecidedRequests(ctx, "+", d.now().Add(-reviewWindow))
 	if err != nil {
 		return err
 	}
@@ -36,7 +80,7 @@ func (b *Bot) reviewCheck(ctx context.Context, c *cycle) error {
 	for i, r := range reqs {
 		ids[i] = r.BugID
 	}
-	changed, err := b.store.BugLastChange(ctx, ids)
+	changed, err := d.st.BugLastChange(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -46,30 +90,38 @@ func (b *Bot) reviewCheck(ctx context.Context, c *cycle) error {
 			return err
 		}
 		lc := changed[r.BugID].UTC().Format(time.RFC3339Nano)
-		key := b.kvMode(kvReviewScanned(r.FlagID))
-		if v, err := b.store.Get(ctx, key); err == nil && v == lc && !changed[r.BugID].IsZero() {
+		key := modeKey(d.dryRun, kvReviewScanned(r.FlagID))
+		if v, err := d.st.Get(ctx, key); err == nil && v == lc && !changed[r.BugID].IsZero() {
 			continue
 		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		if stopped, err := b.store.Stopped(ctx, r.BugID); err != nil || stopped {
+		if stopped, err := d.st.Stopped(ctx, r.BugID); err != nil || stopped {
 			if err != nil {
 				return err
 			}
 			continue
 		}
-		err := b.reviewCheckRequest(ctx, c, r)
+		act, err := d.plan(ctx, c, r)
+		out := Written // nothing to post counts as done
+		if err == nil && act != nil {
+			out, err = c.Perform(ctx, act)
+		}
+		if err != nil {
+			c.haltOn(err) // a read's rate limit halts the cycle
+		}
 		switch {
-		case err == nil:
-			if err := b.store.Set(ctx, key, lc); err != nil {
+		case out.stops() || c.Halted():
+			// The cap, a rate limit or a lost lease: the rest waits.
+			return errors.Join(errs...)
+		case err != nil:
+			errs = append(errs, fmt.Errorf("bug %d: %w", r.BugID, err))
+		case out.done():
+			if err := d.st.Set(ctx, key, lc); err != nil {
 				return err
 			}
-		case errors.Is(err, errCapReached), b.isRateLimit(err):
-			return errors.Join(append(errs, err)...)
-		case errors.Is(err, errOutcomeUnknown):
-		default:
-			errs = append(errs, fmt.Errorf("bug %d: %w", r.BugID, err))
 		}
+		// Refused or unknown: looked at again next cycle.
 	}
 	return errors.Join(errs...)
 }
@@ -90,26 +142,28 @@ func (r *foundReview) place() string {
 	return fmt.Sprintf("the review in comment %d", r.Comment.Count)
 }
 
-// reviewCheckRequest compares one granted request's form with the review.
-func (b *Bot) reviewCheckRequest(ctx context.Context, c *cycle, r store.Request) error {
-	v, err := b.cycleView(ctx, c, r.BugID)
+// plan compares one granted request's form with the review: the comment
+// to post about what they say differently, nil when there is nothing to
+// say (no review form, no request form, or no contradiction).
+func (d *reviewDuty) plan(ctx context.Context, c *Cycle, r store.Request) (*action, error) {
+	v, err := c.View(ctx, r.BugID)
 	if err != nil || v == nil {
-		return err
+		return nil, err
 	}
-	rv, err := b.findReview(ctx, v, r)
+	rv, err := d.findReview(ctx, v, r)
 	if err != nil || rv == nil {
-		return err
+		return nil, err
 	}
-	f, err := b.findForm(ctx, v, r.AttachmentID)
+	f, err := d.forms.findForm(ctx, v, r.AttachmentID)
 	if err != nil || f == nil {
-		return err
+		return nil, err
 	}
-	if err := b.loadForm(ctx, v, f); err != nil {
-		return err
+	if err := d.forms.loadForm(ctx, v, f); err != nil {
+		return nil, err
 	}
 	found := policy.ReviewContradictions(f.Request, rv.Review)
 	if len(found) == 0 {
-		return nil
+		return nil, nil
 	}
 	m := Marker{Kind: kindReviewCheck, Bug: r.BugID, Flag: r.FlagID}
 	if rv.Attachment != nil {
@@ -117,37 +171,36 @@ func (b *Bot) reviewCheckRequest(ctx context.Context, c *cycle, r store.Request)
 	} else {
 		m.Comment = rv.Comment.ID
 	}
-	act := &action{
+	return &action{
 		marker: m,
 		flagID: r.FlagID,
 		since:  rv.Created.Add(-time.Second),
 		build: func(ctx context.Context) (bugzilla.NewComment, error) {
-			ab, err := b.bugAbout(ctx, c, r.BugID)
+			ab, err := d.privacy.bugAbout(ctx, c, r.BugID)
 			if err != nil {
 				return bugzilla.NewComment{}, err
 			}
 			ab.forms, ab.quotesPrivate = []*foundForm{f}, rv.Private
-			return b.marked(m, reviewCheckText(rv, f, found, b.commentFormat()), ab), nil
+			return d.marks.marked(m, reviewCheckText(rv, f, found, d.core.commentFormat()), ab), nil
 		},
-	}
-	return b.perform(ctx, c, act)
+	}, nil
 }
 
 // findReview finds the newest review form the granting steward attached or
 // pasted since the request, that does not say data-review-. nil when none.
-func (b *Bot) findReview(ctx context.Context, v *bugView, r store.Request) (*foundReview, error) {
+func (d *reviewDuty) findReview(ctx context.Context, v *bugView, r store.Request) (*foundReview, error) {
 	isReview := func(rv *policy.Review) bool {
 		return rv.Version != policy.ReviewNone && rv.Result != policy.ResultDenied
 	}
 	by := func(who string) bool { return r.Setter != "" && strings.EqualFold(who, r.Setter) }
 	var best *foundReview
-	cs, err := v.allComments(ctx, b.bz)
+	cs, err := v.allComments(ctx, d.bz)
 	if err != nil {
 		return nil, err
 	}
 	for i := len(cs) - 1; i >= 0; i-- {
 		cm := cs[i]
-		if !by(cm.Creator) || cm.Time.Before(r.RequestedAt) || int64(len(cm.Text)) > b.cfg.Bugzilla.MaxAttachmentBytes {
+		if !by(cm.Creator) || cm.Time.Before(r.RequestedAt) || int64(len(cm.Text)) > d.maxBytes {
 			continue
 		}
 		if rv := policy.ParseReview(cm.Text); isReview(rv) {
@@ -158,10 +211,10 @@ func (b *Bot) findReview(ctx context.Context, v *bugView, r store.Request) (*fou
 	for i := range v.atts {
 		a := &v.atts[i]
 		if !by(a.Creator) || a.IsObsolete || a.CreationTime.Before(r.RequestedAt) ||
-			!formCandidate(a, b.cfg.Bugzilla.MaxAttachmentBytes) || (best != nil && !a.CreationTime.After(best.Created)) {
+			!formCandidate(a, d.maxBytes) || (best != nil && !a.CreationTime.After(best.Created)) {
 			continue
 		}
-		data, err := v.download(ctx, b.bz, a.ID)
+		data, err := v.download(ctx, d.bz, a.ID)
 		if errors.Is(err, bugzilla.ErrTooLarge) || hiddenBug(err) {
 			continue
 		}

@@ -17,29 +17,33 @@ import (
 // needs is left alone.
 //
 // Clearing is idempotent by itself: the bug's flags are re-read first and
-// only the bot's open ones are cleared, so it needs no marker.
-func (b *Bot) stopAnswered(ctx context.Context, c *cycle) error {
-	done, err := b.store.RemindersToStop(ctx)
+// only the bot's open ones are cleared, so it needs no marker. A clear is a
+// write outside Perform: it takes its write from the cycle (c.Take), and
+// the outcome is Deferred when none is left, Halted on a rate limit.
+func (d *remindDuty) stopAnswered(ctx context.Context, c *Cycle) (Outcome, error) {
+	done, err := d.st.RemindersToStop(ctx)
 	if err != nil {
-		return err
+		return Failed, err
 	}
 	var errs []error
 	for _, st := range done {
-		if err := b.stopOne(ctx, c, st); err != nil {
-			if errors.Is(err, errCapReached) || b.isRateLimit(err) {
-				return err
-			}
+		out, err := d.stopOne(ctx, c, st)
+		if c.haltOn(err); out.stops() || c.Halted() {
+			// As before: what stopped the loop stands for the errors.
+			return worse(out, Halted), nil
+		}
+		if err != nil {
 			errs = append(errs, fmt.Errorf("bug %d flag %d: %w", st.BugID, st.FlagID, err))
 		}
 	}
-	return errors.Join(errs...)
+	return Written, errors.Join(errs...)
 }
 
-func (b *Bot) stopOne(ctx context.Context, c *cycle, st store.Reminder) error {
-	log := b.log.With().Int(LogBugID, st.BugID).Int(LogFlagID, st.FlagID).Str(LogAction, "clear-needinfo").Logger()
-	others, err := b.store.RequestsOnBug(ctx, st.BugID)
+func (d *remindDuty) stopOne(ctx context.Context, c *Cycle, st store.Reminder) (Outcome, error) {
+	log := d.log.With().Int(LogBugID, st.BugID).Int(LogFlagID, st.FlagID).Str(LogAction, "clear-needinfo").Logger()
+	others, err := d.st.RequestsOnBug(ctx, st.BugID)
 	if err != nil {
-		return err
+		return Failed, err
 	}
 	stillAsked := map[string]bool{}
 	othersOpen := false
@@ -49,14 +53,14 @@ func (b *Bot) stopOne(ctx context.Context, c *cycle, st store.Reminder) error {
 			stillAsked[strings.ToLower(o.Requestee)] = true
 		}
 	}
-	mine, err := b.botNeedinfos(ctx, nil, st.BugID)
+	mine, err := d.botNeedinfos(ctx, nil, st.BugID)
 	if hiddenBug(err) {
 		log.Info().Msg("bug no longer visible; reminders stopped")
 		st.State = store.ReminderStopped
-		return b.saveReminder(ctx, &st)
+		return Written, d.saveReminder(ctx, &st)
 	}
 	if err != nil {
-		return err
+		return Failed, err
 	}
 	var clear []bugzilla.FlagChange
 	var whom []string
@@ -65,33 +69,31 @@ func (b *Bot) stopOne(ctx context.Context, c *cycle, st store.Reminder) error {
 		switch {
 		case stillAsked[who]:
 		case strings.EqualFold(who, st.Requestee),
-			!othersOpen && b.cfg.Stewards.Lead != "" && strings.EqualFold(who, b.cfg.Stewards.Lead):
+			!othersOpen && d.stewards.Lead != "" && strings.EqualFold(who, d.stewards.Lead):
 			clear = append(clear, bugzilla.FlagChange{ID: f.ID, Status: "X"})
 			whom = append(whom, f.Requestee)
 		}
 	}
 	if len(clear) > 0 {
-		if c.writesLeft <= 0 {
-			c.deferred++
-			return errCapReached
+		if !c.Take() {
+			return Deferred, nil
 		}
-		c.writesLeft--
-		if b.cfg.DryRun {
+		if d.dryRun {
 			log.Info().Strs("requestees", whom).Msg("dry run: would clear the bot's needinfo on an answered request")
 		} else {
-			_, err := b.bz.UpdateBug(ctx, st.BugID, bugzilla.BugUpdate{Flags: clear})
+			_, err := d.bz.UpdateBug(ctx, st.BugID, bugzilla.BugUpdate{Flags: clear})
 			c.views.forget(st.BugID) // the bug changed: what the cycle read of it is stale
 			switch {
 			case errors.Is(err, bugzilla.ErrNotFound):
 				log.Info().Msg("needinfo already gone")
 			case err != nil:
 				// Unknown outcome included: the flags are re-read next cycle.
-				return fmt.Errorf("clear needinfo: %w", err)
+				return Failed, fmt.Errorf("clear needinfo: %w", err)
 			default:
 				log.Info().Strs("requestees", whom).Msg("request answered: cleared the bot's needinfo")
 			}
 		}
 	}
 	st.State = store.ReminderStopped
-	return b.saveReminder(ctx, &st)
+	return Written, d.saveReminder(ctx, &st)
 }

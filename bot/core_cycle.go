@@ -1,0 +1,193 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/stewardbot/stewardbot/bot/store"
+	"github.com/stewardbot/stewardbot/bugzilla"
+)
+
+// Cycle is the state one run of the task list shares: the write budget,
+// what the tasks have read, and why the cycle stopped early, if it did.
+//
+// A duty asks the cycle, not an error, whether to go on: c.Stopped() is true
+// once the writes are spent (the cap) or the cycle is halted (a rate limit
+// or a lost lease). An error from a duty then always means something went
+// wrong.
+type Cycle struct {
+	b          *Bot // the bot running the cycle (nil in tests that build one by hand)
+	started    time.Time
+	writesLeft int
+	deferred   int                   // actions left for a later cycle by the write cap
+	views      cycleViews            // what the tasks have read of bugs in this cycle
+	reads      cycleReads            // the last re-read of a bug and the accounts read (cyclereads.go)
+	failed     map[int]bool          // bugs that failed to load on their own this cycle (troubled.go)
+	troubles   map[int]store.Trouble // the bugs that keep failing, read once per cycle (troubled.go)
+	halt       HaltReason            // why the cycle stopped early; running while it goes on
+	cause      error                 // the error that halted it
+	done       Outcome               // what perform's last nil return meant (Perform reads it)
+}
+
+// newCycle starts a cycle with the configured write budget.
+func (b *Bot) newCycle() *Cycle {
+	return &Cycle{b: b, started: b.now(), writesLeft: b.cfg.Poll.MaxWritesPerCycle}
+}
+
+// HaltReason says why a cycle stopped before its tasks were done.
+type HaltReason int
+
+const (
+	running         HaltReason = iota // not halted
+	HaltRateLimited                   // Bugzilla said to slow down: the bot parks
+	HaltLeaseLost                     // another replica may lead now: nothing more is written
+)
+
+// Outcome is what one write action came to.
+type Outcome int
+
+const (
+	// Failed: Perform returned an error (the store, building the comment
+	// or the re-read failed). The zero value, so that an outcome nobody set
+	// never reads as written.
+	Failed Outcome = iota
+	// Written: posted, or logged in dry-run.
+	Written
+	// AlreadyDone: the journal or the bot's marker on the bug says done.
+	AlreadyDone
+	// GaveUp: Bugzilla refused the write maxWriteAttempts times.
+	GaveUp
+	// Deferred: the write cap is reached (c.Spent()); the action waits for
+	// the next cycle.
+	Deferred
+	// Refused: Bugzilla refused the write; logged, counted and listed as
+	// troubled, and tried again next cycle. The cycle stays good.
+	Refused
+	// Unknown: the write's outcome is unknown and a re-read did not find the
+	// marker (yet): the bug stays queued and is re-read before any retry.
+	Unknown
+	// Halted: the cycle is halted (c.Halted()); nothing was written.
+	Halted
+)
+
+// Perform writes one marked comment at most once (perform) and says what
+// came of it. The cap, a rate limit, a lost lease, a refused write and an
+// unknown outcome are outcomes, not errors: the error says that the store,
+// preparing the comment or re-reading the bug failed.
+//
+// It adapts today's perform, whose errors carry those outcomes, to the
+// duties' API; the write path returns an Outcome itself in a later step.
+func (c *Cycle) Perform(ctx context.Context, a *action) (Outcome, error) {
+	if c.Halted() {
+		return Halted, nil
+	}
+	c.done = Written
+	return c.outcomeOf(c.b.perform(ctx, c, a))
+}
+
+// outcomeOf maps what perform returned to an Outcome, halting the cycle on
+// a rate limit or a lost lease. The order is the duties' case lists' today:
+// a rate limit first, since a joined error may say more than one thing.
+func (c *Cycle) outcomeOf(err error) (Outcome, error) {
+	var rl *bugzilla.RateLimitError
+	switch {
+	case err == nil:
+		return c.done, nil
+	case errors.As(err, &rl):
+		c.Halt(HaltRateLimited, err)
+		return Halted, nil
+	case leaseLost(err):
+		c.Halt(HaltLeaseLost, err)
+		return Halted, nil
+	case errors.Is(err, errCapReached):
+		return Deferred, nil
+	case errors.Is(err, errOutcomeUnknown):
+		return Unknown, nil
+	case errors.Is(err, errWriteRefused):
+		return Refused, nil
+	}
+	return Failed, err
+}
+
+// Spent reports whether the cycle's writes are spent (poll.max_writes_per_cycle).
+func (c *Cycle) Spent() bool { return c.writesLeft <= 0 }
+
+// Take spends one write made outside Perform (resolve's flag clear); false
+// when none is left, and the write counts as deferred.
+func (c *Cycle) Take() bool {
+	if c.writesLeft <= 0 {
+		c.deferred++
+		return false
+	}
+	c.writesLeft--
+	return true
+}
+
+// Defer counts an action left for the next cycle without trying it
+// (remind's budget, escalate's plan).
+func (c *Cycle) Defer() { c.deferred++ }
+
+// WritesLeft is how many writes the cycle may still make.
+func (c *Cycle) WritesLeft() int { return max(c.writesLeft, 0) }
+
+// Halt stops the cycle: no task writes after it, and RunOnce parks (a rate
+// limit) or reports the lost lease once. The first reason wins.
+func (c *Cycle) Halt(r HaltReason, cause error) {
+	if c.halt == running {
+		c.halt, c.cause = r, cause
+	}
+}
+
+// Halted reports whether the cycle is halted.
+func (c *Cycle) Halted() bool { return c.halt != running }
+
+// Stopped is the one question a duty's loop asks: no write left, or halted.
+func (c *Cycle) Stopped() bool { return c.Spent() || c.Halted() }
+
+// Views returns the bugs' views for this cycle (cycleViews): read once per
+// cycle, shared by the tasks; hidden, failing and backing-off bugs left out.
+// A rate limit on the reads halts the cycle.
+func (c *Cycle) Views(ctx context.Context, ids []int) (map[int]*bugView, error) {
+	views, err := c.b.cycleViews(ctx, c, ids)
+	c.haltOn(err)
+	return views, err
+}
+
+// View is Views for one bug; nil when the bug is hidden from the bot.
+func (c *Cycle) View(ctx context.Context, id int) (*bugView, error) {
+	v, err := c.b.cycleView(ctx, c, id)
+	c.haltOn(err)
+	return v, err
+}
+
+// WaitingOut reports whether a bug waits out its backoff after failing
+// (troubled.go), as the cycle read the troubles (Views reads them).
+func (c *Cycle) WaitingOut(id int) bool { return c.waitingOut(id, c.b.now()) }
+
+// haltOn halts the cycle when a read was rate limited.
+func (c *Cycle) haltOn(err error) {
+	var rl *bugzilla.RateLimitError
+	if errors.As(err, &rl) {
+		c.Halt(HaltRateLimited, err)
+	}
+}
+
+var outcomeNames = [...]string{"failed", "written", "already done", "gave up", "deferred", "refused", "unknown", "halted"}
+
+func (o Outcome) String() string {
+	if o < 0 || int(o) >= len(outcomeNames) {
+		return "Outcome(" + strconv.Itoa(int(o)) + ")"
+	}
+	return outcomeNames[o]
+}
+
+var haltNames = [...]string{"running", "rate limited", "lease lost"}
+
+func (r HaltReason) String() string {
+	if r < 0 || int(r) >= len(haltNames) {
+		return "HaltReason(" + strconv.Itoa(int(r)) + ")"
+	}
+	return haltNames[r]
+}

@@ -1,0 +1,42 @@
+package bot
+
+import (
+	"reflect"
+	"slices"
+	"testing"
+)
+
+// TestOnlyTaskAliases: --only takes a task's name and its aliases, so
+// "analyze" and "analyse" both run the analysis; usage lists names only.
+func TestOnlyTaskAliases(t *testing.T) {
+	for _, only := range []string{"analyse", "analyze"} {
+		t.Run(only, func(t *testing.T) {
+			h := newHarness(t, nil)
+			h.request(1, fakeForm("a 1"), false)
+			if err := h.bot.RunOnce(h.ctx, "poll"); err != nil {
+				t.Fatal(err)
+			}
+			if err := h.bot.RunOnce(h.ctx, only); err != nil {
+				t.Fatalf("--only %s: %v", only, err)
+			}
+			if n := len(h.bz.botComments(1)); n != 1 {
+				t.Errorf("--only %s after --only poll: %d comments, want 1", only, n)
+			}
+		})
+	}
+	if names := TaskNames(); slices.Contains(names, "analyze") {
+		t.Errorf("TaskNames() = %v lists an alias", names)
+	}
+}
+
+// TestDepsFilled: every field the core lends the duties is set, so a duty
+// built from deps never meets a nil helper.
+func TestDepsFilled(t *testing.T) {
+	h := newHarness(t, nil)
+	d := reflect.ValueOf(h.bot.deps())
+	for i := range d.NumField() {
+		if d.Field(i).IsZero() {
+			t.Errorf("deps.%s is not set", d.Type().Field(i).Name)
+		}
+	}
+}
