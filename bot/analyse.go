@@ -21,7 +21,7 @@ const prefetchBytes = 4 << 20
 // per form revision, or one request for the form). A bug leaves the queue
 // when nothing more is owed on it; a failure leaves it for the next cycle.
 func (b *Bot) analyse(ctx context.Context, c *Cycle) error {
-	troubles, err := b.cycleTroubles(ctx, c)
+	troubles, err := b.troubles.cycleTroubles(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (b *Bot) analyse(ctx context.Context, c *Cycle) error {
 					return err
 				}
 				if _, was := troubles[id]; was { // no longer failing: gone
-					if err := b.bugRecovered(ctx, id); err != nil {
+					if err := b.troubles.bugRecovered(ctx, id); err != nil {
 						return err
 					}
 				}
@@ -83,7 +83,7 @@ func (b *Bot) analyse(ctx context.Context, c *Cycle) error {
 					return err
 				}
 				if _, was := troubles[id]; was {
-					if err := b.bugRecovered(ctx, id); err != nil {
+					if err := b.troubles.bugRecovered(ctx, id); err != nil {
 						return err
 					}
 				}
@@ -99,7 +99,7 @@ func (b *Bot) analyse(ctx context.Context, c *Cycle) error {
 			case bugSpecific(err):
 				// This bug's own problem: retried with backoff, reported,
 				// and the cycle goes on as a good one.
-				if err := b.bugFailed(ctx, id, err); err != nil {
+				if err := b.troubles.bugFailed(ctx, id, err); err != nil {
 					return err
 				}
 			default:

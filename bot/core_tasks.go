@@ -129,7 +129,7 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 	}
 	// With replicas, only the leader runs cycles, under a context that ends
 	// when its lease does (leader.go).
-	ctx, release, err := b.takeLead(ctx)
+	ctx, release, err := b.lead.takeLead(ctx)
 	defer release()
 	if errors.Is(err, errFollowing) {
 		b.log.Debug().Msg("another replica leads: cycle skipped")
@@ -138,12 +138,12 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 	} else if err != nil {
 		return err
 	}
-	if until, parked, err := b.parkedUntil(ctx); err != nil {
+	if until, parked, err := b.park.until(ctx); err != nil {
 		return err
 	} else if parked {
 		return &ParkedError{Until: until}
 	}
-	if !b.started() {
+	if !b.sess.started() {
 		if err := b.Start(ctx); err != nil {
 			return err
 		}
@@ -164,7 +164,7 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 		if err == nil {
 			continue
 		}
-		if park := b.noteRateLimit(ctx, err); park != nil {
+		if park := b.park.note(ctx, err); park != nil {
 			errs = append(errs, park)
 			break
 		}
@@ -253,7 +253,7 @@ var (
 	_ formFinder      = (*Bot)(nil)
 	_ privacyRule     = (*Bot)(nil)
 	_ marker          = (*Bot)(nil)
-	_ troubleRecorder = (*Bot)(nil)
+	_ troubleRecorder = (*troubles)(nil)
 	_ stewardRoster   = (*Bot)(nil)
 )
 
@@ -261,6 +261,6 @@ var (
 func (b *Bot) deps() deps {
 	return deps{
 		cfg: b.cfg, bz: b.bz, store: b.store, clock: b.clock, log: b.log, login: b.login, obs: b.observer(),
-		forms: b, privacy: b, marks: b, troubles: b, roster: b,
+		forms: b, privacy: b, marks: b, troubles: b.troubles, roster: b,
 	}
 }

@@ -97,7 +97,7 @@ func (b *Bot) cycleViews(ctx context.Context, c *Cycle, ids []int) (map[int]*bug
 	if err != nil {
 		return nil, err
 	}
-	if _, err := b.cycleTroubles(ctx, c); err != nil {
+	if _, err := b.troubles.cycleTroubles(ctx, c); err != nil {
 		return nil, err
 	}
 	now := b.now()
@@ -127,7 +127,7 @@ func (b *Bot) cycleViews(ctx context.Context, c *Cycle, ids []int) (map[int]*bug
 				c.failed = map[int]bool{}
 			}
 			c.failed[id] = true
-			if err := b.bugFailed(ctx, id, ferr); err != nil {
+			if err := b.troubles.bugFailed(ctx, id, ferr); err != nil {
 				return nil, err
 			}
 		}

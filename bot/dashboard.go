@@ -91,7 +91,7 @@ func (b *Bot) Queue(ctx context.Context) ([]QueueEntry, error) {
 		// The steward's calendar (time zone, holidays), as the reminders count.
 		waiting := max(b.stewardCalendar(r.Requestee).BusinessDaysBetween(r.Since(), now), 0)
 		out = append(out, QueueEntry{
-			BugID: r.BugID, FlagID: r.FlagID, BugURL: b.bugURL(r.BugID), Summary: policy.PlainText(r.Summary, maxSummaryRunes),
+			BugID: r.BugID, FlagID: r.FlagID, BugURL: bugURL(b.cfg.Bugzilla.URL, r.BugID), Summary: policy.PlainText(r.Summary, maxSummaryRunes),
 			Private: r.Private(), Requester: r.Setter, Steward: r.Requestee, RequestedAt: r.Since(),
 			BusinessDaysWaiting: waiting, Overdue: waiting >= overdueAfter,
 			RemindersSent: r.RemindersSent, HighestCategory: r.HighestCategory,
@@ -102,21 +102,21 @@ func (b *Bot) Queue(ctx context.Context) ([]QueueEntry, error) {
 	return out, nil
 }
 
-// bugURL is a bug's page on the configured server.
-func (b *Bot) bugURL(id int) string {
-	return strings.TrimSuffix(b.cfg.Bugzilla.URL, "/") + "/show_bug.cgi?id=" + url.QueryEscape(strconv.Itoa(id))
+// bugURL is a bug's page on the server.
+func bugURL(server string, id int) string {
+	return strings.TrimSuffix(server, "/") + "/show_bug.cgi?id=" + url.QueryEscape(strconv.Itoa(id))
 }
 
 // Ping checks that the bot's store answers, for health checks.
 func (b *Bot) Ping(ctx context.Context) error { return b.store.Ping(ctx) }
 
 // Started reports whether the bot has authenticated (Start succeeded).
-func (b *Bot) Started() bool { return b.started() }
+func (b *Bot) Started() bool { return b.sess.started() }
 
 // LastGoodCycle is when the last complete cycle without errors started
 // (zero when none has), for health checks.
 func (b *Bot) LastGoodCycle(ctx context.Context) (time.Time, error) {
-	return b.storedTime(ctx, KVLastGoodCycle, "last good cycle")
+	return storedTime(ctx, b.store, KVLastGoodCycle, "last good cycle")
 }
 
 // bugFields are the fields polls ask for beyond id and last change: what
@@ -161,7 +161,7 @@ func (b *Bot) rememberAnalysis(ctx context.Context, f *foundForm, a *policy.Anal
 // ParkedUntil reports the end of a rate-limit park in force, for health
 // checks: while parked the bot sends Bugzilla nothing, checks included.
 func (b *Bot) ParkedUntil(ctx context.Context) (until time.Time, parked bool, err error) {
-	return b.parkedUntil(ctx)
+	return b.park.until(ctx)
 }
 
 // PollInterval is the time between two polls on the schedule, measured

@@ -96,7 +96,7 @@ func (b *Bot) perform(ctx context.Context, c *Cycle, a *action) error {
 	// Only the leader writes: ask the database, now, that this process
 	// still holds the lease (leader.go). The Bugzilla client asks again
 	// right at the write; this check keeps a lost lead out of the journal.
-	if err := b.checkLease(ctx); err != nil {
+	if err := b.lead.checkLease(ctx); err != nil {
 		log.Warn().Err(err).Msg("not the leader: write refused")
 		return err
 	}
@@ -129,7 +129,7 @@ func (b *Bot) perform(ctx context.Context, c *Cycle, a *action) error {
 		log.Info().Int("comment_id", id).Bool("private", nc.IsPrivate).Msg("posted")
 		if j.Attempts > 1 {
 			// Refused before: no longer listed as troubled.
-			if err := b.writeSucceeded(wctx, key); err != nil {
+			if err := b.troubles.writeSucceeded(wctx, key); err != nil {
 				return err
 			}
 		}
@@ -170,7 +170,7 @@ func (b *Bot) perform(ctx context.Context, c *Cycle, a *action) error {
 		} else {
 			j.Status, j.Error = store.ActionFailed, err.Error()
 			b.observer().ActionDone(a.marker.Kind, ActionFailed)
-			if terr := b.writeFailed(wctx, a, err, j.Attempts); terr != nil {
+			if terr := b.troubles.writeFailed(wctx, a, err, j.Attempts); terr != nil {
 				return errors.Join(err, terr)
 			}
 			err = errors.Join(errWriteRefused, err)

@@ -41,13 +41,13 @@ func (b *Bot) poll(ctx context.Context, c *Cycle) error {
 	if err != nil {
 		return err
 	}
-	if !wm.IsZero() && b.useFeed() {
+	if !wm.IsZero() && b.sess.useFeed() {
 		err := b.pollActivity(ctx, c, wm)
 		if !errors.Is(err, bugzilla.ErrNotSupported) {
 			return err
 		}
 		b.log.Info().Msg("server has no flag activity feed; polling by search")
-		b.dropFeed()
+		b.sess.dropFeed()
 	}
 	return b.pollSearch(ctx, c, wm)
 }
@@ -237,7 +237,7 @@ func (b *Bot) pollActivity(ctx context.Context, c *Cycle, wm time.Time) error {
 // records no row id), and re-reading every bug of the day then would be a
 // second cold start.
 func (b *Bot) checkChanged(ctx context.Context, c *Cycle, wm time.Time, fromFeed map[int]time.Time) error {
-	mark, err := b.storedTime(ctx, kvSearchMark, "search mark")
+	mark, err := storedTime(ctx, b.store, kvSearchMark, "search mark")
 	if err != nil {
 		return err
 	}
@@ -331,7 +331,7 @@ func settledChange(lastChange, serverNow time.Time) time.Time {
 }
 
 func (b *Bot) watermark(ctx context.Context) (time.Time, error) {
-	return b.storedTime(ctx, kvWatermark, "watermark")
+	return storedTime(ctx, b.store, kvWatermark, "watermark")
 }
 
 func (b *Bot) activityID(ctx context.Context) (int, error) {
