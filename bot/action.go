@@ -55,7 +55,7 @@ func (b *Bot) analysisAction(c *Cycle, v *bugView, r store.Request, f *foundForm
 		flagID: r.FlagID,
 		since:  f.Created.Add(-time.Second),
 		build: func(ctx context.Context) (bugzilla.NewComment, error) {
-			if err := b.loadForm(ctx, v, f); err != nil {
+			if err := b.forms.loadForm(ctx, v, f); err != nil {
 				return bugzilla.NewComment{}, err
 			}
 			product, err := b.store.BugProduct(ctx, v.id)
@@ -65,7 +65,7 @@ func (b *Bot) analysisAction(c *Cycle, v *bugView, r store.Request, f *foundForm
 			now := b.now()
 			a := b.analyzer.Evaluate(f.Request, product, now)
 			b.rememberAnalysis(ctx, f, a)
-			prev, err := b.previousForm(ctx, v, f)
+			prev, err := b.forms.previousForm(ctx, v, f)
 			if err != nil {
 				return bugzilla.NewComment{}, err
 			}
@@ -73,7 +73,7 @@ func (b *Bot) analysisAction(c *Cycle, v *bugView, r store.Request, f *foundForm
 			if prev != nil {
 				changes = whatChanged(prev, b.analyzer.Evaluate(prev.Request, product, now), f, a, b.commentFormat())
 			}
-			ab, err := b.bugAbout(ctx, c, v.id)
+			ab, err := b.privacy.bugAbout(ctx, c, v.id)
 			if err != nil {
 				return bugzilla.NewComment{}, err
 			}
@@ -92,7 +92,7 @@ func (b *Bot) needsFormAction(c *Cycle, v *bugView, r store.Request) *action {
 		flagID: r.FlagID,
 		since:  zeroTime,
 		build: func(ctx context.Context) (bugzilla.NewComment, error) {
-			ab, err := b.bugAbout(ctx, c, v.id)
+			ab, err := b.privacy.bugAbout(ctx, c, v.id)
 			if err != nil {
 				return bugzilla.NewComment{}, err
 			}

@@ -55,7 +55,7 @@ func (b *Bot) analyse(ctx context.Context, c *Cycle) error {
 				readable = append(readable, id)
 			}
 		}
-		b.prefetchGroups(ctx, c, readable)
+		b.privacy.prefetchGroups(ctx, c, readable)
 		for _, id := range ids {
 			if err := ctx.Err(); err != nil {
 				return errors.Join(append(errs, err)...)
@@ -149,7 +149,7 @@ func (b *Bot) analyseBug(ctx context.Context, c *Cycle, v *bugView) error {
 	var acts []*action
 	planned := map[string]bool{}
 	for _, r := range open {
-		f, err := b.findForm(ctx, v, r.AttachmentID)
+		f, err := b.forms.findForm(ctx, v, r.AttachmentID)
 		if err != nil {
 			return err
 		}

@@ -40,6 +40,8 @@ type Bot struct {
 	park *parking // the rate-limit park: see core_park.go
 	// troubles records the work that keeps failing: see core_troubles.go
 	troubles *troubles
+	forms    *forms   // finds and reads forms: see core_forms.go
+	privacy  *privacy // what makes a comment private: see core_privacy.go
 }
 
 // Posted describes a comment the bot has just written (or, in dry-run, would
@@ -105,6 +107,9 @@ func newBot(cfg Config, bz bugzillaClient, st store.Store, opts ...Option) (*Bot
 	b.sess = &session{url: cfg.Bugzilla.URL, login: cfg.Bugzilla.Login, kv: st, log: b.log}
 	b.lead.log, b.lead.obs, b.lead.requeue = b.log, b.observer, b.requeue
 	b.troubles = &troubles{st: st, clock: b.clock, log: b.log, obs: b.observer, server: cfg.Bugzilla.URL}
+	b.forms = &forms{bz: b.bz, st: st, analyzer: func() formAnalyzer { return b.analyzer }, maxBytes: cfg.Bugzilla.MaxAttachmentBytes,
+		login: b.login, clock: b.clock, log: b.log}
+	b.privacy = &privacy{bz: b.bz, groups: b.bugGroups, live: b.liveComments, log: b.log}
 	b.park = &parking{kv: st, clock: b.clock, log: b.log, park: cfg.Bugzilla.RateLimitPark}
 	return b, nil
 }

@@ -250,8 +250,8 @@ type stewardRoster interface {
 }
 
 var (
-	_ formFinder      = (*Bot)(nil)
-	_ privacyRule     = (*Bot)(nil)
+	_ formFinder      = (*forms)(nil)
+	_ privacyRule     = (*privacy)(nil)
 	_ marker          = (*Bot)(nil)
 	_ troubleRecorder = (*troubles)(nil)
 	_ stewardRoster   = (*Bot)(nil)
@@ -261,6 +261,6 @@ var (
 func (b *Bot) deps() deps {
 	return deps{
 		cfg: b.cfg, bz: b.bz, store: b.store, clock: b.clock, log: b.log, login: b.login, obs: b.observer(),
-		forms: b, privacy: b, marks: b, troubles: b.troubles, roster: b,
+		forms: b.forms, privacy: b.privacy, marks: b, troubles: b.troubles, roster: b,
 	}
 }
