@@ -175,3 +175,6 @@ func (b *Bot) notify(p Posted) {
 
 // now is the bot's clock, in UTC.
 func (b *Bot) now() time.Time { return b.clock.Now().UTC() }
+
+// Started reports whether the bot has authenticated (Start succeeded).
+func (b *Bot) Started() bool { return b.sess.started() }

@@ -72,10 +72,7 @@ var _ troubleStore = store.Store(nil)
 
 func (tr *troubles) now() time.Time { return tr.clock.Now().UTC() }
 
-// TroubledBugs lists the work that keeps failing, for the dashboard.
-func (b *Bot) TroubledBugs(ctx context.Context) ([]TroubledBug, error) { return b.troubles.list(ctx) }
-
-// list is TroubledBugs.
+// list is Status.TroubledBugs.
 func (tr *troubles) list(ctx context.Context) ([]TroubledBug, error) {
 	ts, err := tr.st.Troubles(ctx)
 	if err != nil {
