@@ -42,6 +42,9 @@ type Bot struct {
 	troubles *troubles
 	forms    *forms   // finds and reads forms: see core_forms.go
 	privacy  *privacy // what makes a comment private: see core_privacy.go
+	// reads is the client within a cycle: it keeps what the cycle read and
+	// forgets a bug on every write to it (core_readcache.go). b.bz is it.
+	reads *readCache
 }
 
 // Posted describes a comment the bot has just written (or, in dry-run, would
@@ -104,6 +107,8 @@ func newBot(cfg Config, bz bugzillaClient, st store.Store, opts ...Option) (*Bot
 	for _, o := range opts {
 		o(b)
 	}
+	b.reads = &readCache{bugzillaClient: b.bz}
+	b.bz = b.reads
 	b.sess = &session{url: cfg.Bugzilla.URL, login: cfg.Bugzilla.Login, kv: st, log: b.log}
 	b.lead.log, b.lead.obs, b.lead.requeue = b.log, b.observer, b.requeue
 	b.troubles = &troubles{st: st, clock: b.clock, log: b.log, obs: b.observer, server: cfg.Bugzilla.URL}

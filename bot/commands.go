@@ -109,7 +109,7 @@ func (b *Bot) commandComments(ctx context.Context, c *Cycle, ids []int, changed 
 	comments = make(map[int][]bugzilla.Comment, len(ids))
 	var missing []int
 	for _, id := range ids {
-		if e := c.views.get(id, changed[id]); e != nil && e.view.loaded {
+		if e := b.reads.views.get(id, changed[id]); e != nil && e.view.loaded {
 			comments[id] = e.view.comments
 			continue
 		}
@@ -123,7 +123,7 @@ func (b *Bot) commandComments(ctx context.Context, c *Cycle, ids []int, changed 
 	case err == nil:
 		for _, id := range missing {
 			comments[id] = read[id]
-			c.views.keepComments(b, id, changed[id], read[id])
+			b.reads.views.keepComments(b, id, changed[id], read[id])
 		}
 		return comments, nil, nil
 	case !hiddenBug(err):
@@ -134,7 +134,7 @@ func (b *Bot) commandComments(ctx context.Context, c *Cycle, ids []int, changed 
 		switch {
 		case err == nil:
 			comments[id] = cs
-			c.views.keepComments(b, id, changed[id], cs)
+			b.reads.views.keepComments(b, id, changed[id], cs)
 		case b.isRateLimit(err):
 			return nil, nil, err
 		default:

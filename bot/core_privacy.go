@@ -79,7 +79,7 @@ func (b *Bot) requestAbout(ctx context.Context, c *Cycle, r store.Request) (abou
 // private.
 func (p *privacy) bugAbout(ctx context.Context, c *Cycle, bugID int) (about, error) {
 	if c != nil {
-		if g, ok := c.reads.groups[bugID]; ok {
+		if g, ok := c.groups[bugID]; ok {
 			return about{groups: g.groups, unknown: g.unknown}, nil
 		}
 	}
@@ -102,10 +102,10 @@ func (c *Cycle) knowGroups(bug bugzilla.Bug) {
 	if c == nil {
 		return
 	}
-	if c.reads.groups == nil {
-		c.reads.groups = map[int]bugGroupsRead{}
+	if c.groups == nil {
+		c.groups = map[int]bugGroupsRead{}
 	}
-	c.reads.groups[bug.ID] = bugGroupsRead{groups: bug.Groups}
+	c.groups[bug.ID] = bugGroupsRead{groups: bug.Groups}
 }
 
 // prefetchGroups reads, in one request per batch, the groups of the bugs
@@ -116,7 +116,7 @@ func (c *Cycle) knowGroups(bug bugzilla.Bug) {
 func (p *privacy) prefetchGroups(ctx context.Context, c *Cycle, ids []int) {
 	var missing []int
 	for _, id := range ids {
-		if _, ok := c.reads.groups[id]; !ok {
+		if _, ok := c.groups[id]; !ok {
 			missing = append(missing, id)
 		}
 	}

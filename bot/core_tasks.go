@@ -149,6 +149,7 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 		}
 	}
 	c := b.newCycle()
+	defer b.reads.begin() // nothing read is held between cycles
 	var errs []error
 	for _, t := range tasks {
 		if ctx.Err() != nil {

@@ -114,12 +114,10 @@ func (b *Bot) perform(ctx context.Context, c *Cycle, a *action) error {
 			return b.bz.AddComment(ctx, a.marker.Bug, nc)
 		}
 	}
-	// The last re-read of the bug is stale from here on; a read that send
-	// makes after its write (escalate's commentIDOf) may take its place.
-	c.reads.wrote(a.marker.Bug)
+	// The write goes through the read cache, which forgets what the cycle
+	// read of the bug before sending it (readCache); a read that send makes
+	// after its write (escalate's commentIDOf) may take its place.
 	id, err := send(wctx, nc)
-	// The bug has (or may have) changed: what the cycle read of it is stale.
-	c.views.forget(a.marker.Bug)
 	switch {
 	case err == nil:
 		j.Status, j.CommentID = store.ActionDone, id

@@ -3,87 +3,8 @@ package bot
 import (
 	"context"
 	"maps"
-	"time"
 	"weak"
-
-	"github.com/stewardbot/stewardbot/bugzilla"
 )
-
-// cycleViews shares, within one cycle, what the tasks have read of a bug:
-// its attachments' metadata, the contents downloaded and its comments.
-// Without it, commands and escalate would read again the comments and
-// forms that analyse has just read. An entry holds for the bug's last
-// change as the store knew it when the view was read, and is dropped when
-// the cycle writes on the bug (its own comment changes the bug). A stale
-// view cannot cause a duplicate: perform re-reads the live bug before
-// every write.
-type cycleViews struct {
-	byBug map[int]*cachedView
-	order []*cachedView // oldest first, the first to go when over maxCycleViewBytes
-	bytes int64         // what the views hold, as bugView.size counts it
-}
-
-// maxCycleViewBytes bounds what the cycle keeps of the bugs it has read,
-// as bugView.size estimates it: past it, the views read first are dropped
-// (and read again if needed), so that a cycle over 10,000 bugs does not
-// hold all their forms at once. In BenchmarkMemory10k, a 2 MB bound on the
-// text alone cost 2% more requests in the cycle after the cold start than
-// no bound, and added about 4 MB to the peak heap instead of 33 MB.
-// Counting the views' structures too (about half as much again as their
-// text) and bounding them at 1 MB cost 0.8% more requests over all the
-// runs of BenchmarkMemoryRSS10k (16,655 instead of 16,519; 622 instead of
-// 607 in the cycle after the 1,000-request cold start, the same at 10,000)
-// and took about 9 MB off their peak RSS: the Go heap grows to twice what
-// is live, so each megabyte kept costs two.
-const maxCycleViewBytes = 1 << 20
-
-// cachedView is one bug's view and what it holds for.
-type cachedView struct {
-	view       *bugView
-	lastChange time.Time // the bug's last change in the store when the view was read
-	atts       bool      // the attachments' metadata was read (not only comments)
-}
-
-// get returns the cached entry of a bug still valid at lastChange.
-func (cv *cycleViews) get(id int, lastChange time.Time) *cachedView {
-	e := cv.byBug[id]
-	if e == nil || !e.lastChange.Equal(lastChange) {
-		return nil
-	}
-	return e
-}
-
-// put caches a view, then drops the oldest while the views hold too much
-// (the newest is always kept).
-func (cv *cycleViews) put(id int, e *cachedView) {
-	if cv.byBug == nil {
-		cv.byBug = map[int]*cachedView{}
-	}
-	cv.forget(id)
-	cv.byBug[id] = e
-	cv.order = append(cv.order, e)
-	e.view.held = &cv.bytes
-	cv.bytes += e.view.size
-	for cv.bytes > maxCycleViewBytes && len(cv.order) > 1 {
-		old := cv.order[0]
-		cv.order = cv.order[1:]
-		if cv.byBug[old.view.id] == old {
-			cv.forget(old.view.id)
-		}
-	}
-}
-
-// forget drops what the cycle knows of a bug, for example one it has
-// written on.
-func (cv *cycleViews) forget(id int) {
-	e := cv.byBug[id]
-	if e == nil {
-		return
-	}
-	delete(cv.byBug, id)
-	cv.bytes -= e.view.size
-	e.view.held = nil
-}
 
 // cycleViews returns the views of bugs with their attachments' metadata,
 // from the cycle's cache when it holds them for the bugs' last change, the
@@ -107,7 +28,7 @@ func (b *Bot) cycleViews(ctx context.Context, c *Cycle, ids []int) (map[int]*bug
 		if c.failed[id] || c.waitingOut(id, now) {
 			continue // failing: not read again before its backoff ends
 		}
-		if e := c.views.get(id, changed[id]); e != nil && e.atts {
+		if e := b.reads.views.get(id, changed[id]); e != nil && e.atts {
 			e.view.formless = nil
 			views[id] = e.view
 			continue
@@ -140,8 +61,8 @@ func (b *Bot) cycleViews(ctx context.Context, c *Cycle, ids []int) (map[int]*bug
 		}
 		v.batch = batch
 		batch.views = append(batch.views, weak.Make(v))
-		e := c.views.get(id, changed[id])
-		c.views.put(id, &cachedView{view: v, lastChange: changed[id], atts: true})
+		e := b.reads.views.get(id, changed[id])
+		b.reads.views.put(id, &cachedView{view: v, lastChange: changed[id], atts: true})
 		if e != nil && e.view.loaded {
 			// Comments read earlier in the cycle (commands) are kept.
 			v.setComments(e.view.comments)
@@ -188,22 +109,6 @@ func (b *Bot) cycleView(ctx context.Context, c *Cycle, id int) (*bugView, error)
 		return nil, err
 	}
 	return views[id], nil
-}
-
-// keepComments keeps the comments of a bug read at its last change
-// lastChange, so that a later task of the cycle reads them no more: in the
-// bug's cached view when there is one for that change, else in a new view
-// without attachments.
-func (cv *cycleViews) keepComments(b *Bot, id int, lastChange time.Time, cs []bugzilla.Comment) {
-	if e := cv.get(id, lastChange); e != nil {
-		if !e.view.loaded {
-			e.view.setComments(cs)
-		}
-		return
-	}
-	v := newBugView(id, nil, b.cfg.Bugzilla.MaxAttachmentBytes)
-	v.setComments(cs)
-	cv.put(id, &cachedView{view: v, lastChange: lastChange})
 }
 
 // viewBatch is the views cycleViews read together. The first of them to
