@@ -194,3 +194,13 @@ func (r HaltReason) String() string {
 	}
 	return haltNames[r]
 }
+
+// rateLimited reports whether err is Bugzilla's rate limit.
+func rateLimited(err error) bool {
+	var rl *bugzilla.RateLimitError
+	return errors.As(err, &rl)
+}
+
+// isRateLimit is rateLimited, for the duties that still use the errors of
+// the write path (track C's until B4).
+func (b *Bot) isRateLimit(err error) bool { return rateLimited(err) }

@@ -84,7 +84,7 @@ func (rc *readCache) UpdateAttachment(ctx context.Context, attachmentID int, u b
 // cycleViews shares, within one cycle, what the tasks have read of a bug:
 // its attachments' metadata, the contents downloaded and its comments.
 // Without it, commands and escalate would read again the comments and
-// forms that analyse has just read. An entry holds for the bug's last
+// forms that analyze has just read. An entry holds for the bug's last
 // change as the store knew it when the view was read, and is dropped when
 // the cycle writes on the bug (its own comment changes the bug). A stale
 // view cannot cause a duplicate: perform re-reads the live bug before

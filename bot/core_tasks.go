@@ -20,7 +20,7 @@ import (
 // stop the others (a rate limit, which stops everything, aside).
 type Task struct {
 	Name    string
-	Aliases []string // other names --only accepts ("analyze" for "analyse")
+	Aliases []string // other names --only accepts ("analyse" for "analyze")
 	Doc     string
 	// Duty does the chore. Tasks not yet written as a duty set Run instead;
 	// Duty wins when both are set.
@@ -49,12 +49,13 @@ func (t Task) named(name string) bool {
 }
 
 // Tasks is the bot's chores in the order a cycle runs them. New chores
-// (reminders, escalations, commands) slot in after analyse: they read what
-// poll and analyse recorded in the store.
+// (reminders, escalations, commands) slot in after analyze: they read what
+// poll and analyze recorded in the store.
 func (b *Bot) Tasks() []Task {
 	return []Task{
 		{Name: "poll", Doc: "find data-review requests that changed since the last cycle", Run: b.poll},
-		{Name: "analyse", Aliases: []string{"analyze"}, Doc: "find each request's form and post one analysis per form revision", Run: b.analyse},
+		{Name: "analyze", Aliases: []string{"analyse"}, Doc: "find each request's form and post one analysis per form revision",
+			Duty: newAnalyzeDuty(b.deps(), b, b, b, b)},
 		{Name: "commands", Doc: "answer stewardbot: commands in comments (snooze, recheck, escalate, stop, resume, help)", Run: b.commands},
 		{Name: "remind", Doc: "remind stewards of waiting requests, assign unassigned ones, stop on answers", Run: b.remind},
 		{Name: "escalate", Doc: "post one notice per form revision to Trust or Legal when the analysis needs them", Run: b.escalate},

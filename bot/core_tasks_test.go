@@ -24,8 +24,8 @@ func TestOnlyTaskAliases(t *testing.T) {
 			}
 		})
 	}
-	if names := TaskNames(); slices.Contains(names, "analyze") {
-		t.Errorf("TaskNames() = %v lists an alias", names)
+	if names := TaskNames(); !slices.Contains(names, "analyze") || slices.Contains(names, "analyse") {
+		t.Errorf("TaskNames() = %v, want analyze listed and not its alias analyse", names)
 	}
 }
 

@@ -2,8 +2,13 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"maps"
+	"slices"
 	"weak"
+
+	"github.com/stewardbot/stewardbot/bugzilla"
 )
 
 // cycleViews returns the views of bugs with their attachments' metadata,
@@ -114,7 +119,7 @@ func (b *Bot) cycleView(ctx context.Context, c *Cycle, id int) (*bugView, error)
 // viewBatch is the views cycleViews read together. The first of them to
 // need its bug's comments reads those of every view of the batch that
 // lacks them, in one request per commentsBatch bugs (CommentsOfBugs),
-// rather than one request per bug as each needs them: analyse and escalate
+// rather than one request per bug as each needs them: analyze and escalate
 // look for forms pasted in comments bug after bug. It costs bytes (the
 // comments of bugs whose form is an attachment come too) to save requests.
 //
@@ -160,4 +165,126 @@ func (vb *viewBatch) loadComments(ctx context.Context, bz bugzillaClient) error 
 		}
 	}
 	return nil
+}
+
+// loadViews fetches the attachment metadata (no contents) of a batch of
+// bugs in one request. Bugzilla refuses a whole batch for one bad bug:
+// when it is because a bug is hidden or gone, each bug is fetched alone and
+// the missing ones are left out; when it is an error about one bug
+// (bugSpecific), the batch is split in halves until the bugs at fault are
+// found, so that the others are read: those are returned in failed. An
+// error about Bugzilla as a whole (no answer, a gateway error, a rate
+// limit) fails the call.
+func (b *Bot) loadViews(ctx context.Context, ids []int) (views map[int]*bugView, failed map[int]error, err error) {
+	views, failed = make(map[int]*bugView, len(ids)), map[int]error{}
+	if err := b.loadViewsInto(ctx, ids, views, failed); err != nil {
+		return nil, nil, err
+	}
+	return views, failed, nil
+}
+
+// maxFailedInBatch is how many bugs of one batch may fail on their own
+// before the failure is taken for Bugzilla's as a whole (an overloaded
+// database answering 500 to everything): the split then stops, and the
+// cycle fails instead of every bug being put on backoff.
+const maxFailedInBatch = 3
+
+func (b *Bot) loadViewsInto(ctx context.Context, ids []int, views map[int]*bugView, failed map[int]error) error {
+	atts, err := b.bz.Attachments(ctx, ids, bugzilla.AttachmentOptions{})
+	switch {
+	case err == nil:
+		for _, id := range ids {
+			views[id] = newBugView(id, atts[id], b.cfg.Bugzilla.MaxAttachmentBytes)
+		}
+		return nil
+	case len(ids) == 1 && hiddenBug(err):
+		return nil
+	case len(ids) == 1 && bugSpecific(err):
+		failed[ids[0]] = fmt.Errorf("attachments: %w", err)
+		if len(failed) > maxFailedInBatch {
+			return fmt.Errorf("attachments: %d bugs of one batch failed alone, taken for a failure of Bugzilla's: %w", len(failed), err)
+		}
+		return nil
+	case hiddenBug(err):
+		for _, id := range ids {
+			if err := b.loadViewsInto(ctx, []int{id}, views, failed); err != nil {
+				return err
+			}
+		}
+		return nil
+	case bugSpecific(err):
+		half := len(ids) / 2
+		if err := b.loadViewsInto(ctx, ids[:half], views, failed); err != nil {
+			return err
+		}
+		return b.loadViewsInto(ctx, ids[half:], views, failed)
+	case len(ids) == 1:
+		return fmt.Errorf("attachments of bug %d: %w", ids[0], err)
+	default:
+		return fmt.Errorf("attachments: %w", err)
+	}
+}
+
+func hiddenBug(err error) bool {
+	return errors.Is(err, bugzilla.ErrAccessDenied) || errors.Is(err, bugzilla.ErrNotFound)
+}
+
+// prefetchWhere downloads in a few batched requests the attachments of the
+// views that want picks. want sees only attachments within the size cap
+// (the metadata the views hold was read in this cycle), whose content the
+// view does not hold yet.
+func (b *Bot) prefetchWhere(ctx context.Context, views map[int]*bugView, want func(a *bugzilla.Attachment) (bool, error)) error {
+	var ids []int
+	var size int64
+	flush := func() error {
+		if len(ids) == 0 {
+			return nil
+		}
+		got, err := b.bz.AttachmentsByID(ctx, ids, bugzilla.AttachmentOptions{WithData: true, SizesChecked: true})
+		switch {
+		case errors.Is(err, bugzilla.ErrTooLarge):
+			// The map is kept: those it holds without Data were sent over
+			// the cap and are not asked for again. Those it lacks (a whole
+			// answer over its bound) are fetched alone later, which finds
+			// the one that lied.
+		case hiddenBug(err):
+			ids, size = nil, 0
+			return nil // each is fetched alone later, and judged there
+		case err != nil:
+			return fmt.Errorf("prefetch attachments: %w", err)
+		}
+		for _, a := range got {
+			v, ok := views[a.BugID]
+			switch {
+			case !ok:
+			case a.Data != nil:
+				v.setData(a.ID, a.Data)
+			default:
+				v.tooLarge[a.ID] = true
+			}
+		}
+		ids, size = nil, 0
+		return nil
+	}
+	for _, id := range slices.Sorted(maps.Keys(views)) {
+		v := views[id]
+		for i := range v.atts {
+			a := &v.atts[i]
+			if _, have := v.data[a.ID]; have || v.tooLarge[a.ID] || !formCandidate(a, b.cfg.Bugzilla.MaxAttachmentBytes) {
+				continue
+			}
+			if ok, err := want(a); err != nil {
+				return err
+			} else if !ok {
+				continue
+			}
+			if size+a.Size > prefetchBytes {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+			ids, size = append(ids, a.ID), size+a.Size
+		}
+	}
+	return flush()
 }

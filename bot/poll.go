@@ -22,7 +22,7 @@ const (
 )
 
 // poll finds the bugs whose data-review requests may have changed since the
-// last cycle and queues them for analyse. The first poll (or the first after
+// last cycle and queues them for analyze. The first poll (or the first after
 // the store was lost) sweeps every open request; later ones are
 // incremental: a search with a last_change_time watermark, and on BMO the
 // flag activity feed besides.
@@ -31,7 +31,7 @@ const (
 // made obsolete) leaves a bug that no longer matches a search on the flag.
 // On BMO the feed shows it. Upstream has no feed, so the search also asks
 // for the bugs the bot holds open requests on, by id, whatever their flags
-// (searchChanged): such a bug changed since the mark is read, and analyse
+// (searchChanged): such a bug changed since the mark is read, and analyze
 // records the flag gone, which ends its reminders and needinfos as an
 // answer would (stopAnswered). An idle poll costs one request by search
 // (one more per trackedPerSearch bugs with open requests beyond the
