@@ -53,7 +53,7 @@ func (t Task) named(name string) bool {
 // poll and analyze recorded in the store.
 func (b *Bot) Tasks() []Task {
 	return []Task{
-		{Name: "poll", Doc: "find data-review requests that changed since the last cycle", Run: b.poll},
+		{Name: "poll", Doc: "find data-review requests that changed since the last cycle", Duty: newPollDuty(b.deps(), b.sess)},
 		{Name: "analyze", Aliases: []string{"analyse"}, Doc: "find each request's form and post one analysis per form revision",
 			Duty: newAnalyzeDuty(b.deps(), b, b, b, b)},
 		{Name: "commands", Doc: "answer stewardbot: commands in comments (snooze, recheck, escalate, stop, resume, help)", Run: b.commands},

@@ -11,7 +11,6 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/stewardbot/stewardbot/bot/store"
-	"github.com/stewardbot/stewardbot/bugzilla"
 	"github.com/stewardbot/stewardbot/policy"
 )
 
@@ -81,26 +80,6 @@ const maxSummaryRunes = 300
 // bugURL is a bug's page on the server.
 func bugURL(server string, id int) string {
 	return strings.TrimSuffix(server, "/") + "/show_bug.cgi?id=" + url.QueryEscape(strconv.Itoa(id))
-}
-
-// bugFields are the fields polls ask for beyond id and last change: what
-// the dashboard shows of a bug. They cost no extra request.
-var bugFields = []string{"summary", "groups", "product"}
-
-// rememberBugs records polled bugs' summaries and privacy for the
-// dashboard, and their groups for the privacy of the cycle's comments on
-// them (bugAbout). A failure is logged, not returned: the dashboard must
-// never stop the bot's work.
-func (b *Bot) rememberBugs(ctx context.Context, c *Cycle, bugs []bugzilla.Bug) {
-	infos := make([]store.BugInfo, 0, len(bugs))
-	for _, bug := range bugs {
-		c.knowGroups(bug)
-		infos = append(infos, store.BugInfo{BugID: bug.ID, Summary: bug.Summary, Private: len(bug.Groups) > 0,
-			Product: bug.Product, UpdatedAt: b.now()})
-	}
-	if err := b.store.SaveBugInfos(ctx, infos); err != nil {
-		b.log.Warn().Err(err).Msg("cannot record bug summaries for the dashboard")
-	}
 }
 
 // rememberAnalysis records what the analysis of a form revision found, for
