@@ -119,9 +119,16 @@ func newBot(cfg Config, bz bugzillaClient, st store.Store, opts ...Option) (*Bot
 	return b, nil
 }
 
-// login is the account the bot recognises its own comments by (session).
-// It forwards for the duties not yet written against deps (track C's).
-func (b *Bot) login() string { return b.sess.botLogin() }
+// login is the account the bot recognises its own comments by (session;
+// the configured one for a Bot built without New, as tests that render
+// comments do). It forwards for the duties not yet written against deps
+// (track C's).
+func (b *Bot) login() string {
+	if b.sess == nil {
+		return b.cfg.Bugzilla.Login
+	}
+	return b.sess.botLogin()
+}
 
 // Start checks who the bot is, after honouring a rate-limit park left by an
 // earlier process. It costs one authentication round trip once the store

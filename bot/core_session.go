@@ -68,8 +68,12 @@ func (s *session) dropFeed() {
 	s.noFeed = true
 }
 
-// bmo reports whether the server is BMO, as Start learned (false before).
+// bmo reports whether the server is BMO, as Start learned (false before,
+// and for a Bot built without New, as tests that render comments do).
 func (s *session) bmo() bool {
+	if s == nil {
+		return false
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.ident != nil && s.ident.BMO

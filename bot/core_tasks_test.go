@@ -40,3 +40,18 @@ func TestDepsFilled(t *testing.T) {
 		}
 	}
 }
+
+// TestBareBotRenders: a Bot built without New, as the comment goldens
+// build one, still knows its login and format (the session is optional
+// there, as the identity fields it replaced were).
+func TestBareBotRenders(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Comments.Format = FormatAuto
+	b := &Bot{cfg: cfg}
+	if got := b.login(); got != cfg.Bugzilla.Login {
+		t.Errorf("login() = %q, want the configured %q", got, cfg.Bugzilla.Login)
+	}
+	if b.commentFormat().markdown {
+		t.Error("a bot that has not started writes markdown under format auto")
+	}
+}
