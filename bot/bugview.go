@@ -9,7 +9,7 @@ import (
 	"github.com/stewardbot/stewardbot/bugzilla"
 )
 
-// bugView is what one analyse pass knows about a bug: its attachments'
+// bugView is what one analyze pass knows about a bug: its attachments'
 // metadata (fetched in batches for many bugs), contents downloaded so far,
 // and its comments once someone needed them.
 type bugView struct {

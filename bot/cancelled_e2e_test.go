@@ -47,7 +47,7 @@ func TestE2ECancelledRequestStops(t *testing.T) {
 				if got := e.openNeedinfos(bug); len(got) != 0 {
 					t.Errorf("two cycles after the cancel: open needinfos %v, want none", got)
 				}
-				q, err := e.bot.Queue(e.ctx)
+				q, err := e.bot.Status().Queue(e.ctx)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -115,7 +115,7 @@ func (b *Bot) commandComments(ctx context.Context, c *Cycle, ids []int, changed 
 	comments = make(map[int][]bugzilla.Comment, len(ids))
 	var missing []int
 	for _, id := range ids {
-		if e := c.views.get(id, changed[id]); e != nil && e.view.loaded {
+		if e := b.reads.views.get(id, changed[id]); e != nil && e.view.loaded {
 			comments[id] = e.view.comments
 			continue
 		}
@@ -129,7 +129,7 @@ func (b *Bot) commandComments(ctx context.Context, c *Cycle, ids []int, changed 
 	case err == nil:
 		for _, id := range missing {
 			comments[id] = read[id]
-			c.views.keepComments(b, id, changed[id], read[id])
+			b.reads.views.keepComments(b, id, changed[id], read[id])
 		}
 		return comments, nil, nil
 	case !hiddenBug(err):
@@ -140,7 +140,7 @@ func (b *Bot) commandComments(ctx context.Context, c *Cycle, ids []int, changed 
 		switch {
 		case err == nil:
 			comments[id] = cs
-			c.views.keepComments(b, id, changed[id], cs)
+			b.reads.views.keepComments(b, id, changed[id], cs)
 		default:
 			if c.haltOn(err); c.Halted() {
 				return nil, nil, err

@@ -21,18 +21,21 @@ type Cycle struct {
 	b          *Bot // the bot running the cycle (nil in tests that build one by hand)
 	started    time.Time
 	writesLeft int
-	deferred   int                   // actions left for a later cycle by the write cap
-	views      cycleViews            // what the tasks have read of bugs in this cycle
-	reads      cycleReads            // the last re-read of a bug and the accounts read (cyclereads.go)
-	failed     map[int]bool          // bugs that failed to load on their own this cycle (troubled.go)
-	troubles   map[int]store.Trouble // the bugs that keep failing, read once per cycle (troubled.go)
-	halt       HaltReason            // why the cycle stopped early; running while it goes on
-	cause      error                 // the error that halted it
-	done       Outcome               // what perform's last nil return meant (Perform reads it)
+	deferred   int // actions left for a later cycle by the write cap
+	// groups are bugs' groups, for the privacy of the comments on them
+	// (bugAbout), read once per cycle and bug (a write by the bot does not
+	// change them).
+	groups   map[int]bugGroupsRead
+	failed   map[int]bool          // bugs that failed to load on their own this cycle (troubled.go)
+	troubles map[int]store.Trouble // the bugs that keep failing, read once per cycle (troubled.go)
+	halt     HaltReason            // why the cycle stopped early; running while it goes on
+	cause    error                 // the error that halted it
+	done     Outcome               // what perform's last nil return meant (Perform reads it)
 }
 
 // newCycle starts a cycle with the configured write budget.
 func (b *Bot) newCycle() *Cycle {
+	b.reads.begin()
 	return &Cycle{b: b, started: b.now(), writesLeft: b.cfg.Poll.MaxWritesPerCycle}
 }
 
@@ -191,3 +194,13 @@ func (r HaltReason) String() string {
 	}
 	return haltNames[r]
 }
+
+// rateLimited reports whether err is Bugzilla's rate limit.
+func rateLimited(err error) bool {
+	var rl *bugzilla.RateLimitError
+	return errors.As(err, &rl)
+}
+
+// isRateLimit is rateLimited, for the duties that still use the errors of
+// the write path (track C's until B4).
+func (b *Bot) isRateLimit(err error) bool { return rateLimited(err) }

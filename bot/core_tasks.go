@@ -20,7 +20,7 @@ import (
 // stop the others (a rate limit, which stops everything, aside).
 type Task struct {
 	Name    string
-	Aliases []string // other names --only accepts ("analyze" for "analyse")
+	Aliases []string // other names --only accepts ("analyse" for "analyze")
 	Doc     string
 	// Duty does the chore. Tasks not yet written as a duty set Run instead;
 	// Duty wins when both are set.
@@ -49,12 +49,15 @@ func (t Task) named(name string) bool {
 }
 
 // Tasks is the bot's chores in the order a cycle runs them. New chores
-// (reminders, escalations, commands) slot in after analyse: they read what
-// poll and analyse recorded in the store.
+// (reminders, escalations, commands) slot in after analyze: they read what
+// poll and analyze recorded in the store.
 func (b *Bot) Tasks() []Task {
 	return []Task{
-		{Name: "poll", Doc: "find data-review requests that changed since the last cycle", Run: b.poll},
-		{Name: "analyse", Aliases: []string{"analyze"}, Doc: "find each request's form and post one analysis per form revision", Run: b.analyse},
+		{Name: "poll", Doc: "find data-review requests that changed since the last cycle", Duty: newPollDuty(b.deps(), b.sess)},
+		{Name: "analyze", Aliases: []string{"analyse"}, Doc: "find each request's form and post one analysis per form revision",
+			Duty: newAnalyzeDuty(b.deps(), b, b, recordCollectionsFunc(func(ctx context.Context, v *bugView, f *foundForm) error {
+				return recordCollections(ctx, b.store, b, b.now, v, f)
+			}), b)},
 		{Name: "commands", Doc: "answer stewardbot: commands in comments (snooze, recheck, escalate, stop, resume, help)", Run: b.commands},
 		{Name: "remind", Doc: "remind stewards of waiting requests, assign unassigned ones, stop on answers", Duty: newRemindDuty(b.deps(), b)},
 		{Name: "escalate", Doc: "post one notice per form revision to Trust or Legal when the analysis needs them", Duty: newEscalateDuty(b.deps(), b, b.analyzer)},
@@ -129,7 +132,7 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 	}
 	// With replicas, only the leader runs cycles, under a context that ends
 	// when its lease does (leader.go).
-	ctx, release, err := b.takeLead(ctx)
+	ctx, release, err := b.lead.takeLead(ctx)
 	defer release()
 	if errors.Is(err, errFollowing) {
 		b.log.Debug().Msg("another replica leads: cycle skipped")
@@ -138,17 +141,18 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 	} else if err != nil {
 		return err
 	}
-	if until, parked, err := b.parkedUntil(ctx); err != nil {
+	if until, parked, err := b.park.until(ctx); err != nil {
 		return err
 	} else if parked {
 		return &ParkedError{Until: until}
 	}
-	if !b.started() {
+	if !b.sess.started() {
 		if err := b.Start(ctx); err != nil {
 			return err
 		}
 	}
 	c := b.newCycle()
+	defer b.reads.begin() // nothing read is held between cycles
 	var errs []error
 	for _, t := range tasks {
 		if ctx.Err() != nil {
@@ -164,7 +168,7 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 		if err == nil {
 			continue
 		}
-		if park := b.noteRateLimit(ctx, err); park != nil {
+		if park := b.park.note(ctx, err); park != nil {
 			errs = append(errs, park)
 			break
 		}
@@ -250,16 +254,16 @@ type stewardRoster interface {
 }
 
 var (
-	_ formFinder      = (*Bot)(nil)
-	_ privacyRule     = (*Bot)(nil)
+	_ formFinder      = (*forms)(nil)
+	_ privacyRule     = (*privacy)(nil)
 	_ marker          = (*Bot)(nil)
-	_ troubleRecorder = (*Bot)(nil)
+	_ troubleRecorder = (*troubles)(nil)
 )
 
 // deps lends the duties what they need.
 func (b *Bot) deps() deps {
 	return deps{
 		cfg: b.cfg, bz: b.bz, store: b.store, clock: b.clock, log: b.log, login: b.login, obs: b.observer(),
-		forms: b, privacy: b, marks: b, troubles: b, roster: newRoster(b.cfg.Stewards),
+		forms: b.forms, privacy: b.privacy, marks: b, troubles: b.troubles, roster: newRoster(b.cfg.Stewards),
 	}
 }

@@ -24,8 +24,8 @@ func TestOnlyTaskAliases(t *testing.T) {
 			}
 		})
 	}
-	if names := TaskNames(); slices.Contains(names, "analyze") {
-		t.Errorf("TaskNames() = %v lists an alias", names)
+	if names := TaskNames(); !slices.Contains(names, "analyze") || slices.Contains(names, "analyse") {
+		t.Errorf("TaskNames() = %v, want analyze listed and not its alias analyse", names)
 	}
 }
 
@@ -38,5 +38,20 @@ func TestDepsFilled(t *testing.T) {
 		if d.Field(i).IsZero() {
 			t.Errorf("deps.%s is not set", d.Type().Field(i).Name)
 		}
+	}
+}
+
+// TestBareBotRenders: a Bot built without New, as the comment goldens
+// build one, still knows its login and format (the session is optional
+// there, as the identity fields it replaced were).
+func TestBareBotRenders(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Comments.Format = FormatAuto
+	b := &Bot{cfg: cfg}
+	if got := b.login(); got != cfg.Bugzilla.Login {
+		t.Errorf("login() = %q, want the configured %q", got, cfg.Bugzilla.Login)
+	}
+	if b.commentFormat().markdown {
+		t.Error("a bot that has not started writes markdown under format auto")
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/stewardbot/stewardbot/bot/store"
-	"github.com/stewardbot/stewardbot/bugzilla"
 	"github.com/stewardbot/stewardbot/policy"
 )
 
@@ -78,65 +77,9 @@ func (e QueueEntry) EscalationState() string {
 // is 255 characters.
 const maxSummaryRunes = 300
 
-// Queue lists the open requests, oldest first, for the dashboard, with the
-// reminders and escalations the store recorded for them.
-func (b *Bot) Queue(ctx context.Context) ([]QueueEntry, error) {
-	rows, err := b.store.Queue(ctx)
-	if err != nil {
-		return nil, err
-	}
-	now := b.now()
-	out := make([]QueueEntry, 0, len(rows))
-	for _, r := range rows {
-		// The steward's calendar (time zone, holidays), as the reminders count.
-		waiting := max(newRoster(b.cfg.Stewards).stewardCalendar(r.Requestee).BusinessDaysBetween(r.Since(), now), 0)
-		out = append(out, QueueEntry{
-			BugID: r.BugID, FlagID: r.FlagID, BugURL: b.bugURL(r.BugID), Summary: policy.PlainText(r.Summary, maxSummaryRunes),
-			Private: r.Private(), Requester: r.Setter, Steward: r.Requestee, RequestedAt: r.Since(),
-			BusinessDaysWaiting: waiting, Overdue: waiting >= overdueAfter,
-			RemindersSent: r.RemindersSent, HighestCategory: r.HighestCategory,
-			Escalations: r.Escalations, EscalationsMade: r.EscalationsMade, EscalationsBlocked: r.EscalationsBlocked,
-			Analysed: r.Analysed,
-		})
-	}
-	return out, nil
-}
-
-// bugURL is a bug's page on the configured server.
-func (b *Bot) bugURL(id int) string {
-	return strings.TrimSuffix(b.cfg.Bugzilla.URL, "/") + "/show_bug.cgi?id=" + url.QueryEscape(strconv.Itoa(id))
-}
-
-// Ping checks that the bot's store answers, for health checks.
-func (b *Bot) Ping(ctx context.Context) error { return b.store.Ping(ctx) }
-
-// Started reports whether the bot has authenticated (Start succeeded).
-func (b *Bot) Started() bool { return b.started() }
-
-// LastGoodCycle is when the last complete cycle without errors started
-// (zero when none has), for health checks.
-func (b *Bot) LastGoodCycle(ctx context.Context) (time.Time, error) {
-	return b.storedTime(ctx, KVLastGoodCycle, "last good cycle")
-}
-
-// bugFields are the fields polls ask for beyond id and last change: what
-// the dashboard shows of a bug. They cost no extra request.
-var bugFields = []string{"summary", "groups", "product"}
-
-// rememberBugs records polled bugs' summaries and privacy for the
-// dashboard, and their groups for the privacy of the cycle's comments on
-// them (bugAbout). A failure is logged, not returned: the dashboard must
-// never stop the bot's work.
-func (b *Bot) rememberBugs(ctx context.Context, c *Cycle, bugs []bugzilla.Bug) {
-	infos := make([]store.BugInfo, 0, len(bugs))
-	for _, bug := range bugs {
-		c.knowGroups(bug)
-		infos = append(infos, store.BugInfo{BugID: bug.ID, Summary: bug.Summary, Private: len(bug.Groups) > 0,
-			Product: bug.Product, UpdatedAt: b.now()})
-	}
-	if err := b.store.SaveBugInfos(ctx, infos); err != nil {
-		b.log.Warn().Err(err).Msg("cannot record bug summaries for the dashboard")
-	}
+// bugURL is a bug's page on the server.
+func bugURL(server string, id int) string {
+	return strings.TrimSuffix(server, "/") + "/show_bug.cgi?id=" + url.QueryEscape(strconv.Itoa(id))
 }
 
 // rememberAnalysis records what the analysis of a form revision found, for
@@ -158,12 +101,6 @@ func (b *Bot) rememberAnalysis(ctx context.Context, f *foundForm, a *policy.Anal
 	}
 }
 
-// ParkedUntil reports the end of a rate-limit park in force, for health
-// checks: while parked the bot sends Bugzilla nothing, checks included.
-func (b *Bot) ParkedUntil(ctx context.Context) (until time.Time, parked bool, err error) {
-	return b.parkedUntil(ctx)
-}
-
 // PollInterval is the time between two polls on the schedule, measured
 // after from: "@every 5m" is 5m, "0 * * * *" an hour. Health checks allow
 // three of them. An unparsable schedule gives DefaultSchedule's 5 minutes
@@ -183,7 +120,3 @@ func PollInterval(pc PollConfig, from time.Time) time.Duration {
 	}
 	return fallback
 }
-
-// Now is the bot's clock, for servers that must agree with it (the
-// heartbeat's cycle age, the dashboard's time).
-func (b *Bot) Now() time.Time { return b.now() }

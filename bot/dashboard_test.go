@@ -17,7 +17,7 @@ func TestQueueSummaryIsPlainText(t *testing.T) {
 	if err := e.st.SaveBugInfos(e.ctx, []store.BugInfo{{BugID: bug, Summary: evil, UpdatedAt: e.clock.Now()}}); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := e.bot.Queue(e.ctx)
+	rows, err := e.bot.Status().Queue(e.ctx)
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("Queue = %+v, %v", rows, err)
 	}

@@ -26,7 +26,7 @@ func (b *Bot) commentFormat() textFormat {
 	case FormatText:
 		return textFormat{}
 	}
-	return textFormat{markdown: b.ident != nil && b.ident.BMO}
+	return textFormat{markdown: b.sess.bmo()}
 }
 
 // code quotes an identifier or other requester text inertly, at most max

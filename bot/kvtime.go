@@ -12,8 +12,8 @@ import (
 // storedTime reads a time the bot keeps under key (a watermark, a park, the
 // last good cycle). A key never written reads as the zero time; what names
 // the value in errors.
-func (b *Bot) storedTime(ctx context.Context, key, what string) (time.Time, error) {
-	v, err := b.store.Get(ctx, key)
+func storedTime(ctx context.Context, kv kvStore, key, what string) (time.Time, error) {
+	v, err := kv.Get(ctx, key)
 	if errors.Is(err, store.ErrNotFound) {
 		return time.Time{}, nil
 	}

@@ -16,24 +16,13 @@ import (
 // core of at most 25 methods. It only logs for now; it fails once the last
 // duty has moved.
 func TestLayout(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, files := parseSources(t)
 	perFile := map[string]int{}
 	total := 0
-	fset := token.NewFileSet()
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, decl := range f.Decls {
+	for _, f := range files {
+		for _, decl := range f.file.Decls {
 			if fn, ok := decl.(*ast.FuncDecl); ok && isBotMethod(fn) {
-				perFile[name]++
+				perFile[f.name]++
 				total++
 			}
 		}
@@ -64,4 +53,33 @@ func isBotMethod(fn *ast.FuncDecl) bool {
 	}
 	id, ok := star.X.(*ast.Ident)
 	return ok && id.Name == "Bot"
+}
+
+// sourceFile is one of the package's Go files, parsed.
+type sourceFile struct {
+	name string
+	file *ast.File
+}
+
+// parseSources parses the package's non-test Go files, in name order, for
+// tests that check the source itself.
+func parseSources(t *testing.T) (*token.FileSet, []sourceFile) {
+	t.Helper()
+	names, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	var files []sourceFile
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, sourceFile{name: name, file: f})
+	}
+	return fset, files
 }

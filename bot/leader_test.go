@@ -107,7 +107,7 @@ func TestFollowerSkipsCyclesWithoutRequests(t *testing.T) {
 	if got := e.bot.Role(); got != RoleFollower {
 		t.Errorf("Role = %q, want %q", got, RoleFollower)
 	}
-	if last, err := e.bot.LastGoodCycle(e.ctx); err != nil || !last.IsZero() {
+	if last, err := e.bot.Status().LastGoodCycle(e.ctx); err != nil || !last.IsZero() {
 		t.Errorf("a follower recorded a good cycle: %v, %v", last, err)
 	}
 	if fmt.Sprint(obs.cycles) != "[follower follower follower]" || fmt.Sprint(obs.leading) != "[false false false]" {
@@ -154,7 +154,7 @@ func TestLostLeaseRefusesWrites(t *testing.T) {
 			if n := len(e.botComments(bug)); n != 0 {
 				t.Fatalf("bot comments = %d, want 0", n)
 			}
-			if last, _ := e.bot.LastGoodCycle(e.ctx); !last.IsZero() {
+			if last, _ := e.bot.Status().LastGoodCycle(e.ctx); !last.IsZero() {
 				t.Errorf("a cycle that lost its lease counted as good")
 			}
 			if got := e.bot.Role(); got != RoleFollower {

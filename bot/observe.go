@@ -79,7 +79,7 @@ func (b *Bot) observeCycle(ctx context.Context, err error) {
 func (b *Bot) observeState(ctx context.Context) {
 	o := b.observer()
 	ctx = context.WithoutCancel(ctx)
-	if until, parked, perr := b.parkedUntil(ctx); perr == nil {
+	if until, parked, perr := b.park.until(ctx); perr == nil {
 		if !parked {
 			until = time.Time{}
 		}
@@ -94,5 +94,5 @@ func (b *Bot) observeState(ctx context.Context) {
 		}
 		o.QueueState(len(rows), oldest)
 	}
-	b.observeTroubles(ctx)
+	b.troubles.observeTroubles(ctx)
 }

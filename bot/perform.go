@@ -96,7 +96,7 @@ func (b *Bot) perform(ctx context.Context, c *Cycle, a *action) error {
 	// Only the leader writes: ask the database, now, that this process
 	// still holds the lease (leader.go). The Bugzilla client asks again
 	// right at the write; this check keeps a lost lead out of the journal.
-	if err := b.checkLease(ctx); err != nil {
+	if err := b.lead.checkLease(ctx); err != nil {
 		log.Warn().Err(err).Msg("not the leader: write refused")
 		return err
 	}
@@ -114,12 +114,10 @@ func (b *Bot) perform(ctx context.Context, c *Cycle, a *action) error {
 			return b.bz.AddComment(ctx, a.marker.Bug, nc)
 		}
 	}
-	// The last re-read of the bug is stale from here on; a read that send
-	// makes after its write (escalate's commentIDOf) may take its place.
-	c.reads.wrote(a.marker.Bug)
+	// The write goes through the read cache, which forgets what the cycle
+	// read of the bug before sending it (readCache); a read that send makes
+	// after its write (escalate's commentIDOf) may take its place.
 	id, err := send(wctx, nc)
-	// The bug has (or may have) changed: what the cycle read of it is stale.
-	c.views.forget(a.marker.Bug)
 	switch {
 	case err == nil:
 		j.Status, j.CommentID = store.ActionDone, id
@@ -129,7 +127,7 @@ func (b *Bot) perform(ctx context.Context, c *Cycle, a *action) error {
 		log.Info().Int("comment_id", id).Bool("private", nc.IsPrivate).Msg("posted")
 		if j.Attempts > 1 {
 			// Refused before: no longer listed as troubled.
-			if err := b.writeSucceeded(wctx, key); err != nil {
+			if err := b.troubles.writeSucceeded(wctx, key); err != nil {
 				return err
 			}
 		}
@@ -170,7 +168,7 @@ func (b *Bot) perform(ctx context.Context, c *Cycle, a *action) error {
 		} else {
 			j.Status, j.Error = store.ActionFailed, err.Error()
 			b.observer().ActionDone(a.marker.Kind, ActionFailed)
-			if terr := b.writeFailed(wctx, a, err, j.Attempts); terr != nil {
+			if terr := b.troubles.writeFailed(wctx, a, err, j.Attempts); terr != nil {
 				return errors.Join(err, terr)
 			}
 			err = errors.Join(errWriteRefused, err)

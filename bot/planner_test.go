@@ -371,7 +371,7 @@ func TestInvalidAPIKeyStopsAfterOneRequest(t *testing.T) {
 func TestOnlyTask(t *testing.T) {
 	h := newHarness(t, nil)
 	h.request(1, fakeForm("a 1"), false)
-	if err := h.bot.RunOnce(h.ctx, "nope"); err == nil || !strings.Contains(err.Error(), "poll, analyse") {
+	if err := h.bot.RunOnce(h.ctx, "nope"); err == nil || !strings.Contains(err.Error(), "poll, analyze") {
 		t.Fatalf("unknown task: err = %v", err)
 	}
 	if err := h.bot.RunOnce(h.ctx, "poll"); err != nil {

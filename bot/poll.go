@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/stewardbot/stewardbot/bot/store"
 	"github.com/stewardbot/stewardbot/bugzilla"
 )
@@ -21,8 +23,8 @@ const (
 	kvSearchMark = "poll.search_mark" // server time of the last search for changed bugs (BMO: beside the feed)
 )
 
-// poll finds the bugs whose data-review requests may have changed since the
-// last cycle and queues them for analyse. The first poll (or the first after
+// pollDuty finds the bugs whose data-review requests may have changed since the
+// last cycle and queues them for analyze. The first poll (or the first after
 // the store was lost) sweeps every open request; later ones are
 // incremental: a search with a last_change_time watermark, and on BMO the
 // flag activity feed besides.
@@ -31,51 +33,92 @@ const (
 // made obsolete) leaves a bug that no longer matches a search on the flag.
 // On BMO the feed shows it. Upstream has no feed, so the search also asks
 // for the bugs the bot holds open requests on, by id, whatever their flags
-// (searchChanged): such a bug changed since the mark is read, and analyse
+// (searchChanged): such a bug changed since the mark is read, and analyze
 // records the flag gone, which ends its reminders and needinfos as an
 // answer would (stopAnswered). An idle poll costs one request by search
 // (one more per trackedPerSearch bugs with open requests beyond the
 // first), two with the feed (feed and search; see pollActivity).
-func (b *Bot) poll(ctx context.Context, c *Cycle) error {
-	wm, err := b.watermark(ctx)
+type pollDuty struct {
+	bz       pollClient
+	st       pollStore
+	sess     *session // whether the server has the flag activity feed (BMO)
+	flagName string   // bugzilla.flag_name
+	pageSize int      // poll.page_size
+	overlap  time.Duration
+	clock    Clock
+	log      zerolog.Logger
+}
+
+// pollClient is the part of the Bugzilla client poll asks.
+type pollClient interface {
+	SearchBugsPageAt(ctx context.Context, q bugzilla.SearchQuery) ([]bugzilla.Bug, time.Time, error)
+	Time(ctx context.Context) (time.Time, error)
+	FlagActivity(ctx context.Context, q bugzilla.FlagActivityQuery) ([]bugzilla.FlagActivity, error)
+}
+
+// pollStore is the part of the store poll reads and writes: its marks, the
+// queue, the bugs' last changes and what the dashboard shows of them.
+type pollStore interface {
+	kvStore
+	BugsWithOpenRequests(ctx context.Context) ([]int, error)
+	BugLastChange(ctx context.Context, ids []int) (map[int]time.Time, error)
+	MarkDirty(ctx context.Context, marks []store.BugMark) error
+	SaveBugInfos(ctx context.Context, infos []store.BugInfo) error
+}
+
+var (
+	_ pollClient = (*readCache)(nil)
+	_ pollStore  = store.Store(nil)
+)
+
+func newPollDuty(d deps, sess *session) *pollDuty {
+	return &pollDuty{bz: d.bz, st: d.store, sess: sess, flagName: d.cfg.Bugzilla.FlagName, pageSize: d.cfg.Poll.PageSize,
+		overlap: d.cfg.Poll.Overlap, clock: d.clock, log: d.log}
+}
+
+func (p *pollDuty) now() time.Time { return p.clock.Now().UTC() }
+
+// Run polls.
+func (p *pollDuty) Run(ctx context.Context, c *Cycle) error {
+	wm, err := watermark(ctx, p.st)
 	if err != nil {
 		return err
 	}
-	if !wm.IsZero() && b.useFeed() {
-		err := b.pollActivity(ctx, c, wm)
+	if !wm.IsZero() && p.sess.useFeed() {
+		err := p.pollActivity(ctx, c, wm)
 		if !errors.Is(err, bugzilla.ErrNotSupported) {
 			return err
 		}
-		b.log.Info().Msg("server has no flag activity feed; polling by search")
-		b.dropFeed()
+		p.log.Info().Msg("server has no flag activity feed; polling by search")
+		p.sess.dropFeed()
 	}
-	return b.pollSearch(ctx, c, wm)
+	return p.pollSearch(ctx, c, wm)
 }
 
 // pollSearch queues the bugs changed since the watermark (searchChanged,
 // with the bugs that have open requests, so that a removed flag is seen)
 // and moves the watermark to the server's time of the search.
-func (b *Bot) pollSearch(ctx context.Context, c *Cycle, wm time.Time) error {
+func (p *pollDuty) pollSearch(ctx context.Context, c *Cycle, wm time.Time) error {
 	var tracked []int
 	if !wm.IsZero() {
 		var err error
-		if tracked, err = b.store.BugsWithOpenRequests(ctx); err != nil {
+		if tracked, err = p.st.BugsWithOpenRequests(ctx); err != nil {
 			return err
 		}
 	}
-	found, serverNow, err := b.searchChanged(ctx, wm, tracked)
+	found, serverNow, err := p.searchChanged(ctx, wm, tracked)
 	if err != nil {
 		return err
 	}
-	b.rememberBugs(ctx, c, found)
-	if err := b.queueChanged(ctx, found, serverNow); err != nil {
+	p.rememberBugs(ctx, c, found)
+	if err := p.queueChanged(ctx, found, serverNow); err != nil {
 		return err
 	}
-	b.log.Debug().Int("bugs", len(found)).Time("watermark", serverNow).Msg("polled by search")
-	if err := b.setPollTime(ctx, kvSearchMark, serverNow); err != nil {
+	p.log.Debug().Int("bugs", len(found)).Time("watermark", serverNow).Msg("polled by search")
+	if err := p.setPollTime(ctx, kvSearchMark, serverNow); err != nil {
 		return err
 	}
-	return b.setWatermark(ctx, serverNow, -1)
+	return p.setWatermark(ctx, serverNow, -1)
 }
 
 // trackedPerSearch is how many bug ids one search names: 500 ids of seven
@@ -114,20 +157,20 @@ const trackedPerSearch = 500
 // cfg.Poll.Overlap before the mark. Only when the answer has no Date header
 // does the poll ask for the server's time, after the search (the overlap
 // covers that gap too).
-func (b *Bot) searchChanged(ctx context.Context, mark time.Time, tracked []int) ([]bugzilla.Bug, time.Time, error) {
-	flag := bugzilla.Criterion{Field: "flagtypes.name", Op: "equals", Value: b.cfg.Bugzilla.FlagName + "?"}
+func (p *pollDuty) searchChanged(ctx context.Context, mark time.Time, tracked []int) ([]bugzilla.Bug, time.Time, error) {
+	flag := bugzilla.Criterion{Field: "flagtypes.name", Op: "equals", Value: p.flagName + "?"}
 	if !mark.IsZero() {
-		flag = bugzilla.Criterion{Field: "flagtypes.name", Op: "substring", Value: b.cfg.Bugzilla.FlagName}
+		flag = bugzilla.Criterion{Field: "flagtypes.name", Op: "substring", Value: p.flagName}
 	}
 	q := bugzilla.SearchQuery{
 		Criteria:      []bugzilla.Criterion{flag},
 		IncludeFields: append([]string{"id", "last_change_time"}, bugFields...),
-		Limit:         b.cfg.Poll.PageSize,
+		Limit:         p.pageSize,
 		Order:         "bug_id",
 	}
 	queries := []bugzilla.SearchQuery{q}
 	if !mark.IsZero() {
-		queries[0].LastChangeTime = mark.Add(-b.cfg.Poll.Overlap)
+		queries[0].LastChangeTime = mark.Add(-p.overlap)
 		for batch := range slices.Chunk(tracked, trackedPerSearch) {
 			ids := bugzilla.BugIDsCriterion(batch)
 			if len(queries[0].OrCriteria) == 0 {
@@ -144,7 +187,7 @@ func (b *Bot) searchChanged(ctx context.Context, mark time.Time, tracked []int) 
 	seen := map[int]bool{}
 	for i, q := range queries {
 		for {
-			page, at, err := b.bz.SearchBugsPageAt(ctx, q)
+			page, at, err := p.bz.SearchBugsPageAt(ctx, q)
 			if err != nil {
 				return nil, time.Time{}, fmt.Errorf("poll: search: %w", err)
 			}
@@ -164,7 +207,7 @@ func (b *Bot) searchChanged(ctx context.Context, mark time.Time, tracked []int) 
 		}
 	}
 	if serverNow.IsZero() {
-		t, err := b.bz.Time(ctx)
+		t, err := p.bz.Time(ctx)
 		if err != nil {
 			return nil, time.Time{}, fmt.Errorf("poll: server time: %w", err)
 		}
@@ -180,22 +223,22 @@ func (b *Bot) searchChanged(ctx context.Context, mark time.Time, tracked []int) 
 // idle poll, however many requests are open. The search alone would miss a
 // flag removed (its bug no longer matches), so 1 is not reachable with the
 // feed's guarantee.
-func (b *Bot) pollActivity(ctx context.Context, c *Cycle, wm time.Time) error {
-	lastID, err := b.activityID(ctx)
+func (p *pollDuty) pollActivity(ctx context.Context, c *Cycle, wm time.Time) error {
+	lastID, err := p.activityID(ctx)
 	if err != nil {
 		return err
 	}
-	from := wm.Add(-b.cfg.Poll.Overlap)
-	rows, err := b.bz.FlagActivity(ctx, bugzilla.FlagActivityQuery{
-		TypeName: b.cfg.Bugzilla.FlagName, After: from, Limit: b.cfg.Poll.PageSize,
+	from := wm.Add(-p.overlap)
+	rows, err := p.bz.FlagActivity(ctx, bugzilla.FlagActivityQuery{
+		TypeName: p.flagName, After: from, Limit: p.pageSize,
 	})
 	if err != nil {
 		return fmt.Errorf("poll: flag activity: %w", err)
 	}
-	if len(rows) >= b.cfg.Poll.PageSize {
+	if len(rows) >= p.pageSize {
 		// The feed has no offset; a full page may hide rows. Search instead.
-		b.log.Warn().Int("rows", len(rows)).Msg("flag activity page full; polling by search this cycle")
-		return b.pollSearch(ctx, c, wm)
+		p.log.Warn().Int("rows", len(rows)).Msg("flag activity page full; polling by search this cycle")
+		return p.pollSearch(ctx, c, wm)
 	}
 	fromFeed := map[int]time.Time{} // bug → its newest row's time
 	newWM, newID := wm, lastID
@@ -215,14 +258,14 @@ func (b *Bot) pollActivity(ctx context.Context, c *Cycle, wm time.Time) error {
 	}
 	// The feed is asked by day: keep the window from growing while idle. A
 	// day of margin tolerates any plausible skew between the clocks.
-	if floor := b.now().Add(-24 * time.Hour); floor.After(newWM) {
+	if floor := p.now().Add(-24 * time.Hour); floor.After(newWM) {
 		newWM = floor
 	}
-	if err := b.checkChanged(ctx, c, wm, fromFeed); err != nil {
+	if err := p.checkChanged(ctx, c, wm, fromFeed); err != nil {
 		return err
 	}
-	b.log.Debug().Int("rows", len(rows)).Int("from_feed", len(fromFeed)).Msg("polled flag activity")
-	return b.setWatermark(ctx, newWM, newID)
+	p.log.Debug().Int("rows", len(rows)).Int("from_feed", len(fromFeed)).Msg("polled flag activity")
+	return p.setWatermark(ctx, newWM, newID)
 }
 
 // checkChanged queues the bugs the feed named and the bugs with data-review
@@ -236,8 +279,8 @@ func (b *Bot) pollActivity(ctx context.Context, c *Cycle, wm time.Time) error {
 // it. That is what the first feed read after a sweep finds (the sweep
 // records no row id), and re-reading every bug of the day then would be a
 // second cold start.
-func (b *Bot) checkChanged(ctx context.Context, c *Cycle, wm time.Time, fromFeed map[int]time.Time) error {
-	mark, err := b.storedTime(ctx, kvSearchMark, "search mark")
+func (p *pollDuty) checkChanged(ctx context.Context, c *Cycle, wm time.Time, fromFeed map[int]time.Time) error {
+	mark, err := storedTime(ctx, p.st, kvSearchMark, "search mark")
 	if err != nil {
 		return err
 	}
@@ -245,13 +288,13 @@ func (b *Bot) checkChanged(ctx context.Context, c *Cycle, wm time.Time, fromFeed
 		mark = wm
 	}
 	// The feed shows removed flags: no need to ask for tracked bugs by id.
-	found, serverNow, err := b.searchChanged(ctx, mark, nil)
+	found, serverNow, err := p.searchChanged(ctx, mark, nil)
 	if err != nil {
 		return err
 	}
-	b.rememberBugs(ctx, c, found)
+	p.rememberBugs(ctx, c, found)
 	feedIDs := slices.Collect(maps.Keys(fromFeed))
-	known, err := b.store.BugLastChange(ctx, feedIDs)
+	known, err := p.st.BugLastChange(ctx, feedIDs)
 	if err != nil {
 		return err
 	}
@@ -261,7 +304,7 @@ func (b *Bot) checkChanged(ctx context.Context, c *Cycle, wm time.Time, fromFeed
 			// The last change is the search's when it found the bug; zero
 			// keeps the one recorded (a bug whose flag was removed no
 			// longer matches the search).
-			forced[id] = &store.BugMark{BugID: id, MarkedAt: b.now()}
+			forced[id] = &store.BugMark{BugID: id, MarkedAt: p.now()}
 		}
 	}
 	var changed []bugzilla.Bug
@@ -277,25 +320,25 @@ func (b *Bot) checkChanged(ctx context.Context, c *Cycle, wm time.Time, fromFeed
 		marks = append(marks, *m)
 	}
 	slices.SortFunc(marks, func(x, y store.BugMark) int { return x.BugID - y.BugID })
-	if err := b.store.MarkDirty(ctx, marks); err != nil {
+	if err := p.st.MarkDirty(ctx, marks); err != nil {
 		return err
 	}
-	if err := b.queueChanged(ctx, changed, serverNow); err != nil {
+	if err := p.queueChanged(ctx, changed, serverNow); err != nil {
 		return err
 	}
-	return b.setPollTime(ctx, kvSearchMark, serverNow)
+	return p.setPollTime(ctx, kvSearchMark, serverNow)
 }
 
 // queueChanged marks dirty the bugs whose last change is newer than the one
 // recorded, so the overlap window does not make the bot look twice. It
 // records each bug's last change as settledChange makes it, from the
 // server's time of the search that found them.
-func (b *Bot) queueChanged(ctx context.Context, bugs []bugzilla.Bug, serverNow time.Time) error {
+func (p *pollDuty) queueChanged(ctx context.Context, bugs []bugzilla.Bug, serverNow time.Time) error {
 	ids := make([]int, len(bugs))
 	for i, bug := range bugs {
 		ids[i] = bug.ID
 	}
-	known, err := b.store.BugLastChange(ctx, ids)
+	known, err := p.st.BugLastChange(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -304,9 +347,9 @@ func (b *Bot) queueChanged(ctx context.Context, bugs []bugzilla.Bug, serverNow t
 		if lc, ok := known[bug.ID]; ok && !bug.LastChangeTime.After(lc) {
 			continue
 		}
-		marks = append(marks, store.BugMark{BugID: bug.ID, LastChange: settledChange(bug.LastChangeTime, serverNow), MarkedAt: b.now()})
+		marks = append(marks, store.BugMark{BugID: bug.ID, LastChange: settledChange(bug.LastChangeTime, serverNow), MarkedAt: p.now()})
 	}
-	return b.store.MarkDirty(ctx, marks)
+	return p.st.MarkDirty(ctx, marks)
 }
 
 // settleTime is how long after a bug's last change a search must have been
@@ -330,12 +373,14 @@ func settledChange(lastChange, serverNow time.Time) time.Time {
 	return lastChange.Add(-time.Microsecond)
 }
 
-func (b *Bot) watermark(ctx context.Context) (time.Time, error) {
-	return b.storedTime(ctx, kvWatermark, "watermark")
+// watermark is the server time the last successful poll started (zero
+// before the first).
+func watermark(ctx context.Context, kv kvStore) (time.Time, error) {
+	return storedTime(ctx, kv, kvWatermark, "watermark")
 }
 
-func (b *Bot) activityID(ctx context.Context) (int, error) {
-	v, err := b.store.Get(ctx, kvActivityID)
+func (p *pollDuty) activityID(ctx context.Context) (int, error) {
+	v, err := p.st.Get(ctx, kvActivityID)
 	if errors.Is(err, store.ErrNotFound) {
 		return 0, nil
 	}
@@ -350,17 +395,37 @@ func (b *Bot) activityID(ctx context.Context) (int, error) {
 }
 
 // setPollTime records one of the poll's server times under key.
-func (b *Bot) setPollTime(ctx context.Context, key string, t time.Time) error {
-	return b.store.Set(ctx, key, t.UTC().Format(time.RFC3339Nano))
+func (p *pollDuty) setPollTime(ctx context.Context, key string, t time.Time) error {
+	return p.st.Set(ctx, key, t.UTC().Format(time.RFC3339Nano))
 }
 
 // setWatermark records a successful poll; activityID < 0 leaves that mark.
-func (b *Bot) setWatermark(ctx context.Context, wm time.Time, activityID int) error {
-	if err := b.store.Set(ctx, kvWatermark, wm.UTC().Format(time.RFC3339Nano)); err != nil {
+func (p *pollDuty) setWatermark(ctx context.Context, wm time.Time, activityID int) error {
+	if err := p.st.Set(ctx, kvWatermark, wm.UTC().Format(time.RFC3339Nano)); err != nil {
 		return err
 	}
 	if activityID >= 0 {
-		return b.store.Set(ctx, kvActivityID, strconv.Itoa(activityID))
+		return p.st.Set(ctx, kvActivityID, strconv.Itoa(activityID))
 	}
 	return nil
+}
+
+// bugFields are the fields polls ask for beyond id and last change: what
+// the dashboard shows of a bug. They cost no extra request.
+var bugFields = []string{"summary", "groups", "product"}
+
+// rememberBugs records polled bugs' summaries and privacy for the
+// dashboard, and their groups for the privacy of the cycle's comments on
+// them (bugAbout). A failure is logged, not returned: the dashboard must
+// never stop the bot's work.
+func (p *pollDuty) rememberBugs(ctx context.Context, c *Cycle, bugs []bugzilla.Bug) {
+	infos := make([]store.BugInfo, 0, len(bugs))
+	for _, bug := range bugs {
+		c.knowGroups(bug)
+		infos = append(infos, store.BugInfo{BugID: bug.ID, Summary: bug.Summary, Private: len(bug.Groups) > 0,
+			Product: bug.Product, UpdatedAt: p.now()})
+	}
+	if err := p.st.SaveBugInfos(ctx, infos); err != nil {
+		p.log.Warn().Err(err).Msg("cannot record bug summaries for the dashboard")
+	}
 }

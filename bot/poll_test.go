@@ -69,7 +69,7 @@ func TestPollOverlapCoversTheDateGap(t *testing.T) {
 	h := newHarness(t, nil)
 	h.request(1, fakeForm("a 1"), false)
 	h.mustCycle()
-	wm, err := h.bot.watermark(h.ctx)
+	wm, err := watermark(h.ctx, h.bot.store)
 	if err != nil || wm.IsZero() {
 		t.Fatalf("watermark %v, %v", wm, err)
 	}

@@ -69,7 +69,7 @@ func TestSearchChangedTracked(t *testing.T) {
 	}
 	e.srv.ResetRecords()
 
-	found, _, err := e.bot.searchChanged(e.ctx, mark, tracked)
+	found, _, err := newPollDuty(e.bot.deps(), e.bot.sess).searchChanged(e.ctx, mark, tracked)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestPollSearchTracksOpenRequestsOnly(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := e.bot.pollSearch(e.ctx, nil, now.Add(-time.Hour)); err != nil {
+	if err := newPollDuty(e.bot.deps(), e.bot.sess).pollSearch(e.ctx, nil, now.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	reqs := e.srv.Requests()

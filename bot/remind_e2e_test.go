@@ -262,7 +262,7 @@ func TestQueueCountsHolidays(t *testing.T) {
 	})
 	bug, _, _ := e.cleanRequest("Holidays", steward1)
 	e.runFor(3*day1, 6*hour)
-	rows, err := e.bot.Queue(e.ctx)
+	rows, err := e.bot.Status().Queue(e.ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

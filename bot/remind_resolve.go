@@ -82,7 +82,6 @@ func (d *remindDuty) stopOne(ctx context.Context, c *Cycle, st store.Reminder) (
 			log.Info().Strs("requestees", whom).Msg("dry run: would clear the bot's needinfo on an answered request")
 		} else {
 			_, err := d.bz.UpdateBug(ctx, st.BugID, bugzilla.BugUpdate{Flags: clear})
-			c.views.forget(st.BugID) // the bug changed: what the cycle read of it is stale
 			switch {
 			case errors.Is(err, bugzilla.ErrNotFound):
 				log.Info().Msg("needinfo already gone")

@@ -113,9 +113,7 @@ func (b *Bot) startWaiting(ctx context.Context) error {
 			b.log.Warn().Err(err).Int("attempt", attempt+1).Dur("retry_in", wait).
 				Msg("cannot start yet; retrying (readiness stays not ready)")
 		}
-		b.mu.Lock()
-		b.startErr = err
-		b.mu.Unlock()
+		b.sess.startFailed(err)
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -139,14 +137,7 @@ func finalStartError(err error) bool {
 
 // StartError says why the bot has not started yet, while Run waits to try
 // again; nil once started, or before the first try.
-func (b *Bot) StartError() error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.ident != nil {
-		return nil
-	}
-	return b.startErr
-}
+func (b *Bot) StartError() error { return b.sess.startError() }
 
 // cronLogger routes robfig/cron's logging into zerolog.
 type cronLogger struct{ log zerolog.Logger }

@@ -64,7 +64,7 @@ func TestE2EOneBadBugDoesNotStopTheOthers(t *testing.T) {
 					t.Errorf("bug %d: %d analyses, want 1", bug, n)
 				}
 			}
-			last, err := e.bot.LastGoodCycle(e.ctx)
+			last, err := e.bot.Status().LastGoodCycle(e.ctx)
 			if err != nil || last.IsZero() {
 				t.Errorf("last good cycle = %v, %v; want the cycle just run", last, err)
 			}
@@ -74,7 +74,7 @@ func TestE2EOneBadBugDoesNotStopTheOthers(t *testing.T) {
 			if obs.failed[store.TroubleRead] != 1 || obs.troubled[store.TroubleRead] != 1 {
 				t.Errorf("metrics: failed %v, troubled %v; want one read failure, one troubled bug", obs.failed, obs.troubled)
 			}
-			listed, err := e.bot.TroubledBugs(e.ctx)
+			listed, err := e.bot.Status().TroubledBugs(e.ctx)
 			if err != nil || len(listed) != 1 || listed[0].BugID != bad || listed[0].Kind != store.TroubleRead ||
 				listed[0].Failures != 1 || !listed[0].RetryAt.Equal(e.clock.Now().UTC().Add(5*time.Minute)) || !strings.Contains(listed[0].Reason, "code 100") {
 				t.Fatalf("troubled bugs = %+v, %v; want bug %d, one failure, retried in 5 minutes", listed, err, bad)
@@ -110,7 +110,7 @@ func TestE2EOneBadBugDoesNotStopTheOthers(t *testing.T) {
 			if n := reads() - before; n != 0 {
 				t.Errorf("within the backoff: %d reads of the bad bug, want 0", n)
 			}
-			if listed, _ := e.bot.TroubledBugs(e.ctx); len(listed) != 1 || listed[0].Failures != 2 {
+			if listed, _ := e.bot.Status().TroubledBugs(e.ctx); len(listed) != 1 || listed[0].Failures != 2 {
 				t.Errorf("after the second failure: %+v", listed)
 			}
 		})
@@ -145,7 +145,7 @@ func TestE2ERefusedWriteIsReported(t *testing.T) {
 			if obs.failed[store.TroubleWrite] != maxWriteAttempts || obs.troubled[store.TroubleWrite] != 1 {
 				t.Errorf("metrics: failed %v, troubled %v; want %d write failures, one troubled write", obs.failed, obs.troubled, maxWriteAttempts)
 			}
-			listed, err := e.bot.TroubledBugs(e.ctx)
+			listed, err := e.bot.Status().TroubledBugs(e.ctx)
 			if err != nil || len(listed) != 1 || listed[0].BugID != bug || listed[0].Kind != store.TroubleWrite ||
 				listed[0].Failures != maxWriteAttempts || !listed[0].RetryAt.IsZero() {
 				t.Fatalf("troubled = %+v, %v; want bug %d's write, given up after %d failures", listed, err, bug, maxWriteAttempts)
@@ -177,7 +177,7 @@ func TestE2EEveryBugFailingIsBugzillasFailure(t *testing.T) {
 	if n := e.srv.RequestCounts()["GET /rest/bug/{id}/attachment"] - before; n > 20 {
 		t.Errorf("%d attachment reads to find that out, want fewer than the batch's 20 bugs", n)
 	}
-	if listed, err := e.bot.TroubledBugs(e.ctx); err != nil || len(listed) != 0 {
+	if listed, err := e.bot.Status().TroubledBugs(e.ctx); err != nil || len(listed) != 0 {
 		t.Errorf("troubled = %+v (%v), want none: the bugs are not at fault", listed, err)
 	}
 }
@@ -189,7 +189,7 @@ func TestE2ERefusedAnswerDoesNotFailTheCycle(t *testing.T) {
 	e.say(bug, "steward1@example.test", "stewardbot: help")
 	e.srv.InjectFault(bugzillatest.Fault{Method: "POST", Path: "/rest/bug/*/comment", Status: 400})
 	e.mustCycle()
-	listed, err := e.bot.TroubledBugs(e.ctx)
+	listed, err := e.bot.Status().TroubledBugs(e.ctx)
 	if err != nil || len(listed) != 1 || listed[0].BugID != bug || listed[0].Kind != store.TroubleWrite {
 		t.Errorf("troubled = %+v, %v; want the refused answer on bug %d", listed, err, bug)
 	}

@@ -48,7 +48,7 @@ func demoServer(t *testing.T, mutate func(*Options)) string {
 	if err := b.RunOnce(ctx, ""); err != nil {
 		t.Fatalf("the bot's cycle over the demo: %v", err)
 	}
-	o := Options{Source: b, Now: clock.Now, Version: []byte(`{}`)}
+	o := Options{Source: b.Status(), Now: clock.Now, Version: []byte(`{}`)}
 	if mutate != nil {
 		mutate(&o)
 	}

@@ -103,10 +103,10 @@ func (s *Server) heartbeat(w http.ResponseWriter, r *http.Request) {
 }
 
 // startReporter is a Source that says why it has not started yet;
-// *bot.Bot is one.
+// *bot.Status is one.
 type startReporter interface{ StartError() error }
 
-var _ startReporter = (*bot.Bot)(nil)
+var _ startReporter = (*bot.Status)(nil)
 
 // runChecks runs the checks concurrently, each under its own timeout, and
 // returns every one's result. A check that ignores its context is reported
@@ -143,10 +143,10 @@ func runChecks(ctx context.Context, timeout time.Duration, checks map[string]fun
 	return out
 }
 
-// roler is a Source that runs among replicas; *bot.Bot is one (bot.Role).
+// roler is a Source that runs among replicas; *bot.Status is one (Status.Role).
 type roler interface{ Role() string }
 
-var _ roler = (*bot.Bot)(nil)
+var _ roler = (*bot.Status)(nil)
 
 // cycleFresh checks that the last good cycle is younger than three intervals.
 func (s *Server) cycleFresh(ctx context.Context) error {

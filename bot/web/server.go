@@ -21,7 +21,7 @@ import (
 	"github.com/stewardbot/stewardbot/bot"
 )
 
-// Source is what the server reads from the bot; *bot.Bot implements it.
+// Source is what the server reads from the bot; *bot.Status (bot.Bot.Status) implements it.
 type Source interface {
 	// Queue lists the open requests, oldest first.
 	Queue(ctx context.Context) ([]bot.QueueEntry, error)
@@ -33,7 +33,7 @@ type Source interface {
 	LastGoodCycle(ctx context.Context) (time.Time, error)
 }
 
-var _ Source = (*bot.Bot)(nil)
+var _ Source = (*bot.Status)(nil)
 
 // Options configure a Server. Source is required; the rest have defaults.
 type Options struct {

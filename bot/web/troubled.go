@@ -10,12 +10,12 @@ import (
 )
 
 // troubleSource is a Source that lists the work that keeps failing (a bug
-// the bot cannot read or handle, a write Bugzilla refuses); *bot.Bot is one.
+// the bot cannot read or handle, a write Bugzilla refuses); *bot.Status is one.
 type troubleSource interface {
 	TroubledBugs(ctx context.Context) ([]bot.TroubledBug, error)
 }
 
-var _ troubleSource = (*bot.Bot)(nil)
+var _ troubleSource = (*bot.Status)(nil)
 
 // troubleRow is one line of the dashboard's "needs attention" list, the
 // reason already hidden for a private bug.

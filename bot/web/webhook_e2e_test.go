@@ -75,8 +75,8 @@ func TestWebhookEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	var outcomes outcomes
-	s, _ := newTestServer(t, b, func(o *Options) {
-		o.Now = b.Now // as the daemon wires it: nudges on the bot's clock
+	s, _ := newTestServer(t, b.Status(), func(o *Options) {
+		o.Now = b.Status().Now // as the daemon wires it: nudges on the bot's clock
 		o.Webhook = &WebhookOptions{Bot: b, Header: cfg.Webhooks.Header, Secret: testSecret, Observe: outcomes.observe}
 	})
 	hs := httptest.NewServer(s)

@@ -39,15 +39,16 @@ func (d *daemon) httpHandler(cfg bot.Config) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	status := d.bot.Status()
 	return web.New(web.Options{
-		Source:      d.bot,
+		Source:      status,
 		Bugzilla:    d.bugzillaCheck,
-		Interval:    bot.PollInterval(cfg.Poll, d.bot.Now()),
+		Interval:    bot.PollInterval(cfg.Poll, status.Now()),
 		Metrics:     d.metrics.Handler(),
 		Version:     version,
 		ShowPrivate: cfg.HTTP.ShowPrivate,
 		Webhook:     d.webhookOptions(cfg.Webhooks),
-		Now:         d.bot.Now,
+		Now:         status.Now,
 		Log:         d.log.With().Str("component", "http").Logger(),
 	})
 }
@@ -71,7 +72,7 @@ func (d *daemon) webhookOptions(wc bot.WebhooksConfig) *web.WebhookOptions {
 // cheapest request there is. During a rate-limit park it sends nothing and
 // fails: the bot is not allowed to talk to Bugzilla then.
 func (d *daemon) bugzillaCheck(ctx context.Context) error {
-	if until, parked, err := d.bot.ParkedUntil(ctx); err != nil {
+	if until, parked, err := d.bot.Status().ParkedUntil(ctx); err != nil {
 		return err
 	} else if parked {
 		return fmt.Errorf("rate limited by Bugzilla until %s", until.UTC().Format(time.RFC3339))

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync/atomic"
 
+	"github.com/rs/zerolog"
+
 	"github.com/stewardbot/stewardbot/bot/store"
 	"github.com/stewardbot/stewardbot/bugzilla"
 )
@@ -43,6 +45,12 @@ type leadership struct {
 	leader store.Leader              // nil: no lock, this process writes
 	role   atomic.Value              // string: the role of the last cycle
 	lease  atomic.Pointer[heldLease] // the lease of the last cycle led
+
+	log zerolog.Logger
+	obs func() Observer
+	// requeue marks dirty the bugs with journal entries in these statuses
+	// (Bot.requeue): a new lease re-reads what the leader before left.
+	requeue func(ctx context.Context, statuses ...store.ActionStatus) error
 }
 
 // LeaderObserver is an Observer that is also told whether this process is
@@ -61,7 +69,7 @@ func WithLeader(l store.Leader) Option {
 		}
 		b.lead.leader = l
 		if _, ok := b.bz.(leaseGuard); !ok {
-			b.bz = leaseGuard{bugzillaClient: b.bz, b: b}
+			b.bz = leaseGuard{bugzillaClient: b.bz, lead: &b.lead}
 		}
 	}
 }
@@ -69,15 +77,18 @@ func WithLeader(l store.Leader) Option {
 // Role says whether this process leads, follows, or is the only one
 // (RoleSingle), as of its last cycle. Before the first cycle a process with
 // a leader lock reports RoleFollower: it writes nothing yet.
-func (b *Bot) Role() string {
-	if b.lead.leader == nil {
+func (b *Bot) Role() string { return b.lead.currentRole() }
+
+// currentRole is Role.
+func (l *leadership) currentRole() string {
+	if l.leader == nil {
 		return RoleSingle
 	}
-	r, ok := b.lead.role.Load().(string)
+	r, ok := l.role.Load().(string)
 	if !ok {
 		return RoleFollower
 	}
-	if h := b.lead.lease.Load(); r == RoleLeader && h != nil && h.Err() != nil {
+	if h := l.lease.Load(); r == RoleLeader && h != nil && h.Err() != nil {
 		return RoleFollower // lost between cycles: nobody writes here now
 	}
 	return r
@@ -87,42 +98,42 @@ func (b *Bot) Role() string {
 // always does, with ctx unchanged. With one, it runs only under the lease:
 // the returned context carries it (for checkLease) and is cancelled when
 // it is lost; release ends that. A follower gets errFollowing.
-func (b *Bot) takeLead(ctx context.Context) (_ context.Context, release func(), err error) {
-	if b.lead.leader == nil {
-		b.observeLeading(true)
+func (l *leadership) takeLead(ctx context.Context) (_ context.Context, release func(), err error) {
+	if l.leader == nil {
+		l.observeLeading(true)
 		return ctx, func() {}, nil
 	}
-	lease, leading, err := b.lead.leader.TryLead(ctx)
+	lease, leading, err := l.leader.TryLead(ctx)
 	if err != nil {
 		return ctx, func() {}, fmt.Errorf("bot: leader lock: %w", err)
 	}
-	was := b.Role()
+	was := l.currentRole()
 	if !leading {
-		b.lead.role.Store(RoleFollower)
-		b.observeLeading(false)
+		l.role.Store(RoleFollower)
+		l.observeLeading(false)
 		if was == RoleLeader {
-			b.log.Warn().Msg("another replica leads now: this one only follows")
+			l.log.Warn().Msg("another replica leads now: this one only follows")
 		}
 		return ctx, func() {}, errFollowing
 	}
-	if h := b.lead.lease.Load(); h == nil || h.Lease != lease {
+	if h := l.lease.Load(); h == nil || h.Lease != lease {
 		// A new lease (this process may have lost one between cycles and
 		// taken the lock again): the leader before may have died
 		// mid-write, so re-read those bugs first, as Start does after a
 		// crash of this process.
-		if err := b.requeue(ctx, store.ActionIntent, store.ActionUnknown); err != nil {
+		if err := l.requeue(ctx, store.ActionIntent, store.ActionUnknown); err != nil {
 			return ctx, func() {}, err
 		}
-		b.log.Info().Msg("took the lead: this replica runs the cycles and writes to Bugzilla")
-		b.lead.lease.Store(&heldLease{lease})
+		l.log.Info().Msg("took the lead: this replica runs the cycles and writes to Bugzilla")
+		l.lease.Store(&heldLease{lease})
 	}
-	b.lead.role.Store(RoleLeader)
-	b.observeLeading(true)
+	l.role.Store(RoleLeader)
+	l.observeLeading(true)
 	lctx, cancel := context.WithCancelCause(context.WithValue(ctx, leaseKey{}, lease))
 	go func() {
 		select {
 		case <-lease.Done():
-			b.lostLead()
+			l.lostLead()
 			cancel(lease.Err())
 		case <-lctx.Done():
 		}
@@ -133,9 +144,9 @@ func (b *Bot) takeLead(ctx context.Context) (_ context.Context, release func(), 
 // lostLead records that the lease is gone: from now on this process is
 // not the leader, health and metrics say so at once, and taking the lead
 // again re-reads the writes another leader may have interrupted.
-func (b *Bot) lostLead() {
-	b.lead.role.Store(RoleFollower)
-	b.observeLeading(false)
+func (l *leadership) lostLead() {
+	l.role.Store(RoleFollower)
+	l.observeLeading(false)
 }
 
 // errFollowing tells RunOnce that another process leads.
@@ -147,8 +158,8 @@ type leaseKey struct{}
 // leader lock is configured, or when the lease ctx carries still holds (the
 // database answers on the lock's connection). Losing the lease makes it
 // fail at once, and for good.
-func (b *Bot) checkLease(ctx context.Context) error {
-	if b.lead.leader == nil {
+func (l *leadership) checkLease(ctx context.Context) error {
+	if l.leader == nil {
 		return nil
 	}
 	lease, ok := ctx.Value(leaseKey{}).(store.Lease)
@@ -157,7 +168,7 @@ func (b *Bot) checkLease(ctx context.Context) error {
 	}
 	if err := lease.Check(ctx); err != nil {
 		if lease.Err() != nil {
-			b.lostLead()
+			l.lostLead()
 		}
 		return fmt.Errorf("bot: write refused: %w", err)
 	}
@@ -170,8 +181,8 @@ func leaseLost(err error) bool {
 }
 
 // observeLeading tells a LeaderObserver whether this process writes.
-func (b *Bot) observeLeading(leading bool) {
-	if lo, ok := b.observer().(LeaderObserver); ok {
+func (l *leadership) observeLeading(leading bool) {
+	if lo, ok := l.obs().(LeaderObserver); ok {
 		lo.Leading(leading)
 	}
 }
@@ -192,25 +203,25 @@ func (b *Bot) observeFollower(ctx context.Context) {
 // reads pass through.
 type leaseGuard struct {
 	bugzillaClient
-	b *Bot
+	lead *leadership
 }
 
 func (g leaseGuard) AddComment(ctx context.Context, bugID int, nc bugzilla.NewComment) (int, error) {
-	if err := g.b.checkLease(ctx); err != nil {
+	if err := g.lead.checkLease(ctx); err != nil {
 		return 0, err
 	}
 	return g.bugzillaClient.AddComment(ctx, bugID, nc)
 }
 
 func (g leaseGuard) UpdateBug(ctx context.Context, bugID int, u bugzilla.BugUpdate) (*bugzilla.UpdateResult, error) {
-	if err := g.b.checkLease(ctx); err != nil {
+	if err := g.lead.checkLease(ctx); err != nil {
 		return nil, err
 	}
 	return g.bugzillaClient.UpdateBug(ctx, bugID, u)
 }
 
 func (g leaseGuard) UpdateAttachment(ctx context.Context, attachmentID int, u bugzilla.AttachmentUpdate) (*bugzilla.UpdateResult, error) {
-	if err := g.b.checkLease(ctx); err != nil {
+	if err := g.lead.checkLease(ctx); err != nil {
 		return nil, err
 	}
 	return g.bugzillaClient.UpdateAttachment(ctx, attachmentID, u)

@@ -11,8 +11,8 @@ import (
 // flag already "+" or "-" when the bot first meets it was decided by a
 // human, and gets no analysis. A flag turned back to "?" after a decision is
 // a new request. Flags that vanished are recorded as "X".
-func (b *Bot) syncRequests(ctx context.Context, v *bugView) ([]store.Request, error) {
-	known, err := b.store.RequestsOnBug(ctx, v.id)
+func (an *analyzeDuty) syncRequests(ctx context.Context, v *bugView) ([]store.Request, error) {
+	known, err := an.st.RequestsOnBug(ctx, v.id)
 	if err != nil {
 		return nil, err
 	}
@@ -20,12 +20,12 @@ func (b *Bot) syncRequests(ctx context.Context, v *bugView) ([]store.Request, er
 	for _, r := range known {
 		byFlag[r.FlagID] = r
 	}
-	now := b.now()
+	now := an.now()
 	present := map[int]bool{}
 	var open []store.Request
 	for _, a := range v.atts {
 		for _, fl := range a.Flags {
-			if fl.Name != b.cfg.Bugzilla.FlagName {
+			if fl.Name != an.flagName {
 				continue
 			}
 			present[fl.ID] = true
@@ -42,10 +42,10 @@ func (b *Bot) syncRequests(ctx context.Context, v *bugView) ([]store.Request, er
 			r.AttachmentID, r.Requestee, r.Setter, r.Status = a.ID, fl.Requestee, fl.Setter, fl.Status
 			if fresh || requestChanged(old, r) {
 				r.UpdatedAt = now
-				if err := b.store.SaveRequest(ctx, r); err != nil {
+				if err := an.st.SaveRequest(ctx, r); err != nil {
 					return nil, err
 				}
-				b.log.Info().Int(LogBugID, v.id).Int(LogAttachmentID, a.ID).Int(LogFlagID, fl.ID).
+				an.log.Info().Int(LogBugID, v.id).Int(LogAttachmentID, a.ID).Int(LogFlagID, fl.ID).
 					Str("status", fl.Status).Str("requestee", fl.Requestee).Bool("new", !seen).Msg("request seen")
 			}
 			if r.Status == "?" && r.FirstStatus == "?" {
@@ -56,7 +56,7 @@ func (b *Bot) syncRequests(ctx context.Context, v *bugView) ([]store.Request, er
 	for _, r := range known {
 		if !present[r.FlagID] && r.Status != "X" {
 			r.Status, r.UpdatedAt = "X", now
-			if err := b.store.SaveRequest(ctx, r); err != nil {
+			if err := an.st.SaveRequest(ctx, r); err != nil {
 				return nil, err
 			}
 		}

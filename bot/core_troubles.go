@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/stewardbot/stewardbot/bot/store"
 	"github.com/stewardbot/stewardbot/bugzilla"
 	"github.com/stewardbot/stewardbot/policy"
@@ -48,15 +50,37 @@ type TroubledBug struct {
 	Private  bool      // the bug is known to be private
 }
 
-// TroubledBugs lists the work that keeps failing, for the dashboard.
-func (b *Bot) TroubledBugs(ctx context.Context) ([]TroubledBug, error) {
-	ts, err := b.store.Troubles(ctx)
+// troubles records the work that keeps failing (read troubles by bug,
+// refused writes by action), in the store, and counts it.
+type troubles struct {
+	st     troubleStore
+	clock  Clock
+	log    zerolog.Logger
+	obs    func() Observer
+	server string // the Bugzilla URL, for the dashboard's links
+}
+
+// troubleStore is the part of the store troubles keeps its records in.
+type troubleStore interface {
+	Troubles(ctx context.Context) ([]store.Trouble, error)
+	Trouble(ctx context.Context, key string) (store.Trouble, error)
+	SaveTrouble(ctx context.Context, t store.Trouble) error
+	ClearTrouble(ctx context.Context, key string) (bool, error)
+}
+
+var _ troubleStore = store.Store(nil)
+
+func (tr *troubles) now() time.Time { return tr.clock.Now().UTC() }
+
+// list is Status.TroubledBugs.
+func (tr *troubles) list(ctx context.Context) ([]TroubledBug, error) {
+	ts, err := tr.st.Troubles(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]TroubledBug, 0, len(ts))
 	for _, t := range ts {
-		out = append(out, TroubledBug{BugID: t.BugID, BugURL: b.bugURL(t.BugID), Kind: t.Kind,
+		out = append(out, TroubledBug{BugID: t.BugID, BugURL: bugURL(tr.server, t.BugID), Kind: t.Kind,
 			Reason: policy.PlainText(t.Reason, maxTroubleReason), Failures: t.Failures,
 			Since: t.FirstFailedAt, RetryAt: t.RetryAt, Private: t.Private})
 	}
@@ -86,11 +110,11 @@ func bugSpecific(err error) bool {
 
 // cycleTroubles returns the read troubles by bug, read once per cycle: to
 // skip the bugs waiting out their backoff and to clear those that recover.
-func (b *Bot) cycleTroubles(ctx context.Context, c *Cycle) (map[int]store.Trouble, error) {
+func (tr *troubles) cycleTroubles(ctx context.Context, c *Cycle) (map[int]store.Trouble, error) {
 	if c.troubles != nil {
 		return c.troubles, nil
 	}
-	ts, err := b.store.Troubles(ctx)
+	ts, err := tr.st.Troubles(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -112,41 +136,41 @@ func (c *Cycle) waitingOut(id int, now time.Time) bool {
 
 // bugFailed records that reading or handling a bug failed, and when to try
 // again. Only a store failure is returned.
-func (b *Bot) bugFailed(ctx context.Context, bugID int, cause error) error {
-	t, err := b.noteTrouble(ctx, store.Trouble{Key: bugKey(bugID), BugID: bugID, Kind: store.TroubleRead}, cause,
-		func(failures int) time.Time { return b.now().Add(troubleBackoff.delay(failures - 1)) })
+func (tr *troubles) bugFailed(ctx context.Context, bugID int, cause error) error {
+	t, err := tr.noteTrouble(ctx, store.Trouble{Key: bugKey(bugID), BugID: bugID, Kind: store.TroubleRead}, cause,
+		func(failures int) time.Time { return tr.now().Add(troubleBackoff.delay(failures - 1)) })
 	if err != nil {
 		return err
 	}
-	b.log.Error().Err(cause).Int(LogBugID, bugID).Int("failures", t.Failures).Time("retry_at", t.RetryAt).
+	tr.log.Error().Err(cause).Int(LogBugID, bugID).Int("failures", t.Failures).Time("retry_at", t.RetryAt).
 		Msg("bug keeps failing: the others go on; retrying it with backoff (see the dashboard)")
 	return nil
 }
 
 // bugRecovered clears a bug's trouble after it was handled.
-func (b *Bot) bugRecovered(ctx context.Context, bugID int) error {
-	had, err := b.store.ClearTrouble(ctx, bugKey(bugID))
+func (tr *troubles) bugRecovered(ctx context.Context, bugID int) error {
+	had, err := tr.st.ClearTrouble(ctx, bugKey(bugID))
 	if had {
-		b.log.Info().Int(LogBugID, bugID).Msg("bug that was failing handled again")
+		tr.log.Info().Int(LogBugID, bugID).Msg("bug that was failing handled again")
 	}
 	return err
 }
 
 // writeFailed records a write Bugzilla refused; given up says it will not
 // be tried again.
-func (b *Bot) writeFailed(ctx context.Context, a *action, cause error, attempts int) error {
+func (tr *troubles) writeFailed(ctx context.Context, a *action, cause error, attempts int) error {
 	givenUp := attempts >= maxWriteAttempts
-	t, err := b.noteTrouble(ctx, store.Trouble{Key: a.marker.Key(), BugID: a.marker.Bug, Kind: store.TroubleWrite}, cause,
+	t, err := tr.noteTrouble(ctx, store.Trouble{Key: a.marker.Key(), BugID: a.marker.Bug, Kind: store.TroubleWrite}, cause,
 		func(int) time.Time {
 			if givenUp {
 				return time.Time{}
 			}
-			return b.now() // the next cycle
+			return tr.now() // the next cycle
 		})
 	if err != nil {
 		return err
 	}
-	entry := b.log.Error().Err(cause).Int(LogBugID, a.marker.Bug).Int(LogAttachmentID, a.marker.Attachment).
+	entry := tr.log.Error().Err(cause).Int(LogBugID, a.marker.Bug).Int(LogAttachmentID, a.marker.Attachment).
 		Str(LogAction, a.marker.Kind).Str("key", a.marker.Key()).Int("attempts", attempts).Int("failures", t.Failures)
 	if givenUp {
 		entry.Msg("Bugzilla refused this write every time: given up (see the dashboard)")
@@ -157,16 +181,16 @@ func (b *Bot) writeFailed(ctx context.Context, a *action, cause error, attempts 
 }
 
 // writeSucceeded clears a write's trouble once it is done.
-func (b *Bot) writeSucceeded(ctx context.Context, key string) error {
-	_, err := b.store.ClearTrouble(ctx, key)
+func (tr *troubles) writeSucceeded(ctx context.Context, key string) error {
+	_, err := tr.st.ClearTrouble(ctx, key)
 	return err
 }
 
 // noteTrouble records one more failure of t's work, retryAt saying when to
 // try again after that many failures in a row, and counts it.
-func (b *Bot) noteTrouble(ctx context.Context, t store.Trouble, cause error, retryAt func(failures int) time.Time) (store.Trouble, error) {
-	now := b.now()
-	prev, err := b.store.Trouble(ctx, t.Key)
+func (tr *troubles) noteTrouble(ctx context.Context, t store.Trouble, cause error, retryAt func(failures int) time.Time) (store.Trouble, error) {
+	now := tr.now()
+	prev, err := tr.st.Trouble(ctx, t.Key)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		t.FirstFailedAt = now
@@ -179,22 +203,22 @@ func (b *Bot) noteTrouble(ctx context.Context, t store.Trouble, cause error, ret
 	t.LastFailedAt = now
 	t.Reason = policy.PlainText(cause.Error(), maxTroubleReason)
 	t.RetryAt = retryAt(t.Failures)
-	if err := b.store.SaveTrouble(ctx, t); err != nil {
+	if err := tr.st.SaveTrouble(ctx, t); err != nil {
 		return t, err
 	}
-	if o, ok := b.observer().(TroubleObserver); ok {
+	if o, ok := tr.obs().(TroubleObserver); ok {
 		o.Failed(t.Kind)
 	}
 	return t, nil
 }
 
 // observeTroubles reports how many troubles of each kind the store holds.
-func (b *Bot) observeTroubles(ctx context.Context) {
-	o, ok := b.observer().(TroubleObserver)
+func (tr *troubles) observeTroubles(ctx context.Context) {
+	o, ok := tr.obs().(TroubleObserver)
 	if !ok {
 		return
 	}
-	ts, err := b.store.Troubles(ctx)
+	ts, err := tr.st.Troubles(ctx)
 	if err != nil {
 		return
 	}

@@ -14,7 +14,7 @@ import (
 )
 
 // TestCycleReadsCommentsOnce checks that the bugs' comments are read in
-// batches where a task needs many: in the cold start, analyse reads the
+// batches where a task needs many: in the cold start, analyze reads the
 // comments of the bugs it read together in one request (viewBatch); in the
 // next cycle, the commands and escalate tasks share what they read of a
 // bug: the bugs' comments are read once, in one batched request (commands'
@@ -36,17 +36,17 @@ func TestCycleReadsCommentsOnce(t *testing.T) {
 					ContentType: "text/x-phabricator-request", Data: []byte("https://phabricator.example.test/D1"),
 					Flags: []bugzillatest.Flag{bugzillatest.DataReview("steward1@example.test")}})
 			}
-			// The first cycles find and analyse the requests (poll and
-			// analyse alone, as a cold start); the next is the first look of
+			// The first cycles find and analyze the requests (poll and
+			// analyze alone, as a cold start); the next is the first look of
 			// commands and escalate.
 			e.advance(5 * 60e9)
 			e.srv.ResetRecords()
-			for _, task := range []string{"poll", "analyse"} {
+			for _, task := range []string{"poll", "analyze"} {
 				if err := e.bot.RunOnce(e.ctx, task); err != nil {
 					t.Fatalf("%s: %v\n%s", task, err, e.logs.String())
 				}
 			}
-			// analyse looks for the forms in the comments of the bugs it
+			// analyze looks for the forms in the comments of the bugs it
 			// read together: one batched read, then each bug's re-read
 			// before its (dry-run) write.
 			counts := e.srv.RequestCounts()

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
 
 	"github.com/stewardbot/stewardbot/bot/store"
 	"github.com/stewardbot/stewardbot/bugzilla"
@@ -49,16 +52,38 @@ func (a about) private() bool {
 	return false
 }
 
+// privacy reads what the privacy of a comment depends on: the bug's
+// groups, once per cycle and bug, and the privacy of the attachments and
+// the form a comment about a request names, live.
+type privacy struct {
+	bz     bugzillaClient
+	groups func(ctx context.Context, ids []int) (map[int]bugzilla.Bug, error) // Bot.bugGroups: hidden bugs left out
+	// live reads a bug's comments since a time, shared within the cycle
+	// (Bot.liveComments).
+	live func(ctx context.Context, c *Cycle, bugID int, since time.Time) ([]bugzilla.Comment, error)
+	log  zerolog.Logger
+}
+
+// bugAbout and requestAbout forward to privacy for the duties not yet
+// written against deps (track C's); they go once those take deps.privacy.
+func (b *Bot) bugAbout(ctx context.Context, c *Cycle, bugID int) (about, error) {
+	return b.privacy.bugAbout(ctx, c, bugID)
+}
+
+func (b *Bot) requestAbout(ctx context.Context, c *Cycle, r store.Request) (about, error) {
+	return b.privacy.requestAbout(ctx, c, r)
+}
+
 // bugAbout reads the bug's groups, once per cycle and bug (a write by the
 // bot does not change them). A bug the bot cannot read is taken as
 // private.
-func (b *Bot) bugAbout(ctx context.Context, c *Cycle, bugID int) (about, error) {
+func (p *privacy) bugAbout(ctx context.Context, c *Cycle, bugID int) (about, error) {
 	if c != nil {
-		if g, ok := c.reads.groups[bugID]; ok {
+		if g, ok := c.groups[bugID]; ok {
 			return about{groups: g.groups, unknown: g.unknown}, nil
 		}
 	}
-	bugs, err := bugGroups(ctx, b.bz, []int{bugID})
+	bugs, err := p.groups(ctx, []int{bugID})
 	if err != nil {
 		return about{}, err
 	}
@@ -77,10 +102,10 @@ func (c *Cycle) knowGroups(bug bugzilla.Bug) {
 	if c == nil {
 		return
 	}
-	if c.reads.groups == nil {
-		c.reads.groups = map[int]bugGroupsRead{}
+	if c.groups == nil {
+		c.groups = map[int]bugGroupsRead{}
 	}
-	c.reads.groups[bug.ID] = bugGroupsRead{groups: bug.Groups}
+	c.groups[bug.ID] = bugGroupsRead{groups: bug.Groups}
 }
 
 // prefetchGroups reads, in one request per batch, the groups of the bugs
@@ -88,19 +113,19 @@ func (c *Cycle) knowGroups(bug bugzilla.Bug) {
 // them), so that the comments the analysis writes on them do not each read
 // their bug's groups. It is only a saving: on failure, bugAbout reads
 // them bug by bug when a comment is owed.
-func (b *Bot) prefetchGroups(ctx context.Context, c *Cycle, ids []int) {
+func (p *privacy) prefetchGroups(ctx context.Context, c *Cycle, ids []int) {
 	var missing []int
 	for _, id := range ids {
-		if _, ok := c.reads.groups[id]; !ok {
+		if _, ok := c.groups[id]; !ok {
 			missing = append(missing, id)
 		}
 	}
 	if len(missing) == 0 {
 		return
 	}
-	bugs, err := bugGroups(ctx, b.bz, missing)
+	bugs, err := p.groups(ctx, missing)
 	if err != nil {
-		b.log.Warn().Err(err).Int("bugs", len(missing)).Msg("cannot read the bugs' groups in one request; reading them when needed")
+		p.log.Warn().Err(err).Int("bugs", len(missing)).Msg("cannot read the bugs' groups in one request; reading them when needed")
 		return
 	}
 	for _, bug := range bugs {
@@ -119,8 +144,8 @@ type bugGroupsRead struct {
 // names, and the request's form when one was found. Their privacy is read
 // live, when the comment is owed: an attachment made private since the
 // request was seen makes the comment private.
-func (b *Bot) requestAbout(ctx context.Context, c *Cycle, r store.Request) (about, error) {
-	ab, err := b.bugAbout(ctx, c, r.BugID)
+func (p *privacy) requestAbout(ctx context.Context, c *Cycle, r store.Request) (about, error) {
+	ab, err := p.bugAbout(ctx, c, r.BugID)
 	if err != nil || ab.unknown {
 		return ab, err
 	}
@@ -130,7 +155,7 @@ func (b *Bot) requestAbout(ctx context.Context, c *Cycle, r store.Request) (abou
 	if kind == "attachment" && formID > 0 && formID != r.AttachmentID {
 		ids = append(ids, formID)
 	}
-	atts, err := b.bz.AttachmentsByID(ctx, ids, bugzilla.AttachmentOptions{IncludeFields: []string{"id", "is_private"}})
+	atts, err := p.bz.AttachmentsByID(ctx, ids, bugzilla.AttachmentOptions{IncludeFields: []string{"id", "is_private"}})
 	switch {
 	case errors.Is(err, bugzilla.ErrNotFound), errors.Is(err, bugzilla.ErrAccessDenied):
 		ab.unknown = true
@@ -146,7 +171,7 @@ func (b *Bot) requestAbout(ctx context.Context, c *Cycle, r store.Request) (abou
 		ab.attachments = append(ab.attachments, a)
 	}
 	if kind == "comment" && formID > 0 {
-		cs, err := b.liveComments(ctx, c, r.BugID, zeroTime)
+		cs, err := p.live(ctx, c, r.BugID, zeroTime)
 		if err != nil {
 			return about{}, fmt.Errorf("privacy of the form in comment %d: %w", formID, err)
 		}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/stewardbot/stewardbot/bot/store"
 	"github.com/stewardbot/stewardbot/bugzilla"
 	"github.com/stewardbot/stewardbot/internal/textdecode"
@@ -65,21 +67,52 @@ func notText(a *bugzilla.Attachment) bool {
 	return !strings.HasPrefix(strings.TrimSpace(ct), "text/") && !a.IsPatch && a.Size > 0
 }
 
+// forms finds and reads the Data Review Request form of a request, for
+// every duty that needs one (analyze, commands, escalate, review).
+type forms struct {
+	bz       bugzillaClient
+	st       formStore
+	analyzer func() formAnalyzer // the bot's, read at each use (tests swap it after New)
+	maxBytes int64               // bugzilla.max_attachment_bytes: larger texts are no form
+	login    func() string       // the bot's own comments quote forms: skipped
+	clock    Clock
+	log      zerolog.Logger
+}
+
+// formStore caches what the bot learned of attachments (attachments never
+// change): whether one is a form, and its revision.
+type formStore interface {
+	Form(ctx context.Context, attachmentID int) (store.FormInfo, error)
+	SaveForm(ctx context.Context, f store.FormInfo) error
+}
+
+var _ formStore = store.Store(nil)
+
+// findForm and loadForm forward to forms for the duties not yet written
+// against deps (track C's); they go once those take deps.forms.
+func (b *Bot) findForm(ctx context.Context, v *bugView, flaggedID int) (*foundForm, error) {
+	return b.forms.findForm(ctx, v, flaggedID)
+}
+
+func (b *Bot) loadForm(ctx context.Context, v *bugView, f *foundForm) error {
+	return b.forms.loadForm(ctx, v, f)
+}
+
 // findForm finds the form for a request: the flagged attachment when it is
 // a form; else the newest form among the bug's other current attachments;
 // else the newest form pasted in a comment (not the bot's own). nil when
 // the bug has none.
-func (b *Bot) findForm(ctx context.Context, v *bugView, flaggedID int) (*foundForm, error) {
-	maxBytes := b.cfg.Bugzilla.MaxAttachmentBytes
+func (fs *forms) findForm(ctx context.Context, v *bugView, flaggedID int) (*foundForm, error) {
+	maxBytes := fs.maxBytes
 	if a := v.attachment(flaggedID); a != nil && !a.IsObsolete {
 		switch {
 		case formCandidate(a, maxBytes):
-			if f, err := b.attachmentForm(ctx, v, a); f != nil || err != nil {
+			if f, err := fs.attachmentForm(ctx, v, a); f != nil || err != nil {
 				return f, err
 			}
 		case notText(a):
 			v.reads[a.ID] = attachmentRead{NotText: true}
-			b.log.Info().Int(LogBugID, v.id).Int(LogAttachmentID, a.ID).Str("finding", findingNotText).
+			fs.log.Info().Int(LogBugID, v.id).Int(LogAttachmentID, a.ID).Str("finding", findingNotText).
 				Msg("flagged attachment is not text; not downloaded")
 		}
 	}
@@ -92,11 +125,11 @@ func (b *Bot) findForm(ctx context.Context, v *bugView, flaggedID int) (*foundFo
 	}
 	newestFirst(others)
 	for _, a := range others[:min(len(others), maxFormProbes)] {
-		if f, err := b.attachmentForm(ctx, v, a); f != nil || err != nil {
+		if f, err := fs.attachmentForm(ctx, v, a); f != nil || err != nil {
 			return f, err
 		}
 	}
-	return b.commentForm(ctx, v)
+	return fs.commentForm(ctx, v)
 }
 
 // newestFirst orders attachments by creation, newest first, ids breaking ties.
@@ -114,9 +147,9 @@ func newestFirst(as []*bugzilla.Attachment) {
 // form is not downloaded again until its text is needed. "Not a form" is
 // recorded but not trusted: a newer parser may read what an older one could
 // not, and such attachments are only re-read when their bug changes.
-func (b *Bot) attachmentForm(ctx context.Context, v *bugView, a *bugzilla.Attachment) (*foundForm, error) {
+func (fs *forms) attachmentForm(ctx context.Context, v *bugView, a *bugzilla.Attachment) (*foundForm, error) {
 	f := &foundForm{Attachment: a, Private: a.IsPrivate, Created: a.CreationTime}
-	info, err := b.store.Form(ctx, a.ID)
+	info, err := fs.st.Form(ctx, a.ID)
 	switch {
 	case err == nil && info.IsForm:
 		f.Rev = info.Rev
@@ -124,27 +157,27 @@ func (b *Bot) attachmentForm(ctx context.Context, v *bugView, a *bugzilla.Attach
 	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return nil, err
 	}
-	data, err := v.download(ctx, b.bz, a.ID)
+	data, err := v.download(ctx, fs.bz, a.ID)
 	if errors.Is(err, bugzilla.ErrTooLarge) || errors.Is(err, bugzilla.ErrNotFound) || errors.Is(err, bugzilla.ErrAccessDenied) {
-		b.log.Warn().Err(err).Int(LogBugID, v.id).Int(LogAttachmentID, a.ID).Msg("attachment not readable; not a form")
+		fs.log.Warn().Err(err).Int(LogBugID, v.id).Int(LogAttachmentID, a.ID).Msg("attachment not readable; not a form")
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	f.Rev = contentRev(data)
-	if d := b.readForm(f, data); !isForm(f.Request) && (d.Binary || d.Encoding != "") {
+	if d := fs.readForm(f, data); !isForm(f.Request) && (d.Binary || d.Encoding != "") {
 		rd := attachmentRead{Binary: d.Binary, Encoding: d.Encoding}
 		if d.Binary {
 			looksLike, binary := textdecode.BinaryKind(data)
 			rd.LooksLike, rd.Undecodable = looksLike, !binary
 		}
 		v.reads[a.ID] = rd
-		b.log.Info().Int(LogBugID, v.id).Int(LogAttachmentID, a.ID).Str("finding", rd.finding()).
+		fs.log.Info().Int(LogBugID, v.id).Int(LogAttachmentID, a.ID).Str("finding", rd.finding()).
 			Str("encoding", rd.Encoding).Str("looks_like", rd.LooksLike).Msg("attachment is not UTF-8 text and holds no form")
 	}
-	if err := b.store.SaveForm(ctx, store.FormInfo{AttachmentID: a.ID, IsForm: isForm(f.Request), Rev: f.Rev,
-		Version: string(f.Request.Version), CheckedAt: b.now()}); err != nil {
+	if err := fs.st.SaveForm(ctx, store.FormInfo{AttachmentID: a.ID, IsForm: isForm(f.Request), Rev: f.Rev,
+		Version: string(f.Request.Version), CheckedAt: fs.clock.Now().UTC()}); err != nil {
 		return nil, err
 	}
 	if !isForm(f.Request) {
@@ -155,18 +188,18 @@ func (b *Bot) attachmentForm(ctx context.Context, v *bugView, a *bugzilla.Attach
 
 // commentForm returns the newest comment that is a form, skipping the
 // bot's own comments (which quote forms) and texts over the size cap.
-func (b *Bot) commentForm(ctx context.Context, v *bugView) (*foundForm, error) {
-	cs, err := v.allComments(ctx, b.bz)
+func (fs *forms) commentForm(ctx context.Context, v *bugView) (*foundForm, error) {
+	cs, err := v.allComments(ctx, fs.bz)
 	if err != nil {
 		return nil, err
 	}
-	login := b.login()
+	login := fs.login()
 	for i := len(cs) - 1; i >= 0; i-- {
 		c := cs[i]
-		if strings.EqualFold(c.Creator, login) || int64(len(c.Text)) > b.cfg.Bugzilla.MaxAttachmentBytes {
+		if strings.EqualFold(c.Creator, login) || int64(len(c.Text)) > fs.maxBytes {
 			continue
 		}
-		req := b.analyzer.Parse(c.Text)
+		req := fs.analyzer().Parse(c.Text)
 		if !isForm(req) {
 			continue
 		}
@@ -177,11 +210,11 @@ func (b *Bot) commentForm(ctx context.Context, v *bugView) (*foundForm, error) {
 }
 
 // loadForm makes sure the form's text is read and parsed.
-func (b *Bot) loadForm(ctx context.Context, v *bugView, f *foundForm) error {
+func (fs *forms) loadForm(ctx context.Context, v *bugView, f *foundForm) error {
 	if f.Request != nil {
 		return nil
 	}
-	data, err := v.download(ctx, b.bz, f.Attachment.ID)
+	data, err := v.download(ctx, fs.bz, f.Attachment.ID)
 	if err != nil {
 		return err
 	}
@@ -190,23 +223,23 @@ func (b *Bot) loadForm(ctx context.Context, v *bugView, f *foundForm) error {
 		// different content is a different revision, found next cycle.
 		return fmt.Errorf("attachment %d changed content (%s, cached %s)", f.Attachment.ID, rev, f.Rev)
 	}
-	b.readForm(f, data)
+	fs.readForm(f, data)
 	return nil
 }
 
 // readForm decodes an attachment's bytes (textdecode.Decode) and parses them.
 // Bytes that are not text in any encoding the bot reads leave Text "",
 // which is no form; the caller records why.
-func (b *Bot) readForm(f *foundForm, data []byte) textdecode.Decoded {
+func (fs *forms) readForm(f *foundForm, data []byte) textdecode.Decoded {
 	d := textdecode.Decode(data)
 	f.Text, f.Encoding = d.Text, d.Encoding
-	f.Request = b.analyzer.Parse(f.Text)
+	f.Request = fs.analyzer().Parse(f.Text)
 	return d
 }
 
 // previousForm finds the form the given one replaced: the newest obsoleted
 // text attachment created before it that is a form. nil when none.
-func (b *Bot) previousForm(ctx context.Context, v *bugView, cur *foundForm) (*foundForm, error) {
+func (fs *forms) previousForm(ctx context.Context, v *bugView, cur *foundForm) (*foundForm, error) {
 	if cur.Attachment == nil {
 		return nil, nil
 	}
@@ -214,18 +247,18 @@ func (b *Bot) previousForm(ctx context.Context, v *bugView, cur *foundForm) (*fo
 	for i := range v.atts {
 		a := &v.atts[i]
 		if a.IsObsolete && a.ID != cur.Attachment.ID && !a.CreationTime.After(cur.Created) &&
-			formCandidate(a, b.cfg.Bugzilla.MaxAttachmentBytes) {
+			formCandidate(a, fs.maxBytes) {
 			olds = append(olds, a)
 		}
 	}
 	newestFirst(olds)
 	for _, a := range olds[:min(len(olds), maxFormProbes)] {
-		f, err := b.attachmentForm(ctx, v, a)
+		f, err := fs.attachmentForm(ctx, v, a)
 		if err != nil {
 			return nil, err
 		}
 		if f != nil {
-			return f, b.loadForm(ctx, v, f)
+			return f, fs.loadForm(ctx, v, f)
 		}
 	}
 	return nil, nil

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/stewardbot/stewardbot/bugzilla"
 )
 
@@ -20,18 +22,27 @@ func (e *ParkedError) Error() string {
 	return fmt.Sprintf("bot: rate limited by Bugzilla; sending nothing until %s", e.Until.UTC().Format(time.RFC3339))
 }
 
-// parkedUntil reads the park from the store; parked is true while it lasts.
-func (b *Bot) parkedUntil(ctx context.Context) (until time.Time, parked bool, err error) {
-	until, err = b.storedTime(ctx, kvParkedUntil, "park")
+// parking is the rate-limit park: while it lasts the bot sends Bugzilla
+// nothing. It lives in the store, so that a restart honours it.
+type parking struct {
+	kv    kvStore
+	clock Clock
+	log   zerolog.Logger
+	park  time.Duration // how long to park when Bugzilla does not say (bugzilla.rate_limit_park)
+}
+
+// until reads the park from the store; parked is true while it lasts.
+func (p *parking) until(ctx context.Context) (until time.Time, parked bool, err error) {
+	until, err = storedTime(ctx, p.kv, kvParkedUntil, "park")
 	if err != nil || until.IsZero() {
 		return time.Time{}, false, err
 	}
-	return until, b.clock.Now().Before(until), nil
+	return until, p.clock.Now().Before(until), nil
 }
 
 // noteRateLimit records the park when err is a rate limit, and returns the
 // ParkedError to stop the cycle with; nil for any other error.
-func (b *Bot) noteRateLimit(ctx context.Context, err error) *ParkedError {
+func (p *parking) note(ctx context.Context, err error) *ParkedError {
 	var rl *bugzilla.RateLimitError
 	if !errors.As(err, &rl) {
 		var pe *ParkedError
@@ -44,14 +55,14 @@ func (b *Bot) noteRateLimit(ctx context.Context, err error) *ParkedError {
 	if until.IsZero() {
 		d := rl.RetryAfter
 		if d <= 0 {
-			d = b.cfg.Bugzilla.RateLimitPark
+			d = p.park
 		}
-		until = b.clock.Now().Add(d)
+		until = p.clock.Now().Add(d)
 	}
 	// The park must be recorded even while shutting down.
-	if err := b.store.Set(context.WithoutCancel(ctx), kvParkedUntil, until.UTC().Format(time.RFC3339Nano)); err != nil {
-		b.log.Error().Err(err).Msg("cannot record the rate-limit park")
+	if err := p.kv.Set(context.WithoutCancel(ctx), kvParkedUntil, until.UTC().Format(time.RFC3339Nano)); err != nil {
+		p.log.Error().Err(err).Msg("cannot record the rate-limit park")
 	}
-	b.log.Warn().Time("until", until).Msg("rate limited by Bugzilla; parking")
+	p.log.Warn().Time("until", until).Msg("rate limited by Bugzilla; parking")
 	return &ParkedError{Until: until}
 }

@@ -1,0 +1,302 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/stewardbot/stewardbot/bot/store"
+	"github.com/stewardbot/stewardbot/bugzilla"
+)
+
+// analyzeBatch is how many queued bugs share one attachment-metadata request.
+const analyzeBatch = 100
+
+// analyseBatch is analyzeBatch under its old name, for escalate.go (track
+// C's) until its own rename (C2).
+const analyseBatch = analyzeBatch
+
+// prefetchBytes bounds the content downloaded in one prefetch request.
+const prefetchBytes = 4 << 20
+
+// analyzeDuty works through the queued bugs: it records their data-review
+// flags, finds each open request's form and posts what is owed (an analysis
+// per form revision, or one request for the form). A bug leaves the queue
+// when nothing more is owed on it; a failure leaves it for the next cycle.
+type analyzeDuty struct {
+	st          analyzeStore
+	forms       formFinder
+	privacy     privacyRule
+	troubles    troubleRecorder
+	plan        analysisPlanner
+	w           performer
+	collections collectionRecorder
+	fetch       prefetcher
+	flagName    string // bugzilla.flag_name
+	maxBytes    int64  // bugzilla.max_attachment_bytes
+	clock       Clock
+	log         zerolog.Logger
+}
+
+// analyzeStore is the part of the store analyze reads and writes: the
+// queue, the requests, the forms known, the bugs stopped by command.
+type analyzeStore interface {
+	DirtyBugs(ctx context.Context, after, limit int) ([]int, error)
+	ClearDirty(ctx context.Context, bugID int) error
+	Stopped(ctx context.Context, bugID int) (bool, error)
+	RequestsOnBug(ctx context.Context, bugID int) ([]store.Request, error)
+	SaveRequest(ctx context.Context, r store.Request) error
+	Form(ctx context.Context, attachmentID int) (store.FormInfo, error)
+}
+
+var _ analyzeStore = store.Store(nil)
+
+// analysisPlanner plans the comments analyze owes (action.go).
+type analysisPlanner interface {
+	analysisAction(c *Cycle, v *bugView, r store.Request, f *foundForm, by *bugzilla.Comment) *action
+	needsFormAction(c *Cycle, v *bugView, r store.Request) *action
+}
+
+// performer is the write path (perform.go): one marked comment, at most once.
+type performer interface {
+	perform(ctx context.Context, c *Cycle, a *action) error
+}
+
+// collectionRecorder records a form's collections for the survey report
+// and the expiry reminder (expiry_record.go).
+type collectionRecorder interface {
+	rememberCollections(ctx context.Context, v *bugView, f *foundForm) error
+}
+
+// recordCollectionsFunc is a collectionRecorder made of a function
+// (recordCollections with its store, form loader and clock bound).
+type recordCollectionsFunc func(ctx context.Context, v *bugView, f *foundForm) error
+
+func (f recordCollectionsFunc) rememberCollections(ctx context.Context, v *bugView, fo *foundForm) error {
+	return f(ctx, v, fo)
+}
+
+// prefetcher downloads attachments of many views in few requests (core_views.go).
+type prefetcher interface {
+	prefetchWhere(ctx context.Context, views map[int]*bugView, want func(a *bugzilla.Attachment) (bool, error)) error
+}
+
+var (
+	_ analysisPlanner    = (*Bot)(nil)
+	_ performer          = (*Bot)(nil)
+	_ collectionRecorder = recordCollectionsFunc(nil)
+	_ prefetcher         = (*Bot)(nil)
+)
+
+// newAnalyzeDuty builds analyze from what the core lends it. The planner,
+// the write path, the collections record and the prefetch are the bot's
+// until they move off it.
+func newAnalyzeDuty(d deps, plan analysisPlanner, w performer, rec collectionRecorder, fetch prefetcher) *analyzeDuty {
+	return &analyzeDuty{st: d.store, forms: d.forms, privacy: d.privacy, troubles: d.troubles, plan: plan, w: w,
+		collections: rec, fetch: fetch, flagName: d.cfg.Bugzilla.FlagName, maxBytes: d.cfg.Bugzilla.MaxAttachmentBytes,
+		clock: d.clock, log: d.log}
+}
+
+func (an *analyzeDuty) now() time.Time { return an.clock.Now().UTC() }
+
+// Run analyzes the queued bugs.
+func (an *analyzeDuty) Run(ctx context.Context, c *Cycle) error {
+	troubles, err := an.troubles.cycleTroubles(ctx, c)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	after := 0
+	for {
+		queued, err := an.st.DirtyBugs(ctx, after, analyzeBatch)
+		if err != nil {
+			return err
+		}
+		if len(queued) == 0 {
+			return errors.Join(errs...)
+		}
+		after = queued[len(queued)-1]
+		ids, err := an.readyToAnalyze(ctx, c, queued)
+		if err != nil {
+			return err
+		}
+		views, err := c.Views(ctx, ids)
+		if err != nil {
+			return errors.Join(append(errs, err)...)
+		}
+		if err := an.prefetch(ctx, views); err != nil {
+			return errors.Join(append(errs, err)...)
+		}
+		// Only the bugs read: a bug that failed waits out its backoff
+		// without costing another request.
+		readable := make([]int, 0, len(views))
+		for _, id := range ids {
+			if _, ok := views[id]; ok && !c.failed[id] {
+				readable = append(readable, id)
+			}
+		}
+		an.privacy.prefetchGroups(ctx, c, readable)
+		for _, id := range ids {
+			if err := ctx.Err(); err != nil {
+				return errors.Join(append(errs, err)...)
+			}
+			v, ok := views[id]
+			switch {
+			case c.failed[id]:
+				continue // recorded as troubled (bugFailed); it stays queued
+			case !ok: // gone or hidden from the bot: nothing it can do
+				an.log.Info().Int(LogBugID, id).Msg("bug not visible to the bot; dropped from the queue")
+				if err := an.st.ClearDirty(ctx, id); err != nil {
+					return err
+				}
+				if _, was := troubles[id]; was { // no longer failing: gone
+					if err := an.troubles.bugRecovered(ctx, id); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			err := an.analyzeBug(ctx, c, v)
+			switch {
+			case err == nil:
+				if err := an.st.ClearDirty(ctx, id); err != nil {
+					return err
+				}
+				if _, was := troubles[id]; was {
+					if err := an.troubles.bugRecovered(ctx, id); err != nil {
+						return err
+					}
+				}
+			case errors.Is(err, errCapReached):
+				return errors.Join(append(errs, err)...)
+			case rateLimited(err):
+				return err
+			case errors.Is(err, errOutcomeUnknown):
+				an.log.Warn().Int(LogBugID, id).Msg("a write's outcome is unknown; looking again next cycle")
+			case errors.Is(err, errWriteRefused):
+				// Logged, counted and listed by writeFailed; the bug stays
+				// queued and the write is tried again next cycle.
+			case bugSpecific(err):
+				// This bug's own problem: retried with backoff, reported,
+				// and the cycle goes on as a good one.
+				if err := an.troubles.bugFailed(ctx, id, err); err != nil {
+					return err
+				}
+			default:
+				errs = append(errs, fmt.Errorf("bug %d: %w", id, err))
+			}
+		}
+	}
+}
+
+// readyToAnalyze returns the queued bugs to look at in this cycle: not
+// those waiting out a backoff after failing (they stay queued), and not an
+// id no Bugzilla can hold (an old bad webhook's mark), which is dropped.
+func (an *analyzeDuty) readyToAnalyze(ctx context.Context, c *Cycle, queued []int) ([]int, error) {
+	now := an.now()
+	ids := make([]int, 0, len(queued))
+	for _, id := range queued {
+		if !ValidBugID(id) {
+			an.log.Warn().Int(LogBugID, id).Msg("bug id out of Bugzilla's range; dropped from the queue")
+			if err := an.st.ClearDirty(ctx, id); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if c.waitingOut(id, now) {
+			continue
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// analyzeBug handles one bug: every open request gets its form's analysis,
+// or the one request for a form. Requests sharing a form share its analysis.
+func (an *analyzeDuty) analyzeBug(ctx context.Context, c *Cycle, v *bugView) error {
+	open, err := an.syncRequests(ctx, v)
+	if err != nil || len(open) == 0 {
+		return err
+	}
+	if stopped, err := an.st.Stopped(ctx, v.id); err != nil || stopped {
+		return err // "stewardbot: stop": nothing more until "resume" marks the bug again
+	}
+	var acts []*action
+	planned := map[string]bool{}
+	for _, r := range open {
+		f, err := an.forms.findForm(ctx, v, r.AttachmentID)
+		if err != nil {
+			return err
+		}
+		var a *action
+		if f == nil {
+			v.formless = append(v.formless, r.AttachmentID)
+			a = an.plan.needsFormAction(c, v, r)
+		} else {
+			// For the survey report and the expiry reminder.
+			if err := an.collections.rememberCollections(ctx, v, f); err != nil {
+				return err
+			}
+			a = an.plan.analysisAction(c, v, r, f, nil)
+			if r.FormKey != formKey(f) || r.FormRev != f.Rev {
+				r.FormKey, r.FormRev, r.UpdatedAt = formKey(f), f.Rev, an.now()
+				if err := an.st.SaveRequest(ctx, r); err != nil {
+					return err
+				}
+			}
+		}
+		if key := a.marker.Key(); !planned[key] {
+			planned[key] = true
+			acts = append(acts, a)
+		}
+	}
+	var errs []error
+	for _, a := range acts {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		err := an.w.perform(ctx, c, a)
+		if errors.Is(err, errCapReached) || rateLimited(err) {
+			return err
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// formKey says where a form is, for the request record.
+func formKey(f *foundForm) string {
+	if f.Attachment != nil {
+		return fmt.Sprintf("attachment:%d", f.Attachment.ID)
+	}
+	return fmt.Sprintf("comment:%d", f.Comment.ID)
+}
+
+// prefetch downloads in a few batched requests the flagged attachments that
+// may be forms and whose content the store does not know yet: on a cold
+// start that is one request per batch instead of one per bug. Their sizes
+// were just checked against the cap (formCandidate) from the metadata
+// loadViews read, so data comes without a second metadata read.
+func (an *analyzeDuty) prefetch(ctx context.Context, views map[int]*bugView) error {
+	return an.fetch.prefetchWhere(ctx, views, func(a *bugzilla.Attachment) (bool, error) {
+		if a.IsObsolete || !formCandidate(a, an.maxBytes) || !an.hasOpenFlag(a) {
+			return false, nil
+		}
+		info, err := an.st.Form(ctx, a.ID)
+		return err != nil || !info.IsForm, nil
+	})
+}
+
+func (an *analyzeDuty) hasOpenFlag(a *bugzilla.Attachment) bool {
+	for _, f := range a.Flags {
+		if f.Name == an.flagName && f.Status == "?" {
+			return true
+		}
+	}
+	return false
+}
