@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -42,17 +41,13 @@ const (
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer, _ func(string) string) int {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, demoUsage); fs.PrintDefaults() }
+	fs.Usage = func() { fmt.Fprint(fs.Output(), demoUsage); fs.PrintDefaults() }
 	runFor := fs.Duration("for", 0, "stop after `DURATION` (0: until interrupted)")
 	addr := fs.String("addr", "127.0.0.1:0", "serve the fake Bugzilla on `ADDR`")
 	days := fs.Int("days", 0, "move the clocks `N` days forward over about a minute (0: real time)")
 	httpAddr := fs.String("http", "", "also serve the bot's HTTP server (dashboard, health, metrics) on `ADDR`, such as 127.0.0.1:8080")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, stop := parseFlags(fs, stdout, stderr, func() error { return fs.Parse(args) }); stop {
+		return code
 	}
 	if fs.NArg() != 0 {
 		fmt.Fprintf(stderr, "demo: unexpected arguments %q\n", fs.Args())

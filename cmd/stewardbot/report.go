@@ -41,18 +41,14 @@ configuration cannot be used, 2 for a usage error.
 // runReport is "stewardbot report".
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, reportUsage) }
+	fs.Usage = func() { fmt.Fprint(fs.Output(), reportUsage) }
 	config := fs.String("config", getenv("STEWARDBOT_CONFIG"), "")
 	format := fs.String("format", "csv", "")
 	sinceFlag := fs.String("since", "", "")
 	output := fs.String("output", "", "")
 	showPrivate := fs.Bool("show-private", false, "")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, stop := parseFlags(fs, stdout, stderr, func() error { return fs.Parse(args) }); stop {
+		return code
 	}
 	usageError := func(format string, args ...any) int {
 		fmt.Fprintf(stderr, "report: "+format+"\n\n", args...)
