@@ -42,7 +42,7 @@ func daemonFlags(name, doc string, args []string, stdout, stderr io.Writer, gete
 	}
 	fs.StringVar(&config, "config", getenv("STEWARDBOT_CONFIG"), "configuration `FILE`")
 	fs.StringVar(&only, "only", "", "run only `TASK`")
-	fs.StringVar(&logFormat, "log-format", "", "log as `FORMAT`: json, console or mozlog (default: log.format)")
+	fs.StringVar(&logFormat, "log-format", "", "log as `FORMAT`: auto, json, console or mozlog (default: log.format, itself auto: console on a terminal, else json)")
 	if code, stop := parseFlags(fs, stdout, stderr, func() error { return fs.Parse(args) }); stop {
 		if code == 0 {
 			return "", "", "", -1 // help: done, status 0
