@@ -220,6 +220,13 @@ func TestDemoDaysEnd(t *testing.T) {
 			t.Errorf("the printout lacks %q:\n%s", want, out)
 		}
 	}
+	_, after, _ := strings.Cut(out, "The demo clock has moved")
+	if strings.Contains(after, "idle at ") {
+		t.Errorf("idle lines after the clock stopped:\n%s", after)
+	}
+	if n := strings.Count(out, "idle at "); n == 0 || n > 14 {
+		t.Errorf("%d idle lines over 14 days, want some, at most one a day", n)
+	}
 	if n := strings.Count(out, "══ Summary ══"); n != 1 {
 		t.Errorf("summary printed %d times, want once", n)
 	}

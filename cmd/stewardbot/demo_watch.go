@@ -148,11 +148,12 @@ func (w *demoWatch) cycleDone() {
 	}
 	idle := !w.postedNow && len(acted) == 0
 	w.postedNow = false
-	if idle && (!w.idleShown || now.Sub(w.lastIdle) >= w.idleEvery()) {
+	stopped := w.ended != nil && w.ended() // said once below, not as an idle line
+	if idle && !stopped && (!w.idleShown || now.Sub(w.lastIdle) >= w.idleEvery()) {
 		fmt.Fprintf(w.out, "idle at %s: nothing due; next poll at %s\n", w.stamp(now), w.stamp(w.nextPoll()))
 		w.idleShown, w.lastIdle = true, now
 	}
-	if w.days > 0 && !w.endShown && w.ended() {
+	if stopped && !w.endShown {
 		w.endShown = true
 		fmt.Fprintf(w.out, "\nThe demo clock has moved its %d days (now %s) and stands still: nothing more comes due.\n",
 			w.days, w.stamp(now))
