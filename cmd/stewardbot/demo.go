@@ -118,6 +118,7 @@ func demoMain(ctx context.Context, o demoOptions, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	watch.store = o.store
 	printDemoHeader(stdout, srv.URL())
 	if o.days > 0 {
 		printDemoTeam(stdout, cfg, o.days)
@@ -151,9 +152,6 @@ func demoMain(ctx context.Context, o demoOptions, stdout, stderr io.Writer) erro
 		return err
 	}
 	watch.summary()
-	if o.store != "" {
-		fmt.Fprintf(stdout, "The bot's store is kept in %s. The requests the stewards answered, for the yearly survey:\n\n    stewardbot report --store %s --format markdown\n\n", o.store, o.store)
-	}
 	fmt.Fprintln(stdout, "demo stopped.")
 	return nil
 }
@@ -190,11 +188,15 @@ func demoConfig(url, dsn string) bot.Config {
 	return cfg
 }
 
-// demoStore is the demo's SQLite store: the file asked for, kept (and
-// reused: a second run sees what the first did), or one in a temporary
-// folder that cleanup deletes.
+// demoStore is the demo's SQLite store: the file asked for, new and kept,
+// or one in a temporary folder that cleanup deletes. An existing file is
+// refused: each run starts a fresh fake Bugzilla, and an old journal would
+// speak of comments that fake never had.
 func demoStore(path string) (dsn string, cleanup func(), err error) {
 	if path != "" {
+		if _, err := os.Stat(path); err == nil {
+			return "", nil, fmt.Errorf("--store %s: the file exists; each demo starts a fresh fake Bugzilla and wants a new store: delete it or name another file", path)
+		}
 		return path, func() {}, nil
 	}
 	dir, err := os.MkdirTemp("", "stewardbot-demo-")

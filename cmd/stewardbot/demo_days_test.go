@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -79,6 +80,7 @@ func newDemoDaysRig(t *testing.T, days int) *demoDaysRig {
 		t.Fatal(err)
 	}
 	r.watch = watch
+	watch.store = r.dsn
 	hook := func(p bot.Posted) {
 		r.mu.Lock()
 		r.seen[strings.Join([]string{itoa(p.BugID), p.Kind}, " ")]++
@@ -215,6 +217,7 @@ func TestDemoDaysEnd(t *testing.T) {
 		"Requests:    11 data-review requests: 7 waiting, 3 granted, 1 denied.",
 		"Escalations: 4: bug 1003 (trust), bug 1003 (legal), bug 1004 (trust), bug 1004 (legal).",
 		"Reminders:   ",
+		"    stewardbot report --store " + r.dsn + " --format markdown\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the printout lacks %q:\n%s", want, out)
@@ -251,6 +254,23 @@ func atoi(t *testing.T, s string) int {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestDemoStoreExists: --store names a new file; an existing one (a store
+// of an earlier demo, whose fake is gone) is refused before anything runs.
+func TestDemoStoreExists(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "demo.db")
+	if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut strings.Builder
+	code := runDemo(context.Background(), []string{"--store", path, "--for", "1ms"}, &out, &errOut, noEnv)
+	if code != 1 || !strings.Contains(errOut.String(), "the file exists") {
+		t.Errorf("demo --store EXISTING: exit %d, stderr %q; want 1 and a word about the file", code, errOut.String())
+	}
+	if data, _ := os.ReadFile(path); string(data) != "old" {
+		t.Errorf("the existing file was changed")
+	}
+}
 
 func TestDemoDaysFlag(t *testing.T) {
 	var out strings.Builder

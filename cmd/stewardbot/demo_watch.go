@@ -33,6 +33,9 @@ type demoWatch struct {
 	// afterCycle runs after each cycle, before the idle line (the
 	// stewards' grants, demo_grants.go).
 	afterCycle func(now time.Time) []string
+	// store is the store file kept (--store): the summary ends with the
+	// report command that reads it.
+	store string
 
 	mu         sync.Mutex
 	postedNow  bool      // a comment was printed since the last cycle ended
@@ -208,6 +211,9 @@ func (w *demoWatch) summaryLocked() {
 	}
 	slices.Sort(reminders)
 	fmt.Fprintf(out, "Reminders:   %d: %s; lead notices %d.\n", groups["reminder"], orNone(strings.Join(reminders, ", ")), w.kinds["lead-notice"])
+	if w.store != "" {
+		fmt.Fprintf(out, "Report:      the store is kept in %s; list the answered requests, for the yearly survey, with\n\n    stewardbot report --store %s --format markdown\n", w.store, w.store)
+	}
 	fmt.Fprintln(out)
 }
 
