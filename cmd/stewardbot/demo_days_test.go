@@ -59,14 +59,14 @@ type demoDaysRig struct {
 	d     *daemon
 	watch *demoWatch
 	dsn   string
-	out   *syncBuffer
+	out   *strings.Builder // written under watch.mu only
 	mu    sync.Mutex
 	seen  map[string]int // "bug kind" → times posted
 }
 
 func newDemoDaysRig(t *testing.T, days int) *demoDaysRig {
 	t.Helper()
-	r := &demoDaysRig{wall: &manualReal{t: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}, out: &syncBuffer{}, seen: map[string]int{}}
+	r := &demoDaysRig{wall: &manualReal{t: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}, out: &strings.Builder{}, seen: map[string]int{}}
 	r.clock = newWarpClock(r.wall.now, time.Duration(days)*24*time.Hour, demoDaysRun)
 	r.srv = bugzillatest.NewServer(t, bugzillatest.WithDialect(bugzillatest.BMO), bugzillatest.WithClock(r.clock.Now))
 	if _, err := demo.Seed(r.srv); err != nil {
@@ -106,24 +106,6 @@ func (r *demoDaysRig) run(t *testing.T) {
 		}
 		r.wall.add(2 * time.Second) // the --days poll interval
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the hook's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestDemoDays runs the demo's world with its --days team and a warp clock
