@@ -19,6 +19,7 @@ func TestCLIConventions(t *testing.T) {
 	}{
 		{nil, 2, "", "usage: stewardbot COMMAND"},
 		{[]string{"help"}, 0, "usage: stewardbot COMMAND", ""},
+		{[]string{"help", "help"}, 0, "  help ", ""},
 		{[]string{"--help"}, 0, "usage: stewardbot COMMAND", ""},
 		{[]string{"-h"}, 0, "usage: stewardbot COMMAND", ""},
 		{[]string{"--version"}, 0, "stewardbot ", ""},

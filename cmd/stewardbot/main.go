@@ -125,6 +125,7 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(&b, "  %-13s %s\n", c.name, c.short)
 	}
+	fmt.Fprintf(&b, "  %-13s %s\n", "help", "show the commands, or one command's help (help COMMAND)")
 	b.WriteString("\nRun \"stewardbot help COMMAND\" (or \"stewardbot COMMAND -h\") for a command's options.\n")
 	fmt.Fprint(w, b.String())
 }
