@@ -112,7 +112,7 @@ const (
 // LogConfig controls logging.
 type LogConfig struct {
 	Level  string `yaml:"level"`  // debug, info (default), warn, error
-	Format string `yaml:"format"` // json (default; console on a terminal), console, mozlog
+	Format string `yaml:"format"` // auto (default: console on a terminal, else json), json, console, mozlog
 }
 
 // HTTPConfig is the HTTP server: health checks, metrics, the dashboard.
@@ -162,7 +162,7 @@ func DefaultConfig() Config {
 			Tag:         DefaultCommentTag,
 			Format:      FormatAuto,
 		},
-		Log:  LogConfig{Level: "info", Format: "json"},
+		Log:  LogConfig{Level: "info", Format: "auto"},
 		HTTP: HTTPConfig{Listen: DefaultHTTPListen},
 		// See stewards.go.
 		Stewards:  defaultStewards(),

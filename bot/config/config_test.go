@@ -98,7 +98,7 @@ func TestDefaultConfig(t *testing.T) {
 		},
 		Store:      StoreConfig{DSN: "stewardbot.db"},
 		Comments:   CommentConfig{TemplateURL: "https://github.com/mozilla/data-review/blob/main/request.md", Tag: "stewardbot", Format: "auto"},
-		Log:        LogConfig{Level: "info", Format: "json"},
+		Log:        LogConfig{Level: "info", Format: "auto"},
 		HTTP:       HTTPConfig{Listen: "127.0.0.1:8080"},
 		Stewards:   StewardsConfig{AssignUnassigned: true},
 		Reminders:  RemindersConfig{After: 2, Every: 3, Max: 3, Mode: "needinfo", MaxPerCycle: 20, MaxPerPerson: 3},
@@ -445,7 +445,7 @@ func TestValidateLines(t *testing.T) {
 		t.Fatalf("Validate = %v", err)
 	}
 	want := ConfigErrors{
-		{Line: 5, Field: "log.format", Message: `want json, console or mozlog, not "text"`},
+		{Line: 5, Field: "log.format", Message: `want auto, json, console or mozlog, not "text"`},
 		{Line: 6, Field: "log.level", Message: `want debug, info, warn or error, not "loud"`},
 		{Line: 0, Field: "bugzilla.url", Message: "want an absolute http or https URL, such as https://bugzilla.mozilla.org (set by STEWARDBOT_BUGZILLA_URL)"},
 	}
@@ -453,7 +453,7 @@ func TestValidateLines(t *testing.T) {
 		t.Errorf("(-got +want):\n%s", d)
 	}
 	wantText := `3 configuration problems:
-	line 5: log.format: want json, console or mozlog, not "text"
+	line 5: log.format: want auto, json, console or mozlog, not "text"
 	line 6: log.level: want debug, info, warn or error, not "loud"
 	bugzilla.url: want an absolute http or https URL, such as https://bugzilla.mozilla.org (set by STEWARDBOT_BUGZILLA_URL)`
 	if d := cmp.Diff(err.Error(), wantText); d != "" {

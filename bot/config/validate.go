@@ -258,8 +258,8 @@ func (lc LogConfig) validate(p *problems) {
 		p.addf("log.level", "want debug, info, warn or error, not %q", clip(lc.Level))
 	}
 	switch lc.Format {
-	case "json", "console", "mozlog":
+	case "", "auto", "json", "console", "mozlog":
 	default:
-		p.addf("log.format", "want json, console or mozlog, not %q", clip(lc.Format))
+		p.addf("log.format", "want auto, json, console or mozlog, not %q", clip(lc.Format))
 	}
 }

@@ -16,6 +16,11 @@
 // Outside tests (the demo) use New, then Start or Listen("127.0.0.1:8081"),
 // and Close; WithClock(time.Now) makes the clock follow real time.
 //
+// Besides the REST API it serves one page for people, GET
+// show_bug.cgi?id=N: the bug, its attachments, flags and comments, rendered
+// as the dialect renders them (showbug.go), so links to bugs work in the
+// demo and its dashboard.
+//
 // A new server holds the recorded server's world and no bugs: the users of
 // DefaultUsers (admin, bot, steward1, steward2, dev1, dev2, trust, legal,
 // nobody; API keys "bot-api-key" and so on), the groups editbugs,

@@ -53,6 +53,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if rt != nil {
 		rec.Endpoint = rt.endpoint
+	} else if !isREST && r.URL.Path == "/show_bug.cgi" {
+		rec.Endpoint = "GET /show_bug.cgi"
 	}
 	// The record is listed on arrival, so Requests keeps arrival order, and
 	// completed before any byte of the answer leaves, so a client never
@@ -141,6 +143,9 @@ func restPath(p string) (string, bool) {
 // a fault will drop.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route, match []string, path string, isREST bool, now time.Time, rec *Request, lost bool) int {
 	if !isREST {
+		if r.URL.Path == "/show_bug.cgi" {
+			return s.serveShowBug(w, r)
+		}
 		return s.writeHTML(w, http.StatusNotFound, notFoundPage)
 	}
 	if len(r.URL.RequestURI()) > maxTarget {

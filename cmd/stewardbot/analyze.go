@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -48,18 +47,17 @@ var parseRequest = policy.ParseRequestWith
 // runAnalyze is "stewardbot analyze"; it returns the exit status.
 func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, analyzeUsage) }
+	fs.Usage = func() { fmt.Fprint(fs.Output(), analyzeUsage) }
 	format := fs.String("format", "text", "")
 	rulesPath := fs.String("rules", "", "")
 	product := fs.String("product", "", "")
 	nowFlag := fs.String("now", "", "")
-	files, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	var files []string
+	if code, stop := parseFlags(fs, stdout, stderr, func() (err error) {
+		files, err = parseInterspersed(fs, args)
+		return err
+	}); stop {
+		return code
 	}
 	fail := func(format string, args ...any) int {
 		fmt.Fprintf(stderr, "analyze: "+format+"\n", args...)

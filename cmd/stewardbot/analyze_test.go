@@ -153,7 +153,6 @@ func TestRunAnalyze(t *testing.T) {
 		{name: "missing rules", args: []string{"--rules", filepath.Join(dir, "none.yaml"), clean}, code: 2, stderr: []string{"read rules"}, noStdout: true},
 		{name: "unknown product", args: []string{"--product", "Nope", clean}, code: 2, stderr: []string{`no overrides for product "Nope" (products in the rules: none)`}, noStdout: true},
 		{name: "bad date", args: []string{"--now", "01/02/2026", clean}, code: 2, stderr: []string{"want a date as YYYY-MM-DD"}, noStdout: true},
-		{name: "help", args: []string{"-h"}, code: 0, stderr: []string{"usage: stewardbot analyze"}, noStdout: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,13 +30,9 @@ Exit status: 0 when the configuration is good, 1 when it has problems,
 // runCheckConfig is "stewardbot check-config FILE".
 func runCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("check-config", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, checkConfigUsage) }
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	fs.Usage = func() { fmt.Fprint(fs.Output(), checkConfigUsage) }
+	if code, stop := parseFlags(fs, stdout, stderr, func() error { return fs.Parse(args) }); stop {
+		return code
 	}
 	if fs.NArg() != 1 {
 		fmt.Fprintf(stderr, "check-config: want one FILE, got %d arguments\n\n", fs.NArg())

@@ -35,7 +35,6 @@ func TestCheckConfigUsage(t *testing.T) {
 		{"no file", nil, 2},
 		{"two files", []string{"a.yaml", "b.yaml"}, 2},
 		{"unknown flag", []string{"-x", "a.yaml"}, 2},
-		{"help", []string{"-h"}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -23,22 +23,31 @@ $CREDENTIALS_DIRECTORY. Tasks, in the order a cycle runs them: %s.
 
 `
 
+// noConfigHelp is said before the configuration's errors when no file was
+// named: "bugzilla.url: required" alone does not tell a newcomer that a
+// configuration file is what is missing.
+const noConfigHelp = `stewardbot: no configuration given: name a file with --config FILE or
+$STEWARDBOT_CONFIG (deploy/config.example.yaml is a start; check it with
+"stewardbot check-config FILE"), or set at least STEWARDBOT_BUGZILLA_URL
+and the API key in the environment. To try the bot without a Bugzilla:
+"stewardbot demo".
+`
+
 // daemonFlags parses the flags run and once share.
-func daemonFlags(name, doc string, args []string, stderr io.Writer, getenv func(string) string) (config, only, logFormat string, code int) {
+func daemonFlags(name, doc string, args []string, stdout, stderr io.Writer, getenv func(string) string) (config, only, logFormat string, code int) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, daemonUsage, name, doc, strings.Join(bot.TaskNames(), ", "))
+		fmt.Fprintf(fs.Output(), daemonUsage, name, doc, strings.Join(bot.TaskNames(), ", "))
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&config, "config", getenv("STEWARDBOT_CONFIG"), "configuration `FILE`")
 	fs.StringVar(&only, "only", "", "run only `TASK`")
-	fs.StringVar(&logFormat, "log-format", "", "log as `FORMAT`: json, console or mozlog (default: log.format)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return "", "", "", -1
+	fs.StringVar(&logFormat, "log-format", "", "log as `FORMAT`: auto, json, console or mozlog (default: log.format, itself auto: console on a terminal, else json)")
+	if code, stop := parseFlags(fs, stdout, stderr, func() error { return fs.Parse(args) }); stop {
+		if code == 0 {
+			return "", "", "", -1 // help: done, status 0
 		}
-		return "", "", "", 2
+		return "", "", "", code
 	}
 	if fs.NArg() != 0 {
 		fmt.Fprintf(stderr, "%s: unexpected arguments %q\n", name, fs.Args())
@@ -55,6 +64,9 @@ func startDaemon(ctx context.Context, path, logFormat string, stderr io.Writer, 
 		err = cfg.CheckRunnable()
 	}
 	if err != nil {
+		if path == "" {
+			fmt.Fprint(stderr, noConfigHelp)
+		}
 		fmt.Fprintln(stderr, "stewardbot:", err)
 		return nil, 1
 	}
@@ -76,8 +88,8 @@ func startDaemon(ctx context.Context, path, logFormat string, stderr io.Writer, 
 
 // runDaemon is "stewardbot run": it polls on the schedule until SIGINT or
 // SIGTERM, then finishes the write in flight and exits 0.
-func runDaemon(ctx context.Context, args []string, _, stderr io.Writer, getenv func(string) string) int {
-	path, only, logFormat, code := daemonFlags("run", "Runs the daemon and its HTTP server (http.listen) until interrupted.", args, stderr, getenv)
+func runDaemon(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	path, only, logFormat, code := daemonFlags("run", "Runs the daemon and its HTTP server (http.listen) until interrupted.", args, stdout, stderr, getenv)
 	if code != 0 {
 		return max(code, 0)
 	}
@@ -117,8 +129,8 @@ func runDaemon(ctx context.Context, args []string, _, stderr io.Writer, getenv f
 
 // runOnce is "stewardbot once": one cycle, exit 0 when it went well (or was
 // skipped because of a rate-limit park), 1 otherwise.
-func runOnce(ctx context.Context, args []string, _, stderr io.Writer, getenv func(string) string) int {
-	path, only, logFormat, code := daemonFlags("once", "Runs one cycle and exits, for cron.", args, stderr, getenv)
+func runOnce(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	path, only, logFormat, code := daemonFlags("once", "Runs one cycle and exits, for cron.", args, stdout, stderr, getenv)
 	if code != 0 {
 		return max(code, 0)
 	}

@@ -31,12 +31,21 @@ func newWarpClock(wall func() time.Time, span, over time.Duration) *warpClock {
 }
 
 // Now is the virtual time.
-func (w *warpClock) Now() time.Time {
+func (w *warpClock) Now() time.Time { return w.at(w.wall()) }
+
+// at is the virtual time at the wall time t.
+func (w *warpClock) at(t time.Time) time.Time {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	moved := time.Duration(float64(w.wall().Sub(w.start)) * w.speed)
+	moved := time.Duration(float64(t.Sub(w.start)) * w.speed)
 	return w.start.Add(min(max(moved, 0), w.span))
 }
+
+// wallNow is the wall time under the virtual one.
+func (w *warpClock) wallNow() time.Time { return w.wall() }
+
+// ended reports whether the clock has moved its whole span and stands still.
+func (w *warpClock) ended() bool { return !w.Now().Before(w.start.Add(w.span)) }
 
 var _ bot.Clock = (*warpClock)(nil)
 

@@ -6,7 +6,8 @@
 //	stewardbot analyze      FILE                            lint a form offline
 //	stewardbot check-config FILE                            check a configuration
 //	stewardbot report       [--config FILE] [--format csv|markdown]  the reviewed collections, for the yearly survey
-//	stewardbot version
+//	stewardbot version      (also --version)
+//	stewardbot help [COMMAND]
 //
 // The process sets itself a soft memory limit of 20 MiB (see
 // defaultMemoryLimit) unless GOMEMLIMIT is set: GOMEMLIMIT=64MiB raises
@@ -20,7 +21,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"slices"
 	"strings"
 	"syscall"
 )
@@ -73,23 +73,48 @@ func analyzeFromStdin(ctx context.Context, args []string, stdout, stderr io.Writ
 
 // run is the whole program but the process: tests call it with their own
 // streams, environment and context.
+//
+// It follows the go and gh commands: with no arguments the usage goes to
+// stderr with status 2 (nothing was asked, as with go); "help", -h and
+// --help print it to stdout with status 0; "help COMMAND" and
+// "COMMAND -h" print that command's help to stdout; --version is
+// "version"; an unknown command is a usage error (stderr, status 2).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	if len(args) == 0 || slices.Contains([]string{"help", "-h", "-help", "--help"}, args[0]) {
+	if len(args) == 0 {
+		usage(stderr)
+		return exitCode(2)
+	}
+	name, rest := args[0], args[1:]
+	switch name {
+	case "-h", "-help", "--help":
 		usage(stdout)
-		if len(args) == 0 {
+		return nil
+	case "-version", "--version":
+		name = "version"
+	case "help":
+		if len(rest) == 0 {
+			usage(stdout)
+			return nil
+		}
+		if len(rest) > 1 {
+			fmt.Fprintf(stderr, "stewardbot help: want one COMMAND, got %q\n", rest)
 			return exitCode(2)
 		}
-		return nil
+		name, rest = rest[0], []string{"-h"}
+		if name == "help" {
+			usage(stdout)
+			return nil
+		}
 	}
 	for _, c := range commands() {
-		if c.name == args[0] {
-			if code := c.run(ctx, args[1:], stdout, stderr, getenv); code != 0 {
+		if c.name == name {
+			if code := c.run(ctx, rest, stdout, stderr, getenv); code != 0 {
 				return exitCode(code)
 			}
 			return nil
 		}
 	}
-	fmt.Fprintf(stderr, "stewardbot: unknown command %q\n\n", args[0])
+	fmt.Fprintf(stderr, "stewardbot: unknown command %q\n\n", name)
 	usage(stderr)
 	return exitCode(2)
 }
@@ -100,6 +125,7 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(&b, "  %-13s %s\n", c.name, c.short)
 	}
-	b.WriteString("\nRun \"stewardbot COMMAND -h\" for a command's options.\n")
+	fmt.Fprintf(&b, "  %-13s %s\n", "help", "show the commands, or one command's help (help COMMAND)")
+	b.WriteString("\nRun \"stewardbot help COMMAND\" (or \"stewardbot COMMAND -h\") for a command's options.\n")
 	fmt.Fprint(w, b.String())
 }

@@ -74,7 +74,7 @@ func (w *signalWriter) String() string {
 func TestDemoPostsComments(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	out := &signalWriter{want: "bug 1011 · needs-form", done: make(chan struct{})}
+	out := &signalWriter{want: "stewardbot:needs-form bug=1011", done: make(chan struct{})}
 	var errOut bytes.Buffer
 	result := make(chan int, 1)
 	go func() { result <- runDemo(ctx, nil, out, &errOut, noEnv) }()
@@ -91,8 +91,13 @@ func TestDemoPostsComments(t *testing.T) {
 	if n := strings.Count(got, "stewardbot:analysis bug=") + strings.Count(got, "stewardbot:needs-form bug="); n != 10 {
 		t.Errorf("demo printed %d marked comments, want 10 (every demo bug but the answered one):\n%s", n, got)
 	}
-	if strings.Contains(got, "bug 1010 ·") {
+	if strings.Contains(got, "bug 1010 comment") {
 		t.Errorf("demo commented on the request answered before the bot saw it")
+	}
+	for _, want := range []string{"show_bug.cgi?id=1001", "══ Summary ══", "Comments:    10 by the bot: analysis 9, needs-form 1.", "demo stopped."} {
+		if !strings.Contains(got, want) {
+			t.Errorf("demo printed no %q:\n%s", want, got)
+		}
 	}
 	if strings.Contains(errOut.String(), "bot-api-key") {
 		t.Errorf("the API key appears in the logs")

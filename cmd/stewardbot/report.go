@@ -15,7 +15,7 @@ import (
 	"github.com/stewardbot/stewardbot/bot/store"
 )
 
-const reportUsage = `usage: stewardbot report [--config FILE] [--format csv|markdown] [--since DATE] [--output FILE] [--show-private]
+const reportUsage = `usage: stewardbot report [--config FILE] [--store DSN] [--format csv|markdown] [--since DATE] [--output FILE] [--show-private]
 
 Lists every data collection the bot has seen reviewed, one row per
 measurement: its bug, the steward's answer and who gave it, the category,
@@ -23,11 +23,14 @@ default-on, channels, expiry and owner the Request form states. The yearly
 survey of collections starts from this list. Columns: docs/report.md.
 
 It reads the store the configuration names (store.dsn; STEWARDBOT_STORE_DSN
-overrides it) and sends Bugzilla nothing, so it needs no API key. It lists
+and --store override it) and sends Bugzilla nothing, so it needs no API key. It lists
 requests answered data-review+ ("granted") and data-review- ("denied");
 only what this store saw: requests the bot analysed while they were open.
 
   --config        configuration FILE (default $STEWARDBOT_CONFIG)
+  --store         the store to read, as store.dsn writes it: a SQLite file
+                  (such as the one "stewardbot demo --store FILE" kept) or
+                  a postgres:// DSN; no configuration is needed then
   --format        csv (default) or markdown (a table)
   --since         only requests answered on or after DATE (YYYY-MM-DD, UTC)
   --output        write to FILE (mode 0600) instead of standard output
@@ -41,18 +44,15 @@ configuration cannot be used, 2 for a usage error.
 // runReport is "stewardbot report".
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, reportUsage) }
+	fs.Usage = func() { fmt.Fprint(fs.Output(), reportUsage) }
 	config := fs.String("config", getenv("STEWARDBOT_CONFIG"), "")
+	storeDSN := fs.String("store", "", "")
 	format := fs.String("format", "csv", "")
 	sinceFlag := fs.String("since", "", "")
 	output := fs.String("output", "", "")
 	showPrivate := fs.Bool("show-private", false, "")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, stop := parseFlags(fs, stdout, stderr, func() error { return fs.Parse(args) }); stop {
+		return code
 	}
 	usageError := func(format string, args ...any) int {
 		fmt.Fprintf(stderr, "report: "+format+"\n\n", args...)
@@ -79,6 +79,9 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if err != nil {
 		fmt.Fprintln(stderr, "stewardbot report:", err)
 		return 1
+	}
+	if *storeDSN != "" {
+		cfg.Store.DSN = *storeDSN
 	}
 	rows, err := reportRows(ctx, cfg.Store.DSN, since)
 	if err != nil {

@@ -259,7 +259,6 @@ func TestReportCLI(t *testing.T) {
 		{"extra argument", []string{"--config", config, "now"}, nil, 2, "", "unexpected arguments"},
 		{"no store there", nil, map[string]string{"STEWARDBOT_STORE_DSN": missing}, 1, "", "no store at"},
 		{"config problems other than bugzilla", []string{"--config", badConfig}, nil, 1, "", "poll.page_size"},
-		{"help", []string{"-h"}, nil, 0, "", "usage: stewardbot report"},
 		{"webhooks on without a secret (the report serves none)", nil,
 			map[string]string{"STEWARDBOT_CONFIG": webhooksConfig}, 0, header, ""},
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"runtime/debug"
@@ -21,7 +22,21 @@ func buildVersion() string {
 	return "dev"
 }
 
-func runVersion(_ context.Context, _ []string, stdout, _ io.Writer, _ func(string) string) int {
+const versionUsage = `usage: stewardbot version (or stewardbot --version)
+
+Prints the version this binary reports (and sends in its User-Agent).
+`
+
+func runVersion(_ context.Context, args []string, stdout, stderr io.Writer, _ func(string) string) int {
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	fs.Usage = func() { fmt.Fprint(fs.Output(), versionUsage) }
+	if code, stop := parseFlags(fs, stdout, stderr, func() error { return fs.Parse(args) }); stop {
+		return code
+	}
+	if fs.NArg() != 0 {
+		fmt.Fprintf(stderr, "version: unexpected arguments %q\n", fs.Args())
+		return 2
+	}
 	fmt.Fprintln(stdout, "stewardbot", buildVersion())
 	return 0
 }

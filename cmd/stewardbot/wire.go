@@ -78,6 +78,12 @@ func (d *daemon) Close() error {
 
 // newDaemon wires a bot from a loaded configuration.
 func newDaemon(ctx context.Context, cfg bot.Config, log zerolog.Logger, opts ...bot.Option) (*daemon, error) {
+	return newObservedDaemon(ctx, cfg, log, nil, opts...)
+}
+
+// newObservedDaemon is newDaemon with a watcher of the bot's cycles (the
+// demo's): observe, unless nil, wraps the metrics observer.
+func newObservedDaemon(ctx context.Context, cfg bot.Config, log zerolog.Logger, observe func(bot.Observer) bot.Observer, opts ...bot.Option) (*daemon, error) {
 	rules, err := loadRules(cfg.RulesFile)
 	if err != nil {
 		return nil, err
@@ -93,7 +99,11 @@ func newDaemon(ctx context.Context, cfg bot.Config, log zerolog.Logger, opts ...
 	if err != nil {
 		return nil, err
 	}
-	base := []bot.Option{bot.WithLogger(log), bot.WithRules(rules), bot.WithObserver(m)}
+	var obs bot.Observer = m
+	if observe != nil {
+		obs = observe(m)
+	}
+	base := []bot.Option{bot.WithLogger(log), bot.WithRules(rules), bot.WithObserver(obs)}
 	// A store shared by replicas (PostgreSQL) elects the one that writes.
 	var leader store.Leader
 	if ls, ok := st.(store.LeaderStore); ok {
