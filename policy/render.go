@@ -19,7 +19,7 @@ type RenderOptions struct {
 // escalationLead opens the list of escalations.
 func (o RenderOptions) escalationLead() string {
 	if o.BotEscalates {
-		return "stewardbot posts a separate notice to"
+		return "stewardbot follows this analysis with one notice to"
 	}
 	return "the steward will ask"
 }
