@@ -14,6 +14,10 @@ type RenderOptions struct {
 	// BotEscalates says that stewardbot itself posts the escalation
 	// notices (the daemon), rather than the steward (the offline analyze).
 	BotEscalates bool
+	// Note is the caller's own text, already in the output format, put
+	// after the summary and before the draft review: the draft, the
+	// longest part, always comes last.
+	Note string
 }
 
 // escalationLead opens the list of escalations.
