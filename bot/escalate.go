@@ -90,7 +90,8 @@ var (
 )
 
 // escalateDuty posts the notices to Trust and Legal that the analyses call
-// for (the "escalate" task), and the ones commands ask for.
+// for (the "escalate" task), one per form revision naming every team, and
+// the ones commands ask for, one per team.
 type escalateDuty struct {
 	cfg      EscalationConfig
 	dryRun   bool
@@ -115,8 +116,8 @@ func newEscalateDuty(d deps, core escalateCore, analyzer formAnalyzer) *escalate
 }
 
 // Run makes the escalations the analysis of each open request's form
-// revision calls for: once per revision and team, after the analysis is
-// posted, never while "stewardbot: stop" holds. A revision is evaluated once;
+// revision calls for: one notice per revision, naming every team, after the
+// analysis is posted, never while "stewardbot: stop" holds. A revision is evaluated once;
 // the store remembers it (and when the store is lost, the markers on the
 // bug keep the notices from being posted twice).
 //
@@ -371,8 +372,8 @@ type escalationPlan struct {
 
 // escalateForm makes the escalations of one request's current form: those
 // its analysis calls for, or only the forced one. Without a form, a forced
-// escalation is still made, once per bug. The outcome is the notices'
-// together (worse): Deferred or Halted when the cycle stopped them.
+// escalation is still made, once per bug. The outcome is the notice's:
+// Deferred or Halted when the cycle stopped it.
 func (d *escalateDuty) escalateForm(ctx context.Context, c *Cycle, r store.Request, force *forcedEscalation) (Outcome, error) {
 	v, err := c.View(ctx, r.BugID)
 	if c.Halted() {
