@@ -51,6 +51,8 @@ func escalationNotice(escs []policy.Escalation, f *foundForm, a *policy.Analysis
 	case f != nil && reasons:
 		fmt.Fprintf(&s, "The analysis of %s (revision %s), in %s, found what the data review policy sends to %s; "+
 			"it explains each finding:\n\n", formPlace(f), ft.name(f.Rev), where, both)
+		// Teams sent the request for the same reasons share a line.
+		var lines, who []string
 		for _, e := range escs {
 			if len(e.Reasons) == 0 {
 				continue
@@ -59,7 +61,15 @@ func escalationNotice(escs []policy.Escalation, f *foundForm, a *policy.Analysis
 			for _, code := range e.Reasons {
 				codes = append(codes, reasonPlaces(a, code, ft))
 			}
-			fmt.Fprintf(&s, "- %s: %s\n", teamWords(e.To), strings.Join(codes, ", "))
+			line := strings.Join(codes, ", ")
+			if i := slices.Index(lines, line); i >= 0 {
+				who[i] += " and " + teamWords(e.To)
+				continue
+			}
+			lines, who = append(lines, line), append(who, teamWords(e.To))
+		}
+		for i, line := range lines {
+			fmt.Fprintf(&s, "- %s: %s\n", who[i], line)
 		}
 		s.WriteString("\n")
 	case f != nil:

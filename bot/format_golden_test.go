@@ -28,6 +28,7 @@ func goldenComments(t *testing.T, b *Bot) map[string]bugzilla.NewComment {
 	ft := b.commentFormat()
 	rd := newRemindDuty(b.deps(), b) // the reminders' comments
 	f4, a4 := form("category4.md", 11, "0123456789ab")
+	f3, a3 := form("category3-release.md", 11, "0123456789ab") // Trust and Legal, for one reason
 	oldF, oldA := form("replaced-old.md", 12, "aaaaaaaaaaaa")
 	newF, newA := form("replaced-new.md", 13, "bbbbbbbbbbbb")
 	r := store.Request{FlagID: 5, BugID: 7, AttachmentID: 11, Requestee: "steward1@example.test",
@@ -63,6 +64,8 @@ func goldenComments(t *testing.T, b *Bot) map[string]bugzilla.NewComment {
 		"unassigned":   rd.unassignedComment(m(kindUnassigned), r, about{}),
 		"escalation": b.marked(Marker{Kind: kindEscalation, Bug: 7, Attachment: 11, Rev: f4.Rev},
 			escalationNotice(a4.Escalations, f4, a4, nil, contacts, true, ft, 3), about{}),
+		"escalation-one-reason": b.marked(Marker{Kind: kindEscalation, Bug: 7, Attachment: 11, Rev: f3.Rev},
+			escalationNotice(a3.Escalations, f3, a3, nil, contacts, true, ft, 3), about{}),
 		"escalation-cmd": b.marked(Marker{Kind: kindEscalationLegal, Bug: 7, Attachment: 11, Rev: f4.Rev},
 			escalationNotice([]policy.Escalation{{To: policy.EscalateLegal}}, f4, nil, force, contacts[1:], false, ft, 0), about{}),
 		"command-ack": b.marked(Marker{Kind: kindCommandAck, Bug: 7, Comment: 40}, commandAnswer(4, []string{
