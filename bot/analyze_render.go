@@ -9,17 +9,17 @@ import (
 	"github.com/stewardbot/stewardbot/policy"
 )
 
-// analysisComment is the marked comment for one form revision: an opening
-// that says what it is, policy's rendering of the analysis, what changed
-// since the form it replaced, and the footer marker. Its privacy follows ab
-// (the bug, the form, the command that asked for it).
+// analysisComment is the marked comment for one form revision: policy's
+// rendering of the analysis with, before its draft review (the long part,
+// last), the bot's note on the form read and what changed since the form it
+// replaced; then the footer marker. Its privacy follows ab (the bug, the
+// form, the command that asked for it).
 func (b *Bot) analysisComment(m Marker, f *foundForm, a *policy.Analysis, changes string, ab about) bugzilla.NewComment {
 	ft := b.commentFormat()
 	var s strings.Builder
-	s.WriteString(strings.TrimSpace(b.analyzer.Render(a, ft.markdown)))
 	if f.Attachment != nil && f.Encoding != "" {
-		fmt.Fprintf(&s, "\n\n%s\n\n- %s (attachment %d): the attachment is not UTF-8, "+
-			"so I read it as %s. If any answer quoted above looks garbled, please attach the form again as plain text in UTF-8.",
+		fmt.Fprintf(&s, "%s\n\n- %s (attachment %d): the attachment is not UTF-8, "+
+			"so I read it as %s. If any answer quoted in this comment looks garbled, please attach the form again as plain text in UTF-8.",
 			ft.strong("Attachment (1)"), ft.name(findingNotUTF8), f.Attachment.ID, f.Encoding)
 	}
 	s.WriteString("\n\n" + ft.em(fmt.Sprintf("Analysed: %s, revision %s. This is not a review: only a data steward sets "+
@@ -28,7 +28,7 @@ func (b *Bot) analysisComment(m Marker, f *foundForm, a *policy.Analysis, change
 		s.WriteString("\n\n")
 		s.WriteString(changes)
 	}
-	return b.marked(m, s.String(), ab)
+	return b.marked(m, strings.TrimSpace(b.analyzer.Render(a, ft.markdown, strings.TrimSpace(s.String()))), ab)
 }
 
 // needsFormComment is the one polite request to attach the form. It quotes

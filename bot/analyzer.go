@@ -15,8 +15,9 @@ type formAnalyzer interface {
 	// bug's Bugzilla product; "" for the base rules).
 	Evaluate(r *policy.Request, product string, now time.Time) *policy.Analysis
 	// Render writes the analysis as markdown, or as plain text when
-	// markdown is false (see textFormat).
-	Render(a *policy.Analysis, markdown bool) string
+	// markdown is false (see textFormat), with note (text of the bot's, in
+	// that format) after the summary and before the long draft review.
+	Render(a *policy.Analysis, markdown bool, note string) string
 }
 
 // policyAnalyzer is the real formAnalyzer.
@@ -34,9 +35,9 @@ func (p policyAnalyzer) Evaluate(r *policy.Request, product string, now time.Tim
 	return policy.EvaluateWith(r, p.rules, now, policy.EvalOptions{Product: product})
 }
 
-func (p policyAnalyzer) Render(a *policy.Analysis, markdown bool) string {
+func (p policyAnalyzer) Render(a *policy.Analysis, markdown bool, note string) string {
 	// The escalate task posts the notices the analysis lists.
-	opts := policy.RenderOptions{BotEscalates: true}
+	opts := policy.RenderOptions{BotEscalates: true, Note: note}
 	if markdown {
 		return policy.RenderMarkdown(a, opts)
 	}

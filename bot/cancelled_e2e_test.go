@@ -87,7 +87,7 @@ func TestE2ECancelledRequestNotEscalated(t *testing.T) {
 			if n := len(e.botCommentsOfKind(bug, kindAnalysis)); n != 1 {
 				t.Fatalf("%d analyses after the first cycle, want 1\n%s", n, e.logs.String())
 			}
-			if n := len(e.botCommentsOfKind(bug, kindEscalationTrust)) + len(e.botCommentsOfKind(bug, kindEscalationLegal)); n != 0 {
+			if n := len(e.botCommentsOfKind(bug, kindEscalation)); n != 0 {
 				t.Fatalf("%d escalations in the first cycle, want none (write cap 1)", n)
 			}
 			a, _ := e.srv.Attachment(att)
@@ -97,7 +97,7 @@ func TestE2ECancelledRequestNotEscalated(t *testing.T) {
 			for range 4 {
 				e.mustCycle()
 			}
-			for _, kind := range []string{kindEscalationTrust, kindEscalationLegal} {
+			for _, kind := range []string{kindEscalation, kindEscalationTrust, kindEscalationLegal} {
 				if n := len(e.botCommentsOfKind(bug, kind)); n != 0 {
 					t.Errorf("%d %s notices on a withdrawn request, want none", n, kind)
 				}

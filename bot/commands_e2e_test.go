@@ -129,8 +129,8 @@ func TestE2ECommandStopResume(t *testing.T) {
 	if n := len(e.botCommentsOfKind(bug, kindAnalysis)); n != 1 {
 		t.Errorf("while stopped: %d analyses, want the first one only", n)
 	}
-	if n := len(e.botCommentsOfKind(bug, kindEscalationLegal)); n != 0 {
-		t.Errorf("while stopped: %d legal notices", n)
+	if n := len(e.botCommentsOfKind(bug, kindEscalation)); n != 0 {
+		t.Errorf("while stopped: %d notices", n)
 	}
 	resume := e.say(bug, "steward1@example.test", "stewardbot: resume")
 	e.cycles(3)
@@ -140,8 +140,8 @@ func TestE2ECommandStopResume(t *testing.T) {
 	if n := len(e.botCommentsOfKind(bug, kindAnalysis)); n != 2 {
 		t.Errorf("after resume: %d analyses, want 2\n%s", n, e.logs.String())
 	}
-	if n := len(e.botCommentsOfKind(bug, kindEscalationLegal)); n != 1 {
-		t.Errorf("after resume: %d legal notices, want 1", n)
+	if n := len(e.botCommentsOfKind(bug, kindEscalation)); n != 1 {
+		t.Errorf("after resume: %d notices, want 1", n)
 	}
 }
 

@@ -17,16 +17,22 @@ import (
 	"github.com/stewardbot/stewardbot/policy"
 )
 
-// Kinds of escalation notices: one per form revision and team. They are
-// sent with UpdateBug (comment and needinfo in one transaction), which takes
-// no comment tags, so their marker is the footer alone; their kind names are
-// longer than a comment tag allows, and never need to be one.
+// Kinds of escalation notices. They are sent with UpdateBug (comment and
+// needinfo in one transaction), which takes no comment tags, so their
+// marker is the footer alone.
+//
+// kindEscalation is the one notice per form revision that names every team
+// its analysis sends it to. kindEscalationTrust and kindEscalationLegal are
+// a notice to one team: those a command asks for ("stewardbot: escalate
+// legal"), and those of earlier versions, which posted one notice per team:
+// a revision whose teams all have one is done (escalationOwed).
 const (
+	kindEscalation      = "escalation"
 	kindEscalationTrust = "escalation-trust"
 	kindEscalationLegal = "escalation-legal"
 )
 
-// escalationKind is the marker kind of an escalation to team.
+// escalationKind is the marker kind of a notice to one team.
 func escalationKind(team string) string {
 	if team == policy.EscalateLegal {
 		return kindEscalationLegal
@@ -84,7 +90,8 @@ var (
 )
 
 // escalateDuty posts the notices to Trust and Legal that the analyses call
-// for (the "escalate" task), and the ones commands ask for.
+// for (the "escalate" task), one per form revision naming every team, and
+// the ones commands ask for, one per team.
 type escalateDuty struct {
 	cfg      EscalationConfig
 	dryRun   bool
@@ -109,8 +116,8 @@ func newEscalateDuty(d deps, core escalateCore, analyzer formAnalyzer) *escalate
 }
 
 // Run makes the escalations the analysis of each open request's form
-// revision calls for: once per revision and team, after the analysis is
-// posted, never while "stewardbot: stop" holds. A revision is evaluated once;
+// revision calls for: one notice per revision, naming every team, after the
+// analysis is posted, never while "stewardbot: stop" holds. A revision is evaluated once;
 // the store remembers it (and when the store is lost, the markers on the
 // bug keep the notices from being posted twice).
 //
@@ -248,8 +255,7 @@ func (d *escalateDuty) checked(ctx context.Context, r store.Request) error {
 }
 
 // sendAll sends the notices of the plans in order, a chunk at a time: as
-// many plans as the writes left can take (the last may be cut short by the
-// cap), whose bugs' groups are read in one request just before. It stops,
+// many plans as the writes left can take (one notice each), whose bugs' groups are read in one request just before. It stops,
 // reading nothing more, once the cap is spent.
 func (d *escalateDuty) sendAll(ctx context.Context, c *Cycle, owed []*escalationPlan, errs *[]error) (stopped bool, err error) {
 	for len(owed) > 0 {
@@ -257,11 +263,7 @@ func (d *escalateDuty) sendAll(ctx context.Context, c *Cycle, owed []*escalation
 			c.Defer()
 			return true, nil
 		}
-		n, notices := 0, 0
-		for n < len(owed) && notices < c.WritesLeft() {
-			notices += len(owed[n].escs)
-			n++
-		}
+		n := min(len(owed), c.WritesLeft()) // one notice per plan
 		chunk := owed[:n]
 		owed = owed[n:]
 		ids := make([]int, len(chunk))
@@ -370,8 +372,8 @@ type escalationPlan struct {
 
 // escalateForm makes the escalations of one request's current form: those
 // its analysis calls for, or only the forced one. Without a form, a forced
-// escalation is still made, once per bug. The outcome is the notices'
-// together (worse): Deferred or Halted when the cycle stopped them.
+// escalation is still made, once per bug. The outcome is the notice's:
+// Deferred or Halted when the cycle stopped it.
 func (d *escalateDuty) escalateForm(ctx context.Context, c *Cycle, r store.Request, force *forcedEscalation) (Outcome, error) {
 	v, err := c.View(ctx, r.BugID)
 	if c.Halted() {
@@ -454,68 +456,125 @@ func (d *escalateDuty) plan(ctx context.Context, v *bugView, r store.Request, fo
 	return &escalationPlan{r: r, f: f, a: a, escs: escs, force: force}, nil
 }
 
-// send sends a plan's notices on bug (read with its groups), one per team,
-// each within the write cap: none is looked at once the cap is spent. The
-// outcome is theirs together (worse); the errors are theirs, joined.
+// send sends a plan's one notice on bug (read with its groups), within the
+// write cap. It first reads the bug's comments since the form (the re-read
+// before the write shares this read, cycleReads): the number of the
+// analysis comment, which the notice links, and the notices already there.
 func (d *escalateDuty) send(ctx context.Context, c *Cycle, bug bugzilla.Bug, p *escalationPlan) (Outcome, error) {
-	all := Written
-	var errs []error
-	for _, e := range p.escs {
-		if c.Spent() {
-			c.Defer()
-			return Deferred, errors.Join(errs...)
-		}
-		out, err := c.Perform(ctx, d.action(c, bug, p.r, p.f, p.a, e, p.force))
-		all = worse(all, out)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		if out.stops() {
-			break
-		}
+	if c.Spent() {
+		c.Defer()
+		return Deferred, nil
 	}
-	return all, errors.Join(errs...)
+	since := zeroTime
+	if p.f != nil {
+		since = p.f.Created.Add(-time.Second)
+	}
+	cs, err := d.core.liveComments(ctx, c, bug.ID, since)
+	if c.haltOn(err); c.Halted() {
+		return Halted, nil
+	}
+	if err != nil {
+		return Failed, fmt.Errorf("re-read bug %d: %w", bug.ID, err)
+	}
+	found := botMarkers(cs, d.login(), d.tag, bug.ID)
+	escs := escalationOwed(p, found, bug.ID)
+	if len(escs) == 0 {
+		return Written, nil
+	}
+	return c.Perform(ctx, d.action(c, bug, p, escs, analysisNumber(cs, found, p.f, bug.ID)))
 }
 
-// action plans the notice to one team, with needinfo? on the team's
-// contacts who can see the bug, in one transaction.
-func (d *escalateDuty) action(c *Cycle, bug bugzilla.Bug, r store.Request, f *foundForm, a *policy.Analysis,
-	e policy.Escalation, force *forcedEscalation) *action {
-	m := Marker{Kind: escalationKind(e.To), Bug: bug.ID}
+// escalationOwed returns the teams p's notice is still owed to, given the
+// bot's markers on the bug. A revision's notice is one: once it is there,
+// Perform finds it. Notices of earlier versions, one per team, count for
+// their team, so an upgrade posts nothing twice. A command's notice to one
+// team is done when the revision's notice already named that team.
+func escalationOwed(p *escalationPlan, found []foundMarker, bugID int) []policy.Escalation {
+	var fm Marker
+	if p.f != nil {
+		fm = p.f.marker(bugID)
+	}
+	done := func(kind string) bool {
+		m := fm
+		m.Kind, m.Bug = kind, bugID
+		_, ok := markerDone(found, m)
+		return ok
+	}
+	if p.force != nil {
+		if p.a != nil && p.f != nil && done(kindEscalation) && slices.ContainsFunc(p.a.Escalations,
+			func(e policy.Escalation) bool { return e.To == p.force.team }) {
+			return nil
+		}
+		return p.escs
+	}
+	if done(kindEscalation) {
+		return p.escs // Perform finds it and records it done
+	}
+	return slices.DeleteFunc(slices.Clone(p.escs), func(e policy.Escalation) bool { return done(escalationKind(e.To)) })
+}
+
+// analysisNumber is the number on the bug of the analysis comment of form
+// f (its comment count, what "comment N" links), 0 when not among cs.
+func analysisNumber(cs []bugzilla.Comment, found []foundMarker, f *foundForm, bugID int) int {
+	if f == nil {
+		return 0
+	}
+	id, ok := markerDone(found, f.marker(bugID))
+	if !ok {
+		return 0
+	}
+	for _, cm := range cs {
+		if cm.ID == id {
+			return cm.Count
+		}
+	}
+	return 0
+}
+
+// action plans the one notice of a plan to the teams escs, with needinfo?
+// on each team's contacts who can see the bug, in one transaction.
+func (d *escalateDuty) action(c *Cycle, bug bugzilla.Bug, p *escalationPlan, escs []policy.Escalation, analysis int) *action {
+	m := Marker{Kind: kindEscalation, Bug: bug.ID}
+	if p.force != nil {
+		m.Kind = escalationKind(p.force.team)
+	}
 	since := zeroTime
 	formKeyS, rev := "", ""
-	if f != nil {
+	if f := p.f; f != nil {
 		fm := f.marker(bug.ID)
 		m.Attachment, m.Comment, m.Rev = fm.Attachment, fm.Comment, fm.Rev
 		since = f.Created.Add(-time.Second)
 		formKeyS, rev = formKey(f), f.Rev
 	}
-	ab := about{groups: bug.Groups, forms: []*foundForm{f}}
-	if force != nil {
-		ab.command = force.command
+	ab := about{groups: bug.Groups, forms: []*foundForm{p.f}}
+	if p.force != nil {
+		ab.command = p.force.command
 	}
-	var cc *contactCheck
+	var contacts []teamContacts
 	build := func() bugzilla.NewComment {
-		nc := d.marks.marked(m, escalationNotice(e, f, a, force, cc, d.cfg.Needinfo, d.core.commentFormat()), ab)
+		nc := d.marks.marked(m, escalationNotice(escs, p.f, p.a, p.force, contacts, d.cfg.Needinfo,
+			d.core.commentFormat(), analysis), ab)
 		nc.Tags = nil // PUT /rest/bug takes none; the footer is the marker
 		// send builds it again without perform: it must fit all the same.
 		nc, _ = fitComment(nc, m.Footer(d.tag), nc.IsMarkdown)
 		return nc
 	}
-	rec := store.Escalation{BugID: bug.ID, FormKey: formKeyS, Rev: rev, Target: e.To, Reasons: e.Reasons,
-		Forced: force != nil}
 	return &action{
 		marker: m,
-		flagID: r.FlagID,
+		flagID: p.r.FlagID,
 		since:  since,
 		build: func(ctx context.Context) (bugzilla.NewComment, error) {
-			var err error
-			if cc, err = d.checkContacts(ctx, c, bug, d.cfg.Contacts(e.To)); err != nil {
-				return bugzilla.NewComment{}, err
-			}
-			for _, bl := range cc.blocked {
-				d.log.Warn().Int(LogBugID, bug.ID).Str(LogAction, m.Kind).Str("contact", bl).
-					Msg("escalation contact not asked")
+			contacts = nil
+			for _, e := range escs {
+				cc, err := d.checkContacts(ctx, c, bug, d.cfg.Contacts(e.To))
+				if err != nil {
+					return bugzilla.NewComment{}, err
+				}
+				for _, bl := range cc.blocked {
+					d.log.Warn().Int(LogBugID, bug.ID).Str(LogAction, m.Kind).Str("contact", bl).
+						Msg("escalation contact not asked")
+				}
+				contacts = append(contacts, teamContacts{team: e.To, cc: cc})
 			}
 			return build(), nil
 		},
@@ -523,7 +582,7 @@ func (d *escalateDuty) action(c *Cycle, bug bugzilla.Bug, r store.Request, f *fo
 			for {
 				u := bugzilla.BugUpdate{Comment: &nc}
 				if d.cfg.Needinfo {
-					for _, login := range cc.ask {
+					for _, login := range askedOnce(contacts) {
 						who := login
 						u.Flags = append(u.Flags, bugzilla.FlagChange{Name: "needinfo", Status: "?", Requestee: &who, New: true})
 					}
@@ -532,36 +591,57 @@ func (d *escalateDuty) action(c *Cycle, bug bugzilla.Bug, r store.Request, f *fo
 				if err == nil {
 					return d.commentIDOf(ctx, c, m, since), nil
 				}
-				if !cc.refused(err) {
+				if !refusedAny(contacts, err) {
 					return 0, err
 				}
-				d.log.Warn().Int(LogBugID, bug.ID).Str(LogAction, m.Kind).Strs("blocked", cc.blocked).
+				var blocked []string
+				for _, tc := range contacts {
+					blocked = append(blocked, tc.cc.blocked...)
+				}
+				d.log.Warn().Int(LogBugID, bug.ID).Str(LogAction, m.Kind).Strs("blocked", blocked).
 					Msg("Bugzilla refused a needinfo: contact cannot see the bug or takes no requests; not asked")
 				nc = build()
 			}
 		},
 		settled: func(ctx context.Context, status store.ActionStatus, commentID int) error {
-			e := rec
-			e.CommentID, e.UpdatedAt = commentID, d.now()
-			e.Status = store.EscalationMade
-			if cc != nil {
-				e.Asked, e.Blocked = cc.ask, cc.blocked
-				if len(cc.blocked) > 0 || len(cc.ask) == 0 {
-					e.Status = store.EscalationBlocked
+			for i, e := range escs {
+				rec := store.Escalation{BugID: bug.ID, FormKey: formKeyS, Rev: rev, Target: e.To, Reasons: e.Reasons,
+					Forced: p.force != nil, CommentID: commentID, UpdatedAt: d.now(), Status: store.EscalationMade}
+				if i < len(contacts) {
+					cc := contacts[i].cc
+					rec.Asked, rec.Blocked = cc.ask, cc.blocked
+					if len(cc.blocked) > 0 || len(cc.ask) == 0 {
+						rec.Status = store.EscalationBlocked
+					}
+				}
+				if status == store.ActionDryRun {
+					rec.Status = store.EscalationDryRun
+				}
+				if err := d.st.SaveEscalation(ctx, rec); err != nil {
+					return err
 				}
 			}
-			if status == store.ActionDryRun {
-				e.Status = store.EscalationDryRun
-			}
-			return d.st.SaveEscalation(ctx, e)
+			return nil
 		},
 	}
 }
 
+// askedOnce lists the logins the teams ask, each once (one may be a
+// contact of both teams).
+func askedOnce(contacts []teamContacts) []string {
+	var out []string
+	for _, tc := range contacts {
+		for _, l := range tc.cc.ask {
+			if !slices.ContainsFunc(out, func(s string) bool { return strings.EqualFold(s, l) }) {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}
+
 // commentIDOf finds the id of the bot's comment with marker m (a PUT does
-// not return it); 0 when it cannot be read now. The read, made after the
-// write, is the re-read of the bug's next notice (cycleReads): the notice
-// to the other team has the same since.
+// not return it); 0 when it cannot be read now.
 func (d *escalateDuty) commentIDOf(ctx context.Context, c *Cycle, m Marker, since time.Time) int {
 	cs, err := d.core.liveComments(ctx, c, m.Bug, since)
 	if err != nil {

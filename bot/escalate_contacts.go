@@ -79,12 +79,13 @@ func missingGroups(bugGroups, userGroups []string) []string {
 	return out
 }
 
-// refused reads Bugzilla's refusal of a needinfo and blocks the contact it
-// names; when it names none it blocks every contact Bugzilla had to
+// refusedAny reads Bugzilla's refusal of a needinfo on a notice to one or
+// more teams and blocks the contact it names (for every team it is a
+// contact of); when it names none it blocks every contact Bugzilla had to
 // confirm. It reports whether the write should be tried again without them.
-func (cc *contactCheck) refused(err error) bool {
+func refusedAny(contacts []teamContacts, err error) bool {
 	var ae *bugzilla.APIError
-	if !errors.As(err, &ae) || len(cc.ask) == 0 {
+	if !errors.As(err, &ae) {
 		return false
 	}
 	var why string
@@ -97,19 +98,24 @@ func (cc *contactCheck) refused(err error) bool {
 		return false
 	}
 	msg := strings.ToLower(ae.Message)
-	for _, login := range cc.ask {
+	for _, login := range askedOnce(contacts) {
 		if strings.Contains(msg, strings.ToLower(login)) {
-			cc.block(login, why)
+			for _, tc := range contacts {
+				if slices.ContainsFunc(tc.cc.ask, func(s string) bool { return strings.EqualFold(s, login) }) {
+					tc.cc.block(login, why)
+				}
+			}
 			return true
 		}
 	}
-	if len(cc.unsure) == 0 {
-		return false
+	refused := false
+	for _, tc := range contacts {
+		for _, login := range slices.Clone(tc.cc.unsure) {
+			tc.cc.block(login, why+"; the refusal named no one, so every unconfirmed contact is left out")
+			refused = true
+		}
 	}
-	for _, login := range slices.Clone(cc.unsure) {
-		cc.block(login, why+"; the refusal named no one, so every unconfirmed contact is left out")
-	}
-	return true
+	return refused
 }
 
 // cantSeeBug recognises Bugzilla's refusal of a requestee who cannot see

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -61,16 +62,19 @@ func TestE2EEscalationOncePerRevision(t *testing.T) {
 			}
 			check := func(when string) {
 				t.Helper()
+				got := e.botCommentsOfKind(bug, kindEscalation)
+				if len(got) != 1 {
+					t.Fatalf("%s: %d notices, want 1\n%s", when, len(got), e.logs.String())
+				}
+				if got[0].IsPrivate {
+					t.Errorf("%s: the notice on a public bug is private", when)
+				}
+				if !strings.Contains(got[0].Text, "category-3-default-on-release") || !strings.Contains(got[0].Text, "needs Trust and Legal") {
+					t.Errorf("%s: the notice does not name both teams and the reason:\n%s", when, got[0].Text)
+				}
 				for _, kind := range []string{kindEscalationTrust, kindEscalationLegal} {
-					got := e.botCommentsOfKind(bug, kind)
-					if len(got) != 1 {
-						t.Fatalf("%s: %d %s notices, want 1\n%s", when, len(got), kind, e.logs.String())
-					}
-					if got[0].IsPrivate {
-						t.Errorf("%s: %s notice on a public bug is private", when, kind)
-					}
-					if !strings.Contains(got[0].Text, "category-3-default-on-release") {
-						t.Errorf("%s: %s notice does not name its reason:\n%s", when, kind, got[0].Text)
+					if n := len(e.botCommentsOfKind(bug, kind)); n != 0 {
+						t.Errorf("%s: %d %s notices, want none: one notice names both teams", when, n, kind)
 					}
 				}
 				ni := e.needinfos(bug)
@@ -79,19 +83,29 @@ func TestE2EEscalationOncePerRevision(t *testing.T) {
 				}
 			}
 			check("first cycles")
-			legal := e.botCommentsOfKind(bug, kindEscalationLegal)[0].Text
+			notice := e.botCommentsOfKind(bug, kindEscalation)[0].Text
 			// Inert in markdown (escaped, no autolink or mention); in plain
 			// text, as it is, so that it can be copied.
-			contact, other := "legal@example.test", "trust@example"
+			legal, trust := "Legal: asking legal@example.test", "Trust: asking trust@example.test"
 			if d == bugzillatest.BMO {
-				contact, other = "legal\\@example\\.test", "trust\\@example"
+				legal, trust = "Legal: asking legal\\@example\\.test", "Trust: asking trust\\@example\\.test"
 			}
-			if !strings.Contains(legal, contact) || strings.Contains(legal, other) {
-				t.Errorf("the legal notice should name its contact, inertly, and only it:\n%s", legal)
+			if !strings.Contains(notice, legal) || !strings.Contains(notice, trust) {
+				t.Errorf("the notice should name each team's contact, inertly:\n%s", notice)
 			}
 			analysis := e.botCommentsOfKind(bug, kindAnalysis)
-			if len(analysis) != 1 || !strings.Contains(analysis[0].Text, "stewardbot posts a separate notice to") {
-				t.Errorf("the analysis does not say the bot escalates:\n%v", analysis)
+			if len(analysis) != 1 || !strings.Contains(analysis[0].Text, "stewardbot follows this analysis with one notice to") {
+				t.Fatalf("the analysis does not say the bot escalates:\n%v", analysis)
+			}
+			// The notice links the analysis ("comment N" is a link on BMO
+			// and upstream alike) and does not repeat it.
+			if link := fmt.Sprintf("in comment %d,", analysis[0].Count); !strings.Contains(notice, link) {
+				t.Errorf("the notice does not link the analysis (%q):\n%s", link, notice)
+			}
+			for _, line := range strings.Split(analysis[0].Text, "\n") {
+				if len(line) > 60 && strings.Contains(notice, line) {
+					t.Errorf("the notice repeats the analysis line %q", line)
+				}
 			}
 			recs, err := e.st.EscalationsOnBug(e.ctx, bug)
 			if err != nil || len(recs) != 2 {
@@ -116,10 +130,8 @@ func TestE2EEscalationOncePerRevision(t *testing.T) {
 			for range 3 {
 				e.mustCycle()
 			}
-			for _, kind := range []string{kindEscalationTrust, kindEscalationLegal} {
-				if n := len(e.botCommentsOfKind(bug, kind)); n != 1 {
-					t.Errorf("after losing the store: %d %s notices, want 1", n, kind)
-				}
+			if n := len(e.botCommentsOfKind(bug, kindEscalation)); n != 1 {
+				t.Errorf("after losing the store: %d notices, want 1", n)
 			}
 			if ni := e.needinfos(bug); len(ni) != 1 || ni[0] != "legal@example.test" {
 				t.Errorf("after losing the store: needinfo on %v, want only legal (trust cleared it)", ni)
@@ -145,19 +157,19 @@ func TestE2EEscalationHiddenContactBlocked(t *testing.T) {
 	if len(ni) != 1 || ni[0] != "trust@example.test" {
 		t.Errorf("needinfo on %v, want only trust (counsel cannot see the bug)", ni)
 	}
-	for _, kind := range []string{kindEscalationTrust, kindEscalationLegal} {
-		got := e.botCommentsOfKind(bug, kind)
-		if len(got) != 1 {
-			t.Fatalf("%d %s notices, want 1\n%s", len(got), kind, e.logs.String())
-		}
-		if !got[0].IsPrivate {
-			t.Errorf("%s notice on a bug in a group is public", kind)
-		}
-		if strings.Contains(strings.ReplaceAll(got[0].Text, "\\", ""), "counsel") {
-			t.Errorf("%s notice names the hidden contact:\n%s", kind, got[0].Text)
-		}
-		if !strings.Contains(got[0].Text, "1 configured") {
-			t.Errorf("%s notice does not say a contact was not asked:\n%s", kind, got[0].Text)
+	got := e.botCommentsOfKind(bug, kindEscalation)
+	if len(got) != 1 {
+		t.Fatalf("%d notices, want 1\n%s", len(got), e.logs.String())
+	}
+	if !got[0].IsPrivate {
+		t.Errorf("the notice on a bug in a group is public")
+	}
+	if strings.Contains(strings.ReplaceAll(got[0].Text, "\\", ""), "counsel") {
+		t.Errorf("the notice names the hidden contact:\n%s", got[0].Text)
+	}
+	for _, team := range []string{"Trust", "Legal"} {
+		if !strings.Contains(got[0].Text, "1 configured "+team+" contact(s) could not be asked") {
+			t.Errorf("the notice does not say a %s contact was not asked:\n%s", team, got[0].Text)
 		}
 	}
 	blocked, err := e.st.BlockedEscalations(e.ctx)
@@ -180,13 +192,9 @@ func TestE2EEscalationPrivateForm(t *testing.T) {
 	for range 3 {
 		e.mustCycle()
 	}
-	trust := e.botCommentsOfKind(bug, kindEscalationTrust)
-	if len(trust) != 1 || !trust[0].IsPrivate {
-		t.Fatalf("trust notices %+v, want one, private", trust)
-	}
-	legal := e.botCommentsOfKind(bug, kindEscalationLegal)
-	if len(legal) != 1 || !legal[0].IsPrivate || !strings.Contains(legal[0].Text, "No Legal contact is configured") {
-		t.Fatalf("legal notices %+v, want one, private, saying no contact is configured", legal)
+	notices := e.botCommentsOfKind(bug, kindEscalation)
+	if len(notices) != 1 || !notices[0].IsPrivate || !strings.Contains(notices[0].Text, "No Legal contact is configured") {
+		t.Fatalf("notices %+v, want one, private, saying no Legal contact is configured", notices)
 	}
 	recs, _ := e.st.EscalationsOnBug(e.ctx, bug)
 	for _, r := range recs {
@@ -226,8 +234,8 @@ func TestE2EEscalationDryRunThenLive(t *testing.T) {
 	e.cfg.DryRun = false
 	e.newProcess()
 	e.cycles(3)
-	if n := len(e.botCommentsOfKind(bug, kindEscalationLegal)); n != 1 {
-		t.Errorf("live after a dry run: %d legal notices, want 1\n%s", n, e.logs.String())
+	if n := len(e.botCommentsOfKind(bug, kindEscalation)); n != 1 {
+		t.Errorf("live after a dry run: %d notices, want 1\n%s", n, e.logs.String())
 	}
 	if ni := e.needinfos(bug); len(ni) != 1 {
 		t.Errorf("live after a dry run: needinfo %v", ni)
@@ -256,9 +264,9 @@ func TestE2EEscalationContactsNotAskable(t *testing.T) {
 			t.Errorf("legal: %s %q, want blocked %q", r.Status, r.Blocked, want)
 		}
 	}
-	legal := e.botCommentsOfKind(bug, kindEscalationLegal)
-	if len(legal) != 1 || !strings.Contains(legal[0].Text, "2 configured Legal contact(s) could not be asked") {
-		t.Errorf("legal notice: %v", legal)
+	notices := e.botCommentsOfKind(bug, kindEscalation)
+	if len(notices) != 1 || !strings.Contains(notices[0].Text, "2 configured Legal contact(s) could not be asked") {
+		t.Errorf("notices: %v", notices)
 	}
 }
 

@@ -2,86 +2,151 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/stewardbot/stewardbot/policy"
 )
 
-// maxNoticeFindings bounds the findings one notice lists.
-const maxNoticeFindings = 20
+// maxNoticePlaces bounds the measurements a notice names for one finding
+// code; the analysis comment lists them all.
+const maxNoticePlaces = 5
 
-// escalationNotice is the text of the notice to one team: why (the finding
-// codes and, for each, the questions or measurements concerned, requester
-// text quoted inertly), which form, and who is asked. Contacts that could
-// not be asked are counted, never named.
-func escalationNotice(e policy.Escalation, f *foundForm, a *policy.Analysis, force *forcedEscalation,
-	cc *contactCheck, needinfo bool, ft textFormat) string {
-	team := teamWords(e.To)
+// teamContacts is who the bot may ask on a bug for one team.
+type teamContacts struct {
+	team string
+	cc   *contactCheck
+}
+
+// escalationNotice is the text of the one notice about a form revision:
+// which teams it needs, which finding codes call for each (with the
+// questions and measurements concerned, quoted inertly) and who is asked.
+// It links the analysis comment (analysis, its number on the bug; 0 when
+// unknown) rather than repeating it: "comment N" is a link on BMO and on
+// upstream Bugzilla alike. Contacts that could not be asked are counted,
+// never named. contacts is nil until they are checked.
+func escalationNotice(escs []policy.Escalation, f *foundForm, a *policy.Analysis, force *forcedEscalation,
+	contacts []teamContacts, needinfo bool, ft textFormat, analysis int) string {
+	var teams []string
+	reasons := false
+	for _, e := range escs {
+		teams = append(teams, teamWords(e.To))
+		reasons = reasons || len(e.Reasons) > 0
+	}
+	both := strings.Join(teams, " and ")
 	var s strings.Builder
-	s.WriteString(ft.strong("stewardbot: this data review request needs "+team) + "\n\n")
+	s.WriteString(ft.strong("stewardbot: this data review request needs "+both) + "\n\n")
 	if force != nil {
 		fmt.Fprintf(&s, "Escalated as asked in comment %d by %s.", force.comment, ft.code(force.by, 100))
-		if len(e.Reasons) == 0 {
+		if !reasons {
 			s.WriteString(" The analysis itself found no reason to escalate.")
 		}
 		s.WriteString("\n\n")
 	}
+	where := "the bot's analysis comment above"
+	if analysis > 0 {
+		where = fmt.Sprintf("comment %d", analysis)
+	}
 	switch {
-	case f != nil && len(e.Reasons) > 0:
-		fmt.Fprintf(&s, "The analysis of %s (revision %s) found what the data review policy sends to %s:\n\n",
-			formPlace(f), ft.name(f.Rev), team)
-	case f != nil:
-		fmt.Fprintf(&s, "The request's form is %s (revision %s).\n\n", formPlace(f), ft.name(f.Rev))
-	}
-	shown := 0
-	for _, code := range e.Reasons {
-		found := false
-		if a != nil {
-			for _, fd := range a.Findings {
-				if fd.Code != code {
-					continue
-				}
-				found = true
-				if shown == maxNoticeFindings {
-					continue
-				}
-				shown++
-				fmt.Fprintf(&s, "- %s", ft.code(fd.Code, 60))
-				if where := findingPlace(fd, ft); where != "" {
-					s.WriteString(" (" + where + ")")
-				}
-				s.WriteString(": " + ft.inline(fd.Message, 600) + "\n")
+	case f != nil && reasons:
+		fmt.Fprintf(&s, "The analysis of %s (revision %s), in %s, found what the data review policy sends to %s; "+
+			"it explains each finding:\n\n", formPlace(f), ft.name(f.Rev), where, both)
+		// Teams sent the request for the same reasons share a line.
+		var lines, who []string
+		for _, e := range escs {
+			if len(e.Reasons) == 0 {
+				continue
 			}
+			var codes []string
+			for _, code := range e.Reasons {
+				codes = append(codes, reasonPlaces(a, code, ft))
+			}
+			line := strings.Join(codes, ", ")
+			if i := slices.Index(lines, line); i >= 0 {
+				who[i] += " and " + teamWords(e.To)
+				continue
+			}
+			lines, who = append(lines, line), append(who, teamWords(e.To))
 		}
-		if !found {
-			fmt.Fprintf(&s, "- %s\n", ft.code(code, 60))
+		for i, line := range lines {
+			fmt.Fprintf(&s, "- %s: %s\n", who[i], line)
 		}
+		s.WriteString("\n")
+	case f != nil:
+		fmt.Fprintf(&s, "The request's form is %s (revision %s), analysed in %s.\n\n", formPlace(f), ft.name(f.Rev), where)
 	}
-	if total := countReasonFindings(a, e.Reasons); total > shown && shown == maxNoticeFindings {
-		fmt.Fprintf(&s, "- … and %d more (see the analysis).\n", total-shown)
+	for _, tc := range contacts {
+		s.WriteString("- " + contactWords(tc, needinfo, ft) + "\n")
 	}
-	if len(e.Reasons) > 0 {
+	if len(contacts) > 0 {
 		s.WriteString("\n")
 	}
-	if cc != nil {
-		switch {
-		case len(cc.ask) > 0 && needinfo:
-			fmt.Fprintf(&s, "Asking %s with needinfo.", loginList(cc.ask, ft))
-		case len(cc.ask) > 0:
-			fmt.Fprintf(&s, "%s contacts: %s.", team, loginList(cc.ask, ft))
-		case len(cc.blocked) == 0:
-			fmt.Fprintf(&s, "No %s contact is configured; a data steward will forward this.", team)
-		}
-		if n := len(cc.blocked); n > 0 {
-			if len(cc.ask) > 0 {
-				s.WriteString(" ")
-			}
-			fmt.Fprintf(&s, "%d configured %s contact(s) could not be asked here (they may not be able to see this bug); "+
-				"the stewards' dashboard lists this escalation as blocked.", n, team)
-		}
-		s.WriteString("\n\n")
-	}
 	s.WriteString(ft.em("This is not a review: only a data steward sets data-review+ or data-review-."))
+	return s.String()
+}
+
+// reasonPlaces names a finding code and where the analysis found it:
+// "`category-4` (Q5: `a`, `b`)".
+func reasonPlaces(a *policy.Analysis, code string, ft textFormat) string {
+	var qs []int
+	var ms []string
+	if a != nil {
+		for _, fd := range a.Findings {
+			if fd.Code != code {
+				continue
+			}
+			if fd.Question > 0 && !slices.Contains(qs, fd.Question) {
+				qs = append(qs, fd.Question)
+			}
+			if fd.Measurement != "" && !slices.Contains(ms, fd.Measurement) {
+				ms = append(ms, fd.Measurement)
+			}
+		}
+	}
+	var parts []string
+	for _, q := range qs {
+		parts = append(parts, fmt.Sprintf("Q%d", q))
+	}
+	place := strings.Join(parts, ", ")
+	if len(ms) > 0 {
+		var names []string
+		for i, m := range ms {
+			if i == maxNoticePlaces {
+				names = append(names, fmt.Sprintf("%d more", len(ms)-i))
+				break
+			}
+			names = append(names, ft.code(m, 100))
+		}
+		if place != "" {
+			place += ": "
+		}
+		place += strings.Join(names, ", ")
+	}
+	if place == "" {
+		return ft.code(code, 60)
+	}
+	return ft.code(code, 60) + " (" + place + ")"
+}
+
+// contactWords says whom the notice asks for one team.
+func contactWords(tc teamContacts, needinfo bool, ft textFormat) string {
+	team, cc := teamWords(tc.team), tc.cc
+	var s strings.Builder
+	switch {
+	case len(cc.ask) > 0 && needinfo:
+		fmt.Fprintf(&s, "%s: asking %s with needinfo.", team, loginList(cc.ask, ft))
+	case len(cc.ask) > 0:
+		fmt.Fprintf(&s, "%s contacts: %s.", team, loginList(cc.ask, ft))
+	case len(cc.blocked) == 0:
+		fmt.Fprintf(&s, "No %s contact is configured; a data steward will forward this.", team)
+	}
+	if n := len(cc.blocked); n > 0 {
+		if len(cc.ask) > 0 {
+			s.WriteString(" ")
+		}
+		fmt.Fprintf(&s, "%d configured %s contact(s) could not be asked here (they may not be able to see this bug); "+
+			"the stewards' dashboard lists this escalation as blocked.", n, team)
+	}
 	return s.String()
 }
 
@@ -93,34 +158,6 @@ func teamWords(team string) string {
 		return "Legal"
 	}
 	return policy.InlineText(team, 20)
-}
-
-// findingPlace says which question and measurement a finding is about.
-func findingPlace(f policy.Finding, ft textFormat) string {
-	var parts []string
-	if f.Question > 0 {
-		parts = append(parts, fmt.Sprintf("Q%d", f.Question))
-	}
-	if f.Measurement != "" {
-		parts = append(parts, "measurement "+ft.code(f.Measurement, 100))
-	}
-	return strings.Join(parts, ", ")
-}
-
-func countReasonFindings(a *policy.Analysis, codes []string) int {
-	if a == nil {
-		return 0
-	}
-	n := 0
-	for _, f := range a.Findings {
-		for _, c := range codes {
-			if f.Code == c {
-				n++
-				break
-			}
-		}
-	}
-	return n
 }
 
 // loginList names logins inertly: in markdown escaped, so no autolink or

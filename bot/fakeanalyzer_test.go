@@ -41,12 +41,12 @@ func (fakeAnalyzer) Evaluate(r *policy.Request, _ string, _ time.Time) *policy.A
 	return a
 }
 
-func (fakeAnalyzer) Render(a *policy.Analysis, _ bool) string {
+func (fakeAnalyzer) Render(a *policy.Analysis, _ bool, note string) string {
 	var names []string
 	for _, m := range a.Request.Measurements {
 		names = append(names, m.Name)
 	}
-	return fmt.Sprintf("Highest category %d. Measurements: %s.", a.HighestCategory, strings.Join(names, ", "))
+	return fmt.Sprintf("Highest category %d. Measurements: %s.\n\n%s", a.HighestCategory, strings.Join(names, ", "), note)
 }
 
 // fakeForm writes a form in the fake language.

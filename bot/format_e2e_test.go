@@ -62,7 +62,7 @@ func TestCommentsFormatPerServer(t *testing.T) {
 						t.Errorf("%s comment in plain text has markdown markup:\n%s", m.Kind, text)
 					}
 				}
-				for _, k := range []string{kindAnalysis, kindNeedsForm, "remind", kindLeadNotice, kindEscalationTrust,
+				for _, k := range []string{kindAnalysis, kindNeedsForm, "remind", kindLeadNotice, kindEscalation,
 					kindEscalationLegal, kindCommandAck} {
 					if kinds[k] == 0 {
 						t.Errorf("no %s comment written (got %v)", k, kinds)

@@ -28,6 +28,7 @@ func goldenComments(t *testing.T, b *Bot) map[string]bugzilla.NewComment {
 	ft := b.commentFormat()
 	rd := newRemindDuty(b.deps(), b) // the reminders' comments
 	f4, a4 := form("category4.md", 11, "0123456789ab")
+	f3, a3 := form("category3-release.md", 11, "0123456789ab") // Trust and Legal, for one reason
 	oldF, oldA := form("replaced-old.md", 12, "aaaaaaaaaaaa")
 	newF, newA := form("replaced-new.md", 13, "bbbbbbbbbbbb")
 	r := store.Request{FlagID: 5, BugID: 7, AttachmentID: 11, Requestee: "steward1@example.test",
@@ -38,13 +39,12 @@ func goldenComments(t *testing.T, b *Bot) map[string]bugzilla.NewComment {
 	v.reads[11] = attachmentRead{NotText: true}
 	v.formless = []int{11}
 
-	e := policy.Escalation{To: policy.EscalateLegal}
-	for _, x := range a4.Escalations {
-		if x.To == policy.EscalateLegal {
-			e = x
-		}
+	// The one notice names both teams, each with its contacts.
+	contacts := []teamContacts{
+		{team: policy.EscalateTrust, cc: &contactCheck{ask: []string{"trust_team@example.test"}}},
+		{team: policy.EscalateLegal, cc: &contactCheck{ask: []string{"legal_team@example.test"},
+			blocked: []string{"legal2@example.test: cannot see the bug"}}},
 	}
-	cc := &contactCheck{ask: []string{"legal_team@example.test"}, blocked: []string{"trust@example.test: cannot see the bug"}}
 	force := &forcedEscalation{team: policy.EscalateLegal, by: "steward_one@example.test", comment: 4}
 	exp := &expiringCollection{bug: 7, date: "2027-06-30", rows: []store.ReviewedCollection{
 		{Collection: store.Collection{AttachmentID: 11, Measurement: "reader_view.site_domain", Owner: "Jane Doe <jane_doe@example.test>"}},
@@ -54,16 +54,20 @@ func goldenComments(t *testing.T, b *Bot) map[string]bugzilla.NewComment {
 	contradictions := []policy.Contradiction{{Topic: "default-on", Question: 5, Review: "default-off",
 		Request: "describes an opt-out, so it is default-on"}}
 	return map[string]bugzilla.NewComment{
-		"analysis":       b.analysisComment(Marker{Kind: kindAnalysis, Bug: 7, Attachment: 11, Rev: f4.Rev}, f4, a4, "", about{}),
-		"what-changed":   b.analysisComment(Marker{Kind: kindAnalysis, Bug: 7, Attachment: 13, Rev: newF.Rev}, newF, newA, whatChanged(oldF, oldA, newF, newA, ft), about{}),
-		"needs-form":     b.needsFormComment(Marker{Kind: kindNeedsForm, Bug: 7}, v, about{}),
-		"reminder":       rd.reminderComment(m(remindKind(2)), r, 2, true, about{}),
-		"lead-notice":    rd.leadNoticeComment(m(kindLeadNotice), r, 3, noticeSpent, time.Time{}, "steward2@example.test", about{}),
-		"blocked":        rd.blockedComment(m(kindBlocked), r, about{}),
-		"assign":         rd.assignComment(m(kindAssign), r, "steward2@example.test", about{}),
-		"unassigned":     rd.unassignedComment(m(kindUnassigned), r, about{}),
-		"escalation":     b.marked(Marker{Kind: kindEscalationLegal, Bug: 7}, escalationNotice(e, f4, a4, nil, cc, true, ft), about{}),
-		"escalation-cmd": b.marked(Marker{Kind: kindEscalationLegal, Bug: 7}, escalationNotice(policy.Escalation{To: policy.EscalateLegal}, f4, a4, force, cc, false, ft), about{}),
+		"analysis":     b.analysisComment(Marker{Kind: kindAnalysis, Bug: 7, Attachment: 11, Rev: f4.Rev}, f4, a4, "", about{}),
+		"what-changed": b.analysisComment(Marker{Kind: kindAnalysis, Bug: 7, Attachment: 13, Rev: newF.Rev}, newF, newA, whatChanged(oldF, oldA, newF, newA, ft), about{}),
+		"needs-form":   b.needsFormComment(Marker{Kind: kindNeedsForm, Bug: 7}, v, about{}),
+		"reminder":     rd.reminderComment(m(remindKind(2)), r, 2, true, about{}),
+		"lead-notice":  rd.leadNoticeComment(m(kindLeadNotice), r, 3, noticeSpent, time.Time{}, "steward2@example.test", about{}),
+		"blocked":      rd.blockedComment(m(kindBlocked), r, about{}),
+		"assign":       rd.assignComment(m(kindAssign), r, "steward2@example.test", about{}),
+		"unassigned":   rd.unassignedComment(m(kindUnassigned), r, about{}),
+		"escalation": b.marked(Marker{Kind: kindEscalation, Bug: 7, Attachment: 11, Rev: f4.Rev},
+			escalationNotice(a4.Escalations, f4, a4, nil, contacts, true, ft, 3), about{}),
+		"escalation-one-reason": b.marked(Marker{Kind: kindEscalation, Bug: 7, Attachment: 11, Rev: f3.Rev},
+			escalationNotice(a3.Escalations, f3, a3, nil, contacts, true, ft, 3), about{}),
+		"escalation-cmd": b.marked(Marker{Kind: kindEscalationLegal, Bug: 7, Attachment: 11, Rev: f4.Rev},
+			escalationNotice([]policy.Escalation{{To: policy.EscalateLegal}}, f4, nil, force, contacts[1:], false, ft, 0), about{}),
 		"command-ack": b.marked(Marker{Kind: kindCommandAck, Bug: 7, Comment: 40}, commandAnswer(4, []string{
 			commandHelpShort, "Escalated to Legal: see the notice.", "I could not read that `snooze` command: no duration."}, ft), about{}),
 		"review-check": b.marked(Marker{Kind: kindReviewCheck, Bug: 7, Attachment: 14, Flag: 5}, reviewCheckText(rv, f4, contradictions, ft), about{}),

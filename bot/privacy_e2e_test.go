@@ -80,7 +80,7 @@ func TestPrivacyOfEveryKind(t *testing.T) {
 				e.cycles(3)
 				return bug
 			},
-			kinds: []string{kindAnalysis, kindEscalationTrust, kindEscalationLegal},
+			kinds: []string{kindAnalysis, kindEscalation},
 		},
 		"what changed": {
 			run: func(e *e2e, v privacyVariant) int {

@@ -14,12 +14,16 @@ type RenderOptions struct {
 	// BotEscalates says that stewardbot itself posts the escalation
 	// notices (the daemon), rather than the steward (the offline analyze).
 	BotEscalates bool
+	// Note is the caller's own text, already in the output format, put
+	// after the summary and before the draft review: the draft, the
+	// longest part, always comes last.
+	Note string
 }
 
 // escalationLead opens the list of escalations.
 func (o RenderOptions) escalationLead() string {
 	if o.BotEscalates {
-		return "stewardbot posts a separate notice to"
+		return "stewardbot follows this analysis with one notice to"
 	}
 	return "the steward will ask"
 }

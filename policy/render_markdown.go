@@ -5,9 +5,11 @@ import (
 	"strings"
 )
 
-// RenderMarkdown renders the analysis as markdown for a Bugzilla comment:
-// the findings, the measurement table with categories, the default-on
-// verdict, the escalations that will follow and the draft review. Text
+// RenderMarkdown renders the analysis as markdown for a Bugzilla comment,
+// what a reader needs first at the top: the findings (those of one code
+// grouped, render_group.go), the escalations that will follow, the
+// measurement table with categories, the default-on verdict, the caller's
+// note, and last, under its own heading, the long draft review. Text
 // from the request appears only escaped or as code (see render_quote.go),
 // so it cannot add links, headings, tables, HTML, mentions or
 // #[markdown(off)]. Every line starts with text of ours.
@@ -43,13 +45,16 @@ func renderMarkdown(a *Analysis, opts RenderOptions) string {
 	}
 	b.WriteString("\n\n")
 	mdFindings(&b, a, opts)
-	if !isForm(r.Version) {
-		return b.String()
+	form := isForm(r.Version)
+	if form {
+		mdEscalations(&b, a, opts)
+		mdMeasurements(&b, a, opts)
+		mdDefaultOn(&b, a)
 	}
-	mdMeasurements(&b, a, opts)
-	mdDefaultOn(&b, a)
-	mdEscalations(&b, a, opts)
-	if !opts.OmitDraft {
+	if note := strings.TrimSpace(opts.Note); note != "" {
+		b.WriteString(note + "\n\n")
+	}
+	if form && !opts.OmitDraft {
 		mdDraft(&b, a)
 	}
 	return b.String()
@@ -61,16 +66,33 @@ func mdFindings(b *strings.Builder, a *Analysis, opts RenderOptions) {
 		return
 	}
 	fmt.Fprintf(b, "**Findings (%d)**\n\n", len(a.Findings))
-	for i, f := range a.Findings {
-		if i == opts.maxFindings() {
-			fmt.Fprintf(b, "- … and %d more (see the full analysis).\n", len(a.Findings)-i)
+	shown := 0
+	for _, g := range groupFindings(a.Findings) {
+		if shown == opts.maxFindings() {
 			break
 		}
-		fmt.Fprintf(b, "- %s", codeSpan(cleanText(f.Code, 60)))
-		if where := findingWhere(f, codeSpan); where != "" {
-			b.WriteString(" (" + where + ")")
+		code := codeSpan(cleanText(g.code, 60))
+		if g.explain != "" {
+			fmt.Fprintf(b, "- %s (%d): %s\n", code, len(g.items), escapeInline(g.explain))
 		}
-		b.WriteString(": " + escapeInline(cleanText(f.Message, 1000)) + "\n")
+		for _, it := range g.items {
+			if shown == opts.maxFindings() {
+				break
+			}
+			shown++
+			if g.explain != "" {
+				b.WriteString("  - " + joinNonEmpty(it.where(codeSpan), escapeInline(it.text)) + "\n")
+				continue
+			}
+			b.WriteString("- " + code)
+			if where := findingWhere(it.f, codeSpan); where != "" {
+				b.WriteString(" (" + where + ")")
+			}
+			b.WriteString(": " + escapeInline(it.text) + "\n")
+		}
+	}
+	if shown < len(a.Findings) {
+		fmt.Fprintf(b, "- … and %d more (see the full analysis).\n", len(a.Findings)-shown)
 	}
 	b.WriteString("\n")
 }

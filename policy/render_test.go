@@ -221,7 +221,11 @@ func TestRenderLimits(t *testing.T) {
 	a := Evaluate(r, nil, testNow)
 	opts := RenderOptions{MaxFindings: 5, MaxMeasurements: 7, OmitDraft: true}
 	md := RenderMarkdown(a, opts)
-	if got := strings.Count(md, "- `measurement-without-category`"); got != 5 {
+	// One finding code: its explanation once, then the items shown.
+	if got := strings.Count(md, "- `measurement-without-category` (30): "); got != 1 {
+		t.Errorf("the code's explanation is said %d times, want once:\n%s", got, md)
+	}
+	if got := strings.Count(md, "\n  - "); got != 5 {
 		t.Errorf("%d findings shown, want 5", got)
 	}
 	if !strings.Contains(md, "- … and 25 more") || !strings.Contains(md, "… and 23 more measurements") {
@@ -422,6 +426,90 @@ func TestRenderQuestionNotFound(t *testing.T) {
 		}
 		if strings.Contains(out, "Q7 (") && strings.Contains(out, "is not answered") {
 			t.Errorf("%s rendering calls Q7 unanswered:\n%s", name, out)
+		}
+	}
+}
+
+// Findings of one code say what they share once, then list their items:
+// nine unanswered questions do not repeat "Every question is mandatory"
+// nine times, nor two category 4 measurements the category 4 paragraph.
+// The analysis (and so the JSON of analyze) keeps one finding per item.
+func TestRenderGroupsFindingsOfACode(t *testing.T) {
+	r := cleanRequest()
+	for _, topic := range []Topic{TopicAlternatives, TopicInstrumentation, TopicAnalysis, TopicSharing} {
+		unanswer(r, topic)
+	}
+	r.Measurements = append(r.Measurements, Measurement{Name: "widget.location", Category: 4},
+		Measurement{Name: "widget.contacts", Category: 4})
+	a := Evaluate(r, nil, testNow)
+	var missing, cat4 int
+	for _, f := range a.Findings {
+		switch f.Code {
+		case CodeMissingAnswers:
+			missing++
+		case CodeCategory4:
+			cat4++
+		}
+	}
+	if missing != 4 || cat4 != 2 {
+		t.Fatalf("the analysis has %d missing answers and %d category 4 findings, want one per item (4 and 2)", missing, cat4)
+	}
+	for name, tc := range map[string]struct{ out, quote string }{
+		"markdown": {RenderMarkdown(a, RenderOptions{OmitDraft: true}), "`"},
+		"text":     {RenderText(a, RenderOptions{OmitDraft: true}), `"`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			out := tc.out
+			flat := strings.Join(strings.Fields(strings.ReplaceAll(out, "\\", "")), " ")
+			for _, once := range []string{"Every question is mandatory", "any such collection needs prior Trust approval",
+				"Any such collection needs prior Trust approval"} {
+				if n := strings.Count(flat, once); n > 1 {
+					t.Errorf("%q is said %d times, want once:\n%s", once, n, out)
+				}
+			}
+			for _, item := range []string{"Q3 (the alternatives you considered) is not answered", "Q10 (how you will analyse the data) is not answered",
+				"Each of these measurements is category 4", "Q5, measurement " + tc.quote + "widget.location" + tc.quote,
+				"Q5, measurement " + tc.quote + "widget.contacts" + tc.quote} {
+				if !strings.Contains(flat, item) {
+					t.Errorf("item %q is not listed:\n%s", item, out)
+				}
+			}
+		})
+	}
+}
+
+// The comment reads top down in order of need: the findings first, then the
+// escalations, the tables and the caller's note, and the long draft review
+// last under its own heading, in both renderings; a text that is not a form
+// keeps the note.
+func TestRenderDraftReviewLast(t *testing.T) {
+	r := cleanRequest()
+	unanswer(r, TopicAlternatives)
+	a := Evaluate(r, nil, testNow)
+	for name, tc := range map[string]struct {
+		out   string
+		order []string
+	}{
+		"markdown": {RenderMarkdown(a, RenderOptions{Note: "NOTE OF THE BOT"}),
+			[]string{"**Findings (1)**", "**Escalation**", "**Measurements (2)**", "**Default-on**", "NOTE OF THE BOT", "**Draft review**"}},
+		"text": {RenderText(a, RenderOptions{Note: "NOTE OF THE BOT"}),
+			[]string{"Findings (1):", "Escalation:", "Measurements (2)", "Default-on", "NOTE OF THE BOT", "Draft review (review-8q form)\n-----"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			at := -1
+			for _, part := range tc.order {
+				i := strings.Index(tc.out, part)
+				if i <= at {
+					t.Fatalf("%q is not after the parts before it (at %d, want after %d):\n%s", part, i, at, tc.out)
+				}
+				at = i
+			}
+		})
+	}
+	notForm := Evaluate(&Request{Version: FormNone}, nil, testNow)
+	for _, out := range []string{RenderMarkdown(notForm, RenderOptions{Note: "NOTE OF THE BOT"}), RenderText(notForm, RenderOptions{Note: "NOTE OF THE BOT"})} {
+		if !strings.Contains(out, "NOTE OF THE BOT") {
+			t.Errorf("the note is lost when the text is not a form:\n%s", out)
 		}
 	}
 }

@@ -10,7 +10,8 @@ import (
 const textWidth = 100
 
 // RenderText renders the analysis as plain text for a terminal or a
-// plain-text comment. Text from the request is cleaned of control and
+// plain-text comment, in RenderMarkdown's order: the draft review last.
+// Text from the request is cleaned of control and
 // invisible characters, so it cannot move the cursor or reorder a line.
 func RenderText(a *Analysis, opts RenderOptions) string {
 	var b strings.Builder
@@ -26,29 +27,19 @@ func RenderText(a *Analysis, opts RenderOptions) string {
 	}
 	b.WriteString("\n\n")
 	txtFindings(&b, a, opts)
-	if !isForm(r.Version) {
-		return b.String()
+	form := isForm(r.Version)
+	if form {
+		txtSummary(&b, a, opts)
 	}
-	txtMeasurements(&b, a, opts)
-	fmt.Fprintf(&b, "Default-on (the request says %s):\n", requestSays(r))
-	for _, ch := range Channels() {
-		fmt.Fprintf(&b, "  %-12s category %s: %s\n", channelName(ch), categoryWords(a.HighestCategory), verdictWords(a.DefaultOn[ch]))
-	}
-	b.WriteString("\n")
-	if len(a.Escalations) == 0 {
-		b.WriteString("Escalation: none needed.\n")
-	} else {
-		b.WriteString("Escalation: " + opts.escalationLead() + "\n")
-		for _, e := range a.Escalations {
-			var reasons []string
-			for _, c := range e.Reasons {
-				reasons = append(reasons, cleanText(c, 60))
-			}
-			fmt.Fprintf(&b, "  %s, because of %s\n", teamName(e.To), strings.Join(reasons, ", "))
+	if note := strings.TrimSpace(opts.Note); note != "" {
+		if form {
+			b.WriteString("\n")
 		}
+		b.WriteString(note + "\n")
 	}
-	if !opts.OmitDraft && len(a.Draft) > 0 {
-		fmt.Fprintf(&b, "\nDraft review (%s form):\n", DraftReviewVersion)
+	if form && !opts.OmitDraft && len(a.Draft) > 0 {
+		head := fmt.Sprintf("Draft review (%s form)", DraftReviewVersion)
+		fmt.Fprintf(&b, "\n%s\n%s\n", head, strings.Repeat("-", len(head)))
 		for _, d := range a.Draft {
 			wrap(&b, fmt.Sprintf("%d) %s", d.Number, cleanText(d.Question, 300)), "  ", "     ")
 			mark := ""
@@ -67,16 +58,34 @@ func txtFindings(b *strings.Builder, a *Analysis, opts RenderOptions) {
 		return
 	}
 	fmt.Fprintf(b, "Findings (%d):\n", len(a.Findings))
-	for i, f := range a.Findings {
-		if i == opts.maxFindings() {
-			fmt.Fprintf(b, "  ... and %d more\n", len(a.Findings)-i)
+	quoted := func(s string) string { return `"` + s + `"` }
+	shown := 0
+	for _, g := range groupFindings(a.Findings) {
+		if shown == opts.maxFindings() {
 			break
 		}
-		head := "[" + cleanText(f.Code, 60) + "]"
-		if where := findingWhere(f, func(s string) string { return `"` + s + `"` }); where != "" {
-			head += " " + where
+		code := "[" + cleanText(g.code, 60) + "]"
+		if g.explain != "" {
+			wrap(b, fmt.Sprintf("%s (%d): %s", code, len(g.items), g.explain), "  - ", "    ")
 		}
-		wrap(b, head+": "+cleanText(f.Message, 1000), "  - ", "    ")
+		for _, it := range g.items {
+			if shown == opts.maxFindings() {
+				break
+			}
+			shown++
+			if g.explain != "" {
+				wrap(b, joinNonEmpty(it.where(quoted), it.text), "      * ", "        ")
+				continue
+			}
+			head := code
+			if where := findingWhere(it.f, quoted); where != "" {
+				head += " " + where
+			}
+			wrap(b, head+": "+it.text, "  - ", "    ")
+		}
+	}
+	if shown < len(a.Findings) {
+		fmt.Fprintf(b, "  ... and %d more\n", len(a.Findings)-shown)
 	}
 	b.WriteString("\n")
 }
@@ -128,4 +137,28 @@ func wrap(b *strings.Builder, text, first, rest string) {
 		start = false
 	}
 	b.WriteString("\n")
+}
+
+// txtSummary writes the escalations, the measurements and the default-on
+// verdicts of a form's analysis.
+func txtSummary(b *strings.Builder, a *Analysis, opts RenderOptions) {
+	r := requestOf(a)
+	if len(a.Escalations) == 0 {
+		b.WriteString("Escalation: none needed.\n")
+	} else {
+		b.WriteString("Escalation: " + opts.escalationLead() + "\n")
+		for _, e := range a.Escalations {
+			var reasons []string
+			for _, c := range e.Reasons {
+				reasons = append(reasons, cleanText(c, 60))
+			}
+			fmt.Fprintf(b, "  %s, because of %s\n", teamName(e.To), strings.Join(reasons, ", "))
+		}
+	}
+	b.WriteString("\n")
+	txtMeasurements(b, a, opts)
+	fmt.Fprintf(b, "Default-on (the request says %s):\n", requestSays(r))
+	for _, ch := range Channels() {
+		fmt.Fprintf(b, "  %-12s category %s: %s\n", channelName(ch), categoryWords(a.HighestCategory), verdictWords(a.DefaultOn[ch]))
+	}
 }

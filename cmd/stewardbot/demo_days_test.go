@@ -197,7 +197,7 @@ func TestDemoDaysEnd(t *testing.T) {
 		"a steward answers: bug 1007 data-review+ by steward1@example.test",
 		"══ Summary ══",
 		"Requests:    11 data-review requests: 7 waiting, 3 granted, 1 denied.",
-		"Escalations: 4: bug 1003 (trust), bug 1003 (legal), bug 1004 (trust), bug 1004 (legal).",
+		"Escalations: 2: bug 1003 (trust and legal), bug 1004 (trust and legal).",
 		"Reminders:   ",
 		"    stewardbot report --store " + r.dsn + " --format markdown\n",
 	} {

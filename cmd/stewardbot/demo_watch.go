@@ -68,8 +68,10 @@ func (w *demoWatch) posted(p bot.Posted) {
 		w.kinds = map[string]int{}
 	}
 	w.kinds[p.Kind]++
-	if team, ok := strings.CutPrefix(p.Kind, "escalation-"); ok {
+	if team, ok := strings.CutPrefix(p.Kind, "escalation-"); ok { // a command's notice to one team
 		w.escalated = append(w.escalated, fmt.Sprintf("bug %d (%s)", p.BugID, team))
+	} else if p.Kind == "escalation" { // the one notice of a form revision, naming every team
+		w.escalated = append(w.escalated, fmt.Sprintf("bug %d (%s)", p.BugID, noticeTeams(p.Comment.Text)))
 	}
 	w.postedNow, w.idleShown = true, false
 	if w.days > 0 {
@@ -283,4 +285,15 @@ func (w *demoWatch) Parked(until time.Time) {
 	if w.next != nil {
 		w.next.Parked(until)
 	}
+}
+
+// noticeTeams reads the teams an escalation notice names from its first
+// line, "stewardbot: this data review request needs Trust and Legal".
+func noticeTeams(text string) string {
+	first, _, _ := strings.Cut(text, "\n")
+	_, teams, ok := strings.Cut(strings.Trim(first, "*"), " needs ")
+	if !ok {
+		return "?"
+	}
+	return strings.ToLower(teams)
 }

@@ -15,12 +15,16 @@ import (
 
 // Marker kinds the audit knows (see bot's marker kinds).
 const (
-	KindAnalysis        = "analysis"
-	KindNeedsForm       = "needs-form"
-	KindRemind1         = "remind-1"
-	KindRemind2         = "remind-2"
-	KindLeadNotice      = "lead-notice"
-	KindAssign          = "assign"
+	KindAnalysis   = "analysis"
+	KindNeedsForm  = "needs-form"
+	KindRemind1    = "remind-1"
+	KindRemind2    = "remind-2"
+	KindLeadNotice = "lead-notice"
+	KindAssign     = "assign"
+	// KindEscalation is the one notice per form revision that names every
+	// team its analysis needs; KindEscalationTrust and KindEscalationLegal
+	// are a notice to one team (a command's, or an earlier version's).
+	KindEscalation      = "escalation"
 	KindEscalationTrust = "escalation-trust"
 	KindEscalationLegal = "escalation-legal"
 	KindCommandAck      = "command-ack"
@@ -202,16 +206,17 @@ func (d Duties) owed(w Want, o demo.Outcome, b bugzillatest.SeedBug) error {
 		w[KindReviewCheck] = 0 // until GrantReviewed
 	}
 	if d.Escalate {
-		w[KindEscalationTrust], w[KindEscalationLegal] = 0, 0
+		w[KindEscalation], w[KindEscalationTrust], w[KindEscalationLegal] = 0, 0, 0
 		if analysed {
 			text, ok := formText(b)
 			if !ok {
 				return fmt.Errorf("no form text in the seed")
 			}
 			a := policy.Evaluate(policy.ParseRequest(text), nil, time.Now())
+			// One notice, whichever teams it names.
 			for _, team := range []string{policy.EscalateTrust, policy.EscalateLegal} {
 				if a.NeedsEscalation(team) {
-					w["escalation-"+team] = 1
+					w[KindEscalation] = 1
 				}
 			}
 		}

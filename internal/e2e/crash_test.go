@@ -443,7 +443,7 @@ http:
 			t.Errorf("%d bot comments of kind %s, which no request owes", n, kind)
 		}
 	}
-	for _, kind := range []string{KindAnalysis, KindNeedsForm, KindAssign, KindRemind1, KindEscalationTrust, KindEscalationLegal,
+	for _, kind := range []string{KindAnalysis, KindNeedsForm, KindAssign, KindRemind1, KindEscalation,
 		KindCommandAck, KindReviewCheck} {
 		if r.Wanted[kind] == 0 {
 			t.Errorf("no request owes a %s comment: the test checks nothing of that duty", kind)
