@@ -51,8 +51,11 @@ type Rig struct {
 	Quiet  bool           // log nothing (memory benchmarks); no key scan then
 	Bot    Runner
 
-	build         Builder
-	clientOptions []bugzilla.Option
+	// ClientOptions are added to the client of every process, after the
+	// rig's own (WithClientOptions; or set, then NewProcess).
+	ClientOptions []bugzilla.Option
+
+	build Builder
 }
 
 // Option changes the rig (its fake, its configuration) before the first
@@ -65,7 +68,7 @@ func WithConfig(edit func(*config.Config)) Option { return func(r *Rig) { edit(&
 // WithClientOptions adds options to the client of every process, after the
 // rig's own.
 func WithClientOptions(opts ...bugzilla.Option) Option {
-	return func(r *Rig) { r.clientOptions = append(r.clientOptions, opts...) }
+	return func(r *Rig) { r.ClientOptions = append(r.ClientOptions, opts...) }
 }
 
 // WithAPIKey gives the bot's account a key of its own, on the fake and in
@@ -145,12 +148,12 @@ func (r *Rig) NewClient(extra ...bugzilla.Option) (*bugzilla.Client, error) {
 		bugzilla.WithRetries(2, time.Millisecond, 2*time.Millisecond),
 		bugzilla.WithRateLimitPark(r.Config.Bugzilla.RateLimitPark),
 		bugzilla.WithMaxAttachmentBytes(r.Config.Bugzilla.MaxAttachmentBytes),
-	}, r.clientOptions...)
+	}, r.ClientOptions...)
 	return bugzilla.NewClient(r.Config.Bugzilla.URL, append(opts, extra...)...)
 }
 
 // WithTransport is a client option that calls before ahead of each request
-// the client sends to the fake.
+// the client sends to the fake (a hook: a fault, a signal, a pause).
 func (r *Rig) WithTransport(before func(*http.Request)) bugzilla.Option {
 	base := r.Fake.Client()
 	return bugzilla.WithHTTPClient(&http.Client{Transport: roundTrip(func(q *http.Request) (*http.Response, error) {
