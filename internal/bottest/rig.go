@@ -155,10 +155,18 @@ func (r *Rig) NewClient(extra ...bugzilla.Option) (*bugzilla.Client, error) {
 // WithTransport is a client option that calls before ahead of each request
 // the client sends to the fake (a hook: a fault, a signal, a pause).
 func (r *Rig) WithTransport(before func(*http.Request)) bugzilla.Option {
-	base := r.Fake.Client()
-	return bugzilla.WithHTTPClient(&http.Client{Transport: roundTrip(func(q *http.Request) (*http.Response, error) {
+	return r.WithRoundTrip(func(q *http.Request, next http.RoundTripper) (*http.Response, error) {
 		before(q)
-		return base.Transport.RoundTrip(q)
+		return next.RoundTrip(q)
+	})
+}
+
+// WithRoundTrip is a client option that sends each request through rt,
+// which passes it on to the fake with next (and may change the answer).
+func (r *Rig) WithRoundTrip(rt func(q *http.Request, next http.RoundTripper) (*http.Response, error)) bugzilla.Option {
+	next := r.Fake.Client().Transport
+	return bugzilla.WithHTTPClient(&http.Client{Transport: roundTrip(func(q *http.Request) (*http.Response, error) {
+		return rt(q, next)
 	})})
 }
 
