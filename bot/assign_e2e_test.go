@@ -17,16 +17,6 @@ func (e *e2e) unassignedRequest(summary string) (bugID, attID, flagID int) {
 	return e.cleanRequest(summary, "")
 }
 
-// flagOf returns a data-review flag as the fake holds it.
-func (e *e2e) flagOf(attID int) bugzillatest.Flag {
-	e.t.Helper()
-	a, ok := e.srv.Attachment(attID)
-	if !ok || len(a.Flags) != 1 {
-		e.t.Fatalf("attachment %d: no single flag", attID)
-	}
-	return a.Flags[0]
-}
-
 // Requests without a requestee go round the roster, skipping a steward away
 // and one at their cap; the flag keeps its id and setter, and a comment
 // says why. Reminders then start from the assignment.

@@ -1,11 +1,9 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +11,7 @@ import (
 
 	"github.com/stewardbot/stewardbot/bot/store"
 	"github.com/stewardbot/stewardbot/bugzilla"
+	"github.com/stewardbot/stewardbot/internal/bottest"
 )
 
 var epoch = time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
@@ -29,25 +28,8 @@ type harness struct {
 	dbPath string
 	st     store.Store
 	bot    *Bot
-	logs   *syncBuffer
+	logs   *bottest.SyncBuffer
 	posted []Posted
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func newHarness(t *testing.T, mutate func(*Config)) *harness {
@@ -61,7 +43,7 @@ func newHarness(t *testing.T, mutate func(*Config)) *harness {
 		mutate(&cfg)
 	}
 	h := &harness{t: t, ctx: context.Background(), clock: clock, bz: newFakeBZ(clock), cfg: cfg,
-		dbPath: filepath.Join(t.TempDir(), "stewardbot.db"), logs: &syncBuffer{}}
+		dbPath: filepath.Join(t.TempDir(), "stewardbot.db"), logs: &bottest.SyncBuffer{}}
 	h.openStore()
 	h.newProcess()
 	return h

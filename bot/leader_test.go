@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
-
 	"github.com/stewardbot/stewardbot/bot/store"
 	"github.com/stewardbot/stewardbot/bot/store/storetest"
 	"github.com/stewardbot/stewardbot/bugzilla"
@@ -197,11 +195,6 @@ type replica struct {
 	leader store.Leader
 }
 
-// roundTripFunc is an http.RoundTripper from a function.
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
 // newReplica starts a bot over the PostgreSQL store dsn names, sharing e's
 // fake Bugzilla, clock and configuration, with the store's leader lock.
 // Before each of its requests to Bugzilla, the bot calls onRequest.
@@ -214,20 +207,11 @@ func newReplica(t *testing.T, e *e2e, dsn string, onRequest func()) *replica {
 	t.Cleanup(func() { st.Close() })
 	leader := st.(store.LeaderStore).Leader()
 	t.Cleanup(func() { leader.Close() })
-	log := zerolog.New(e.logs)
-	base := e.srv.Client()
-	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		onRequest()
-		return base.Transport.RoundTrip(r)
-	})}
-	client, err := bugzilla.NewClient(e.cfg.Bugzilla.URL, bugzilla.WithAPIKey(e.cfg.Bugzilla.APIKey.Reveal()),
-		bugzilla.WithLogin(e.cfg.Bugzilla.Login), bugzilla.WithHTTPClient(hc), bugzilla.WithLogger(log),
-		bugzilla.WithClock(e.clock.Now), bugzilla.WithTimeout(e.cfg.Bugzilla.Timeout),
-		bugzilla.WithRetries(2, time.Millisecond, 2*time.Millisecond))
+	client, err := e.rig.NewClient(e.rig.WithTransport(func(*http.Request) { onRequest() }))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := New(e.cfg, client, st, WithClock(e.clock), WithLogger(log), WithLeader(leader))
+	b, err := New(e.cfg, client, st, WithClock(e.clock), WithLogger(e.rig.Log), WithLeader(leader))
 	if err != nil {
 		t.Fatal(err)
 	}

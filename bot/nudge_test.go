@@ -85,9 +85,9 @@ func TestNudgeState(t *testing.T) {
 // Several nudges within the window share one cycle; a nudge during a
 // cycle gets one more after it; every nudged bug is marked dirty first.
 func TestRunNudgesDebounces(t *testing.T) {
-	h := newHarness(t, nil)
+	e := newE2E(t, bugzillatest.Upstream, nil)
 	timers := newFakeTimers()
-	h.bot.nudges.newTimer = timers.start
+	e.bot.nudges.newTimer = timers.start
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	cycles := make(chan chan struct{})
@@ -95,7 +95,7 @@ func TestRunNudgesDebounces(t *testing.T) {
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
-		h.bot.runNudges(ctx, func() {
+		e.bot.runNudges(ctx, func() {
 			ran++
 			release := make(chan struct{})
 			cycles <- release
@@ -104,32 +104,32 @@ func TestRunNudgesDebounces(t *testing.T) {
 	}()
 	nudge := func(bug int) {
 		t.Helper()
-		if err := h.bot.Nudge(h.ctx, bug, h.clock.Now()); err != nil {
+		if err := e.bot.Nudge(e.ctx, bug, e.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
 
 	nudge(1)
 	r1 := recv(t, timers.reqs, "timer after the first nudge")
-	if r1.d != h.cfg.Webhooks.Debounce {
-		t.Errorf("first wait = %s, want the debounce window %s", r1.d, h.cfg.Webhooks.Debounce)
+	if r1.d != e.cfg.Webhooks.Debounce {
+		t.Errorf("first wait = %s, want the debounce window %s", r1.d, e.cfg.Webhooks.Debounce)
 	}
-	h.clock.Advance(2 * time.Second)
+	e.clock.Advance(2 * time.Second)
 	nudge(2)
 	nudge(1) // a duplicate delivery
 	noTimer(t, timers, "nudges within the window")
-	if got := h.dirty(); len(got) != 2 {
+	if got := e.dirty(); len(got) != 2 {
 		t.Errorf("dirty bugs = %v, want 1 and 2", got)
 	}
 	r1.fire()
 	release := recv(t, cycles, "cycle after the window")
-	h.clock.Advance(10 * time.Second)
+	e.clock.Advance(10 * time.Second)
 	nudge(3) // during the cycle
 	noTimer(t, timers, "a nudge during the cycle")
 	close(release)
 	r2 := recv(t, timers.reqs, "timer for the nudge during the cycle")
-	if r2.d != h.cfg.Webhooks.Debounce {
-		t.Errorf("second wait = %s, want %s (the window starts at that nudge)", r2.d, h.cfg.Webhooks.Debounce)
+	if r2.d != e.cfg.Webhooks.Debounce {
+		t.Errorf("second wait = %s, want %s (the window starts at that nudge)", r2.d, e.cfg.Webhooks.Debounce)
 	}
 	r2.fire()
 	close(recv(t, cycles, "one more cycle"))
@@ -143,18 +143,18 @@ func TestRunNudgesDebounces(t *testing.T) {
 
 // With debounce 0 a nudge runs a cycle at once, without a timer.
 func TestRunNudgesNoDebounce(t *testing.T) {
-	h := newHarness(t, func(c *Config) { c.Webhooks.Debounce = 0 })
+	e := newE2E(t, bugzillatest.Upstream, func(c *Config) { c.Webhooks.Debounce = 0 })
 	timers := newFakeTimers()
-	h.bot.nudges.newTimer = timers.start
+	e.bot.nudges.newTimer = timers.start
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	cycled := make(chan struct{}, 4)
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
-		h.bot.runNudges(ctx, func() { cycled <- struct{}{} })
+		e.bot.runNudges(ctx, func() { cycled <- struct{}{} })
 	}()
-	if err := h.bot.Nudge(h.ctx, 7, h.clock.Now()); err != nil {
+	if err := e.bot.Nudge(e.ctx, 7, e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	recv(t, cycled, "cycle")
@@ -164,23 +164,23 @@ func TestRunNudgesNoDebounce(t *testing.T) {
 }
 
 func TestNudgeBadBug(t *testing.T) {
-	h := newHarness(t, nil)
+	e := newE2E(t, bugzillatest.Upstream, nil)
 	for _, id := range []int{0, -3} {
-		if err := h.bot.Nudge(h.ctx, id, h.clock.Now()); err == nil {
+		if err := e.bot.Nudge(e.ctx, id, e.clock.Now()); err == nil {
 			t.Errorf("Nudge(%d) = nil, want an error", id)
 		}
 	}
-	if _, pending := h.bot.nudges.due(h.clock.Now(), 0); pending {
+	if _, pending := e.bot.nudges.due(e.clock.Now(), 0); pending {
 		t.Error("a refused nudge is pending")
 	}
 }
 
 // dirty lists the queued bugs.
-func (h *harness) dirty() []int {
-	h.t.Helper()
-	ids, err := h.st.DirtyBugs(h.ctx, 0, 100)
+func (e *e2e) dirty() []int {
+	e.t.Helper()
+	ids, err := e.st.DirtyBugs(e.ctx, 0, 100)
 	if err != nil {
-		h.t.Fatal(err)
+		e.t.Fatal(err)
 	}
 	return ids
 }

@@ -1,7 +1,7 @@
 package bot
 
 import (
-	"maps"
+	"net/http"
 	"strconv"
 	"testing"
 	"time"
@@ -18,27 +18,29 @@ import (
 // are open (250 here: the open bugs were read 200 a request before).
 func TestIdlePollCost(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		bmo  bool
-		want map[string]int
+		dialect bugzillatest.Dialect
+		want    map[string]int
 	}{
-		{"search", false, map[string]int{"SearchBugsPage": 1}},
-		{"feed", true, map[string]int{"FlagActivity": 1, "SearchBugsPage": 1}},
+		{bugzillatest.Upstream, map[string]int{"GET /rest/bug": 1}},
+		{bugzillatest.BMO, map[string]int{"GET /rest/review/flag_activity": 1, "GET /rest/bug": 1}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			h := newHarness(t, func(c *Config) { c.Commands.Enabled = true; c.Poll.MaxWritesPerCycle = 1000 })
-			h.bz.bmo = tc.bmo
-			for id := 1; id <= 250; id++ {
-				h.request(id, fakeForm("m"+strconv.Itoa(id)+" 1"), false)
+		t.Run(tc.dialect.String(), func(t *testing.T) {
+			e := newE2E(t, tc.dialect, func(c *Config) { c.Commands.Enabled = true; c.Poll.MaxWritesPerCycle = 1000 })
+			form := demoForm(t, "clean-12q.md")
+			for i := range 250 {
+				e.request("Request "+strconv.Itoa(i), form, false, steward1)
 			}
 			for range 3 {
-				h.mustCycle() // the sweep and analyses; the bot's own comments; quiet
+				e.mustCycle() // the sweep and analyses; the bot's own comments; quiet
 			}
-			h.clock.Advance(time.Hour)
-			h.bz.resetCalls()
-			h.mustCycle()
-			if diff := cmp.Diff(maps.Clone(h.bz.calls), tc.want); diff != "" {
-				t.Errorf("idle cycle calls (-got +want):\n%s", diff)
+			if n := len(e.posted); n != 250 {
+				t.Fatalf("%d analyses, want 250", n)
+			}
+			e.advance(time.Hour)
+			e.srv.ResetRecords()
+			e.mustCycle()
+			if diff := cmp.Diff(e.srv.RequestCounts(), tc.want); diff != "" {
+				t.Errorf("idle cycle requests by endpoint (-got +want):\n%s", diff)
 			}
 		})
 	}
@@ -47,16 +49,30 @@ func TestIdlePollCost(t *testing.T) {
 // TestPollWithoutDateHeader: when the search's answer has no Date header,
 // the poll asks for the server's time, once, and polling goes on.
 func TestPollWithoutDateHeader(t *testing.T) {
-	h := newHarness(t, nil)
-	h.bz.noDate = true
-	h.request(1, fakeForm("a 1"), false)
-	h.mustCycle()
-	if n := h.bz.calls["Time"]; n != 1 {
-		t.Errorf("Time asked %d times in the first poll, want 1", n)
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	e.rig.ClientOptions = append(e.rig.ClientOptions, e.rig.WithRoundTrip(func(q *http.Request, next http.RoundTripper) (*http.Response, error) {
+		resp, err := next.RoundTrip(q)
+		if err == nil && q.Method == http.MethodGet && q.URL.Path == "/rest/bug" {
+			resp.Header.Del("Date")
+		}
+		return resp, err
+	}))
+	e.newProcess()
+	form := demoForm(t, "clean-12q.md")
+	e.request("First", form, false, steward1)
+	e.mustCycle()
+	asked := 0 // upstream's fake has no /rest/time: the client reads the Date of its answer
+	for _, rq := range e.srv.Requests() {
+		if rq.Method == http.MethodGet && rq.Path == "/rest/time" {
+			asked++
+		}
 	}
-	h.request(2, fakeForm("b 1"), false)
-	h.mustCycle()
-	if n := len(h.bz.botComments(2)); n != 1 {
+	if asked != 1 {
+		t.Errorf("time asked %d times in the first poll, want 1", asked)
+	}
+	second, _ := e.request("Second", form, false, steward1)
+	e.mustCycle()
+	if n := len(e.botComments(second)); n != 1 {
 		t.Errorf("a request after a poll without Date: %d comments, want 1", n)
 	}
 }
@@ -66,23 +82,24 @@ func TestPollWithoutDateHeader(t *testing.T) {
 // time may be in neither this search nor after the watermark. The next
 // search looks back by the overlap, and finds it.
 func TestPollOverlapCoversTheDateGap(t *testing.T) {
-	h := newHarness(t, nil)
-	h.request(1, fakeForm("a 1"), false)
-	h.mustCycle()
-	wm, err := watermark(h.ctx, h.bot.store)
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	form := demoForm(t, "clean-12q.md")
+	e.request("First", form, false, steward1)
+	e.mustCycle()
+	wm, err := watermark(e.ctx, e.bot.store)
 	if err != nil || wm.IsZero() {
 		t.Fatalf("watermark %v, %v", wm, err)
 	}
-	if !wm.Equal(h.clock.Now().UTC().Truncate(time.Second)) {
-		t.Errorf("watermark %v, want the server's time of the search %v", wm, h.clock.Now())
+	if !wm.Equal(e.clock.Now().UTC().Truncate(time.Second)) {
+		t.Errorf("watermark %v, want the server's time of the search %v", wm, e.clock.Now())
 	}
 	// A request made while the search ran: stamped before the watermark.
-	h.request(2, fakeForm("b 1"), false)
-	h.bz.mu.Lock()
-	h.bz.bugs[2].lastChange = wm.Add(-2 * time.Second)
-	h.bz.mu.Unlock()
-	h.mustCycle()
-	if n := len(h.bz.botComments(2)); n != 1 {
+	now := e.srv.Now()
+	e.srv.SetNow(wm.Add(-2 * time.Second))
+	second, _ := e.request("Second", form, false, steward1)
+	e.srv.SetNow(now)
+	e.mustCycle()
+	if n := len(e.botComments(second)); n != 1 {
 		t.Errorf("a change stamped 2s before the watermark: %d comments, want 1", n)
 	}
 }
@@ -92,22 +109,22 @@ func TestPollOverlapCoversTheDateGap(t *testing.T) {
 // those bugs since, so it does not look at them again (dry-run: its own
 // comments do not change the bugs).
 func TestFeedAfterSweepQueuesNothing(t *testing.T) {
-	h := newHarness(t, func(c *Config) { c.DryRun = true })
-	h.bz.bmo = true
-	for id := 1; id <= 5; id++ {
-		h.request(id, fakeForm("m"+strconv.Itoa(id)+" 1"), false)
+	e := newE2E(t, bugzillatest.BMO, func(c *Config) { c.DryRun = true })
+	form := demoForm(t, "clean-12q.md")
+	for i := range 5 {
+		e.request("Request "+strconv.Itoa(i), form, false, steward1)
 	}
-	h.mustCycle()
-	h.bz.resetCalls()
-	h.mustCycle()
-	if diff := cmp.Diff(maps.Clone(h.bz.calls), map[string]int{"FlagActivity": 1, "SearchBugsPage": 1}); diff != "" {
+	e.mustCycle()
+	e.srv.ResetRecords()
+	e.mustCycle()
+	if diff := cmp.Diff(e.srv.RequestCounts(), map[string]int{"GET /rest/review/flag_activity": 1, "GET /rest/bug": 1}); diff != "" {
 		t.Errorf("the cycle after the sweep (-got +want):\n%s", diff)
 	}
 	// A flag change after the bot's look is still queued.
-	h.clock.Advance(time.Minute)
-	_, flag := h.request(6, fakeForm("m6 1"), false)
-	h.mustCycle()
-	if reqs, err := h.st.OpenRequests(h.ctx); err != nil || !hasFlag(reqs, flag) {
+	e.advance(time.Minute)
+	_, att := e.request("Request 6", form, false, steward1)
+	e.mustCycle()
+	if reqs, err := e.st.OpenRequests(e.ctx); err != nil || !hasFlag(reqs, e.flagOf(att).ID) {
 		t.Errorf("a request after the sweep is not tracked (%v)", err)
 	}
 }

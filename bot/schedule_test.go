@@ -2,21 +2,25 @@ package bot
 
 import (
 	"context"
+	"net/http"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stewardbot/stewardbot/bot/store"
+	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
 )
 
 func TestRunCyclesAtOnceAndStops(t *testing.T) {
-	h := newHarness(t, nil)
-	h.request(1, fakeForm("a 1"), false)
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	bug, _ := e.request("Run at once", string(mustReadDemoForm(t, "clean-12q.md")), false, steward1)
 	posted := make(chan Posted, 10)
-	h.bot.onPost = func(p Posted) { posted <- p }
-	ctx, cancel := context.WithCancel(context.Background())
+	e.bot.onPost = func(p Posted) { posted <- p }
+	ctx, cancel := context.WithCancel(e.ctx)
 	done := make(chan error, 1)
-	go func() { done <- h.bot.Run(ctx, "") }()
+	go func() { done <- e.bot.Run(ctx, "") }()
 	p := <-posted // the first cycle runs without waiting for the schedule
-	if p.BugID != 1 || p.DryRun {
+	if p.BugID != bug || p.DryRun {
 		t.Errorf("posted %+v", p)
 	}
 	cancel()
@@ -26,36 +30,36 @@ func TestRunCyclesAtOnceAndStops(t *testing.T) {
 }
 
 func TestShutdownFinishesTheWriteInFlight(t *testing.T) {
-	h := newHarness(t, nil)
-	h.request(1, fakeForm("a 1"), false)
-	h.request(2, fakeForm("b 1"), false)
-	ctx, cancel := context.WithCancel(context.Background())
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	form := string(mustReadDemoForm(t, "clean-12q.md"))
+	first, _ := e.request("First", form, false, steward1)
+	second, _ := e.request("Second", form, false, steward1)
 	inFlight := make(chan struct{})
 	release := make(chan struct{})
-	first := true
-	h.bz.beforeWrite = func() {
-		if first {
-			first = false
-			close(inFlight)
-			<-release
+	var once sync.Once
+	e.rig.ClientOptions = append(e.rig.ClientOptions, e.rig.WithTransport(func(q *http.Request) {
+		if q.Method == http.MethodPost && strings.HasSuffix(q.URL.Path, "/comment") {
+			once.Do(func() { close(inFlight); <-release }) // the first comment waits for the shutdown
 		}
-	}
+	}))
+	e.newProcess()
+	ctx, cancel := context.WithCancel(e.ctx)
 	done := make(chan error, 1)
-	go func() { done <- h.bot.Run(ctx, "") }()
+	go func() { done <- e.bot.Run(ctx, "") }()
 	<-inFlight
 	cancel() // the shutdown signal arrives while the first POST is out
 	close(release)
 	if err := <-done; err != nil {
-		t.Fatalf("Run = %v", err)
+		t.Fatalf("Run = %v\nlogs:\n%s", err, e.logs.String())
 	}
-	if n := len(h.bz.botComments(1)); n != 1 {
-		t.Fatalf("the write in flight: %d comments, want 1", n)
+	if n := len(e.botComments(first)); n != 1 {
+		t.Fatalf("the write in flight: %d comments, want 1\nlogs:\n%s", n, e.logs.String())
 	}
-	if n := len(h.bz.botComments(2)); n != 0 {
-		t.Errorf("a write started after the shutdown: bug 2 has %d comments", n)
+	if n := len(e.botComments(second)); n != 0 {
+		t.Errorf("a write started after the shutdown: bug %d has %d comments", second, n)
 	}
-	m, _ := parseFooter("stewardbot", h.bz.botComments(1)[0].Text)
-	if j, err := h.st.Action(context.Background(), m.Key()); err != nil || j.Status != store.ActionDone {
+	m, _ := parseFooter("stewardbot", e.botComments(first)[0].Text)
+	if j, err := e.st.Action(context.Background(), m.Key()); err != nil || j.Status != store.ActionDone {
 		t.Errorf("journal of the write in flight = %+v, %v; want done", j, err)
 	}
 }

@@ -6,18 +6,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
-
 	"github.com/stewardbot/stewardbot/bot"
-	"github.com/stewardbot/stewardbot/bot/store"
-	"github.com/stewardbot/stewardbot/bugzilla"
 	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
+	"github.com/stewardbot/stewardbot/internal/bottest"
+	"github.com/stewardbot/stewardbot/internal/bottest/botrig"
 )
 
 // cycles is a bot.Observer that reports each cycle's result.
@@ -46,34 +42,16 @@ func wait[T any](t *testing.T, c <-chan T, what string) T {
 func TestWebhookEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	fake := bugzillatest.NewServer(t, bugzillatest.WithDialect(bugzillatest.BMO))
-	cfg := bot.DefaultConfig()
-	cfg.DryRun = false
-	cfg.Bugzilla.URL = fake.URL()
-	cfg.Bugzilla.Login = "bot@example.test"
-	cfg.Bugzilla.APIKey = bot.NewSecret("bot-api-key")
-	cfg.Poll.Schedule = "@every 24h"
-	cfg.Webhooks.Enabled, cfg.Webhooks.Secret = true, bot.NewSecret(testSecret)
-	cfg.Webhooks.Debounce = 0 // the debounce itself is tested in package bot, with a fake timer
-	client, err := bugzilla.NewClient(fake.URL(), bugzilla.WithAPIKey(cfg.Bugzilla.APIKey.Reveal()),
-		bugzilla.WithLogin(cfg.Bugzilla.Login), bugzilla.WithHTTPClient(fake.Client()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "stewardbot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	done := make(cycles, 16)
 	posted := make(chan bot.Posted, 16)
-	var logs syncBuffer
-	b, err := bot.New(cfg, client, st, bot.WithClock(bot.NewFakeClock(fake.Now())), bot.WithObserver(done),
-		bot.WithLogger(zerolog.New(&logs).Level(zerolog.DebugLevel)),
-		bot.WithPostHook(func(p bot.Posted) { posted <- p }))
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, b := botrig.New(t, bugzillatest.BMO,
+		[]bot.Option{bot.WithObserver(done), bot.WithPostHook(func(p bot.Posted) { posted <- p })},
+		bottest.WithConfig(func(cfg *bot.Config) {
+			cfg.Poll.Schedule = "@every 24h"
+			cfg.Webhooks.Enabled, cfg.Webhooks.Secret = true, bot.NewSecret(testSecret)
+			cfg.Webhooks.Debounce = 0 // the debounce itself is tested in package bot, with a fake timer
+		}))
+	fake, logs, cfg := r.Fake, r.Logs, r.Config
 	var outcomes outcomes
 	s, _ := newTestServer(t, b.Status(), func(o *Options) {
 		o.Now = b.Status().Now // as the daemon wires it: nudges on the bot's clock
@@ -153,21 +131,4 @@ func TestWebhookEndToEnd(t *testing.T) {
 	if len(outcomes.got) != 3 || outcomes.got[0] != want[0] || outcomes.got[1] != want[1] || outcomes.got[2] != want[2] {
 		t.Errorf("outcomes = %v, want %v", outcomes.got, want)
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

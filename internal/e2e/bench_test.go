@@ -20,6 +20,7 @@ import (
 	"github.com/stewardbot/stewardbot/bot"
 	"github.com/stewardbot/stewardbot/bugzilla"
 	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
+	"github.com/stewardbot/stewardbot/internal/bottest"
 	"github.com/stewardbot/stewardbot/policy"
 )
 
@@ -47,19 +48,19 @@ func countRequests(srv *bugzillatest.Server) (reads, writes int) {
 // live) and a write cap above the corpus (Validate caps it at 1000 for a
 // configured bot; the benchmark bypasses Validate on purpose).
 func dryRunAnalysis(n int) rigOption {
-	return func(c *bot.Config, _ *[]bugzilla.Option) {
+	return bottest.WithConfig(func(c *bot.Config) {
 		c.DryRun = true
 		c.Poll.MaxWritesPerCycle = n + 1
-	}
+	})
 }
 
 // coldStart runs poll and analyse once over a fresh store.
 func (r *rig) coldStart() error {
-	r.advance(5 * time.Minute)
-	if err := r.bot.RunOnce(r.ctx, "poll"); err != nil {
+	r.Advance(5 * time.Minute)
+	if err := r.bot.RunOnce(r.Ctx, "poll"); err != nil {
 		return err
 	}
-	return r.bot.RunOnce(r.ctx, "analyse")
+	return r.bot.RunOnce(r.Ctx, "analyse")
 }
 
 // minimalRequests is the least a bot can send, by this design's rules, to
@@ -96,20 +97,20 @@ func BenchmarkColdStart(b *testing.B) {
 				b.StopTimer()
 				r := newRig(b, bugzillatest.Upstream)
 				r.seed(n)
-				r.srv.SetLatency(benchLatency)
-				r.srv.ResetRecords()
+				r.Fake.SetLatency(benchLatency)
+				r.Fake.ResetRecords()
 				b.StartTimer()
 				start := time.Now()
-				forms, err := bugbotBaseline(r.ctx, r.srv)
+				forms, err := bugbotBaseline(r.Ctx, r.Fake)
 				if err != nil {
 					b.Fatal(err)
 				}
 				wall := time.Since(start)
 				b.StopTimer()
-				reads, writes := countRequests(r.srv)
+				reads, writes := countRequests(r.Fake)
 				b.ReportMetric(float64(reads+writes), "requests")
 				b.ReportMetric(wall.Seconds(), "wall-s")
-				b.Logf("n=%d: %d requests %v, %d forms parsed, wall %v", n, reads+writes, r.srv.RequestCounts(), forms, wall.Round(time.Millisecond))
+				b.Logf("n=%d: %d requests %v, %d forms parsed, wall %v", n, reads+writes, r.Fake.RequestCounts(), forms, wall.Round(time.Millisecond))
 				b.StartTimer()
 			}
 		})
@@ -122,8 +123,8 @@ func benchBotColdStart(b *testing.B, n int, latency time.Duration) {
 		b.StopTimer()
 		r := newRig(b, bugzillatest.Upstream, dryRunAnalysis(n))
 		r.seed(n)
-		r.srv.SetLatency(latency)
-		r.srv.ResetRecords()
+		r.Fake.SetLatency(latency)
+		r.Fake.ResetRecords()
 		b.StartTimer()
 		start := time.Now()
 		if err := r.coldStart(); err != nil {
@@ -131,12 +132,12 @@ func benchBotColdStart(b *testing.B, n int, latency time.Duration) {
 		}
 		wall := time.Since(start)
 		b.StopTimer()
-		reads, writes := countRequests(r.srv)
+		reads, writes := countRequests(r.Fake)
 		b.ReportMetric(float64(reads+writes), "requests")
 		minimal := minimalRequests(n, r.owed())
 		b.ReportMetric(float64(minimal), "minimal-requests")
 		b.ReportMetric(wall.Seconds(), "wall-s")
-		b.Logf("n=%d: %d requests %v (minimal %d), wall %v", n, reads+writes, r.srv.RequestCounts(), minimal, wall.Round(time.Millisecond))
+		b.Logf("n=%d: %d requests %v (minimal %d), wall %v", n, reads+writes, r.Fake.RequestCounts(), minimal, wall.Round(time.Millisecond))
 		if latency == 0 {
 			next, writes := r.nextCycle(b)
 			b.ReportMetric(float64(next), "requests/next-cycle")
@@ -153,19 +154,19 @@ func benchBotColdStart(b *testing.B, n int, latency time.Duration) {
 // after is idle.
 func (r *rig) nextCycle(b *testing.B) (requests, writes int) {
 	b.Helper()
-	r.srv.ResetRecords()
-	logged := len(r.logs.String())
-	if err := r.cycle(); err != nil {
+	r.Fake.ResetRecords()
+	logged := len(r.Logs.String())
+	if err := r.Cycle(); err != nil {
 		b.Fatal(err)
 	}
-	next, counts := r.requests(), r.srv.RequestCounts()
-	writes = strings.Count(r.logs.String()[logged:], `"message":"dry run: would post`)
-	r.srv.ResetRecords()
-	if err := r.cycle(); err != nil {
+	next, counts := r.Requests(), r.Fake.RequestCounts()
+	writes = strings.Count(r.Logs.String()[logged:], `"message":"dry run: would post`)
+	r.Fake.ResetRecords()
+	if err := r.Cycle(); err != nil {
 		b.Fatal(err)
 	}
 	b.Logf("the cycle after the cold start: %d requests %v, %d writes (dry run); the one after: %d %v",
-		next, counts, writes, r.requests(), r.srv.RequestCounts())
+		next, counts, writes, r.Requests(), r.Fake.RequestCounts())
 	return next, writes
 }
 
@@ -263,34 +264,34 @@ func BenchmarkIdleCycle(b *testing.B) {
 		b.Run(d.String(), func(b *testing.B) {
 			r := newRig(b, d)
 			r.seed(44)
-			r.settle(8)
+			r.Settle(8)
 			total, cycles := 0, 0
 			var last map[string]int
 			for b.Loop() {
-				r.srv.ResetRecords()
-				if err := r.cycle(); err != nil {
+				r.Fake.ResetRecords()
+				if err := r.Cycle(); err != nil {
 					b.Fatal(err)
 				}
-				last = r.srv.RequestCounts()
-				total += r.requests()
+				last = r.Fake.RequestCounts()
+				total += r.Requests()
 				cycles++
 			}
-			if n := len(r.srv.Writes()); n != 0 {
+			if n := len(r.Fake.Writes()); n != 0 {
 				b.Errorf("an idle cycle wrote %d times", n)
 			}
 			b.ReportMetric(float64(total)/float64(cycles), "requests/cycle")
 			b.Logf("%s idle cycle: %v", d, last)
 			// Where they go: each task alone, over the same idle state.
 			for _, task := range r.bot.TaskNames() {
-				r.srv.ResetRecords()
-				r.advance(5 * time.Minute)
-				if err := r.bot.RunOnce(r.ctx, task); err != nil {
+				r.Fake.ResetRecords()
+				r.Advance(5 * time.Minute)
+				if err := r.bot.RunOnce(r.Ctx, task); err != nil {
 					b.Fatal(err)
 				}
 				if task == "poll" {
-					b.ReportMetric(float64(r.requests()), "poll-requests")
+					b.ReportMetric(float64(r.Requests()), "poll-requests")
 				}
-				b.Logf("%s idle, task %s alone: %d requests %v", d, task, r.requests(), r.srv.RequestCounts())
+				b.Logf("%s idle, task %s alone: %d requests %v", d, task, r.Requests(), r.Fake.RequestCounts())
 			}
 		})
 	}
@@ -313,10 +314,10 @@ func BenchmarkMemory10k(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
 				r := newRig(b, d, dryRunAnalysis(n))
-				r.quiet = true // dry-run logs every comment; that is not the bot's memory
-				r.newProcess()
+				r.Quiet = true // dry-run logs every comment; that is not the bot's memory
+				r.NewProcess()
 				r.seed(n)
-				r.srv.ResetRecords()
+				r.Fake.ResetRecords()
 				before := heapObjects(true)
 				peak := sampleHeap()
 				b.StartTimer()
@@ -327,27 +328,27 @@ func BenchmarkMemory10k(b *testing.B) {
 				peakObjects := peak()
 				// Neither the fake's request log nor the test's copy of the
 				// bot's log lines (dry-run logs every comment) is the bot's memory.
-				r.srv.ResetRecords()
-				r.logs.reset()
+				r.Fake.ResetRecords()
+				r.Logs.Reset()
 				after := heapObjects(true)
 				// The next cycle reads what poll and analyse recorded (the
 				// other tasks' first look); the one after is idle.
-				if err := r.cycle(); err != nil {
+				if err := r.Cycle(); err != nil {
 					b.Fatal(err)
 				}
-				next := r.requests()
-				r.srv.ResetRecords()
-				if err := r.cycle(); err != nil {
+				next := r.Requests()
+				r.Fake.ResetRecords()
+				if err := r.Cycle(); err != nil {
 					b.Fatal(err)
 				}
-				idle := r.requests()
+				idle := r.Requests()
 				b.ReportMetric(float64(after-before)/(1<<20), "bot-heap-MB")
 				b.ReportMetric(float64(peakObjects-before)/(1<<20), "bot-peak-heap-MB")
 				b.ReportMetric(float64(after)/(1<<20), "total-heap-MB")
 				b.ReportMetric(float64(next), "requests/next-cycle")
 				b.ReportMetric(float64(idle), "idle-requests")
 				b.Logf("%s: heap objects %.1f MB with the seeded fake, at most %.1f MB during the cold start, %.1f MB after tracking %d requests; next cycle %d requests, then idle: %v",
-					d, float64(before)/(1<<20), float64(peakObjects)/(1<<20), float64(after)/(1<<20), n, next, r.srv.RequestCounts())
+					d, float64(before)/(1<<20), float64(peakObjects)/(1<<20), float64(after)/(1<<20), n, next, r.Fake.RequestCounts())
 				b.StartTimer()
 			}
 		})

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/stewardbot/stewardbot/bot"
-	"github.com/stewardbot/stewardbot/bugzilla"
 	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
+	"github.com/stewardbot/stewardbot/internal/bottest"
 )
 
 // withCrashDuties configures the in-process bot for crashDuties exactly as
@@ -15,7 +15,7 @@ import (
 // teams. Seed with seedFor(n, crashDuties) so that the audit knows what is
 // due.
 func withCrashDuties(t testing.TB) rigOption {
-	return func(c *bot.Config, _ *[]bugzilla.Option) {
+	return bottest.WithConfig(func(c *bot.Config) {
 		yaml := fmt.Sprintf("bugzilla:\n  url: %s\n  login: %s\n%s", c.Bugzilla.URL, c.Bugzilla.Login, crashDutiesConfig())
 		getenv := func(k string) string {
 			if k == bot.EnvAPIKey {
@@ -28,15 +28,15 @@ func withCrashDuties(t testing.TB) rigOption {
 			t.Fatalf("duties config: %v", err)
 		}
 		c.Stewards, c.Reminders, c.Escalation = loaded.Stewards, loaded.Reminders, loaded.Escalation
-	}
+	})
 }
 
 // seedFor files n more requests for a bot configured for d.
 func (r *rig) seedFor(n int, d Duties) {
-	r.t.Helper()
-	exps, err := SeedCorpusFor(r.srv, len(r.exps), n, false, d)
+	r.T.Helper()
+	exps, err := SeedCorpusFor(r.Fake, len(r.exps), n, false, d)
 	if err != nil {
-		r.t.Fatal(err)
+		r.T.Fatal(err)
 	}
 	r.exps = append(r.exps, exps...)
 }

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/stewardbot/stewardbot/bot"
-	"github.com/stewardbot/stewardbot/bugzilla"
 	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
+	"github.com/stewardbot/stewardbot/internal/bottest"
 )
 
 // TestFaultsThenAllWorkOnce: while Bugzilla answers 5xx bursts, resets
@@ -66,16 +66,16 @@ func TestFaultsThenAllWorkOnce(t *testing.T) {
 				rng := rand.New(rand.NewPCG(seed, 1))
 				// Hangs last until the client gives up: keep that short.
 				r := newRig(t, dialect, withCrashDuties(t),
-					func(c *bot.Config, _ *[]bugzilla.Option) { c.Bugzilla.Timeout = 150 * time.Millisecond })
+					bottest.WithConfig(func(c *bot.Config) { c.Bugzilla.Timeout = 150 * time.Millisecond }))
 				r.seedFor(33, crashDuties)
 				failed := 0
 				for range 6 {
-					fc.inject(r.srv, rng)
-					if err := r.cycle(); err != nil {
+					fc.inject(r.Fake, rng)
+					if err := r.Cycle(); err != nil {
 						failed++
 					}
 				}
-				fired := faultsFired(r.srv)
+				fired := faultsFired(r.Fake)
 				onWork := 0
 				for what, n := range fired {
 					if !strings.HasPrefix(what, "GET /rest/valid_login ") && !strings.HasPrefix(what, "GET /rest/whoami ") {
@@ -85,10 +85,10 @@ func TestFaultsThenAllWorkOnce(t *testing.T) {
 				if onWork == 0 {
 					t.Fatalf("no injected fault fired on the bot's work in 6 cycles (fired: %v; %d cycles failed): the test proves nothing", fired, failed)
 				}
-				r.srv.ClearFaults()
-				r.settle(8)
+				r.Fake.ClearFaults()
+				r.Settle(8)
 				rep := r.audit()
-				for _, p := range doubledNeedinfos(r.srv, r.exps) {
+				for _, p := range doubledNeedinfos(r.Fake, r.exps) {
 					t.Error(p)
 				}
 				for _, kind := range []string{KindRemind1, KindAssign, KindEscalation} {
@@ -112,45 +112,45 @@ var workPaths = []string{"/rest/bug", "/rest/bug/*", "/rest/bug/*/comment", "/re
 // then resume and finish the work.
 func TestBMOBlockParksWithoutRequests(t *testing.T) {
 	const park = 60 * time.Minute
-	r := newRig(t, bugzillatest.BMO, func(c *bot.Config, _ *[]bugzilla.Option) { c.Bugzilla.RateLimitPark = park })
+	r := newRig(t, bugzillatest.BMO, bottest.WithConfig(func(c *bot.Config) { c.Bugzilla.RateLimitPark = park }))
 	r.seed(22)
-	r.srv.BlockFor(time.Hour)
+	r.Fake.BlockFor(time.Hour)
 
-	r.srv.ResetRecords()
-	err := r.cycle()
+	r.Fake.ResetRecords()
+	err := r.Cycle()
 	var pe *bot.ParkedError
 	if !errors.As(err, &pe) {
 		t.Fatalf("cycle under a block: err = %v, want a *bot.ParkedError", err)
 	}
-	first := r.requests()
+	first := r.Requests()
 	if first < 1 || first > 2 {
-		t.Errorf("the blocked cycle sent %d requests %v, want 1 (at most 2)", first, r.srv.RequestCounts())
+		t.Errorf("the blocked cycle sent %d requests %v, want 1 (at most 2)", first, r.Fake.RequestCounts())
 	}
-	if got := r.srv.RequestCount("POST /rest/bug/{id}/comment"); got != 0 {
+	if got := r.Fake.RequestCount("POST /rest/bug/{id}/comment"); got != 0 {
 		t.Errorf("%d comment POSTs while blocked", got)
 	}
 
 	// The park: cycles, and a restarted process, send nothing at all.
-	r.srv.ResetRecords()
+	r.Fake.ResetRecords()
 	for range 10 {
-		if err := r.cycle(); !errors.As(err, &pe) {
+		if err := r.Cycle(); !errors.As(err, &pe) {
 			t.Fatalf("cycle during the park: err = %v, want a *bot.ParkedError", err)
 		}
 	}
-	r.newProcess()
-	if err := r.cycle(); !errors.As(err, &pe) {
+	r.NewProcess()
+	if err := r.Cycle(); !errors.As(err, &pe) {
 		t.Fatalf("restart during the park: err = %v, want a *bot.ParkedError", err)
 	}
-	if n := r.requests(); n != 0 {
-		t.Errorf("during the park: %d requests %v, want 0", n, r.srv.RequestCounts())
+	if n := r.Requests(); n != 0 {
+		t.Errorf("during the park: %d requests %v, want 0", n, r.Fake.RequestCounts())
 	}
-	if !r.srv.BlockedUntil().IsZero() && r.srv.BlockedUntil().After(r.srv.Now().Add(park)) {
+	if !r.Fake.BlockedUntil().IsZero() && r.Fake.BlockedUntil().After(r.Fake.Now().Add(park)) {
 		t.Errorf("the block was renewed during the park")
 	}
 
 	// Past the park (and the block, which nothing renewed): the work resumes.
-	r.advance(park)
-	r.settle(6)
+	r.Advance(park)
+	r.Settle(6)
 	rep := r.audit()
 	t.Logf("blocked cycle: %d requests; park: 0 requests over 11 cycles and a restart; then %s", first, rep.Summary())
 }
@@ -160,23 +160,23 @@ func TestBMOBlockParksWithoutRequests(t *testing.T) {
 func TestRetryAfterRespected(t *testing.T) {
 	r := newRig(t, bugzillatest.BMO)
 	r.seed(11)
-	r.srv.RateLimitNext(1, 20*time.Minute)
+	r.Fake.RateLimitNext(1, 20*time.Minute)
 	var pe *bot.ParkedError
-	if err := r.cycle(); !errors.As(err, &pe) {
+	if err := r.Cycle(); !errors.As(err, &pe) {
 		t.Fatalf("err = %v, want a *bot.ParkedError", err)
 	}
-	r.srv.ResetRecords()
-	r.advance(10 * time.Minute) // cycle() adds 5 more: still inside 20
-	if err := r.cycle(); !errors.As(err, &pe) {
+	r.Fake.ResetRecords()
+	r.Advance(10 * time.Minute) // cycle() adds 5 more: still inside 20
+	if err := r.Cycle(); !errors.As(err, &pe) {
 		t.Fatalf("inside Retry-After: err = %v, want a *bot.ParkedError", err)
 	}
-	if n := r.requests(); n != 0 {
+	if n := r.Requests(); n != 0 {
 		t.Errorf("inside Retry-After: %d requests", n)
 	}
-	r.advance(10 * time.Minute)
-	r.settle(6)
+	r.Advance(10 * time.Minute)
+	r.Settle(6)
 	r.audit()
-	if r.srv.RequestCount("GET /rest/bug") == 0 {
+	if r.Fake.RequestCount("GET /rest/bug") == 0 {
 		t.Errorf("no poll after Retry-After ended")
 	}
 }

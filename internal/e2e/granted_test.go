@@ -17,18 +17,18 @@ func TestDutiesAfterGrantOnce(t *testing.T) {
 		t.Run(dialect.String(), func(t *testing.T) {
 			r := newRig(t, dialect, withCrashDuties(t))
 			r.seedFor(24, crashDuties)
-			r.settle(8)
+			r.Settle(8)
 			r.audit()
-			n, err := GrantReviewed(r.srv, r.exps)
+			n, err := GrantReviewed(r.Fake, r.exps)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if n == 0 {
 				t.Fatal("no request to grant: the corpus has no dated expiry")
 			}
-			r.settle(8)
-			r.newProcess()
-			r.settle(8)
+			r.Settle(8)
+			r.NewProcess()
+			r.Settle(8)
 			rep := r.audit()
 			for kind, n := range rep.Totals {
 				if _, ok := rep.Wanted[kind]; !ok {

@@ -22,31 +22,31 @@ func TestIdleCycleCostsOnlyThePoll(t *testing.T) {
 		for _, fresh := range []bool{true, false} {
 			t.Run(fmt.Sprintf("%s/fresh=%v", d, fresh), func(t *testing.T) {
 				r := newRig(t, d)
-				exps, err := SeedCorpus(r.srv, 0, 44, fresh)
+				exps, err := SeedCorpus(r.Fake, 0, 44, fresh)
 				if err != nil {
 					t.Fatal(err)
 				}
 				r.exps = exps
-				r.settle(8)
+				r.Settle(8)
 
-				r.srv.ResetRecords()
-				r.advance(5 * time.Minute)
-				if err := r.bot.RunOnce(r.ctx, "poll"); err != nil {
+				r.Fake.ResetRecords()
+				r.Advance(5 * time.Minute)
+				if err := r.bot.RunOnce(r.Ctx, "poll"); err != nil {
 					t.Fatal(err)
 				}
-				poll := r.srv.RequestCounts()
+				poll := r.Fake.RequestCounts()
 
 				for i := range 3 {
-					r.srv.ResetRecords()
-					if err := r.cycle(); err != nil {
+					r.Fake.ResetRecords()
+					if err := r.Cycle(); err != nil {
 						t.Fatal(err)
 					}
-					if diff := cmp.Diff(r.srv.RequestCounts(), poll); diff != "" {
+					if diff := cmp.Diff(r.Fake.RequestCounts(), poll); diff != "" {
 						t.Errorf("idle cycle %d: requests by endpoint (-got +want: the poll alone):\n%s", i+1, diff)
 					}
 				}
-				if n := r.requests(); n < 1 || n > 2 {
-					t.Errorf("idle cycle: %d requests %v; want 1 or 2", r.requests(), r.srv.RequestCounts())
+				if n := r.Requests(); n < 1 || n > 2 {
+					t.Errorf("idle cycle: %d requests %v; want 1 or 2", r.Requests(), r.Fake.RequestCounts())
 				}
 			})
 		}
@@ -59,7 +59,7 @@ var historyPath = regexp.MustCompile(`^/rest/bug/(\d+)/history$`)
 // remind task's look at a live bug (comments, history, flags).
 func historyReads(r *rig) []string {
 	var out []string
-	for _, q := range r.srv.Requests() {
+	for _, q := range r.Fake.Requests() {
 		if m := historyPath.FindStringSubmatch(q.Path); m != nil {
 			out = append(out, m[1])
 		}
@@ -79,17 +79,17 @@ func TestDryRunDueRemindersReadOnce(t *testing.T) {
 	if err := r.coldStart(); err != nil {
 		t.Fatal(err)
 	}
-	r.advance(7 * 24 * time.Hour) // every open request is due for a reminder
-	r.srv.ResetRecords()
+	r.Advance(7 * 24 * time.Hour) // every open request is due for a reminder
+	r.Fake.ResetRecords()
 
 	readBy := map[string]int{} // bug -> the cycle that read it
 	total := 0
 	for cycle := 1; cycle <= 6; cycle++ {
-		r.srv.ResetRecords()
-		if err := r.cycle(); err != nil {
+		r.Fake.ResetRecords()
+		if err := r.Cycle(); err != nil {
 			t.Fatal(err)
 		}
-		if w := r.srv.Writes(); len(w) != 0 {
+		if w := r.Fake.Writes(); len(w) != 0 {
 			t.Fatalf("dry run wrote: %v", w)
 		}
 		reads := historyReads(r)
@@ -104,29 +104,29 @@ func TestDryRunDueRemindersReadOnce(t *testing.T) {
 		}
 		total += len(reads)
 	}
-	logged := strings.Count(r.logs.String(), `"action":"remind-1"`)
+	logged := strings.Count(r.Logs.String(), `"action":"remind-1"`)
 	if logged == 0 {
-		t.Fatalf("the dry run logged no reminder; logs:\n%s", r.logs.tail(3000))
+		t.Fatalf("the dry run logged no reminder; logs:\n%s", r.Logs.Tail(3000))
 	}
 	t.Logf("%d bugs read in 6 cycles, %d reminder log lines", total, logged)
 
 	// Live now: what the dry run only logged is sent (remind-1 markers land).
-	r.cfg.DryRun = false
-	r.newProcess()
+	r.Config.DryRun = false
+	r.NewProcess()
 	sent := 0
 	for range 8 {
-		r.srv.ResetRecords()
-		if err := r.cycle(); err != nil {
+		r.Fake.ResetRecords()
+		if err := r.Cycle(); err != nil {
 			t.Fatal(err)
 		}
-		for _, w := range r.srv.Writes() {
+		for _, w := range r.Fake.Writes() {
 			if strings.Contains(fmt.Sprint(w.Body), tagPrefix+":remind-1 ") {
 				sent++
 			}
 		}
 	}
 	if sent == 0 {
-		t.Errorf("after the switch to live, no reminder was sent; logs:\n%s", r.logs.tail(3000))
+		t.Errorf("after the switch to live, no reminder was sent; logs:\n%s", r.Logs.Tail(3000))
 	}
 	t.Logf("live: %d reminders sent", sent)
 }

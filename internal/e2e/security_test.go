@@ -17,8 +17,8 @@ import (
 
 	"github.com/stewardbot/stewardbot/bot"
 	"github.com/stewardbot/stewardbot/bot/demo"
-	"github.com/stewardbot/stewardbot/bugzilla"
 	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
+	"github.com/stewardbot/stewardbot/internal/bottest"
 )
 
 // hostileAnswers replace the answers of a clean form, question by question.
@@ -100,18 +100,18 @@ func TestMarkdownInjectionInert(t *testing.T) {
 		t.Run(d.String(), func(t *testing.T) {
 			r := newRig(t, d)
 			form := hostileForm(t)
-			bug := r.srv.AddBug(bugzillatest.Bug{Summary: "Hostile form", Creator: "dev1@example.test", Description: "See attachment."})
-			r.srv.AddAttachment(bugzillatest.Attachment{BugID: bug, FileName: "request.md", Summary: "Data review request",
+			bug := r.Fake.AddBug(bugzillatest.Bug{Summary: "Hostile form", Creator: "dev1@example.test", Description: "See attachment."})
+			r.Fake.AddAttachment(bugzillatest.Attachment{BugID: bug, FileName: "request.md", Summary: "Data review request",
 				ContentType: "text/plain", Data: []byte(form), Flags: []bugzillatest.Flag{bugzillatest.DataReview("steward1@example.test")}})
-			r.settle(6)
+			r.Settle(6)
 			var analysis []bugzillatest.Comment
-			for _, c := range r.srv.Comments(bug) {
+			for _, c := range r.Fake.Comments(bug) {
 				if f, ok := ParseFooter(tagPrefix, c.Text); ok && c.Creator == botLogin && f.Kind == KindAnalysis {
 					analysis = append(analysis, c)
 				}
 			}
 			if len(analysis) != 1 {
-				t.Fatalf("%d analysis comments, want 1; is the hostile form still a form?\n%s", len(analysis), r.logs.tail(3000))
+				t.Fatalf("%d analysis comments, want 1; is the hostile form still a form?\n%s", len(analysis), r.Logs.Tail(3000))
 			}
 			posted := analysis[0].Text
 			if d == bugzillatest.BMO {
@@ -130,7 +130,7 @@ func TestMarkdownInjectionInert(t *testing.T) {
 					t.Errorf("markdown escapes %q in a plain-text comment", found)
 				}
 			}
-			for _, w := range r.srv.Writes() {
+			for _, w := range r.Fake.Writes() {
 				for _, who := range []string{"mallory", "dev2@example.test", "legal@example.test", "trust@example.test", "steward2"} {
 					if bodyNames(w.Body, who) {
 						t.Errorf("%s %s names %s, whom only the form text named: %v", w.Method, w.Path, who, w.Body)
@@ -275,21 +275,21 @@ func TestAttachmentOverCapNeverDownloaded(t *testing.T) {
 	const maxBytes = 64 << 10
 	for _, d := range []bugzillatest.Dialect{bugzillatest.Upstream, bugzillatest.BMO} {
 		t.Run(d.String(), func(t *testing.T) {
-			r := newRig(t, d, func(c *bot.Config, _ *[]bugzilla.Option) { c.Bugzilla.MaxAttachmentBytes = maxBytes })
+			r := newRig(t, d, bottest.WithConfig(func(c *bot.Config) { c.Bugzilla.MaxAttachmentBytes = maxBytes }))
 			r.seed(11) // ordinary traffic around it, so batched reads happen
 			big := hostileForm(t) + "\n\n" + strings.Repeat("padding line for a very long answer\n", 4*maxBytes/36)
-			bug := r.srv.AddBug(bugzillatest.Bug{Summary: "Huge form", Creator: "dev1@example.test", Description: "See attachment."})
-			att := r.srv.AddAttachment(bugzillatest.Attachment{BugID: bug, FileName: "request.md", Summary: "Data review request",
+			bug := r.Fake.AddBug(bugzillatest.Bug{Summary: "Huge form", Creator: "dev1@example.test", Description: "See attachment."})
+			att := r.Fake.AddAttachment(bugzillatest.Attachment{BugID: bug, FileName: "request.md", Summary: "Data review request",
 				ContentType: "text/plain", Data: []byte(big), Flags: []bugzillatest.Flag{bugzillatest.DataReview("steward1@example.test")}})
-			r.settle(6)
-			for _, req := range r.srv.Requests() {
+			r.Settle(6)
+			for _, req := range r.Fake.Requests() {
 				if asksData(req) && (strings.Contains(req.Path, strconv.Itoa(att)) ||
 					strings.Contains(strings.Join(req.Query["attachment_ids"], ","), strconv.Itoa(att)) ||
 					req.Path == fmt.Sprintf("/rest/bug/%d/attachment", bug)) {
 					t.Errorf("attachment %d (%d bytes, cap %d) was asked for with its data: %s %s?%s", att, len(big), maxBytes, req.Method, req.Path, req.Query.Encode())
 				}
 			}
-			tally, _ := Tally(r.srv, bug, botLogin, tagPrefix)
+			tally, _ := Tally(r.Fake, bug, botLogin, tagPrefix)
 			if tally.Kinds[KindAnalysis]+tally.Kinds[KindNeedsForm] != 1 {
 				t.Errorf("bug with the huge form: %v, want one analysis or one needs-form", tally.Kinds)
 			}
@@ -370,16 +370,16 @@ func TestUnreadableAttachmentsNoCrash(t *testing.T) {
 	r := newRig(t, bugzillatest.BMO)
 	bugs, atts := map[string]int{}, map[string]int{}
 	for _, c := range cases {
-		bug := r.srv.AddBug(bugzillatest.Bug{Summary: c.name, Creator: "dev1@example.test", Description: "See attachment."})
-		atts[c.name] = r.srv.AddAttachment(bugzillatest.Attachment{BugID: bug, FileName: "request.txt", Summary: "Data review request",
+		bug := r.Fake.AddBug(bugzillatest.Bug{Summary: c.name, Creator: "dev1@example.test", Description: "See attachment."})
+		atts[c.name] = r.Fake.AddAttachment(bugzillatest.Attachment{BugID: bug, FileName: "request.txt", Summary: "Data review request",
 			ContentType: c.contentType, Data: c.data, Flags: []bugzillatest.Flag{bugzillatest.DataReview("steward1@example.test")}})
 		bugs[c.name] = bug
 	}
-	r.settle(6)
+	r.Settle(6)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			bug := bugs[c.name]
-			tally, problems := Tally(r.srv, bug, botLogin, tagPrefix)
+			tally, problems := Tally(r.Fake, bug, botLogin, tagPrefix)
 			for _, p := range problems {
 				t.Error(p)
 			}
@@ -387,7 +387,7 @@ func TestUnreadableAttachmentsNoCrash(t *testing.T) {
 				t.Fatalf("%v, want one %s", tally.Kinds, c.kind)
 			}
 			var posted string
-			for _, cm := range r.srv.Comments(bug) {
+			for _, cm := range r.Fake.Comments(bug) {
 				if cm.Creator != botLogin {
 					continue
 				}
@@ -407,7 +407,7 @@ func TestUnreadableAttachmentsNoCrash(t *testing.T) {
 				t.Errorf("the analysis does not quote %q: the form was not decoded:\n%s", c.quoted, posted)
 			}
 			if finding, _, ok := strings.Cut(strings.TrimPrefix(c.want[0], "`"), "`"); ok && c.kind == KindNeedsForm &&
-				!logLineHas(r.logs.String(), `"attachment_id":`+strconv.Itoa(atts[c.name])+`,`, `"finding":"`+finding+`"`) {
+				!logLineHas(r.Logs.String(), `"attachment_id":`+strconv.Itoa(atts[c.name])+`,`, `"finding":"`+finding+`"`) {
 				t.Errorf("no log line with attachment_id %d and finding %s", atts[c.name], finding)
 			}
 			if strings.Contains(posted, "\uFFFD") || strings.Contains(posted, "Ã") {

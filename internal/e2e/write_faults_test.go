@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/stewardbot/stewardbot/bot"
-	"github.com/stewardbot/stewardbot/bugzilla"
 	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
+	"github.com/stewardbot/stewardbot/internal/bottest"
 )
 
 // TestWriteFailsAfterLanding: Bugzilla applies a write and then answers
@@ -44,35 +44,35 @@ func TestWriteFailsAfterLanding(t *testing.T) {
 					name := fmt.Sprintf("%s/%s/%s/%d", dialect, ph.name, endpoint, status)
 					t.Run(name, func(t *testing.T) {
 						r := newRig(t, dialect, withCrashDuties(t),
-							func(c *bot.Config, _ *[]bugzilla.Option) { c.Bugzilla.RateLimitPark = park })
+							bottest.WithConfig(func(c *bot.Config) { c.Bugzilla.RateLimitPark = park }))
 						r.seedFor(12, crashDuties)
 						if ph.name == "granted" {
-							r.settle(8)
-							if n, err := GrantReviewed(r.srv, r.exps); err != nil || n == 0 {
+							r.Settle(8)
+							if n, err := GrantReviewed(r.Fake, r.exps); err != nil || n == 0 {
 								t.Fatalf("granted %d: %v", n, err)
 							}
 						}
-						r.srv.InjectFault(bugzillatest.Fault{Method: method, Path: pattern, Times: 1, Status: status, AfterApply: true})
+						r.Fake.InjectFault(bugzillatest.Fault{Method: method, Path: pattern, Times: 1, Status: status, AfterApply: true})
 						fault := fmt.Sprintf("%s after-apply status %d", endpoint, status)
 						var errs []string
-						for i := 0; i < 4 && faultsFired(r.srv)[fault] == 0; i++ {
-							if err := r.cycle(); err != nil {
+						for i := 0; i < 4 && faultsFired(r.Fake)[fault] == 0; i++ {
+							if err := r.Cycle(); err != nil {
 								errs = append(errs, err.Error())
 							}
 						}
-						if fired := faultsFired(r.srv); fired[fault] != 1 {
+						if fired := faultsFired(r.Fake); fired[fault] != 1 {
 							t.Fatalf("fault %q fired %d times in 4 cycles (all fired: %v); nothing tested", fault, fired[fault], fired)
 						}
 						if len(errs) == 0 {
 							t.Logf("no cycle failed: the bot saw the %d on %s and went on", status, endpoint)
 						}
-						r.advance(park) // past a 429's park
-						r.settle(8)
+						r.Advance(park) // past a 429's park
+						r.Settle(8)
 						rep := r.audit()
-						for _, p := range doubledNeedinfos(r.srv, r.exps) {
+						for _, p := range doubledNeedinfos(r.Fake, r.exps) {
 							t.Error(p)
 						}
-						for _, p := range grantedNeedinfos(r.srv, r.exps) {
+						for _, p := range grantedNeedinfos(r.Fake, r.exps) {
 							t.Error(p)
 						}
 						t.Logf("%s: cycle errors %q; %s", fault, errs, rep.Summary())
