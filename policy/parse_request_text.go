@@ -59,11 +59,14 @@ func reqHasPrefixFold(s, prefix string) bool {
 func reqLowerASCII(s string) string {
 	for i := 0; i < len(s); i++ {
 		if 'A' <= s[i] && s[i] <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				b[j] = reqLowerByte(b[j])
+			// one copy: a Builder's bytes become the string without another
+			var b strings.Builder
+			b.Grow(len(s))
+			b.WriteString(s[:i])
+			for j := i; j < len(s); j++ {
+				b.WriteByte(reqLowerByte(s[j]))
 			}
-			return string(b)
+			return b.String()
 		}
 	}
 	return s
