@@ -43,6 +43,15 @@ func reqPipeTables(lines []string) []reqPipeTable {
 	if !slices.ContainsFunc(lines, reqMayBeDelimiterRow) {
 		return nil // goldmark would find no table: skip its parse
 	}
+	if t, ok := reqGFMTable(lines); ok {
+		return t
+	}
+	return reqGoldmarkPipeTables(lines)
+}
+
+// reqGoldmarkPipeTables is reqPipeTables read by goldmark: for the lines
+// reqGFMTable does not read.
+func reqGoldmarkPipeTables(lines []string) []reqPipeTable {
 	var src strings.Builder
 	starts := make([]int, len(lines))
 	for i, l := range lines {
