@@ -164,6 +164,19 @@ func reqByteSet(chars string) (t [256]bool) {
 	return t
 }
 
+// reqTrimSet is strings.Trim(s, cutset) for an ASCII cutset given as a byte
+// set: strings.Trim builds its set on every call.
+func reqTrimSet(s string, set *[256]bool) string {
+	i, j := 0, len(s)
+	for i < j && set[s[i]] {
+		i++
+	}
+	for j > i && set[s[j-1]] {
+		j--
+	}
+	return s[i:j]
+}
+
 var (
 	reqChannelFirst     = reqByteSet("nbdaper")
 	reqAllChannelsFirst = reqByteSet("ae")
