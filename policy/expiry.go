@@ -58,7 +58,7 @@ type reqExpiryAt struct {
 // the words of the text.
 func parseReqExpiries(text string) []Expiry {
 	ls := reqLowerASCII(text)
-	var ws []reqExpiryWord
+	ws := make([]reqExpiryWord, 0, len(ls)/6+1) // about a word per six bytes
 	for i := 0; ; {
 		st, en := reqNextASCIIWord(ls, i)
 		if st >= len(ls) {

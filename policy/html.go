@@ -387,22 +387,33 @@ func (w *reqHTMLWriter) text(s string) {
 		}
 		return
 	}
-	// collapse white space the way a browser does
-	var b strings.Builder
+	// collapse white space the way a browser does, writing the runs of
+	// other bytes as they are
 	space := w.lastSpace || w.atLineStart
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' {
+	for i := 0; i < len(s); {
+		j := i
+		if reqIsHTMLSpace(s[i]) {
+			for j < len(s) && reqIsHTMLSpace(s[j]) {
+				j++
+			}
 			if !space {
-				b.WriteByte(' ')
+				w.raw(" ")
 				space = true
 			}
-			continue
+		} else {
+			for j < len(s) && !reqIsHTMLSpace(s[j]) {
+				j++
+			}
+			w.raw(s[i:j])
+			space = false
 		}
-		b.WriteByte(c)
-		space = false
+		i = j
 	}
-	w.raw(b.String())
+}
+
+// reqIsHTMLSpace reports the white space a browser collapses.
+func reqIsHTMLSpace(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f'
 }
 
 func (w *reqHTMLWriter) start(t *reqHTMLTokens, tt html.TokenType) {

@@ -85,12 +85,15 @@ func reqIsNumber(s string) bool {
 	return true
 }
 
+// reqBareCategoryTrim is what reqBareCategory trims around a cell.
+var reqBareCategoryTrim = reqByteSet(" \t*_`()?")
+
 // reqBareCategory reads a cell that is only a category number, as a
 // spreadsheet column of categories holds: "2", "2?", "(3)", "1, 2" or
 // "2-3" for a row that reaches two categories (the higher one counts), and
 // "2.5", a row between two categories, which reaches the higher one: 3.
 func reqBareCategory(s string) (int, bool) {
-	s = strings.Trim(s, " \t*_`()?")
+	s = reqTrimSet(s, &reqBareCategoryTrim)
 	if len(s) == 3 && '1' <= s[0] && s[0] <= '3' && s[1:] == ".5" {
 		return int(s[0]-'0') + 1, true // "2.5": the row reaches 3
 	}

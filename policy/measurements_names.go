@@ -44,6 +44,9 @@ func reqIsIdentByte(c byte) bool {
 	return reqIsASCIILetterOrDigit(c) || c == '_' || c == '.' || c == '#'
 }
 
+// reqIdentTrim is what reqIdentAt trims around a token.
+var reqIdentTrim = reqByteSet("._#")
+
 // reqIdentAt classifies the token s[st:en] (a maximal run of identifier
 // bytes) and returns it trimmed of leading and trailing dots, hashes and
 // underscores.
@@ -52,7 +55,7 @@ func reqIdentAt(s string, st, en int) (string, reqIdentKind) {
 	if (st > 0 && s[st-1] == '@') || (en < len(s) && s[en] == '@') {
 		return "", reqNotIdent // an e-mail address
 	}
-	tok := strings.Trim(s[st:en], "._#")
+	tok := reqTrimSet(s[st:en], &reqIdentTrim)
 	if tok == "" || !('a' <= reqLowerByte(tok[0]) && reqLowerByte(tok[0]) <= 'z') {
 		return "", reqNotIdent
 	}

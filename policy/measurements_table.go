@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -39,6 +40,18 @@ type reqPipeTable struct {
 // without quote markers). A run of lines with pipes but no delimiter row is
 // not a table; its lines are read one by one.
 func reqPipeTables(lines []string) []reqPipeTable {
+	if !slices.ContainsFunc(lines, reqMayBeDelimiterRow) {
+		return nil // goldmark would find no table: skip its parse
+	}
+	if t, ok := reqGFMTable(lines); ok {
+		return t
+	}
+	return reqGoldmarkPipeTables(lines)
+}
+
+// reqGoldmarkPipeTables is reqPipeTables read by goldmark: for the lines
+// reqGFMTable does not read.
+func reqGoldmarkPipeTables(lines []string) []reqPipeTable {
 	var src strings.Builder
 	starts := make([]int, len(lines))
 	for i, l := range lines {
@@ -87,6 +100,23 @@ func reqPipeTables(lines []string) []reqPipeTable {
 		}
 	}
 	return out
+}
+
+// reqMayBeDelimiterRow reports a line that may be a GFM delimiter row
+// ("| --- | :-: |"): only pipes, colons, hyphens and spaces, with at least
+// one hyphen. Without one, there is no table.
+func reqMayBeDelimiterRow(line string) bool {
+	hyphen := false
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case '-':
+			hyphen = true
+		case '|', ':', ' ', '\t', '\n', '\v', '\f', '\r':
+		default:
+			return false
+		}
+	}
+	return hyphen
 }
 
 // reqNodeLine returns the line of a table row node, or -1.

@@ -63,17 +63,19 @@ func ParseRequestWith(text string, opts ParseOptions) *Request {
 	if v == FormNone {
 		return r
 	}
+	r.Answers = make([]Answer, 0, len(reqVersionTopics[v]))
 
 	answers := readReqAnswers(v, doc, heads, chain)
 	// texts: the answered answers but the measurements (a table says
-	// nothing about default-on, and can be most of the form)
+	// nothing about default-on, and can be most of the form), lower-cased
+	// once for the signals that read them all
 	texts := make([]string, 0, len(answers))
 	for i, t := range reqVersionTopics[v] {
 		a := Answer{Number: i + 1, Topic: t}
 		if ra, ok := answers[t]; ok {
 			a.Text, a.Answered = reqTruncate(ra.text, reqMaxAnswerText), ra.answered
 			if ra.answered && t != TopicMeasurements {
-				texts = append(texts, ra.text)
+				texts = append(texts, reqLowerASCII(ra.text))
 			}
 		} else {
 			a.QuestionNotFound = true
@@ -147,7 +149,7 @@ func newReqResult(v FormVersion) *Request {
 // next heading of the chain; the last one ends at the next question-like
 // heading after it, if any (a second form, or a quoted question).
 func readReqAnswers(v FormVersion, doc string, heads, chain []reqHeading) map[Topic]reqAnswer {
-	out := map[Topic]reqAnswer{}
+	out := make(map[Topic]reqAnswer, len(chain))
 	for k, h := range chain {
 		t := reqTopicOrder[h.topic]
 		end := len(doc)

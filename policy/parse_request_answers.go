@@ -225,8 +225,9 @@ func reqFindUnits(tmpl *reqTopicTemplate, text string) []reqSpan {
 		}
 		// (template text just removed ended its sentence, and maybe took the
 		// list marker after it)
-		strong := prevEnd == 0 || nl >= 0 || st == unitEnd || strings.ContainsAny(gap, "*|>")
-		weak := strong || strings.ContainsAny(gap, ".?!:;()[]\"")
+		marks := reqGapMarks(gap)
+		strong := prevEnd == 0 || nl >= 0 || st == unitEnd || marks&reqGapStrong != 0
+		weak := strong || marks&reqGapWeak != 0
 		matched := false
 		if weak {
 			for ui := range tmpl.units {
@@ -261,6 +262,33 @@ func reqFindUnits(tmpl *reqTopicTemplate, text string) []reqSpan {
 			prevEnd, i = en, en
 		}
 	}
+}
+
+// The marks between two words that may end a template unit before the
+// next: a list or quote marker or a cell border (strong), or punctuation
+// (weak).
+const (
+	reqGapStrong = 1 << iota
+	reqGapWeak
+)
+
+var reqGapMarkOf = func() (t [256]uint8) {
+	for _, c := range []byte("*|>") {
+		t[c] = reqGapStrong
+	}
+	for _, c := range []byte(".?!:;()[]\"") {
+		t[c] = reqGapWeak
+	}
+	return t
+}()
+
+// reqGapMarks returns the marks found in gap, in one pass (gaps are
+// short, and strings.ContainsAny builds its set on every call).
+func reqGapMarks(gap string) (marks uint8) {
+	for i := 0; i < len(gap); i++ {
+		marks |= reqGapMarkOf[gap[i]]
+	}
+	return marks
 }
 
 // reqChoiceStem is how many first words identify a choice that was edited.

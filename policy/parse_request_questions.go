@@ -40,7 +40,13 @@ func findReqHeadings(s string) []reqHeading {
 // closing markup. The line after one that does not is the rest of a
 // hard-wrapped sentence, never a question of its own.
 func reqLineEndsSentence(line string) bool {
-	l := strings.TrimRight(line, " \t\r*_")
+	// strings.TrimRight(line, " \t\r*_"), without building its byte set
+	// for every line
+	n := len(line)
+	for n > 0 && (line[n-1] == ' ' || line[n-1] == '\t' || line[n-1] == '\r' || line[n-1] == '*' || line[n-1] == '_') {
+		n--
+	}
+	l := line[:n]
 	if l == "" {
 		return true
 	}

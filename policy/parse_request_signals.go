@@ -12,11 +12,9 @@ import (
 // tool, and new identifiers. Each reading is conservative: "unknown" when
 // the answers do not say.
 
-var (
-	reqAllChannelsRE = regexp.MustCompile(`\b(?:all|every|any)\s+(?:(?:of\s+)?the\s+)?(?:release\s+|firefox\s+|product\s+)?channels?\b`)
-	reqChannelRE     = regexp.MustCompile(`\b(nightly|beta|developer\s+edition|dev\s*edition|devedition|aurora|preview|esr|pre[\s-]?release|release|rid(?:e|es|ing)\s+the\s+trains?)\b`)
-	reqReleaseOnlyRE = regexp.MustCompile(`\brelease\s+(?:channel\s+|population\s+|users\s+)?only\b|\bonly\s+(?:on\s+|in\s+|to\s+)?(?:the\s+)?release\b`)
-)
+// reqReleaseOnlyRE finds "release only" and "only on release"; the
+// channels themselves are found by byte scanners (parse_request_scan.go).
+var reqReleaseOnlyRE = regexp.MustCompile(`\brelease\s+(?:channel\s+|population\s+|users\s+)?only\b|\bonly\s+(?:on\s+|in\s+|to\s+)?(?:the\s+)?release\b`)
 
 // reqReleaseEvents, right before "release", make it the day a feature
 // ships rather than a channel: "until release", "prior to release".
@@ -50,8 +48,8 @@ func reqChannels(text string) (channels []string, release, prerelease Tri) {
 	}
 	var found []at
 	all := false
-	var allSpans [][]int
-	for _, m := range reqAllChannelsRE.FindAllStringIndex(ls, -1) {
+	var allSpans [][2]int
+	for _, m := range reqScanAll(ls, &reqAllChannelsFirst, reqAllChannelsAt) {
 		if reqNegated(ls, m[0], m[1]) {
 			continue // "not all channels"
 		}
@@ -68,11 +66,11 @@ func reqChannels(text string) (channels []string, release, prerelease Tri) {
 	}
 	relYes, relNo, pre, preNo := false, false, false, false
 	mixed := reqDefaultOnPhrases.any(ls, func(st, en, _ int) bool { return !reqNegated(ls, st, en) })
-	for _, m := range reqChannelRE.FindAllStringSubmatchIndex(ls, -1) {
+	for _, m := range reqScanAll(ls, &reqChannelFirst, reqChannelAt) {
 		if inAll(m[0]) {
 			continue // "all release channels"
 		}
-		w := ls[m[2]:m[3]]
+		w := ls[m[0]:m[1]]
 		name := w
 		// when the answer says where the collection is on by default, a
 		// channel named where it is off ("default on in Nightly, opt-in on
@@ -154,7 +152,7 @@ func reqChannels(text string) (channels []string, release, prerelease Tri) {
 	switch {
 	case pre || (all && !preNo):
 		prerelease = Yes
-	case relYes && (preNo || reqReleaseOnlyRE.MatchString(ls)):
+	case relYes && (preNo || strings.Contains(ls, "only") && reqReleaseOnlyRE.MatchString(ls)):
 		prerelease = No
 	}
 	return channels, release, prerelease
@@ -270,17 +268,15 @@ func reqDescribesOptOut(text string) bool {
 	return true
 }
 
-var reqURLRE = regexp.MustCompile(`(?i)\bhttps?://[^\s<>()\[\]"'` + "`" + `|]+|\bwww\.[^\s<>()\[\]"'` + "`" + `|]+`)
-
 // reqLinks returns the URLs in text, without trailing punctuation, in order
 // and without repeats.
 func reqLinks(text string, keep func(string) bool) []string {
 	if !reqContainsFold(text, "http") && !reqContainsFold(text, "www.") {
-		return nil // the expression costs more than this look
+		return nil // the scan costs more than this look
 	}
 	var out []string
 	seen := map[string]bool{}
-	for _, u := range reqURLRE.FindAllString(text, -1) {
+	for _, u := range reqURLs(text) {
 		u = strings.TrimRight(u, ".,;:!?*_~'\"")
 		if u == "" || seen[u] || (keep != nil && !keep(u)) {
 			continue

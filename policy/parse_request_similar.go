@@ -132,6 +132,8 @@ func reqContentWord(buf []byte, w string) ([]byte, bool) {
 		buf = append(buf[:n-3], 'y')
 	case n > 3 && buf[n-1] == 's' && buf[n-2] != 's':
 		buf = buf[:n-1]
+	default:
+		return buf, true // unchanged: not a stop word, as seen above
 	}
 	if reqStopWords[string(buf)] {
 		return nil, false

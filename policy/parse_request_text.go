@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Small, allocation-free text helpers for the request parser. Template
@@ -19,9 +20,16 @@ func reqLowerByte(c byte) byte {
 	return c
 }
 
-func reqIsASCIILetterOrDigit(c byte) bool {
-	return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
-}
+func reqIsASCIILetterOrDigit(c byte) bool { return reqLetterOrDigit[c] }
+
+// reqLetterOrDigit says which bytes are ASCII letters or digits: one load
+// where the word scanners, which test every byte, made three comparisons.
+var reqLetterOrDigit = func() (t [256]bool) {
+	for c := range t {
+		t[c] = ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
+	}
+	return t
+}()
 
 func reqIsDigit(c byte) bool { return '0' <= c && c <= '9' }
 
@@ -59,11 +67,12 @@ func reqHasPrefixFold(s, prefix string) bool {
 func reqLowerASCII(s string) string {
 	for i := 0; i < len(s); i++ {
 		if 'A' <= s[i] && s[i] <= 'Z' {
+			// one copy: the buffer, never written again, becomes the string
 			b := []byte(s)
 			for j := i; j < len(b); j++ {
 				b[j] = reqLowerByte(b[j])
 			}
-			return string(b)
+			return unsafe.String(unsafe.SliceData(b), len(b))
 		}
 	}
 	return s
@@ -316,24 +325,27 @@ func reqNextASCIIWord(ls string, i int) (start, end int) {
 // each calls fn for every phrase found in ls (lower case), with its bounds
 // and index, until fn returns false.
 func (pl *reqPhraseList) each(ls string, fn func(start, end, phrase int) bool) {
-	for i := 0; ; {
-		st, en := reqNextASCIIWord(ls, i)
-		if st >= len(ls) {
-			return
-		}
-		if n := en - st; !pl.firstByte[ls[st]] || n < pl.minLen || n > pl.maxLen {
-			i = en
+	// only the words that start with a first byte of a phrase are read
+	// whole
+	for st := 0; st < len(ls); st++ {
+		if c := ls[st]; !pl.firstByte[c] || !reqLetterOrDigit[c] || (st > 0 && reqLetterOrDigit[ls[st-1]]) {
 			continue
 		}
-		for _, p := range pl.first[ls[st:en]] {
-			if end, ok := pl.matchRest(ls, en, pl.phrases[p][1:]); ok {
-				if !fn(st, end, p) {
-					return
+		en := st + 1
+		for en < len(ls) && reqLetterOrDigit[ls[en]] {
+			en++
+		}
+		if n := en - st; n >= pl.minLen && n <= pl.maxLen {
+			for _, p := range pl.first[ls[st:en]] {
+				if end, ok := pl.matchRest(ls, en, pl.phrases[p][1:]); ok {
+					if !fn(st, end, p) {
+						return
+					}
+					break
 				}
-				break
 			}
 		}
-		i = en
+		st = en - 1
 	}
 }
 
