@@ -4,7 +4,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // Small, allocation-free text helpers for the request parser. Template
@@ -67,12 +66,14 @@ func reqHasPrefixFold(s, prefix string) bool {
 func reqLowerASCII(s string) string {
 	for i := 0; i < len(s); i++ {
 		if 'A' <= s[i] && s[i] <= 'Z' {
-			// one copy: the buffer, never written again, becomes the string
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				b[j] = reqLowerByte(b[j])
+			// one copy: a Builder hands over its buffer as the string
+			var b strings.Builder
+			b.Grow(len(s))
+			b.WriteString(s[:i])
+			for j := i; j < len(s); j++ {
+				b.WriteByte(reqLowerByte(s[j]))
 			}
-			return unsafe.String(unsafe.SliceData(b), len(b))
+			return b.String()
 		}
 	}
 	return s
