@@ -61,13 +61,6 @@ func (e *e2e) newProcess() {
 	e.rig.NewProcess()
 }
 
-// openStore opens the store's file again, for the next process.
-func (e *e2e) openStore() {
-	e.t.Helper()
-	e.rig.OpenStore()
-	e.st = e.rig.Store
-}
-
 // dropStore deletes the store and starts a new process over an empty one.
 func (e *e2e) dropStore() {
 	e.t.Helper()

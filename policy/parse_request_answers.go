@@ -40,7 +40,7 @@ func readReqAnswer(topic Topic, region string) reqAnswer {
 
 	// find the template text left in each text block
 	var spanBuf [2][]reqSpan
-	spans := spanBuf[:0]
+	var spans [][]reqSpan
 	if len(blocks) > len(spanBuf) {
 		spans = make([][]reqSpan, len(blocks))
 	} else {

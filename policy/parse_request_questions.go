@@ -275,7 +275,7 @@ func bestReqChain(heads []reqHeading) []reqHeading {
 	nt := len(reqTopicOrder)
 	var bestLen, bestAt [16]int // by topic: there are 12
 	var prevBuf [32]int
-	prev := prevBuf[:0]
+	var prev []int
 	if len(heads) > len(prevBuf) {
 		prev = make([]int, len(heads))
 	} else {
