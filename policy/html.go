@@ -23,10 +23,16 @@ type reqTable struct {
 }
 
 // reqHTMLTokens wraps a tokenizer and counts the bytes it has consumed, so a
-// table found inside Markdown can be cut out of it.
+// table found inside Markdown can be cut out of it. Made by
+// newReqPlainHTMLTokens, it reads only plain HTML itself (see html_plain.go)
+// and z is nil.
 type reqHTMLTokens struct {
 	z *html.Tokenizer
 	n int
+
+	s           string // the plain reader's input
+	raw         string // the plain reader's current token
+	unsupported bool   // the plain reader met what only z reads
 }
 
 func newReqHTMLTokens(s string) *reqHTMLTokens {
@@ -34,16 +40,34 @@ func newReqHTMLTokens(s string) *reqHTMLTokens {
 }
 
 func (t *reqHTMLTokens) next() html.TokenType {
+	if t.z == nil {
+		return t.nextPlain()
+	}
 	tt := t.z.Next()
 	t.n += len(t.z.Raw())
 	return tt
 }
 
+// appendText appends the current text token's text to b.
+func (t *reqHTMLTokens) appendText(b []byte) []byte {
+	if t.z == nil {
+		return append(b, t.raw...) // plain text has no entities
+	}
+	return append(b, t.z.Text()...)
+}
+
 // tag returns the atom of the current start or end tag (0 for unknown names).
-// It reads the name from the raw token: the tokenizer's TagName copies the
-// name on every call, which was a fifth of the parser's allocations.
 func (t *reqHTMLTokens) tag() atom.Atom {
-	raw := t.z.Raw()
+	if t.z == nil {
+		return reqTagAtom(t.raw)
+	}
+	return reqTagAtom(t.z.Raw())
+}
+
+// reqTagAtom reads a tag's name from its raw token: the tokenizer's TagName
+// copies the name on every call, which was a fifth of the parser's
+// allocations.
+func reqTagAtom[T string | []byte](raw T) atom.Atom {
 	i := 1
 	if i < len(raw) && raw[i] == '/' {
 		i++
@@ -85,15 +109,24 @@ func (t *reqHTMLTokens) attrs() map[string]string {
 // returns it with the number of bytes it spans: up to its matching
 // </table>, or all of s when it is never closed.
 func readReqHTMLTable(s string) (*reqTable, int) {
-	t := newReqHTMLTokens(s)
+	if tbl, n, ok := readReqHTMLTableWith(newReqPlainHTMLTokens(s), len(s)); ok {
+		return tbl, n
+	}
+	tbl, n, _ := readReqHTMLTableWith(newReqHTMLTokens(s), len(s))
+	return tbl, n
+}
+
+// readReqHTMLTableWith is readReqHTMLTable on t's tokens; ok is false when
+// t is a plain reader that met what it does not read.
+func readReqHTMLTableWith(t *reqHTMLTokens, size int) (tbl *reqTable, n int, ok bool) {
 	for {
 		switch t.next() {
 		case html.ErrorToken:
-			return &reqTable{}, len(s)
+			return &reqTable{}, size, !t.unsupported
 		case html.StartTagToken:
 			if t.tag() == atom.Table {
 				tbl := collectReqHTMLTable(t)
-				return tbl, min(t.n, len(s))
+				return tbl, min(t.n, size), !t.unsupported
 			}
 		}
 	}
@@ -154,7 +187,7 @@ func collectReqHTMLTable(t *reqHTMLTokens) *reqTable {
 			return tbl
 		case html.TextToken:
 			if inCell && skip == 0 {
-				cell = append(cell, t.z.Text()...)
+				cell = t.appendText(cell)
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			a := t.tag()
