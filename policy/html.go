@@ -30,9 +30,10 @@ type reqHTMLTokens struct {
 	z *html.Tokenizer
 	n int
 
-	s           string // the plain reader's input
-	raw         string // the plain reader's current token
-	unsupported bool   // the plain reader met what only z reads
+	s           string    // the plain reader's input
+	raw         string    // the plain reader's current token
+	atom        atom.Atom // and its tag's atom
+	unsupported bool      // the plain reader met what only z reads
 }
 
 func newReqHTMLTokens(s string) *reqHTMLTokens {
@@ -59,7 +60,7 @@ func (t *reqHTMLTokens) appendText(b []byte) []byte {
 // tag returns the atom of the current start or end tag (0 for unknown names).
 func (t *reqHTMLTokens) tag() atom.Atom {
 	if t.z == nil {
-		return reqTagAtom(t.raw)
+		return t.atom
 	}
 	return reqTagAtom(t.z.Raw())
 }
@@ -88,19 +89,24 @@ func reqTagAtom[T string | []byte](raw T) atom.Atom {
 	return atom.Lookup(buf[:n])
 }
 
-// attrs returns the current tag's attributes by lower-case name.
-func (t *reqHTMLTokens) attrs() map[string]string {
-	var m map[string]string
+// attrs reads the current tag's attributes once and returns the values of
+// those named a and b (lower-case; "" when absent) and whether b is there. A
+// repeated attribute gives its last value.
+func (t *reqHTMLTokens) attrs(a, b string) (va, vb string, hasB bool) {
+	if t.z == nil {
+		return "", "", false // the plain reader reads no attributes
+	}
 	for {
 		k, v, more := t.z.TagAttr()
-		if len(k) > 0 {
-			if m == nil {
-				m = map[string]string{}
-			}
-			m[string(k)] = string(v)
+		switch {
+		case len(k) == 0:
+		case string(k) == a:
+			va = string(v)
+		case string(k) == b:
+			vb, hasB = string(v), true
 		}
 		if !more {
-			return m
+			return va, vb, hasB
 		}
 	}
 }
@@ -474,7 +480,8 @@ func (w *reqHTMLWriter) start(t *reqHTMLTokens, tt html.TokenType) {
 		}
 		lc := reqListContext{ordered: a == atom.Ol, next: 1}
 		if lc.ordered {
-			if n, err := strconv.Atoi(strings.TrimSpace(t.attrs()["start"])); err == nil && n >= 0 && n < 1e6 {
+			start, _, _ := t.attrs("start", "")
+			if n, err := strconv.Atoi(strings.TrimSpace(start)); err == nil && n >= 0 && n < 1e6 {
 				lc.next = n
 			}
 		}
@@ -488,7 +495,8 @@ func (w *reqHTMLWriter) start(t *reqHTMLTokens, tt html.TokenType) {
 		}
 		lc := &w.lists[len(w.lists)-1]
 		n := lc.next
-		if v, err := strconv.Atoi(strings.TrimSpace(t.attrs()["value"])); err == nil && v >= 0 && v < 1e6 {
+		value, _, _ := t.attrs("value", "")
+		if v, err := strconv.Atoi(strings.TrimSpace(value)); err == nil && v >= 0 && v < 1e6 {
 			n = v
 		}
 		lc.next = n + 1
@@ -503,7 +511,8 @@ func (w *reqHTMLWriter) start(t *reqHTMLTokens, tt html.TokenType) {
 		if tt != html.StartTagToken {
 			return
 		}
-		href := strings.TrimSpace(t.attrs()["href"])
+		href, _, _ := t.attrs("href", "")
+		href = strings.TrimSpace(href)
 		if len(w.links) < 64 && (reqHasPrefixFold(href, "http://") || reqHasPrefixFold(href, "https://") || reqHasPrefixFold(href, "mailto:")) {
 			w.links = append(w.links, href)
 			w.raw("[")
@@ -515,9 +524,8 @@ func (w *reqHTMLWriter) start(t *reqHTMLTokens, tt html.TokenType) {
 	case atom.Strong, atom.B:
 		w.raw("**")
 	case atom.Input:
-		attrs := t.attrs()
-		if strings.EqualFold(attrs["type"], "checkbox") {
-			if _, checked := attrs["checked"]; checked {
+		if typ, _, checked := t.attrs("type", "checked"); strings.EqualFold(typ, "checkbox") {
+			if checked {
 				w.raw("[x] ")
 			} else {
 				w.raw("[ ] ")

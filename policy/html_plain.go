@@ -66,9 +66,9 @@ func (t *reqHTMLTokens) nextPlain() html.TokenType {
 	default:
 		return t.giveUp()
 	}
-	t.raw = s[:j]
+	t.raw, t.atom = s[:j], reqTagAtom(s[:j])
 	if tt != html.EndTagToken {
-		switch t.tag() {
+		switch t.atom {
 		case atom.Iframe, atom.Noembed, atom.Noframes, atom.Noscript, atom.Plaintext,
 			atom.Script, atom.Style, atom.Textarea, atom.Title, atom.Xmp:
 			return t.giveUp() // the tokenizer reads the text after it raw
