@@ -145,18 +145,33 @@ func collectReqHTMLTable(t *reqHTMLTokens) *reqTable {
 	tbl := &reqTable{}
 	depth := 1
 	var (
-		row            []string
-		inRow, inCell  bool
-		rowTH, cellTH  bool
-		cell           []byte    // reused from cell to cell
-		rowCap         = 4       // the previous row's width
-		skip           atom.Atom // inside <script> or <style>
-		cellBreakIfAny = func() {
-			if inCell {
-				cell = append(cell, '\n')
-			}
-		}
+		row           []string
+		inRow, inCell bool
+		rowTH, cellTH bool
+		cell          []byte    // reused from cell to cell
+		cellRaw       string    // or the cell's one text so far, cut from the plain reader's input
+		rowCap        = 4       // the previous row's width
+		skip          atom.Atom // inside <script> or <style>
 	)
+	// appendCell appends to the cell's text, b < 0 for the current text token
+	appendCell := func(b int) {
+		if cellRaw != "" {
+			cell, cellRaw = append(cell, cellRaw...), ""
+		}
+		switch {
+		case b >= 0:
+			cell = append(cell, byte(b))
+		case t.z == nil && len(cell) == 0:
+			cellRaw = t.raw // no copy for a cell of one text
+		default:
+			cell = t.appendText(cell)
+		}
+	}
+	cellBreakIfAny := func() {
+		if inCell {
+			appendCell('\n')
+		}
+	}
 	closeCell := func() {
 		if !inCell {
 			return
@@ -164,8 +179,12 @@ func collectReqHTMLTable(t *reqHTMLTokens) *reqTable {
 		if row == nil {
 			row = make([]string, 0, rowCap)
 		}
-		row = append(row, reqCleanCell(string(cell)))
-		cell = cell[:0]
+		text := cellRaw
+		if len(cell) > 0 {
+			text = string(cell)
+		}
+		row = append(row, reqCleanCell(text))
+		cell, cellRaw = cell[:0], ""
 		inCell = false
 		if !cellTH {
 			rowTH = false
@@ -193,7 +212,7 @@ func collectReqHTMLTable(t *reqHTMLTokens) *reqTable {
 			return tbl
 		case html.TextToken:
 			if inCell && skip == 0 {
-				cell = t.appendText(cell)
+				appendCell(-1)
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			a := t.tag()
@@ -224,7 +243,7 @@ func collectReqHTMLTable(t *reqHTMLTokens) *reqTable {
 					}
 					inCell, cellTH = true, a == atom.Th
 				} else if inCell {
-					cell = append(cell, ' ')
+					appendCell(' ')
 				}
 			case atom.Br, atom.P, atom.Div, atom.Li, atom.Ul, atom.Ol, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Pre, atom.Blockquote, atom.Hr:
 				cellBreakIfAny()
@@ -255,7 +274,7 @@ func collectReqHTMLTable(t *reqHTMLTokens) *reqTable {
 				if depth == 1 {
 					closeCell()
 				} else if inCell {
-					cell = append(cell, ' ')
+					appendCell(' ')
 				}
 			case atom.P, atom.Div, atom.Li, atom.Ul, atom.Ol, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Pre, atom.Blockquote:
 				cellBreakIfAny()
