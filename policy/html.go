@@ -23,10 +23,17 @@ type reqTable struct {
 }
 
 // reqHTMLTokens wraps a tokenizer and counts the bytes it has consumed, so a
-// table found inside Markdown can be cut out of it.
+// table found inside Markdown can be cut out of it. Made by
+// newReqPlainHTMLTokens, it reads only plain HTML itself (see html_plain.go)
+// and z is nil.
 type reqHTMLTokens struct {
 	z *html.Tokenizer
 	n int
+
+	s           string    // the plain reader's input
+	raw         string    // the plain reader's current token
+	atom        atom.Atom // and its tag's atom
+	unsupported bool      // the plain reader met what only z reads
 }
 
 func newReqHTMLTokens(s string) *reqHTMLTokens {
@@ -34,16 +41,34 @@ func newReqHTMLTokens(s string) *reqHTMLTokens {
 }
 
 func (t *reqHTMLTokens) next() html.TokenType {
+	if t.z == nil {
+		return t.nextPlain()
+	}
 	tt := t.z.Next()
 	t.n += len(t.z.Raw())
 	return tt
 }
 
+// appendText appends the current text token's text to b.
+func (t *reqHTMLTokens) appendText(b []byte) []byte {
+	if t.z == nil {
+		return append(b, t.raw...) // plain text has no entities
+	}
+	return append(b, t.z.Text()...)
+}
+
 // tag returns the atom of the current start or end tag (0 for unknown names).
-// It reads the name from the raw token: the tokenizer's TagName copies the
-// name on every call, which was a fifth of the parser's allocations.
 func (t *reqHTMLTokens) tag() atom.Atom {
-	raw := t.z.Raw()
+	if t.z == nil {
+		return t.atom
+	}
+	return reqTagAtom(t.z.Raw())
+}
+
+// reqTagAtom reads a tag's name from its raw token: the tokenizer's TagName
+// copies the name on every call, which was a fifth of the parser's
+// allocations.
+func reqTagAtom[T string | []byte](raw T) atom.Atom {
 	i := 1
 	if i < len(raw) && raw[i] == '/' {
 		i++
@@ -64,19 +89,24 @@ func (t *reqHTMLTokens) tag() atom.Atom {
 	return atom.Lookup(buf[:n])
 }
 
-// attrs returns the current tag's attributes by lower-case name.
-func (t *reqHTMLTokens) attrs() map[string]string {
-	var m map[string]string
+// attrs reads the current tag's attributes once and returns the values of
+// those named a and b (lower-case; "" when absent) and whether b is there. A
+// repeated attribute gives its last value.
+func (t *reqHTMLTokens) attrs(a, b string) (va, vb string, hasB bool) {
+	if t.z == nil {
+		return "", "", false // the plain reader reads no attributes
+	}
 	for {
 		k, v, more := t.z.TagAttr()
-		if len(k) > 0 {
-			if m == nil {
-				m = map[string]string{}
-			}
-			m[string(k)] = string(v)
+		switch {
+		case len(k) == 0:
+		case string(k) == a:
+			va = string(v)
+		case string(k) == b:
+			vb, hasB = string(v), true
 		}
 		if !more {
-			return m
+			return va, vb, hasB
 		}
 	}
 }
@@ -85,15 +115,24 @@ func (t *reqHTMLTokens) attrs() map[string]string {
 // returns it with the number of bytes it spans: up to its matching
 // </table>, or all of s when it is never closed.
 func readReqHTMLTable(s string) (*reqTable, int) {
-	t := newReqHTMLTokens(s)
+	if tbl, n, ok := readReqHTMLTableWith(newReqPlainHTMLTokens(s), len(s)); ok {
+		return tbl, n
+	}
+	tbl, n, _ := readReqHTMLTableWith(newReqHTMLTokens(s), len(s))
+	return tbl, n
+}
+
+// readReqHTMLTableWith is readReqHTMLTable on t's tokens; ok is false when
+// t is a plain reader that met what it does not read.
+func readReqHTMLTableWith(t *reqHTMLTokens, size int) (tbl *reqTable, n int, ok bool) {
 	for {
 		switch t.next() {
 		case html.ErrorToken:
-			return &reqTable{}, len(s)
+			return &reqTable{}, size, !t.unsupported
 		case html.StartTagToken:
 			if t.tag() == atom.Table {
 				tbl := collectReqHTMLTable(t)
-				return tbl, min(t.n, len(s))
+				return tbl, min(t.n, size), !t.unsupported
 			}
 		}
 	}
@@ -106,18 +145,33 @@ func collectReqHTMLTable(t *reqHTMLTokens) *reqTable {
 	tbl := &reqTable{}
 	depth := 1
 	var (
-		row            []string
-		inRow, inCell  bool
-		rowTH, cellTH  bool
-		cell           []byte    // reused from cell to cell
-		rowCap         = 4       // the previous row's width
-		skip           atom.Atom // inside <script> or <style>
-		cellBreakIfAny = func() {
-			if inCell {
-				cell = append(cell, '\n')
-			}
-		}
+		row           []string
+		inRow, inCell bool
+		rowTH, cellTH bool
+		cell          []byte    // reused from cell to cell
+		cellRaw       string    // or the cell's one text so far, cut from the plain reader's input
+		rowCap        = 4       // the previous row's width
+		skip          atom.Atom // inside <script> or <style>
 	)
+	// appendCell appends to the cell's text, b < 0 for the current text token
+	appendCell := func(b int) {
+		if cellRaw != "" {
+			cell, cellRaw = append(cell, cellRaw...), ""
+		}
+		switch {
+		case b >= 0:
+			cell = append(cell, byte(b))
+		case t.z == nil && len(cell) == 0:
+			cellRaw = t.raw // no copy for a cell of one text
+		default:
+			cell = t.appendText(cell)
+		}
+	}
+	cellBreakIfAny := func() {
+		if inCell {
+			appendCell('\n')
+		}
+	}
 	closeCell := func() {
 		if !inCell {
 			return
@@ -125,8 +179,12 @@ func collectReqHTMLTable(t *reqHTMLTokens) *reqTable {
 		if row == nil {
 			row = make([]string, 0, rowCap)
 		}
-		row = append(row, reqCleanCell(string(cell)))
-		cell = cell[:0]
+		text := cellRaw
+		if len(cell) > 0 {
+			text = string(cell)
+		}
+		row = append(row, reqCleanCell(text))
+		cell, cellRaw = cell[:0], ""
 		inCell = false
 		if !cellTH {
 			rowTH = false
@@ -154,7 +212,7 @@ func collectReqHTMLTable(t *reqHTMLTokens) *reqTable {
 			return tbl
 		case html.TextToken:
 			if inCell && skip == 0 {
-				cell = append(cell, t.z.Text()...)
+				appendCell(-1)
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			a := t.tag()
@@ -185,7 +243,7 @@ func collectReqHTMLTable(t *reqHTMLTokens) *reqTable {
 					}
 					inCell, cellTH = true, a == atom.Th
 				} else if inCell {
-					cell = append(cell, ' ')
+					appendCell(' ')
 				}
 			case atom.Br, atom.P, atom.Div, atom.Li, atom.Ul, atom.Ol, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Pre, atom.Blockquote, atom.Hr:
 				cellBreakIfAny()
@@ -216,7 +274,7 @@ func collectReqHTMLTable(t *reqHTMLTokens) *reqTable {
 				if depth == 1 {
 					closeCell()
 				} else if inCell {
-					cell = append(cell, ' ')
+					appendCell(' ')
 				}
 			case atom.P, atom.Div, atom.Li, atom.Ul, atom.Ol, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Pre, atom.Blockquote:
 				cellBreakIfAny()
@@ -441,7 +499,8 @@ func (w *reqHTMLWriter) start(t *reqHTMLTokens, tt html.TokenType) {
 		}
 		lc := reqListContext{ordered: a == atom.Ol, next: 1}
 		if lc.ordered {
-			if n, err := strconv.Atoi(strings.TrimSpace(t.attrs()["start"])); err == nil && n >= 0 && n < 1e6 {
+			start, _, _ := t.attrs("start", "")
+			if n, err := strconv.Atoi(strings.TrimSpace(start)); err == nil && n >= 0 && n < 1e6 {
 				lc.next = n
 			}
 		}
@@ -455,7 +514,8 @@ func (w *reqHTMLWriter) start(t *reqHTMLTokens, tt html.TokenType) {
 		}
 		lc := &w.lists[len(w.lists)-1]
 		n := lc.next
-		if v, err := strconv.Atoi(strings.TrimSpace(t.attrs()["value"])); err == nil && v >= 0 && v < 1e6 {
+		value, _, _ := t.attrs("value", "")
+		if v, err := strconv.Atoi(strings.TrimSpace(value)); err == nil && v >= 0 && v < 1e6 {
 			n = v
 		}
 		lc.next = n + 1
@@ -470,7 +530,8 @@ func (w *reqHTMLWriter) start(t *reqHTMLTokens, tt html.TokenType) {
 		if tt != html.StartTagToken {
 			return
 		}
-		href := strings.TrimSpace(t.attrs()["href"])
+		href, _, _ := t.attrs("href", "")
+		href = strings.TrimSpace(href)
 		if len(w.links) < 64 && (reqHasPrefixFold(href, "http://") || reqHasPrefixFold(href, "https://") || reqHasPrefixFold(href, "mailto:")) {
 			w.links = append(w.links, href)
 			w.raw("[")
@@ -482,9 +543,8 @@ func (w *reqHTMLWriter) start(t *reqHTMLTokens, tt html.TokenType) {
 	case atom.Strong, atom.B:
 		w.raw("**")
 	case atom.Input:
-		attrs := t.attrs()
-		if strings.EqualFold(attrs["type"], "checkbox") {
-			if _, checked := attrs["checked"]; checked {
+		if typ, _, checked := t.attrs("type", "checked"); strings.EqualFold(typ, "checkbox") {
+			if checked {
 				w.raw("[x] ")
 			} else {
 				w.raw("[ ] ")

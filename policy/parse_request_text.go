@@ -66,12 +66,19 @@ func reqHasPrefixFold(s, prefix string) bool {
 func reqLowerASCII(s string) string {
 	for i := 0; i < len(s); i++ {
 		if 'A' <= s[i] && s[i] <= 'Z' {
-			// one copy: a Builder hands over its buffer as the string
+			// one copy: a Builder hands over its buffer as the string;
+			// the runs without capitals are written whole
 			var b strings.Builder
 			b.Grow(len(s))
 			b.WriteString(s[:i])
-			for j := i; j < len(s); j++ {
-				b.WriteByte(reqLowerByte(s[j]))
+			for i < len(s) { // s[i] is a capital
+				b.WriteByte(s[i] + 'a' - 'A')
+				j := i + 1
+				for j < len(s) && (s[j] < 'A' || s[j] > 'Z') {
+					j++
+				}
+				b.WriteString(s[i+1 : j])
+				i = j
 			}
 			return b.String()
 		}
@@ -287,14 +294,15 @@ func reqLineEnd(s string, i int) int {
 // words). A phrase is written as words separated by spaces, each word a
 // list of alternatives separated by '|'.
 type reqPhraseList struct {
-	first          map[string][]int
-	phrases        [][][]string
-	firstByte      [256]bool // first bytes of first words: most words are skipped without a map lookup
-	minLen, maxLen int       // lengths of first words
+	first   map[string][]int
+	phrases [][][]string
+	// shapes[c] has bit min(n, 63) set when a first word starts with c and
+	// is n bytes long: most words are skipped without a map lookup
+	shapes [256]uint64
 }
 
 func newReqPhraseList(phrases ...string) *reqPhraseList {
-	pl := &reqPhraseList{first: map[string][]int{}, minLen: 1 << 30}
+	pl := &reqPhraseList{first: map[string][]int{}}
 	for i, p := range phrases {
 		var words [][]string
 		for _, w := range strings.Fields(p) {
@@ -303,12 +311,14 @@ func newReqPhraseList(phrases ...string) *reqPhraseList {
 		pl.phrases = append(pl.phrases, words)
 		for _, alt := range words[0] {
 			pl.first[alt] = append(pl.first[alt], i)
-			pl.firstByte[alt[0]] = true
-			pl.minLen, pl.maxLen = min(pl.minLen, len(alt)), max(pl.maxLen, len(alt))
+			pl.shapes[alt[0]] |= reqLenBit(len(alt))
 		}
 	}
 	return pl
 }
+
+// reqLenBit is the bit of reqPhraseList.shapes for a word of n bytes.
+func reqLenBit(n int) uint64 { return 1 << min(n, 63) }
 
 // reqNextASCIIWord returns the next run of ASCII letters and digits at or
 // after i in lower-case text.
@@ -329,14 +339,15 @@ func (pl *reqPhraseList) each(ls string, fn func(start, end, phrase int) bool) {
 	// only the words that start with a first byte of a phrase are read
 	// whole
 	for st := 0; st < len(ls); st++ {
-		if c := ls[st]; !pl.firstByte[c] || !reqLetterOrDigit[c] || (st > 0 && reqLetterOrDigit[ls[st-1]]) {
+		c := ls[st]
+		if pl.shapes[c] == 0 || !reqLetterOrDigit[c] || (st > 0 && reqLetterOrDigit[ls[st-1]]) {
 			continue
 		}
 		en := st + 1
 		for en < len(ls) && reqLetterOrDigit[ls[en]] {
 			en++
 		}
-		if n := en - st; n >= pl.minLen && n <= pl.maxLen {
+		if pl.shapes[c]&reqLenBit(en-st) != 0 {
 			for _, p := range pl.first[ls[st:en]] {
 				if end, ok := pl.matchRest(ls, en, pl.phrases[p][1:]); ok {
 					if !fn(st, end, p) {
