@@ -157,18 +157,32 @@ func (cv *cycleViews) forget(id int) {
 	e.view.held = nil
 }
 
+// cachedComments returns the comments of a bug the cycle read at its last
+// change lastChange, if it did.
+func (rc *readCache) cachedComments(id int, lastChange time.Time) ([]bugzilla.Comment, bool) {
+	if e := rc.views.get(id, lastChange); e != nil && e.view.loaded {
+		return e.view.comments, true
+	}
+	return nil, false
+}
+
 // keepComments keeps the comments of a bug read at its last change
 // lastChange, so that a later task of the cycle reads them no more: in the
 // bug's cached view when there is one for that change, else in a new view
-// without attachments.
-func (cv *cycleViews) keepComments(b *Bot, id int, lastChange time.Time, cs []bugzilla.Comment) {
+// without attachments (whose contents it reads up to maxBytes).
+func (rc *readCache) keepComments(id int, lastChange time.Time, cs []bugzilla.Comment, maxBytes int64) {
+	rc.views.keepComments(id, lastChange, cs, maxBytes)
+}
+
+// keepComments is readCache.keepComments.
+func (cv *cycleViews) keepComments(id int, lastChange time.Time, cs []bugzilla.Comment, maxBytes int64) {
 	if e := cv.get(id, lastChange); e != nil {
 		if !e.view.loaded {
 			e.view.setComments(cs)
 		}
 		return
 	}
-	v := newBugView(id, nil, b.cfg.Bugzilla.MaxAttachmentBytes)
+	v := newBugView(id, nil, maxBytes)
 	v.setComments(cs)
 	cv.put(id, &cachedView{view: v, lastChange: lastChange})
 }

@@ -52,17 +52,19 @@ func (t Task) named(name string) bool {
 // (reminders, escalations, commands) slot in after analyze: they read what
 // poll and analyze recorded in the store.
 func (b *Bot) Tasks() []Task {
+	d := b.deps()
+	an := newAnalyzeDuty(d, b, b, recordCollectionsFunc(func(ctx context.Context, v *bugView, f *foundForm) error {
+		return recordCollections(ctx, b.store, b, b.now, v, f)
+	}), b)
+	esc := newEscalateDuty(d, b, b.analyzer)
 	return []Task{
-		{Name: "poll", Doc: "find data-review requests that changed since the last cycle", Duty: newPollDuty(b.deps(), b.sess)},
-		{Name: "analyze", Aliases: []string{"analyse"}, Doc: "find each request's form and post one analysis per form revision",
-			Duty: newAnalyzeDuty(b.deps(), b, b, recordCollectionsFunc(func(ctx context.Context, v *bugView, f *foundForm) error {
-				return recordCollections(ctx, b.store, b, b.now, v, f)
-			}), b)},
-		{Name: "commands", Doc: "answer stewardbot: commands in comments (snooze, recheck, escalate, stop, resume, help)", Run: b.commands},
-		{Name: "remind", Doc: "remind stewards of waiting requests, assign unassigned ones, stop on answers", Duty: newRemindDuty(b.deps(), b)},
-		{Name: "escalate", Doc: "post one notice per form revision to Trust or Legal when the analysis needs them", Duty: newEscalateDuty(b.deps(), b, b.analyzer)},
-		{Name: "review", Doc: "point out where a data-review+ review form contradicts the request, once", Duty: newReviewDuty(b.deps(), b)},
-		{Name: "expiry", Doc: "remind the owner of a reviewed collection, once, that its dated expiry is near", Duty: newExpiryDuty(b.deps(), b)},
+		{Name: "poll", Doc: "find data-review requests that changed since the last cycle", Duty: newPollDuty(d, b.sess)},
+		{Name: "analyze", Aliases: []string{"analyse"}, Doc: "find each request's form and post one analysis per form revision", Duty: an},
+		{Name: "commands", Doc: "answer stewardbot: commands in comments (snooze, recheck, escalate, stop, resume, help)", Duty: newCommandsDuty(d, an, esc)},
+		{Name: "remind", Doc: "remind stewards of waiting requests, assign unassigned ones, stop on answers", Duty: newRemindDuty(d, b)},
+		{Name: "escalate", Doc: "post one notice per form revision to Trust or Legal when the analysis needs them", Duty: esc},
+		{Name: "review", Doc: "point out where a data-review+ review form contradicts the request, once", Duty: newReviewDuty(d, b)},
+		{Name: "expiry", Doc: "remind the owner of a reviewed collection, once, that its dated expiry is near", Duty: newExpiryDuty(d, b)},
 	}
 }
 
@@ -206,10 +208,12 @@ const KVLastGoodCycle = "cycle.last_good"
 type deps struct {
 	cfg      Config
 	bz       bugzillaClient // the bot's client: lease-guarded when replicas share a store
+	reads    *readCache     // the same client, as the cycle's read cache (bz is it)
 	store    store.Store
 	clock    Clock
 	log      zerolog.Logger
-	login    func() string // the bot's Bugzilla login, known after Start
+	login    func() string     // the bot's Bugzilla login, known after Start
+	format   func() textFormat // the bot's comments' format (format.go)
 	obs      Observer
 	forms    formFinder
 	privacy  privacyRule
@@ -263,7 +267,7 @@ var (
 // deps lends the duties what they need.
 func (b *Bot) deps() deps {
 	return deps{
-		cfg: b.cfg, bz: b.bz, store: b.store, clock: b.clock, log: b.log, login: b.login, obs: b.observer(),
+		cfg: b.cfg, bz: b.bz, reads: b.reads, format: b.commentFormat, store: b.store, clock: b.clock, log: b.log, login: b.login, obs: b.observer(),
 		forms: b.forms, privacy: b.privacy, marks: b, troubles: b.troubles, roster: newRoster(b.cfg.Stewards),
 	}
 }
