@@ -22,10 +22,7 @@ type Task struct {
 	Name    string
 	Aliases []string // other names --only accepts ("analyse" for "analyze")
 	Doc     string
-	// Duty does the chore. Tasks not yet written as a duty set Run instead;
-	// Duty wins when both are set.
-	Duty Duty
-	Run  func(ctx context.Context, c *Cycle) error
+	Duty    Duty
 }
 
 // Duty is one chore of a cycle. Run's error means something went wrong; the
@@ -33,14 +30,6 @@ type Task struct {
 // (c.Stopped()), never errors.
 type Duty interface {
 	Run(ctx context.Context, c *Cycle) error
-}
-
-// run runs the task's duty.
-func (t Task) run(ctx context.Context, c *Cycle) error {
-	if t.Duty != nil {
-		return t.Duty.Run(ctx, c)
-	}
-	return t.Run(ctx, c)
 }
 
 // named reports whether --only name means this task.
@@ -53,7 +42,7 @@ func (t Task) named(name string) bool {
 // poll and analyze recorded in the store.
 func (b *Bot) Tasks() []Task {
 	d := b.deps()
-	an := newAnalyzeDuty(d, b, b, recordCollectionsFunc(func(ctx context.Context, v *bugView, f *foundForm) error {
+	an := newAnalyzeDuty(d, b, recordCollectionsFunc(func(ctx context.Context, v *bugView, f *foundForm) error {
 		return recordCollections(ctx, b.store, b, b.now, v, f)
 	}), b)
 	esc := newEscalateDuty(d, b, b.analyzer)
@@ -78,36 +67,6 @@ func (b *Bot) TaskNames() []string {
 		names = append(names, t.Name)
 	}
 	return names
-}
-
-// errCapReached stops a task's loop when the cycle's writes are spent.
-var errCapReached = errors.New("bot: write cap reached for this cycle")
-
-// withoutCapReached is a task's error without errCapReached, which only
-// says where the task stopped: nil when nothing else went wrong. The other
-// errors a task joined with it (a bug that failed before the cap) are kept,
-// so they are logged and the cycle does not count as good.
-func withoutCapReached(err error) error {
-	if !errors.Is(err, errCapReached) {
-		return err
-	}
-	if wrapped, ok := err.(interface{ Unwrap() error }); ok {
-		if withoutCapReached(wrapped.Unwrap()) == nil {
-			return nil
-		}
-		return err // something else went wrong too: keep the whole message
-	}
-	joined, ok := err.(interface{ Unwrap() []error })
-	if !ok {
-		return nil // errCapReached itself
-	}
-	var rest []error
-	for _, e := range joined.Unwrap() {
-		if e = withoutCapReached(e); e != nil {
-			rest = append(rest, e)
-		}
-	}
-	return errors.Join(rest...)
 }
 
 // RunOnce runs one cycle: every task, or only the one named. It calls Start
@@ -155,31 +114,7 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 	}
 	c := b.newCycle()
 	defer b.reads.begin() // nothing read is held between cycles
-	var errs []error
-	for _, t := range tasks {
-		if ctx.Err() != nil {
-			errs = append(errs, ctx.Err())
-			break
-		}
-		err := withoutRefusedWrites(withoutCapReached(t.run(ctx, c)))
-		if c.Halted() && !errors.Is(err, c.cause) {
-			// A duty that halted the cycle returns without an error: the
-			// cause stands for it, parked or reported as before.
-			err = errors.Join(err, c.cause)
-		}
-		if err == nil {
-			continue
-		}
-		if park := b.park.note(ctx, err); park != nil {
-			errs = append(errs, park)
-			break
-		}
-		b.log.Error().Err(err).Str("task", t.Name).Msg("task failed")
-		errs = append(errs, fmt.Errorf("task %s: %w", t.Name, err))
-		if c.Halted() {
-			break // the lease is lost: no task writes any more
-		}
-	}
+	errs := c.runTasks(ctx, tasks)
 	if cause := context.Cause(ctx); leaseLost(cause) {
 		// The tasks stopped at the lost lease: say why, once.
 		b.log.Warn().Err(cause).Msg("lost the lead mid-cycle: writes stopped")
@@ -195,6 +130,44 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// runTasks runs the tasks in order and returns their errors. A task's
+// error is something that went wrong; why the cycle stopped early is its
+// state: once halted, no task runs any more, and a rate limit comes back as
+// the one *ParkedError.
+func (c *Cycle) runTasks(ctx context.Context, tasks []Task) []error {
+	var errs []error
+	for _, t := range tasks {
+		if ctx.Err() != nil {
+			errs = append(errs, ctx.Err())
+			break
+		}
+		err := t.Duty.Run(ctx, c)
+		if !c.Halted() {
+			c.haltOn(err) // a rate limit a duty passed on rather than halted on
+		}
+		if c.Halted() {
+			// The cycle's state, not the duty's error, says why it stopped:
+			// a rate limit parks the bot, a lost lease is reported.
+			if park := c.b.park.note(ctx, c.cause); park != nil {
+				errs = append(errs, park)
+				break
+			}
+			if !errors.Is(err, c.cause) {
+				err = errors.Join(err, c.cause)
+			}
+		}
+		if err == nil {
+			continue
+		}
+		c.b.log.Error().Err(err).Str("task", t.Name).Msg("task failed")
+		errs = append(errs, fmt.Errorf("task %s: %w", t.Name, err))
+		if c.Halted() {
+			break // the lease is lost: no task writes any more
+		}
+	}
+	return errs
 }
 
 // KVLastGoodCycle is the store key holding when the last complete cycle

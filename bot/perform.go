@@ -16,15 +16,6 @@ import (
 // counted and listed on the dashboard until the write succeeds (troubled.go).
 const maxWriteAttempts = 3
 
-// errWriteRefused marks the error of a write Bugzilla refused, already
-// logged and recorded as troubled (writeFailed): it is retried next cycle
-// and needs no other report.
-var errWriteRefused = errors.New("write refused")
-
-// errOutcomeUnknown leaves a bug queued after a write whose outcome is
-// unknown and whose marker a re-read did not find (yet).
-var errOutcomeUnknown = errors.New("write outcome unknown; the bug is re-read before any retry")
-
 // perform writes one marked comment at most once:
 //
 //  1. the journal says done: nothing to do, no request;
@@ -40,7 +31,7 @@ var errOutcomeUnknown = errors.New("write outcome unknown; the bug is re-read be
 //
 // A crash anywhere leaves at worst an intent in the journal, and step 2
 // finds the comment if it landed. Deleting the journal only costs step 2.
-func (b *Bot) perform(ctx context.Context, c *Cycle, a *action) error {
+func (b *Bot) perform(ctx context.Context, c *Cycle, a *action) (Outcome, error) {
 	key := a.marker.Key()
 	log := b.log.With().Int(LogBugID, a.marker.Bug).Int(LogAttachmentID, a.marker.Attachment).
 		Int(LogFlagID, a.flagID).Str(LogAction, a.marker.Kind).Str("key", key).Logger()
@@ -49,48 +40,45 @@ func (b *Bot) perform(ctx context.Context, c *Cycle, a *action) error {
 	case errors.Is(err, store.ErrNotFound):
 		j = a.journal("")
 	case err != nil:
-		return err
+		return c.failure(err)
 	}
 	switch {
 	case j.Status == store.ActionDone:
-		c.done = AlreadyDone
-		return nil
+		return AlreadyDone, nil
 	case j.Status == store.ActionDryRun && b.cfg.DryRun:
-		c.done = AlreadyDone
-		return nil
+		return AlreadyDone, nil
 	case j.Status == store.ActionFailed && j.Attempts >= maxWriteAttempts:
 		log.Debug().Int("attempts", j.Attempts).Msg("gave up on this write earlier")
-		c.done = GaveUp
-		return nil
+		return GaveUp, nil
 	}
 
-	if done, err := b.alreadyOnBug(ctx, c, a, &j, log); done || err != nil {
-		c.done = AlreadyDone
-		return err
+	if done, err := b.alreadyOnBug(ctx, c, a, &j, log); err != nil {
+		return c.failure(err)
+	} else if done {
+		return AlreadyDone, nil
 	}
-	c.done = Written
-	if c.writesLeft <= 0 {
-		c.deferred++
-		return errCapReached
+	if c.Spent() {
+		c.Defer()
+		return Deferred, nil
 	}
 	nc, err := a.build(ctx)
 	if err != nil {
-		return fmt.Errorf("prepare %s: %w", key, err)
+		return c.failure(fmt.Errorf("prepare %s: %w", key, err))
 	}
 	c.writesLeft--
 	nc = b.fit(nc, a.marker, log)
 	if b.cfg.DryRun {
 		j.Status = store.ActionDryRun
 		if err := b.record(ctx, &j); err != nil {
-			return err
+			return c.failure(err)
 		}
 		logDryRun(log, a.marker.Kind, nc)
 		if err := a.settle(ctx, j.Status, 0); err != nil {
-			return err
+			return c.failure(err)
 		}
 		b.observer().ActionDone(a.marker.Kind, ActionDryRun)
 		b.notify(Posted{BugID: a.marker.Bug, Kind: a.marker.Kind, Key: key, Comment: nc, DryRun: true})
-		return nil
+		return Written, nil
 	}
 
 	// Only the leader writes: ask the database, now, that this process
@@ -98,12 +86,12 @@ func (b *Bot) perform(ctx context.Context, c *Cycle, a *action) error {
 	// right at the write; this check keeps a lost lead out of the journal.
 	if err := b.lead.checkLease(ctx); err != nil {
 		log.Warn().Err(err).Msg("not the leader: write refused")
-		return err
+		return c.failure(err)
 	}
 	j.Status, j.Error = store.ActionIntent, ""
 	j.Attempts++
 	if err := b.record(ctx, &j); err != nil {
-		return err
+		return c.failure(err)
 	}
 	// From here on a shutdown waits: the write in flight is finished and
 	// journaled, not abandoned halfway.
@@ -122,39 +110,47 @@ func (b *Bot) perform(ctx context.Context, c *Cycle, a *action) error {
 	case err == nil:
 		j.Status, j.CommentID = store.ActionDone, id
 		if err := b.record(wctx, &j); err != nil {
-			return err
+			return c.failure(err)
 		}
 		log.Info().Int("comment_id", id).Bool("private", nc.IsPrivate).Msg("posted")
 		if j.Attempts > 1 {
 			// Refused before: no longer listed as troubled.
 			if err := b.troubles.writeSucceeded(wctx, key); err != nil {
-				return err
+				return c.failure(err)
 			}
 		}
 		if err := a.settle(wctx, j.Status, id); err != nil {
-			return err
+			return c.failure(err)
 		}
 		b.observer().ActionDone(a.marker.Kind, ActionPosted)
 		b.notify(Posted{BugID: a.marker.Bug, CommentID: id, Kind: a.marker.Kind, Key: key, Comment: nc})
-		return nil
+		return Written, nil
 
 	case errors.Is(err, bugzilla.ErrWriteOutcomeUnknown):
 		j.Status, j.Error = store.ActionUnknown, err.Error()
 		if err := b.record(wctx, &j); err != nil {
-			return err
+			return c.failure(err)
 		}
 		log.Warn().Err(err).Msg("write outcome unknown; re-reading the bug")
 		b.observer().ActionDone(a.marker.Kind, ActionUnknown)
-		if done, rerr := b.alreadyOnBug(wctx, c, a, &j, log); rerr == nil && done {
+		done, rerr := b.alreadyOnBug(wctx, c, a, &j, log)
+		switch {
+		case rerr != nil:
+			if out, _ := c.failure(rerr); out == Halted {
+				return Halted, nil
+			}
+			// The bug stays queued and is re-read before any retry.
+			log.Warn().Err(rerr).Msg("re-read after an unknown outcome failed")
+			return Unknown, nil
+		case done:
 			b.notify(Posted{BugID: a.marker.Bug, CommentID: j.CommentID, Kind: a.marker.Kind, Key: key, Comment: nc})
-			return nil
-		} else if rerr != nil {
-			return errors.Join(errOutcomeUnknown, rerr)
+			return Written, nil
 		}
-		return errOutcomeUnknown
+		return Unknown, nil
 
 	default:
 		var rl *bugzilla.RateLimitError
+		refused := false
 		if leaseLost(err) {
 			// Refused here, before anything was sent: not an attempt. The
 			// intent stays, so the next leader re-reads first.
@@ -169,14 +165,25 @@ func (b *Bot) perform(ctx context.Context, c *Cycle, a *action) error {
 			j.Status, j.Error = store.ActionFailed, err.Error()
 			b.observer().ActionDone(a.marker.Kind, ActionFailed)
 			if terr := b.troubles.writeFailed(wctx, a, err, j.Attempts); terr != nil {
-				return errors.Join(err, terr)
+				return c.failure(errors.Join(err, terr))
 			}
-			err = errors.Join(errWriteRefused, err)
+			refused = true
 		}
 		if rerr := b.record(wctx, &j); rerr != nil {
-			return errors.Join(err, rerr)
+			if refused {
+				// Logged, counted and listed as troubled already; the
+				// journal catches up at the next try.
+				log.Error().Err(rerr).Msg("cannot journal the refused write")
+				return Refused, nil
+			}
+			return c.failure(fmt.Errorf("post %s: %w", key, errors.Join(err, rerr)))
 		}
-		return fmt.Errorf("post %s: %w", key, err)
+		if refused {
+			// Logged, counted and listed as troubled (writeFailed): tried
+			// again next cycle, and the cycle stays good.
+			return Refused, nil
+		}
+		return c.failure(fmt.Errorf("post %s: %w", key, err))
 	}
 }
 
