@@ -35,14 +35,14 @@ func (b *Bot) analysisAction(c *Cycle, v *bugView, r store.Request, f *foundForm
 			}
 			changes := ""
 			if prev != nil {
-				changes = whatChanged(prev, b.analyzer.Evaluate(prev.Request, product, now), f, a, b.commentFormat())
+				changes = whatChanged(prev, b.analyzer.Evaluate(prev.Request, product, now), f, a, b.marks.commentFormat())
 			}
 			ab, err := b.privacy.bugAbout(ctx, c, v.id)
 			if err != nil {
 				return bugzilla.NewComment{}, err
 			}
 			ab.forms, ab.command = []*foundForm{f}, by
-			return b.analysisComment(m, f, a, changes, ab), nil
+			return b.marks.analysisComment(m, f, a, changes, ab), nil
 		},
 	}
 }
@@ -60,7 +60,7 @@ func (b *Bot) needsFormAction(c *Cycle, v *bugView, r store.Request) *action {
 			if err != nil {
 				return bugzilla.NewComment{}, err
 			}
-			return b.needsFormComment(m, v, ab), nil
+			return b.marks.needsFormComment(m, v, ab), nil
 		},
 	}
 }

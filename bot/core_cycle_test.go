@@ -53,7 +53,7 @@ func TestCyclePerformOutcomes(t *testing.T) {
 				marker: Marker{Kind: "test", Bug: bug},
 				since:  e.clock.Now().Add(-time.Second),
 				build: func(context.Context) (bugzilla.NewComment, error) {
-					return e.bot.marked(Marker{Kind: "test", Bug: bug}, "hello", about{}), tt.buildErr
+					return e.bot.marks.marked(Marker{Kind: "test", Bug: bug}, "hello", about{}), tt.buildErr
 				},
 				send: func(ctx context.Context, nc bugzilla.NewComment) (int, error) {
 					sends++
@@ -197,7 +197,7 @@ func TestCycleRunTasks(t *testing.T) {
 					marker: m,
 					since:  e.clock.Now().Add(-time.Second),
 					build: func(context.Context) (bugzilla.NewComment, error) {
-						return e.bot.marked(m, "hello", about{}), nil
+						return e.bot.marks.marked(m, "hello", about{}), nil
 					},
 					send: func(ctx context.Context, nc bugzilla.NewComment) (int, error) {
 						if tt.sendErr != nil {

@@ -42,18 +42,19 @@ func (t Task) named(name string) bool {
 // poll and analyze recorded in the store.
 func (b *Bot) Tasks() []Task {
 	d := b.deps()
+	core := d.lent()
 	an := newAnalyzeDuty(d, b, recordCollectionsFunc(func(ctx context.Context, v *bugView, f *foundForm) error {
-		return recordCollections(ctx, b.store, b, b.now, v, f)
+		return recordCollections(ctx, b.store, b.forms, b.now, v, f)
 	}), b)
-	esc := newEscalateDuty(d, b, b.analyzer)
+	esc := newEscalateDuty(d, core, b.analyzer)
 	return []Task{
 		{Name: "poll", Doc: "find data-review requests that changed since the last cycle", Duty: newPollDuty(d, b.sess)},
 		{Name: "analyze", Aliases: []string{"analyse"}, Doc: "find each request's form and post one analysis per form revision", Duty: an},
 		{Name: "commands", Doc: "answer stewardbot: commands in comments (snooze, recheck, escalate, stop, resume, help)", Duty: newCommandsDuty(d, an, esc)},
-		{Name: "remind", Doc: "remind stewards of waiting requests, assign unassigned ones, stop on answers", Duty: newRemindDuty(d, b)},
+		{Name: "remind", Doc: "remind stewards of waiting requests, assign unassigned ones, stop on answers", Duty: newRemindDuty(d, core)},
 		{Name: "escalate", Doc: "post one notice per form revision to Trust or Legal when the analysis needs them", Duty: esc},
-		{Name: "review", Doc: "point out where a data-review+ review form contradicts the request, once", Duty: newReviewDuty(d, b)},
-		{Name: "expiry", Doc: "remind the owner of a reviewed collection, once, that its dated expiry is near", Duty: newExpiryDuty(d, b)},
+		{Name: "review", Doc: "point out where a data-review+ review form contradicts the request, once", Duty: newReviewDuty(d, core)},
+		{Name: "expiry", Doc: "remind the owner of a reviewed collection, once, that its dated expiry is near", Duty: newExpiryDuty(d, core)},
 	}
 }
 
@@ -188,9 +189,10 @@ type deps struct {
 	login    func() string     // the bot's Bugzilla login, known after Start
 	format   func() textFormat // the bot's comments' format (format.go)
 	obs      Observer
+	fetch    prefetcher // downloads many views' attachments in few requests (core_views.go)
 	forms    formFinder
 	privacy  privacyRule
-	marks    marker
+	marks    *marks
 	troubles troubleRecorder
 	roster   stewardRoster
 }
@@ -233,14 +235,27 @@ type stewardRoster interface {
 var (
 	_ formFinder      = (*forms)(nil)
 	_ privacyRule     = (*privacy)(nil)
-	_ marker          = (*Bot)(nil)
+	_ marker          = (*marks)(nil)
 	_ troubleRecorder = (*troubles)(nil)
 )
 
 // deps lends the duties what they need.
 func (b *Bot) deps() deps {
 	return deps{
-		cfg: b.cfg, bz: b.bz, reads: b.reads, format: b.commentFormat, store: b.store, clock: b.clock, log: b.log, login: b.login, obs: b.observer(),
-		forms: b.forms, privacy: b.privacy, marks: b, troubles: b.troubles, roster: newRoster(b.cfg.Stewards),
+		cfg: b.cfg, bz: b.bz, reads: b.reads, format: b.marks.commentFormat, store: b.store, clock: b.clock, log: b.log, login: b.Login, obs: b.observer(),
+		fetch: b, forms: b.forms, privacy: b.privacy, marks: b.marks, troubles: b.troubles, roster: newRoster(b.cfg.Stewards),
 	}
 }
+
+// lent is what the core lends, as one value, to the duties that declared
+// one interface for what they borrow (escalateCore, expiryCore, remindCore,
+// reviewCore): the cycle's reads, the comments' format, the forms'
+// batched download. Each duty sees only the methods its interface names.
+type lent struct {
+	*readCache
+	*marks
+	prefetcher
+}
+
+// lent joins what the duties borrow as one value.
+func (d deps) lent() lent { return lent{readCache: d.reads, marks: d.marks, prefetcher: d.fetch} }

@@ -203,11 +203,11 @@ func (b *Bot) fit(nc bugzilla.NewComment, m Marker, log zerolog.Logger) bugzilla
 // Actions in a row on one bug share a re-read until the bot writes on the
 // bug (cycleReads).
 func (b *Bot) alreadyOnBug(ctx context.Context, c *Cycle, a *action, j *store.Action, log zerolog.Logger) (bool, error) {
-	comments, err := b.liveComments(ctx, c, a.marker.Bug, a.since)
+	comments, err := b.reads.liveComments(ctx, c, a.marker.Bug, a.since)
 	if err != nil {
 		return false, fmt.Errorf("re-read bug %d: %w", a.marker.Bug, err)
 	}
-	id, ok := markerDone(botMarkers(comments, b.login(), b.cfg.Comments.Tag, a.marker.Bug), a.marker)
+	id, ok := markerDone(botMarkers(comments, b.Login(), b.cfg.Comments.Tag, a.marker.Bug), a.marker)
 	if !ok {
 		return false, nil
 	}
