@@ -31,7 +31,8 @@ type analyzeDuty struct {
 	forms       formFinder
 	privacy     privacyRule
 	troubles    troubleRecorder
-	plan        analysisPlanner
+	analyzer    func() formAnalyzer // the bot's policy (read when used: tests swap it)
+	marks       *marks
 	collections collectionRecorder
 	fetch       prefetcher
 	flagName    string // bugzilla.flag_name
@@ -49,15 +50,11 @@ type analyzeStore interface {
 	RequestsOnBug(ctx context.Context, bugID int) ([]store.Request, error)
 	SaveRequest(ctx context.Context, r store.Request) error
 	Form(ctx context.Context, attachmentID int) (store.FormInfo, error)
+	BugProduct(ctx context.Context, bugID int) (string, error)
+	SaveFormAnalysis(ctx context.Context, a store.FormAnalysis) error
 }
 
 var _ analyzeStore = store.Store(nil)
-
-// analysisPlanner plans the comments analyze owes (action.go).
-type analysisPlanner interface {
-	analysisAction(c *Cycle, v *bugView, r store.Request, f *foundForm, by *bugzilla.Comment) *action
-	needsFormAction(c *Cycle, v *bugView, r store.Request) *action
-}
 
 // collectionRecorder records a form's collections for the survey report
 // and the expiry reminder (expiry_record.go).
@@ -79,16 +76,15 @@ type prefetcher interface {
 }
 
 var (
-	_ analysisPlanner    = (*Bot)(nil)
 	_ collectionRecorder = recordCollectionsFunc(nil)
-	_ prefetcher         = (*Bot)(nil)
+	_ prefetcher         = (*views)(nil)
 )
 
-// newAnalyzeDuty builds analyze from what the core lends it. The planner,
-// the collections record and the prefetch are the bot's until they move
-// off it; it writes through the cycle (c.Perform).
-func newAnalyzeDuty(d deps, plan analysisPlanner, rec collectionRecorder, fetch prefetcher) *analyzeDuty {
-	return &analyzeDuty{st: d.store, forms: d.forms, privacy: d.privacy, troubles: d.troubles, plan: plan,
+// newAnalyzeDuty builds analyze from what the core lends it; it writes
+// through the cycle (c.Perform).
+func newAnalyzeDuty(d deps, rec collectionRecorder, fetch prefetcher) *analyzeDuty {
+	return &analyzeDuty{st: d.store, forms: d.forms, privacy: d.privacy, troubles: d.troubles,
+		analyzer: d.analyzer, marks: d.marks,
 		collections: rec, fetch: fetch, flagName: d.cfg.Bugzilla.FlagName, maxBytes: d.cfg.Bugzilla.MaxAttachmentBytes,
 		clock: d.clock, log: d.log}
 }
@@ -239,13 +235,13 @@ func (an *analyzeDuty) analyzeBug(ctx context.Context, c *Cycle, v *bugView) (Ou
 		var a *action
 		if f == nil {
 			v.formless = append(v.formless, r.AttachmentID)
-			a = an.plan.needsFormAction(c, v, r)
+			a = an.needsFormAction(c, v, r)
 		} else {
 			// For the survey report and the expiry reminder.
 			if err := an.collections.rememberCollections(ctx, v, f); err != nil {
 				return Failed, err
 			}
-			a = an.plan.analysisAction(c, v, r, f, nil)
+			a = an.analysisAction(c, v, r, f, nil)
 			if r.FormKey != formKey(f) || r.FormRev != f.Rev {
 				r.FormKey, r.FormRev, r.UpdatedAt = formKey(f), f.Rev, an.now()
 				if err := an.st.SaveRequest(ctx, r); err != nil {

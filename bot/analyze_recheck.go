@@ -33,7 +33,7 @@ func (an *analyzeDuty) recheck(ctx context.Context, c *Cycle, bugID int, reqs []
 	}
 	again := *f
 	again.Rev = fmt.Sprintf("%s-recheck%d", f.Rev, cm.ID)
-	act := an.plan.analysisAction(c, v, reqs[0], &again, &cm)
+	act := an.analysisAction(c, v, reqs[0], &again, &cm)
 	act.since = cm.Time.Add(-time.Second)
 	out, err = c.Perform(ctx, act)
 	return true, out, err

@@ -43,6 +43,7 @@ type Bot struct {
 	forms    *forms   // finds and reads forms: see core_forms.go
 	privacy  *privacy // what makes a comment private: see core_privacy.go
 	marks    *marks   // builds the bot's comments: see render.go
+	views    *views   // the bugs' views a cycle works on: see core_views.go
 	// reads is the client within a cycle: it keeps what the cycle read and
 	// forgets a bug on every write to it (core_readcache.go). b.bz is it.
 	reads *readCache
@@ -116,6 +117,7 @@ func newBot(cfg Config, bz bugzillaClient, st store.Store, opts ...Option) (*Bot
 	b.forms = &forms{bz: b.bz, st: st, analyzer: func() formAnalyzer { return b.analyzer }, maxBytes: cfg.Bugzilla.MaxAttachmentBytes,
 		login: b.Login, clock: b.clock, log: b.log}
 	b.privacy = &privacy{bz: b.bz, groups: func(ctx context.Context, ids []int) (map[int]bugzilla.Bug, error) { return bugGroups(ctx, b.bz, ids) }, live: b.reads.liveComments, log: b.log}
+	b.views = &views{bz: b.bz, reads: b.reads, store: st, troubles: b.troubles, maxBytes: cfg.Bugzilla.MaxAttachmentBytes, clock: b.clock}
 	b.marks = newMarks(cfg, b.sess, func() formAnalyzer { return b.analyzer })
 	b.park = &parking{kv: st, clock: b.clock, log: b.log, park: cfg.Bugzilla.RateLimitPark}
 	return b, nil

@@ -140,14 +140,14 @@ func (c *Cycle) Stopped() bool { return c.Spent() || c.Halted() }
 // cycle, shared by the tasks; hidden, failing and backing-off bugs left out.
 // A rate limit on the reads halts the cycle.
 func (c *Cycle) Views(ctx context.Context, ids []int) (map[int]*bugView, error) {
-	views, err := c.b.cycleViews(ctx, c, ids)
+	views, err := c.b.views.cycleViews(ctx, c, ids)
 	c.haltOn(err)
 	return views, err
 }
 
 // View is Views for one bug; nil when the bug is hidden from the bot.
 func (c *Cycle) View(ctx context.Context, id int) (*bugView, error) {
-	v, err := c.b.cycleView(ctx, c, id)
+	v, err := c.b.views.cycleView(ctx, c, id)
 	c.haltOn(err)
 	return v, err
 }

@@ -43,9 +43,9 @@ func (t Task) named(name string) bool {
 func (b *Bot) Tasks() []Task {
 	d := b.deps()
 	core := d.lent()
-	an := newAnalyzeDuty(d, b, recordCollectionsFunc(func(ctx context.Context, v *bugView, f *foundForm) error {
+	an := newAnalyzeDuty(d, recordCollectionsFunc(func(ctx context.Context, v *bugView, f *foundForm) error {
 		return recordCollections(ctx, b.store, b.forms, b.now, v, f)
-	}), b)
+	}), b.views)
 	esc := newEscalateDuty(d, core, b.analyzer)
 	return []Task{
 		{Name: "poll", Doc: "find data-review requests that changed since the last cycle", Duty: newPollDuty(d, b.sess)},
@@ -186,8 +186,9 @@ type deps struct {
 	store    store.Store
 	clock    Clock
 	log      zerolog.Logger
-	login    func() string     // the bot's Bugzilla login, known after Start
-	format   func() textFormat // the bot's comments' format (format.go)
+	login    func() string       // the bot's Bugzilla login, known after Start
+	format   func() textFormat   // the bot's comments' format (format.go)
+	analyzer func() formAnalyzer // the bot's policy (WithRules), read when used
 	obs      Observer
 	fetch    prefetcher // downloads many views' attachments in few requests (core_views.go)
 	forms    formFinder
@@ -242,8 +243,8 @@ var (
 // deps lends the duties what they need.
 func (b *Bot) deps() deps {
 	return deps{
-		cfg: b.cfg, bz: b.bz, reads: b.reads, format: b.marks.commentFormat, store: b.store, clock: b.clock, log: b.log, login: b.Login, obs: b.observer(),
-		fetch: b, forms: b.forms, privacy: b.privacy, marks: b.marks, troubles: b.troubles, roster: newRoster(b.cfg.Stewards),
+		cfg: b.cfg, bz: b.bz, reads: b.reads, format: b.marks.commentFormat, store: b.store, clock: b.clock, log: b.log, login: b.Login, analyzer: func() formAnalyzer { return b.analyzer }, obs: b.observer(),
+		fetch: b.views, forms: b.forms, privacy: b.privacy, marks: b.marks, troubles: b.troubles, roster: newRoster(b.cfg.Stewards),
 	}
 }
 
