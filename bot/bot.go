@@ -44,6 +44,7 @@ type Bot struct {
 	privacy  *privacy // what makes a comment private: see core_privacy.go
 	marks    *marks   // builds the bot's comments: see render.go
 	views    *views   // the bugs' views a cycle works on: see core_views.go
+	w        *writer  // the write path: see perform.go
 	// reads is the client within a cycle: it keeps what the cycle read and
 	// forgets a bug on every write to it (core_readcache.go). b.bz is it.
 	reads *readCache
@@ -118,6 +119,8 @@ func newBot(cfg Config, bz bugzillaClient, st store.Store, opts ...Option) (*Bot
 		login: b.Login, clock: b.clock, log: b.log}
 	b.privacy = &privacy{bz: b.bz, groups: func(ctx context.Context, ids []int) (map[int]bugzilla.Bug, error) { return bugGroups(ctx, b.bz, ids) }, live: b.reads.liveComments, log: b.log}
 	b.views = &views{bz: b.bz, reads: b.reads, store: st, troubles: b.troubles, maxBytes: cfg.Bugzilla.MaxAttachmentBytes, clock: b.clock}
+	b.w = &writer{client: func() bugzillaClient { return b.bz }, reads: b.reads, store: st, lead: &b.lead, troubles: b.troubles, dryRun: cfg.DryRun,
+		tag: cfg.Comments.Tag, login: b.Login, obs: b.observer, notify: b.notify, clock: b.clock, log: b.log}
 	b.marks = newMarks(cfg, b.sess, func() formAnalyzer { return b.analyzer })
 	b.park = &parking{kv: st, clock: b.clock, log: b.log, park: cfg.Bugzilla.RateLimitPark}
 	return b, nil

@@ -83,7 +83,7 @@ func (c *Cycle) Perform(ctx context.Context, a *action) (Outcome, error) {
 	if c.Halted() {
 		return Halted, nil
 	}
-	return c.b.perform(ctx, c, a)
+	return c.b.w.perform(ctx, c, a)
 }
 
 // failure is what a write makes of an error: a rate limit or a lost lease

@@ -66,7 +66,7 @@ func TestCyclePerformOutcomes(t *testing.T) {
 			if tt.journal != nil {
 				j := a.journal(*tt.journal)
 				j.Attempts = tt.attempts
-				if err := e.bot.record(e.ctx, &j); err != nil {
+				if err := e.bot.w.record(e.ctx, &j); err != nil {
 					t.Fatal(err)
 				}
 			}
