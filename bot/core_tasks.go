@@ -175,10 +175,10 @@ func (c *Cycle) runTasks(ctx context.Context, tasks []Task) []error {
 // without errors started (RFC 3339), for health checks.
 const KVLastGoodCycle = "cycle.last_good"
 
-// deps is what the core lends the duties. Each duty's constructor keeps
-// only the fields it needs; the helpers shared by several duties are
-// interfaces, so a duty can be written against them now while the types
-// behind them move off *Bot (today *Bot fills them all).
+// deps is what the core lends the duties: the core's types (the read
+// cache, the views, the forms, the privacy rule, the marks, the troubles,
+// the roster), never *Bot. Each duty's constructor keeps only the fields
+// it needs, as interfaces declared in the duty's file.
 type deps struct {
 	cfg      Config
 	bz       bugzillaClient // the bot's client: lease-guarded when replicas share a store
@@ -243,7 +243,8 @@ var (
 // deps lends the duties what they need.
 func (b *Bot) deps() deps {
 	return deps{
-		cfg: b.cfg, bz: b.bz, reads: b.reads, format: b.marks.commentFormat, store: b.store, clock: b.clock, log: b.log, login: b.Login, analyzer: func() formAnalyzer { return b.analyzer }, obs: b.observer(),
+		cfg: b.cfg, bz: b.bz, reads: b.reads, store: b.store, clock: b.clock, log: b.log, obs: b.observer(),
+		login: b.Login, format: b.marks.commentFormat, analyzer: func() formAnalyzer { return b.analyzer },
 		fetch: b.views, forms: b.forms, privacy: b.privacy, marks: b.marks, troubles: b.troubles, roster: newRoster(b.cfg.Stewards),
 	}
 }
