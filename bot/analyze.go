@@ -31,8 +31,8 @@ type analyzeDuty struct {
 	forms       formFinder
 	privacy     privacyRule
 	troubles    troubleRecorder
-	plan        analysisPlanner
-	w           performer
+	analyzer    func() formAnalyzer // the bot's policy (read when used: tests swap it)
+	marks       *marks
 	collections collectionRecorder
 	fetch       prefetcher
 	flagName    string // bugzilla.flag_name
@@ -50,20 +50,11 @@ type analyzeStore interface {
 	RequestsOnBug(ctx context.Context, bugID int) ([]store.Request, error)
 	SaveRequest(ctx context.Context, r store.Request) error
 	Form(ctx context.Context, attachmentID int) (store.FormInfo, error)
+	BugProduct(ctx context.Context, bugID int) (string, error)
+	SaveFormAnalysis(ctx context.Context, a store.FormAnalysis) error
 }
 
 var _ analyzeStore = store.Store(nil)
-
-// analysisPlanner plans the comments analyze owes (action.go).
-type analysisPlanner interface {
-	analysisAction(c *Cycle, v *bugView, r store.Request, f *foundForm, by *bugzilla.Comment) *action
-	needsFormAction(c *Cycle, v *bugView, r store.Request) *action
-}
-
-// performer is the write path (perform.go): one marked comment, at most once.
-type performer interface {
-	perform(ctx context.Context, c *Cycle, a *action) error
-}
 
 // collectionRecorder records a form's collections for the survey report
 // and the expiry reminder (expiry_record.go).
@@ -85,17 +76,15 @@ type prefetcher interface {
 }
 
 var (
-	_ analysisPlanner    = (*Bot)(nil)
-	_ performer          = (*Bot)(nil)
 	_ collectionRecorder = recordCollectionsFunc(nil)
-	_ prefetcher         = (*Bot)(nil)
+	_ prefetcher         = (*views)(nil)
 )
 
-// newAnalyzeDuty builds analyze from what the core lends it. The planner,
-// the write path, the collections record and the prefetch are the bot's
-// until they move off it.
-func newAnalyzeDuty(d deps, plan analysisPlanner, w performer, rec collectionRecorder, fetch prefetcher) *analyzeDuty {
-	return &analyzeDuty{st: d.store, forms: d.forms, privacy: d.privacy, troubles: d.troubles, plan: plan, w: w,
+// newAnalyzeDuty builds analyze from what the core lends it; it writes
+// through the cycle (c.Perform).
+func newAnalyzeDuty(d deps, rec collectionRecorder, fetch prefetcher) *analyzeDuty {
+	return &analyzeDuty{st: d.store, forms: d.forms, privacy: d.privacy, troubles: d.troubles,
+		analyzer: d.analyzer, marks: d.marks,
 		collections: rec, fetch: fetch, flagName: d.cfg.Bugzilla.FlagName, maxBytes: d.cfg.Bugzilla.MaxAttachmentBytes,
 		clock: d.clock, log: d.log}
 }
@@ -159,9 +148,18 @@ func (an *analyzeDuty) Run(ctx context.Context, c *Cycle) error {
 				}
 				continue
 			}
-			err := an.analyzeBug(ctx, c, v)
+			out, err := an.analyzeBug(ctx, c, v)
+			if err != nil && c.haltOn(err) {
+				out = Halted // a read's rate limit: the cycle parks
+			}
 			switch {
-			case err == nil:
+			case out.stops():
+				// The cap or a halt: the rest waits for the next cycle.
+				if err != nil && !c.Halted() {
+					errs = append(errs, fmt.Errorf("bug %d: %w", id, err))
+				}
+				return errors.Join(errs...)
+			case err == nil && out.done():
 				if err := an.st.ClearDirty(ctx, id); err != nil {
 					return err
 				}
@@ -170,13 +168,9 @@ func (an *analyzeDuty) Run(ctx context.Context, c *Cycle) error {
 						return err
 					}
 				}
-			case errors.Is(err, errCapReached):
-				return errors.Join(append(errs, err)...)
-			case rateLimited(err):
-				return err
-			case errors.Is(err, errOutcomeUnknown):
+			case out == Unknown:
 				an.log.Warn().Int(LogBugID, id).Msg("a write's outcome is unknown; looking again next cycle")
-			case errors.Is(err, errWriteRefused):
+			case out == Refused && err == nil:
 				// Logged, counted and listed by writeFailed; the bug stays
 				// queued and the write is tried again next cycle.
 			case bugSpecific(err):
@@ -216,35 +210,42 @@ func (an *analyzeDuty) readyToAnalyze(ctx context.Context, c *Cycle, queued []in
 
 // analyzeBug handles one bug: every open request gets its form's analysis,
 // or the one request for a form. Requests sharing a form share its analysis.
-func (an *analyzeDuty) analyzeBug(ctx context.Context, c *Cycle, v *bugView) error {
+// The outcome is its writes' together (worse): done when nothing more is
+// owed; Failed with the error when a read or the store failed.
+func (an *analyzeDuty) analyzeBug(ctx context.Context, c *Cycle, v *bugView) (Outcome, error) {
 	open, err := an.syncRequests(ctx, v)
-	if err != nil || len(open) == 0 {
-		return err
+	if err != nil {
+		return Failed, err
 	}
-	if stopped, err := an.st.Stopped(ctx, v.id); err != nil || stopped {
-		return err // "stewardbot: stop": nothing more until "resume" marks the bug again
+	if len(open) == 0 {
+		return Written, nil
+	}
+	if stopped, err := an.st.Stopped(ctx, v.id); err != nil {
+		return Failed, err
+	} else if stopped {
+		return Written, nil // "stewardbot: stop": nothing more until "resume" marks the bug again
 	}
 	var acts []*action
 	planned := map[string]bool{}
 	for _, r := range open {
 		f, err := an.forms.findForm(ctx, v, r.AttachmentID)
 		if err != nil {
-			return err
+			return Failed, err
 		}
 		var a *action
 		if f == nil {
 			v.formless = append(v.formless, r.AttachmentID)
-			a = an.plan.needsFormAction(c, v, r)
+			a = an.needsFormAction(c, v, r)
 		} else {
 			// For the survey report and the expiry reminder.
 			if err := an.collections.rememberCollections(ctx, v, f); err != nil {
-				return err
+				return Failed, err
 			}
-			a = an.plan.analysisAction(c, v, r, f, nil)
+			a = an.analysisAction(c, v, r, f, nil)
 			if r.FormKey != formKey(f) || r.FormRev != f.Rev {
 				r.FormKey, r.FormRev, r.UpdatedAt = formKey(f), f.Rev, an.now()
 				if err := an.st.SaveRequest(ctx, r); err != nil {
-					return err
+					return Failed, err
 				}
 			}
 		}
@@ -253,20 +254,22 @@ func (an *analyzeDuty) analyzeBug(ctx context.Context, c *Cycle, v *bugView) err
 			acts = append(acts, a)
 		}
 	}
+	all := Written
 	var errs []error
 	for _, a := range acts {
 		if err := ctx.Err(); err != nil {
-			return err
+			return Failed, err
 		}
-		err := an.w.perform(ctx, c, a)
-		if errors.Is(err, errCapReached) || rateLimited(err) {
-			return err
+		out, err := c.Perform(ctx, a)
+		all = worse(all, out)
+		if out.stops() {
+			return all, nil
 		}
 		if err != nil {
 			errs = append(errs, err)
 		}
 	}
-	return errors.Join(errs...)
+	return all, errors.Join(errs...)
 }
 
 // formKey says where a form is, for the request record.

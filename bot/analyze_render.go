@@ -14,8 +14,8 @@ import (
 // last), the bot's note on the form read and what changed since the form it
 // replaced; then the footer marker. Its privacy follows ab (the bug, the
 // form, the command that asked for it).
-func (b *Bot) analysisComment(m Marker, f *foundForm, a *policy.Analysis, changes string, ab about) bugzilla.NewComment {
-	ft := b.commentFormat()
+func (mk *marks) analysisComment(m Marker, f *foundForm, a *policy.Analysis, changes string, ab about) bugzilla.NewComment {
+	ft := mk.commentFormat()
 	var s strings.Builder
 	if f.Attachment != nil && f.Encoding != "" {
 		fmt.Fprintf(&s, "%s\n\n- %s (attachment %d): the attachment is not UTF-8, "+
@@ -28,7 +28,7 @@ func (b *Bot) analysisComment(m Marker, f *foundForm, a *policy.Analysis, change
 		s.WriteString("\n\n")
 		s.WriteString(changes)
 	}
-	return b.marked(m, strings.TrimSpace(b.analyzer.Render(a, ft.markdown, strings.TrimSpace(s.String()))), ab)
+	return mk.marked(m, strings.TrimSpace(mk.analyzer().Render(a, ft.markdown, strings.TrimSpace(s.String()))), ab)
 }
 
 // needsFormComment is the one polite request to attach the form. It quotes
@@ -41,8 +41,8 @@ func (b *Bot) analysisComment(m Marker, f *foundForm, a *policy.Analysis, change
 // requester's words: they are quoted inertly (policy.CodeText), and
 // because they tell something about the attachment, the comment is private
 // when any attachment it explains is.
-func (b *Bot) needsFormComment(m Marker, v *bugView, ab about) bugzilla.NewComment {
-	ft := b.commentFormat()
+func (mk *marks) needsFormComment(m Marker, v *bugView, ab about) bugzilla.NewComment {
+	ft := mk.commentFormat()
 	var s strings.Builder
 	s.WriteString("Thanks for asking for a data review. I could not find a Data Review Request form on this bug, " +
 		"so there is nothing for me to check yet.\n\n")
@@ -56,11 +56,11 @@ func (b *Bot) needsFormComment(m Marker, v *bugView, ab about) bugzilla.NewComme
 		s.WriteString("\n")
 	}
 	s.WriteString("Please attach the completed form as a plain-text (UTF-8) attachment")
-	if u := b.cfg.Comments.TemplateURL; u != "" {
+	if u := mk.comments.TemplateURL; u != "" {
 		fmt.Fprintf(&s, " (the template is at %s)", ft.link(u))
 	}
 	s.WriteString(", or paste it into a comment. I will look again when the bug changes.")
-	return b.marked(m, s.String(), ab)
+	return mk.marked(m, s.String(), ab)
 }
 
 // The findings of readNotes, as they appear in the comment and in the logs

@@ -42,6 +42,9 @@ type Bot struct {
 	troubles *troubles
 	forms    *forms   // finds and reads forms: see core_forms.go
 	privacy  *privacy // what makes a comment private: see core_privacy.go
+	marks    *marks   // builds the bot's comments: see render.go
+	views    *views   // the bugs' views a cycle works on: see core_views.go
+	w        *writer  // the write path: see perform.go
 	// reads is the client within a cycle: it keeps what the cycle read and
 	// forgets a bug on every write to it (core_readcache.go). b.bz is it.
 	reads *readCache
@@ -113,21 +116,14 @@ func newBot(cfg Config, bz bugzillaClient, st store.Store, opts ...Option) (*Bot
 	b.lead.log, b.lead.obs, b.lead.requeue = b.log, b.observer, b.requeue
 	b.troubles = &troubles{st: st, clock: b.clock, log: b.log, obs: b.observer, server: cfg.Bugzilla.URL}
 	b.forms = &forms{bz: b.bz, st: st, analyzer: func() formAnalyzer { return b.analyzer }, maxBytes: cfg.Bugzilla.MaxAttachmentBytes,
-		login: b.login, clock: b.clock, log: b.log}
-	b.privacy = &privacy{bz: b.bz, groups: func(ctx context.Context, ids []int) (map[int]bugzilla.Bug, error) { return bugGroups(ctx, b.bz, ids) }, live: b.liveComments, log: b.log}
+		login: b.Login, clock: b.clock, log: b.log}
+	b.privacy = &privacy{bz: b.bz, groups: func(ctx context.Context, ids []int) (map[int]bugzilla.Bug, error) { return bugGroups(ctx, b.bz, ids) }, live: b.reads.liveComments, log: b.log}
+	b.views = &views{bz: b.bz, reads: b.reads, store: st, troubles: b.troubles, maxBytes: cfg.Bugzilla.MaxAttachmentBytes, clock: b.clock}
+	b.w = &writer{client: func() bugzillaClient { return b.bz }, reads: b.reads, store: st, lead: &b.lead, troubles: b.troubles, dryRun: cfg.DryRun,
+		tag: cfg.Comments.Tag, login: b.Login, obs: b.observer, notify: b.notify, clock: b.clock, log: b.log}
+	b.marks = newMarks(cfg, b.sess, func() formAnalyzer { return b.analyzer })
 	b.park = &parking{kv: st, clock: b.clock, log: b.log, park: cfg.Bugzilla.RateLimitPark}
 	return b, nil
-}
-
-// login is the account the bot recognises its own comments by (session;
-// the configured one for a Bot built without New, as tests that render
-// comments do). It forwards for the duties not yet written against deps
-// (track C's).
-func (b *Bot) login() string {
-	if b.sess == nil {
-		return b.cfg.Bugzilla.Login
-	}
-	return b.sess.botLogin()
 }
 
 // Start checks who the bot is, after honouring a rate-limit park left by an

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/stewardbot/stewardbot/bot/store"
 	"github.com/stewardbot/stewardbot/bugzilla"
 )
@@ -23,7 +25,85 @@ func kvCommandsScanned(bugID int) string { return fmt.Sprintf("commands.scanned:
 // one request (the client may split further, see CommentsOfBugs).
 const commandsBatch = 50
 
-// commands reads the "stewardbot: ..." lines in the comments of bugs with
+// commandsDuty answers the "stewardbot: ..." commands in comments (the
+// "commands" task). A recheck is analyze's to write, an escalation
+// escalate's: it holds them as the narrow interfaces below.
+type commandsDuty struct {
+	enabled  bool  // commands.enabled
+	dryRun   bool  // dry_run
+	maxBytes int64 // bugzilla.max_attachment_bytes, for the views it caches
+	stewards StewardsConfig
+	contacts EscalationConfig
+	bz       commandsClient
+	cache    commentCache
+	st       commandsStore
+	privacy  privacyRule
+	marks    marker
+	rc       rechecker
+	esc      escalator
+	format   func() textFormat
+	login    func() string
+	clock    Clock
+	log      zerolog.Logger
+}
+
+// commandsClient is what commands reads on Bugzilla: the comments of bugs.
+type commandsClient interface {
+	Comments(ctx context.Context, bugID int, since time.Time) ([]bugzilla.Comment, error)
+	CommentsOfBugs(ctx context.Context, bugIDs []int, since time.Time) (map[int][]bugzilla.Comment, error)
+}
+
+// commentCache is the cycle's read cache, as far as commands uses it: the
+// comments other tasks read of a bug, and keeping those it read itself.
+type commentCache interface {
+	cachedComments(bugID int, lastChange time.Time) ([]bugzilla.Comment, bool)
+	keepComments(bugID int, lastChange time.Time, cs []bugzilla.Comment, maxBytes int64)
+}
+
+// commandsStore is what commands reads and records in the store: the open
+// requests, what it has read, the controls the commands set, the journal.
+type commandsStore interface {
+	OpenRequests(ctx context.Context) ([]store.Request, error)
+	BugLastChange(ctx context.Context, bugIDs []int) (map[int]time.Time, error)
+	Get(ctx context.Context, key string) (string, error)
+	Set(ctx context.Context, key, value string) error
+	Control(ctx context.Context, bugID int) (store.Control, error)
+	SaveControl(ctx context.Context, c store.Control) error
+	MarkDirty(ctx context.Context, marks []store.BugMark) error
+	Action(ctx context.Context, key string) (store.Action, error)
+}
+
+// rechecker posts a fresh analysis of a bug's form (analyzeDuty.recheck).
+type rechecker interface {
+	recheck(ctx context.Context, c *Cycle, bugID int, reqs []store.Request, cm bugzilla.Comment) (found bool, out Outcome, err error)
+}
+
+// escalator posts an escalation notice a command asks for
+// (escalateDuty.escalateForm).
+type escalator interface {
+	escalateForm(ctx context.Context, c *Cycle, r store.Request, force *forcedEscalation) (Outcome, error)
+}
+
+var (
+	_ commandsClient = bugzillaClient(nil)
+	_ commentCache   = (*readCache)(nil)
+	_ commandsStore  = store.Store(nil)
+	_ rechecker      = (*analyzeDuty)(nil)
+	_ escalator      = (*escalateDuty)(nil)
+)
+
+func newCommandsDuty(d deps, rc rechecker, esc escalator) *commandsDuty {
+	return &commandsDuty{
+		enabled: d.cfg.Commands.Enabled, dryRun: d.cfg.DryRun, maxBytes: d.cfg.Bugzilla.MaxAttachmentBytes,
+		stewards: d.cfg.Stewards, contacts: d.cfg.Escalation, bz: d.bz, cache: d.reads, st: d.store,
+		privacy: d.privacy, marks: d.marks, rc: rc, esc: esc, format: d.format, login: d.login,
+		clock: d.clock, log: d.log,
+	}
+}
+
+func (d *commandsDuty) now() time.Time { return d.clock.Now().UTC() }
+
+// Run reads the "stewardbot: ..." lines in the comments of bugs with
 // open requests, written since the earliest request, and acts on them:
 // snooze and stop/resume are state re-read from the comments every time (so
 // a lost store loses nothing), recheck and escalate are marked writes made
@@ -34,11 +114,11 @@ const commandsBatch = 50
 // after the last read): an idle cycle reads nothing. The first look at many
 // bugs (after a cold start, or a lost store) reads their comments
 // commandsBatch bugs a request, or takes them from the cycle's views.
-func (b *Bot) commands(ctx context.Context, c *Cycle) error {
-	if !b.cfg.Commands.Enabled {
+func (d *commandsDuty) Run(ctx context.Context, c *Cycle) error {
+	if !d.enabled {
 		return nil
 	}
-	reqs, err := b.store.OpenRequests(ctx)
+	reqs, err := d.st.OpenRequests(ctx)
 	if err != nil {
 		return err
 	}
@@ -50,14 +130,14 @@ func (b *Bot) commands(ctx context.Context, c *Cycle) error {
 		}
 		byBug[r.BugID] = append(byBug[r.BugID], r)
 	}
-	changed, err := b.store.BugLastChange(ctx, bugs)
+	changed, err := d.st.BugLastChange(ctx, bugs)
 	if err != nil {
 		return err
 	}
 	var todo []int
 	for _, id := range bugs {
 		lc := changed[id].UTC().Format(time.RFC3339Nano)
-		if v, err := b.store.Get(ctx, modeKey(b.cfg.DryRun, kvCommandsScanned(id))); err == nil && v == lc && !changed[id].IsZero() {
+		if v, err := d.st.Get(ctx, modeKey(d.dryRun, kvCommandsScanned(id))); err == nil && v == lc && !changed[id].IsZero() {
 			continue
 		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
@@ -67,7 +147,7 @@ func (b *Bot) commands(ctx context.Context, c *Cycle) error {
 	var errs []error
 	for start := 0; start < len(todo); start += commandsBatch {
 		batch := todo[start:min(start+commandsBatch, len(todo))]
-		comments, readErrs, err := b.commandComments(ctx, c, batch, changed)
+		comments, readErrs, err := d.commandComments(ctx, c, batch, changed)
 		if err != nil {
 			c.haltOn(err)
 			return errors.Join(append(errs, err)...)
@@ -81,7 +161,7 @@ func (b *Bot) commands(ctx context.Context, c *Cycle) error {
 			if !ok {
 				continue // not read: its error is in readErrs
 			}
-			out, err := b.commandsOnBug(ctx, c, id, byBug[id], cs)
+			out, err := d.commandsOnBug(ctx, c, id, byBug[id], cs)
 			c.haltOn(err) // a read's rate limit halts the cycle
 			switch {
 			case out.stops() || c.Halted():
@@ -94,7 +174,7 @@ func (b *Bot) commands(ctx context.Context, c *Cycle) error {
 				errs = append(errs, fmt.Errorf("bug %d: %w", id, err))
 			case out.done():
 				lc := changed[id].UTC().Format(time.RFC3339Nano)
-				if err := b.store.Set(ctx, modeKey(b.cfg.DryRun, kvCommandsScanned(id)), lc); err != nil {
+				if err := d.st.Set(ctx, modeKey(d.dryRun, kvCommandsScanned(id)), lc); err != nil {
 					return err
 				}
 			}
@@ -110,13 +190,13 @@ func (b *Bot) commands(ctx context.Context, c *Cycle) error {
 // bug at a time; a bug that then fails is left out, with its error in
 // readErrs. err is returned when the reading must stop (a rate limit, or
 // any failure but a hidden bug).
-func (b *Bot) commandComments(ctx context.Context, c *Cycle, ids []int, changed map[int]time.Time) (
+func (d *commandsDuty) commandComments(ctx context.Context, c *Cycle, ids []int, changed map[int]time.Time) (
 	comments map[int][]bugzilla.Comment, readErrs []error, err error) {
 	comments = make(map[int][]bugzilla.Comment, len(ids))
 	var missing []int
 	for _, id := range ids {
-		if e := b.reads.views.get(id, changed[id]); e != nil && e.view.loaded {
-			comments[id] = e.view.comments
+		if cs, ok := d.cache.cachedComments(id, changed[id]); ok {
+			comments[id] = cs
 			continue
 		}
 		missing = append(missing, id)
@@ -124,23 +204,23 @@ func (b *Bot) commandComments(ctx context.Context, c *Cycle, ids []int, changed 
 	if len(missing) == 0 {
 		return comments, nil, nil
 	}
-	read, err := b.bz.CommentsOfBugs(ctx, missing, zeroTime)
+	read, err := d.bz.CommentsOfBugs(ctx, missing, zeroTime)
 	switch {
 	case err == nil:
 		for _, id := range missing {
 			comments[id] = read[id]
-			b.reads.views.keepComments(b, id, changed[id], read[id])
+			d.cache.keepComments(id, changed[id], read[id], d.maxBytes)
 		}
 		return comments, nil, nil
 	case !hiddenBug(err):
 		return nil, nil, fmt.Errorf("comments of %d bugs: %w", len(missing), err)
 	}
 	for _, id := range missing {
-		cs, err := b.bz.Comments(ctx, id, zeroTime)
+		cs, err := d.bz.Comments(ctx, id, zeroTime)
 		switch {
 		case err == nil:
 			comments[id] = cs
-			b.reads.views.keepComments(b, id, changed[id], cs)
+			d.cache.keepComments(id, changed[id], cs, d.maxBytes)
 		default:
 			if c.haltOn(err); c.Halted() {
 				return nil, nil, err
@@ -160,7 +240,7 @@ type commandComment struct {
 // commandsOnBug handles the commands in a bug's comments (all of them; only
 // those since the earliest request count). The outcome is the answers'
 // together (worse): done when every commenting comment is answered.
-func (b *Bot) commandsOnBug(ctx context.Context, c *Cycle, bugID int, reqs []store.Request, cs []bugzilla.Comment) (Outcome, error) {
+func (d *commandsDuty) commandsOnBug(ctx context.Context, c *Cycle, bugID int, reqs []store.Request, cs []bugzilla.Comment) (Outcome, error) {
 	since := reqs[0].RequestedAt
 	for _, r := range reqs {
 		if r.RequestedAt.Before(since) {
@@ -170,7 +250,7 @@ func (b *Bot) commandsOnBug(ctx context.Context, c *Cycle, bugID int, reqs []sto
 	if !since.IsZero() {
 		since = since.Add(-time.Second)
 	}
-	login := b.login()
+	login := d.login()
 	var found []commandComment
 	for _, cm := range cs {
 		if !since.IsZero() && !cm.Time.After(since.Truncate(time.Second)) {
@@ -187,7 +267,7 @@ func (b *Bot) commandsOnBug(ctx context.Context, c *Cycle, bugID int, reqs []sto
 		return Written, nil
 	}
 	// The state the accepted commands set, oldest first: the latest wins.
-	ctl, err := b.store.Control(ctx, bugID)
+	ctl, err := d.st.Control(ctx, bugID)
 	if err != nil {
 		return Failed, err
 	}
@@ -195,7 +275,7 @@ func (b *Bot) commandsOnBug(ctx context.Context, c *Cycle, bugID int, reqs []sto
 	ctl.SnoozedUntil, ctl.Stopped = time.Time{}, false
 	for _, cc := range found {
 		for _, cmd := range cc.commands {
-			if cmd.Err != "" || !b.mayCommand(cc.comment.Creator, cmd, reqs) {
+			if cmd.Err != "" || !d.mayCommand(cc.comment.Creator, cmd, reqs) {
 				continue
 			}
 			switch cmd.Verb {
@@ -209,15 +289,15 @@ func (b *Bot) commandsOnBug(ctx context.Context, c *Cycle, bugID int, reqs []sto
 		}
 	}
 	if ctl.Stopped != was.Stopped || !ctl.SnoozedUntil.Equal(was.SnoozedUntil) {
-		ctl.BugID, ctl.UpdatedAt = bugID, b.now()
-		if err := b.store.SaveControl(ctx, ctl); err != nil {
+		ctl.BugID, ctl.UpdatedAt = bugID, d.now()
+		if err := d.st.SaveControl(ctx, ctl); err != nil {
 			return Failed, err
 		}
-		b.log.Info().Int(LogBugID, bugID).Bool("stopped", ctl.Stopped).Time("snoozed_until", ctl.SnoozedUntil).
+		d.log.Info().Int(LogBugID, bugID).Bool("stopped", ctl.Stopped).Time("snoozed_until", ctl.SnoozedUntil).
 			Msg("commands changed the bug's controls")
 		if was.Stopped && !ctl.Stopped {
 			// Resumed: look at the bug again from the start.
-			if err := b.store.MarkDirty(ctx, []store.BugMark{{BugID: bugID, MarkedAt: b.now()}}); err != nil {
+			if err := d.st.MarkDirty(ctx, []store.BugMark{{BugID: bugID, MarkedAt: d.now()}}); err != nil {
 				return Failed, err
 			}
 		}
@@ -225,7 +305,7 @@ func (b *Bot) commandsOnBug(ctx context.Context, c *Cycle, bugID int, reqs []sto
 	all := Written
 	var errs []error
 	for _, cc := range found {
-		out, err := b.answerCommands(ctx, c, bugID, reqs, cc)
+		out, err := d.answerCommands(ctx, c, bugID, reqs, cc)
 		all = worse(all, out)
 		if err != nil {
 			errs = append(errs, err)
@@ -240,7 +320,7 @@ func (b *Bot) commandsOnBug(ctx context.Context, c *Cycle, bugID int, reqs []sto
 // mayCommand reports whether who may give cmd: the requested steward, the
 // configured stewards (the lead, the roster) and the escalation contacts;
 // for recheck, the requester too. Help is anyone's.
-func (b *Bot) mayCommand(who string, cmd command, reqs []store.Request) bool {
+func (d *commandsDuty) mayCommand(who string, cmd command, reqs []store.Request) bool {
 	if !cmd.Known || cmd.Verb == cmdHelp {
 		return true
 	}
@@ -250,30 +330,30 @@ func (b *Bot) mayCommand(who string, cmd command, reqs []store.Request) bool {
 			return true
 		}
 	}
-	if same(b.cfg.Stewards.Lead) {
+	if same(d.stewards.Lead) {
 		return true
 	}
-	for _, s := range b.cfg.Stewards.Roster {
+	for _, s := range d.stewards.Roster {
 		if same(s.Login) {
 			return true
 		}
 	}
-	return slices.ContainsFunc(append(slices.Clone(b.cfg.Escalation.Trust), b.cfg.Escalation.Legal...), same)
+	return slices.ContainsFunc(append(slices.Clone(d.contacts.Trust), d.contacts.Legal...), same)
 }
 
 // answerCommands carries out the writes a comment's commands ask for
 // (a fresh analysis, an escalation), each once by its own marker, then
 // answers the comment once: not before every write is done.
-func (b *Bot) answerCommands(ctx context.Context, c *Cycle, bugID int, reqs []store.Request, cc commandComment) (Outcome, error) {
+func (d *commandsDuty) answerCommands(ctx context.Context, c *Cycle, bugID int, reqs []store.Request, cc commandComment) (Outcome, error) {
 	m := Marker{Kind: kindCommandAck, Bug: bugID, Comment: cc.comment.ID}
-	if j, err := b.store.Action(ctx, m.Key()); err == nil && j.Status == store.ActionDone {
+	if j, err := d.st.Action(ctx, m.Key()); err == nil && j.Status == store.ActionDone {
 		return AlreadyDone, nil // answered: its effects were carried out before
 	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return Failed, err
 	}
 	var lines []string
 	for _, cmd := range cc.commands {
-		line, out, err := b.runCommand(ctx, c, bugID, reqs, cc.comment, cmd)
+		line, out, err := d.runCommand(ctx, c, bugID, reqs, cc.comment, cmd)
 		if err != nil || !out.done() {
 			return out, err
 		}
@@ -284,15 +364,15 @@ func (b *Bot) answerCommands(ctx context.Context, c *Cycle, bugID int, reqs []st
 		flagID: reqs[0].FlagID,
 		since:  cc.comment.Time.Add(-time.Second),
 		build: func(ctx context.Context) (bugzilla.NewComment, error) {
-			body := commandAnswer(cc.comment.Count, lines, b.commentFormat())
+			body := commandAnswer(cc.comment.Count, lines, d.format())
 			// Nothing of the comment is quoted; private stays private all
 			// the same. The form's privacy does not matter: it is not named.
-			ab, err := b.bugAbout(ctx, c, bugID)
+			ab, err := d.privacy.bugAbout(ctx, c, bugID)
 			if err != nil {
 				return bugzilla.NewComment{}, err
 			}
 			ab.command = &cc.comment
-			return b.marked(m, body, ab), nil
+			return d.marks.marked(m, body, ab), nil
 		},
 	}
 	return c.Perform(ctx, act)
@@ -309,14 +389,14 @@ func commandAnswer(count int, lines []string, ft textFormat) string {
 
 // runCommand carries out one command and returns the line that answers it,
 // once the write it asks for, if any, is done (out.done()).
-func (b *Bot) runCommand(ctx context.Context, c *Cycle, bugID int, reqs []store.Request, cm bugzilla.Comment, cmd command) (
+func (d *commandsDuty) runCommand(ctx context.Context, c *Cycle, bugID int, reqs []store.Request, cm bugzilla.Comment, cmd command) (
 	line string, out Outcome, err error) {
 	switch {
 	case !cmd.Known:
 		return "I do not know that command. " + commandHelpShort, Written, nil
 	case cmd.Err != "":
 		return fmt.Sprintf("I could not read that `%s` command: %s.", cmd.Verb, cmd.Err), Written, nil
-	case !b.mayCommand(cm.Creator, cmd, reqs):
+	case !d.mayCommand(cm.Creator, cmd, reqs):
 		who := "the requested data steward, the data stewards and the Trust and Legal contacts"
 		if cmd.Verb == cmdRecheck {
 			who += " (and the requester)"
@@ -334,7 +414,7 @@ func (b *Bot) runCommand(ctx context.Context, c *Cycle, bugID int, reqs []store.
 	case cmdResume:
 		return "Resumed: I will look at this request again.", Written, nil
 	case cmdRecheck:
-		found, out, err := b.recheck(ctx, c, bugID, reqs, cm)
+		found, out, err := d.rc.recheck(ctx, c, bugID, reqs, cm)
 		if err != nil || !out.done() {
 			return "", out, err
 		}
@@ -344,43 +424,13 @@ func (b *Bot) runCommand(ctx context.Context, c *Cycle, bugID int, reqs []store.
 		return "Rechecked: a fresh analysis of the current form is posted.", Written, nil
 	case cmdEscalate:
 		f := &forcedEscalation{team: cmd.Team, by: cm.Creator, comment: cm.Count, command: &cm}
-		out, err := newEscalateDuty(b.deps(), b, b.analyzer).escalateForm(ctx, c, reqs[0], f)
+		out, err := d.esc.escalateForm(ctx, c, reqs[0], f)
 		if err != nil || !out.done() {
 			return "", out, err
 		}
 		return fmt.Sprintf("Escalated to %s: see the notice.", teamWords(cmd.Team)), Written, nil
 	}
 	return commandHelpShort, Written, nil
-}
-
-// recheck posts a fresh analysis of the first open request's form, marked
-// with the revision and the command's comment, so that it is posted once
-// even though the form did not change. found is false when the bug has no
-// form (or is hidden from the bot).
-func (b *Bot) recheck(ctx context.Context, c *Cycle, bugID int, reqs []store.Request, cm bugzilla.Comment) (found bool, out Outcome, err error) {
-	v, err := c.View(ctx, bugID)
-	if err != nil {
-		return false, Failed, err
-	}
-	if v == nil {
-		return false, Written, nil
-	}
-	f, err := b.findForm(ctx, v, reqs[0].AttachmentID)
-	if err != nil {
-		return false, Failed, err
-	}
-	if f == nil {
-		return false, Written, nil
-	}
-	if err := b.loadForm(ctx, v, f); err != nil {
-		return false, Failed, err
-	}
-	again := *f
-	again.Rev = fmt.Sprintf("%s-recheck%d", f.Rev, cm.ID)
-	act := b.analysisAction(c, v, reqs[0], &again, &cm)
-	act.since = cm.Time.Add(-time.Second)
-	out, err = c.Perform(ctx, act)
-	return true, out, err
 }
 
 const commandHelpShort = "Commands: `stewardbot: snooze 5d`, `recheck`, `escalate legal`, `escalate trust`, `stop`, `resume`, `help`."

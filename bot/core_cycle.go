@@ -30,7 +30,6 @@ type Cycle struct {
 	troubles map[int]store.Trouble // the bugs that keep failing, read once per cycle (troubled.go)
 	halt     HaltReason            // why the cycle stopped early; running while it goes on
 	cause    error                 // the error that halted it
-	done     Outcome               // what perform's last nil return meant (Perform reads it)
 }
 
 // newCycle starts a cycle with the configured write budget.
@@ -75,41 +74,29 @@ const (
 	Halted
 )
 
-// Perform writes one marked comment at most once (perform) and says what
-// came of it. The cap, a rate limit, a lost lease, a refused write and an
-// unknown outcome are outcomes, not errors: the error says that the store,
-// preparing the comment or re-reading the bug failed.
-//
-// It adapts today's perform, whose errors carry those outcomes, to the
-// duties' API; the write path returns an Outcome itself in a later step.
+// Perform writes one marked comment at most once (perform.go) and says
+// what came of it. The cap, a rate limit, a lost lease, a refused write and
+// an unknown outcome are outcomes, not errors: the error says that the
+// store, preparing the comment or re-reading the bug failed. Once the cycle
+// is halted nothing is built or sent.
 func (c *Cycle) Perform(ctx context.Context, a *action) (Outcome, error) {
 	if c.Halted() {
 		return Halted, nil
 	}
-	c.done = Written
-	return c.outcomeOf(c.b.perform(ctx, c, a))
+	return c.b.w.perform(ctx, c, a)
 }
 
-// outcomeOf maps what perform returned to an Outcome, halting the cycle on
-// a rate limit or a lost lease. The order is the duties' case lists' today:
-// a rate limit first, since a joined error may say more than one thing.
-func (c *Cycle) outcomeOf(err error) (Outcome, error) {
-	var rl *bugzilla.RateLimitError
+// failure is what a write makes of an error: a rate limit or a lost lease
+// halts the cycle (Halted, and no error: the cause is the cycle's); any
+// other error is a failure.
+func (c *Cycle) failure(err error) (Outcome, error) {
 	switch {
-	case err == nil:
-		return c.done, nil
-	case errors.As(err, &rl):
+	case rateLimited(err):
 		c.Halt(HaltRateLimited, err)
 		return Halted, nil
 	case leaseLost(err):
 		c.Halt(HaltLeaseLost, err)
 		return Halted, nil
-	case errors.Is(err, errCapReached):
-		return Deferred, nil
-	case errors.Is(err, errOutcomeUnknown):
-		return Unknown, nil
-	case errors.Is(err, errWriteRefused):
-		return Refused, nil
 	}
 	return Failed, err
 }
@@ -153,14 +140,14 @@ func (c *Cycle) Stopped() bool { return c.Spent() || c.Halted() }
 // cycle, shared by the tasks; hidden, failing and backing-off bugs left out.
 // A rate limit on the reads halts the cycle.
 func (c *Cycle) Views(ctx context.Context, ids []int) (map[int]*bugView, error) {
-	views, err := c.b.cycleViews(ctx, c, ids)
+	views, err := c.b.views.cycleViews(ctx, c, ids)
 	c.haltOn(err)
 	return views, err
 }
 
 // View is Views for one bug; nil when the bug is hidden from the bot.
 func (c *Cycle) View(ctx context.Context, id int) (*bugView, error) {
-	v, err := c.b.cycleView(ctx, c, id)
+	v, err := c.b.views.cycleView(ctx, c, id)
 	c.haltOn(err)
 	return v, err
 }
@@ -169,12 +156,14 @@ func (c *Cycle) View(ctx context.Context, id int) (*bugView, error) {
 // (troubled.go), as the cycle read the troubles (Views reads them).
 func (c *Cycle) WaitingOut(id int) bool { return c.waitingOut(id, c.b.now()) }
 
-// haltOn halts the cycle when a read was rate limited.
-func (c *Cycle) haltOn(err error) {
-	var rl *bugzilla.RateLimitError
-	if errors.As(err, &rl) {
+// haltOn halts the cycle when a read was rate limited, and says whether
+// it did.
+func (c *Cycle) haltOn(err error) bool {
+	if rateLimited(err) {
 		c.Halt(HaltRateLimited, err)
+		return true
 	}
+	return false
 }
 
 var outcomeNames = [...]string{"failed", "written", "already done", "gave up", "deferred", "refused", "unknown", "halted"}
@@ -200,7 +189,3 @@ func rateLimited(err error) bool {
 	var rl *bugzilla.RateLimitError
 	return errors.As(err, &rl)
 }
-
-// isRateLimit is rateLimited, for the duties that still use the errors of
-// the write path (track C's until B4).
-func (b *Bot) isRateLimit(err error) bool { return rateLimited(err) }

@@ -53,7 +53,7 @@ func TestCyclePerformOutcomes(t *testing.T) {
 				marker: Marker{Kind: "test", Bug: bug},
 				since:  e.clock.Now().Add(-time.Second),
 				build: func(context.Context) (bugzilla.NewComment, error) {
-					return e.bot.marked(Marker{Kind: "test", Bug: bug}, "hello", about{}), tt.buildErr
+					return e.bot.marks.marked(Marker{Kind: "test", Bug: bug}, "hello", about{}), tt.buildErr
 				},
 				send: func(ctx context.Context, nc bugzilla.NewComment) (int, error) {
 					sends++
@@ -66,7 +66,7 @@ func TestCyclePerformOutcomes(t *testing.T) {
 			if tt.journal != nil {
 				j := a.journal(*tt.journal)
 				j.Attempts = tt.attempts
-				if err := e.bot.record(e.ctx, &j); err != nil {
+				if err := e.bot.w.record(e.ctx, &j); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -148,5 +148,90 @@ func TestCycleViewsHaltOnRateLimit(t *testing.T) {
 	}
 	if !c.Halted() || c.halt != HaltRateLimited {
 		t.Errorf("halt = %v after a rate-limited read, want HaltRateLimited", c.halt)
+	}
+}
+
+// dutyFunc is a Duty made of a function, for tests of the task list.
+type dutyFunc func(ctx context.Context, c *Cycle) error
+
+func (f dutyFunc) Run(ctx context.Context, c *Cycle) error { return f(ctx, c) }
+
+// TestCycleRunTasks pins what the cycle makes of its tasks (the tables that
+// pinned the old cap and refused-write error filters): the write cap and a
+// refused write are not errors, so a task stopped by them alone leaves the
+// cycle good, while another error of the same task is kept; a rate limit
+// comes back as the one *ParkedError and a lost lease as its cause, and no
+// task runs after either.
+func TestCycleRunTasks(t *testing.T) {
+	boom := errors.New("bug 7: boom")
+	for _, tt := range []struct {
+		name       string
+		writesLeft int
+		sendErr    error // the write's, when the task writes
+		taskErr    error // what the task returns besides its write
+		wantErrs   []error
+		wantParked bool
+		wantNext   bool // the next task ran
+	}{
+		{name: "written", writesLeft: 1, wantNext: true},
+		{name: "the cap alone", writesLeft: 0, wantNext: true},
+		{name: "a bug's error before the cap", writesLeft: 0, taskErr: boom, wantErrs: []error{boom}, wantNext: true},
+		{name: "a refused write", writesLeft: 1, sendErr: &bugzilla.APIError{Status: 400, Code: 100, Message: "no"}, wantNext: true},
+		{name: "a refused write and another error", writesLeft: 1, sendErr: &bugzilla.APIError{Status: 400, Code: 100, Message: "no"},
+			taskErr: boom, wantErrs: []error{boom}, wantNext: true},
+		{name: "rate limited", writesLeft: 1, sendErr: &bugzilla.RateLimitError{Status: 429, RetryAfter: time.Minute}, wantParked: true},
+		{name: "rate limit returned, not halted", writesLeft: 1, taskErr: &bugzilla.RateLimitError{Status: 429, RetryAfter: time.Minute},
+			wantParked: true},
+		{name: "lease lost", writesLeft: 1, sendErr: fmt.Errorf("bot: write refused: %w", store.ErrLeaseLost),
+			wantErrs: []error{store.ErrLeaseLost}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newE2E(t, bugzillatest.Upstream, nil)
+			if err := e.bot.Start(e.ctx); err != nil {
+				t.Fatal(err)
+			}
+			bug := e.srv.AddBug(bugzillatest.Bug{Summary: "s", Creator: "dev1@example.test", Description: "d"})
+			m := Marker{Kind: "test", Bug: bug}
+			write := dutyFunc(func(ctx context.Context, c *Cycle) error {
+				_, err := c.Perform(ctx, &action{
+					marker: m,
+					since:  e.clock.Now().Add(-time.Second),
+					build: func(context.Context) (bugzilla.NewComment, error) {
+						return e.bot.marks.marked(m, "hello", about{}), nil
+					},
+					send: func(ctx context.Context, nc bugzilla.NewComment) (int, error) {
+						if tt.sendErr != nil {
+							return 0, tt.sendErr
+						}
+						return e.bot.bz.AddComment(ctx, bug, nc)
+					},
+				})
+				return errors.Join(err, tt.taskErr)
+			})
+			ran := false
+			next := dutyFunc(func(context.Context, *Cycle) error { ran = true; return nil })
+			c := e.bot.newCycle()
+			c.writesLeft = tt.writesLeft
+			errs := c.runTasks(e.ctx, []Task{{Name: "write", Duty: write}, {Name: "next", Duty: next}})
+			got := errors.Join(errs...)
+			var parked *ParkedError
+			if errors.As(got, &parked) != tt.wantParked {
+				t.Errorf("errors %v: parked = %v, want %v", got, !tt.wantParked, tt.wantParked)
+			}
+			if tt.wantParked && len(errs) != 1 {
+				t.Errorf("errors %v, want the *ParkedError alone", errs)
+			}
+			if !tt.wantParked && (got == nil) != (tt.wantErrs == nil) {
+				t.Fatalf("errors %v, want %v", got, tt.wantErrs)
+			}
+			for _, w := range tt.wantErrs {
+				if !errors.Is(got, w) {
+					t.Errorf("errors %v lost %v", got, w)
+				}
+			}
+			if ran != tt.wantNext {
+				t.Errorf("next task ran = %v, want %v", ran, tt.wantNext)
+			}
+		})
 	}
 }

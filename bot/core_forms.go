@@ -88,16 +88,6 @@ type formStore interface {
 
 var _ formStore = store.Store(nil)
 
-// findForm and loadForm forward to forms for the duties not yet written
-// against deps (track C's); they go once those take deps.forms.
-func (b *Bot) findForm(ctx context.Context, v *bugView, flaggedID int) (*foundForm, error) {
-	return b.forms.findForm(ctx, v, flaggedID)
-}
-
-func (b *Bot) loadForm(ctx context.Context, v *bugView, f *foundForm) error {
-	return b.forms.loadForm(ctx, v, f)
-}
-
 // findForm finds the form for a request: the flagged attachment when it is
 // a form; else the newest form among the bug's other current attachments;
 // else the newest form pasted in a comment (not the bot's own). nil when

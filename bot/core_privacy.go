@@ -59,19 +59,9 @@ type privacy struct {
 	bz     bugzillaClient
 	groups func(ctx context.Context, ids []int) (map[int]bugzilla.Bug, error) // Bot.bugGroups: hidden bugs left out
 	// live reads a bug's comments since a time, shared within the cycle
-	// (Bot.liveComments).
+	// (readCache.liveComments).
 	live func(ctx context.Context, c *Cycle, bugID int, since time.Time) ([]bugzilla.Comment, error)
 	log  zerolog.Logger
-}
-
-// bugAbout and requestAbout forward to privacy for the duties not yet
-// written against deps (track C's); they go once those take deps.privacy.
-func (b *Bot) bugAbout(ctx context.Context, c *Cycle, bugID int) (about, error) {
-	return b.privacy.bugAbout(ctx, c, bugID)
-}
-
-func (b *Bot) requestAbout(ctx context.Context, c *Cycle, r store.Request) (about, error) {
-	return b.privacy.requestAbout(ctx, c, r)
 }
 
 // bugAbout reads the bug's groups, once per cycle and bug (a write by the

@@ -157,18 +157,32 @@ func (cv *cycleViews) forget(id int) {
 	e.view.held = nil
 }
 
+// cachedComments returns the comments of a bug the cycle read at its last
+// change lastChange, if it did.
+func (rc *readCache) cachedComments(id int, lastChange time.Time) ([]bugzilla.Comment, bool) {
+	if e := rc.views.get(id, lastChange); e != nil && e.view.loaded {
+		return e.view.comments, true
+	}
+	return nil, false
+}
+
 // keepComments keeps the comments of a bug read at its last change
 // lastChange, so that a later task of the cycle reads them no more: in the
 // bug's cached view when there is one for that change, else in a new view
-// without attachments.
-func (cv *cycleViews) keepComments(b *Bot, id int, lastChange time.Time, cs []bugzilla.Comment) {
+// without attachments (whose contents it reads up to maxBytes).
+func (rc *readCache) keepComments(id int, lastChange time.Time, cs []bugzilla.Comment, maxBytes int64) {
+	rc.views.keepComments(id, lastChange, cs, maxBytes)
+}
+
+// keepComments is readCache.keepComments.
+func (cv *cycleViews) keepComments(id int, lastChange time.Time, cs []bugzilla.Comment, maxBytes int64) {
 	if e := cv.get(id, lastChange); e != nil {
 		if !e.view.loaded {
 			e.view.setComments(cs)
 		}
 		return
 	}
-	v := newBugView(id, nil, b.cfg.Bugzilla.MaxAttachmentBytes)
+	v := newBugView(id, nil, maxBytes)
 	v.setComments(cs)
 	cv.put(id, &cachedView{view: v, lastChange: lastChange})
 }
@@ -182,17 +196,11 @@ type liveComments struct {
 
 // liveComments reads a bug's comments since a time, or returns the last
 // read of them when it was of the same bug from the same time and the bot
-// has not written on the bug since. A nil cycle always reads. It forwards
-// to the read cache for the duties not yet written against deps.
-func (b *Bot) liveComments(ctx context.Context, c *Cycle, bugID int, since time.Time) ([]bugzilla.Comment, error) {
+// has not written on the bug since. A nil cycle always reads.
+func (rc *readCache) liveComments(ctx context.Context, c *Cycle, bugID int, since time.Time) ([]bugzilla.Comment, error) {
 	if c == nil {
-		return b.reads.bugzillaClient.Comments(ctx, bugID, since)
+		return rc.bugzillaClient.Comments(ctx, bugID, since)
 	}
-	return b.reads.liveComments(ctx, bugID, since)
-}
-
-// liveComments is Bot.liveComments within the cycle.
-func (rc *readCache) liveComments(ctx context.Context, bugID int, since time.Time) ([]bugzilla.Comment, error) {
 	if l := rc.last; l != nil && l.bug == bugID && l.since.Equal(since) {
 		return l.comments, nil
 	}
@@ -207,16 +215,15 @@ func (rc *readCache) liveComments(ctx context.Context, bugID int, since time.Tim
 // cycleUsers returns the accounts of logins by lower-case login (an
 // unknown login is absent), reading only those the cycle has not read:
 // in one request, or one by one when the batch fails because a login is
-// unknown (404, code 51). A nil cycle always reads. It forwards to the read
-// cache for the duties not yet written against deps.
-func (b *Bot) cycleUsers(ctx context.Context, c *Cycle, logins []string) (map[string]bugzilla.User, error) {
+// unknown (404, code 51). A nil cycle always reads.
+func (rc *readCache) cycleUsers(ctx context.Context, c *Cycle, logins []string) (map[string]bugzilla.User, error) {
 	if c == nil {
-		return (&readCache{bugzillaClient: b.reads.bugzillaClient}).accounts(ctx, logins)
+		return (&readCache{bugzillaClient: rc.bugzillaClient}).accounts(ctx, logins)
 	}
-	return b.reads.accounts(ctx, logins)
+	return rc.accounts(ctx, logins)
 }
 
-// accounts is Bot.cycleUsers within the cycle.
+// accounts is cycleUsers within the cycle.
 func (rc *readCache) accounts(ctx context.Context, logins []string) (map[string]bugzilla.User, error) {
 	if rc.users == nil {
 		rc.users = map[string]*bugzilla.User{}

@@ -44,7 +44,7 @@ func TestReadCacheForgetsOnWrite(t *testing.T) {
 				if _, err := c.Views(h.ctx, []int{1, 2}); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := h.bot.liveComments(h.ctx, c, 1, since); err != nil {
+				if _, err := h.bot.reads.liveComments(h.ctx, c, 1, since); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -22,10 +22,7 @@ type Task struct {
 	Name    string
 	Aliases []string // other names --only accepts ("analyse" for "analyze")
 	Doc     string
-	// Duty does the chore. Tasks not yet written as a duty set Run instead;
-	// Duty wins when both are set.
-	Duty Duty
-	Run  func(ctx context.Context, c *Cycle) error
+	Duty    Duty
 }
 
 // Duty is one chore of a cycle. Run's error means something went wrong; the
@@ -33,14 +30,6 @@ type Task struct {
 // (c.Stopped()), never errors.
 type Duty interface {
 	Run(ctx context.Context, c *Cycle) error
-}
-
-// run runs the task's duty.
-func (t Task) run(ctx context.Context, c *Cycle) error {
-	if t.Duty != nil {
-		return t.Duty.Run(ctx, c)
-	}
-	return t.Run(ctx, c)
 }
 
 // named reports whether --only name means this task.
@@ -52,17 +41,20 @@ func (t Task) named(name string) bool {
 // (reminders, escalations, commands) slot in after analyze: they read what
 // poll and analyze recorded in the store.
 func (b *Bot) Tasks() []Task {
+	d := b.deps()
+	core := d.lent()
+	an := newAnalyzeDuty(d, recordCollectionsFunc(func(ctx context.Context, v *bugView, f *foundForm) error {
+		return recordCollections(ctx, b.store, b.forms, b.now, v, f)
+	}), b.views)
+	esc := newEscalateDuty(d, core, b.analyzer)
 	return []Task{
-		{Name: "poll", Doc: "find data-review requests that changed since the last cycle", Duty: newPollDuty(b.deps(), b.sess)},
-		{Name: "analyze", Aliases: []string{"analyse"}, Doc: "find each request's form and post one analysis per form revision",
-			Duty: newAnalyzeDuty(b.deps(), b, b, recordCollectionsFunc(func(ctx context.Context, v *bugView, f *foundForm) error {
-				return recordCollections(ctx, b.store, b, b.now, v, f)
-			}), b)},
-		{Name: "commands", Doc: "answer stewardbot: commands in comments (snooze, recheck, escalate, stop, resume, help)", Run: b.commands},
-		{Name: "remind", Doc: "remind stewards of waiting requests, assign unassigned ones, stop on answers", Duty: newRemindDuty(b.deps(), b)},
-		{Name: "escalate", Doc: "post one notice per form revision to Trust or Legal when the analysis needs them", Duty: newEscalateDuty(b.deps(), b, b.analyzer)},
-		{Name: "review", Doc: "point out where a data-review+ review form contradicts the request, once", Duty: newReviewDuty(b.deps(), b)},
-		{Name: "expiry", Doc: "remind the owner of a reviewed collection, once, that its dated expiry is near", Duty: newExpiryDuty(b.deps(), b)},
+		{Name: "poll", Doc: "find data-review requests that changed since the last cycle", Duty: newPollDuty(d, b.sess)},
+		{Name: "analyze", Aliases: []string{"analyse"}, Doc: "find each request's form and post one analysis per form revision", Duty: an},
+		{Name: "commands", Doc: "answer stewardbot: commands in comments (snooze, recheck, escalate, stop, resume, help)", Duty: newCommandsDuty(d, an, esc)},
+		{Name: "remind", Doc: "remind stewards of waiting requests, assign unassigned ones, stop on answers", Duty: newRemindDuty(d, core)},
+		{Name: "escalate", Doc: "post one notice per form revision to Trust or Legal when the analysis needs them", Duty: esc},
+		{Name: "review", Doc: "point out where a data-review+ review form contradicts the request, once", Duty: newReviewDuty(d, core)},
+		{Name: "expiry", Doc: "remind the owner of a reviewed collection, once, that its dated expiry is near", Duty: newExpiryDuty(d, core)},
 	}
 }
 
@@ -76,36 +68,6 @@ func (b *Bot) TaskNames() []string {
 		names = append(names, t.Name)
 	}
 	return names
-}
-
-// errCapReached stops a task's loop when the cycle's writes are spent.
-var errCapReached = errors.New("bot: write cap reached for this cycle")
-
-// withoutCapReached is a task's error without errCapReached, which only
-// says where the task stopped: nil when nothing else went wrong. The other
-// errors a task joined with it (a bug that failed before the cap) are kept,
-// so they are logged and the cycle does not count as good.
-func withoutCapReached(err error) error {
-	if !errors.Is(err, errCapReached) {
-		return err
-	}
-	if wrapped, ok := err.(interface{ Unwrap() error }); ok {
-		if withoutCapReached(wrapped.Unwrap()) == nil {
-			return nil
-		}
-		return err // something else went wrong too: keep the whole message
-	}
-	joined, ok := err.(interface{ Unwrap() []error })
-	if !ok {
-		return nil // errCapReached itself
-	}
-	var rest []error
-	for _, e := range joined.Unwrap() {
-		if e = withoutCapReached(e); e != nil {
-			rest = append(rest, e)
-		}
-	}
-	return errors.Join(rest...)
 }
 
 // RunOnce runs one cycle: every task, or only the one named. It calls Start
@@ -153,31 +115,7 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 	}
 	c := b.newCycle()
 	defer b.reads.begin() // nothing read is held between cycles
-	var errs []error
-	for _, t := range tasks {
-		if ctx.Err() != nil {
-			errs = append(errs, ctx.Err())
-			break
-		}
-		err := withoutRefusedWrites(withoutCapReached(t.run(ctx, c)))
-		if c.Halted() && !errors.Is(err, c.cause) {
-			// A duty that halted the cycle returns without an error: the
-			// cause stands for it, parked or reported as before.
-			err = errors.Join(err, c.cause)
-		}
-		if err == nil {
-			continue
-		}
-		if park := b.park.note(ctx, err); park != nil {
-			errs = append(errs, park)
-			break
-		}
-		b.log.Error().Err(err).Str("task", t.Name).Msg("task failed")
-		errs = append(errs, fmt.Errorf("task %s: %w", t.Name, err))
-		if c.Halted() {
-			break // the lease is lost: no task writes any more
-		}
-	}
+	errs := c.runTasks(ctx, tasks)
 	if cause := context.Cause(ctx); leaseLost(cause) {
 		// The tasks stopped at the lost lease: say why, once.
 		b.log.Warn().Err(cause).Msg("lost the lead mid-cycle: writes stopped")
@@ -195,25 +133,67 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 	return errors.Join(errs...)
 }
 
+// runTasks runs the tasks in order and returns their errors. A task's
+// error is something that went wrong; why the cycle stopped early is its
+// state: once halted, no task runs any more, and a rate limit comes back as
+// the one *ParkedError.
+func (c *Cycle) runTasks(ctx context.Context, tasks []Task) []error {
+	var errs []error
+	for _, t := range tasks {
+		if ctx.Err() != nil {
+			errs = append(errs, ctx.Err())
+			break
+		}
+		err := t.Duty.Run(ctx, c)
+		if !c.Halted() {
+			c.haltOn(err) // a rate limit a duty passed on rather than halted on
+		}
+		if c.Halted() {
+			// The cycle's state, not the duty's error, says why it stopped:
+			// a rate limit parks the bot, a lost lease is reported.
+			if park := c.b.park.note(ctx, c.cause); park != nil {
+				errs = append(errs, park)
+				break
+			}
+			if !errors.Is(err, c.cause) {
+				err = errors.Join(err, c.cause)
+			}
+		}
+		if err == nil {
+			continue
+		}
+		c.b.log.Error().Err(err).Str("task", t.Name).Msg("task failed")
+		errs = append(errs, fmt.Errorf("task %s: %w", t.Name, err))
+		if c.Halted() {
+			break // the lease is lost: no task writes any more
+		}
+	}
+	return errs
+}
+
 // KVLastGoodCycle is the store key holding when the last complete cycle
 // without errors started (RFC 3339), for health checks.
 const KVLastGoodCycle = "cycle.last_good"
 
-// deps is what the core lends the duties. Each duty's constructor keeps
-// only the fields it needs; the helpers shared by several duties are
-// interfaces, so a duty can be written against them now while the types
-// behind them move off *Bot (today *Bot fills them all).
+// deps is what the core lends the duties: the core's types (the read
+// cache, the views, the forms, the privacy rule, the marks, the troubles,
+// the roster), never *Bot. Each duty's constructor keeps only the fields
+// it needs, as interfaces declared in the duty's file.
 type deps struct {
 	cfg      Config
 	bz       bugzillaClient // the bot's client: lease-guarded when replicas share a store
+	reads    *readCache     // the same client, as the cycle's read cache (bz is it)
 	store    store.Store
 	clock    Clock
 	log      zerolog.Logger
-	login    func() string // the bot's Bugzilla login, known after Start
+	login    func() string       // the bot's Bugzilla login, known after Start
+	format   func() textFormat   // the bot's comments' format (format.go)
+	analyzer func() formAnalyzer // the bot's policy (WithRules), read when used
 	obs      Observer
+	fetch    prefetcher // downloads many views' attachments in few requests (core_views.go)
 	forms    formFinder
 	privacy  privacyRule
-	marks    marker
+	marks    *marks
 	troubles troubleRecorder
 	roster   stewardRoster
 }
@@ -256,14 +236,28 @@ type stewardRoster interface {
 var (
 	_ formFinder      = (*forms)(nil)
 	_ privacyRule     = (*privacy)(nil)
-	_ marker          = (*Bot)(nil)
+	_ marker          = (*marks)(nil)
 	_ troubleRecorder = (*troubles)(nil)
 )
 
 // deps lends the duties what they need.
 func (b *Bot) deps() deps {
 	return deps{
-		cfg: b.cfg, bz: b.bz, store: b.store, clock: b.clock, log: b.log, login: b.login, obs: b.observer(),
-		forms: b.forms, privacy: b.privacy, marks: b, troubles: b.troubles, roster: newRoster(b.cfg.Stewards),
+		cfg: b.cfg, bz: b.bz, reads: b.reads, store: b.store, clock: b.clock, log: b.log, obs: b.observer(),
+		login: b.Login, format: b.marks.commentFormat, analyzer: func() formAnalyzer { return b.analyzer },
+		fetch: b.views, forms: b.forms, privacy: b.privacy, marks: b.marks, troubles: b.troubles, roster: newRoster(b.cfg.Stewards),
 	}
 }
+
+// lent is what the core lends, as one value, to the duties that declared
+// one interface for what they borrow (escalateCore, expiryCore, remindCore,
+// reviewCore): the cycle's reads, the comments' format, the forms'
+// batched download. Each duty sees only the methods its interface names.
+type lent struct {
+	*readCache
+	*marks
+	prefetcher
+}
+
+// lent joins what the duties borrow as one value.
+func (d deps) lent() lent { return lent{readCache: d.reads, marks: d.marks, prefetcher: d.fetch} }

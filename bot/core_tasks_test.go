@@ -48,10 +48,10 @@ func TestBareBotRenders(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Comments.Format = FormatAuto
 	b := &Bot{cfg: cfg}
-	if got := b.login(); got != cfg.Bugzilla.Login {
-		t.Errorf("login() = %q, want the configured %q", got, cfg.Bugzilla.Login)
+	if got := b.Login(); got != cfg.Bugzilla.Login {
+		t.Errorf("Login() = %q, want the configured %q", got, cfg.Bugzilla.Login)
 	}
-	if b.commentFormat().markdown {
+	if newMarks(b.cfg, b.sess, nil).commentFormat().markdown {
 		t.Error("a bot that has not started writes markdown under format auto")
 	}
 }

@@ -230,29 +230,3 @@ func (tr *troubles) observeTroubles(ctx context.Context) {
 		o.Troubled(kind, count)
 	}
 }
-
-// withoutRefusedWrites is a task's error without the writes Bugzilla
-// refused (errWriteRefused): those are logged, counted and listed already,
-// and one bug's refused comment must not fail the cycle, nor in time the
-// heartbeat. nil when nothing else went wrong.
-func withoutRefusedWrites(err error) error {
-	if err == nil || errors.Is(err, errWriteRefused) && !isJoin(err) {
-		return nil
-	}
-	joined, ok := err.(interface{ Unwrap() []error })
-	if !ok {
-		return err
-	}
-	var rest []error
-	for _, e := range joined.Unwrap() {
-		if e = withoutRefusedWrites(e); e != nil {
-			rest = append(rest, e)
-		}
-	}
-	return errors.Join(rest...)
-}
-
-func isJoin(err error) bool {
-	_, ok := err.(interface{ Unwrap() []error })
-	return ok
-}

@@ -6,10 +6,36 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 	"weak"
 
+	"github.com/stewardbot/stewardbot/bot/store"
 	"github.com/stewardbot/stewardbot/bugzilla"
 )
+
+// views reads the bugs' views a cycle works on: their attachments'
+// metadata, contents and comments, through the cycle's read cache, with
+// the bugs that keep failing left out (troubles). Cycle.Views and
+// Cycle.View are its doors for the duties; prefetchWhere downloads many
+// views' forms in few requests.
+type views struct {
+	bz       bugzillaClient // the read cache, as a client
+	reads    *readCache     // the same, for the views it keeps
+	store    viewStore
+	troubles *troubles
+	maxBytes int64 // bugzilla.max_attachment_bytes
+	clock    Clock
+}
+
+// viewStore is what the views read in the store: the bugs' last change,
+// for which a cached view holds.
+type viewStore interface {
+	BugLastChange(ctx context.Context, bugIDs []int) (map[int]time.Time, error)
+}
+
+var _ viewStore = store.Store(nil)
+
+func (vs *views) now() time.Time { return vs.clock.Now().UTC() }
 
 // cycleViews returns the views of bugs with their attachments' metadata,
 // from the cycle's cache when it holds them for the bugs' last change, the
@@ -18,22 +44,22 @@ import (
 // troubled (bugFailed) and noted in c.failed, and those waiting out the
 // backoff after such a failure.
 // A view handed out again starts a new pass: its per-pass notes are reset.
-func (b *Bot) cycleViews(ctx context.Context, c *Cycle, ids []int) (map[int]*bugView, error) {
-	changed, err := b.store.BugLastChange(ctx, ids)
+func (vs *views) cycleViews(ctx context.Context, c *Cycle, ids []int) (map[int]*bugView, error) {
+	changed, err := vs.store.BugLastChange(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := b.troubles.cycleTroubles(ctx, c); err != nil {
+	if _, err := vs.troubles.cycleTroubles(ctx, c); err != nil {
 		return nil, err
 	}
-	now := b.now()
+	now := vs.now()
 	views := make(map[int]*bugView, len(ids))
 	var missing []int
 	for _, id := range ids {
 		if c.failed[id] || c.waitingOut(id, now) {
 			continue // failing: not read again before its backoff ends
 		}
-		if e := b.reads.views.get(id, changed[id]); e != nil && e.atts {
+		if e := vs.reads.views.get(id, changed[id]); e != nil && e.atts {
 			e.view.formless = nil
 			views[id] = e.view
 			continue
@@ -43,7 +69,7 @@ func (b *Bot) cycleViews(ctx context.Context, c *Cycle, ids []int) (map[int]*bug
 	if len(missing) == 0 {
 		return views, nil
 	}
-	loaded, failed, err := b.loadViewsApart(ctx, c, missing)
+	loaded, failed, err := vs.loadViewsApart(ctx, c, missing)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +79,7 @@ func (b *Bot) cycleViews(ctx context.Context, c *Cycle, ids []int) (map[int]*bug
 				c.failed = map[int]bool{}
 			}
 			c.failed[id] = true
-			if err := b.troubles.bugFailed(ctx, id, ferr); err != nil {
+			if err := vs.troubles.bugFailed(ctx, id, ferr); err != nil {
 				return nil, err
 			}
 		}
@@ -66,8 +92,8 @@ func (b *Bot) cycleViews(ctx context.Context, c *Cycle, ids []int) (map[int]*bug
 		}
 		v.batch = batch
 		batch.views = append(batch.views, weak.Make(v))
-		e := b.reads.views.get(id, changed[id])
-		b.reads.views.put(id, &cachedView{view: v, lastChange: changed[id], atts: true})
+		e := vs.reads.views.get(id, changed[id])
+		vs.reads.views.put(id, &cachedView{view: v, lastChange: changed[id], atts: true})
 		if e != nil && e.view.loaded {
 			// Comments read earlier in the cycle (commands) are kept.
 			v.setComments(e.view.comments)
@@ -80,7 +106,7 @@ func (b *Bot) cycleViews(ctx context.Context, c *Cycle, ids []int) (map[int]*bug
 // loadViewsApart is loadViews, except that the bugs that failed before
 // are read one by one: a bug that still fails then costs one request, not
 // the split of a whole batch.
-func (b *Bot) loadViewsApart(ctx context.Context, c *Cycle, ids []int) (map[int]*bugView, map[int]error, error) {
+func (vs *views) loadViewsApart(ctx context.Context, c *Cycle, ids []int) (map[int]*bugView, map[int]error, error) {
 	var fresh, troubled []int
 	for _, id := range ids {
 		if _, ok := c.troubles[id]; ok {
@@ -92,12 +118,12 @@ func (b *Bot) loadViewsApart(ctx context.Context, c *Cycle, ids []int) (map[int]
 	views, failed := map[int]*bugView{}, map[int]error{}
 	if len(fresh) > 0 {
 		var err error
-		if views, failed, err = b.loadViews(ctx, fresh); err != nil {
+		if views, failed, err = vs.loadViews(ctx, fresh); err != nil {
 			return nil, nil, err
 		}
 	}
 	for _, id := range troubled {
-		v, f, err := b.loadViews(ctx, []int{id})
+		v, f, err := vs.loadViews(ctx, []int{id})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -108,8 +134,8 @@ func (b *Bot) loadViewsApart(ctx context.Context, c *Cycle, ids []int) (map[int]
 }
 
 // cycleView is cycleViews for one bug; nil when the bug is hidden from the bot.
-func (b *Bot) cycleView(ctx context.Context, c *Cycle, id int) (*bugView, error) {
-	views, err := b.cycleViews(ctx, c, []int{id})
+func (vs *views) cycleView(ctx context.Context, c *Cycle, id int) (*bugView, error) {
+	views, err := vs.cycleViews(ctx, c, []int{id})
 	if err != nil {
 		return nil, err
 	}
@@ -175,9 +201,9 @@ func (vb *viewBatch) loadComments(ctx context.Context, bz bugzillaClient) error 
 // found, so that the others are read: those are returned in failed. An
 // error about Bugzilla as a whole (no answer, a gateway error, a rate
 // limit) fails the call.
-func (b *Bot) loadViews(ctx context.Context, ids []int) (views map[int]*bugView, failed map[int]error, err error) {
+func (vs *views) loadViews(ctx context.Context, ids []int) (views map[int]*bugView, failed map[int]error, err error) {
 	views, failed = make(map[int]*bugView, len(ids)), map[int]error{}
-	if err := b.loadViewsInto(ctx, ids, views, failed); err != nil {
+	if err := vs.loadViewsInto(ctx, ids, views, failed); err != nil {
 		return nil, nil, err
 	}
 	return views, failed, nil
@@ -189,12 +215,12 @@ func (b *Bot) loadViews(ctx context.Context, ids []int) (views map[int]*bugView,
 // cycle fails instead of every bug being put on backoff.
 const maxFailedInBatch = 3
 
-func (b *Bot) loadViewsInto(ctx context.Context, ids []int, views map[int]*bugView, failed map[int]error) error {
-	atts, err := b.bz.Attachments(ctx, ids, bugzilla.AttachmentOptions{})
+func (vs *views) loadViewsInto(ctx context.Context, ids []int, views map[int]*bugView, failed map[int]error) error {
+	atts, err := vs.bz.Attachments(ctx, ids, bugzilla.AttachmentOptions{})
 	switch {
 	case err == nil:
 		for _, id := range ids {
-			views[id] = newBugView(id, atts[id], b.cfg.Bugzilla.MaxAttachmentBytes)
+			views[id] = newBugView(id, atts[id], vs.maxBytes)
 		}
 		return nil
 	case len(ids) == 1 && hiddenBug(err):
@@ -207,17 +233,17 @@ func (b *Bot) loadViewsInto(ctx context.Context, ids []int, views map[int]*bugVi
 		return nil
 	case hiddenBug(err):
 		for _, id := range ids {
-			if err := b.loadViewsInto(ctx, []int{id}, views, failed); err != nil {
+			if err := vs.loadViewsInto(ctx, []int{id}, views, failed); err != nil {
 				return err
 			}
 		}
 		return nil
 	case bugSpecific(err):
 		half := len(ids) / 2
-		if err := b.loadViewsInto(ctx, ids[:half], views, failed); err != nil {
+		if err := vs.loadViewsInto(ctx, ids[:half], views, failed); err != nil {
 			return err
 		}
-		return b.loadViewsInto(ctx, ids[half:], views, failed)
+		return vs.loadViewsInto(ctx, ids[half:], views, failed)
 	case len(ids) == 1:
 		return fmt.Errorf("attachments of bug %d: %w", ids[0], err)
 	default:
@@ -233,14 +259,14 @@ func hiddenBug(err error) bool {
 // views that want picks. want sees only attachments within the size cap
 // (the metadata the views hold was read in this cycle), whose content the
 // view does not hold yet.
-func (b *Bot) prefetchWhere(ctx context.Context, views map[int]*bugView, want func(a *bugzilla.Attachment) (bool, error)) error {
+func (vs *views) prefetchWhere(ctx context.Context, views map[int]*bugView, want func(a *bugzilla.Attachment) (bool, error)) error {
 	var ids []int
 	var size int64
 	flush := func() error {
 		if len(ids) == 0 {
 			return nil
 		}
-		got, err := b.bz.AttachmentsByID(ctx, ids, bugzilla.AttachmentOptions{WithData: true, SizesChecked: true})
+		got, err := vs.bz.AttachmentsByID(ctx, ids, bugzilla.AttachmentOptions{WithData: true, SizesChecked: true})
 		switch {
 		case errors.Is(err, bugzilla.ErrTooLarge):
 			// The map is kept: those it holds without Data were sent over
@@ -270,7 +296,7 @@ func (b *Bot) prefetchWhere(ctx context.Context, views map[int]*bugView, want fu
 		v := views[id]
 		for i := range v.atts {
 			a := &v.atts[i]
-			if _, have := v.data[a.ID]; have || v.tooLarge[a.ID] || !formCandidate(a, b.cfg.Bugzilla.MaxAttachmentBytes) {
+			if _, have := v.data[a.ID]; have || v.tooLarge[a.ID] || !formCandidate(a, vs.maxBytes) {
 				continue
 			}
 			if ok, err := want(a); err != nil {

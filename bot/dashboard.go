@@ -1,17 +1,12 @@
 package bot
 
 import (
-	"context"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
-
-	"github.com/stewardbot/stewardbot/bot/store"
-	"github.com/stewardbot/stewardbot/policy"
 )
 
 // overdueAfter is when a waiting request is marked overdue on the
@@ -80,25 +75,6 @@ const maxSummaryRunes = 300
 // bugURL is a bug's page on the server.
 func bugURL(server string, id int) string {
 	return strings.TrimSuffix(server, "/") + "/show_bug.cgi?id=" + url.QueryEscape(strconv.Itoa(id))
-}
-
-// rememberAnalysis records what the analysis of a form revision found, for
-// the dashboard; like rememberBugs, a failure is only logged.
-func (b *Bot) rememberAnalysis(ctx context.Context, f *foundForm, a *policy.Analysis) {
-	if a == nil {
-		return
-	}
-	var esc []string
-	for _, e := range a.Escalations {
-		if !slices.Contains(esc, e.To) {
-			esc = append(esc, e.To)
-		}
-	}
-	err := b.store.SaveFormAnalysis(ctx, store.FormAnalysis{FormKey: formKey(f), FormRev: f.Rev, Private: f.Private,
-		HighestCategory: a.HighestCategory, Escalations: esc, AnalysedAt: b.now()})
-	if err != nil {
-		b.log.Warn().Err(err).Msg("cannot record the analysis for the dashboard")
-	}
 }
 
 // PollInterval is the time between two polls on the schedule, measured

@@ -1,7 +1,7 @@
 package bot
 
 // What a duty's loop makes of a write's Outcome (core_cycle.go). The
-// duties stop where they stopped on errCapReached and a rate limit before:
+// duties stop where they stopped on the write cap and a rate limit before:
 // at the write the cap deferred, or once the cycle is halted, and not at
 // c.Spent() after the cycle's last write, since the next action's re-read
 // may still find it done and journal it.

@@ -86,7 +86,7 @@ type escalateCore interface {
 var (
 	_ escalateStore  = store.Store(nil)
 	_ escalateClient = bugzillaClient(nil)
-	_ escalateCore   = (*Bot)(nil)
+	_ escalateCore   = lent{}
 )
 
 // escalateDuty posts the notices to Trust and Legal that the analyses call

@@ -61,7 +61,7 @@ type expiryCore interface {
 var (
 	_ expiryStore  = store.Store(nil)
 	_ expiryClient = bugzillaClient(nil)
-	_ expiryCore   = (*Bot)(nil)
+	_ expiryCore   = lent{}
 )
 
 // expiryDuty reminds the owners of reviewed collections that a dated

@@ -19,14 +19,14 @@ type textFormat struct{ markdown bool }
 // commentFormat is the format of the bot's comments: comments.format, or
 // for auto, markdown on BMO (the server renders it) and plain text
 // elsewhere, also before the bot knows which server it talks to.
-func (b *Bot) commentFormat() textFormat {
-	switch b.cfg.Comments.Format {
+func (mk *marks) commentFormat() textFormat {
+	switch mk.comments.Format {
 	case FormatMarkdown:
 		return textFormat{markdown: true}
 	case FormatText:
 		return textFormat{}
 	}
-	return textFormat{markdown: b.sess.bmo()}
+	return textFormat{markdown: mk.sess.bmo()}
 }
 
 // code quotes an identifier or other requester text inertly, at most max

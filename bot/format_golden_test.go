@@ -25,8 +25,8 @@ func goldenComments(t *testing.T, b *Bot) map[string]bugzilla.NewComment {
 		f := &foundForm{Attachment: &bugzilla.Attachment{ID: att}, Rev: rev, Request: req}
 		return f, b.analyzer.Evaluate(req, "", now)
 	}
-	ft := b.commentFormat()
-	rd := newRemindDuty(b.deps(), b) // the reminders' comments
+	ft := b.marks.commentFormat()
+	rd := newRemindDuty(b.deps(), b.deps().lent()) // the reminders' comments
 	f4, a4 := form("category4.md", 11, "0123456789ab")
 	f3, a3 := form("category3-release.md", 11, "0123456789ab") // Trust and Legal, for one reason
 	oldF, oldA := form("replaced-old.md", 12, "aaaaaaaaaaaa")
@@ -54,24 +54,24 @@ func goldenComments(t *testing.T, b *Bot) map[string]bugzilla.NewComment {
 	contradictions := []policy.Contradiction{{Topic: "default-on", Question: 5, Review: "default-off",
 		Request: "describes an opt-out, so it is default-on"}}
 	return map[string]bugzilla.NewComment{
-		"analysis":     b.analysisComment(Marker{Kind: kindAnalysis, Bug: 7, Attachment: 11, Rev: f4.Rev}, f4, a4, "", about{}),
-		"what-changed": b.analysisComment(Marker{Kind: kindAnalysis, Bug: 7, Attachment: 13, Rev: newF.Rev}, newF, newA, whatChanged(oldF, oldA, newF, newA, ft), about{}),
-		"needs-form":   b.needsFormComment(Marker{Kind: kindNeedsForm, Bug: 7}, v, about{}),
+		"analysis":     b.marks.analysisComment(Marker{Kind: kindAnalysis, Bug: 7, Attachment: 11, Rev: f4.Rev}, f4, a4, "", about{}),
+		"what-changed": b.marks.analysisComment(Marker{Kind: kindAnalysis, Bug: 7, Attachment: 13, Rev: newF.Rev}, newF, newA, whatChanged(oldF, oldA, newF, newA, ft), about{}),
+		"needs-form":   b.marks.needsFormComment(Marker{Kind: kindNeedsForm, Bug: 7}, v, about{}),
 		"reminder":     rd.reminderComment(m(remindKind(2)), r, 2, true, about{}),
 		"lead-notice":  rd.leadNoticeComment(m(kindLeadNotice), r, 3, noticeSpent, time.Time{}, "steward2@example.test", about{}),
 		"blocked":      rd.blockedComment(m(kindBlocked), r, about{}),
 		"assign":       rd.assignComment(m(kindAssign), r, "steward2@example.test", about{}),
 		"unassigned":   rd.unassignedComment(m(kindUnassigned), r, about{}),
-		"escalation": b.marked(Marker{Kind: kindEscalation, Bug: 7, Attachment: 11, Rev: f4.Rev},
+		"escalation": b.marks.marked(Marker{Kind: kindEscalation, Bug: 7, Attachment: 11, Rev: f4.Rev},
 			escalationNotice(a4.Escalations, f4, a4, nil, contacts, true, ft, 3), about{}),
-		"escalation-one-reason": b.marked(Marker{Kind: kindEscalation, Bug: 7, Attachment: 11, Rev: f3.Rev},
+		"escalation-one-reason": b.marks.marked(Marker{Kind: kindEscalation, Bug: 7, Attachment: 11, Rev: f3.Rev},
 			escalationNotice(a3.Escalations, f3, a3, nil, contacts, true, ft, 3), about{}),
-		"escalation-cmd": b.marked(Marker{Kind: kindEscalationLegal, Bug: 7, Attachment: 11, Rev: f4.Rev},
+		"escalation-cmd": b.marks.marked(Marker{Kind: kindEscalationLegal, Bug: 7, Attachment: 11, Rev: f4.Rev},
 			escalationNotice([]policy.Escalation{{To: policy.EscalateLegal}}, f4, nil, force, contacts[1:], false, ft, 0), about{}),
-		"command-ack": b.marked(Marker{Kind: kindCommandAck, Bug: 7, Comment: 40}, commandAnswer(4, []string{
+		"command-ack": b.marks.marked(Marker{Kind: kindCommandAck, Bug: 7, Comment: 40}, commandAnswer(4, []string{
 			commandHelpShort, "Escalated to Legal: see the notice.", "I could not read that `snooze` command: no duration."}, ft), about{}),
-		"review-check": b.marked(Marker{Kind: kindReviewCheck, Bug: 7, Attachment: 14, Flag: 5}, reviewCheckText(rv, f4, contradictions, ft), about{}),
-		"expiry":       b.marked(Marker{Kind: expiryKind(exp.date), Bug: 7}, expiryNotice(exp, 30, "https://example.test/renewal_request.md", ft), about{}),
+		"review-check": b.marks.marked(Marker{Kind: kindReviewCheck, Bug: 7, Attachment: 14, Flag: 5}, reviewCheckText(rv, f4, contradictions, ft), about{}),
+		"expiry":       b.marks.marked(Marker{Kind: expiryKind(exp.date), Bug: 7}, expiryNotice(exp, 30, "https://example.test/renewal_request.md", ft), about{}),
 	}
 }
 
@@ -84,6 +84,7 @@ func TestCommentGoldens(t *testing.T) {
 		cfg := DefaultConfig()
 		cfg.Comments.Format = format
 		b := &Bot{cfg: cfg, analyzer: policyAnalyzer{rules: policy.DefaultRules()}}
+		b.marks = newMarks(cfg, nil, func() formAnalyzer { return b.analyzer }) // a bot that has not started: the format is the configured one
 		ext := map[string]string{FormatMarkdown: ".md", FormatText: ".txt"}[format]
 		for kind, nc := range goldenComments(t, b) {
 			t.Run(kind+ext, func(t *testing.T) {

@@ -43,7 +43,12 @@ func (b *Bot) Nudge(ctx context.Context, bugID int, at time.Time) error {
 // Login is the account the bot acts as: the one Bugzilla confirmed at Start,
 // else the configured bugzilla.login. The webhook handler ignores events
 // this account caused.
-func (b *Bot) Login() string { return b.login() }
+func (b *Bot) Login() string {
+	if b.sess == nil {
+		return b.cfg.Bugzilla.Login // a Bot built without New, as tests that render comments do
+	}
+	return b.sess.botLogin()
+}
 
 // nudgeState holds the nudges not yet served by a cycle. Its zero value is
 // ready to use. Safe for concurrent use.

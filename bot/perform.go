@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -16,14 +17,33 @@ import (
 // counted and listed on the dashboard until the write succeeds (troubled.go).
 const maxWriteAttempts = 3
 
-// errWriteRefused marks the error of a write Bugzilla refused, already
-// logged and recorded as troubled (writeFailed): it is retried next cycle
-// and needs no other report.
-var errWriteRefused = errors.New("write refused")
+// writer is the write path: every marked comment the bot posts goes
+// through perform, which journals it, re-reads the live bug, spends the
+// cycle's write budget and checks the lease before it sends.
+type writer struct {
+	client   func() bugzillaClient // the bot's client (the read cache, lease-guarded with replicas; WithLeader may wrap it after New)
+	reads    *readCache
+	store    writeStore
+	lead     *leadership
+	troubles *troubles
+	dryRun   bool   // dry_run: log the comment, write nothing
+	tag      string // comments.tag
+	login    func() string
+	obs      func() Observer
+	notify   func(Posted)
+	clock    Clock
+	log      zerolog.Logger
+}
 
-// errOutcomeUnknown leaves a bug queued after a write whose outcome is
-// unknown and whose marker a re-read did not find (yet).
-var errOutcomeUnknown = errors.New("write outcome unknown; the bug is re-read before any retry")
+// writeStore is the journal of the bot's writes.
+type writeStore interface {
+	Action(ctx context.Context, key string) (store.Action, error)
+	RecordAction(ctx context.Context, a store.Action) error
+}
+
+var _ writeStore = store.Store(nil)
+
+func (w *writer) now() time.Time { return w.clock.Now().UTC() }
 
 // perform writes one marked comment at most once:
 //
@@ -40,70 +60,67 @@ var errOutcomeUnknown = errors.New("write outcome unknown; the bug is re-read be
 //
 // A crash anywhere leaves at worst an intent in the journal, and step 2
 // finds the comment if it landed. Deleting the journal only costs step 2.
-func (b *Bot) perform(ctx context.Context, c *Cycle, a *action) error {
+func (w *writer) perform(ctx context.Context, c *Cycle, a *action) (Outcome, error) {
 	key := a.marker.Key()
-	log := b.log.With().Int(LogBugID, a.marker.Bug).Int(LogAttachmentID, a.marker.Attachment).
+	log := w.log.With().Int(LogBugID, a.marker.Bug).Int(LogAttachmentID, a.marker.Attachment).
 		Int(LogFlagID, a.flagID).Str(LogAction, a.marker.Kind).Str("key", key).Logger()
-	j, err := b.store.Action(ctx, key)
+	j, err := w.store.Action(ctx, key)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		j = a.journal("")
 	case err != nil:
-		return err
+		return c.failure(err)
 	}
 	switch {
 	case j.Status == store.ActionDone:
-		c.done = AlreadyDone
-		return nil
-	case j.Status == store.ActionDryRun && b.cfg.DryRun:
-		c.done = AlreadyDone
-		return nil
+		return AlreadyDone, nil
+	case j.Status == store.ActionDryRun && w.dryRun:
+		return AlreadyDone, nil
 	case j.Status == store.ActionFailed && j.Attempts >= maxWriteAttempts:
 		log.Debug().Int("attempts", j.Attempts).Msg("gave up on this write earlier")
-		c.done = GaveUp
-		return nil
+		return GaveUp, nil
 	}
 
-	if done, err := b.alreadyOnBug(ctx, c, a, &j, log); done || err != nil {
-		c.done = AlreadyDone
-		return err
+	if done, err := w.alreadyOnBug(ctx, c, a, &j, log); err != nil {
+		return c.failure(err)
+	} else if done {
+		return AlreadyDone, nil
 	}
-	c.done = Written
-	if c.writesLeft <= 0 {
-		c.deferred++
-		return errCapReached
+	if c.Spent() {
+		c.Defer()
+		return Deferred, nil
 	}
 	nc, err := a.build(ctx)
 	if err != nil {
-		return fmt.Errorf("prepare %s: %w", key, err)
+		return c.failure(fmt.Errorf("prepare %s: %w", key, err))
 	}
 	c.writesLeft--
-	nc = b.fit(nc, a.marker, log)
-	if b.cfg.DryRun {
+	nc = w.fit(nc, a.marker, log)
+	if w.dryRun {
 		j.Status = store.ActionDryRun
-		if err := b.record(ctx, &j); err != nil {
-			return err
+		if err := w.record(ctx, &j); err != nil {
+			return c.failure(err)
 		}
 		logDryRun(log, a.marker.Kind, nc)
 		if err := a.settle(ctx, j.Status, 0); err != nil {
-			return err
+			return c.failure(err)
 		}
-		b.observer().ActionDone(a.marker.Kind, ActionDryRun)
-		b.notify(Posted{BugID: a.marker.Bug, Kind: a.marker.Kind, Key: key, Comment: nc, DryRun: true})
-		return nil
+		w.obs().ActionDone(a.marker.Kind, ActionDryRun)
+		w.notify(Posted{BugID: a.marker.Bug, Kind: a.marker.Kind, Key: key, Comment: nc, DryRun: true})
+		return Written, nil
 	}
 
 	// Only the leader writes: ask the database, now, that this process
 	// still holds the lease (leader.go). The Bugzilla client asks again
 	// right at the write; this check keeps a lost lead out of the journal.
-	if err := b.lead.checkLease(ctx); err != nil {
+	if err := w.lead.checkLease(ctx); err != nil {
 		log.Warn().Err(err).Msg("not the leader: write refused")
-		return err
+		return c.failure(err)
 	}
 	j.Status, j.Error = store.ActionIntent, ""
 	j.Attempts++
-	if err := b.record(ctx, &j); err != nil {
-		return err
+	if err := w.record(ctx, &j); err != nil {
+		return c.failure(err)
 	}
 	// From here on a shutdown waits: the write in flight is finished and
 	// journaled, not abandoned halfway.
@@ -111,7 +128,7 @@ func (b *Bot) perform(ctx context.Context, c *Cycle, a *action) error {
 	send := a.send
 	if send == nil {
 		send = func(ctx context.Context, nc bugzilla.NewComment) (int, error) {
-			return b.bz.AddComment(ctx, a.marker.Bug, nc)
+			return w.client().AddComment(ctx, a.marker.Bug, nc)
 		}
 	}
 	// The write goes through the read cache, which forgets what the cycle
@@ -121,40 +138,48 @@ func (b *Bot) perform(ctx context.Context, c *Cycle, a *action) error {
 	switch {
 	case err == nil:
 		j.Status, j.CommentID = store.ActionDone, id
-		if err := b.record(wctx, &j); err != nil {
-			return err
+		if err := w.record(wctx, &j); err != nil {
+			return c.failure(err)
 		}
 		log.Info().Int("comment_id", id).Bool("private", nc.IsPrivate).Msg("posted")
 		if j.Attempts > 1 {
 			// Refused before: no longer listed as troubled.
-			if err := b.troubles.writeSucceeded(wctx, key); err != nil {
-				return err
+			if err := w.troubles.writeSucceeded(wctx, key); err != nil {
+				return c.failure(err)
 			}
 		}
 		if err := a.settle(wctx, j.Status, id); err != nil {
-			return err
+			return c.failure(err)
 		}
-		b.observer().ActionDone(a.marker.Kind, ActionPosted)
-		b.notify(Posted{BugID: a.marker.Bug, CommentID: id, Kind: a.marker.Kind, Key: key, Comment: nc})
-		return nil
+		w.obs().ActionDone(a.marker.Kind, ActionPosted)
+		w.notify(Posted{BugID: a.marker.Bug, CommentID: id, Kind: a.marker.Kind, Key: key, Comment: nc})
+		return Written, nil
 
 	case errors.Is(err, bugzilla.ErrWriteOutcomeUnknown):
 		j.Status, j.Error = store.ActionUnknown, err.Error()
-		if err := b.record(wctx, &j); err != nil {
-			return err
+		if err := w.record(wctx, &j); err != nil {
+			return c.failure(err)
 		}
 		log.Warn().Err(err).Msg("write outcome unknown; re-reading the bug")
-		b.observer().ActionDone(a.marker.Kind, ActionUnknown)
-		if done, rerr := b.alreadyOnBug(wctx, c, a, &j, log); rerr == nil && done {
-			b.notify(Posted{BugID: a.marker.Bug, CommentID: j.CommentID, Kind: a.marker.Kind, Key: key, Comment: nc})
-			return nil
-		} else if rerr != nil {
-			return errors.Join(errOutcomeUnknown, rerr)
+		w.obs().ActionDone(a.marker.Kind, ActionUnknown)
+		done, rerr := w.alreadyOnBug(wctx, c, a, &j, log)
+		switch {
+		case rerr != nil:
+			if out, _ := c.failure(rerr); out == Halted {
+				return Halted, nil
+			}
+			// The bug stays queued and is re-read before any retry.
+			log.Warn().Err(rerr).Msg("re-read after an unknown outcome failed")
+			return Unknown, nil
+		case done:
+			w.notify(Posted{BugID: a.marker.Bug, CommentID: j.CommentID, Kind: a.marker.Kind, Key: key, Comment: nc})
+			return Written, nil
 		}
-		return errOutcomeUnknown
+		return Unknown, nil
 
 	default:
 		var rl *bugzilla.RateLimitError
+		refused := false
 		if leaseLost(err) {
 			// Refused here, before anything was sent: not an attempt. The
 			// intent stays, so the next leader re-reads first.
@@ -164,26 +189,37 @@ func (b *Bot) perform(ctx context.Context, c *Cycle, a *action) error {
 			// Refused before it was applied: not an attempt. The intent
 			// stays, so the next try re-reads first anyway.
 			j.Attempts--
-			b.observer().ActionDone(a.marker.Kind, ActionRateLimited)
+			w.obs().ActionDone(a.marker.Kind, ActionRateLimited)
 		} else {
 			j.Status, j.Error = store.ActionFailed, err.Error()
-			b.observer().ActionDone(a.marker.Kind, ActionFailed)
-			if terr := b.troubles.writeFailed(wctx, a, err, j.Attempts); terr != nil {
-				return errors.Join(err, terr)
+			w.obs().ActionDone(a.marker.Kind, ActionFailed)
+			if terr := w.troubles.writeFailed(wctx, a, err, j.Attempts); terr != nil {
+				return c.failure(errors.Join(err, terr))
 			}
-			err = errors.Join(errWriteRefused, err)
+			refused = true
 		}
-		if rerr := b.record(wctx, &j); rerr != nil {
-			return errors.Join(err, rerr)
+		if rerr := w.record(wctx, &j); rerr != nil {
+			if refused {
+				// Logged, counted and listed as troubled already; the
+				// journal catches up at the next try.
+				log.Error().Err(rerr).Msg("cannot journal the refused write")
+				return Refused, nil
+			}
+			return c.failure(fmt.Errorf("post %s: %w", key, errors.Join(err, rerr)))
 		}
-		return fmt.Errorf("post %s: %w", key, err)
+		if refused {
+			// Logged, counted and listed as troubled (writeFailed): tried
+			// again next cycle, and the cycle stays good.
+			return Refused, nil
+		}
+		return c.failure(fmt.Errorf("post %s: %w", key, err))
 	}
 }
 
 // fit makes the comment fit Bugzilla's limit (fitComment), and says so in
 // the log when it had to cut.
-func (b *Bot) fit(nc bugzilla.NewComment, m Marker, log zerolog.Logger) bugzilla.NewComment {
-	nc, cut := fitComment(nc, m.Footer(b.cfg.Comments.Tag), nc.IsMarkdown)
+func (w *writer) fit(nc bugzilla.NewComment, m Marker, log zerolog.Logger) bugzilla.NewComment {
+	nc, cut := fitComment(nc, m.Footer(w.tag), nc.IsMarkdown)
 	if cut > 0 {
 		log.Warn().Int("lines_cut", cut).Int("length", bugzilla.CommentLength(nc.Text)).
 			Msg("comment over Bugzilla's limit: its last lines are left out")
@@ -195,28 +231,28 @@ func (b *Bot) fit(nc bugzilla.NewComment, m Marker, log zerolog.Logger) bugzilla
 // happened and, when the bot's marker for it is there, journals it done.
 // Actions in a row on one bug share a re-read until the bot writes on the
 // bug (cycleReads).
-func (b *Bot) alreadyOnBug(ctx context.Context, c *Cycle, a *action, j *store.Action, log zerolog.Logger) (bool, error) {
-	comments, err := b.liveComments(ctx, c, a.marker.Bug, a.since)
+func (w *writer) alreadyOnBug(ctx context.Context, c *Cycle, a *action, j *store.Action, log zerolog.Logger) (bool, error) {
+	comments, err := w.reads.liveComments(ctx, c, a.marker.Bug, a.since)
 	if err != nil {
 		return false, fmt.Errorf("re-read bug %d: %w", a.marker.Bug, err)
 	}
-	id, ok := markerDone(botMarkers(comments, b.login(), b.cfg.Comments.Tag, a.marker.Bug), a.marker)
+	id, ok := markerDone(botMarkers(comments, w.login(), w.tag, a.marker.Bug), a.marker)
 	if !ok {
 		return false, nil
 	}
 	j.Status, j.CommentID, j.Error = store.ActionDone, id, ""
-	if err := b.record(ctx, j); err != nil {
+	if err := w.record(ctx, j); err != nil {
 		return true, err
 	}
 	log.Info().Int("comment_id", id).Msg("already on the bug; journal updated")
-	b.observer().ActionDone(a.marker.Kind, ActionAlreadyDone)
+	w.obs().ActionDone(a.marker.Kind, ActionAlreadyDone)
 	return true, a.settle(ctx, j.Status, id)
 }
 
-func (b *Bot) record(ctx context.Context, j *store.Action) error {
-	j.UpdatedAt = b.now()
+func (w *writer) record(ctx context.Context, j *store.Action) error {
+	j.UpdatedAt = w.now()
 	if j.CreatedAt.IsZero() {
 		j.CreatedAt = j.UpdatedAt
 	}
-	return b.store.RecordAction(ctx, *j)
+	return w.store.RecordAction(ctx, *j)
 }

@@ -71,7 +71,7 @@ type remindCore interface {
 var (
 	_ remindStore  = store.Store(nil)
 	_ remindClient = bugzillaClient(nil)
-	_ remindCore   = (*Bot)(nil)
+	_ remindCore   = lent{}
 )
 
 // remindDuty keeps requests moving (the "remind" task): it reminds

@@ -7,15 +7,28 @@ import (
 	"github.com/stewardbot/stewardbot/bugzilla"
 )
 
+// marks builds the bot's comments: the format they are written in, the
+// marker every one carries, and the analysis and needs-form comments. It is
+// the one place a comment's text is put together, shared by every duty.
+type marks struct {
+	comments CommentConfig       // comments.tag, comments.format, comments.template_url
+	sess     *session            // the server: BMO renders markdown (nil: not known)
+	analyzer func() formAnalyzer // renders an analysis (the bot's, read when used: tests swap it)
+}
+
+func newMarks(cfg Config, sess *session, analyzer func() formAnalyzer) *marks {
+	return &marks{comments: cfg.Comments, sess: sess, analyzer: analyzer}
+}
+
 // marked adds the marker twice: the footer line and the comment tag. Every
 // comment the bot writes is built here: its privacy is ab.private(), its
-// format the bot's commentFormat (the body must be written in it).
-func (b *Bot) marked(m Marker, body string, ab about) bugzilla.NewComment {
-	prefix := b.cfg.Comments.Tag
+// format commentFormat (the body must be written in it).
+func (mk *marks) marked(m Marker, body string, ab about) bugzilla.NewComment {
+	prefix := mk.comments.Tag
 	return bugzilla.NewComment{
 		Text:       strings.TrimSpace(body) + footerRule + m.Footer(prefix),
 		IsPrivate:  ab.private(),
-		IsMarkdown: b.commentFormat().markdown,
+		IsMarkdown: mk.commentFormat().markdown,
 		Tags:       []string{m.Tag(prefix)},
 	}
 }

@@ -39,7 +39,7 @@ type reviewCore interface {
 
 var (
 	_ reviewStore = store.Store(nil)
-	_ reviewCore  = (*Bot)(nil)
+	_ reviewCore  = lent{}
 )
 
 // reviewDuty points out where a steward's review form contradicts the
