@@ -1,18 +1,29 @@
-// Package bot is stewardbot's daemon: its configuration, its loop, its
-// store, its clock, the comments it writes and every side effect.
+// Package bot is stewardbot's daemon: the loop, and every side effect on
+// Bugzilla and the store.
 //
-// A cycle runs the named tasks in order (see Bot.Tasks): poll queues the
-// bugs whose data-review requests changed, reading Bugzilla incrementally;
-// analyse finds each open request's form and posts what is owed; remind
-// (remind.go) stops everything for answered requests, gives unassigned ones
-// a steward and reminds stewards on a business-day schedule. Tasks talk
-// through the store (bot/store), which is a journal and a cache, never the
-// truth: every write is preceded by a re-read of the live bug, and skipped
-// when the bot's marker for it is already there (see Marker and perform).
-// Losing the store, or crashing at any instant, costs requests, never a
-// duplicate comment.
+// A small core runs cycles. Bot (bot.go) holds the configuration, the
+// client, the store, the clock and the logger; a Cycle (core_cycle.go)
+// carries one run's write budget, why it stopped (a rate limit, a lost
+// lease: state, never errors) and the write path, Cycle.Perform, which
+// returns an Outcome. The cycle's client is a readCache
+// (core_readcache.go) that caches what the cycle read and forgets a bug on
+// every write to it, so every write follows a read of the live bug.
 //
-// The Bugzilla methods the bot needs are declared here (bugzillaClient) and
-// satisfied by *bugzilla.Client; time comes from a Clock so that tests and
-// the demo can move it.
+// The chores are duties, one type each, in the order Bot.Tasks lists them:
+// poll (poll.go), analyze (analyze*.go), commands (commands.go), remind
+// with assign (remind*.go), escalate (escalate*.go), review (review.go) and
+// expiry (expiry*.go). A duty holds only what it needs, as interfaces
+// declared in its own file; no duty's code is a method of Bot, which
+// layout_test.go enforces. They stay in one package rather than a package
+// each because they share the cycle, the write path, markers, bug views
+// and the privacy rule, and call one another through interfaces at the
+// consumer (commands rechecks through analyze and escalates through
+// escalate): separate packages would export all of that and import each
+// other. docs/architecture.md shows how to add one.
+//
+// The store (bot/store) is a journal and a cache, never the truth: every
+// write is preceded by a re-read of the live bug, and skipped when the
+// bot's marker for it is already there (Marker, perform.go). Losing the
+// store, or crashing at any instant, costs requests, never a duplicate
+// comment.
 package bot
