@@ -156,7 +156,7 @@ func (an *analyzeDuty) Run(ctx context.Context, c *Cycle) error {
 			case out.stops():
 				// The cap or a halt: the rest waits for the next cycle.
 				if err != nil && !c.Halted() {
-					errs = append(errs, fmt.Errorf("bug %d: %w", id, err))
+					errs = append(errs, bugErr(id, err))
 				}
 				return errors.Join(errs...)
 			case err == nil && out.done():
@@ -173,14 +173,10 @@ func (an *analyzeDuty) Run(ctx context.Context, c *Cycle) error {
 			case out == Refused && err == nil:
 				// Logged, counted and listed by writeFailed; the bug stays
 				// queued and the write is tried again next cycle.
-			case bugSpecific(err):
-				// This bug's own problem: retried with backoff, reported,
-				// and the cycle goes on as a good one.
-				if err := an.troubles.bugFailed(ctx, id, err); err != nil {
-					return err
-				}
 			default:
-				errs = append(errs, fmt.Errorf("bug %d: %w", id, err))
+				// The cycle decides (isolate): this bug's own problem is
+				// retried with backoff and reported, the cycle stays good.
+				errs = append(errs, bugErr(id, err))
 			}
 		}
 	}

@@ -136,6 +136,9 @@ func (d *commandsDuty) Run(ctx context.Context, c *Cycle) error {
 	}
 	var todo []int
 	for _, id := range bugs {
+		if c.WaitingOut(id) {
+			continue // failing: tried again after its backoff
+		}
 		lc := changed[id].UTC().Format(time.RFC3339Nano)
 		if v, err := d.st.Get(ctx, modeKey(d.dryRun, kvCommandsScanned(id))); err == nil && v == lc && !changed[id].IsZero() {
 			continue
@@ -171,7 +174,7 @@ func (d *commandsDuty) Run(ctx context.Context, c *Cycle) error {
 				}
 				return errors.Join(errs...)
 			case err != nil:
-				errs = append(errs, fmt.Errorf("bug %d: %w", id, err))
+				errs = append(errs, bugErr(id, err))
 			case out.done():
 				lc := changed[id].UTC().Format(time.RFC3339Nano)
 				if err := d.st.Set(ctx, modeKey(d.dryRun, kvCommandsScanned(id)), lc); err != nil {
@@ -225,7 +228,7 @@ func (d *commandsDuty) commandComments(ctx context.Context, c *Cycle, ids []int,
 			if c.haltOn(err); c.Halted() {
 				return nil, nil, err
 			}
-			readErrs = append(readErrs, fmt.Errorf("bug %d: comments: %w", id, err))
+			readErrs = append(readErrs, bugErr(id, fmt.Errorf("comments: %w", err)))
 		}
 	}
 	return comments, readErrs, nil

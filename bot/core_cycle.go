@@ -152,9 +152,18 @@ func (c *Cycle) View(ctx context.Context, id int) (*bugView, error) {
 	return v, err
 }
 
-// WaitingOut reports whether a bug waits out its backoff after failing
-// (troubled.go), as the cycle read the troubles (Views reads them).
-func (c *Cycle) WaitingOut(id int) bool { return c.waitingOut(id, c.b.now()) }
+// WaitingOut reports whether a duty must leave a bug alone in this cycle:
+// it waits out its backoff after failing (core_troubles.go), or it failed
+// on its own earlier in the cycle (isolate). runTasks reads the troubles.
+func (c *Cycle) WaitingOut(id int) bool {
+	if c.failed[id] {
+		return true
+	}
+	if _, ok := c.troubles[id]; !ok {
+		return false // also in a cycle built by hand, with no bot
+	}
+	return c.waitingOut(id, c.b.now())
+}
 
 // haltOn halts the cycle when a read was rate limited, and says whether
 // it did.

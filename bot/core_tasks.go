@@ -124,6 +124,12 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 	if c.deferred > 0 {
 		b.log.Info().Int("deferred", c.deferred).Int("cap", b.cfg.Poll.MaxWritesPerCycle).Msg("write cap reached; the rest waits for the next cycle")
 	}
+	if len(errs) == 0 && only == "" && c.deferred == 0 {
+		// Every duty had its go at the troubled bugs due again.
+		if err := c.recoverTroubled(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if len(errs) == 0 && only == "" {
 		// For health checks: when the last complete, clean cycle started.
 		if err := b.store.Set(ctx, KVLastGoodCycle, c.started.Format(time.RFC3339Nano)); err != nil {
@@ -134,10 +140,15 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 }
 
 // runTasks runs the tasks in order and returns their errors. A task's
-// error is something that went wrong; why the cycle stopped early is its
+// error is something that went wrong, except a bug's own failure (a
+// bugError isolate takes out: the bug is retried with backoff); why the cycle stopped early is its
 // state: once halted, no task runs any more, and a rate limit comes back as
 // the one *ParkedError.
 func (c *Cycle) runTasks(ctx context.Context, tasks []Task) []error {
+	// Every duty skips the bugs waiting out a backoff (c.WaitingOut).
+	if _, err := c.b.troubles.cycleTroubles(ctx, c); err != nil {
+		return []error{err}
+	}
 	var errs []error
 	for _, t := range tasks {
 		if ctx.Err() != nil {
@@ -148,6 +159,8 @@ func (c *Cycle) runTasks(ctx context.Context, tasks []Task) []error {
 		if !c.Halted() {
 			c.haltOn(err) // a rate limit a duty passed on rather than halted on
 		}
+		// One bug's own failure is recorded as troubled, not the cycle's.
+		err = c.isolate(ctx, err)
 		if c.Halted() {
 			// The cycle's state, not the duty's error, says why it stopped:
 			// a rate limit parks the bot, a lost lease is reported.

@@ -197,6 +197,8 @@ func mostOverdueFirst(a, b store.Request) int {
 // says the cycle stopped it (the write cap, a halt), and the error returned
 // (the store, the context) stops the task.
 func (d *escalateDuty) batch(ctx context.Context, c *Cycle, batch []store.Request, errs *[]error) (stopped bool, err error) {
+	// Failing bugs are tried again after their backoff.
+	batch = slices.DeleteFunc(slices.Clone(batch), func(r store.Request) bool { return c.WaitingOut(r.BugID) })
 	var bugs []int
 	forms := map[int]bool{} // the recorded forms, read to be evaluated
 	for _, r := range batch {
@@ -241,7 +243,7 @@ func (d *escalateDuty) batch(ctx context.Context, c *Cycle, batch []store.Reques
 		case errors.Is(err, errFormMoved):
 			// Looked at again next cycle.
 		default:
-			*errs = append(*errs, fmt.Errorf("bug %d: %w", r.BugID, err))
+			*errs = append(*errs, bugErr(r.BugID, err))
 		}
 	}
 	return d.sendAll(ctx, c, owed, errs)
@@ -298,7 +300,7 @@ func (d *escalateDuty) sendAll(ctx context.Context, c *Cycle, owed []*escalation
 				}
 				return true, nil
 			case err != nil:
-				*errs = append(*errs, fmt.Errorf("bug %d: %w", p.r.BugID, err))
+				*errs = append(*errs, bugErr(p.r.BugID, err))
 			case out.done():
 				if err := d.checked(ctx, p.r); err != nil {
 					return false, err

@@ -112,6 +112,9 @@ func (d *expiryDuty) Run(ctx context.Context, c *Cycle) error {
 		if err := ctx.Err(); err != nil {
 			return errors.Join(append(errs, err)...)
 		}
+		if c.WaitingOut(e.bug) {
+			continue // failing: tried again after its backoff
+		}
 		if stopped, err := d.st.Stopped(ctx, e.bug); err != nil {
 			return errors.Join(append(errs, err)...)
 		} else if stopped {
@@ -128,7 +131,7 @@ func (d *expiryDuty) Run(ctx context.Context, c *Cycle) error {
 			// bug is asked again while the reminder is due (one read).
 			d.log.Info().Int("bug_id", e.bug).Str("action", kindExpiry).Msg("bug no longer visible to the bot; no expiry reminder")
 		case err != nil:
-			errs = append(errs, fmt.Errorf("bug %d: %w", e.bug, err))
+			errs = append(errs, bugErr(e.bug, err))
 		}
 		// Otherwise done, refused (retried next cycle), or looked at again
 		// next cycle when the outcome is unknown (the marker decides).

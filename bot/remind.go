@@ -143,6 +143,9 @@ func (d *remindDuty) Run(ctx context.Context, c *Cycle) error {
 			d.log.Info().Int("cap", d.cfg.MaxPerCycle).Msg("reminder cap reached; the rest waits for the next cycle")
 			break
 		}
+		if c.WaitingOut(r.BugID) {
+			continue // failing: tried again after its backoff
+		}
 		if hold, err := d.onHold(ctx, r, &st, now); err != nil || hold {
 			if err != nil {
 				errs = append(errs, err)
@@ -174,7 +177,7 @@ func (d *remindDuty) Run(ctx context.Context, c *Cycle) error {
 		case out == Unknown:
 			d.log.Warn().Int(LogBugID, r.BugID).Int(LogFlagID, r.FlagID).Msg("a reminder's outcome is unknown; looking again next cycle")
 		case err != nil:
-			errs = append(errs, fmt.Errorf("bug %d flag %d: %w", r.BugID, r.FlagID, err))
+			errs = append(errs, bugErr(r.BugID, fmt.Errorf("flag %d: %w", r.FlagID, err)))
 		}
 	}
 	return errors.Join(errs...)

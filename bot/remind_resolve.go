@@ -27,13 +27,16 @@ func (d *remindDuty) stopAnswered(ctx context.Context, c *Cycle) (Outcome, error
 	}
 	var errs []error
 	for _, st := range done {
+		if c.WaitingOut(st.BugID) {
+			continue // failing: tried again after its backoff
+		}
 		out, err := d.stopOne(ctx, c, st)
 		if c.haltOn(err); out.stops() || c.Halted() {
 			// As before: what stopped the loop stands for the errors.
 			return worse(out, Halted), nil
 		}
 		if err != nil {
-			errs = append(errs, fmt.Errorf("bug %d flag %d: %w", st.BugID, st.FlagID, err))
+			errs = append(errs, bugErr(st.BugID, fmt.Errorf("flag %d: %w", st.FlagID, err)))
 		}
 	}
 	return Written, errors.Join(errs...)

@@ -89,6 +89,9 @@ func (d *reviewDuty) Run(ctx context.Context, c *Cycle) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if c.WaitingOut(r.BugID) {
+			continue // failing: tried again after its backoff
+		}
 		lc := changed[r.BugID].UTC().Format(time.RFC3339Nano)
 		key := modeKey(d.dryRun, kvReviewScanned(r.FlagID))
 		if v, err := d.st.Get(ctx, key); err == nil && v == lc && !changed[r.BugID].IsZero() {
@@ -115,7 +118,7 @@ func (d *reviewDuty) Run(ctx context.Context, c *Cycle) error {
 			// The cap, a rate limit or a lost lease: the rest waits.
 			return errors.Join(errs...)
 		case err != nil:
-			errs = append(errs, fmt.Errorf("bug %d: %w", r.BugID, err))
+			errs = append(errs, bugErr(r.BugID, err))
 		case out.done():
 			if err := d.st.Set(ctx, key, lc); err != nil {
 				return err
