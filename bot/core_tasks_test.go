@@ -53,7 +53,7 @@ func TestBareBotRenders(t *testing.T) {
 	if got := b.Login(); got != cfg.Bugzilla.Login {
 		t.Errorf("Login() = %q, want the configured %q", got, cfg.Bugzilla.Login)
 	}
-	if newMarks(b.cfg, b.sess, nil).commentFormat().markdown {
+	if newMarks(b.cfg, b.sess).commentFormat().markdown {
 		t.Error("a bot that has not started writes markdown under format auto")
 	}
 }
