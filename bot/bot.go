@@ -85,10 +85,6 @@ func New(cfg Config, client *bugzilla.Client, st store.Store, opts ...Option) (*
 	if client == nil {
 		return nil, errors.New("bot: nil bugzilla client")
 	}
-	return newBot(cfg, client, st, opts...)
-}
-
-func newBot(cfg Config, bz bugzillaClient, st store.Store, opts ...Option) (*Bot, error) {
 	if st == nil {
 		return nil, errors.New("bot: nil store")
 	}
@@ -100,7 +96,7 @@ func newBot(cfg Config, bz bugzillaClient, st store.Store, opts ...Option) (*Bot
 	}
 	b := &Bot{
 		cfg:          cfg,
-		bz:           bz,
+		bz:           client,
 		store:        st,
 		clock:        SystemClock{},
 		log:          zerolog.Nop(),
