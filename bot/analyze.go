@@ -10,6 +10,7 @@ import (
 
 	"github.com/stewardbot/stewardbot/bot/store"
 	"github.com/stewardbot/stewardbot/bugzilla"
+	"github.com/stewardbot/stewardbot/policy"
 )
 
 // analyzeBatch is how many queued bugs share one attachment-metadata request.
@@ -31,7 +32,7 @@ type analyzeDuty struct {
 	forms       formFinder
 	privacy     privacyRule
 	troubles    troubleRecorder
-	analyzer    func() formAnalyzer // the bot's policy (read when used: tests swap it)
+	rules       *policy.Rules // the bot's policy (WithRules)
 	marks       *marks
 	collections collectionRecorder
 	fetch       prefetcher
@@ -84,7 +85,7 @@ var (
 // through the cycle (c.Perform).
 func newAnalyzeDuty(d deps, rec collectionRecorder, fetch prefetcher) *analyzeDuty {
 	return &analyzeDuty{st: d.store, forms: d.forms, privacy: d.privacy, troubles: d.troubles,
-		analyzer: d.analyzer, marks: d.marks,
+		rules: d.rules, marks: d.marks,
 		collections: rec, fetch: fetch, flagName: d.cfg.Bugzilla.FlagName, maxBytes: d.cfg.Bugzilla.MaxAttachmentBytes,
 		clock: d.clock, log: d.log}
 }

@@ -29,7 +29,7 @@ func (an *analyzeDuty) analysisAction(c *Cycle, v *bugView, r store.Request, f *
 				return bugzilla.NewComment{}, err
 			}
 			now := an.now()
-			a := an.analyzer().Evaluate(f.Request, product, now)
+			a := evaluateForm(an.rules, f.Request, product, now)
 			an.rememberAnalysis(ctx, f, a)
 			prev, err := an.forms.previousForm(ctx, v, f)
 			if err != nil {
@@ -37,7 +37,7 @@ func (an *analyzeDuty) analysisAction(c *Cycle, v *bugView, r store.Request, f *
 			}
 			changes := ""
 			if prev != nil {
-				changes = whatChanged(prev, an.analyzer().Evaluate(prev.Request, product, now), f, a, an.marks.commentFormat())
+				changes = whatChanged(prev, evaluateForm(an.rules, prev.Request, product, now), f, a, an.marks.commentFormat())
 			}
 			ab, err := an.privacy.bugAbout(ctx, c, v.id)
 			if err != nil {

@@ -28,7 +28,7 @@ func (mk *marks) analysisComment(m Marker, f *foundForm, a *policy.Analysis, cha
 		s.WriteString("\n\n")
 		s.WriteString(changes)
 	}
-	return mk.marked(m, strings.TrimSpace(mk.analyzer().Render(a, ft.markdown, strings.TrimSpace(s.String()))), ab)
+	return mk.marked(m, strings.TrimSpace(renderAnalysis(a, ft.markdown, strings.TrimSpace(s.String()))), ab)
 }
 
 // needsFormComment is the one polite request to attach the form. It quotes

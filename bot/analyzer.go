@@ -6,36 +6,28 @@ import (
 	"github.com/stewardbot/stewardbot/policy"
 )
 
-// formAnalyzer reads forms and writes analyses. It is policy's parser,
-// evaluation and rendering behind an interface so that the planner's tests
-// can run without depending on every parser detail.
-type formAnalyzer interface {
-	Parse(text string) *policy.Request
-	// Evaluate applies the rules, with the overrides of product (the
-	// bug's Bugzilla product; "" for the base rules).
-	Evaluate(r *policy.Request, product string, now time.Time) *policy.Analysis
-	// Render writes the analysis as markdown, or as plain text when
-	// markdown is false (see textFormat), with note (text of the bot's, in
-	// that format) after the summary and before the long draft review.
-	Render(a *policy.Analysis, markdown bool, note string) string
-}
+// The bot reads, judges and writes forms with policy's pure functions, under
+// the rules it was given (WithRules; policy.DefaultRules otherwise).
 
-// policyAnalyzer is the real formAnalyzer.
-type policyAnalyzer struct{ rules *policy.Rules }
-
-// Parse reads a form with the rules' vocabulary of third-party tools.
-func (p policyAnalyzer) Parse(text string) *policy.Request {
-	if p.rules == nil {
+// parseForm reads a form with the rules' vocabulary of third-party tools
+// (nil rules: policy's own).
+func parseForm(rules *policy.Rules, text string) *policy.Request {
+	if rules == nil {
 		return policy.ParseRequest(text)
 	}
-	return policy.ParseRequestWith(text, policy.ParseOptions{ThirdPartyTools: p.rules.ThirdPartyTools})
+	return policy.ParseRequestWith(text, policy.ParseOptions{ThirdPartyTools: rules.ThirdPartyTools})
 }
 
-func (p policyAnalyzer) Evaluate(r *policy.Request, product string, now time.Time) *policy.Analysis {
-	return policy.EvaluateWith(r, p.rules, now, policy.EvalOptions{Product: product})
+// evaluateForm applies the rules, with the overrides of product (the bug's
+// Bugzilla product; "" for the base rules).
+func evaluateForm(rules *policy.Rules, r *policy.Request, product string, now time.Time) *policy.Analysis {
+	return policy.EvaluateWith(r, rules, now, policy.EvalOptions{Product: product})
 }
 
-func (p policyAnalyzer) Render(a *policy.Analysis, markdown bool, note string) string {
+// renderAnalysis writes the analysis as markdown, or as plain text when
+// markdown is false (see textFormat), with note (text of the bot's, in that
+// format) after the summary and before the long draft review.
+func renderAnalysis(a *policy.Analysis, markdown bool, note string) string {
 	// The escalate task posts the notices the analysis lists.
 	opts := policy.RenderOptions{BotEscalates: true, Note: note}
 	if markdown {

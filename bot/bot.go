@@ -19,14 +19,14 @@ import (
 // forms, and posts one marked analysis comment per form revision. Every side
 // effect goes through it; its tasks run in cycles (see Tasks).
 type Bot struct {
-	cfg      Config
-	bz       bugzillaClient
-	store    store.Store
-	clock    Clock
-	log      zerolog.Logger
-	analyzer formAnalyzer
-	onPost   func(Posted)
-	obs      Observer // metrics; nil means nobody
+	cfg    Config
+	bz     bugzillaClient
+	store  store.Store
+	clock  Clock
+	log    zerolog.Logger
+	rules  *policy.Rules // the policy the forms are read and judged by (WithRules)
+	onPost func(Posted)
+	obs    Observer // metrics; nil means nobody
 
 	// cycleMu serialises cycles: a cycle and the next never overlap, even
 	// when `once` and the scheduler share a Bot in tests.
@@ -72,7 +72,7 @@ func WithLogger(l zerolog.Logger) Option { return func(b *Bot) { b.log = l } }
 
 // WithRules sets the policy rules (default policy.DefaultRules()).
 func WithRules(r *policy.Rules) Option {
-	return func(b *Bot) { b.analyzer = policyAnalyzer{rules: r} }
+	return func(b *Bot) { b.rules = r }
 }
 
 // WithPostHook calls fn after each comment is posted or logged in dry-run.
@@ -85,10 +85,6 @@ func New(cfg Config, client *bugzilla.Client, st store.Store, opts ...Option) (*
 	if client == nil {
 		return nil, errors.New("bot: nil bugzilla client")
 	}
-	return newBot(cfg, client, st, opts...)
-}
-
-func newBot(cfg Config, bz bugzillaClient, st store.Store, opts ...Option) (*Bot, error) {
 	if st == nil {
 		return nil, errors.New("bot: nil store")
 	}
@@ -100,11 +96,11 @@ func newBot(cfg Config, bz bugzillaClient, st store.Store, opts ...Option) (*Bot
 	}
 	b := &Bot{
 		cfg:          cfg,
-		bz:           bz,
+		bz:           client,
 		store:        st,
 		clock:        SystemClock{},
 		log:          zerolog.Nop(),
-		analyzer:     policyAnalyzer{rules: policy.DefaultRules()},
+		rules:        policy.DefaultRules(),
 		startBackoff: defaultStartBackoff,
 	}
 	for _, o := range opts {
@@ -115,13 +111,13 @@ func newBot(cfg Config, bz bugzillaClient, st store.Store, opts ...Option) (*Bot
 	b.sess = &session{url: cfg.Bugzilla.URL, login: cfg.Bugzilla.Login, kv: st, log: b.log}
 	b.lead.log, b.lead.obs, b.lead.requeue = b.log, b.observer, b.requeue
 	b.troubles = &troubles{st: st, clock: b.clock, log: b.log, obs: b.observer, server: cfg.Bugzilla.URL}
-	b.forms = &forms{bz: b.bz, st: st, analyzer: func() formAnalyzer { return b.analyzer }, maxBytes: cfg.Bugzilla.MaxAttachmentBytes,
+	b.forms = &forms{bz: b.bz, st: st, rules: b.rules, maxBytes: cfg.Bugzilla.MaxAttachmentBytes,
 		login: b.Login, clock: b.clock, log: b.log}
 	b.privacy = &privacy{bz: b.bz, groups: func(ctx context.Context, ids []int) (map[int]bugzilla.Bug, error) { return bugGroups(ctx, b.bz, ids) }, live: b.reads.liveComments, log: b.log}
 	b.views = &views{bz: b.bz, reads: b.reads, store: st, troubles: b.troubles, maxBytes: cfg.Bugzilla.MaxAttachmentBytes, clock: b.clock}
 	b.w = &writer{client: func() bugzillaClient { return b.bz }, reads: b.reads, store: st, lead: &b.lead, troubles: b.troubles, dryRun: cfg.DryRun,
 		tag: cfg.Comments.Tag, login: b.Login, obs: b.observer, notify: b.notify, clock: b.clock, log: b.log}
-	b.marks = newMarks(cfg, b.sess, func() formAnalyzer { return b.analyzer })
+	b.marks = newMarks(cfg, b.sess)
 	b.park = &parking{kv: st, clock: b.clock, log: b.log, park: cfg.Bugzilla.RateLimitPark}
 	return b, nil
 }

@@ -72,9 +72,9 @@ func notText(a *bugzilla.Attachment) bool {
 type forms struct {
 	bz       bugzillaClient
 	st       formStore
-	analyzer func() formAnalyzer // the bot's, read at each use (tests swap it after New)
-	maxBytes int64               // bugzilla.max_attachment_bytes: larger texts are no form
-	login    func() string       // the bot's own comments quote forms: skipped
+	rules    *policy.Rules // the bot's: its vocabulary of third-party tools
+	maxBytes int64         // bugzilla.max_attachment_bytes: larger texts are no form
+	login    func() string // the bot's own comments quote forms: skipped
 	clock    Clock
 	log      zerolog.Logger
 }
@@ -189,7 +189,7 @@ func (fs *forms) commentForm(ctx context.Context, v *bugView) (*foundForm, error
 		if strings.EqualFold(c.Creator, login) || int64(len(c.Text)) > fs.maxBytes {
 			continue
 		}
-		req := fs.analyzer().Parse(c.Text)
+		req := parseForm(fs.rules, c.Text)
 		if !isForm(req) {
 			continue
 		}
@@ -223,7 +223,7 @@ func (fs *forms) loadForm(ctx context.Context, v *bugView, f *foundForm) error {
 func (fs *forms) readForm(f *foundForm, data []byte) textdecode.Decoded {
 	d := textdecode.Decode(data)
 	f.Text, f.Encoding = d.Text, d.Encoding
-	f.Request = fs.analyzer().Parse(f.Text)
+	f.Request = parseForm(fs.rules, f.Text)
 	return d
 }
 

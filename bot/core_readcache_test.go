@@ -3,8 +3,10 @@ package bot
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stewardbot/stewardbot/bugzilla"
+	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
 )
 
 // TestReadCacheForgetsOnWrite pins the write path's invariant where it
@@ -21,7 +23,7 @@ func TestReadCacheForgetsOnWrite(t *testing.T) {
 			return err
 		}},
 		{"UpdateBug", func(ctx context.Context, rc *readCache, bug, _ int) error {
-			_, err := rc.UpdateBug(ctx, bug, bugzilla.BugUpdate{})
+			_, err := rc.UpdateBug(ctx, bug, bugzilla.BugUpdate{Comment: &bugzilla.NewComment{Text: "hello"}})
 			return err
 		}},
 		{"UpdateAttachment", func(ctx context.Context, rc *readCache, _, att int) error {
@@ -32,39 +34,44 @@ func TestReadCacheForgetsOnWrite(t *testing.T) {
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newHarness(t, nil)
-			att1, _ := h.request(1, fakeForm("a 1"), false)
-			h.request(2, fakeForm("a 2"), false)
-			c := h.bot.newCycle()
-			rc := h.bot.reads
-			since := h.clock.Now().Add(-1)
+			e := newE2E(t, bugzillatest.Upstream, nil)
+			form := string(mustReadDemoForm(t, "clean-12q.md"))
+			bug1, att1 := e.request("One", form, false, steward1)
+			bug2, _ := e.request("Two", form, false, steward1)
+			e.mustCycle()          // the bot logs in (and analyzes both)
+			e.advance(time.Minute) // the bugs' comments are older than since
+			c := e.bot.newCycle()
+			rc := e.bot.reads
+			since := e.clock.Now().Add(-time.Hour)
+			const attReads, commentReads = "GET /rest/bug/{id}/attachment", "GET /rest/bug/{id}/comment"
+			e.srv.ResetRecords()
 
 			read := func() {
 				t.Helper()
-				if _, err := c.Views(h.ctx, []int{1, 2}); err != nil {
+				if _, err := c.Views(e.ctx, []int{bug1, bug2}); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := h.bot.reads.liveComments(h.ctx, c, 1, since); err != nil {
+				if _, err := e.bot.reads.liveComments(e.ctx, c, bug1, since); err != nil {
 					t.Fatal(err)
 				}
 			}
 			read()
 			read() // all from the cache
-			atts, comments := h.bz.calls["Attachments"], h.bz.calls["Comments"]
+			atts, comments := e.srv.RequestCount(attReads), e.srv.RequestCount(commentReads)
 			if atts != 1 || comments != 1 {
-				t.Fatalf("two reads of bugs 1 and 2: %d attachment and %d comment requests, want 1 and 1 (the second from the cache)", atts, comments)
+				t.Fatalf("two reads of bugs 1 and 2: %d attachment and %d comment requests, want 1 and 1 (the second from the cache); all: %v", atts, comments, e.srv.RequestCounts())
 			}
-			if err := tt.write(h.ctx, rc, 1, att1); err != nil {
+			if err := tt.write(e.ctx, rc, bug1, att1); err != nil {
 				t.Fatal(err)
 			}
-			if rc.views.byBug[2] == nil {
+			if rc.views.byBug[bug2] == nil {
 				t.Error("a write on bug 1 dropped bug 2's view")
 			}
 			read()
-			if got := h.bz.calls["Attachments"] - atts; got != 1 {
+			if got := e.srv.RequestCount(attReads) - atts; got != 1 {
 				t.Errorf("after %s on bug 1: %d attachment requests, want 1 (bug 1 alone)", tt.name, got)
 			}
-			if got := h.bz.calls["Comments"] - comments; got != 1 {
+			if got := e.srv.RequestCount(commentReads) - comments; got != 1 {
 				t.Errorf("after %s on bug 1: %d live comment requests, want 1", tt.name, got)
 			}
 		})
@@ -74,10 +81,10 @@ func TestReadCacheForgetsOnWrite(t *testing.T) {
 // TestReadCacheHoldsNothingBetweenCycles: a cycle's reads are not kept
 // past it (memory), and the next cycle reads afresh.
 func TestReadCacheHoldsNothingBetweenCycles(t *testing.T) {
-	h := newHarness(t, nil)
-	h.request(1, fakeForm("a 1"), false)
-	h.mustCycle()
-	rc := h.bot.reads
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	e.cleanRequest("Count widget clicks", steward1)
+	e.mustCycle()
+	rc := e.bot.reads
 	if len(rc.views.byBug) != 0 || rc.last != nil || rc.users != nil {
 		t.Errorf("after the cycle the cache holds %d views, last %v, users %v; want nothing", len(rc.views.byBug), rc.last, rc.users)
 	}

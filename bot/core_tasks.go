@@ -46,7 +46,7 @@ func (b *Bot) Tasks() []Task {
 	an := newAnalyzeDuty(d, recordCollectionsFunc(func(ctx context.Context, v *bugView, f *foundForm) error {
 		return recordCollections(ctx, b.store, b.forms, b.now, v, f)
 	}), b.views)
-	esc := newEscalateDuty(d, core, b.analyzer)
+	esc := newEscalateDuty(d, core)
 	return []Task{
 		{Name: "poll", Doc: "find data-review requests that changed since the last cycle", Duty: newPollDuty(d, b.sess)},
 		{Name: "analyze", Aliases: []string{"analyse"}, Doc: "find each request's form and post one analysis per form revision", Duty: an},
@@ -199,9 +199,9 @@ type deps struct {
 	store    store.Store
 	clock    Clock
 	log      zerolog.Logger
-	login    func() string       // the bot's Bugzilla login, known after Start
-	format   func() textFormat   // the bot's comments' format (format.go)
-	analyzer func() formAnalyzer // the bot's policy (WithRules), read when used
+	login    func() string     // the bot's Bugzilla login, known after Start
+	format   func() textFormat // the bot's comments' format (format.go)
+	rules    *policy.Rules     // the bot's policy (WithRules)
 	obs      Observer
 	fetch    prefetcher // downloads many views' attachments in few requests (core_views.go)
 	forms    formFinder
@@ -257,7 +257,7 @@ var (
 func (b *Bot) deps() deps {
 	return deps{
 		cfg: b.cfg, bz: b.bz, reads: b.reads, store: b.store, clock: b.clock, log: b.log, obs: b.observer(),
-		login: b.Login, format: b.marks.commentFormat, analyzer: func() formAnalyzer { return b.analyzer },
+		login: b.Login, format: b.marks.commentFormat, rules: b.rules,
 		fetch: b.views, forms: b.forms, privacy: b.privacy, marks: b.marks, troubles: b.troubles, roster: newRoster(b.cfg.Stewards),
 	}
 }

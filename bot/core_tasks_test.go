@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+
+	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
 )
 
 // TestOnlyTaskAliases: --only takes a task's name and its aliases, so
@@ -11,15 +13,15 @@ import (
 func TestOnlyTaskAliases(t *testing.T) {
 	for _, only := range []string{"analyse", "analyze"} {
 		t.Run(only, func(t *testing.T) {
-			h := newHarness(t, nil)
-			h.request(1, fakeForm("a 1"), false)
-			if err := h.bot.RunOnce(h.ctx, "poll"); err != nil {
+			e := newE2E(t, bugzillatest.Upstream, nil)
+			bug, _, _ := e.cleanRequest("Count widget clicks", steward1)
+			if err := e.bot.RunOnce(e.ctx, "poll"); err != nil {
 				t.Fatal(err)
 			}
-			if err := h.bot.RunOnce(h.ctx, only); err != nil {
+			if err := e.bot.RunOnce(e.ctx, only); err != nil {
 				t.Fatalf("--only %s: %v", only, err)
 			}
-			if n := len(h.bz.botComments(1)); n != 1 {
+			if n := len(e.botComments(bug)); n != 1 {
 				t.Errorf("--only %s after --only poll: %d comments, want 1", only, n)
 			}
 		})
@@ -32,8 +34,8 @@ func TestOnlyTaskAliases(t *testing.T) {
 // TestDepsFilled: every field the core lends the duties is set, so a duty
 // built from deps never meets a nil helper.
 func TestDepsFilled(t *testing.T) {
-	h := newHarness(t, nil)
-	d := reflect.ValueOf(h.bot.deps())
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	d := reflect.ValueOf(e.bot.deps())
 	for i := range d.NumField() {
 		if d.Field(i).IsZero() {
 			t.Errorf("deps.%s is not set", d.Type().Field(i).Name)
@@ -51,7 +53,7 @@ func TestBareBotRenders(t *testing.T) {
 	if got := b.Login(); got != cfg.Bugzilla.Login {
 		t.Errorf("Login() = %q, want the configured %q", got, cfg.Bugzilla.Login)
 	}
-	if newMarks(b.cfg, b.sess, nil).commentFormat().markdown {
+	if newMarks(b.cfg, b.sess).commentFormat().markdown {
 		t.Error("a bot that has not started writes markdown under format auto")
 	}
 }

@@ -1,9 +1,8 @@
 package bot
 
 import (
-	"maps"
 	"runtime"
-	"strconv"
+	"strings"
 	"testing"
 	"weak"
 
@@ -113,12 +112,15 @@ func TestCycleViewsBounded(t *testing.T) {
 // those of all its views in one call; when a bug of the batch is hidden
 // (the whole call fails), each view reads its own.
 func TestViewBatchComments(t *testing.T) {
-	clock := NewFakeClock(epoch)
-	bz := newFakeBZ(clock)
-	for _, id := range []int{1, 2, 3} {
-		bz.addBug(id)
-		bz.comment(id, "dev1@example.test", "comment on "+strconv.Itoa(id), false)
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	var bugs []int
+	for range 3 {
+		bug := e.newBug("Count widget clicks")
+		e.srv.AddComment(bugzillatest.Comment{BugID: bug, Creator: "dev1@example.test", Text: "comment on " + itoa(bug)})
+		bugs = append(bugs, bug)
 	}
+	const hidden = 999999 // no such bug: as a hidden one, it fails the batch
+	bz := e.rig.Client
 	batchOf := func(ids ...int) []*bugView {
 		vb := &viewBatch{}
 		var views []*bugView
@@ -130,36 +132,48 @@ func TestViewBatchComments(t *testing.T) {
 		}
 		return views
 	}
+	// commentReads lists the comment requests since the last call, each as
+	// the bugs it asked for (the path's, then the ids parameter's).
+	commentReads := func() [][]string {
+		var out [][]string
+		for _, r := range e.srv.Requests() {
+			if r.Endpoint == "GET /rest/bug/{id}/comment" {
+				path := strings.TrimSuffix(strings.TrimPrefix(r.Path, "/rest/bug/"), "/comment")
+				out = append(out, append([]string{path}, r.Query["ids"]...))
+			}
+		}
+		e.srv.ResetRecords()
+		return out
+	}
 	ctx := t.Context()
-	views := batchOf(1, 2, 3)
+	e.srv.ResetRecords()
+	views := batchOf(bugs...)
 	for _, v := range views {
 		cs, err := v.allComments(ctx, bz)
-		if err != nil || len(cs) != 2 || cs[1].Text != "comment on "+strconv.Itoa(v.id) {
+		if err != nil || len(cs) != 2 || cs[1].Text != "comment on "+itoa(v.id) {
 			t.Fatalf("bug %d: comments %+v, %v", v.id, cs, err)
 		}
 	}
-	if diff := cmp.Diff(maps.Clone(bz.calls), map[string]int{"CommentsOfBugs": 1}); diff != "" {
-		t.Errorf("calls (-got +want):\n%s", diff)
+	if diff := cmp.Diff(commentReads(), [][]string{{itoa(bugs[0]), itoa(bugs[1]), itoa(bugs[2])}}); diff != "" {
+		t.Errorf("comment requests (-got +want):\n%s", diff)
 	}
-	bz.resetCalls()
-	views = batchOf(1, 99) // 99: no such bug, as a hidden one fails the batch
+	views = batchOf(bugs[0], hidden)
 	if cs, err := views[0].allComments(ctx, bz); err != nil || len(cs) != 2 {
-		t.Fatalf("bug 1 after the batch failed: %+v, %v", cs, err)
+		t.Fatalf("bug %d after the batch failed: %+v, %v", bugs[0], cs, err)
 	}
-	if diff := cmp.Diff(maps.Clone(bz.calls), map[string]int{"CommentsOfBugs": 1, "Comments": 1}); diff != "" {
-		t.Errorf("calls with a hidden bug (-got +want):\n%s", diff)
+	if diff := cmp.Diff(commentReads(), [][]string{{itoa(bugs[0]), itoa(hidden)}, {itoa(bugs[0])}}); diff != "" {
+		t.Errorf("comment requests with a hidden bug (-got +want):\n%s", diff)
 	}
 
 	// A view does not keep the others of its batch alive: once they are
 	// gone, it reads alone.
-	bz.resetCalls()
-	keep := batchOf(1, 2, 3)[0]
+	keep := batchOf(bugs...)[0]
 	runtime.GC()
 	if cs, err := keep.allComments(ctx, bz); err != nil || len(cs) != 2 {
-		t.Fatalf("bug 1 alone: %+v, %v", cs, err)
+		t.Fatalf("bug %d alone: %+v, %v", bugs[0], cs, err)
 	}
-	if diff := cmp.Diff(maps.Clone(bz.calls), map[string]int{"Comments": 1}); diff != "" {
-		t.Errorf("calls once the batch's other views are collected (-got +want):\n%s", diff)
+	if diff := cmp.Diff(commentReads(), [][]string{{itoa(bugs[0])}}); diff != "" {
+		t.Errorf("comment requests once the batch's other views are collected (-got +want):\n%s", diff)
 	}
 }
 

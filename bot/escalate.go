@@ -93,24 +93,24 @@ var (
 // for (the "escalate" task), one per form revision naming every team, and
 // the ones commands ask for, one per team.
 type escalateDuty struct {
-	cfg      EscalationConfig
-	dryRun   bool
-	tag      string // comments.tag
-	bz       escalateClient
-	st       escalateStore
-	core     escalateCore
-	analyzer formAnalyzer
-	forms    formFinder
-	marks    marker
-	login    func() string
-	now      func() time.Time
-	log      zerolog.Logger
+	cfg    EscalationConfig
+	dryRun bool
+	tag    string // comments.tag
+	bz     escalateClient
+	st     escalateStore
+	core   escalateCore
+	rules  *policy.Rules
+	forms  formFinder
+	marks  marker
+	login  func() string
+	now    func() time.Time
+	log    zerolog.Logger
 }
 
-func newEscalateDuty(d deps, core escalateCore, analyzer formAnalyzer) *escalateDuty {
+func newEscalateDuty(d deps, core escalateCore) *escalateDuty {
 	return &escalateDuty{
 		cfg: d.cfg.Escalation, dryRun: d.cfg.DryRun, tag: d.cfg.Comments.Tag,
-		bz: d.bz, st: d.store, core: core, analyzer: analyzer, forms: d.forms, marks: d.marks,
+		bz: d.bz, st: d.store, core: core, rules: d.rules, forms: d.forms, marks: d.marks,
 		login: d.login, now: func() time.Time { return d.clock.Now().UTC() }, log: d.log,
 	}
 }
@@ -435,7 +435,7 @@ func (d *escalateDuty) plan(ctx context.Context, v *bugView, r store.Request, fo
 		if err != nil {
 			return nil, err
 		}
-		a = d.analyzer.Evaluate(f.Request, product, d.now())
+		a = evaluateForm(d.rules, f.Request, product, d.now())
 	}
 	var escs []policy.Escalation
 	switch {

@@ -23,7 +23,7 @@ func goldenComments(t *testing.T, b *Bot) map[string]bugzilla.NewComment {
 	form := func(name string, att int, rev string) (*foundForm, *policy.Analysis) {
 		req := policy.ParseRequest(demoForm(t, name))
 		f := &foundForm{Attachment: &bugzilla.Attachment{ID: att}, Rev: rev, Request: req}
-		return f, b.analyzer.Evaluate(req, "", now)
+		return f, evaluateForm(b.rules, req, "", now)
 	}
 	ft := b.marks.commentFormat()
 	rd := newRemindDuty(b.deps(), b.deps().lent()) // the reminders' comments
@@ -83,8 +83,8 @@ func TestCommentGoldens(t *testing.T) {
 	for _, format := range []string{FormatMarkdown, FormatText} {
 		cfg := DefaultConfig()
 		cfg.Comments.Format = format
-		b := &Bot{cfg: cfg, analyzer: policyAnalyzer{rules: policy.DefaultRules()}}
-		b.marks = newMarks(cfg, nil, func() formAnalyzer { return b.analyzer }) // a bot that has not started: the format is the configured one
+		b := &Bot{cfg: cfg, rules: policy.DefaultRules()}
+		b.marks = newMarks(cfg, nil) // a bot that has not started: the format is the configured one
 		ext := map[string]string{FormatMarkdown: ".md", FormatText: ".txt"}[format]
 		for kind, nc := range goldenComments(t, b) {
 			t.Run(kind+ext, func(t *testing.T) {

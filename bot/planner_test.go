@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,19 +12,74 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stewardbot/stewardbot/bot/store"
-	"github.com/stewardbot/stewardbot/bugzilla"
+	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
 )
 
+// The planner's scenarios: what the analysis duty posts, once, for each
+// form revision, on the rig (the real client and policy against the fake
+// Bugzilla). Rate limits and an invalid API key are TestE2ERateLimitParks
+// and TestE2EInvalidAPIKey.
+
+// Endpoints the planner's tests count.
+const (
+	postComment = "POST /rest/bug/{id}/comment"
+	flagFeed    = "GET /rest/review/flag_activity"
+)
+
+// categoryNames are the Firefox data collection categories, as forms name
+// them.
+var categoryNames = map[int]string{1: "Technical data", 2: "Interaction data", 3: "Stable identifiers", 4: "Highly sensitive data"}
+
+// formWith is the clean demo form with its measurements replaced by
+// rows "name category", such as "tab_groups.opened 2".
+func formWith(t *testing.T, rows ...string) string {
+	t.Helper()
+	var table strings.Builder
+	table.WriteString("| Measurement Description | Data Collection Category | Tracking Bug # |\n| --- | --- | --- |\n")
+	for _, r := range rows {
+		name, cat, _ := strings.Cut(r, " ")
+		n, err := strconv.Atoi(cat)
+		if err != nil || categoryNames[n] == "" {
+			t.Fatalf("row %q: want \"name category\"", r)
+		}
+		fmt.Fprintf(&table, "| `%s` (a counter) | Category %d: %s | 1001 |\n", name, n, categoryNames[n])
+	}
+	form := string(mustReadDemoForm(t, "clean-12q.md"))
+	start := strings.Index(form, "| Measurement Description")
+	end := strings.Index(form, "\n6)")
+	if start < 0 || end < start {
+		t.Fatal("clean-12q.md: no measurement table before question 6")
+	}
+	return form[:start] + table.String() + form[end:]
+}
+
+// addForm attaches a form to a bug, with a data-review? flag on steward1
+// when flagged, and returns the attachment's id.
+func (e *e2e) addForm(bug int, form string, private, flagged bool) int {
+	a := bugzillatest.Attachment{BugID: bug, Summary: "Data review request", FileName: "request.md",
+		ContentType: "text/plain", Data: []byte(form), IsPrivate: private}
+	if flagged {
+		a.Flags = []bugzillatest.Flag{bugzillatest.DataReview(steward1)}
+	}
+	return e.srv.AddAttachment(a)
+}
+
+// newBug files a bug by dev1 without attachments.
+func (e *e2e) newBug(summary string) int {
+	return e.srv.AddBug(bugzillatest.Bug{Summary: summary, Creator: "dev1@example.test", Description: "See below."})
+}
+
 func TestAnalysisPostedOncePerRevision(t *testing.T) {
-	h := newHarness(t, nil)
-	att, _ := h.request(1, fakeForm("a.b 2", "c.d 1"), false)
-	h.mustCycle()
-	got := h.bz.botComments(1)
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	form := formWith(t, "tab_groups.opened 2", "tab_groups.render_ms 1")
+	bug, att := e.request("Count widget clicks", form, false, steward1)
+	e.mustCycle()
+	got := e.botComments(bug)
 	if len(got) != 1 {
 		t.Fatalf("bot comments = %d, want 1", len(got))
 	}
 	c := got[0]
-	wantFooter := Marker{Kind: kindAnalysis, Bug: 1, Attachment: att, Rev: contentRev(fakeForm("a.b 2", "c.d 1"))}.Footer("stewardbot")
+	wantFooter := Marker{Kind: kindAnalysis, Bug: bug, Attachment: att, Rev: contentRev([]byte(form))}.Footer("stewardbot")
 	if !strings.HasSuffix(c.Text, wantFooter) {
 		t.Errorf("comment does not end with %q:\n%s", wantFooter, c.Text)
 	}
@@ -32,151 +89,156 @@ func TestAnalysisPostedOncePerRevision(t *testing.T) {
 	if c.IsPrivate {
 		t.Errorf("comment on a public form is private")
 	}
-	if !strings.Contains(c.Text, "Highest category 2") {
+	if !strings.Contains(c.Text, "tab_groups.opened") {
 		t.Errorf("comment lacks the analysis:\n%s", c.Text)
 	}
 	// Later cycles and a comment from someone else write nothing more.
-	h.bz.comment(1, "dev1@example.test", "thanks", false)
+	e.srv.AddComment(bugzillatest.Comment{BugID: bug, Creator: "dev1@example.test", Text: "thanks"})
 	for range 3 {
-		h.mustCycle()
+		e.mustCycle()
 	}
-	if n := len(h.bz.botComments(1)); n != 1 {
+	if n := len(e.botComments(bug)); n != 1 {
 		t.Errorf("after more cycles: %d bot comments, want 1", n)
 	}
 }
 
 func TestIdleCycleCost(t *testing.T) {
-	h := newHarness(t, nil)
-	h.request(1, fakeForm("a 1"), false)
-	h.mustCycle() // the sweep and the analysis
-	h.mustCycle() // the overlap window still shows bug 1 once
-	h.clock.Advance(10 * time.Minute)
-	h.bz.resetCalls()
-	h.mustCycle()
-	if n := h.bz.total(); n > 2 {
-		t.Errorf("idle cycle made %d requests (%v), want at most 2", n, h.bz.calls)
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	e.cleanRequest("Count widget clicks", steward1)
+	e.mustCycle() // the sweep and the analysis
+	e.mustCycle() // the overlap window still shows the bug once
+	e.advance(10 * time.Minute)
+	e.srv.ResetRecords()
+	e.mustCycle()
+	if n := e.rig.Requests(); n > 2 {
+		t.Errorf("idle cycle made %d requests (%v), want at most 2", n, e.srv.RequestCounts())
 	}
 }
 
 func TestIdleCycleCostWithFeed(t *testing.T) {
-	h := newHarness(t, nil)
-	h.bz.bmo = true
-	h.request(1, fakeForm("a 1"), false)
-	h.mustCycle() // first poll: a sweep by search
-	h.request(2, fakeForm("b 1"), false)
-	h.mustCycle() // then the feed
-	if h.bz.calls["FlagActivity"] == 0 {
-		t.Fatalf("the feed was not used: %v", h.bz.calls)
+	e := newE2E(t, bugzillatest.BMO, nil)
+	e.cleanRequest("Count widget clicks", steward1)
+	e.mustCycle() // first poll: a sweep by search
+	form := formWith(t, "widget.taps 1")
+	bug, old := e.request("Count widget taps", form, false, steward1)
+	e.srv.ResetRecords()
+	e.mustCycle() // then the feed
+	if e.srv.RequestCount(flagFeed) == 0 {
+		t.Fatalf("the feed was not used: %v", e.srv.RequestCounts())
 	}
-	if n := len(h.bz.botComments(2)); n != 1 {
+	if n := len(e.botComments(bug)); n != 1 {
 		t.Fatalf("request found through the feed: %d comments, want 1", n)
 	}
-	h.mustCycle() // the bot's own comment changed bug 2: it looks once more
-	h.bz.resetCalls()
-	h.mustCycle()
-	if n := h.bz.total(); n > 2 {
-		t.Errorf("idle cycle with the feed made %d requests (%v), want at most 2", n, h.bz.calls)
+	e.mustCycle() // the bot's own comment changed the bug: it looks once more
+	e.srv.ResetRecords()
+	e.mustCycle()
+	if n := e.rig.Requests(); n > 2 {
+		t.Errorf("idle cycle with the feed made %d requests (%v), want at most 2", n, e.srv.RequestCounts())
 	}
 	// A form replaced without touching any flag is still seen.
-	h.clock.Advance(time.Hour)
-	h.bz.attach(2, bugzilla.Attachment{ContentType: "text/plain", Data: fakeForm("b 1", "c 2")}, "", "")
-	h.bz.obsolete(2, h.bz.bugs[2].atts[0].ID)
-	h.mustCycle()
-	if n := len(h.bz.botComments(2)); n != 2 {
-		t.Errorf("a replaced form seen through the feed: %d comments, want 2", n)
+	e.advance(time.Hour)
+	e.addForm(bug, formWith(t, "widget.taps 1", "widget.clicks 2"), false, false)
+	e.srv.ObsoleteAttachment(old)
+	e.mustCycle()
+	// (ResetRecords forgot the first analysis's write: read the bug.)
+	if n := len(e.markedComments(bug, kindAnalysis)); n != 2 {
+		t.Errorf("a replaced form seen through the feed: %d analyses, want 2", n)
 	}
 }
 
 func TestDecidedWhenFirstSeenGetsNothing(t *testing.T) {
-	h := newHarness(t, nil)
-	h.bz.addBug(1)
-	h.bz.attach(1, bugzilla.Attachment{ContentType: "text/plain", Data: fakeForm("a 1")}, "+", "")
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	bug := e.newBug("Count widget clicks")
+	decided := e.srv.AddAttachment(bugzillatest.Attachment{BugID: bug, Summary: "Old form", FileName: "old.md",
+		ContentType: "text/plain", Data: []byte(formWith(t, "decided.metric 1")),
+		Flags: []bugzillatest.Flag{{Name: "data-review", Status: "+", Setter: steward1}}})
 	// Another flag on the same bug is still open, so the search finds it.
-	h.bz.attach(1, bugzilla.Attachment{ContentType: "text/plain", Data: fakeForm("b 3")}, "?", "")
-	h.mustCycle()
-	got := h.bz.botComments(1)
-	if len(got) != 1 || !strings.Contains(got[0].Text, "b") || strings.Contains(got[0].Text, "Measurements: a.") {
+	open := e.addForm(bug, formWith(t, "open.metric 3"), false, true)
+	e.mustCycle()
+	got := e.botComments(bug)
+	if len(got) != 1 || !strings.Contains(got[0].Text, "attachment="+itoa(open)) ||
+		strings.Contains(got[0].Text, "attachment="+itoa(decided)) || strings.Contains(got[0].Text, "decided.metric") {
 		t.Fatalf("want one analysis, of the open request only; got %+v", got)
 	}
 }
 
 func TestNeedsFormThenForm(t *testing.T) {
-	h := newHarness(t, nil)
-	h.bz.addBug(1)
-	h.bz.attach(1, bugzilla.Attachment{FileName: "fix.patch", ContentType: "text/plain", IsPatch: true,
-		Data: []byte("diff --git a/x b/x\n")}, "?", "steward1@example.test")
-	h.mustCycle()
-	h.mustCycle()
-	got := h.bz.botComments(1)
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	bug, _ := e.patchRequest("Count widget clicks")
+	e.mustCycle()
+	e.mustCycle()
+	got := e.botComments(bug)
 	if len(got) != 1 {
 		t.Fatalf("bot comments = %d, want 1", len(got))
 	}
 	if !strings.Contains(got[0].Text, DefaultTemplateURL) || got[0].IsPrivate ||
-		!strings.HasSuffix(got[0].Text, "stewardbot:needs-form bug=1") {
+		!strings.HasSuffix(got[0].Text, "stewardbot:needs-form bug="+itoa(bug)) {
 		t.Errorf("needs-form comment:\n%s", got[0].Text)
 	}
 	// The requester attaches the form without a flag: the bug changed, so
-	// the bot looks again and analyses it.
-	h.clock.Advance(time.Hour)
-	h.bz.attach(1, bugzilla.Attachment{FileName: "form.txt", ContentType: "text/plain", Data: fakeForm("x.y 1")}, "", "")
-	h.mustCycle()
-	h.mustCycle()
-	got = h.bz.botComments(1)
-	if len(got) != 2 || !strings.Contains(got[1].Text, "stewardbot:analysis bug=1") {
+	// the bot looks again and analyzes it.
+	e.advance(time.Hour)
+	e.addForm(bug, formWith(t, "x.y 1"), false, false)
+	e.mustCycle()
+	e.mustCycle()
+	got = e.botComments(bug)
+	if len(got) != 2 || !strings.Contains(got[1].Text, "stewardbot:analysis bug="+itoa(bug)) {
 		t.Fatalf("after the form: %d comments, last %q", len(got), got[len(got)-1].Text)
 	}
 }
 
 func TestFormInComment(t *testing.T) {
-	h := newHarness(t, nil)
-	h.bz.addBug(1)
-	h.bz.attach(1, bugzilla.Attachment{ContentType: "text/x-phabricator-request", Data: []byte("https://phabricator.example/D1")}, "?", "")
-	cid := h.bz.comment(1, "dev1@example.test", string(fakeForm("in.comment 2")), false)
-	h.mustCycle()
-	got := h.bz.botComments(1)
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	bug := e.newBug("Count widget clicks")
+	e.srv.AddAttachment(bugzillatest.Attachment{BugID: bug, Summary: "Patch", FileName: "D1",
+		ContentType: "text/x-phabricator-request", Data: []byte("https://phabricator.example.test/D1"),
+		Flags: []bugzillatest.Flag{bugzillatest.DataReview(steward1)}})
+	form := formWith(t, "in.comment 2")
+	cid := e.srv.AddComment(bugzillatest.Comment{BugID: bug, Creator: "dev1@example.test", Text: form})
+	e.mustCycle()
+	got := e.botComments(bug)
 	if len(got) != 1 {
 		t.Fatalf("bot comments = %d, want 1", len(got))
 	}
-	want := Marker{Kind: kindAnalysis, Bug: 1, Comment: cid, Rev: contentRev(fakeForm("in.comment 2"))}.Footer("stewardbot")
+	want := Marker{Kind: kindAnalysis, Bug: bug, Comment: cid, Rev: contentRev([]byte(form))}.Footer("stewardbot")
 	if !strings.HasSuffix(got[0].Text, want) {
 		t.Errorf("comment does not end with %q:\n%s", want, got[0].Text)
 	}
 }
 
 func TestPrivateFormPrivateComment(t *testing.T) {
-	h := newHarness(t, nil)
-	h.request(1, fakeForm("secret.metric 4"), true)
-	h.mustCycle()
-	got := h.bz.botComments(1)
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	bug, _ := e.request("Count widget clicks", formWith(t, "secret.metric 4"), true, steward1)
+	e.mustCycle()
+	got := e.botComments(bug)
 	if len(got) != 1 || !got[0].IsPrivate {
 		t.Fatalf("want one private comment, got %+v", got)
 	}
-	// A private form pasted in a private comment: private too.
-	h.bz.addBug(2)
-	h.bz.attach(2, bugzilla.Attachment{ContentType: "text/plain", IsPatch: true, Data: []byte("diff")}, "?", "")
-	h.bz.comment(2, "dev1@example.test", string(fakeForm("hidden 3")), true)
-	h.mustCycle()
-	got = h.bz.botComments(2)
+	// A form pasted in a private comment: private too.
+	bug2, _ := e.patchRequest("Count widget taps")
+	e.srv.AddComment(bugzillatest.Comment{BugID: bug2, Creator: "dev1@example.test", Text: formWith(t, "hidden 3"), IsPrivate: true})
+	e.mustCycle()
+	got = e.botComments(bug2)
 	if len(got) != 1 || !got[0].IsPrivate {
 		t.Fatalf("form in a private comment: want one private comment, got %+v", got)
 	}
 }
 
 func TestReplacedFormSaysWhatChanged(t *testing.T) {
-	h := newHarness(t, func(c *Config) { c.Comments.Format = FormatMarkdown })
-	old, _ := h.request(1, fakeForm("keep 1", "drop 2", "move 2"), false)
-	h.mustCycle()
-	h.clock.Advance(time.Hour)
-	h.bz.obsolete(1, old)
-	h.bz.attach(1, bugzilla.Attachment{ContentType: "text/plain", Data: fakeForm("keep 1", "move 3", "fresh 1")}, "?", "steward1@example.test")
-	h.mustCycle()
-	got := h.bz.botComments(1)
+	e := newE2E(t, bugzillatest.Upstream, func(c *Config) { c.Comments.Format = FormatMarkdown })
+	bug, old := e.request("Count widget clicks", formWith(t, "keep.m 1", "drop.m 2", "move.m 2"), false, steward1)
+	e.mustCycle()
+	e.advance(time.Hour)
+	e.srv.ObsoleteAttachment(old)
+	e.addForm(bug, formWith(t, "keep.m 1", "move.m 3", "fresh.m 1"), false, true)
+	e.mustCycle()
+	got := e.botComments(bug)
 	if len(got) != 2 {
 		t.Fatalf("bot comments = %d, want 2", len(got))
 	}
 	text := got[1].Text
 	for _, want := range []string{"What changed since the form in attachment", "Highest category: 2 → 3",
-		"Added measurement `fresh` (category 1)", "Measurement `move`: category 2 → 3", "Removed measurement `drop`"} {
+		"Added measurement `fresh.m` (category 1)", "Measurement `move.m`: category 2 → 3", "Removed measurement `drop.m`"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("second analysis lacks %q:\n%s", want, text)
 		}
@@ -184,14 +246,14 @@ func TestReplacedFormSaysWhatChanged(t *testing.T) {
 }
 
 func TestReplacedPrivateFormLeaksNothing(t *testing.T) {
-	h := newHarness(t, nil)
-	old, _ := h.request(1, fakeForm("private.secret 4"), true)
-	h.mustCycle()
-	h.clock.Advance(time.Hour)
-	h.bz.obsolete(1, old)
-	h.bz.attach(1, bugzilla.Attachment{ContentType: "text/plain", Data: fakeForm("public.metric 1")}, "?", "")
-	h.mustCycle()
-	got := h.bz.botComments(1)
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	bug, old := e.request("Count widget clicks", formWith(t, "private.secret 4"), true, steward1)
+	e.mustCycle()
+	e.advance(time.Hour)
+	e.srv.ObsoleteAttachment(old)
+	e.addForm(bug, formWith(t, "public.metric 1"), false, true)
+	e.mustCycle()
+	got := e.botComments(bug)
 	if len(got) != 2 {
 		t.Fatalf("bot comments = %d, want 2", len(got))
 	}
@@ -201,39 +263,38 @@ func TestReplacedPrivateFormLeaksNothing(t *testing.T) {
 }
 
 func TestDryRunWritesNothing(t *testing.T) {
-	h := newHarness(t, func(c *Config) { c.DryRun = true })
-	h.request(1, fakeForm("a 1"), false)
-	h.mustCycle()
-	h.mustCycle()
-	if n := h.bz.calls["AddComment"]; n != 0 {
+	e := newE2E(t, bugzillatest.Upstream, func(c *Config) { c.DryRun = true })
+	bug, _, _ := e.cleanRequest("Count widget clicks", steward1)
+	e.mustCycle()
+	e.mustCycle()
+	if n := e.srv.RequestCount(postComment); n != 0 {
 		t.Fatalf("dry run sent %d comments", n)
 	}
-	if len(h.posted) != 1 || !h.posted[0].DryRun {
-		t.Fatalf("dry run reported %+v, want one dry-run comment", h.posted)
+	if len(e.posted) != 1 || !e.posted[0].DryRun {
+		t.Fatalf("dry run reported %+v, want one dry-run comment", e.posted)
 	}
-	if !strings.Contains(h.logs.String(), "would post") || !strings.Contains(h.logs.String(), "stewardbot:analysis bug=1") {
-		t.Errorf("dry run did not log the exact comment:\n%s", h.logs.String())
+	if !strings.Contains(e.logs.String(), "would post") || !strings.Contains(e.logs.String(), "stewardbot:analysis bug="+itoa(bug)) {
+		t.Errorf("dry run did not log the exact comment:\n%s", e.logs.String())
 	}
 	// Told to write, the bot posts what it only logged before.
-	h.cfg.DryRun = false
-	h.newProcess()
-	h.mustCycle()
-	if n := len(h.bz.botComments(1)); n != 1 {
+	e.cfg.DryRun = false
+	e.newProcess()
+	e.mustCycle()
+	if n := len(e.botComments(bug)); n != 1 {
 		t.Errorf("after leaving dry run: %d comments, want 1", n)
 	}
 }
 
 func TestStoreDeletedNoDuplicate(t *testing.T) {
-	h := newHarness(t, nil)
-	h.request(1, fakeForm("a 1"), false)
-	h.bz.addBug(2)
-	h.bz.attach(2, bugzilla.Attachment{ContentType: "text/plain", IsPatch: true, Data: []byte("diff")}, "?", "")
-	h.mustCycle()
-	h.dropStore()
-	h.mustCycle()
-	h.mustCycle()
-	for _, bug := range []int{1, 2} {
-		if n := len(h.bz.botComments(bug)); n != 1 {
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	analyzed, _, _ := e.cleanRequest("Count widget clicks", steward1)
+	needsForm, _ := e.patchRequest("Count widget taps")
+	e.mustCycle()
+	e.dropStore()
+	e.mustCycle()
+	e.mustCycle()
+	for _, bug := range []int{analyzed, needsForm} {
+		if n := len(e.botComments(bug)); n != 1 {
 			t.Errorf("bug %d: %d bot comments after the store was lost, want 1", bug, n)
 		}
 	}
@@ -257,188 +318,154 @@ func (s *crashAfterPost) RecordAction(ctx context.Context, a store.Action) error
 }
 
 func TestCrashBetweenPostAndJournal(t *testing.T) {
-	h := newHarness(t, nil)
-	h.request(1, fakeForm("a 1"), false)
-	real := h.st
-	h.st = &crashAfterPost{Store: real}
-	h.newProcess()
-	_ = h.cycle() // fails after the POST
-	if n := len(h.bz.botComments(1)); n != 1 {
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	bug, _, _ := e.cleanRequest("Count widget clicks", steward1)
+	real := e.st
+	e.st = &crashAfterPost{Store: real}
+	e.newProcess()
+	_ = e.cycle() // fails after the POST
+	if n := len(e.botComments(bug)); n != 1 {
 		t.Fatalf("the first process posted %d comments, want 1", n)
 	}
-	m, ok := parseFooter("stewardbot", h.bz.botComments(1)[0].Text)
+	m, ok := parseFooter("stewardbot", e.botComments(bug)[0].Text)
 	if !ok {
 		t.Fatal("posted comment has no marker")
 	}
-	if j, err := real.Action(h.ctx, m.Key()); err != nil || j.Status != store.ActionIntent {
+	if j, err := real.Action(e.ctx, m.Key()); err != nil || j.Status != store.ActionIntent {
 		t.Fatalf("journal after the crash = %+v, %v; want an intent", j, err)
 	}
-	h.st = real
-	h.newProcess()
-	h.mustCycle()
-	h.mustCycle()
-	if n := len(h.bz.botComments(1)); n != 1 {
+	e.st = real
+	e.newProcess()
+	e.mustCycle()
+	e.mustCycle()
+	if n := len(e.botComments(bug)); n != 1 {
 		t.Errorf("after the restart: %d comments, want 1", n)
 	}
 }
 
 func TestUnknownOutcomeNoDuplicate(t *testing.T) {
-	h := newHarness(t, nil)
-	h.request(1, fakeForm("a 1"), false)
-	h.bz.unknownWrites = 1 // the POST lands, the answer is lost
-	h.mustCycle()
-	h.mustCycle()
-	if n := len(h.bz.botComments(1)); n != 1 {
-		t.Errorf("after a timed-out POST that landed: %d comments, want 1", n)
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	bug, _, _ := e.cleanRequest("Count widget clicks", steward1)
+	e.srv.LoseNextWrite("POST", "/rest/bug/*/comment") // the POST lands, the answer is lost
+	_ = e.cycle()
+	e.mustCycle()
+	e.mustCycle()
+	if n := len(e.botComments(bug)); n != 1 {
+		t.Errorf("after a POST that landed and whose answer was lost: %d comments, want 1", n)
 	}
-	if n := h.bz.calls["AddComment"]; n != 1 {
-		t.Errorf("AddComment called %d times, want 1", n)
+	if n := e.srv.RequestCount(postComment); n != 1 {
+		t.Errorf("%d comment POSTs, want 1", n)
 	}
 }
 
 func TestRefusedWriteRetriedThenGivenUp(t *testing.T) {
-	h := newHarness(t, nil)
-	h.request(1, fakeForm("a 1"), false)
-	h.bz.refuseWrites = 100
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	e.cleanRequest("Count widget clicks", steward1)
+	e.srv.InjectFault(bugzillatest.Fault{Method: "POST", Path: "/rest/bug/*/comment", Status: 400})
 	for range 5 {
-		_ = h.cycle()
+		_ = e.cycle()
 	}
-	if n := h.bz.calls["AddComment"]; n != maxWriteAttempts {
+	if n := e.srv.RequestCount(postComment); n != maxWriteAttempts {
 		t.Errorf("refused write tried %d times, want %d", n, maxWriteAttempts)
 	}
 }
 
-func TestRateLimitParks(t *testing.T) {
-	h := newHarness(t, nil)
-	h.mustCycle() // started, nothing to do
-	h.request(1, fakeForm("a 1"), false)
-	h.bz.rateLimitNext = true
-	err := h.cycle()
-	var park *ParkedError
-	if !errors.As(err, &park) {
-		t.Fatalf("cycle under a 429: err = %v, want a ParkedError", err)
-	}
-	h.bz.resetCalls()
-	for range 6 { // 30 minutes of cycles inside the hour's park
-		if err := h.cycle(); !errors.As(err, &park) {
-			t.Fatalf("parked cycle: err = %v", err)
-		}
-	}
-	// A restart during the park sends nothing either.
-	h.newProcess()
-	if err := h.cycle(); !errors.As(err, &park) {
-		t.Fatalf("parked restart: err = %v", err)
-	}
-	if n := h.bz.total(); n != 0 {
-		t.Fatalf("%d requests sent while parked (%v)", n, h.bz.calls)
-	}
-	h.clock.Advance(time.Hour)
-	h.mustCycle()
-	if n := len(h.bz.botComments(1)); n != 1 {
-		t.Errorf("after the park: %d comments, want 1", n)
-	}
-}
-
 func TestWriteCap(t *testing.T) {
-	h := newHarness(t, func(c *Config) { c.Poll.MaxWritesPerCycle = 2 })
-	for bug := 1; bug <= 3; bug++ {
-		h.request(bug, fakeForm("m 1"), false)
+	e := newE2E(t, bugzillatest.Upstream, func(c *Config) { c.Poll.MaxWritesPerCycle = 2 })
+	var bugs []int
+	for i := range 3 {
+		bug, _ := e.request("Count widget clicks "+itoa(i), formWith(t, "m.x 1"), false, steward1)
+		bugs = append(bugs, bug)
 	}
-	h.mustCycle()
-	if n := h.bz.calls["AddComment"]; n != 2 {
+	e.mustCycle()
+	if n := e.srv.RequestCount(postComment); n != 2 {
 		t.Fatalf("first cycle wrote %d comments, want 2 (the cap)", n)
 	}
-	h.mustCycle()
-	for bug := 1; bug <= 3; bug++ {
-		if n := len(h.bz.botComments(bug)); n != 1 {
+	e.mustCycle()
+	for _, bug := range bugs {
+		if n := len(e.botComments(bug)); n != 1 {
 			t.Errorf("bug %d: %d comments, want 1", bug, n)
 		}
 	}
 }
 
-func TestInvalidAPIKeyStopsAfterOneRequest(t *testing.T) {
-	h := newHarness(t, nil)
-	h.bz.authErr = &bugzilla.APIError{Status: 400, Code: 306, Message: "The API key you specified is invalid."}
-	err := h.cycle()
-	if err == nil || !strings.Contains(err.Error(), "API key") {
-		t.Fatalf("err = %v, want a clear message about the API key", err)
-	}
-	if n := h.bz.total(); n != 1 {
-		t.Errorf("%d requests, want 1", n)
-	}
-}
-
 func TestOnlyTask(t *testing.T) {
-	h := newHarness(t, nil)
-	h.request(1, fakeForm("a 1"), false)
-	if err := h.bot.RunOnce(h.ctx, "nope"); err == nil || !strings.Contains(err.Error(), "poll, analyze") {
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	bug, _, _ := e.cleanRequest("Count widget clicks", steward1)
+	if err := e.bot.RunOnce(e.ctx, "nope"); err == nil || !strings.Contains(err.Error(), "poll, analyze") {
 		t.Fatalf("unknown task: err = %v", err)
 	}
-	if err := h.bot.RunOnce(h.ctx, "poll"); err != nil {
+	if err := e.bot.RunOnce(e.ctx, "poll"); err != nil {
 		t.Fatal(err)
 	}
-	if n := h.bz.calls["AddComment"]; n != 0 {
+	if n := e.srv.RequestCount(postComment); n != 0 {
 		t.Fatalf("--only poll wrote %d comments", n)
 	}
-	if err := h.bot.RunOnce(h.ctx, "analyse"); err != nil {
+	if err := e.bot.RunOnce(e.ctx, "analyse"); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(h.bz.botComments(1)); n != 1 {
+	if n := len(e.botComments(bug)); n != 1 {
 		t.Errorf("--only analyse after --only poll: %d comments, want 1", n)
 	}
 }
 
 func TestTwoFlagsOneForm(t *testing.T) {
-	h := newHarness(t, nil)
-	att, _ := h.request(1, fakeForm("a 1"), false)
-	h.mustCycle()
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	bug, att, _ := e.cleanRequest("Count widget clicks", steward1)
+	e.mustCycle()
 	// A second steward is asked on the same form later: no second analysis.
-	h.bz.mu.Lock()
-	bug := h.bz.bugs[1]
-	bug.atts[0].Flags = append(bug.atts[0].Flags, bugzilla.Flag{ID: 9999, Name: "data-review", Status: "?",
-		Requestee: "steward2@example.test", CreationDate: h.clock.Now()})
-	bug.lastChange = h.clock.Now()
-	h.bz.mu.Unlock()
-	h.mustCycle()
-	if n := len(h.bz.botComments(1)); n != 1 {
+	if err := e.srv.SetAttachmentFlags("dev1@example.test", att,
+		bugzillatest.FlagChange{Name: "data-review", Status: "?", Requestee: steward2, New: true}); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := e.srv.Attachment(att); len(a.Flags) != 2 {
+		t.Fatalf("attachment %d has flags %+v, want two requests", att, a.Flags)
+	}
+	e.mustCycle()
+	if n := len(e.botComments(bug)); n != 1 {
 		t.Errorf("two requests on attachment %d: %d analyses, want 1", att, n)
 	}
 }
 
 func TestDecisionStopsAndReRequestIsNew(t *testing.T) {
-	h := newHarness(t, nil)
-	_, flag := h.request(1, fakeForm("a 1"), false)
-	h.mustCycle()
-	h.bz.setFlag(1, flag, "-")
-	h.mustCycle()
-	h.mustCycle()
-	if n := len(h.bz.botComments(1)); n != 1 {
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	bug, att, flag := e.cleanRequest("Count widget clicks", steward1)
+	e.mustCycle()
+	if err := e.srv.SetAttachmentFlags(steward1, att, bugzillatest.FlagChange{ID: flag, Status: "-"}); err != nil {
+		t.Fatal(err)
+	}
+	e.mustCycle()
+	e.mustCycle()
+	if n := len(e.botComments(bug)); n != 1 {
 		t.Fatalf("after data-review-: %d comments, want 1", n)
 	}
-	r, err := h.st.Request(h.ctx, flag)
+	r, err := e.st.Request(e.ctx, flag)
 	if err != nil || r.Status != "-" {
 		t.Fatalf("stored request = %+v, %v; want status -", r, err)
 	}
 	// Asked again on the same form: a new request, but its form revision is
-	// already analysed, so nothing is posted twice.
-	h.bz.setFlag(1, flag, "?")
-	h.mustCycle()
-	if n := len(h.bz.botComments(1)); n != 1 {
+	// already analyzed, so nothing is posted twice.
+	if err := e.srv.SetAttachmentFlags("dev1@example.test", att,
+		bugzillatest.FlagChange{ID: flag, Status: "?", Requestee: steward1}); err != nil {
+		t.Fatal(err)
+	}
+	e.mustCycle()
+	if n := len(e.botComments(bug)); n != 1 {
 		t.Errorf("re-request on the same form: %d comments, want 1", n)
 	}
-	if r, _ := h.st.Request(h.ctx, flag); r.FirstStatus != "?" || r.Status != "?" {
+	if r, _ := e.st.Request(e.ctx, flag); r.FirstStatus != "?" || r.Status != "?" {
 		t.Errorf("re-request not recorded as open: %+v", r)
 	}
 }
 
 func TestLastGoodCycleRecorded(t *testing.T) {
-	h := newHarness(t, nil)
-	h.mustCycle()
-	v, err := h.st.Get(h.ctx, KVLastGoodCycle)
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	e.mustCycle()
+	v, err := e.st.Get(e.ctx, KVLastGoodCycle)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := h.clock.Now().Format(time.RFC3339Nano); v != want {
+	if want := e.clock.Now().Format(time.RFC3339Nano); v != want {
 		t.Errorf("last good cycle = %q, want %q", v, want)
 	}
 }

@@ -1,108 +1,54 @@
 package bot
 
 import (
-	"context"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/rs/zerolog"
-
 	"github.com/stewardbot/stewardbot/bugzilla"
+	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
 )
 
-// oversizeBZ is fakeBZ whose attachment downloads report the given
-// attachments as sent over the cap (as the client does when a server's
-// data outgrows its metadata), and which records the options of every
-// AttachmentsByID call.
-type oversizeBZ struct {
-	*fakeBZ
-	oversize map[int]bool
-
-	mu   sync.Mutex
-	opts []bugzilla.AttachmentOptions
-}
-
-func (o *oversizeBZ) AttachmentsByID(ctx context.Context, ids []int, opt bugzilla.AttachmentOptions) (map[int]bugzilla.Attachment, error) {
-	o.mu.Lock()
-	o.opts = append(o.opts, opt)
-	o.mu.Unlock()
-	got, err := o.fakeBZ.AttachmentsByID(ctx, ids, opt)
-	if err != nil || !opt.WithData {
-		return got, err
-	}
-	var over []int
-	for id, a := range got {
-		if o.oversize[id] {
-			a.Data = nil
-			got[id] = a
-			over = append(over, id)
-		}
-	}
-	if len(over) > 0 {
-		slices.Sort(over)
-		return got, &bugzilla.TooLargeError{IDs: over, Cap: 1 << 20}
-	}
-	return got, nil
-}
-
-func (o *oversizeBZ) options() []bugzilla.AttachmentOptions {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return slices.Clone(o.opts)
-}
-
-// useClient restarts the harness's bot over bz.
-func (h *harness) useClient(bz bugzillaClient) {
-	h.t.Helper()
-	b, err := newBot(h.cfg, bz, h.st, WithClock(h.clock), WithLogger(zerolog.New(h.logs)),
-		WithPostHook(func(p Posted) { h.posted = append(h.posted, p) }))
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	b.analyzer = fakeAnalyzer{}
-	h.bot = b
-}
+// attachmentReads is the endpoint of attachment downloads by id. With
+// SizesChecked the client reads metadata and data in one request to it;
+// without, a metadata request and then a data request.
+const attachmentReads = "GET /rest/bug/attachment/{id}"
 
 // TestPrefetchOneRequestKeepsTheMap: the forms of a cold start come in one
 // request whose sizes the bot vouches for (it just read them), and an
 // attachment that request found over the cap is judged from that answer,
-// not fetched again on its own.
+// not fetched again on its own. The client's cap is below the bot's, so
+// the bot vouches for a form the client then finds too large (as when a
+// server's data outgrows its metadata).
 func TestPrefetchOneRequestKeepsTheMap(t *testing.T) {
-	h := newHarness(t, nil)
-	good, _ := h.request(1, fakeForm("a 1"), false)
-	big, _ := h.request(2, fakeForm("b 1"), false)
-	bz := &oversizeBZ{fakeBZ: h.bz, oversize: map[int]bool{big: true}}
-	h.useClient(bz)
+	form := string(mustReadDemoForm(t, "clean-12q.md"))
+	clientCap := int64(len(form) + 1024)
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	e.rig.ClientOptions = append(e.rig.ClientOptions, bugzilla.WithMaxAttachmentBytes(clientCap))
+	e.newProcess()
+	goodBug, good := e.request("Count widget clicks", form, false, steward1)
+	bigBug, _ := e.request("Count widget taps", form+strings.Repeat("\n", int(clientCap)), false, steward1)
+	e.srv.ResetRecords()
 
 	// The tasks that find forms; later tasks may read forms for themselves.
-	for _, task := range []string{"poll", "analyse"} {
-		if err := h.bot.RunOnce(h.ctx, task); err != nil {
+	for _, task := range []string{"poll", "analyze"} {
+		if err := e.bot.RunOnce(e.ctx, task); err != nil {
 			t.Fatalf("%s: %v", task, err)
 		}
 	}
 
-	opts := bz.options()
-	if len(opts) != 1 {
-		t.Fatalf("%d attachment downloads, want 1 (the prefetch): %+v", len(opts), opts)
+	if n := e.srv.RequestCount(attachmentReads); n != 1 {
+		t.Errorf("%d attachment downloads, want 1 (the prefetch, metadata and data together); all requests: %v", n, e.srv.RequestCounts())
 	}
-	if !opts[0].WithData || !opts[0].SizesChecked {
-		t.Errorf("prefetch options %+v, want WithData and SizesChecked", opts[0])
-	}
-	if n := h.bz.calls["AttachmentsByID"]; n != 1 {
-		t.Errorf("AttachmentsByID called %d times, want 1", n)
-	}
-	if cs := h.bz.botComments(1); len(cs) != 1 || !strings.Contains(cs[0].Text, "attachment="+strconv.Itoa(good)) {
-		t.Errorf("bug 1: %d bot comments, want its analysis", len(cs))
+	if cs := e.botComments(goodBug); len(cs) != 1 || !strings.Contains(cs[0].Text, "attachment="+strconv.Itoa(good)) {
+		t.Errorf("bug %d: %d bot comments, want its analysis", goodBug, len(cs))
 	}
 	// Over the cap, the attachment is no form: the bug is asked for one.
-	if cs := h.bz.botComments(2); len(cs) != 1 || !strings.Contains(cs[0].Text, kindNeedsForm) {
-		t.Errorf("bug 2: want one request for the form, got %d comments", len(cs))
+	if cs := e.botComments(bigBug); len(cs) != 1 || !strings.Contains(cs[0].Text, kindNeedsForm) {
+		t.Errorf("bug %d: want one request for the form, got %d comments", bigBug, len(cs))
 	}
-	if !strings.Contains(h.logs.String(), "not readable; not a form") {
-		t.Errorf("the oversized attachment was not logged:\n%s", h.logs)
+	if !strings.Contains(e.logs.String(), "not readable; not a form") {
+		t.Errorf("the oversized attachment was not logged:\n%s", e.logs)
 	}
 }
 
@@ -110,30 +56,32 @@ func TestPrefetchOneRequestKeepsTheMap(t *testing.T) {
 // replaced form, not prefetched) comes in one request too, since the view
 // holds its metadata.
 func TestDownloadAloneSizesChecked(t *testing.T) {
-	h := newHarness(t, nil)
-	bz := &oversizeBZ{fakeBZ: h.bz}
-	h.useClient(bz)
-	h.bz.addBug(1)
-	h.bz.attach(1, bugzilla.Attachment{FileName: "a.md", ContentType: "text/plain", Data: fakeForm("x 1")}, "?", "steward1@example.test")
-	v := newBugView(1, h.bz.bugs[1].atts, h.cfg.Bugzilla.MaxAttachmentBytes)
-	id := v.atts[0].ID
-	if _, err := v.download(h.ctx, bz, id); err != nil {
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	bug, id := e.request("Count widget clicks", string(mustReadDemoForm(t, "clean-12q.md")), false, steward1)
+	metas, err := e.rig.Client.Attachments(e.ctx, []int{bug}, bugzilla.AttachmentOptions{})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := v.download(h.ctx, bz, id); err != nil { // cached
+	e.srv.ResetRecords()
+	v := newBugView(bug, metas[bug], e.cfg.Bugzilla.MaxAttachmentBytes)
+	if _, err := v.download(e.ctx, e.rig.Client, id); err != nil {
 		t.Fatal(err)
 	}
-	opts := bz.options()
-	if len(opts) != 1 || !opts[0].SizesChecked || !opts[0].WithData {
-		t.Errorf("downloads %+v, want one with WithData and SizesChecked", opts)
+	if _, err := v.download(e.ctx, e.rig.Client, id); err != nil { // cached
+		t.Fatal(err)
+	}
+	if n := e.srv.RequestCount(attachmentReads); n != 1 {
+		t.Errorf("%d attachment requests, want 1 (metadata and data together, sizes checked); all: %v", n, e.srv.RequestCounts())
 	}
 
-	// Metadata over the bot's cap: the client checks the size itself.
-	v = newBugView(1, h.bz.bugs[1].atts, 1)
-	if _, err := v.download(h.ctx, bz, id); err != nil {
+	// Metadata over the bot's cap: the client checks the size itself (a
+	// metadata request, then the data).
+	e.srv.ResetRecords()
+	v = newBugView(bug, metas[bug], 1)
+	if _, err := v.download(e.ctx, e.rig.Client, id); err != nil {
 		t.Fatal(err)
 	}
-	if opts := bz.options(); len(opts) != 2 || opts[1].SizesChecked {
-		t.Errorf("download of an attachment over the cap: %+v, want SizesChecked unset", opts[len(opts)-1])
+	if n := e.srv.RequestCount(attachmentReads); n != 2 {
+		t.Errorf("download of an attachment over the cap: %d attachment requests, want 2 (sizes not vouched for); all: %v", n, e.srv.RequestCounts())
 	}
 }

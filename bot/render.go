@@ -11,13 +11,12 @@ import (
 // marker every one carries, and the analysis and needs-form comments. It is
 // the one place a comment's text is put together, shared by every duty.
 type marks struct {
-	comments CommentConfig       // comments.tag, comments.format, comments.template_url
-	sess     *session            // the server: BMO renders markdown (nil: not known)
-	analyzer func() formAnalyzer // renders an analysis (the bot's, read when used: tests swap it)
+	comments CommentConfig // comments.tag, comments.format, comments.template_url
+	sess     *session      // the server: BMO renders markdown (nil: not known)
 }
 
-func newMarks(cfg Config, sess *session, analyzer func() formAnalyzer) *marks {
-	return &marks{comments: cfg.Comments, sess: sess, analyzer: analyzer}
+func newMarks(cfg Config, sess *session) *marks {
+	return &marks{comments: cfg.Comments, sess: sess}
 }
 
 // marked adds the marker twice: the footer line and the comment tag. Every

@@ -113,6 +113,9 @@ func (e *e2e) openNeedinfos(bugID int) []string {
 
 var bodyString, bodyBool = bottest.BodyString, bottest.BodyBool
 
+// epoch is a fixed instant for tests that need a time and no scenario.
+var epoch = time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+
 // Reminder scenarios start on a Monday at 10:00 UTC, so that business days
 // are easy to read: the first reminder (after 2) is Wednesday 10:00, the
 // next ones (every 3) Monday and Thursday 10:00.
