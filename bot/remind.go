@@ -479,18 +479,7 @@ func (d *remindDuty) userRequests(ctx context.Context, c *Cycle, login string) (
 // would re-target an existing needinfo: recording 69).
 func (d *remindDuty) reminderAction(c *Cycle, r store.Request, n int, needinfo bool) *action {
 	m := Marker{Kind: remindKind(n), Bug: r.BugID, Attachment: r.AttachmentID, Flag: r.FlagID, Rev: seriesRev(r.Requestee)}
-	a := &action{
-		marker: m,
-		flagID: r.FlagID,
-		since:  r.RequestedAt.Add(-time.Second),
-		build: func(ctx context.Context) (bugzilla.NewComment, error) {
-			ab, err := d.privacy.requestAbout(ctx, c, r)
-			if err != nil {
-				return bugzilla.NewComment{}, err
-			}
-			return d.reminderComment(m, r, n, needinfo, ab), nil
-		},
-	}
+	a := d.requestAction(c, r, m, func(ab about) bugzilla.NewComment { return d.reminderComment(m, r, n, needinfo, ab) })
 	if needinfo {
 		a.send = d.sendWithFlags(r.BugID, []bugzilla.FlagChange{
 			{Name: needinfoFlag, Status: "?", Requestee: &r.Requestee, New: true},
@@ -531,18 +520,9 @@ func (d *remindDuty) leadNotice(ctx context.Context, c *Cycle, budget *remindBud
 	}
 	suggest := d.pickSteward(budget.open, d.now(), r.Requestee)
 	m := Marker{Kind: kindLeadNotice, Bug: r.BugID, Attachment: r.AttachmentID, Flag: r.FlagID, Rev: seriesRev(r.Requestee)}
-	a := &action{
-		marker: m,
-		flagID: r.FlagID,
-		since:  r.RequestedAt.Add(-time.Second),
-		build: func(ctx context.Context) (bugzilla.NewComment, error) {
-			ab, err := d.privacy.requestAbout(ctx, c, r)
-			if err != nil {
-				return bugzilla.NewComment{}, err
-			}
-			return d.leadNoticeComment(m, r, live.sent, why, back, suggest, ab), nil
-		},
-	}
+	a := d.requestAction(c, r, m, func(ab about) bugzilla.NewComment {
+		return d.leadNoticeComment(m, r, live.sent, why, back, suggest, ab)
+	})
 	if d.cfg.Mode == RemindNeedinfo && !strings.EqualFold(lead, r.Requestee) {
 		var flags []bugzilla.FlagChange
 		mine := true
@@ -579,18 +559,7 @@ func (d *remindDuty) blockedNotice(ctx context.Context, c *Cycle, budget *remind
 		return Written, nil
 	}
 	m := Marker{Kind: kindBlocked, Bug: r.BugID, Attachment: r.AttachmentID, Flag: r.FlagID, Rev: seriesRev(r.Requestee)}
-	a := &action{
-		marker: m,
-		flagID: r.FlagID,
-		since:  r.RequestedAt.Add(-time.Second),
-		build: func(ctx context.Context) (bugzilla.NewComment, error) {
-			ab, err := d.privacy.requestAbout(ctx, c, r)
-			if err != nil {
-				return bugzilla.NewComment{}, err
-			}
-			return d.blockedComment(m, r, ab), nil
-		},
-	}
+	a := d.requestAction(c, r, m, func(ab about) bugzilla.NewComment { return d.blockedComment(m, r, ab) })
 	if out, err := c.Perform(ctx, a); err != nil || !out.done() {
 		return out, err
 	}
@@ -609,4 +578,22 @@ func firstBusinessDay(cal *policy.Calendar, t time.Time) time.Time {
 		t = time.Date(y, m, d+1, 0, 0, 0, 0, t.Location())
 	}
 	return t
+}
+
+// requestAction is the action for one comment about a request: marked m,
+// written after the request was made, its privacy read when it is built
+// (the request's bug and attachments, as they are then).
+func (d *remindDuty) requestAction(c *Cycle, r store.Request, m Marker, comment func(ab about) bugzilla.NewComment) *action {
+	return &action{
+		marker: m,
+		flagID: r.FlagID,
+		since:  r.RequestedAt.Add(-time.Second),
+		build: func(ctx context.Context) (bugzilla.NewComment, error) {
+			ab, err := d.privacy.requestAbout(ctx, c, r)
+			if err != nil {
+				return bugzilla.NewComment{}, err
+			}
+			return comment(ab), nil
+		},
+	}
 }

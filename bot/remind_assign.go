@@ -35,18 +35,7 @@ func (d *remindDuty) unassigned(ctx context.Context, c *Cycle, budget *remindBud
 		return Written, d.saveReminder(ctx, st)
 	}
 	m := Marker{Kind: kindUnassigned, Bug: r.BugID, Attachment: r.AttachmentID, Flag: r.FlagID}
-	a := &action{
-		marker: m,
-		flagID: r.FlagID,
-		since:  r.RequestedAt.Add(-time.Second),
-		build: func(ctx context.Context) (bugzilla.NewComment, error) {
-			ab, err := d.privacy.requestAbout(ctx, c, r)
-			if err != nil {
-				return bugzilla.NewComment{}, err
-			}
-			return d.unassignedComment(m, r, ab), nil
-		},
-	}
+	a := d.requestAction(c, r, m, func(ab about) bugzilla.NewComment { return d.unassignedComment(m, r, ab) })
 	if d.cfg.Mode == RemindNeedinfo {
 		mine, err := d.botNeedinfos(ctx, c, r.BugID)
 		if err != nil {
