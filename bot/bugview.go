@@ -33,7 +33,7 @@ type bugView struct {
 	// cache bounded.
 	size int64
 	held *int64
-	// batch is the views read with this one (cycleViews), whose comments
+	// batch is the views read with this one (views.read), whose comments
 	// are read together when one of them needs its own; nil when none.
 	batch *viewBatch
 }

@@ -136,11 +136,11 @@ func (c *Cycle) Halted() bool { return c.halt != running }
 // Stopped is the one question a duty's loop asks: no write left, or halted.
 func (c *Cycle) Stopped() bool { return c.Spent() || c.Halted() }
 
-// Views returns the bugs' views for this cycle (cycleViews): read once per
+// Views returns the bugs' views for this cycle (views.read, cached in the readCache): read once per
 // cycle, shared by the tasks; hidden, failing and backing-off bugs left out.
 // A rate limit on the reads halts the cycle.
 func (c *Cycle) Views(ctx context.Context, ids []int) (map[int]*bugView, error) {
-	views, err := c.b.views.cycleViews(ctx, c, ids)
+	views, err := c.b.views.read(ctx, c, ids)
 	c.haltOn(err)
 	return views, err
 }

@@ -15,7 +15,7 @@ import (
 //
 //   - views: the bugs' views (their attachments' metadata, the contents
 //     downloaded, their comments), for the bug's last change as the store
-//     knew it when the view was read (cycleViews);
+//     knew it when the view was read (viewCache);
 //   - last: the last live read of a bug's comments since a time (perform's
 //     re-read before a write, remind's look at the live bug): an
 //     escalation's notices to Trust and to Legal, or a reminder and the look
@@ -35,7 +35,7 @@ import (
 // RunOnce empties it at the start and the end of each cycle (begin).
 type readCache struct {
 	bugzillaClient // the client (lease-guarded with replicas): writes and uncached reads go there
-	views          cycleViews
+	views          viewCache
 	last           *liveComments
 	users          map[string]*bugzilla.User // lower-case login → account; nil: no such account
 }
@@ -43,7 +43,7 @@ type readCache struct {
 // begin empties the cache: a new cycle reads everything afresh, and
 // between cycles nothing is held.
 func (rc *readCache) begin() {
-	rc.views = cycleViews{}
+	rc.views = viewCache{}
 	rc.last = nil
 	rc.users = nil
 }
@@ -81,7 +81,7 @@ func (rc *readCache) UpdateAttachment(ctx context.Context, attachmentID int, u b
 	return rc.bugzillaClient.UpdateAttachment(ctx, attachmentID, u)
 }
 
-// cycleViews shares, within one cycle, what the tasks have read of a bug:
+// viewCache shares, within one cycle, what the tasks have read of a bug:
 // its attachments' metadata, the contents downloaded and its comments.
 // Without it, commands and escalate would read again the comments and
 // forms that analyze has just read. An entry holds for the bug's last
@@ -89,7 +89,7 @@ func (rc *readCache) UpdateAttachment(ctx context.Context, attachmentID int, u b
 // the cycle writes on the bug (its own comment changes the bug). A stale
 // view cannot cause a duplicate: perform re-reads the live bug before
 // every write.
-type cycleViews struct {
+type viewCache struct {
 	byBug map[int]*cachedView
 	order []*cachedView // oldest first, the first to go when over maxCycleViewBytes
 	bytes int64         // what the views hold, as bugView.size counts it
@@ -117,7 +117,7 @@ type cachedView struct {
 }
 
 // get returns the cached entry of a bug still valid at lastChange.
-func (cv *cycleViews) get(id int, lastChange time.Time) *cachedView {
+func (cv *viewCache) get(id int, lastChange time.Time) *cachedView {
 	e := cv.byBug[id]
 	if e == nil || !e.lastChange.Equal(lastChange) {
 		return nil
@@ -127,7 +127,7 @@ func (cv *cycleViews) get(id int, lastChange time.Time) *cachedView {
 
 // put caches a view, then drops the oldest while the views hold too much
 // (the newest is always kept).
-func (cv *cycleViews) put(id int, e *cachedView) {
+func (cv *viewCache) put(id int, e *cachedView) {
 	if cv.byBug == nil {
 		cv.byBug = map[int]*cachedView{}
 	}
@@ -147,7 +147,7 @@ func (cv *cycleViews) put(id int, e *cachedView) {
 
 // forget drops what the cycle knows of a bug, for example one it has
 // written on.
-func (cv *cycleViews) forget(id int) {
+func (cv *viewCache) forget(id int) {
 	e := cv.byBug[id]
 	if e == nil {
 		return
@@ -175,7 +175,7 @@ func (rc *readCache) keepComments(id int, lastChange time.Time, cs []bugzilla.Co
 }
 
 // keepComments is readCache.keepComments.
-func (cv *cycleViews) keepComments(id int, lastChange time.Time, cs []bugzilla.Comment, maxBytes int64) {
+func (cv *viewCache) keepComments(id int, lastChange time.Time, cs []bugzilla.Comment, maxBytes int64) {
 	if e := cv.get(id, lastChange); e != nil {
 		if !e.view.loaded {
 			e.view.setComments(cs)

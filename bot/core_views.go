@@ -37,14 +37,14 @@ var _ viewStore = store.Store(nil)
 
 func (vs *views) now() time.Time { return vs.clock.Now().UTC() }
 
-// cycleViews returns the views of bugs with their attachments' metadata,
+// read returns the views of bugs with their attachments' metadata,
 // from the cycle's cache when it holds them for the bugs' last change, the
 // rest read in one batch (loadViews). Bugs hidden from the bot are left out,
 // and so are bugs that failed to load on their own: those are recorded as
 // troubled (bugFailed) and noted in c.failed, and those waiting out the
 // backoff after such a failure.
 // A view handed out again starts a new pass: its per-pass notes are reset.
-func (vs *views) cycleViews(ctx context.Context, c *Cycle, ids []int) (map[int]*bugView, error) {
+func (vs *views) read(ctx context.Context, c *Cycle, ids []int) (map[int]*bugView, error) {
 	changed, err := vs.store.BugLastChange(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -133,16 +133,16 @@ func (vs *views) loadViewsApart(ctx context.Context, c *Cycle, ids []int) (map[i
 	return views, failed, nil
 }
 
-// cycleView is cycleViews for one bug; nil when the bug is hidden from the bot.
+// cycleView is read for one bug; nil when the bug is hidden from the bot.
 func (vs *views) cycleView(ctx context.Context, c *Cycle, id int) (*bugView, error) {
-	views, err := vs.cycleViews(ctx, c, []int{id})
+	views, err := vs.read(ctx, c, []int{id})
 	if err != nil {
 		return nil, err
 	}
 	return views[id], nil
 }
 
-// viewBatch is the views cycleViews read together. The first of them to
+// viewBatch is the views read together by one read. The first of them to
 // need its bug's comments reads those of every view of the batch that
 // lacks them, in one request per commentsBatch bugs (CommentsOfBugs),
 // rather than one request per bug as each needs them: analyze and escalate

@@ -71,7 +71,7 @@ func TestCycleReadsCommentsOnce(t *testing.T) {
 // TestCycleViewsBounded checks the cache's byte count through puts, growth
 // and forgets, and that the oldest views go first past the bound.
 func TestCycleViewsBounded(t *testing.T) {
-	var cv cycleViews
+	var cv viewCache
 	// view is a view of size bytes in all: its own structures and content.
 	view := func(id int, size int64) *cachedView {
 		v := newBugView(id, nil, 1<<20)

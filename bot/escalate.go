@@ -460,7 +460,7 @@ func (d *escalateDuty) plan(ctx context.Context, v *bugView, r store.Request, fo
 
 // send sends a plan's one notice on bug (read with its groups), within the
 // write cap. It first reads the bug's comments since the form (the re-read
-// before the write shares this read, cycleReads): the number of the
+// before the write shares this read, readCache.liveComments): the number of the
 // analysis comment, which the notice links, and the notices already there.
 func (d *escalateDuty) send(ctx context.Context, c *Cycle, bug bugzilla.Bug, p *escalationPlan) (Outcome, error) {
 	if c.Spent() {

@@ -230,7 +230,7 @@ func (w *writer) fit(nc bugzilla.NewComment, m Marker, log zerolog.Logger) bugzi
 // alreadyOnBug re-reads the bug's comments since the action could have
 // happened and, when the bot's marker for it is there, journals it done.
 // Actions in a row on one bug share a re-read until the bot writes on the
-// bug (cycleReads).
+// bug (readCache.liveComments).
 func (w *writer) alreadyOnBug(ctx context.Context, c *Cycle, a *action, j *store.Action, log zerolog.Logger) (bool, error) {
 	comments, err := w.reads.liveComments(ctx, c, a.marker.Bug, a.since)
 	if err != nil {

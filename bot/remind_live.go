@@ -55,7 +55,7 @@ func (l *liveRequest) hasBotNeedinfo() bool { return len(l.botNeedinfos) > 0 }
 // readLive reads the comments and history of r's bug since the request
 // (two requests) and its needinfo flags (one). The comments are the ones
 // the re-read before a reminder or notice about r asks for: it takes them
-// from this read when the bot has not written on the bug since (cycleReads).
+// from this read when the bot has not written on the bug since (readCache.liveComments).
 func (d *remindDuty) readLive(ctx context.Context, c *Cycle, r store.Request) (*liveRequest, error) {
 	since := r.RequestedAt.Add(-time.Second)
 	comments, err := d.core.liveComments(ctx, c, r.BugID, since)
