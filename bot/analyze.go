@@ -16,10 +16,6 @@ import (
 // analyzeBatch is how many queued bugs share one attachment-metadata request.
 const analyzeBatch = 100
 
-// analyseBatch is analyzeBatch under its old name, for escalate.go (track
-// C's) until its own rename (C2).
-const analyseBatch = analyzeBatch
-
 // prefetchBytes bounds the content downloaded in one prefetch request.
 const prefetchBytes = 4 << 20
 

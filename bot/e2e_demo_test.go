@@ -28,12 +28,12 @@ func TestE2EDemoScenarios(t *testing.T) {
 			// read, data comes without a second metadata read), the bugs'
 			// comments 11 (one batched read for the bugs whose form is not
 			// an attachment, and the re-reads before each write), the bugs'
-			// groups 1 (for the privacy of the comments: poll and analyse run
+			// groups 1 (for the privacy of the comments: poll and analyze run
 			// as two cycles here; in one cycle the poll's search gives them)
 			// and the 10 comments posted.
 			const coldStart, formData = 28, 2
 			e.advance(5 * time.Minute)
-			for _, task := range []string{"poll", "analyse"} {
+			for _, task := range []string{"poll", "analyze"} {
 				if err := e.bot.RunOnce(e.ctx, task); err != nil {
 					t.Fatalf("cold start, %s: %v", task, err)
 				}

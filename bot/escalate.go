@@ -74,7 +74,7 @@ type escalateClient interface {
 }
 
 // escalateCore is what it still borrows from the core: the forms' data in
-// batches (analyse.go), the cycle's reads of accounts and of a bug's
+// batches (analyze.go), the cycle's reads of accounts and of a bug's
 // comments (cyclereads.go) and the comments' format (format.go).
 type escalateCore interface {
 	prefetchWhere(ctx context.Context, views map[int]*bugView, want func(a *bugzilla.Attachment) (bool, error)) error
@@ -168,7 +168,7 @@ func (d *escalateDuty) Run(ctx context.Context, c *Cycle) error {
 			c.Defer()
 			return errors.Join(errs...)
 		}
-		n := min(len(due), analyseBatch)
+		n := min(len(due), analyzeBatch)
 		stopped, err := d.batch(ctx, c, due[:n], &errs)
 		if err != nil || stopped {
 			return errors.Join(append(errs, err)...)
@@ -313,7 +313,7 @@ func (d *escalateDuty) sendAll(ctx context.Context, c *Cycle, owed []*escalation
 }
 
 // errFormMoved says the request's form is no longer the one recorded:
-// analyse records the new one, and the escalation waits for it.
+// analyze records the new one, and the escalation waits for it.
 var errFormMoved = errors.New("the request's form changed since it was analysed")
 
 // analyzed reports whether the analysis of the request's recorded form

@@ -16,7 +16,7 @@ import (
 func analysedRequest(t *testing.T, e *e2e) (bug int, analysis Marker) {
 	t.Helper()
 	bug, _ = e.request("Collect visited URLs", demoForm(t, "category3-release.md"), false, "steward1@example.test")
-	for _, task := range []string{"poll", "analyse"} {
+	for _, task := range []string{"poll", "analyze"} {
 		if err := e.bot.RunOnce(e.ctx, task); err != nil {
 			t.Fatalf("%s: %v\n%s", task, err, e.logs.String())
 		}

@@ -165,7 +165,7 @@ func (d *remindDuty) Run(ctx context.Context, c *Cycle) error {
 		case r.FormKey == "":
 			// No form found yet: the bot has asked the requester for it,
 			// and the steward has nothing to review. Looked at again
-			// once analyse finds one.
+			// once analyze finds one.
 			continue
 		default:
 			out, err = d.remindOne(ctx, c, budget, r, &st)

@@ -139,7 +139,7 @@ func (d *remindDuty) assign(ctx context.Context, c *Cycle, budget *remindBudget,
 	return Written, d.saveReminder(ctx, st)
 }
 
-// rereadAssigned queues r's bug for analyse to read again, so that the
+// rereadAssigned queues r's bug for analyze to read again, so that the
 // store learns the requestee the assignment set (perhaps an earlier
 // process's, when the marker was found on the bug: the live flag says
 // which steward) and the steward's reminders start. The poll cannot be

@@ -38,7 +38,7 @@ func TestRemindReadsWhatTheCapAllows(t *testing.T) {
 			Flags: []bugzillatest.Flag{bugzillatest.DataReview(steward1)}})
 	}
 	e.advance(5 * time.Minute)
-	for _, task := range []string{"poll", "analyse"} {
+	for _, task := range []string{"poll", "analyze"} {
 		if err := e.bot.RunOnce(e.ctx, task); err != nil {
 			t.Fatalf("%s: %v\n%s", task, err, e.logs.String())
 		}

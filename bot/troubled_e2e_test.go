@@ -182,7 +182,7 @@ func TestE2EEveryBugFailingIsBugzillasFailure(t *testing.T) {
 	}
 }
 
-// A refused write in another task than analyse (here the answer to a
+// A refused write in another task than analyze (here the answer to a
 // command) is reported the same way and does not fail the cycle either.
 func TestE2ERefusedAnswerDoesNotFailTheCycle(t *testing.T) {
 	e, bug := commandsE2E(t, bugzillatest.BMO)
