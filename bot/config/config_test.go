@@ -549,15 +549,7 @@ func TestLoadAPIKey(t *testing.T) {
 	permission := func(string) ([]byte, error) {
 		return nil, &fs.PathError{Op: "open", Path: "/run/creds/bugzilla-api-key", Err: fs.ErrPermission}
 	}
-	tests := []struct {
-		name     string
-		env      map[string]string
-		files    map[string]string
-		readFile func(string) ([]byte, error)
-		want     string
-		wantErr  string // substring; empty means no error
-		wantIs   error
-	}{
+	tests := []loadSecretCase{
 		{name: "none", want: ""},
 		{name: "variable", env: map[string]string{EnvAPIKey: testKey}, want: testKey},
 		{name: "variable trimmed", env: map[string]string{EnvAPIKey: " " + testKey + "\n"}, want: testKey},
@@ -624,31 +616,7 @@ func TestLoadAPIKey(t *testing.T) {
 			wantErr: "printable ASCII",
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rf := tt.readFile
-			if rf == nil {
-				rf = files(tt.files)
-			}
-			secret, err := LoadSecret(APIKeySource, env(tt.env), rf)
-			got := secret.Reveal()
-			if tt.wantErr == "" {
-				if err != nil || got != tt.want {
-					t.Fatalf("LoadSecret(APIKeySource) = %q, %v; want %q", got, err, tt.want)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("LoadSecret(APIKeySource) error = %v, want one containing %q", err, tt.wantErr)
-			}
-			if tt.wantIs != nil && !errors.Is(err, tt.wantIs) {
-				t.Errorf("errors.Is(%v, %v) = false", err, tt.wantIs)
-			}
-			if strings.Contains(err.Error(), testKey) || got != "" {
-				t.Errorf("error leaks the key or a key was returned: %q, %v", got, err)
-			}
-		})
-	}
+	runLoadSecretCases(t, APIKeySource, testKey, tests)
 	if got, err := LoadSecret(APIKeySource, nil, nil); got.IsSet() || err != nil {
 		t.Errorf("LoadSecret(APIKeySource, nil, nil) = %q, %v", got.Reveal(), err)
 	}

@@ -2,6 +2,7 @@ package config
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -139,6 +140,48 @@ func TestLoadSecretSources(t *testing.T) {
 			want := src.Name + ": the file /s must hold one word of printable ASCII characters (the " + src.Noun + " alone)"
 			if err == nil || err.Error() != want {
 				t.Errorf("err = %v, want %s", err, want)
+			}
+		})
+	}
+}
+
+// loadSecretCase is one case of a secret loader's table (TestLoadAPIKey,
+// TestLoadWebhookSecret): where the secret is set, and what comes of it.
+type loadSecretCase struct {
+	name     string
+	env      map[string]string
+	files    map[string]string
+	readFile func(string) ([]byte, error)
+	want     string
+	wantErr  string // substring; empty means no error
+	wantIs   error
+}
+
+// runLoadSecretCases loads src for each case; an error must never carry
+// the secret, and a failed load returns none.
+func runLoadSecretCases(t *testing.T, src SecretSource, secret string, tests []loadSecretCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rf := tt.readFile
+			if rf == nil {
+				rf = files(tt.files)
+			}
+			got, err := LoadSecret(src, env(tt.env), rf)
+			if tt.wantErr == "" {
+				if err != nil || got.Reveal() != tt.want {
+					t.Fatalf("LoadSecret(%s) = %q, %v; want %q", src.Name, got.Reveal(), err, tt.want)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("LoadSecret(%s) error = %v, want one containing %q", src.Name, err, tt.wantErr)
+			}
+			if tt.wantIs != nil && !errors.Is(err, tt.wantIs) {
+				t.Errorf("errors.Is(%v, %v) = false", err, tt.wantIs)
+			}
+			if got.IsSet() || strings.Contains(err.Error(), secret) {
+				t.Errorf("a secret was returned or leaked: %q, %v", got.Reveal(), err)
 			}
 		})
 	}

@@ -65,15 +65,7 @@ func TestWebhooksValidate(t *testing.T) {
 }
 
 func TestLoadWebhookSecret(t *testing.T) {
-	tests := []struct {
-		name     string
-		env      map[string]string
-		files    map[string]string
-		readFile func(string) ([]byte, error)
-		want     string
-		wantErr  string
-		wantIs   error
-	}{
+	tests := []loadSecretCase{
 		{name: "none"},
 		{name: "variable", env: map[string]string{EnvWebhookSecret: " " + testWebhookSecret + "\n"}, want: testWebhookSecret},
 		{name: "file", env: map[string]string{EnvWebhookSecretFile: "/etc/s"}, files: map[string]string{"/etc/s": testWebhookSecret + "\n"}, want: testWebhookSecret},
@@ -92,31 +84,7 @@ func TestLoadWebhookSecret(t *testing.T) {
 			readFile: func(string) ([]byte, error) { return nil, fs.ErrPermission },
 			wantErr:  "read systemd credential webhook-secret", wantIs: fs.ErrPermission},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rf := tt.readFile
-			if rf == nil {
-				rf = files(tt.files)
-			}
-			secret, err := LoadSecret(WebhookSecretSource, env(tt.env), rf)
-			got := secret.Reveal()
-			if tt.wantErr == "" {
-				if err != nil || got != tt.want {
-					t.Fatalf("LoadSecret(WebhookSecretSource) = %q, %v; want %q", got, err, tt.want)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("error = %v, want one containing %q", err, tt.wantErr)
-			}
-			if tt.wantIs != nil && !errors.Is(err, tt.wantIs) {
-				t.Errorf("errors.Is(%v, %v) = false", err, tt.wantIs)
-			}
-			if got != "" || strings.Contains(err.Error(), testWebhookSecret) {
-				t.Errorf("a secret was returned or leaked: %q, %v", got, err)
-			}
-		})
-	}
+	runLoadSecretCases(t, WebhookSecretSource, testWebhookSecret, tests)
 	if got, err := LoadSecret(WebhookSecretSource, nil, nil); got.IsSet() || err != nil {
 		t.Errorf("LoadSecret(WebhookSecretSource, nil, nil) = %q, %v", got.Reveal(), err)
 	}
