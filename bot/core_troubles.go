@@ -93,7 +93,7 @@ func bugKey(bugID int) string { return "bug:" + strconv.Itoa(bugID) }
 // bugSpecific reports whether an error is about one bug rather than about
 // Bugzilla as a whole: Bugzilla answered, and refused this request (a 4xx
 // other than a rate limit or an authentication failure, or a 500 from
-// within Bugzilla, as a bug it cannot load gives). A gateway's 502, 503 or
+// within Bugzilla, with its error code, as a bug it cannot load gives). A gateway's 502, 503 or
 // 504, no answer at all, a rate limit or a store failure are not: they
 // would fail every bug, and fail the cycle instead.
 func bugSpecific(err error) bool {
@@ -103,7 +103,10 @@ func bugSpecific(err error) bool {
 		errors.Is(err, bugzilla.ErrInvalidAPIKey), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return false
 	case errors.As(err, &api):
-		return api.Status == http.StatusInternalServerError || (api.Status >= 400 && api.Status < 500)
+		// A 500 counts only when Bugzilla itself answered it (an error
+		// code in its JSON body); a proxy's or server's bare 500 page says
+		// nothing about the bug.
+		return (api.Status == http.StatusInternalServerError && api.Code != 0) || (api.Status >= 400 && api.Status < 500)
 	}
 	return false
 }

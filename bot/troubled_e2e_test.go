@@ -168,7 +168,8 @@ func TestE2EEveryBugFailingIsBugzillasFailure(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	remove := e.srv.InjectFault(bugzillatest.Fault{Method: "GET", Path: "/rest/bug/*/attachment", Status: 500})
+	// A refusal every bug gets looks, bug by bug, like each one's fault.
+	remove := e.srv.InjectFault(bugzillatest.Fault{Method: "GET", Path: "/rest/bug/*/attachment", Status: 400})
 	defer remove()
 	before := e.srv.RequestCounts()["GET /rest/bug/{id}/attachment"]
 	if err := e.cycle(); err == nil || !strings.Contains(err.Error(), "taken for a failure of Bugzilla's") {
@@ -192,5 +193,34 @@ func TestE2ERefusedAnswerDoesNotFailTheCycle(t *testing.T) {
 	listed, err := e.bot.Status().TroubledBugs(e.ctx)
 	if err != nil || len(listed) != 1 || listed[0].BugID != bug || listed[0].Kind != store.TroubleWrite {
 		t.Errorf("troubled = %+v, %v; want the refused answer on bug %d", listed, err, bug)
+	}
+}
+
+// A bare 500 page (a proxy's, or a server's that never reached Bugzilla's
+// own error handling) is Bugzilla's failure at once: the cycle fails, the
+// batch is not split bug by bug, and no bug goes on backoff. Only a 500
+// carrying Bugzilla's error code is about the bug asked for.
+func TestE2EBare500IsBugzillasFailure(t *testing.T) {
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	for i := range 5 {
+		e.request("Count clicks "+strconv.Itoa(i), demoForm(t, "clean-12q.md"), false, "steward1@example.test")
+	}
+	e.mustCycle()
+	for i := range 5 {
+		if err := e.st.MarkDirty(e.ctx, []store.BugMark{{BugID: i + 1, MarkedAt: e.clock.Now()}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	remove := e.srv.InjectFault(bugzillatest.Fault{Method: "GET", Path: "/rest/bug/*/attachment", Status: 500})
+	defer remove()
+	before := e.srv.RequestCounts()["GET /rest/bug/{id}/attachment"]
+	if err := e.cycle(); err == nil {
+		t.Fatal("cycle = nil, want it to fail on Bugzilla's 500")
+	}
+	if n := e.srv.RequestCounts()["GET /rest/bug/{id}/attachment"] - before; n != 1 {
+		t.Errorf("%d attachment reads, want 1: a bare 500 is not split bug by bug", n)
+	}
+	if listed, err := e.bot.Status().TroubledBugs(e.ctx); err != nil || len(listed) != 0 {
+		t.Errorf("troubled = %+v (%v), want none", listed, err)
 	}
 }
