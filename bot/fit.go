@@ -38,7 +38,10 @@ func fitComment(nc bugzilla.NewComment, footer string, markdown bool) (bugzilla.
 	budget := limit - bugzilla.CommentLength(tail) - bugzilla.CommentLength(cutNote(len(lines), markdown)) - 2
 	kept, used := 0, 0
 	for _, l := range lines {
-		n := bugzilla.CommentLength(l) + 1
+		// The line and its newline. Bugzilla trims only the end of the
+		// whole comment, so the spaces ending a line count: the "."
+		// keeps CommentLength from trimming them and stands for the "\n".
+		n := bugzilla.CommentLength(l + ".")
 		if used+n > budget {
 			break
 		}

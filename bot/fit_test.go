@@ -21,6 +21,7 @@ func TestFitComment(t *testing.T) {
 		"many lines":          {body: strings.Repeat(line, 5000), wantCut: true},
 		"one huge line":       {body: strings.Repeat("x", 200000), wantCut: true},
 		"above U+FFFF counts": {body: strings.Repeat("😀\n", 10000), wantCut: true},
+		"spaces ending lines": {body: strings.Repeat("x"+strings.Repeat(" ", 60)+"\n", 3000), wantCut: true},
 	} {
 		for _, md := range []bool{true, false} {
 			t.Run(name, func(t *testing.T) {
