@@ -215,12 +215,18 @@ func (rc *readCache) liveComments(ctx context.Context, c *Cycle, bugID int, sinc
 // cycleUsers returns the accounts of logins by lower-case login (an
 // unknown login is absent), reading only those the cycle has not read:
 // in one request, or one by one when the batch fails because a login is
-// unknown (404, code 51). A nil cycle always reads.
+// unknown (404, code 51). A nil cycle always reads. A failure is not the
+// bug's own (sharedReadError): the same accounts serve every bug.
 func (rc *readCache) cycleUsers(ctx context.Context, c *Cycle, logins []string) (map[string]bugzilla.User, error) {
+	cache := rc
 	if c == nil {
-		return (&readCache{bugzillaClient: rc.bugzillaClient}).accounts(ctx, logins)
+		cache = &readCache{bugzillaClient: rc.bugzillaClient}
 	}
-	return rc.accounts(ctx, logins)
+	users, err := cache.accounts(ctx, logins)
+	if err != nil {
+		return nil, &sharedReadError{err: err}
+	}
+	return users, nil
 }
 
 // accounts is cycleUsers within the cycle.

@@ -98,7 +98,10 @@ func bugKey(bugID int) string { return "bug:" + strconv.Itoa(bugID) }
 // would fail every bug, and fail the cycle instead.
 func bugSpecific(err error) bool {
 	var api *bugzilla.APIError
+	var shared *sharedReadError
 	switch {
+	case errors.As(err, &shared):
+		return false
 	case err == nil, errors.Is(err, bugzilla.ErrRateLimited), errors.Is(err, bugzilla.ErrLoginRequired),
 		errors.Is(err, bugzilla.ErrInvalidAPIKey), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return false
@@ -233,3 +236,13 @@ func (tr *troubles) observeTroubles(ctx context.Context) {
 		o.Troubled(kind, count)
 	}
 }
+
+// sharedReadError is the failure of a read that serves every bug of the
+// cycle rather than the one a duty was working on (the accounts of the
+// escalation contacts and stewards, read once per cycle): whatever Bugzilla
+// answered, it says nothing about that bug, so it fails the cycle instead of
+// marking the bug troubled and leaving it alone for hours.
+type sharedReadError struct{ err error }
+
+func (e *sharedReadError) Error() string { return e.err.Error() }
+func (e *sharedReadError) Unwrap() error { return e.err }
