@@ -46,6 +46,12 @@ func botMarkers(comments []bugzilla.Comment, login, prefix string, bugID int) []
 // written after the form they would be about appeared (see action.since),
 // and posting nothing is better than posting twice.
 func markerDone(found []foundMarker, want Marker) (int, bool) {
+	f, ok := findMarker(found, want)
+	return f.CommentID, ok
+}
+
+// findMarker returns the first of found that is want (markerDone's match).
+func findMarker(found []foundMarker, want Marker) (foundMarker, bool) {
 	key := want.Key()
 	i := slices.IndexFunc(found, func(f foundMarker) bool {
 		if f.TagOnly {
@@ -54,7 +60,7 @@ func markerDone(found []foundMarker, want Marker) (int, bool) {
 		return f.Key() == key
 	})
 	if i < 0 {
-		return 0, false
+		return foundMarker{}, false
 	}
-	return found[i].CommentID, true
+	return found[i], true
 }

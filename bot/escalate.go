@@ -503,8 +503,7 @@ func escalationOwed(p *escalationPlan, found []foundMarker, bugID int) []policy.
 		return ok
 	}
 	if p.force != nil {
-		if p.a != nil && p.f != nil && done(kindEscalation) && slices.ContainsFunc(p.a.Escalations,
-			func(e policy.Escalation) bool { return e.To == p.force.team }) {
+		if p.f != nil && noticeNamed(found, fm, bugID, p.a, p.force.team) {
 			return nil
 		}
 		return p.escs
@@ -513,6 +512,24 @@ func escalationOwed(p *escalationPlan, found []foundMarker, bugID int) []policy.
 		return p.escs // Perform finds it and records it done
 	}
 	return slices.DeleteFunc(slices.Clone(p.escs), func(e policy.Escalation) bool { return done(escalationKind(e.To)) })
+}
+
+// noticeNamed reports whether the revision's notice (marker fm, as kind
+// escalation) is on the bug and named team. The notice's marker says which
+// teams it named; a notice of an earlier version, or one known only by its
+// tag, does not, and is taken to have named the teams the analysis a sends
+// the revision to now.
+func noticeNamed(found []foundMarker, fm Marker, bugID int, a *policy.Analysis, team string) bool {
+	want := fm
+	want.Kind, want.Bug = kindEscalation, bugID
+	notice, ok := findMarker(found, want)
+	if !ok {
+		return false
+	}
+	if teams := notice.Teams; teams != "" {
+		return slices.Contains(strings.Split(teams, ","), team)
+	}
+	return a != nil && slices.ContainsFunc(a.Escalations, func(e policy.Escalation) bool { return e.To == team })
 }
 
 // analysisNumber is the number on the bug of the analysis comment of form
@@ -539,6 +556,12 @@ func (d *escalateDuty) action(c *Cycle, bug bugzilla.Bug, p *escalationPlan, esc
 	m := Marker{Kind: kindEscalation, Bug: bug.ID}
 	if p.force != nil {
 		m.Kind = escalationKind(p.force.team)
+	} else {
+		var teams []string
+		for _, e := range escs {
+			teams = append(teams, e.To)
+		}
+		m.Teams = markerTeams(teams)
 	}
 	since := zeroTime
 	formKeyS, rev := "", ""

@@ -87,10 +87,14 @@ func TestE2EEscalateCommandAfterOneNotice(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		rules     *policy.Rules
+		later     *policy.Rules // the rules by the time of the command; nil: unchanged
 		wantLegal int
 	}{
-		{"notice named trust only", trustOnly, 1},
-		{"notice named legal already", nil, 0},
+		{"notice named trust only", trustOnly, nil, 1},
+		{"notice named legal already", nil, nil, 0},
+		// The notice says whom it named: rules that send the revision to
+		// Legal by the time of the command do not make it count as Legal's.
+		{"rules gained legal after a trust-only notice", trustOnly, policy.DefaultRules(), 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newE2E(t, bugzillatest.BMO, withContacts([]string{"trust@example.test"}, []string{"legal@example.test"}))
@@ -102,6 +106,9 @@ func TestE2EEscalateCommandAfterOneNotice(t *testing.T) {
 			notices := e.botCommentsOfKind(bug, kindEscalation)
 			if len(notices) != 1 {
 				t.Fatalf("%d notices, want 1\n%s", len(notices), e.logs.String())
+			}
+			if tc.later != nil {
+				WithRules(tc.later)(e.bot)
 			}
 			e.advance(time.Minute)
 			cmd := e.say(bug, "steward1@example.test", "stewardbot: escalate legal")

@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -26,6 +27,12 @@ type Marker struct {
 	Comment    int    // the comment the form was pasted in; 0 when none
 	Flag       int    // the flag the action is about; 0 when the action is per form or per bug
 	Rev        string // content hash of the form revision
+	// Teams are the teams an escalation notice names ("legal,trust":
+	// sorted, comma-separated), so that a later "escalate legal" can tell
+	// whether the revision's notice already asked Legal, whatever the rules
+	// say by then. Not part of the key: a revision has one notice, whoever
+	// it names. "" on other kinds and on notices of earlier versions.
+	Teams string
 }
 
 // Key is the stable journal key of the action the marker names.
@@ -71,7 +78,24 @@ func (m Marker) Footer(prefix string) string {
 	if m.Rev != "" {
 		fmt.Fprintf(&b, " rev=%s", m.Rev)
 	}
+	if m.Teams != "" {
+		fmt.Fprintf(&b, " teams=%s", m.Teams)
+	}
 	return b.String()
+}
+
+// markerTeams normalises a list of teams for Marker.Teams: sorted, without
+// repeats, "" when any name is not a plain lower-case word (a value the bot
+// never wrote is as good as none: the notice's teams are then unknown).
+func markerTeams(teams []string) string {
+	out := slices.Clone(teams)
+	for _, t := range out {
+		if !markerTeamRe.MatchString(t) {
+			return ""
+		}
+	}
+	slices.Sort(out)
+	return strings.Join(slices.Compact(out), ",")
 }
 
 var (
@@ -79,6 +103,8 @@ var (
 	// A recheck ("stewardbot: recheck" in comment N) analyses a revision
 	// again under the revision "REV-recheckN".
 	markerRevRe = regexp.MustCompile(`^[0-9a-f]{4,64}(-recheck[0-9]{1,12})?$`)
+	// An escalation team, as policy names them ("trust", "legal").
+	markerTeamRe = regexp.MustCompile(`^[a-z]{1,20}$`)
 )
 
 // parseFooter reads the marker from the last non-blank line of a comment.
@@ -119,6 +145,9 @@ func parseFooter(prefix, text string) (Marker, bool) {
 				return Marker{}, false
 			}
 			m.Rev = v
+			continue
+		case "teams":
+			m.Teams = markerTeams(strings.Split(v, ","))
 			continue
 		default:
 			continue

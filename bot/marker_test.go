@@ -72,10 +72,36 @@ func TestParseFooterIgnoresUnknownKeys(t *testing.T) {
 	}
 }
 
+// An escalation notice's footer names its teams; what the bot never wrote
+// (a bad name) leaves them unknown rather than rejecting the marker, which
+// would post the notice again.
+func TestFooterTeams(t *testing.T) {
+	for _, tc := range []struct{ footer, want string }{
+		{"stewardbot:escalation bug=3 attachment=4 rev=abcd teams=trust,legal", "legal,trust"},
+		{"stewardbot:escalation bug=3 attachment=4 rev=abcd teams=legal,legal", "legal"},
+		{"stewardbot:escalation bug=3 attachment=4 rev=abcd teams=Legal,trust", ""},
+		{"stewardbot:escalation bug=3 attachment=4 rev=abcd teams=", ""},
+		{"stewardbot:escalation bug=3 attachment=4 rev=abcd", ""},
+	} {
+		m, ok := parseFooter("stewardbot", tc.footer)
+		if !ok || m.Teams != tc.want {
+			t.Errorf("parseFooter(%q) = %+v, %v; want teams %q", tc.footer, m, ok, tc.want)
+		}
+	}
+	m := Marker{Kind: kindEscalation, Bug: 3, Attachment: 4, Rev: "abcd", Teams: markerTeams([]string{"trust", "legal"})}
+	if got, want := m.Footer("stewardbot"), "stewardbot:escalation bug=3 attachment=4 rev=abcd teams=legal,trust"; got != want {
+		t.Errorf("Footer = %q, want %q", got, want)
+	}
+	if m.Key() != (Marker{Kind: kindEscalation, Bug: 3, Attachment: 4, Rev: "abcd"}).Key() {
+		t.Error("the teams changed the key: a notice of the revision would no longer be found")
+	}
+}
+
 func FuzzParseFooter(f *testing.F) {
 	f.Add("stewardbot:analysis bug=1 attachment=123 rev=abcd1234ef56")
 	f.Add("stewardbot:needs-form bug=9\n")
 	f.Add("text\nstewardbot:analysis bug=1 comment=2 flag=3 rev=00")
+	f.Add("stewardbot:escalation bug=1 attachment=2 rev=abcd teams=trust,legal,trust")
 	f.Fuzz(func(t *testing.T, text string) {
 		m, ok := parseFooter("stewardbot", text)
 		if !ok {
