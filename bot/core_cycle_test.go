@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -172,6 +173,7 @@ func TestCycleRunTasks(t *testing.T) {
 		wantErrs   []error
 		wantParked bool
 		wantNext   bool // the next task ran
+		wantLogged string
 	}{
 		{name: "written", writesLeft: 1, wantNext: true},
 		{name: "the cap alone", writesLeft: 0, wantNext: true},
@@ -182,6 +184,9 @@ func TestCycleRunTasks(t *testing.T) {
 		{name: "rate limited", writesLeft: 1, sendErr: &bugzilla.RateLimitError{Status: 429, RetryAfter: time.Minute}, wantParked: true},
 		{name: "rate limit returned, not halted", writesLeft: 1, taskErr: &bugzilla.RateLimitError{Status: 429, RetryAfter: time.Minute},
 			wantParked: true},
+		// The park comes back alone; the task's other error is logged.
+		{name: "a bug's error and a rate limit", writesLeft: 1, sendErr: &bugzilla.RateLimitError{Status: 429, RetryAfter: time.Minute},
+			taskErr: boom, wantParked: true, wantLogged: "bug 7: boom"},
 		{name: "lease lost", writesLeft: 1, sendErr: fmt.Errorf("bot: write refused: %w", store.ErrLeaseLost),
 			wantErrs: []error{store.ErrLeaseLost}},
 	} {
@@ -228,6 +233,9 @@ func TestCycleRunTasks(t *testing.T) {
 				if !errors.Is(got, w) {
 					t.Errorf("errors %v lost %v", got, w)
 				}
+			}
+			if tt.wantLogged != "" && !strings.Contains(e.logs.String(), tt.wantLogged) {
+				t.Errorf("the logs do not say %q:\n%s", tt.wantLogged, e.logs.String())
 			}
 			if ran != tt.wantNext {
 				t.Errorf("next task ran = %v, want %v", ran, tt.wantNext)

@@ -143,7 +143,7 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 // error is something that went wrong, except a bug's own failure (a
 // bugError isolate takes out: the bug is retried with backoff); why the cycle stopped early is its
 // state: once halted, no task runs any more, and a rate limit comes back as
-// the one *ParkedError.
+// the one *ParkedError (the task's other errors are logged with it).
 func (c *Cycle) runTasks(ctx context.Context, tasks []Task) []error {
 	// Every duty skips the bugs waiting out a backoff (c.WaitingOut).
 	if _, err := c.b.troubles.cycleTroubles(ctx, c); err != nil {
@@ -165,6 +165,12 @@ func (c *Cycle) runTasks(ctx context.Context, tasks []Task) []error {
 			// The cycle's state, not the duty's error, says why it stopped:
 			// a rate limit parks the bot, a lost lease is reported.
 			if park := c.b.park.note(ctx, c.cause); park != nil {
+				// The park is the cycle's answer; what else went wrong
+				// in the task before it (a store failure, a bug's error)
+				// is not lost with it.
+				if other := withoutCause(err, c.cause); other != nil {
+					c.b.log.Error().Err(other).Str("task", t.Name).Msg("task failed before a rate limit parked the bot")
+				}
 				errs = append(errs, park)
 				break
 			}
@@ -182,6 +188,24 @@ func (c *Cycle) runTasks(ctx context.Context, tasks []Task) []error {
 		}
 	}
 	return errs
+}
+
+// withoutCause returns err without the parts that are cause (a joined
+// error loses those elements), nil when nothing else is left.
+func withoutCause(err, cause error) error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var rest []error
+		for _, e := range j.Unwrap() {
+			if e = withoutCause(e, cause); e != nil {
+				rest = append(rest, e)
+			}
+		}
+		return errors.Join(rest...)
+	}
+	if err == nil || errors.Is(err, cause) {
+		return nil
+	}
+	return err
 }
 
 // KVLastGoodCycle is the store key holding when the last complete cycle
