@@ -1,0 +1,74 @@
+package bot
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stewardbot/stewardbot/bot/demo"
+)
+
+// The dashboard's queue over the demo, as the bot records it: bug 1011
+// (no form, the bot asked for one) waits for its requester and is never
+// overdue, however long; the blocked escalations say why; every analysed
+// request links the bot's analysis comment by its number on the bug
+// (found in one batched read after the posts) and sums up its findings.
+func TestE2EDashboardQueue(t *testing.T) {
+	for _, d := range dialects {
+		t.Run(d.String(), func(t *testing.T) {
+			e := newE2E(t, d, nil)
+			if _, err := demo.Seed(e.srv); err != nil {
+				t.Fatal(err)
+			}
+			e.advance(5 * time.Minute)
+			e.mustCycle()
+			e.advance(14 * 24 * time.Hour)
+			e.mustCycle()
+			q, err := e.bot.Status().Queue(e.ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			byBug := map[int]QueueEntry{}
+			for _, x := range q {
+				byBug[x.BugID] = x
+			}
+			waiting := byBug[1011]
+			if waiting.Status.State != StateWaitingForForm || waiting.Overdue || waiting.BusinessDaysWaiting < overdueAfter {
+				t.Errorf("bug 1011 after 14 days: %+v, want waiting for the form, not overdue", waiting.Status)
+			}
+			if waiting.AnalysisURL != waiting.BugURL {
+				t.Errorf("bug 1011 (no analysis) links %s, want the bug %s", waiting.AnalysisURL, waiting.BugURL)
+			}
+			for _, id := range []int{1003, 1004} {
+				if r := byBug[id].BlockedReason(false); r != "no Trust contact configured; no Legal contact configured" &&
+					r != "no Legal contact configured" {
+					t.Errorf("bug %d blocked because %q", id, r)
+				}
+			}
+			if f := byBug[1004].Findings; !strings.Contains(f, "category 4") {
+				t.Errorf("bug 1004's findings %q", f)
+			}
+			overdue := 0
+			for _, x := range q {
+				if x.Overdue {
+					overdue++
+				}
+				analyses := e.botCommentsOfKind(x.BugID, kindAnalysis)
+				if len(analyses) == 0 {
+					continue
+				}
+				want := x.BugURL + "#c" + strconv.Itoa(analyses[len(analyses)-1].Count)
+				if x.AnalysisURL != want {
+					t.Errorf("bug %d links %s, want its analysis %s", x.BugID, x.AnalysisURL, want)
+				}
+				if x.Findings == "" {
+					t.Errorf("bug %d: analysed, no findings line", x.BugID)
+				}
+			}
+			if overdue == 0 {
+				t.Error("after 14 days no request is overdue")
+			}
+		})
+	}
+}
