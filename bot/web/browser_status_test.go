@@ -73,25 +73,14 @@ func TestDashboardStatusInBrowser(t *testing.T) {
 	}
 
 	// The status filter and overdue only, through the form.
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(url+"/"), chromedp.WaitVisible(chromedp.CSS("#filters")),
-		chromedp.SetValue(chromedp.CSS("#f-status"), "form"),
-		chromedp.Click(chromedp.CSS(`#filters button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS("#clear")),
-	); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/"), chromedp.WaitVisible(chromedp.CSS("#filters"))); err != nil {
 		t.Fatal(err)
 	}
+	submit(t, ctx, chromedp.SetValue(chromedp.CSS("#f-status"), "form"))
 	if bugs := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#queue tbody tr")].map(r => r.dataset.bug)`)); !slices.Equal(bugs, []string{"1011"}) {
 		t.Errorf("status \"waiting for the form\" shows bugs %v, want [1011]", bugs)
 	}
-	if err := chromedp.Do(ctx,
-		chromedp.SetValue(chromedp.CSS("#f-status"), ""),
-		chromedp.Click(chromedp.CSS("#f-overdue")),
-		chromedp.Click(chromedp.CSS(`#filters button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS("#clear")),
-	); err != nil {
-		t.Fatal(err)
-	}
+	submit(t, ctx, chromedp.SetValue(chromedp.CSS("#f-status"), ""), chromedp.Click(chromedp.CSS("#f-overdue")))
 	loc := run(t, ctx, chromedp.Location())
 	rows := run(t, ctx, chromedp.Evaluate[[]bool](`[...document.querySelectorAll("#queue tbody tr")].map(r => r.classList.contains("overdue"))`))
 	if !strings.Contains(loc, "overdue=1") || slices.Contains(rows, false) {
@@ -128,6 +117,20 @@ func TestDashboardStatusInBrowser(t *testing.T) {
 	if !strings.Contains(comment, "stewardbot") {
 		t.Errorf("comment %s of bug 1002 is not the bot's analysis:\n%s", anchor, comment)
 	}
+}
+
+// submit fills in the filter form with fill, submits it, and waits for the
+// new page (the old one is marked, so that its elements are not taken for
+// the new page's).
+func submit(t *testing.T, ctx context.Context, fill ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	run(t, ctx, chromedp.Evaluate[bool](`document.body.dataset.stale = "1", true`))
+	for _, a := range fill {
+		run(t, ctx, a)
+	}
+	run(t, ctx, chromedp.Click(chromedp.CSS(`#filters button[type="submit"]`)))
+	run(t, ctx, chromedp.WaitNotPresent(chromedp.CSS("body[data-stale]")))
+	run(t, ctx, chromedp.WaitVisible(chromedp.CSS("#filters")))
 }
 
 // statusColumnInk takes a screenshot of the page and counts, in the content
