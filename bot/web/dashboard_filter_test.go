@@ -2,6 +2,7 @@ package web
 
 import (
 	"html"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -253,5 +254,18 @@ func TestDashboardStatusChoices(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("status choices %v, want %v", got, want)
+	}
+}
+
+// docs/dashboard.md lists every status the filter takes, as ?status= values.
+func TestDashboardDocsListStatuses(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/dashboard.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range bot.RequestStates() {
+		if !strings.Contains(string(doc), "`"+string(st)+"`") || !strings.Contains(string(doc), st.Label()) {
+			t.Errorf("docs/dashboard.md does not list status %q (%s)", st, st.Label())
+		}
 	}
 }
