@@ -72,3 +72,49 @@ func TestE2EDashboardQueue(t *testing.T) {
 		})
 	}
 }
+
+// What the store knows becomes each row's status: a steward's snooze and
+// stop commands, the roster's away dates and the bot's assignment of a
+// request without a requestee.
+func TestE2EDashboardStatuses(t *testing.T) {
+	const back = "2100-01-01" // the day after steward3's absence
+	e := newE2E(t, dialects[0], func(c *Config) {
+		c.Stewards.AssignUnassigned = true
+		c.Stewards.Roster = []Steward{{Login: "steward1@example.test"}, {Login: "steward2@example.test"},
+			{Login: "steward3@example.test", Away: []AwayRange{{From: "2020-01-01", To: "2099-12-31"}}}}
+	})
+	if _, err := demo.Seed(e.srv); err != nil {
+		t.Fatal(err)
+	}
+	e.advance(5 * time.Minute)
+	e.mustCycle()
+	queue := func() map[int]QueueEntry {
+		t.Helper()
+		q, err := e.bot.Status().Queue(e.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[int]QueueEntry{}
+		for _, x := range q {
+			out[x.BugID] = x
+		}
+		return out
+	}
+	before := queue()
+	e.say(1002, before[1002].Steward, "stewardbot: snooze 5d")
+	e.say(1005, before[1005].Steward, "stewardbot: stop")
+	e.mustCycle()
+	got := queue()
+	want := map[int]string{
+		1002: "snoozed until " + e.srv.Now().UTC().AddDate(0, 0, 5).Format(time.DateOnly),
+		1005: "stopped",
+		1006: "assigned by the bot",
+		1008: "steward away, back " + back,
+		1011: "waiting for the form",
+	}
+	for id, w := range want {
+		if s := got[id].Status.Words; s != w {
+			t.Errorf("bug %d (steward %s) reads %q, want %q", id, got[id].Steward, s, w)
+		}
+	}
+}
