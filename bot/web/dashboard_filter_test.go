@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stewardbot/stewardbot/bot"
+	"github.com/stewardbot/stewardbot/bot/store"
 )
 
 // statusQueue is a queue where each request stands somewhere else, as
@@ -267,5 +268,25 @@ func TestDashboardDocsListStatuses(t *testing.T) {
 		if !strings.Contains(string(doc), "`"+string(st)+"`") || !strings.Contains(string(doc), st.Label()) {
 			t.Errorf("docs/dashboard.md does not list status %q (%s)", st, st.Label())
 		}
+	}
+}
+
+// A request whose bug the bot keeps failing on says so in its status and
+// links the bug's line under "Needs attention"; the others do not.
+func TestDashboardRowLinksTrouble(t *testing.T) {
+	src := &troubledSource{fakeSource: fakeSource{queue: statusQueue()}, troubled: []bot.TroubledBug{
+		{BugID: 1002, BugURL: "https://bugzilla.example/show_bug.cgi?id=1002", Kind: store.TroubleRead,
+			Reason: "attachments: HTTP 500", Failures: 2, Since: now0, RetryAt: now0.Add(time.Hour)},
+	}}
+	s, _ := newTestServer(t, src, nil)
+	_, _, body := get(t, s, "/")
+	if row := rowHTML(t, body, 1002); !strings.Contains(row, `waiting for the steward <a class="late" href="#troubled-1002">the bot keeps failing here</a>`) {
+		t.Errorf("row 1002 does not link its trouble:\n%s", row)
+	}
+	if !strings.Contains(body, `<tr id="troubled-1002"`) {
+		t.Error("the trouble's line is missing")
+	}
+	if row := rowHTML(t, body, 1001); strings.Contains(row, "keeps failing") {
+		t.Errorf("row 1001 claims a trouble:\n%s", row)
 	}
 }
