@@ -32,13 +32,13 @@ type analyzeDuty struct {
 	marks       *marks
 	collections collectionRecorder
 	fetch       prefetcher
-	comments    lastCommentRead // what the cycle last read of a bug's comments (readCache)
-	bz          commentsOfBugs  // reads the numbers of the analyses posted (analyze_number.go)
-	posted      []postedAnalysis
-	login       func() string // the bot's login, whose markers count
-	tag         string        // comments.tag
-	flagName    string        // bugzilla.flag_name
-	maxBytes    int64         // bugzilla.max_attachment_bytes
+	comments    lastCommentRead  // what the cycle last read of a bug's comments (readCache)
+	bz          commentsOfBugs   // reads the numbers of the analyses posted (analyze_number.go)
+	posted      []postedAnalysis // analyses posted, their numbers to read (a recheck's too, at the next analyze)
+	login       func() string    // the bot's login, whose markers count
+	tag         string           // comments.tag
+	flagName    string           // bugzilla.flag_name
+	maxBytes    int64            // bugzilla.max_attachment_bytes
 	clock       Clock
 	log         zerolog.Logger
 }
@@ -108,7 +108,6 @@ func (an *analyzeDuty) Run(ctx context.Context, c *Cycle) error {
 	if err != nil {
 		return err
 	}
-	an.posted = nil
 	defer an.readPostedNumbers(ctx, c)
 	var errs []error
 	after := 0
