@@ -96,7 +96,8 @@ var (
 func newAnalyzeDuty(d deps, rec collectionRecorder, fetch prefetcher) *analyzeDuty {
 	return &analyzeDuty{st: d.store, forms: d.forms, privacy: d.privacy, troubles: d.troubles,
 		rules: d.rules, marks: d.marks,
-		collections: rec, fetch: fetch, comments: d.reads, bz: d.reads, login: d.login, tag: d.cfg.Comments.Tag, flagName: d.cfg.Bugzilla.FlagName, maxBytes: d.cfg.Bugzilla.MaxAttachmentBytes,
+		collections: rec, fetch: fetch, comments: d.reads, bz: d.reads, login: d.login, tag: d.cfg.Comments.Tag,
+		flagName: d.cfg.Bugzilla.FlagName, maxBytes: d.cfg.Bugzilla.MaxAttachmentBytes,
 		clock: d.clock, log: d.log}
 }
 

@@ -68,8 +68,7 @@ func (s *Status) Queue(ctx context.Context) ([]QueueEntry, error) {
 		waiting := max(s.calendar(r.Requestee).BusinessDaysBetween(r.Since(), now), 0)
 		mine := escalationsOf(byBug[r.BugID], r.Request)
 		facts := StatusFacts{HasForm: r.FormKey != "", AskedForForm: r.AskedForForm, Stopped: r.Stopped,
-			SnoozedUntil: r.SnoozedUntil, Escalated: r.EscalationsMade > 0,
-			ContactAsked:  r.EscalationsMade > r.EscalationsBlocked || slices.ContainsFunc(mine, func(e store.Escalation) bool { return len(e.Asked) > 0 }),
+			SnoozedUntil: r.SnoozedUntil, Escalated: r.EscalationsMade > 0, ContactAsked: contactAsked(r, mine),
 			RemindersSent: r.RemindersSent, AssignedByBot: r.AssignedByBot, BusinessDaysWaiting: waiting}
 		if back, away := s.away(r.Requestee, now); away && r.Requestee != "" {
 			facts.AwayBack = back
@@ -86,6 +85,14 @@ func (s *Status) Queue(ctx context.Context) ([]QueueEntry, error) {
 		})
 	}
 	return out, nil
+}
+
+// contactAsked reports whether a notice about r's current form asked
+// anyone: a notice made (every contact asked), or a blocked one that still
+// asked some (blocked lists the revision's blocked escalations).
+func contactAsked(r store.QueueRow, blocked []store.Escalation) bool {
+	return r.EscalationsMade > r.EscalationsBlocked ||
+		slices.ContainsFunc(blocked, func(e store.Escalation) bool { return len(e.Asked) > 0 })
 }
 
 // escalationsOf picks, of the escalations on r's bug, those about its

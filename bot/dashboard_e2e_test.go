@@ -74,14 +74,17 @@ func TestE2EDashboardQueue(t *testing.T) {
 }
 
 // What the store knows becomes each row's status: a steward's snooze and
-// stop commands, the roster's away dates and the bot's assignment of a
-// request without a requestee.
+// stop commands, the roster's away dates, the bot's assignment of a
+// request without a requestee, and an escalation that asked someone
+// though both teams' notices are blocked (a contact unknown to Bugzilla:
+// the row says so, and the status stays "waiting for Trust / Legal").
 func TestE2EDashboardStatuses(t *testing.T) {
 	const back = "2100-01-01" // the day after steward3's absence
 	e := newE2E(t, dialects[0], func(c *Config) {
 		c.Stewards.AssignUnassigned = true
 		c.Stewards.Roster = []Steward{{Login: "steward1@example.test"}, {Login: "steward2@example.test"},
 			{Login: "steward3@example.test", Away: []AwayRange{{From: "2020-01-01", To: "2099-12-31"}}}}
+		c.Escalation.Trust, c.Escalation.Legal = []string{"ghost@example.test"}, []string{"legal@example.test", "ghost@example.test"}
 	})
 	if _, err := demo.Seed(e.srv); err != nil {
 		t.Fatal(err)
@@ -111,10 +114,15 @@ func TestE2EDashboardStatuses(t *testing.T) {
 		1006: "assigned by the bot",
 		1008: "steward away, back " + back,
 		1011: "waiting for the form",
+		1003: "waiting for Trust / Legal",
 	}
 	for id, w := range want {
 		if s := got[id].Status.Words; s != w {
 			t.Errorf("bug %d (steward %s) reads %q, want %q", id, got[id].Steward, s, w)
 		}
+	}
+	if r := got[1003].BlockedReason(false); r != "Trust contact ghost@example.test: no Bugzilla account with this login; "+
+		"Legal contact ghost@example.test: no Bugzilla account with this login" {
+		t.Errorf("bug 1003's blocked escalation: %q", r)
 	}
 }
