@@ -32,8 +32,13 @@ type analyzeDuty struct {
 	marks       *marks
 	collections collectionRecorder
 	fetch       prefetcher
-	flagName    string // bugzilla.flag_name
-	maxBytes    int64  // bugzilla.max_attachment_bytes
+	comments    lastCommentRead  // what the cycle last read of a bug's comments (readCache)
+	bz          commentsOfBugs   // reads the numbers of the analyses posted (analyze_number.go)
+	posted      []postedAnalysis // analyses posted, their numbers to read (a recheck's too, at the next analyze)
+	login       func() string    // the bot's login, whose markers count
+	tag         string           // comments.tag
+	flagName    string           // bugzilla.flag_name
+	maxBytes    int64            // bugzilla.max_attachment_bytes
 	clock       Clock
 	log         zerolog.Logger
 }
@@ -49,9 +54,18 @@ type analyzeStore interface {
 	Form(ctx context.Context, attachmentID int) (store.FormInfo, error)
 	BugProduct(ctx context.Context, bugID int) (string, error)
 	SaveFormAnalysis(ctx context.Context, a store.FormAnalysis) error
+	SaveAnalysisComment(ctx context.Context, formKey, formRev string, number int) error
 }
 
 var _ analyzeStore = store.Store(nil)
+
+// lastCommentRead is what the cycle last read of a bug's comments, without
+// reading them (readCache.cachedLive).
+type lastCommentRead interface {
+	cachedLive(bugID int, since time.Time) ([]bugzilla.Comment, bool)
+}
+
+var _ lastCommentRead = (*readCache)(nil)
 
 // collectionRecorder records a form's collections for the survey report
 // and the expiry reminder (expiry_record.go).
@@ -82,7 +96,8 @@ var (
 func newAnalyzeDuty(d deps, rec collectionRecorder, fetch prefetcher) *analyzeDuty {
 	return &analyzeDuty{st: d.store, forms: d.forms, privacy: d.privacy, troubles: d.troubles,
 		rules: d.rules, marks: d.marks,
-		collections: rec, fetch: fetch, flagName: d.cfg.Bugzilla.FlagName, maxBytes: d.cfg.Bugzilla.MaxAttachmentBytes,
+		collections: rec, fetch: fetch, comments: d.reads, bz: d.reads, login: d.login, tag: d.cfg.Comments.Tag,
+		flagName: d.cfg.Bugzilla.FlagName, maxBytes: d.cfg.Bugzilla.MaxAttachmentBytes,
 		clock: d.clock, log: d.log}
 }
 
@@ -94,6 +109,7 @@ func (an *analyzeDuty) Run(ctx context.Context, c *Cycle) error {
 	if err != nil {
 		return err
 	}
+	defer an.readPostedNumbers(ctx, c)
 	var errs []error
 	after := 0
 	for {
@@ -235,6 +251,7 @@ func (an *analyzeDuty) analyzeBug(ctx context.Context, c *Cycle, v *bugView) (Ou
 				return Failed, err
 			}
 			a = an.analysisAction(c, v, r, f, nil)
+			an.noteAnalysisNumber(ctx, v, f)
 			if r.FormKey != formKey(f) || r.FormRev != f.Rev {
 				r.FormKey, r.FormRev, r.UpdatedAt = formKey(f), f.Rev, an.now()
 				if err := an.st.SaveRequest(ctx, r); err != nil {

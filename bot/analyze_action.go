@@ -46,6 +46,10 @@ func (an *analyzeDuty) analysisAction(c *Cycle, v *bugView, r store.Request, f *
 			ab.forms, ab.command = []*foundForm{f}, by
 			return an.marks.analysisComment(m, f, a, changes, ab), nil
 		},
+		settled: func(ctx context.Context, status store.ActionStatus, commentID int) error {
+			an.rememberAnalysisComment(ctx, v.id, f, commentID)
+			return nil
+		},
 	}
 }
 
@@ -80,7 +84,7 @@ func (an *analyzeDuty) rememberAnalysis(ctx context.Context, f *foundForm, a *po
 		}
 	}
 	err := an.st.SaveFormAnalysis(ctx, store.FormAnalysis{FormKey: formKey(f), FormRev: f.Rev, Private: f.Private,
-		HighestCategory: a.HighestCategory, Escalations: esc, AnalysedAt: an.now()})
+		HighestCategory: a.HighestCategory, Escalations: esc, Findings: findingsLine(a), AnalysedAt: an.now()})
 	if err != nil {
 		an.log.Warn().Err(err).Msg("cannot record the analysis for the dashboard")
 	}

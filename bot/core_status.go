@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/stewardbot/stewardbot/bot/store"
@@ -17,6 +18,7 @@ type Status struct {
 	st       statusStore
 	server   string                              // the Bugzilla URL, for links
 	calendar func(login string) *policy.Calendar // a steward's calendar, as reminders count business days
+	away     func(login string, t time.Time) (back time.Time, away bool)
 	clock    Clock
 	sess     *session
 	lead     *leadership
@@ -28,6 +30,7 @@ type Status struct {
 type statusStore interface {
 	kvStore
 	Queue(ctx context.Context) ([]store.QueueRow, error)
+	BlockedEscalations(ctx context.Context) ([]store.Escalation, error)
 	Ping(ctx context.Context) error
 }
 
@@ -35,34 +38,73 @@ var _ statusStore = store.Store(nil)
 
 // Status is the bot as the dashboard and health checks see it.
 func (b *Bot) Status() *Status {
-	return &Status{st: b.store, server: b.cfg.Bugzilla.URL, calendar: newRoster(b.cfg.Stewards).stewardCalendar, clock: b.clock,
+	ro := newRoster(b.cfg.Stewards)
+	return &Status{st: b.store, server: b.cfg.Bugzilla.URL, calendar: ro.stewardCalendar, away: ro.awayUntil, clock: b.clock,
 		sess: b.sess, lead: &b.lead, park: b.park, troubles: b.troubles}
 }
 
 func (s *Status) now() time.Time { return s.clock.Now().UTC() }
 
 // Queue lists the open requests, oldest first, for the dashboard, with the
-// reminders and escalations the store recorded for them.
+// reminders and escalations the store recorded for them and where each
+// stands (DeriveStatus).
 func (s *Status) Queue(ctx context.Context) ([]QueueEntry, error) {
 	rows, err := s.st.Queue(ctx)
 	if err != nil {
 		return nil, err
+	}
+	blocked, err := s.st.BlockedEscalations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byBug := map[int][]store.Escalation{}
+	for _, e := range blocked {
+		byBug[e.BugID] = append(byBug[e.BugID], e)
 	}
 	now := s.now()
 	out := make([]QueueEntry, 0, len(rows))
 	for _, r := range rows {
 		// The steward's calendar (time zone, holidays), as the reminders count.
 		waiting := max(s.calendar(r.Requestee).BusinessDaysBetween(r.Since(), now), 0)
+		mine := escalationsOf(byBug[r.BugID], r.Request)
+		facts := StatusFacts{HasForm: r.FormKey != "", AskedForForm: r.AskedForForm, Stopped: r.Stopped,
+			SnoozedUntil: r.SnoozedUntil, Escalated: r.EscalationsMade > 0, ContactAsked: contactAsked(r, mine),
+			RemindersSent: r.RemindersSent, AssignedByBot: r.AssignedByBot, BusinessDaysWaiting: waiting}
+		if back, away := s.away(r.Requestee, now); away && r.Requestee != "" {
+			facts.AwayBack = back
+		}
+		status := DeriveStatus(facts, now)
 		out = append(out, QueueEntry{
 			BugID: r.BugID, FlagID: r.FlagID, BugURL: bugURL(s.server, r.BugID), Summary: policy.PlainText(r.Summary, maxSummaryRunes),
 			Private: r.Private(), Requester: r.Setter, Steward: r.Requestee, RequestedAt: r.Since(),
-			BusinessDaysWaiting: waiting, Overdue: waiting >= overdueAfter,
+			BusinessDaysWaiting: waiting, Status: status, Overdue: status.Overdue,
 			RemindersSent: r.RemindersSent, HighestCategory: r.HighestCategory,
 			Escalations: r.Escalations, EscalationsMade: r.EscalationsMade, EscalationsBlocked: r.EscalationsBlocked,
-			Analysed: r.Analysed,
+			Blocked: blockedContacts(mine), Analysed: r.Analysed, Findings: r.Findings,
+			AnalysisURL: commentURL(s.server, r.BugID, r.AnalysisComment),
 		})
 	}
 	return out, nil
+}
+
+// contactAsked reports whether a notice about r's current form asked
+// anyone: a notice made (every contact asked), or a blocked one that still
+// asked some (blocked lists the revision's blocked escalations).
+func contactAsked(r store.QueueRow, blocked []store.Escalation) bool {
+	return r.EscalationsMade > r.EscalationsBlocked ||
+		slices.ContainsFunc(blocked, func(e store.Escalation) bool { return len(e.Asked) > 0 })
+}
+
+// escalationsOf picks, of the escalations on r's bug, those about its
+// current form revision.
+func escalationsOf(escs []store.Escalation, r store.Request) []store.Escalation {
+	var out []store.Escalation
+	for _, e := range escs {
+		if e.BugID == r.BugID && e.FormKey == r.FormKey && e.Rev == r.FormRev {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // Ping checks that the bot's store answers, for health checks.

@@ -30,15 +30,29 @@ type QueueEntry struct {
 	Requester, Steward  string // the flag's setter and requestee ("" when none)
 	RequestedAt         time.Time
 	BusinessDaysWaiting float64
-	Overdue             bool // waiting at least overdueAfter business days
-	RemindersSent       int
-	HighestCategory     int      // 0 when not analysed yet
-	Escalations         []string // "trust", "legal": who the analysis says must hear of it
-	EscalationsMade     int
-	EscalationsBlocked  int // an escalation could not be made (a contact cannot see the bug)
+	// Status is where the request stands (DeriveStatus).
+	Status RequestStatus
+	// Overdue: the steward owes an answer and has waited at least
+	// overdueAfter business days (Status.Overdue).
+	Overdue            bool
+	RemindersSent      int
+	HighestCategory    int      // 0 when not analysed yet
+	Escalations        []string // "trust", "legal": who the analysis says must hear of it
+	EscalationsMade    int
+	EscalationsBlocked int // an escalation could not be made (a contact cannot see the bug)
+	// Blocked says who could not be asked and why (BlockedReason).
+	Blocked []BlockedContact
 	// Analysed: the request's current form has been analysed, so an empty
 	// Escalations means that none is needed.
 	Analysed bool
+	// Findings is the analysis in one short line, built from its finding
+	// codes ("2 missing answers, category 3 default-on on release"); ""
+	// when not recorded.
+	Findings string
+	// AnalysisURL is the bot's analysis comment on the bug
+	// (show_bug.cgi?id=N#cN), or the bug's page while its number is
+	// unknown.
+	AnalysisURL string
 }
 
 // Where a request's escalations stand (QueueEntry.EscalationState).
@@ -75,6 +89,16 @@ const maxSummaryRunes = 300
 // bugURL is a bug's page on the server.
 func bugURL(server string, id int) string {
 	return strings.TrimSuffix(server, "/") + "/show_bug.cgi?id=" + url.QueryEscape(strconv.Itoa(id))
+}
+
+// commentURL is comment number n (Bugzilla's count, 0 for the
+// description) on a bug's page; the bug's page when n is unknown (0 or less:
+// the bot's analysis is never the description).
+func commentURL(server string, id, n int) string {
+	if n <= 0 {
+		return bugURL(server, id)
+	}
+	return bugURL(server, id) + "#c" + strconv.Itoa(n)
 }
 
 // PollInterval is the time between two polls on the schedule, measured

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"strings"
+	"time"
 
 	"github.com/stewardbot/stewardbot/policy"
 )
@@ -23,6 +24,16 @@ func (ro roster) rosterEntry(login string) (Steward, bool) {
 		}
 	}
 	return Steward{}, false
+}
+
+// awayUntil reports whether login is away at t, and when they are back
+// (Steward.AwayUntil); a login not on the roster is never away.
+func (ro roster) awayUntil(login string, t time.Time) (time.Time, bool) {
+	s, ok := ro.rosterEntry(login)
+	if !ok {
+		return time.Time{}, false
+	}
+	return s.AwayUntil(t)
 }
 
 // stewardCalendar is login's business-day calendar: their zone, the team's

@@ -28,7 +28,11 @@ type FormAnalysis struct {
 	Private         bool     // the form is a private attachment or comment
 	HighestCategory int      // 0 when unknown
 	Escalations     []string // "trust", "legal": who must hear of it
-	AnalysedAt      time.Time
+	// Findings is what the analysis found, in one short line built from
+	// the finding codes only ("2 missing answers, category 3 default-on on
+	// release"): no text of the form.
+	Findings   string
+	AnalysedAt time.Time
 }
 
 // QueueRow is one open request as the dashboard lists it.
@@ -48,7 +52,29 @@ type QueueRow struct {
 	EscalationsBlocked int
 	// Analysed: the request's current form revision has been analysed.
 	Analysed bool
+	// Findings is the analysis' one-line summary (FormAnalysis.Findings).
+	Findings string
+	// AnalysisComment is the number on the bug (Bugzilla's comment count)
+	// of the bot's analysis of the current form revision; 0 when unknown.
+	AnalysisComment int
+	// SnoozedUntil and Stopped are what the bug's comment commands set
+	// (Control).
+	SnoozedUntil time.Time
+	Stopped      bool
+	// AskedForForm: the bot asked for the form on the bug (its one
+	// needs-form comment, posted or logged by a dry run).
+	AskedForForm bool
+	// AssignedByBot: the bot picked the steward of this request
+	// (stewards.assign_unassigned).
+	AssignedByBot bool
 }
+
+// The action kinds (the bot's marker kinds) the queue looks for in the
+// journal; the bot's tests check they match its own.
+const (
+	ActionKindNeedsForm = "needs-form"
+	ActionKindAssign    = "assign"
+)
 
 // Private reports whether the row's details must be hidden by default.
 func (r QueueRow) Private() bool { return r.BugPrivate || r.FormPrivate }
@@ -104,17 +130,32 @@ func (s *sqlStore) SaveBugInfos(ctx context.Context, bugs []BugInfo) error {
 }
 
 // SaveFormAnalysis records what the analysis of a form revision found.
+// The comment number a revision's analysis was posted as is kept: an
+// analysis built again (a dry run, a recheck) is the same comment.
 func (s *sqlStore) SaveFormAnalysis(ctx context.Context, a FormAnalysis) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO form_analyses (form_key, form_rev, private,
-			highest_category, escalations, analysed_at)
-		VALUES ($1, $2, $3, $4, $5, $6)
+			highest_category, escalations, findings, analysed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (form_key, form_rev) DO UPDATE SET private = excluded.private,
 			highest_category = excluded.highest_category, escalations = excluded.escalations,
-			analysed_at = excluded.analysed_at`,
+			findings = excluded.findings, analysed_at = excluded.analysed_at`,
 		a.FormKey, a.FormRev, boolInt(a.Private), a.HighestCategory, strings.Join(a.Escalations, ","),
-		formatTime(a.AnalysedAt))
+		a.Findings, formatTime(a.AnalysedAt))
 	if err != nil {
 		return fmt.Errorf("store: save analysis of %s: %w", a.FormKey, err)
+	}
+	return nil
+}
+
+// SaveAnalysisComment records the number on the bug (Bugzilla's comment
+// count) of the bot's analysis of a form revision, for the dashboard's
+// link. A revision whose analysis is not recorded is left alone: the
+// dashboard then links the bug.
+func (s *sqlStore) SaveAnalysisComment(ctx context.Context, formKey, formRev string, number int) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE form_analyses SET comment_number = $1
+		WHERE form_key = $2 AND form_rev = $3`, number, formKey, formRev)
+	if err != nil {
+		return fmt.Errorf("store: save analysis comment of %s: %w", formKey, err)
 	}
 	return nil
 }
@@ -131,12 +172,20 @@ func (s *sqlStore) Queue(ctx context.Context) ([]QueueRow, error) {
 				AND e.rev = r.form_rev AND e.status IN ('made', 'blocked')),
 			(SELECT COUNT(*) FROM escalations e WHERE e.bug_id = r.bug_id AND e.form_key = r.form_key
 				AND e.rev = r.form_rev AND e.status = 'blocked'),
-			CASE WHEN f.form_key IS NULL THEN 0 ELSE 1 END
+			CASE WHEN f.form_key IS NULL THEN 0 ELSE 1 END,
+			COALESCE(f.findings, ''), COALESCE(f.comment_number, 0),
+			COALESCE(c.snoozed_until, ''), COALESCE(c.stopped, 0),
+			CASE WHEN EXISTS (SELECT 1 FROM actions a WHERE a.bug_id = r.bug_id AND a.kind = $1
+				AND a.status IN ('done', 'dry_run')) THEN 1 ELSE 0 END,
+			CASE WHEN EXISTS (SELECT 1 FROM actions a WHERE a.flag_id = r.flag_id AND a.kind = $2
+				AND a.status IN ('done', 'dry_run')) THEN 1 ELSE 0 END
 		FROM requests r
 		LEFT JOIN bug_info b ON b.bug_id = r.bug_id
+		LEFT JOIN bug_controls c ON c.bug_id = r.bug_id
 		LEFT JOIN form_analyses f ON f.form_key = r.form_key AND f.form_rev = r.form_rev AND r.form_key <> ''
 		WHERE r.status = '?' AND r.first_status = '?'
-		ORDER BY CASE WHEN r.requested_at = '' THEN r.first_seen ELSE r.requested_at END, r.bug_id, r.flag_id`)
+		ORDER BY CASE WHEN r.requested_at = '' THEN r.first_seen ELSE r.requested_at END, r.bug_id, r.flag_id`,
+		ActionKindNeedsForm, ActionKindAssign)
 	if err != nil {
 		return nil, fmt.Errorf("store: queue: %w", err)
 	}
@@ -144,12 +193,13 @@ func (s *sqlStore) Queue(ctx context.Context) ([]QueueRow, error) {
 	var out []QueueRow
 	for rows.Next() {
 		var q QueueRow
-		var requested, first, updated, esc string
-		var bugPrivate, formPrivate, analysed int
+		var requested, first, updated, esc, snoozed string
+		var bugPrivate, formPrivate, analysed, stopped, askedForm, assigned int
 		if err := rows.Scan(&q.FlagID, &q.BugID, &q.AttachmentID, &q.Requestee, &q.Setter, &q.Status,
 			&q.FirstStatus, &requested, &first, &updated, &q.FormKey, &q.FormRev,
 			&q.Summary, &bugPrivate, &formPrivate, &q.HighestCategory, &esc,
-			&q.RemindersSent, &q.EscalationsMade, &q.EscalationsBlocked, &analysed); err != nil {
+			&q.RemindersSent, &q.EscalationsMade, &q.EscalationsBlocked, &analysed,
+			&q.Findings, &q.AnalysisComment, &snoozed, &stopped, &askedForm, &assigned); err != nil {
 			return nil, fmt.Errorf("store: scan queue: %w", err)
 		}
 		if q.RequestedAt, err = parseTime(requested); err != nil {
@@ -161,7 +211,11 @@ func (s *sqlStore) Queue(ctx context.Context) ([]QueueRow, error) {
 		if q.UpdatedAt, err = parseTime(updated); err != nil {
 			return nil, err
 		}
+		if q.SnoozedUntil, err = parseTime(snoozed); err != nil {
+			return nil, err
+		}
 		q.BugPrivate, q.FormPrivate, q.Analysed = bugPrivate != 0, formPrivate != 0, analysed != 0
+		q.Stopped, q.AskedForForm, q.AssignedByBot = stopped != 0, askedForm != 0, assigned != 0
 		if esc != "" {
 			q.Escalations = strings.Split(esc, ",")
 		}

@@ -95,3 +95,70 @@ func testQueueEmpty(t *testing.T, s Store) {
 		t.Fatal(err)
 	}
 }
+
+// The queue carries what the dashboard derives a request's status from:
+// the bug's snooze and stop, whether the bot asked for the form on the bug
+// or assigned the request's steward (the journal, dry runs included, never
+// a failed or unknown write), and the analysis' findings line and comment
+// number, which a later analysis of the same revision keeps.
+func TestQueueStatusFacts(t *testing.T) { forEachBackend(t, testQueueStatusFacts) }
+
+func testQueueStatusFacts(t *testing.T, s Store) {
+	ctx := context.Background()
+	reqs := []Request{
+		{FlagID: 1, BugID: 10, AttachmentID: 100, Requestee: "s1@example.test", Status: "?", FirstSeen: t0, UpdatedAt: t0,
+			FormKey: "attachment:100", FormRev: "r1"},
+		{FlagID: 2, BugID: 20, AttachmentID: 200, Requestee: "s1@example.test", Status: "?", FirstSeen: t0.Add(time.Hour), UpdatedAt: t0},
+		{FlagID: 3, BugID: 30, AttachmentID: 300, Requestee: "s2@example.test", Status: "?", FirstSeen: t0.Add(2 * time.Hour), UpdatedAt: t0},
+	}
+	for _, r := range reqs {
+		if err := s.SaveRequest(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := FormAnalysis{FormKey: "attachment:100", FormRev: "r1", HighestCategory: 3,
+		Findings: "2 missing answers, category 3 default-on on release", AnalysedAt: t0}
+	if err := s.SaveFormAnalysis(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveAnalysisComment(ctx, "attachment:100", "r1", 4); err != nil {
+		t.Fatal(err)
+	}
+	// Analysed again (a recheck): the comment number stays.
+	if err := s.SaveFormAnalysis(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	// A revision never analysed: nothing is recorded.
+	if err := s.SaveAnalysisComment(ctx, "attachment:100", "r0", 9); err != nil {
+		t.Fatal(err)
+	}
+	snooze := t0.Add(72 * time.Hour)
+	for _, c := range []Control{{BugID: 10, SnoozedUntil: snooze, UpdatedAt: t0}, {BugID: 30, Stopped: true, UpdatedAt: t0}} {
+		if err := s.SaveControl(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, j := range []Action{
+		{Key: "needs-form:20", Kind: ActionKindNeedsForm, BugID: 20, Status: ActionDone, CreatedAt: t0, UpdatedAt: t0},
+		{Key: "assign:20:200:2", Kind: ActionKindAssign, BugID: 20, FlagID: 2, Status: ActionDryRun, CreatedAt: t0, UpdatedAt: t0},
+		{Key: "needs-form:30", Kind: ActionKindNeedsForm, BugID: 30, Status: ActionFailed, CreatedAt: t0, UpdatedAt: t0},
+		{Key: "assign:30:300:3", Kind: ActionKindAssign, BugID: 30, FlagID: 3, Status: ActionUnknown, CreatedAt: t0, UpdatedAt: t0},
+	} {
+		if err := s.RecordAction(ctx, j); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.Queue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []QueueRow{
+		{Request: withFirst(reqs[0]), BugPrivate: true, HighestCategory: 3, Analysed: true,
+			Findings: "2 missing answers, category 3 default-on on release", AnalysisComment: 4, SnoozedUntil: snooze},
+		{Request: withFirst(reqs[1]), BugPrivate: true, AskedForForm: true, AssignedByBot: true},
+		{Request: withFirst(reqs[2]), BugPrivate: true, Stopped: true},
+	}
+	if d := cmp.Diff(got, want); d != "" {
+		t.Errorf("Queue (-got +want):\n%s", d)
+	}
+}

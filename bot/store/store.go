@@ -107,6 +107,9 @@ type Store interface {
 	BugProduct(ctx context.Context, bugID int) (string, error)
 	// SaveFormAnalysis records what the analysis of a form revision found.
 	SaveFormAnalysis(ctx context.Context, a FormAnalysis) error
+	// SaveAnalysisComment records the number on the bug of the bot's
+	// analysis of a form revision, for the dashboard's link.
+	SaveAnalysisComment(ctx context.Context, formKey, formRev string, number int) error
 
 	// SaveCollections replaces what is recorded of one form revision's
 	// collections (one row per measurement; see collections.go).
