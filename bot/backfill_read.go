@@ -255,9 +255,9 @@ func (bf *Backfill) waitUntil(ctx context.Context, until time.Time) error {
 // backfillCursor moves the window's cursor over the chunks in order: to
 // the last bug of a chunk once it and every chunk before it are recorded.
 type backfillCursor struct {
-	st   kvStore
-	key  string
-	mu   sync.Mutex
+	st       kvStore
+	key      string
+	mu       sync.Mutex
 	at       int   // the bug id recorded in the store
 	last     []int // each chunk's last bug id, by sequence
 	finished []bool
