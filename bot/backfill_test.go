@@ -150,6 +150,20 @@ func TestBackfillWindowAndProduct(t *testing.T) {
 	r := newBackfillRig(t, bugzillatest.Upstream, 80)
 	since := r.past.From.AddDate(1, 0, 0)
 	until := since.AddDate(2, 0, 0)
+	// A bug answered before the window and commented on within it: the
+	// search finds it (it changed in the window), its flag is not.
+	commented := 0
+	for _, id := range r.bugs {
+		b, _ := r.e.srv.Bug(id)
+		if f := r.e.srv.Attachments(id)[0].Flags[0]; b.Product == "Toolkit" && f.ModificationDate.Before(since) {
+			r.e.srv.AddComment(bugzillatest.Comment{BugID: id, Creator: "dev1@example.test", Text: "Shipped.", Time: since.AddDate(0, 1, 0)})
+			commented = id
+			break
+		}
+	}
+	if commented == 0 {
+		t.Fatal("no Toolkit bug answered before the window")
+	}
 	r.run(t, BackfillOptions{Since: since, Until: until, Product: "Toolkit"})
 	want := map[int]string{}
 	for id, st := range r.wantReviews(since, until) {
