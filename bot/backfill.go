@@ -47,6 +47,7 @@ type BackfillProgress struct {
 	BugsFound    int64 // bugs the searches returned
 	BugsRead     int64 // bugs whose attachments (and, when flagged, comments) were read
 	Flags        int64 // data-review flags in the window recorded
+	Answered     int64 // of which granted or denied
 	Forms        int64 // forms found and recorded
 	Reviews      int64 // steward's review forms recorded
 	SearchDone   bool  // the last search page has come: BugsFound is the total
@@ -71,9 +72,9 @@ type Backfill struct {
 	opts BackfillOptions
 	key  string // the store key of this window's cursor
 
-	found, read, flags, forms, reviews atomic.Int64
-	searchDone                         atomic.Bool
-	resumedAfter                       atomic.Int64
+	found, read, flags, answered, forms, reviews atomic.Int64
+	searchDone                                   atomic.Bool
+	resumedAfter                                 atomic.Int64
 }
 
 // backfillClient is what a backfill reads from Bugzilla.
@@ -124,7 +125,7 @@ const backfillDone = "done"
 // Progress is a snapshot of the counts, safe to call while Run runs.
 func (bf *Backfill) Progress() BackfillProgress {
 	return BackfillProgress{
-		BugsFound: bf.found.Load(), BugsRead: bf.read.Load(), Flags: bf.flags.Load(), Forms: bf.forms.Load(),
+		BugsFound: bf.found.Load(), BugsRead: bf.read.Load(), Flags: bf.flags.Load(), Answered: bf.answered.Load(), Forms: bf.forms.Load(),
 		Reviews: bf.reviews.Load(), SearchDone: bf.searchDone.Load(), ResumedAfter: int(bf.resumedAfter.Load()),
 	}
 }

@@ -58,6 +58,7 @@ func (bf *Backfill) record(ctx context.Context, t *backfillBug, fo flagOn) error
 	if fl.Status != "+" && fl.Status != "-" {
 		return nil
 	}
+	bf.answered.Add(1)
 	return bf.recordReview(ctx, t, r)
 }
 

@@ -23,6 +23,9 @@ type Past struct {
 	Seed uint64    // the same seed gives the same reviews
 	From time.Time // the first request is filed at or after From
 	To   time.Time // the last answer is given before To
+	// Quiet, when after To, keeps dated expiries out of (To, Quiet]: a
+	// bot running in that span owes no expiry reminder about them.
+	Quiet time.Time
 }
 
 // PastFile builds the history as a bugzillatest seed: N bugs, each with one
@@ -43,7 +46,7 @@ func PastFile(p Past) (*bugzillatest.SeedFile, error) {
 	}
 	f := &bugzillatest.SeedFile{}
 	for i := range p.N {
-		f.Bugs = append(f.Bugs, pastBug(rng, i, p.From.Add(time.Duration(rng.Int64N(int64(span))))))
+		f.Bugs = append(f.Bugs, pastBug(rng, p, i, p.From.Add(time.Duration(rng.Int64N(int64(span))))))
 	}
 	return f, nil
 }
@@ -58,9 +61,13 @@ func SeedPast(srv *bugzillatest.Server, p Past) ([]int, error) {
 }
 
 // DemoPast is the demo's history: PastReviews reviews over the six years
-// before now.
+// before now, the last answered a month ago (before the review check's
+// window), none expiring in the next 45 days (the expiry reminder's 30,
+// and the demo's --days 14): the demo's bot owes them nothing, while the
+// survey shows collections expiring within 90 days.
 func DemoPast(now time.Time) Past {
-	return Past{N: PastReviews, Seed: PastSeed, From: now.AddDate(-6, 0, 0), To: now.AddDate(0, 0, -1)}
+	return Past{N: PastReviews, Seed: PastSeed, From: now.AddDate(-6, 0, 0), To: now.AddDate(0, 0, -31),
+		Quiet: now.AddDate(0, 0, 45)}
 }
 
 var (
@@ -76,14 +83,14 @@ var (
 )
 
 // pastBug is the i-th bug of the history, filed at filed.
-func pastBug(rng *rand.Rand, i int, filed time.Time) bugzillatest.SeedBug {
+func pastBug(rng *rand.Rand, p Past, i int, filed time.Time) bugzillatest.SeedBug {
 	area := pastAreas[rng.IntN(len(pastAreas))]
 	steward := pastStewards[rng.IntN(len(pastStewards))]
 	requester := pastRequesters[rng.IntN(len(pastRequesters))]
 	asked := filed.Add(time.Duration(1+rng.IntN(48)) * time.Hour)
 	answered := asked.Add(time.Duration(2+rng.IntN(24*20)) * time.Hour)
 	granted := rng.IntN(5) != 0
-	form := pastForm(rng, area, i)
+	form := pastForm(rng, area, i, pastExpiry(rng, p, answered))
 	b := bugzillatest.SeedBug{
 		Summary:     fmt.Sprintf("Add telemetry for %s (%d)", strings.ReplaceAll(area, "_", " "), i+1),
 		Product:     pastProducts[rng.IntN(len(pastProducts))],
@@ -131,7 +138,7 @@ func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // pastForm is a Data Review Request form (the 2018 template) with one to
 // four measurements.
-func pastForm(rng *rand.Rand, area string, i int) string {
+func pastForm(rng *rand.Rand, area string, i int, expiry string) string {
 	n := 1 + rng.IntN(4)
 	var rows strings.Builder
 	top := 1
@@ -147,12 +154,6 @@ func pastForm(rng *rand.Rand, area string, i int) string {
 		fmt.Fprintf(&rows, "| `%s.%s_%d` (counter) | %s | %d |\n", area, pastThings[rng.IntN(len(pastThings))], k+1,
 			pastCategories[cat], 1000+i)
 	}
-	expiry := []string{
-		"I want this data to be collected for 6 months initially (potentially renewable).",
-		"Until Firefox " + fmt.Sprint(90+rng.IntN(60)) + ".",
-		fmt.Sprintf("Until %02d-%02d-%d.", 1+rng.IntN(12), 1+rng.IntN(28), 2020+rng.IntN(9)),
-		"I want to permanently monitor this data. (Sam Owner <owner" + fmt.Sprint(rng.IntN(9)) + "@example.test>)",
-	}[rng.IntN(4)]
 	population := "All release channels, all countries and all locales."
 	if rng.IntN(3) == 0 {
 		population = "Nightly and Beta only."
@@ -178,6 +179,25 @@ func pastForm(rng *rand.Rand, area string, i int) string {
 	s.WriteString("11) Where do you intend to share the results of your analysis?\n\nWith the team that owns the feature.\n\n")
 	s.WriteString("12) Is there a third-party tool (i.e. not Glean or Telemetry) that you are proposing to use for this data collection? If so:\n\nNo.\n")
 	return s.String()
+}
+
+// pastExpiry is the answer to "how long": six months, a version, a date
+// six months to three years after the answer (the form's MM-DD-YYYY), or
+// permanent with an owner.
+func pastExpiry(rng *rand.Rand, p Past, answered time.Time) string {
+	switch rng.IntN(4) {
+	case 0:
+		return "I want this data to be collected for 6 months initially (potentially renewable)."
+	case 1:
+		return "Until Firefox " + fmt.Sprint(90+rng.IntN(60)) + "."
+	case 2:
+		d := answered.AddDate(0, 6+rng.IntN(31), 0)
+		if d.After(p.To) && !d.After(p.Quiet) {
+			d = p.Quiet.AddDate(0, 0, 1+rng.IntN(40))
+		}
+		return "Until " + d.Format("01-02-2006") + "."
+	}
+	return "I want to permanently monitor this data. (Sam Owner <owner" + fmt.Sprint(rng.IntN(9)) + "@example.test>)"
 }
 
 // pastReview is a steward's Data Review Form with its result.
