@@ -235,3 +235,37 @@ func TestBackfillLeavesTheDaemonsOpenRequests(t *testing.T) {
 		t.Errorf("the daemon's open request changed (-got +want):\n%s", d)
 	}
 }
+
+// TestBackfillWaitsOutARateLimit: a 429 parks the backfill (and, through
+// the store, a daemon on it); it waits the park out and finishes. (The
+// client sends nothing while parked: bugzilla's ratelimit tests.)
+func TestBackfillWaitsOutARateLimit(t *testing.T) {
+	r := newBackfillRig(t, bugzillatest.BMO, 300)
+	r.e.srv.InjectFault(bugzillatest.Fault{Path: "/rest/bug/*/comment", Status: 429, RetryAfter: time.Second, Times: 1})
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() { // the clocks move while the backfill waits
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(50 * time.Millisecond):
+				r.e.advance(time.Second)
+			}
+		}
+	}()
+	res := r.run(t, BackfillOptions{})
+	if res.Answered != 300 {
+		t.Errorf("%d answered flags recorded, want 300", res.Answered)
+	}
+	if _, err := r.e.st.Get(r.e.ctx, kvParkedUntil); err != nil {
+		t.Errorf("the park is not in the store (a daemon would not wait): %v", err)
+	}
+	limited := false
+	for _, q := range r.e.srv.Requests() {
+		limited = limited || q.Status == 429
+	}
+	if !limited {
+		t.Error("the 429 never came")
+	}
+}
