@@ -59,14 +59,15 @@ func (bf *Backfill) chunk(ctx context.Context, bugs []bugzilla.Bug) error {
 	if err := bf.saveBugs(ctx, todo); err != nil {
 		return err
 	}
+	bf.read.Add(int64(len(bugs) - len(todo))) // nothing in the window
 	for _, t := range todo {
 		for _, f := range t.flags {
 			if err := bf.record(ctx, t, f); err != nil {
 				return bugErr(t.bug.ID, err)
 			}
 		}
+		bf.read.Add(1)
 	}
-	bf.read.Add(int64(len(bugs)))
 	return nil
 }
 

@@ -74,7 +74,6 @@ func (p *backfillProgress) bar(done <-chan struct{}) {
 		progressbar.OptionShowIts(),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionSetElapsedTime(true),
-		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionShowDescriptionAtLineEnd(),
 		progressbar.OptionSetWidth(30),
 	)
@@ -92,7 +91,11 @@ func (p *backfillProgress) bar(done <-chan struct{}) {
 		select {
 		case <-done:
 			update()
-			_ = bar.Finish()
+			if pr := p.progress(); pr.SearchDone && pr.BugsRead == pr.BugsFound {
+				_ = bar.Finish()
+			} else {
+				_ = bar.Exit() // stopped early: the bar stays where it was
+			}
 			fmt.Fprintln(p.w)
 			return
 		case <-tick.C:
