@@ -15,7 +15,6 @@ import (
 	"github.com/stewardbot/stewardbot/bot"
 	"github.com/stewardbot/stewardbot/bot/store"
 	"github.com/stewardbot/stewardbot/bugzilla"
-	"github.com/stewardbot/stewardbot/internal/logging"
 )
 
 const backfillUsage = `usage: stewardbot backfill [--config FILE] [--since DATE] [--until DATE] [--product P] [--concurrency N] [--restart] [--log-format FORMAT]
@@ -93,23 +92,8 @@ func runBackfill(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		return usageError("--concurrency wants 1 to 64, not %d", *concurrency)
 	}
 
-	cfg, err := bot.LoadConfig(*config, getenv, nil)
-	if err == nil {
-		err = cfg.CheckRunnable()
-	}
-	if err != nil {
-		if *config == "" {
-			fmt.Fprint(stderr, noConfigHelp)
-		}
-		fmt.Fprintln(stderr, "stewardbot backfill:", err)
-		return 1
-	}
-	if *logFormat != "" {
-		cfg.Log.Format = *logFormat
-	}
-	log, err := logging.NewLogger(cfg.Log.Level, cfg.Log.Format, stderr)
-	if err != nil {
-		fmt.Fprintln(stderr, "stewardbot backfill:", err)
+	cfg, log, ok := loadRunnable(*config, *logFormat, stderr, getenv)
+	if !ok {
 		return 1
 	}
 	return backfill(ctx, cfg, o, log, stdout, stderr)
