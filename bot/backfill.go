@@ -27,6 +27,9 @@ const (
 	// request (the client's batch of ids), one data request for their
 	// forms, and comments in the client's batches of 50 bugs.
 	backfillChunk = 250
+	// backfillCommentBatch is the bugs whose comments come in one request
+	// (bugzilla.Client.CommentsOfBugs's batch).
+	backfillCommentBatch = 50
 )
 
 // BackfillOptions says which past requests Backfill records.

@@ -53,20 +53,27 @@ func (bf *Backfill) chunk(ctx context.Context, bugs []bugzilla.Bug) error {
 	if err := bf.readForms(ctx, todo); err != nil {
 		return err
 	}
-	if err := bf.readComments(ctx, todo); err != nil {
-		return err
-	}
 	if err := bf.saveBugs(ctx, todo); err != nil {
 		return err
 	}
 	bf.read.Add(int64(len(bugs) - len(todo))) // nothing in the window
-	for _, t := range todo {
-		for _, f := range t.flags {
-			if err := bf.record(ctx, t, f); err != nil {
-				return bugErr(t.bug.ID, err)
-			}
+	// Comments by the client's batch, each batch's bugs recorded and let
+	// go before the next is read: a chunk holds one batch's comments.
+	for len(todo) > 0 {
+		part := todo[:min(len(todo), backfillCommentBatch)]
+		todo = todo[len(part):]
+		if err := bf.readComments(ctx, part); err != nil {
+			return err
 		}
-		bf.read.Add(1)
+		for i, t := range part {
+			for _, f := range t.flags {
+				if err := bf.record(ctx, t, f); err != nil {
+					return bugErr(t.bug.ID, err)
+				}
+			}
+			part[i] = nil
+			bf.read.Add(1)
+		}
 	}
 	return nil
 }
