@@ -143,7 +143,13 @@ func (bf *Backfill) Run(ctx context.Context) (BackfillResult, error) {
 		return BackfillResult{}, err
 	}
 	after := 0
-	if !bf.opts.Restart {
+	if bf.opts.Restart {
+		// From the start: a restart killed before its first chunk must
+		// not leave the window marked done.
+		if err := b.store.Set(ctx, bf.key, "0"); err != nil {
+			return BackfillResult{}, fmt.Errorf("bot: backfill: %w", err)
+		}
+	} else {
 		v, err := b.store.Get(ctx, bf.key)
 		switch {
 		case errors.Is(err, store.ErrNotFound):

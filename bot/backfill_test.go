@@ -212,6 +212,20 @@ func TestBackfillResumesAfterTheLastChunk(t *testing.T) {
 	if got := r.e.srv.RequestCount("GET /rest/bug"); got != 0 {
 		t.Errorf("the third run searched %d times", got)
 	}
+	// --restart reads the window again; a restart that stops before its
+	// first chunk leaves the window to be read again, not done.
+	r.e.srv.InjectFault(bugzillatest.Fault{Path: fmt.Sprintf("/rest/bug/%d/attachment", r.bugs[0]), Status: 400})
+	bf, err = NewBackfill(r.e.cfg, r.e.rig.Client, r.e.st, BackfillOptions{Restart: true, Concurrency: 1}, WithClock(r.e.clock), WithLogger(r.e.rig.Log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bf.Run(r.e.ctx); err == nil {
+		t.Fatal("the restart succeeded despite the fault")
+	}
+	r.e.srv.ClearFaults()
+	if res := r.run(t, BackfillOptions{}); res.AlreadyDone || res.Answered != int64(len(r.bugs)) {
+		t.Errorf("after a failed restart: %+v, want the window read again", res)
+	}
 }
 
 func TestBackfillLeavesTheDaemonsOpenRequests(t *testing.T) {
