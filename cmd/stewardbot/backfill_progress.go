@@ -76,6 +76,9 @@ func (p *backfillProgress) bar(done <-chan struct{}) {
 		progressbar.OptionSetElapsedTime(true),
 		progressbar.OptionShowDescriptionAtLineEnd(),
 		progressbar.OptionSetWidth(30),
+		// No spinner goroutine of the library's own (it reads the bar's
+		// state unlocked): this loop renders every 200 ms.
+		progressbar.OptionSetSpinnerChangeInterval(0),
 	)
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()
