@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -72,6 +74,29 @@ func TestBackfillThenReport(t *testing.T) {
 			if len(missing) > 0 || len(srv.BugIDs()) != demo.PastReviews {
 				t.Errorf("report lacks bugs %v of the fake's %d", missing, len(srv.BugIDs()))
 			}
+			// Without --show-private, a private bug or form is one masked
+			// row, as for the reviews the daemon saw.
+			private := map[string]bool{}
+			for _, id := range srv.BugIDs() {
+				bug, _ := srv.Bug(id)
+				atts := srv.Attachments(id)
+				if len(bug.Groups) > 0 || (!atts[0].IsPatch && atts[0].IsPrivate) {
+					private[strconv.Itoa(id)] = true
+				}
+			}
+			out.Reset()
+			if code := runReport(context.Background(), []string{"--store", dsn}, &out, &errOut, noEnv); code != 0 {
+				t.Fatalf("report: exit status %d\n%s", code, &errOut)
+			}
+			masked := map[string]bool{}
+			for _, r := range mustCSV(t, out.String())[1:] {
+				if strings.HasPrefix(r[5], "private bug ") {
+					masked[r[0]] = true
+				}
+			}
+			if len(private) == 0 || !maps.Equal(masked, private) {
+				t.Errorf("masked rows of bugs %v, want the private ones %v", slices.Sorted(maps.Keys(masked)), slices.Sorted(maps.Keys(private)))
+			}
 		})
 	}
 }
@@ -96,4 +121,13 @@ func TestBackfillAgainIsDone(t *testing.T) {
 	if !strings.Contains(out.String(), "nothing to do") || srv.RequestCount("GET /rest/bug") != 0 {
 		t.Errorf("second run: %q, %d searches", out.String(), srv.RequestCount("GET /rest/bug"))
 	}
+}
+
+func mustCSV(t *testing.T, s string) [][]string {
+	t.Helper()
+	rows, err := csv.NewReader(strings.NewReader(s)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }
