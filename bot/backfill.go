@@ -248,7 +248,9 @@ func (bf *Backfill) walk(ctx context.Context, after int, each func([]bugzilla.Bu
 // the flags themselves are read by exact name), after a bug id, by id.
 // The window narrows it safely: a flag changed at or after Since is on a
 // bug changed at or after Since, and one changed before Until on a bug
-// filed before Until.
+// filed before Until. Bugzilla reads those times in its own time zone,
+// so the search looks a day wider on each side; each flag's time is then
+// checked exactly (flagsIn).
 func (bf *Backfill) query(after int) bugzilla.SearchQuery {
 	name := bf.b.cfg.Bugzilla.FlagName
 	q := bugzilla.SearchQuery{
@@ -264,10 +266,10 @@ func (bf *Backfill) query(after int) bugzilla.SearchQuery {
 		q.Criteria = append(q.Criteria, bugzilla.Criterion{Field: "product", Op: "equals", Value: bf.opts.Product})
 	}
 	if !bf.opts.Since.IsZero() {
-		q.Criteria = append(q.Criteria, bugzilla.Criterion{Field: "delta_ts", Op: "greaterthaneq", Value: sqlTime(bf.opts.Since)})
+		q.Criteria = append(q.Criteria, bugzilla.Criterion{Field: "delta_ts", Op: "greaterthaneq", Value: sqlTime(bf.opts.Since.AddDate(0, 0, -1))})
 	}
 	if !bf.opts.Until.IsZero() {
-		q.Criteria = append(q.Criteria, bugzilla.Criterion{Field: "creation_ts", Op: "lessthan", Value: sqlTime(bf.opts.Until)})
+		q.Criteria = append(q.Criteria, bugzilla.Criterion{Field: "creation_ts", Op: "lessthan", Value: sqlTime(bf.opts.Until.AddDate(0, 0, 1))})
 	}
 	return q
 }
