@@ -192,18 +192,25 @@ func (d *reviewDuty) plan(ctx context.Context, c *Cycle, r store.Request) (*acti
 // findReview finds the newest review form the granting steward attached or
 // pasted since the request, that does not say data-review-. nil when none.
 func (d *reviewDuty) findReview(ctx context.Context, v *bugView, r store.Request) (*foundReview, error) {
-	isReview := func(rv *policy.Review) bool {
+	return newestReview(ctx, d.bz, d.maxBytes, v, r, func(rv *policy.Review) bool {
 		return rv.Version != policy.ReviewNone && rv.Result != policy.ResultDenied
-	}
+	})
+}
+
+// newestReview finds the newest review form that the request's setter (the
+// steward who answered) pasted in a comment or attached since the request,
+// among those isReview accepts. nil when none. Texts over maxBytes are
+// passed over.
+func newestReview(ctx context.Context, bz bugzillaClient, maxBytes int64, v *bugView, r store.Request, isReview func(*policy.Review) bool) (*foundReview, error) {
 	by := func(who string) bool { return r.Setter != "" && strings.EqualFold(who, r.Setter) }
 	var best *foundReview
-	cs, err := v.allComments(ctx, d.bz)
+	cs, err := v.allComments(ctx, bz)
 	if err != nil {
 		return nil, err
 	}
 	for i := len(cs) - 1; i >= 0; i-- {
 		cm := cs[i]
-		if !by(cm.Creator) || cm.Time.Before(r.RequestedAt) || int64(len(cm.Text)) > d.maxBytes {
+		if !by(cm.Creator) || cm.Time.Before(r.RequestedAt) || int64(len(cm.Text)) > maxBytes {
 			continue
 		}
 		if rv := policy.ParseReview(cm.Text); isReview(rv) {
@@ -214,10 +221,10 @@ func (d *reviewDuty) findReview(ctx context.Context, v *bugView, r store.Request
 	for i := range v.atts {
 		a := &v.atts[i]
 		if !by(a.Creator) || a.IsObsolete || a.CreationTime.Before(r.RequestedAt) ||
-			!formCandidate(a, d.maxBytes) || (best != nil && !a.CreationTime.After(best.Created)) {
+			!formCandidate(a, maxBytes) || (best != nil && !a.CreationTime.After(best.Created)) {
 			continue
 		}
-		data, err := v.download(ctx, d.bz, a.ID)
+		data, err := v.download(ctx, bz, a.ID)
 		if errors.Is(err, bugzilla.ErrTooLarge) || hiddenBug(err) {
 			continue
 		}

@@ -385,3 +385,19 @@ func cloneValues(v url.Values) url.Values {
 	}
 	return out
 }
+
+// AttachmentData downloads the content of attachments whose metadata the
+// caller has just read (Attachments), without reading the metadata again:
+// batched under the URL limit and by their announced sizes (several
+// megabytes a request), each answer read through a limit derived from
+// those sizes. It returns the content by attachment id. Attachments over
+// the cap, or whose server sent more than announced, are left out and
+// named in a *TooLargeError (errors.Is ErrTooLarge), with the map still
+// holding the rest.
+func (c *Client) AttachmentData(ctx context.Context, metas []Attachment) (map[int][]byte, error) {
+	data, tooLarge, err := c.attachmentData(ctx, slices.Clone(metas))
+	if err != nil {
+		return nil, err
+	}
+	return data, tooLargeErr(tooLarge, c.maxAttachment)
+}

@@ -124,6 +124,11 @@ type Store interface {
 	// the expiry reminder.
 	ReviewedCollections(ctx context.Context, f CollectionFilter) ([]ReviewedCollection, error)
 
+	// SaveReviewForm inserts or replaces the steward's review form of a
+	// request (reviewforms.go); ReviewForm returns it, or ErrNotFound.
+	SaveReviewForm(ctx context.Context, r ReviewForm) error
+	ReviewForm(ctx context.Context, flagID int) (ReviewForm, error)
+
 	// SaveTrouble inserts or replaces a record of work that keeps failing.
 	SaveTrouble(ctx context.Context, t Trouble) error
 	// Trouble returns the record for a key, or ErrNotFound.

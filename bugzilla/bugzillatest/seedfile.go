@@ -393,3 +393,7 @@ func (s *Server) actAsLocked(login string, at time.Time, h func(*reqCtx) (int, a
 	}
 	return nil
 }
+
+// Load adds the contents of a SeedFile built in Go, as LoadSeed does for
+// one read from JSON.
+func (s *Server) Load(f *SeedFile) ([]int, error) { return s.loadSeed(f) }

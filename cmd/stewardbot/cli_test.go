@@ -32,6 +32,11 @@ func TestCLIConventions(t *testing.T) {
 		{[]string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
 		{[]string{"once", "--bogus"}, 2, "", "flag provided but not defined: -bogus"},
 		{[]string{"report", "--format", "xml"}, 2, "", "unknown --format"},
+		{[]string{"help", "backfill"}, 0, "usage: stewardbot backfill", ""},
+		{[]string{"backfill", "--since", "2024-13-01"}, 2, "", "--since: want a date written YYYY-MM-DD"},
+		{[]string{"backfill", "--since", "2024-05-01", "--until", "2024-04-30"}, 2, "", "is after --until"},
+		{[]string{"backfill", "--concurrency", "0"}, 2, "", "--concurrency wants 1 to 64"},
+		{[]string{"backfill", "now"}, 2, "", "unexpected arguments"},
 		{[]string{"version", "extra"}, 2, "", "unexpected arguments"},
 	}
 	for _, c := range commands() {
@@ -77,7 +82,7 @@ func TestCLIConventions(t *testing.T) {
 // that no configuration was given and how to give one, before the
 // configuration's own words.
 func TestOnceWithoutConfig(t *testing.T) {
-	for _, name := range []string{"once", "run"} {
+	for _, name := range []string{"once", "run", "backfill"} {
 		t.Run(name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			err := run(context.Background(), []string{name}, &stdout, &stderr, noEnv)

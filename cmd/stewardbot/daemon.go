@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/rs/zerolog"
+
 	"github.com/stewardbot/stewardbot/bot"
 	"github.com/stewardbot/stewardbot/internal/logging"
 )
@@ -56,8 +58,10 @@ func daemonFlags(name, doc string, args []string, stdout, stderr io.Writer, gete
 	return config, only, logFormat, 0
 }
 
-// startDaemon loads the configuration and wires the bot, reporting problems.
-func startDaemon(ctx context.Context, path, logFormat string, stderr io.Writer, getenv func(string) string) (*daemon, int) {
+// loadRunnable loads a configuration the bot can run with (run, once,
+// backfill) and its logger, reporting problems on stderr; ok is false
+// after a problem (exit status 1).
+func loadRunnable(path, logFormat string, stderr io.Writer, getenv func(string) string) (cfg bot.Config, log zerolog.Logger, ok bool) {
 	cfg, err := bot.LoadConfig(path, getenv, nil)
 	if err == nil {
 		// What would fail later, said now and in the configuration's terms.
@@ -68,14 +72,23 @@ func startDaemon(ctx context.Context, path, logFormat string, stderr io.Writer, 
 			fmt.Fprint(stderr, noConfigHelp)
 		}
 		fmt.Fprintln(stderr, "stewardbot:", err)
-		return nil, 1
+		return cfg, log, false
 	}
 	if logFormat != "" {
 		cfg.Log.Format = logFormat // NewLogger refuses an unknown one
 	}
-	log, err := logging.NewLogger(cfg.Log.Level, cfg.Log.Format, stderr)
+	log, err = logging.NewLogger(cfg.Log.Level, cfg.Log.Format, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "stewardbot:", err)
+		return cfg, log, false
+	}
+	return cfg, log, true
+}
+
+// startDaemon loads the configuration and wires the bot, reporting problems.
+func startDaemon(ctx context.Context, path, logFormat string, stderr io.Writer, getenv func(string) string) (*daemon, int) {
+	cfg, log, ok := loadRunnable(path, logFormat, stderr, getenv)
+	if !ok {
 		return nil, 1
 	}
 	d, err := newDaemon(ctx, cfg, log)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+	"github.com/rs/zerolog"
 
 	"github.com/stewardbot/stewardbot/bot"
 	"github.com/stewardbot/stewardbot/bot/demo"
@@ -92,7 +93,7 @@ func demoMain(ctx context.Context, o demoOptions, stdout, stderr io.Writer) erro
 	}
 	srv := bugzillatest.New(bugzillatest.WithDialect(bugzillatest.BMO), bugzillatest.WithClock(clock.Now))
 	defer srv.Close()
-	if _, err := demo.Seed(srv); err != nil {
+	if err := seedDemo(srv, clock.Now()); err != nil {
 		return err
 	}
 	if err := srv.Listen(o.addr); err != nil {
@@ -129,6 +130,9 @@ func demoMain(ctx context.Context, o demoOptions, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer d.Close()
+	if watch.past, err = demoBackfill(ctx, cfg, d, log, clock, stdout); err != nil {
+		return err
+	}
 	wait := func() error { return nil }
 	if o.httpAddr != "" {
 		h, err := d.httpHandler(cfg)
@@ -214,4 +218,34 @@ func printDemoHeader(w io.Writer, url string) {
 		fmt.Fprintf(w, "  bug %d  %-60s expect: %s\n", c.Bug, c.Shows, c.Want)
 	}
 	fmt.Fprintln(w)
+}
+
+// seedDemo fills the demo's fake: its requests, and years of answered
+// reviews before the bot's time, which demoBackfill records for the survey.
+func seedDemo(srv *bugzillatest.Server, now time.Time) error {
+	if _, err := demo.Seed(srv); err != nil {
+		return err
+	}
+	_, err := demo.SeedPast(srv, demo.DemoPast(now))
+	return err
+}
+
+// demoBackfill records the fake's past reviews in the demo's store, as
+// "stewardbot backfill" would, before the bot starts: the survey and the
+// report then list years of reviews, not only the demo's few. It returns
+// how many it recorded.
+func demoBackfill(ctx context.Context, cfg bot.Config, d *daemon, log zerolog.Logger, clock bot.Clock, stdout io.Writer) (int, error) {
+	bf, err := bot.NewBackfill(cfg, d.client, d.store, bot.BackfillOptions{}, bot.WithLogger(log), bot.WithClock(clock))
+	if err != nil {
+		return 0, err
+	}
+	res, err := bf.Run(ctx)
+	if err != nil {
+		return 0, err
+	}
+	fmt.Fprintf(stdout, "Backfill: recorded %d past reviews (%d with the steward's review form) from the fake's history since %d.\n",
+		res.Answered, res.Reviews, clock.Now().AddDate(-6, 0, 0).Year())
+	fmt.Fprintf(stdout, "Try it yourself, into another store:\n\n    STEWARDBOT_BUGZILLA_URL=%s STEWARDBOT_BUGZILLA_LOGIN=%s \\\n    STEWARDBOT_BUGZILLA_API_KEY=%s STEWARDBOT_STORE_DSN=past.db stewardbot backfill\n\n",
+		cfg.Bugzilla.URL, demoLogin, demoAPIKey)
+	return int(res.Answered), nil
 }

@@ -69,7 +69,7 @@ func newDemoDaysRig(t *testing.T, days int) *demoDaysRig {
 	r := &demoDaysRig{wall: &manualReal{t: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}, out: &strings.Builder{}, seen: map[string]int{}}
 	r.clock = newWarpClock(r.wall.now, time.Duration(days)*24*time.Hour, demoDaysRun)
 	r.srv = bugzillatest.NewServer(t, bugzillatest.WithDialect(bugzillatest.BMO), bugzillatest.WithClock(r.clock.Now))
-	if _, err := demo.Seed(r.srv); err != nil {
+	if err := seedDemo(r.srv, r.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	r.dsn = filepath.Join(t.TempDir(), "demo.db")
@@ -93,6 +93,9 @@ func newDemoDaysRig(t *testing.T, days int) *demoDaysRig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.d.Close() })
+	if watch.past, err = demoBackfill(context.Background(), cfg, r.d, zerolog.Nop(), r.clock, r.out); err != nil {
+		t.Fatal(err)
+	}
 	return r
 }
 
@@ -197,6 +200,10 @@ func TestDemoDaysEnd(t *testing.T) {
 		"a steward answers: bug 1007 data-review+ by steward1@example.test",
 		"══ Summary ══",
 		"Requests:    11 data-review requests: 7 waiting, 3 granted, 1 denied.",
+		// The fake's history (demo.PastReviews) and bug 1010, answered
+		// before the bot ran, backfilled at start.
+		"Backfill: recorded 301 past reviews",
+		"Past:        301 past reviews backfilled",
 		"Escalations: 2: bug 1003 (trust and legal), bug 1004 (trust and legal).",
 		"Reminders:   ",
 		"    stewardbot report --store " + r.dsn + " --format markdown\n",
@@ -223,6 +230,15 @@ func TestDemoDaysEnd(t *testing.T) {
 		if !strings.Contains(rep.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, rep.String())
 		}
+	}
+	// Every answered request, the past ones included, is in the report.
+	bugs := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(rep.String()), "\n")[1:] {
+		bug, _, _ := strings.Cut(line, ",")
+		bugs[bug] = true
+	}
+	if len(bugs) != demo.PastReviews+4 { // 1002, 1005, 1007 and 1010
+		t.Errorf("the report lists %d bugs, want %d", len(bugs), demo.PastReviews+4)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stewardbot/stewardbot/bot"
+	"github.com/stewardbot/stewardbot/bot/demo"
 	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
 )
 
@@ -21,6 +22,7 @@ import (
 type demoWatch struct {
 	out  io.Writer
 	srv  *bugzillatest.Server
+	past int // past reviews the backfill recorded at start
 	next bot.Observer
 	// now is the demo's clock; nextPoll says when the next scheduled cycle
 	// starts, in that clock's time.
@@ -213,15 +215,20 @@ func (w *demoWatch) summaryLocked() {
 	}
 	slices.Sort(reminders)
 	fmt.Fprintf(out, "Reminders:   %d: %s; lead notices %d.\n", groups["reminder"], orNone(strings.Join(reminders, ", ")), w.kinds["lead-notice"])
+	if w.past > 0 {
+		fmt.Fprintf(out, "Past:        %d past reviews backfilled from the fake's history, for the survey.\n", w.past)
+	}
 	if w.store != "" {
 		fmt.Fprintf(out, "Report:      the store is kept in %s; list the answered requests, for the yearly survey, with\n\n    stewardbot report --store %s --format markdown\n", w.store, w.store)
 	}
 	fmt.Fprintln(out)
 }
 
-// requests counts the fake's data-review flags by status.
+// requests counts the data-review flags of the demo's requests (not its
+// past reviews) by status.
 func (w *demoWatch) requests() (open, granted, denied int) {
-	for _, id := range w.srv.BugIDs() {
+	for _, c := range demo.Cases() {
+		id := c.Bug
 		for _, a := range w.srv.Attachments(id) {
 			for _, f := range a.Flags {
 				if f.Name != "data-review" {

@@ -5,6 +5,7 @@
 //	stewardbot demo         [--for DURATION] [--addr ADDR]  the bot against a seeded fake Bugzilla
 //	stewardbot analyze      FILE                            lint a form offline
 //	stewardbot check-config FILE                            check a configuration
+//	stewardbot backfill     [--config FILE] [--since DATE] [--until DATE]  record past reviews
 //	stewardbot report       [--config FILE] [--format csv|markdown]  the reviewed collections, for the yearly survey
 //	stewardbot version      (also --version)
 //	stewardbot help [COMMAND]
@@ -61,6 +62,7 @@ func commands() []command {
 		{"demo", "run the bot against a seeded fake Bugzilla on loopback", runDemo},
 		{"analyze", "check a data review request form offline", analyzeFromStdin},
 		{"check-config", "check a configuration file", runCheckConfig},
+		{"backfill", "record the data reviews made before the bot ran, for the survey", runBackfill},
 		{"report", "list the reviewed data collections for the yearly survey", runReport},
 		{"version", "print the version", runVersion},
 	}

@@ -25,7 +25,8 @@ survey of collections starts from this list. Columns: docs/report.md.
 It reads the store the configuration names (store.dsn; STEWARDBOT_STORE_DSN
 and --store override it) and sends Bugzilla nothing, so it needs no API key. It lists
 requests answered data-review+ ("granted") and data-review- ("denied");
-only what this store saw: requests the bot analysed while they were open.
+only what this store saw: requests the bot analysed while they were open,
+and the past reviews "stewardbot backfill" recorded.
 
   --config        configuration FILE (default $STEWARDBOT_CONFIG)
   --store         the store to read, as store.dsn writes it: a SQLite file
