@@ -1,0 +1,211 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"html"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/stewardbot/stewardbot/bot/survey"
+	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
+	"github.com/stewardbot/stewardbot/internal/bottest/botrig"
+)
+
+// surveyServer serves the real bot's Status over a store seeded with
+// surveyRows, at surveyNow, and returns its URL.
+func surveyServer(t *testing.T, mutate func(*Options)) string {
+	t.Helper()
+	r, b := botrig.New(t, bugzillatest.BMO, nil)
+	seedSurveyStore(t, r.Store)
+	o := Options{Source: b.Status(), Now: func() time.Time { return surveyNow }, Version: []byte(`{}`)}
+	if mutate != nil {
+		mutate(&o)
+	}
+	s, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s)
+	t.Cleanup(hs.Close)
+	return hs.URL
+}
+
+func fetch(t *testing.T, url string) (*http.Response, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(body)
+}
+
+// The page over the store: the dashboard's headers (the strict CSP), no
+// script, every chart with bars, the filter form, the private bugs
+// counted but not described; a filter narrows it; a bad filter is a 400
+// that says why.
+func TestSurveyPage(t *testing.T) {
+	url := surveyServer(t, nil)
+	resp, body := fetch(t, url+"/survey")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d: %s", resp.StatusCode, body)
+	}
+	dash, _ := fetch(t, url+"/")
+	for _, h := range []string{"Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"} {
+		if resp.Header.Get(h) == "" || resp.Header.Get(h) != dash.Header.Get(h) {
+			t.Errorf("header %s = %q, the dashboard's %q", h, resp.Header.Get(h), dash.Header.Get(h))
+		}
+	}
+	if resp.Header.Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Errorf("content type %q", resp.Header.Get("Content-Type"))
+	}
+	for _, bad := range []string{"<script", "javascript:", " style=", "<style"} {
+		if strings.Contains(strings.ToLower(body), bad) {
+			t.Errorf("the page holds %q, which the CSP forbids or no page should have", bad)
+		}
+	}
+	if h := regexp.MustCompile(`(?i)<[^>]+\son[a-z]+=`).FindString(body); h != "" {
+		t.Errorf("the page holds an event handler: %s", h)
+	}
+	for _, id := range []string{"by-year", "by-product", "default-on", "expiring", "permanent"} {
+		svg := regexp.MustCompile(`(?s)<svg[^>]* id="` + id + `".*?</svg>`).FindString(body)
+		if n := strings.Count(svg, `class="bar"`); n == 0 {
+			t.Errorf("chart %s has no bars:\n%s", id, svg)
+		}
+		if !strings.Contains(body, `id="`+id+`-table"`) {
+			t.Errorf("chart %s has no table behind it", id)
+		}
+	}
+	rows := survey.Summarise(surveyRows(), survey.Options{Now: surveyNow})
+	if !strings.Contains(body, `<span id="total">`+strconv.Itoa(rows.Total)+`</span>`) || rows.Total == 0 {
+		t.Errorf("the total is not %d", rows.Total)
+	}
+	if !strings.Contains(body, "private bug 2005") || strings.Contains(body, "probe_5.a") {
+		t.Errorf("private bug 2005 is not masked")
+	}
+	if !strings.Contains(body, `href="https://`) && !strings.Contains(body, `show_bug.cgi?id=2001`) {
+		t.Errorf("bugs are not linked")
+	}
+
+	css, cssBody := fetch(t, url+"/survey.css")
+	if css.StatusCode != 200 || !strings.Contains(cssBody, "@media print") || css.Header.Get("Content-Type") != "text/css; charset=utf-8" {
+		t.Errorf("/survey.css: %d %q", css.StatusCode, css.Header.Get("Content-Type"))
+	}
+
+	// A filter: only Toolkit's collections of 2021.
+	_, filtered := fetch(t, url+"/survey?year=2021&product=Toolkit")
+	want := 0
+	for _, r := range surveyRows() {
+		if r.Status == "+" && r.Product == "Toolkit" && r.DecidedAt.Year() == 2021 && !r.Private() {
+			want++
+		}
+	}
+	if want == 0 || !strings.Contains(filtered, `<span id="total">`+strconv.Itoa(want)+`</span>`) {
+		t.Errorf("filtered to Toolkit in 2021: want %d collections", want)
+	}
+	if !strings.Contains(filtered, `<option value="2021" selected>`) || !strings.Contains(filtered, `<option value="Toolkit" selected>`) {
+		t.Errorf("the form does not show the filter")
+	}
+
+	resp, body = fetch(t, url+"/survey?category=7")
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `category "7": want one of`) {
+		t.Errorf("bad category: %d %q", resp.StatusCode, body)
+	}
+}
+
+// Shown, private rows are described; the server's option decides.
+func TestSurveyShowPrivate(t *testing.T) {
+	url := surveyServer(t, func(o *Options) { o.ShowPrivate = true })
+	_, body := fetch(t, url+"/survey")
+	if strings.Contains(body, "private bug 2005") || !strings.Contains(body, "probe_5.a") {
+		t.Errorf("with show_private, bug 2005 is still masked")
+	}
+}
+
+// A source that cannot list collections has no survey.
+func TestSurveyWithoutSource(t *testing.T) {
+	s, err := New(Options{Source: &fakeSource{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest("GET", "/survey", nil))
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("status %d, want 404", rec.Code)
+	}
+}
+
+// The page's markup, for review (go test ./bot/web -run SurveyGolden
+// -update rewrites it): served, and as the standalone file the report
+// writes, whose inline stylesheet its CSP allows by hash.
+func TestSurveyGolden(t *testing.T) {
+	bugURL := func(id int) string { return "https://bugzilla.example.test/show_bug.cgi?id=" + strconv.Itoa(id) }
+	for _, tt := range []struct {
+		name string
+		page SurveyPage
+	}{
+		{"survey.golden.html", SurveyPage{Now: surveyNow, BugURL: bugURL}},
+		{"survey-filtered.golden.html", SurveyPage{Now: surveyNow, BugURL: bugURL, Filter: survey.Filter{Category: "3"}}},
+		{"survey-standalone.golden.html", SurveyPage{Now: surveyNow, BugURL: bugURL, Standalone: true}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WriteSurvey(&buf, surveyRows(), tt.page); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", tt.name)
+			if *update {
+				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if d := cmp.Diff(buf.String(), string(want)); d != "" {
+				t.Errorf("%s (-got +want):\n%s", path, d)
+			}
+			if tt.page.Standalone {
+				checkStandalone(t, buf.String())
+			}
+		})
+	}
+}
+
+// checkStandalone checks that a file's one inline stylesheet is the one
+// its Content-Security-Policy allows, and that it links nothing local.
+func checkStandalone(t *testing.T, page string) {
+	t.Helper()
+	css := regexp.MustCompile(`(?s)<style>(.*?)</style>`).FindAllStringSubmatch(page, -1)
+	if len(css) != 1 {
+		t.Fatalf("%d style elements, want 1", len(css))
+	}
+	h := sha256.Sum256([]byte(css[0][1]))
+	meta := regexp.MustCompile(`<meta http-equiv="Content-Security-Policy" content="([^"]*)">`).FindStringSubmatch(page)
+	want := "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(h[:]) + "'"
+	if meta == nil || html.UnescapeString(meta[1]) != want {
+		t.Errorf("the file's CSP is %q, want %q", meta, want)
+	}
+	for _, bad := range []string{`href="/`, `<form`, "<script"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("the file holds %q", bad)
+		}
+	}
+}
