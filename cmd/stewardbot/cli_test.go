@@ -32,6 +32,7 @@ func TestCLIConventions(t *testing.T) {
 		{[]string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
 		{[]string{"once", "--bogus"}, 2, "", "flag provided but not defined: -bogus"},
 		{[]string{"report", "--format", "xml"}, 2, "", "unknown --format"},
+		{[]string{"help", "report"}, 0, "html (the survey", ""},
 		{[]string{"version", "extra"}, 2, "", "unexpected arguments"},
 	}
 	for _, c := range commands() {

@@ -15,7 +15,7 @@ import (
 	"github.com/stewardbot/stewardbot/bot/store"
 )
 
-const reportUsage = `usage: stewardbot report [--config FILE] [--store DSN] [--format csv|markdown] [--since DATE] [--output FILE] [--show-private]
+const reportUsage = `usage: stewardbot report [--config FILE] [--store DSN] [--format csv|markdown|html] [--since DATE] [--output FILE] [--show-private]
 
 Lists every data collection the bot has seen reviewed, one row per
 measurement: its bug, the steward's answer and who gave it, the category,
@@ -31,7 +31,10 @@ only what this store saw: requests the bot analysed while they were open.
   --store         the store to read, as store.dsn writes it: a SQLite file
                   (such as the one "stewardbot demo --store FILE" kept) or
                   a postgres:// DSN; no configuration is needed then
-  --format        csv (default) or markdown (a table)
+  --format        csv (default), markdown (a table) or html (the survey
+                  page the dashboard serves at /survey: charts and the
+                  tables behind them, granted collections only; one file
+                  with no script, readable in print)
   --since         only requests answered on or after DATE (YYYY-MM-DD, UTC)
   --output        write to FILE (mode 0600) instead of standard output
   --show-private  show what private bugs and forms collect; by default each
@@ -63,8 +66,8 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return usageError("unexpected arguments %q", fs.Args())
 	}
 	write, ok := reportWriters[*format]
-	if !ok {
-		return usageError("unknown --format %q: want csv or markdown", *format)
+	if !ok && *format != "html" {
+		return usageError("unknown --format %q: want csv, markdown or html", *format)
 	}
 	var since time.Time
 	if *sinceFlag != "" {
@@ -89,7 +92,12 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return 1
 	}
 	var buf bytes.Buffer
-	if err := write(&buf, surveyTable(rows, *showPrivate)); err != nil {
+	if *format == "html" {
+		err = writeReportHTML(&buf, rows, *showPrivate, cfg.Bugzilla.URL, time.Now())
+	} else {
+		err = write(&buf, surveyTable(rows, *showPrivate))
+	}
+	if err != nil {
 		fmt.Fprintln(stderr, "stewardbot report:", err)
 		return 1
 	}

@@ -1,0 +1,25 @@
+package main
+
+import (
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stewardbot/stewardbot/bot/store"
+	"github.com/stewardbot/stewardbot/bot/web"
+)
+
+// writeReportHTML writes the survey page (web.WriteSurvey) as one file:
+// the dashboard's /survey without its filter form, its stylesheet inline.
+// Bugs link to server when the configuration names one. now is when the
+// expiry window starts.
+func writeReportHTML(w io.Writer, rows []store.ReviewedCollection, showPrivate bool, server string, now time.Time) error {
+	page := web.SurveyPage{Now: now, ShowPrivate: showPrivate, Standalone: true}
+	if server != "" {
+		base := strings.TrimSuffix(server, "/")
+		page.BugURL = func(id int) string { return base + "/show_bug.cgi?id=" + url.QueryEscape(strconv.Itoa(id)) }
+	}
+	return web.WriteSurvey(w, rows, page)
+}
