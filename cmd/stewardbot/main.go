@@ -5,7 +5,7 @@
 //	stewardbot demo         [--for DURATION] [--addr ADDR]  the bot against a seeded fake Bugzilla
 //	stewardbot analyze      FILE                            lint a form offline
 //	stewardbot check-config FILE                            check a configuration
-//	stewardbot report       [--config FILE] [--format csv|markdown]  the reviewed collections, for the yearly survey
+//	stewardbot report       [--config FILE] [--format csv|markdown|html]  the reviewed collections, for the yearly survey
 //	stewardbot version      (also --version)
 //	stewardbot help [COMMAND]
 //
