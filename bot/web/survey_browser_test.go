@@ -75,6 +75,21 @@ func TestSurveyInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A phone: the page fits its width.
+	if err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
+		chromedp.Navigate(url+"/survey"),
+		chromedp.WaitVisible(chromedp.CSS("#by-year")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	scrollWidth := run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	innerWidth := run(t, ctx, chromedp.Evaluate[int](`window.innerWidth`))
+	if scrollWidth > innerWidth {
+		t.Errorf("on a phone the survey is %dpx wide in a %dpx viewport: it scrolls sideways", scrollWidth, innerWidth)
+	}
+	writeScreenshot(t, run(t, ctx, chromedp.FullScreenshot(100)), "survey-phone.png")
+
 	// The standalone file: its inline stylesheet applies (its CSP allows it by hash).
 	var page bytes.Buffer
 	if err := WriteSurvey(&page, surveyRows(), SurveyPage{Now: surveyNow, Standalone: true}); err != nil {

@@ -209,3 +209,19 @@ func checkStandalone(t *testing.T, page string) {
 		}
 	}
 }
+
+// A new store has nothing reviewed yet: the page still renders, each
+// chart saying there is nothing to show and each list "None.".
+func TestSurveyEmpty(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteSurvey(&buf, nil, SurveyPage{Now: surveyNow}); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	if n := strings.Count(page, "nothing to show"); n != 5 {
+		t.Errorf("%d empty charts, want 5", n)
+	}
+	if strings.Contains(page, `class="bar"`) || !strings.Contains(page, `<span id="total">0</span>`) || !strings.Contains(page, "None.") {
+		t.Errorf("the empty page:\n%s", page)
+	}
+}
