@@ -61,49 +61,66 @@ func WriteSurvey(w io.Writer, rows []store.ReviewedCollection, p SurveyPage) err
 	withProduct := func(v string) string { f := p.Filter; f.Product = v; return link(f) }
 	withCategory := func(v string) string { f := p.Filter; f.Category = v; return link(f) }
 	total := strconv.Itoa(sum.Total)
-
-	var err error
-	set := func(v *countsView, c survey.Counts, cv countsView, labels, series func(string) string, links func(string) string) {
-		if err != nil {
-			return
-		}
-		*v, err = newCountsView(c, cv, labels, series, links)
-	}
 	same := func(s string) string { return s }
-	set(&d.ByYear, sum.ByYear, countsView{ID: "by-year", Title: "Granted collections per year", LabelHead: "Year",
-		Desc: "Granted collections (measurements) by the year of their review, split by category; " + total + " in all."},
-		same, survey.CategoryLabel, withYear)
-	set(&d.ByProduct, sum.ByProduct, countsView{ID: "by-product", Title: "Granted collections per product", LabelHead: "Product",
-		Desc: "Granted collections (measurements) by Bugzilla product, most first, split by category; " + total + " in all."},
-		same, survey.CategoryLabel, withProduct)
-	set(&d.DefaultOn, sum.DefaultOn, countsView{ID: "default-on", Title: "Default-on answers per category", LabelHead: "Category",
-		Desc: "Granted collections by category, split by the form's answer to whether they are collected by default."},
-		survey.CategoryLabel, same, withCategory)
-	set(&d.Expiring, sum.Expiring, countsView{ID: "expiring", Title: "Collections expiring by " + sum.Until, LabelHead: "Month",
-		Desc: "Granted collections whose dated expiry falls from " + sum.Today + " to " + sum.Until + ", by month, split by category."},
-		same, survey.CategoryLabel, func(string) string { return "" })
-	set(&d.Permanent, sum.Permanent, countsView{ID: "permanent", Title: "Permanent collections: is someone responsible?", LabelHead: "Category",
-		Desc: "Granted collections that never expire, by category, split by whether the form names who is responsible for them."},
-		survey.CategoryLabel, same, withCategory)
-	if err != nil {
-		return err
+	noLink := func(string) string { return "" }
+
+	// Each chart: where it goes, its counts, its text, and how its lines,
+	// series and links read.
+	for _, c := range []struct {
+		dst                  *countsView
+		counts               survey.Counts
+		view                 countsView
+		label, series, links func(string) string
+	}{
+		{&d.ByYear, sum.ByYear, countsView{ID: "by-year", Title: "Granted collections per year", LabelHead: "Year",
+			Desc: "Granted collections (measurements) by the year of their review, split by category; " + total + " in all."},
+			same, survey.CategoryLabel, withYear},
+		{&d.ByProduct, sum.ByProduct, countsView{ID: "by-product", Title: "Granted collections per product", LabelHead: "Product",
+			Desc: "Granted collections (measurements) by Bugzilla product, most first, split by category; " + total + " in all."},
+			same, survey.CategoryLabel, withProduct},
+		{&d.DefaultOn, sum.DefaultOn, countsView{ID: "default-on", Title: "Default-on answers per category", LabelHead: "Category",
+			Desc: "Granted collections by category, split by the form's answer to whether they are collected by default."},
+			survey.CategoryLabel, same, withCategory},
+		{&d.Expiring, sum.Expiring, countsView{ID: "expiring", Title: "Collections expiring by " + sum.Until, LabelHead: "Month",
+			Desc: "Granted collections whose dated expiry falls from " + sum.Today + " to " + sum.Until + ", by month, split by category."},
+			same, survey.CategoryLabel, noLink},
+		{&d.Permanent, sum.Permanent, countsView{ID: "permanent", Title: "Permanent collections: is someone responsible?", LabelHead: "Category",
+			Desc: "Granted collections that never expire, by category, split by whether the form names who is responsible for them."},
+			survey.CategoryLabel, same, withCategory},
+	} {
+		v, err := newCountsView(c.counts, c.view, c.label, c.series, c.links)
+		if err != nil {
+			return err
+		}
+		*c.dst = v
 	}
-	d.Items = func(items []survey.Item) []itemView { return itemViews(items, p.BugURL) }
+	limit := maxListedItems
+	if p.Standalone {
+		limit = 0 // a file is read whole, or printed
+	}
+	d.DefaultOnItems = newItemList(sum.DefaultOnItems, p.BugURL, limit)
+	d.ExpiringItems = newItemList(sum.ExpiringItems, p.BugURL, limit)
+	d.PermanentItems = newItemList(sum.PermanentItems, p.BugURL, limit)
 	return surveyTmpl.Execute(w, d)
 }
 
+// maxListedItems bounds each list on the served page: after a backfill a
+// list can hold thousands of collections, and the filter narrows it.
+const maxListedItems = 500
+
 // surveyData is what survey.html shows.
 type surveyData struct {
-	S                                                 survey.Summary
-	Standalone                                        bool
-	ShowPrivate                                       bool
-	Generated                                         string
-	Window                                            int
-	CSS                                               template.CSS // Standalone only
-	CSP                                               string       // Standalone only
-	Categories                                        []option     // the category filter's choices
+	S           survey.Summary
+	Standalone  bool
+	ShowPrivate bool
+	Generated   string
+	Window      int
+	CSS         template.CSS // Standalone only
+	CSP         string       // Standalone only
+	Categories  []option     // the category filter's choices
+
 	ByYear, ByProduct, DefaultOn, Expiring, Permanent countsView
-	Items                                             func([]survey.Item) []itemView
+	DefaultOnItems, ExpiringItems, PermanentItems     itemList
 }
 
 type option struct{ Value, Label string }
@@ -177,13 +194,26 @@ type itemView struct {
 	CategoryName string
 }
 
-func itemViews(items []survey.Item, bugURL func(int) string) []itemView {
-	out := make([]itemView, len(items))
+// itemList is a list as the page shows it: the first items, and how many
+// more there are.
+type itemList struct {
+	Items []itemView
+	More  int // not shown: narrow the filter to see them
+}
+
+// newItemList makes the list's lines, the first limit of them (all when
+// limit is 0).
+func newItemList(items []survey.Item, bugURL func(int) string, limit int) itemList {
+	var l itemList
+	if limit > 0 && len(items) > limit {
+		l.More, items = len(items)-limit, items[:limit]
+	}
+	l.Items = make([]itemView, len(items))
 	for i, it := range items {
-		out[i] = itemView{Item: it, CategoryName: survey.CategoryLabel(it.Category)}
+		l.Items[i] = itemView{Item: it, CategoryName: survey.CategoryLabel(it.Category)}
 		if bugURL != nil {
-			out[i].URL = bugURL(it.BugID)
+			l.Items[i].URL = bugURL(it.BugID)
 		}
 	}
-	return out
+	return l
 }

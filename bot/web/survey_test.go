@@ -18,6 +18,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/stewardbot/stewardbot/bot/store"
 	"github.com/stewardbot/stewardbot/bot/survey"
 	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
 	"github.com/stewardbot/stewardbot/internal/bottest/botrig"
@@ -223,5 +224,32 @@ func TestSurveyEmpty(t *testing.T) {
 	}
 	if strings.Contains(page, `class="bar"`) || !strings.Contains(page, `<span id="total">0</span>`) || !strings.Contains(page, "None.") {
 		t.Errorf("the empty page:\n%s", page)
+	}
+}
+
+// After a backfill a list can be long: the served page shows the first
+// maxListedItems and says how many more the filter would show; the file
+// lists them all.
+func TestSurveyListCap(t *testing.T) {
+	var rows []store.ReviewedCollection
+	for i := range maxListedItems + 100 {
+		rows = append(rows, store.ReviewedCollection{FlagID: i + 1, Status: "+", DecidedAt: surveyNow, Product: "Firefox",
+			Collection: store.Collection{BugID: i + 1, Measurement: "m" + strconv.Itoa(i), Category: 1, DefaultOn: "yes"}})
+	}
+	for _, tt := range []struct {
+		standalone bool
+		lines      int
+		more       string
+	}{{false, maxListedItems, "And 100 more"}, {true, maxListedItems + 100, ""}} {
+		var buf bytes.Buffer
+		if err := WriteSurvey(&buf, rows, SurveyPage{Now: surveyNow, Standalone: tt.standalone}); err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(buf.String(), `<td data-label="Measurement">`); n != tt.lines {
+			t.Errorf("standalone %v: %d lines listed, want %d", tt.standalone, n, tt.lines)
+		}
+		if got := strings.Contains(buf.String(), "more: choose a year"); got != (tt.more != "") || !strings.Contains(buf.String(), tt.more) {
+			t.Errorf("standalone %v: the note on more lines is wrong (want %q)", tt.standalone, tt.more)
+		}
 	}
 }
