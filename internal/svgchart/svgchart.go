@@ -52,7 +52,8 @@ const (
 	labelChars  = 28 // a longer label is cut, whole in its <title>
 	charWidth   = 7.2
 	fontSize    = 13
-	minNumWidth = 26 // a segment narrower than this shows no number
+	minNumWidth = 26                // a segment narrower than this shows no number
+	maxTotal    = 1_000_000_000_000 // a bar longer than this is an error: sums and ticks stay far from overflow
 )
 
 // SVG renders the chart, or says what is wrong with it.
@@ -146,10 +147,15 @@ func (c Chart) validate() error {
 		if len(row) != len(c.Series) {
 			return fmt.Errorf("svgchart: %s: bar %q has %d values for %d series", c.ID, c.Labels[i], len(row), len(c.Series))
 		}
+		total := 0
 		for _, v := range row {
 			if v < 0 {
 				return fmt.Errorf("svgchart: %s: bar %q has a negative value %d", c.ID, c.Labels[i], v)
 			}
+			if v > maxTotal || total+v > maxTotal {
+				return fmt.Errorf("svgchart: %s: bar %q is over %d: too large to draw", c.ID, c.Labels[i], maxTotal)
+			}
+			total += v
 		}
 	}
 	return nil

@@ -42,6 +42,7 @@ func TestChartErrors(t *testing.T) {
 		{"fewer rows than labels", func(c *Chart) { c.Labels = []string{"a", "b"} }, "2 labels but 1 rows"},
 		{"a short row", func(c *Chart) { c.Series = []string{"s", "t"} }, `bar "a" has 1 values for 2 series`},
 		{"negative", func(c *Chart) { c.Values = [][]int{{-1}} }, "negative"},
+		{"too large", func(c *Chart) { c.Series, c.Values = []string{"s", "t"}, [][]int{{1 << 62, 1 << 62}} }, "too large to draw"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			c := ok
