@@ -26,3 +26,7 @@ func (s *Status) ReviewedCollections(ctx context.Context, f store.CollectionFilt
 
 // BugURL is the link to a bug on the Bugzilla the bot works on.
 func (s *Status) BugURL(id int) string { return bugURL(s.server, id) }
+
+// BugURL is the link to bug id on the Bugzilla at server, for the survey
+// file "stewardbot report --format html" writes.
+func BugURL(server string, id int) string { return bugURL(server, id) }

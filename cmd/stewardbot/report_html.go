@@ -2,11 +2,9 @@ package main
 
 import (
 	"io"
-	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
+	"github.com/stewardbot/stewardbot/bot"
 	"github.com/stewardbot/stewardbot/bot/store"
 	"github.com/stewardbot/stewardbot/bot/web"
 )
@@ -18,8 +16,7 @@ import (
 func writeReportHTML(w io.Writer, rows []store.ReviewedCollection, showPrivate bool, server string, now time.Time) error {
 	page := web.SurveyPage{Now: now, ShowPrivate: showPrivate, Standalone: true}
 	if server != "" {
-		base := strings.TrimSuffix(server, "/")
-		page.BugURL = func(id int) string { return base + "/show_bug.cgi?id=" + url.QueryEscape(strconv.Itoa(id)) }
+		page.BugURL = func(id int) string { return bot.BugURL(server, id) }
 	}
 	return web.WriteSurvey(w, rows, page)
 }

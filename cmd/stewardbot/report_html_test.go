@@ -46,4 +46,24 @@ func TestReportHTML(t *testing.T) {
 	if !strings.Contains(string(data), "cert_error.clock_advice_shown") || !strings.Contains(string(data), `<svg`) {
 		t.Errorf("with --show-private, bug 1007 is still hidden")
 	}
+
+	// Bugs link to the configured Bugzilla; without one, to nothing.
+	if strings.Contains(page, "show_bug.cgi") {
+		t.Error("without bugzilla.url, the page links bugs")
+	}
+	cfg, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	linked := filepath.Join(t.TempDir(), "linked.yaml")
+	if err := os.WriteFile(linked, append(cfg, "bugzilla:\n  url: https://bugzilla.example.test/\n"...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if code := runReport(context.Background(), []string{"--config", linked, "--format", "html"}, &out, &errOut, noEnv); code != 0 {
+		t.Fatalf("exit status %d\n%s", code, errOut.String())
+	}
+	if !strings.Contains(out.String(), `href="https://bugzilla.example.test/show_bug.cgi?id=1001"`) {
+		t.Error("with bugzilla.url, bug 1001 is not linked to it")
+	}
 }
