@@ -2,6 +2,7 @@ package survey
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -27,6 +28,25 @@ func FuzzParseFilter(f *testing.F) {
 		again, err := ParseFilter(back)
 		if err != nil || again != got {
 			t.Fatalf("%+v reads back as %+v, %v", got, again, err)
+		}
+	})
+}
+
+// OwnerLogins finds only lower-case addresses that the answer holds, each once.
+func FuzzOwnerLogins(f *testing.F) {
+	for _, s := range []string{"Jane Doe <jane@example.test>", "a@b.c, A@B.C", "'x'@y.z'", "team", "@@..@", "é@ü.de"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, owner string) {
+		seen := map[string]bool{}
+		for _, l := range OwnerLogins(owner) {
+			if l != strings.ToLower(l) || !strings.Contains(l, "@") || !strings.Contains(strings.ToLower(owner), l) || len(l) > maxLogin {
+				t.Fatalf("OwnerLogins(%q) gave %q", owner, l)
+			}
+			if seen[l] {
+				t.Fatalf("OwnerLogins(%q) gave %q twice", owner, l)
+			}
+			seen[l] = true
 		}
 	})
 }

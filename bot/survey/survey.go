@@ -68,6 +68,10 @@ type Options struct {
 	Now         time.Time // today, for the expiry window (its UTC date)
 	ShowPrivate bool      // show private rows' details
 	Filter      Filter
+	// Activity is what Bugzilla said of the owners' accounts, by lower-case
+	// login (survey.owner_activity); nil when activity is not looked up:
+	// then the summary has no Owners.
+	Activity map[string]store.OwnerActivity
 }
 
 // Item is one collection as the survey's lists show it; a private one
@@ -131,6 +135,10 @@ type Summary struct {
 
 	Permanent      Counts // category × owner named or not
 	PermanentItems []Item // by bug
+
+	// Owners is the owners no longer active (owners.go); nil when
+	// Options.Activity is.
+	Owners *Owners
 }
 
 // YearProductCount is one line of the table behind the year and product charts.
@@ -150,6 +158,7 @@ func Summarise(rows []store.ReviewedCollection, o Options) Summary {
 	byYear, byProduct := newTally(), newTally()
 	defaultOn, expiring, permanent := newTally(), newTally(), newTally()
 	yp := map[YearProductCount]int{}
+	var owned []Item // the kept collections that name an owner
 	for _, r := range rows {
 		if r.Status != "+" {
 			continue
@@ -177,6 +186,9 @@ func Summarise(rows []store.ReviewedCollection, o Options) Summary {
 			expiring.add(d[:7], it.Category)
 			s.ExpiringItems = append(s.ExpiringItems, it)
 		}
+		if it.Owner != "" {
+			owned = append(owned, it)
+		}
 		if isPermanent(r.Expiry) {
 			owner := OwnerMissing
 			if strings.TrimSpace(r.Owner) != "" {
@@ -201,6 +213,9 @@ func Summarise(rows []store.ReviewedCollection, o Options) Summary {
 	slices.SortFunc(s.YearProduct, func(a, b YearProductCount) int {
 		return cmp.Or(-compareYears(a.Year, b.Year), strings.Compare(a.Product, b.Product), compareCategories(a.Category, b.Category))
 	})
+	if o.Activity != nil {
+		s.Owners = summariseOwners(owned, o.Activity, o.Now)
+	}
 	s.DefaultOnItems = foldPrivate(s.DefaultOnItems)
 	s.PermanentItems = foldPrivate(s.PermanentItems)
 	s.ExpiringItems = foldPrivate(s.ExpiringItems)
