@@ -22,6 +22,7 @@ type Status struct {
 	lead     *leadership
 	park     *parking
 	troubles *troubles
+	owners   bool // survey.owner_activity: the survey shows the owners' activity
 }
 
 // statusStore is the part of the store Status reads.
@@ -36,7 +37,7 @@ var _ statusStore = store.Store(nil)
 // Status is the bot as the dashboard and health checks see it.
 func (b *Bot) Status() *Status {
 	return &Status{st: b.store, server: b.cfg.Bugzilla.URL, calendar: newRoster(b.cfg.Stewards).stewardCalendar, clock: b.clock,
-		sess: b.sess, lead: &b.lead, park: b.park, troubles: b.troubles}
+		sess: b.sess, lead: &b.lead, park: b.park, troubles: b.troubles, owners: b.cfg.Survey.OwnerActivity}
 }
 
 func (s *Status) now() time.Time { return s.clock.Now().UTC() }

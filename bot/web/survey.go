@@ -19,6 +19,15 @@ type surveySource interface {
 
 var _ surveySource = (*bot.Status)(nil)
 
+// ownerActivitySource is a surveySource that also tells what the "owners"
+// task recorded of the owners' accounts (nil when survey.owner_activity is
+// off); *bot.Status is one.
+type ownerActivitySource interface {
+	OwnerActivity(ctx context.Context) (map[string]store.OwnerActivity, error)
+}
+
+var _ ownerActivitySource = (*bot.Status)(nil)
+
 // survey serves /survey: the yearly survey's charts and tables over every
 // granted collection the store holds, narrowed by ?year=, ?product= and
 // ?category= (a form submits them: the page runs no script). It reads the
@@ -41,8 +50,17 @@ func (s *Server) survey(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "cannot read the reviewed collections; see the bot's log", http.StatusInternalServerError)
 		return
 	}
+	page := SurveyPage{Now: s.o.Now(), ShowPrivate: s.o.ShowPrivate, Filter: filter, BugURL: src.BugURL}
+	if oa, ok := src.(ownerActivitySource); ok {
+		// The owners' activity is an extra: without it the page still
+		// shows everything else, and says the activity is unknown.
+		if page.Activity, err = oa.OwnerActivity(r.Context()); err != nil {
+			s.o.Log.Error().Err(err).Msg("survey: cannot read the owners' activity; showing it as unknown")
+			page.Activity = map[string]store.OwnerActivity{}
+		}
+	}
 	var buf bytes.Buffer
-	err = WriteSurvey(&buf, rows, SurveyPage{Now: s.o.Now(), ShowPrivate: s.o.ShowPrivate, Filter: filter, BugURL: src.BugURL})
+	err = WriteSurvey(&buf, rows, page)
 	if err != nil {
 		s.o.Log.Error().Err(err).Msg("survey: render")
 		http.Error(w, "cannot render the survey", http.StatusInternalServerError)

@@ -28,6 +28,9 @@ type SurveyPage struct {
 	Now         time.Time // today, for the expiry window
 	ShowPrivate bool      // show private bugs' and forms' details
 	Filter      survey.Filter
+	// Activity is what Bugzilla said of the owners' accounts, by login
+	// (survey.owner_activity); nil when it is not looked up.
+	Activity map[string]store.OwnerActivity
 	// BugURL links a bug; nil links none.
 	BugURL func(id int) string
 	// Standalone makes a page that is a file ("stewardbot report --format
@@ -40,7 +43,8 @@ type SurveyPage struct {
 // WriteSurvey writes the survey page over rows (as
 // store.ReviewedCollections lists them; only granted ones count).
 func WriteSurvey(w io.Writer, rows []store.ReviewedCollection, p SurveyPage) error {
-	sum := survey.Summarise(rows, survey.Options{Now: p.Now, ShowPrivate: p.ShowPrivate, Filter: p.Filter})
+	sum := survey.Summarise(rows, survey.Options{Now: p.Now, ShowPrivate: p.ShowPrivate, Filter: p.Filter,
+		Activity: p.Activity})
 	d := surveyData{S: sum, Standalone: p.Standalone, Generated: p.Now.UTC().Format("2006-01-02 15:04 MST"),
 		Categories: surveyCategories(), Window: survey.ExpiryWindowDays, ShowPrivate: p.ShowPrivate}
 	if p.Standalone {
@@ -101,6 +105,13 @@ func WriteSurvey(w io.Writer, rows []store.ReviewedCollection, p SurveyPage) err
 	d.DefaultOnItems = newItemList(sum.DefaultOnItems, p.BugURL, limit)
 	d.ExpiringItems = newItemList(sum.ExpiringItems, p.BugURL, limit)
 	d.PermanentItems = newItemList(sum.PermanentItems, p.BugURL, limit)
+	if sum.Owners != nil {
+		v, err := newOwnersView(sum.Owners, p.BugURL, limit)
+		if err != nil {
+			return err
+		}
+		d.Owners = &v
+	}
 	return surveyTmpl.Execute(w, d)
 }
 
@@ -121,6 +132,7 @@ type surveyData struct {
 
 	ByYear, ByProduct, DefaultOn, Expiring, Permanent countsView
 	DefaultOnItems, ExpiringItems, PermanentItems     itemList
+	Owners                                            *ownersView // nil: owner activity not looked up
 }
 
 type option struct{ Value, Label string }

@@ -79,3 +79,18 @@ func seedSurveyStore(t *testing.T, st store.Store) {
 		}
 	}
 }
+
+// surveyActivity is what Bugzilla said of surveyRows' owners: owner8 last
+// acted two years ago, owner48 last week, owner24's date was not given
+// (unknown), owner32 has no account, owner56 was not asked; owner16, on a
+// private bug, last acted two years ago too.
+func surveyActivity() []store.OwnerActivity {
+	checked := surveyNow.Add(-3 * time.Hour)
+	return []store.OwnerActivity{
+		{Login: "owner8@example.test", Found: true, LastActivity: surveyNow.AddDate(-2, 0, 0), CheckedAt: checked},
+		{Login: "owner16@example.test", Found: true, LastActivity: surveyNow.AddDate(-2, 0, 0), CheckedAt: checked},
+		{Login: "owner48@example.test", Found: true, LastActivity: surveyNow.AddDate(0, 0, -7), CheckedAt: checked},
+		{Login: "owner24@example.test", Found: true, CheckedAt: checked},
+		{Login: "owner32@example.test", Found: false, CheckedAt: checked},
+	}
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"html"
@@ -18,9 +19,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/stewardbot/stewardbot/bot"
 	"github.com/stewardbot/stewardbot/bot/store"
 	"github.com/stewardbot/stewardbot/bot/survey"
 	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
+	"github.com/stewardbot/stewardbot/internal/bottest"
 	"github.com/stewardbot/stewardbot/internal/bottest/botrig"
 )
 
@@ -130,6 +133,66 @@ func TestSurveyPage(t *testing.T) {
 	}
 }
 
+// With survey.owner_activity on, the page shows what the "owners" task
+// stored (never asking Bugzilla itself): owner8 no longer active, owner24
+// and owner56 (not asked yet) unknown, owner32 without an account, the
+// teams not logins, the active owner48 only counted, and owner16, whose
+// bug is private, not at all; off, it says the activity is not looked up.
+func TestSurveyOwners(t *testing.T) {
+	for _, on := range []bool{true, false} {
+		t.Run(strconv.FormatBool(on), func(t *testing.T) {
+			r, b := botrig.New(t, bugzillatest.BMO, nil, bottest.WithConfig(func(c *bot.Config) { c.Survey.OwnerActivity = on }))
+			seedSurveyStore(t, r.Store)
+			if err := r.Store.SaveOwnerActivity(context.Background(), surveyActivity()); err != nil {
+				t.Fatal(err)
+			}
+			s, err := New(Options{Source: b.Status(), Now: func() time.Time { return surveyNow }, Version: []byte(`{}`)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			hs := httptest.NewServer(s)
+			t.Cleanup(hs.Close)
+			before := r.Fake.RequestCount("GET /rest/user")
+			_, body := fetch(t, hs.URL+"/survey")
+			if n := r.Fake.RequestCount("GET /rest/user"); n != before {
+				t.Errorf("the page asked Bugzilla about users (%d requests)", n-before)
+			}
+			section := regexp.MustCompile(`(?s)<section id="owners-section".*?</section>`).FindString(body)
+			if !on {
+				if !strings.Contains(section, `id="owners-off"`) || strings.Contains(section, "owner8@") {
+					t.Errorf("owner activity off, yet shown:\n%s", section)
+				}
+				return
+			}
+			part := func(id string) string {
+				return regexp.MustCompile(`(?s)<h3 id="` + id + `">.*?(</table>|<p class="empty">None.</p>)`).FindString(section)
+			}
+			for id, want := range map[string][]string{
+				"owners-inactive":   {"owner8@example.test", surveyNow.AddDate(-2, 0, 0).Format(time.DateOnly), "Bug 2008"},
+				"owners-unknown":    {"owner24@example.test", "owner56@example.test"},
+				"owners-no-account": {"owner32@example.test"},
+				"owners-not-login":  {"Team 1", "Team 9"},
+			} {
+				got := part(id)
+				for _, w := range want {
+					if !strings.Contains(got, w) {
+						t.Errorf("%s lacks %q:\n%s", id, w, got)
+					}
+				}
+				if id != "owners-inactive" && strings.Contains(got, "owner8@") {
+					t.Errorf("%s lists owner8", id)
+				}
+			}
+			if strings.Contains(section, "owner48@") || strings.Contains(section, "owner16@") {
+				t.Errorf("an active owner, or a private bug's owner, is listed")
+			}
+			if n := strings.Count(regexp.MustCompile(`(?s)<svg[^>]* id="owner-activity".*?</svg>`).FindString(section), `class="bar"`); n == 0 {
+				t.Errorf("the owners chart has no bars")
+			}
+		})
+	}
+}
+
 // Shown, private rows are described; the server's option decides.
 func TestSurveyShowPrivate(t *testing.T) {
 	url := surveyServer(t, func(o *Options) { o.ShowPrivate = true })
@@ -157,13 +220,14 @@ func TestSurveyWithoutSource(t *testing.T) {
 // writes, whose inline stylesheet its CSP allows by hash.
 func TestSurveyGolden(t *testing.T) {
 	bugURL := func(id int) string { return "https://bugzilla.example.test/show_bug.cgi?id=" + strconv.Itoa(id) }
+	activity := bot.OwnerActivityByLogin(surveyActivity())
 	for _, tt := range []struct {
 		name string
 		page SurveyPage
 	}{
-		{"survey.golden.html", SurveyPage{Now: surveyNow, BugURL: bugURL}},
+		{"survey.golden.html", SurveyPage{Now: surveyNow, BugURL: bugURL, Activity: activity}},
 		{"survey-filtered.golden.html", SurveyPage{Now: surveyNow, BugURL: bugURL, Filter: survey.Filter{Category: "3"}}},
-		{"survey-standalone.golden.html", SurveyPage{Now: surveyNow, BugURL: bugURL, Standalone: true}},
+		{"survey-standalone.golden.html", SurveyPage{Now: surveyNow, BugURL: bugURL, Standalone: true, Activity: activity}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
