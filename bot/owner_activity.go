@@ -142,3 +142,55 @@ func (d *ownersDuty) Run(ctx context.Context, c *Cycle) error {
 	}
 	return nil
 }
+
+// reportOwnerStore is what the report reads of the store for the owners'
+// activity: the recorded answers and the rate-limit park.
+type reportOwnerStore interface {
+	kvStore
+	ownerActivityLister
+}
+
+var _ reportOwnerStore = store.Store(nil)
+
+// ReportOwnerActivity is the owners' activity for "stewardbot report
+// --format html": what the store holds (the daemon's "owners" task), and,
+// when bz is not nil, Bugzilla's answer for the owners of rows the store
+// has none from the last day. It never asks while the store's rate-limit
+// park lasts (asking a BMO that blocks the bot's address makes the block
+// longer), and it writes nothing: the store is the daemon's. When the
+// lookup fails, the stored answers come back with the error, so that the
+// page can still show them.
+func ReportOwnerActivity(ctx context.Context, st reportOwnerStore, bz userReader, rows []store.ReviewedCollection, now time.Time) (map[string]store.OwnerActivity, error) {
+	stored, err := st.OwnerActivities(ctx)
+	if err != nil {
+		return map[string]store.OwnerActivity{}, err
+	}
+	m := OwnerActivityByLogin(stored)
+	if bz == nil {
+		return m, nil
+	}
+	var stale []string
+	for _, l := range OwnerLogins(rows) {
+		if a, ok := m[l]; !ok || now.Sub(a.CheckedAt) >= ownerActivityEvery {
+			stale = append(stale, l)
+		}
+	}
+	if len(stale) == 0 {
+		return m, nil
+	}
+	until, err := storedTime(ctx, st, kvParkedUntil, "park")
+	if err != nil {
+		return m, err
+	}
+	if now.Before(until) {
+		return m, &ParkedError{Until: until}
+	}
+	fresh, err := LookUpOwners(ctx, bz, stale, now)
+	if err != nil {
+		return m, err
+	}
+	for _, a := range fresh {
+		m[a.Login] = a
+	}
+	return m, nil
+}

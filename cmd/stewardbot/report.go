@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/stewardbot/stewardbot/bot"
 	"github.com/stewardbot/stewardbot/bot/store"
 )
@@ -26,6 +28,10 @@ It reads the store the configuration names (store.dsn; STEWARDBOT_STORE_DSN
 and --store override it) and sends Bugzilla nothing, so it needs no API key. It lists
 requests answered data-review+ ("granted") and data-review- ("denied");
 only what this store saw: requests the bot analysed while they were open.
+One exception: with survey.owner_activity, bugzilla.url and an API key,
+--format html asks Bugzilla (GET /rest/user only, never during the bot's
+rate-limit park) when the owners the store has no fresh answer for last
+acted; without a key it shows what the daemon stored.
 
   --config        configuration FILE (default $STEWARDBOT_CONFIG)
   --store         the store to read, as store.dsn writes it: a SQLite file
@@ -86,14 +92,25 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if *storeDSN != "" {
 		cfg.Store.DSN = *storeDSN
 	}
-	rows, err := reportRows(ctx, cfg.Store.DSN, since)
+	st, err := openReportStore(ctx, cfg.Store.DSN)
+	if err != nil {
+		fmt.Fprintln(stderr, "stewardbot report:", err)
+		return 1
+	}
+	defer st.Close()
+	rows, err := st.ReviewedCollections(ctx, store.CollectionFilter{Since: since})
 	if err != nil {
 		fmt.Fprintln(stderr, "stewardbot report:", err)
 		return 1
 	}
 	var buf bytes.Buffer
 	if *format == "html" {
-		err = writeReportHTML(&buf, rows, *showPrivate, cfg.Bugzilla.URL, time.Now())
+		now := time.Now()
+		var activity map[string]store.OwnerActivity
+		if cfg.Survey.OwnerActivity {
+			activity = reportOwnerActivity(ctx, cfg, st, rows, now, stderr)
+		}
+		err = writeReportHTML(&buf, rows, *showPrivate, cfg.Bugzilla.URL, activity, now)
 	} else {
 		err = write(&buf, surveyTable(rows, *showPrivate))
 	}
@@ -149,7 +166,7 @@ func reportConfig(path string, getenv func(string) string) (bot.Config, error) {
 	}
 	var left bot.ConfigErrors
 	for _, e := range ce {
-		if !strings.HasPrefix(e.Field, "bugzilla.") && e.Field != "webhooks.secret" {
+		if !strings.HasPrefix(e.Field, "bugzilla.") && e.Field != "webhooks.secret" && e.Field != "survey.owner_activity" {
 			left = append(left, e)
 		}
 	}
@@ -159,21 +176,44 @@ func reportConfig(path string, getenv func(string) string) (bot.Config, error) {
 	return cfg, nil
 }
 
-// reportRows reads the reviewed collections from the store. A SQLite file
-// that does not exist is an error, not an empty report: opening it would
-// create an empty store and hide a wrong path.
-func reportRows(ctx context.Context, dsn string, since time.Time) ([]store.ReviewedCollection, error) {
+// openReportStore opens the store the report reads. A SQLite file that
+// does not exist is an error, not an empty report: opening it would create
+// an empty store and hide a wrong path.
+func openReportStore(ctx context.Context, dsn string) (store.Store, error) {
 	if path, ok := sqlitePath(dsn); ok {
 		if _, err := os.Stat(path); err != nil {
 			return nil, fmt.Errorf("no store at %s (store.dsn): %w", path, err)
 		}
 	}
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		return nil, err
+	return store.Open(ctx, dsn)
+}
+
+// reportOwnerActivity is the owners' activity for the survey file
+// (survey.owner_activity): what the daemon stored, and, with bugzilla.url
+// and an API key, Bugzilla's answer for the owners the store has none
+// from the last day (bot.ReportOwnerActivity: GET /rest/user only, never
+// during the daemon's rate-limit park). A failure is reported on stderr
+// and the page shows what the store holds: it never stops the report.
+func reportOwnerActivity(ctx context.Context, cfg bot.Config, st store.Store, rows []store.ReviewedCollection, now time.Time, stderr io.Writer) map[string]store.OwnerActivity {
+	var (
+		activity map[string]store.OwnerActivity
+		err      error
+	)
+	if cfg.Bugzilla.URL != "" && cfg.Bugzilla.APIKey.IsSet() {
+		client, cerr := newClient(cfg, zerolog.Nop())
+		if cerr != nil {
+			fmt.Fprintf(stderr, "stewardbot report: owner activity: %v; showing what the store holds\n", cerr)
+			activity, err = bot.ReportOwnerActivity(ctx, st, nil, rows, now)
+		} else {
+			activity, err = bot.ReportOwnerActivity(ctx, st, client, rows, now)
+		}
+	} else {
+		activity, err = bot.ReportOwnerActivity(ctx, st, nil, rows, now)
 	}
-	defer st.Close()
-	return st.ReviewedCollections(ctx, store.CollectionFilter{Since: since})
+	if err != nil {
+		fmt.Fprintf(stderr, "stewardbot report: owner activity: %v; showing what the store holds\n", err)
+	}
+	return activity
 }
 
 // sqlitePath returns the file a SQLite DSN names ("sqlite:PATH" or a bare

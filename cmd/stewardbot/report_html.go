@@ -12,9 +12,11 @@ import (
 // writeReportHTML writes the survey page (web.WriteSurvey) as one file:
 // the dashboard's /survey without its filter form, its stylesheet inline.
 // Bugs link to server when the configuration names one. now is when the
-// expiry window starts.
-func writeReportHTML(w io.Writer, rows []store.ReviewedCollection, showPrivate bool, server string, now time.Time) error {
-	page := web.SurveyPage{Now: now, ShowPrivate: showPrivate, Standalone: true}
+// expiry window starts; activity is the owners' activity (nil: not looked
+// up, survey.owner_activity off).
+func writeReportHTML(w io.Writer, rows []store.ReviewedCollection, showPrivate bool, server string,
+	activity map[string]store.OwnerActivity, now time.Time) error {
+	page := web.SurveyPage{Now: now, ShowPrivate: showPrivate, Standalone: true, Activity: activity}
 	if server != "" {
 		page.BugURL = func(id int) string { return bot.BugURL(server, id) }
 	}
