@@ -2,8 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -264,34 +262,7 @@ func (rc *readCache) accounts(ctx context.Context, logins []string) (map[string]
 	return out, nil
 }
 
-// readUsers reads accounts by lower-case login. An unknown login fails a
-// batch (404, code 51), so then each is read alone.
+// readUsers reads accounts by lower-case login (users_lookup.go).
 func (rc *readCache) readUsers(ctx context.Context, logins []string) (map[string]bugzilla.User, error) {
-	out := map[string]bugzilla.User{}
-	users, err := rc.bugzillaClient.Users(ctx, logins)
-	if err == nil {
-		for _, u := range users {
-			out[strings.ToLower(u.Name)] = u
-		}
-		return out, nil
-	}
-	if len(logins) == 1 && errors.Is(err, bugzilla.ErrNotFound) {
-		return out, nil
-	}
-	if !errors.Is(err, bugzilla.ErrNotFound) {
-		return nil, fmt.Errorf("look up %s: %w", strings.Join(logins, ", "), err)
-	}
-	for _, login := range logins {
-		users, err := rc.bugzillaClient.Users(ctx, []string{login})
-		switch {
-		case errors.Is(err, bugzilla.ErrNotFound):
-			continue
-		case err != nil:
-			return nil, fmt.Errorf("look up %s: %w", login, err)
-		}
-		for _, u := range users {
-			out[strings.ToLower(u.Name)] = u
-		}
-	}
-	return out, nil
+	return lookUpUsers(ctx, rc.bugzillaClient, logins)
 }

@@ -24,6 +24,7 @@ type Status struct {
 	lead     *leadership
 	park     *parking
 	troubles *troubles
+	owners   bool // survey.owner_activity: the survey shows the owners' activity
 }
 
 // statusStore is the part of the store Status reads.
@@ -40,7 +41,8 @@ var _ statusStore = store.Store(nil)
 func (b *Bot) Status() *Status {
 	ro := newRoster(b.cfg.Stewards)
 	return &Status{st: b.store, server: b.cfg.Bugzilla.URL, calendar: ro.stewardCalendar, away: ro.awayUntil, clock: b.clock,
-		sess: b.sess, lead: &b.lead, park: b.park, troubles: b.troubles}
+		sess: b.sess, lead: &b.lead, park: b.park, troubles: b.troubles,
+		owners: b.cfg.Survey.OwnerActivity}
 }
 
 func (s *Status) now() time.Time { return s.clock.Now().UTC() }

@@ -55,6 +55,7 @@ func (b *Bot) Tasks() []Task {
 		{Name: "escalate", Doc: "post one notice per form revision to Trust or Legal when the analysis needs them", Duty: esc},
 		{Name: "review", Doc: "point out where a data-review+ review form contradicts the request, once", Duty: newReviewDuty(d, core)},
 		{Name: "expiry", Doc: "remind the owner of a reviewed collection, once, that its dated expiry is near", Duty: newExpiryDuty(d, core)},
+		{Name: "owners", Doc: "look up, once a day, when the reviewed collections' owners last acted on Bugzilla (survey.owner_activity)", Duty: newOwnersDuty(d)},
 	}
 }
 

@@ -147,20 +147,23 @@ func (c *Comment) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON decodes a user from /rest/user (groups as objects) or BMO's
-// /rest/whoami (groups as names, id possibly a string).
+// /rest/whoami (groups as names, id possibly a string), with BMO's
+// last_activity_time when it is there.
 func (u *User) UnmarshalJSON(data []byte) error {
 	type plain User
 	var w struct {
 		*plain
-		ID       flexInt           `json:"id"`
-		CanLogin flexBool          `json:"can_login"`
-		Groups   []json.RawMessage `json:"groups"`
+		ID           flexInt           `json:"id"`
+		CanLogin     flexBool          `json:"can_login"`
+		Groups       []json.RawMessage `json:"groups"`
+		LastActivity flexTime          `json:"last_activity_time"`
 	}
 	w.plain = (*plain)(u)
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
 	u.ID, u.CanLogin = int(w.ID), bool(w.CanLogin)
+	u.LastActivity = time.Time(w.LastActivity).UTC()
 	u.Groups = nil
 	for _, g := range w.Groups {
 		var name string

@@ -433,6 +433,34 @@ func TestDecodeSurprises(t *testing.T) {
 		}
 	})
 
+	// BMO's User.get sends last_seen_date and last_activity_time (dateTime,
+	// null when never) to a logged-in caller; upstream 5.2 sends neither
+	// (the recording above), and a missing or null date stays zero: unknown.
+	t.Run("BMO user last activity", func(t *testing.T) {
+		for _, tc := range []struct {
+			name, body string
+			want       time.Time
+		}{
+			{"a date", `{"id":1,"name":"a@b","last_seen_date":"2025-01-02T03:04:05Z","last_activity_time":"2024-05-06T07:08:09Z"}`, time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)},
+			{"null", `{"id":1,"name":"a@b","last_activity_time":null}`, time.Time{}},
+			{"missing", `{"id":1,"name":"a@b"}`, time.Time{}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				var u User
+				if err := json.Unmarshal([]byte(tc.body), &u); err != nil {
+					t.Fatal(err)
+				}
+				if !u.LastActivity.Equal(tc.want) || u.LastActivity.IsZero() != tc.want.IsZero() {
+					t.Errorf("LastActivity = %v, want %v", u.LastActivity, tc.want)
+				}
+			})
+		}
+		var u User
+		if err := json.Unmarshal([]byte(`{"id":1,"name":"a@b","last_activity_time":"yesterday"}`), &u); err == nil {
+			t.Error("a last_activity_time that is not a time decoded without error")
+		}
+	})
+
 	t.Run("BMO flag activity", func(t *testing.T) {
 		_, body := bmoFixture(t, "flag_activity.json", "response")
 		var rows []FlagActivity

@@ -91,6 +91,12 @@ type User struct {
 	Groups   []string `json:"-"`
 	// Requests is BMO's requests.{needinfo,review,feedback}; nil on upstream Bugzilla.
 	Requests *UserRequests `json:"requests,omitempty"`
+	// LastActivity is BMO's last_activity_time: when the account last
+	// changed a bug (BMO bug 1787966). Zero when the server did not say:
+	// upstream Bugzilla 5.2 has no such field, BMO sends it only to a
+	// logged-in caller and sends null for an account that never acted.
+	// Zero means unknown, never inactive.
+	LastActivity time.Time `json:"-"`
 }
 
 // UserRequests says whether a BMO user accepts needinfo and review requests.

@@ -40,6 +40,8 @@ type Config struct {
 	Commands   CommandsConfig   `yaml:"commands"`
 	// Expiry: the reminder before a dated expiry; see expiry.go.
 	Expiry ExpiryConfig `yaml:"expiry"`
+	// Survey: what the yearly survey looks up; see survey.go.
+	Survey SurveyConfig `yaml:"survey"`
 	// Webhooks: see webhooks.go.
 	Webhooks WebhooksConfig `yaml:"webhooks"`
 	// RulesFile is a policy rules YAML file; empty means the built-in rules.

@@ -372,6 +372,10 @@ func TestValidate(t *testing.T) {
 		{"flag name with status", func(c *Config) { c.Bugzilla.FlagName = "data-review?" }, []string{"bugzilla.flag_name"}, `"data-review", not "data-review?"`},
 		{"flag name with space", func(c *Config) { c.Bugzilla.FlagName = "data review" }, []string{"bugzilla.flag_name"}, "no spaces"},
 		{"flag name empty", func(c *Config) { c.Bugzilla.FlagName = "" }, []string{"bugzilla.flag_name"}, "required"},
+		{"owner activity with a key", func(c *Config) { c.Survey.OwnerActivity = true }, nil, ""},
+		{"owner activity without a key", func(c *Config) {
+			c.DryRun, c.Bugzilla.Login, c.Bugzilla.APIKey, c.Survey.OwnerActivity = true, "", Secret{}, true
+		}, []string{"survey.owner_activity"}, "logged-in caller"},
 		{"schedule five fields", func(c *Config) { c.Poll.Schedule = "*/10 * * * *" }, nil, ""},
 		{"schedule descriptor", func(c *Config) { c.Poll.Schedule = "@hourly" }, nil, ""},
 		{"schedule six fields", func(c *Config) { c.Poll.Schedule = "0 */10 * * * *" }, []string{"poll.schedule"}, "not a cron schedule"},

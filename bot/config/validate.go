@@ -49,6 +49,7 @@ func (c Config) Validate() error {
 	c.Reminders.validate(p)
 	c.Escalation.validate(p)
 	c.Expiry.validate(p)
+	c.Survey.validate(p, c.Bugzilla.APIKey)
 	c.HTTP.validate(p)
 	c.Webhooks.validate(p)
 	return p.err()

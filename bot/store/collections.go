@@ -46,6 +46,7 @@ type ReviewedCollection struct {
 	Steward    string
 	DecidedAt  time.Time // when the bot recorded the answer (the request's updated_at)
 	BugPrivate bool      // the bug is in a group (as last polled)
+	Product    string    // the bug's Bugzilla product (as last polled); "" when not known
 }
 
 // Private reports whether the row's details must be hidden by default.
@@ -135,7 +136,7 @@ func (s *sqlStore) MarkCollectionsPrivate(ctx context.Context, formKey string) e
 // SQL, so that SQLite and PostgreSQL (whose text collation follows the
 // locale) give the same order: by bug, measurement, form, flag, position.
 func (s *sqlStore) ReviewedCollections(ctx context.Context, f CollectionFilter) ([]ReviewedCollection, error) {
-	q := `SELECT r.flag_id, r.status, r.setter, r.requestee, r.updated_at, COALESCE(b.private, 1), ` + collectionColumns + `
+	q := `SELECT r.flag_id, r.status, r.setter, r.requestee, r.updated_at, COALESCE(b.private, 1), COALESCE(b.product, ''), ` + collectionColumns + `
 		FROM requests r
 		JOIN collections c ON c.form_key = r.form_key AND c.form_rev = r.form_rev
 		LEFT JOIN bug_info b ON b.bug_id = r.bug_id
@@ -175,7 +176,7 @@ func scanReviewedCollections(rows *sql.Rows) ([]ReviewedCollection, error) {
 		var r ReviewedCollection
 		var setter, requestee, decided, channels, dates, recorded string
 		var bugPrivate, formPrivate int
-		if err := rows.Scan(&r.FlagID, &r.Status, &setter, &requestee, &decided, &bugPrivate,
+		if err := rows.Scan(&r.FlagID, &r.Status, &setter, &requestee, &decided, &bugPrivate, &r.Product,
 			&r.FormKey, &r.FormRev, &r.Position, &r.BugID, &r.AttachmentID, &r.Measurement,
 			&r.Category, &r.CategoryText, &r.DefaultOn, &channels, &r.Expiry, &dates, &r.Owner,
 			&formPrivate, &recorded); err != nil {

@@ -39,7 +39,7 @@ func testReviewedCollections(t *testing.T, s Store) {
 	}
 	// Bug 20 is known public; a bug the store knows nothing of counts as private.
 	if err := s.SaveBugInfos(ctx, []BugInfo{{BugID: 10, Summary: "Secret", Private: true, UpdatedAt: t0},
-		{BugID: 20, Summary: "Open", UpdatedAt: t0}}); err != nil {
+		{BugID: 20, Summary: "Open", Product: "Firefox", UpdatedAt: t0}}); err != nil {
 		t.Fatal(err)
 	}
 	row := func(key, rev string, pos, bug int, name string) Collection {
@@ -73,8 +73,8 @@ func testReviewedCollections(t *testing.T, s Store) {
 	}
 	want := []ReviewedCollection{
 		{Collection: formless, FlagID: 2, Status: "-", Steward: "steward2@example.test", DecidedAt: t0.Add(24 * time.Hour), BugPrivate: true},
-		{Collection: alpha, FlagID: 1, Status: "+", Steward: "steward1@example.test", DecidedAt: t0.Add(48 * time.Hour)},
-		{Collection: zeta, FlagID: 1, Status: "+", Steward: "steward1@example.test", DecidedAt: t0.Add(48 * time.Hour)},
+		{Collection: alpha, FlagID: 1, Status: "+", Steward: "steward1@example.test", DecidedAt: t0.Add(48 * time.Hour), Product: "Firefox"},
+		{Collection: zeta, FlagID: 1, Status: "+", Steward: "steward1@example.test", DecidedAt: t0.Add(48 * time.Hour), Product: "Firefox"},
 	}
 	if d := cmp.Diff(got, want); d != "" {
 		t.Errorf("ReviewedCollections (-got +want):\n%s", d)

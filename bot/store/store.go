@@ -139,6 +139,12 @@ type Store interface {
 	// Troubles lists every record, by bug, with the bug's known privacy.
 	Troubles(ctx context.Context) ([]Trouble, error)
 
+	// SaveOwnerActivity records what Bugzilla said of the accounts forms
+	// name as owners (owners.go), replacing what was recorded of them.
+	SaveOwnerActivity(ctx context.Context, as []OwnerActivity) error
+	// OwnerActivities lists every recorded account, by login.
+	OwnerActivities(ctx context.Context) ([]OwnerActivity, error)
+
 	// Ping checks that the store answers.
 	Ping(ctx context.Context) error
 	Close() error

@@ -112,6 +112,8 @@ func New(o Options) (*Server, error) {
 	}
 	s.mux.HandleFunc("GET /style.css", s.style)
 	s.mux.HandleFunc("GET /{$}", s.dashboard)
+	s.mux.HandleFunc("GET /survey", s.survey)
+	s.mux.HandleFunc("GET /survey.css", s.surveyStyle)
 	return s, nil
 }
 

@@ -147,6 +147,16 @@ func (c *reqCtx) userJSON(u *userRec, f fieldFilter) map[string]any {
 	if c.s.cfg.dialect == BMO {
 		m["nick"] = u.nick
 		m["requests"] = c.userRequests(u)
+		if c.user != nil {
+			// Bugzilla/WebService/User.pm get: to any logged-in caller,
+			// dateTime or null. Upstream 5.2 sends neither.
+			var last any
+			if !u.lastActivity.IsZero() {
+				last = isoTime(u.lastActivity)
+			}
+			m["last_activity_time"] = last
+			m["last_seen_date"] = last
+		}
 	}
 	for k := range m {
 		if !f.wants(k) {

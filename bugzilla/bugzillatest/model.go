@@ -21,6 +21,7 @@ type userRec struct {
 	groups        map[string]bool
 	blockNeedinfo bool
 	blockReviews  bool
+	lastActivity  time.Time // BMO's last_activity_time; zero: null
 }
 
 // identity is how Bugzilla names a user in messages: "Real Name <login>".

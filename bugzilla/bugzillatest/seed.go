@@ -127,7 +127,7 @@ func (s *Server) addUserLocked(u User) (*userRec, error) {
 	rec := &userRec{
 		id: d.nextUserID, login: login, realName: u.RealName, nick: nick,
 		apiKey: u.APIKey, password: u.Password, groups: map[string]bool{},
-		blockNeedinfo: u.BlockNeedinfo, blockReviews: u.BlockReviews,
+		blockNeedinfo: u.BlockNeedinfo, blockReviews: u.BlockReviews, lastActivity: u.LastActivity,
 	}
 	for _, g := range u.Groups {
 		d.ensureGroup(g)
@@ -178,6 +178,20 @@ func (s *Server) SetUserBlocks(login string, needinfo, reviews bool) {
 	s.mu.Unlock()
 	if u == nil {
 		s.fail(fmt.Errorf("bugzillatest: SetUserBlocks: no user %s", login))
+	}
+}
+
+// SetUserActivity sets what BMO answers as the account's last_activity_time
+// (zero: null).
+func (s *Server) SetUserActivity(login string, last time.Time) {
+	s.mu.Lock()
+	u := s.db.user(login)
+	if u != nil {
+		u.lastActivity = last
+	}
+	s.mu.Unlock()
+	if u == nil {
+		s.fail(fmt.Errorf("bugzillatest: SetUserActivity: no user %s", login))
 	}
 }
 
@@ -435,6 +449,7 @@ func userSnapshot(u *userRec) User {
 	return User{
 		ID: u.id, Login: u.login, RealName: u.realName, Nick: u.nick, APIKey: u.apiKey,
 		Password: u.password, Groups: groups, BlockNeedinfo: u.blockNeedinfo, BlockReviews: u.blockReviews,
+		LastActivity: u.lastActivity,
 	}
 }
 

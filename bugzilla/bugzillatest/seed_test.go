@@ -181,6 +181,31 @@ func TestWithoutDefaults(t *testing.T) {
 	}
 }
 
+// A seeded user's last_activity is an "at" relative to the seed's now;
+// without one the account never acted (BMO's null).
+func TestLoadSeedLastActivity(t *testing.T) {
+	srv := NewServer(t)
+	if _, err := srv.LoadSeed(strings.NewReader(`{"now": "2026-12-07T15:00:00Z", "users": [
+		{"login": "quiet@example.test", "last_activity": "-400d"},
+		{"login": "fresh@example.test", "last_activity": "2026-12-01T10:00:00Z"},
+		{"login": "never@example.test"}]}`)); err != nil {
+		t.Fatal(err)
+	}
+	for login, want := range map[string]time.Time{
+		"quiet@example.test": time.Date(2025, 11, 2, 15, 0, 0, 0, time.UTC),
+		"fresh@example.test": time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC),
+		"never@example.test": {},
+	} {
+		if u, _ := srv.User(login); !u.LastActivity.Equal(want) {
+			t.Errorf("%s: last activity %v, want %v", login, u.LastActivity, want)
+		}
+	}
+	_, err := NewServer(t).LoadSeed(strings.NewReader(`{"users": [{"login": "x@example.test", "last_activity": "lately"}]}`))
+	if err == nil || !strings.Contains(err.Error(), "users[0]: last_activity") {
+		t.Errorf("a bad last_activity: %v", err)
+	}
+}
+
 func TestDefaultUsersMatchRecordings(t *testing.T) {
 	srv := NewServer(t)
 	for login, id := range map[string]int{

@@ -41,6 +41,9 @@ type SeedUser struct {
 	Groups        []string `json:"groups"`
 	BlockNeedinfo bool     `json:"block_needinfo"`
 	BlockReviews  bool     `json:"block_reviews"`
+	// LastActivity is BMO's last_activity_time, read as an "at" ("-400d");
+	// empty: never (null).
+	LastActivity string `json:"last_activity"`
 }
 
 // SeedProduct adds a product and its components.
@@ -170,9 +173,16 @@ func (s *Server) loadSeed(f *SeedFile) ([]int, error) {
 	defer s.mu.Unlock()
 	d := s.db
 	for i, u := range f.Users {
+		var last time.Time
+		if strings.TrimSpace(u.LastActivity) != "" {
+			var err error
+			if last, err = seedAt(u.LastActivity, now); err != nil {
+				return nil, fmt.Errorf("bugzillatest: seed users[%d]: last_activity: %w", i, err)
+			}
+		}
 		if _, err := s.addUserLocked(User{
 			Login: u.Login, RealName: u.RealName, Nick: u.Nick, APIKey: u.APIKey, Password: u.Password,
-			Groups: u.Groups, BlockNeedinfo: u.BlockNeedinfo, BlockReviews: u.BlockReviews,
+			Groups: u.Groups, BlockNeedinfo: u.BlockNeedinfo, BlockReviews: u.BlockReviews, LastActivity: last,
 		}); err != nil {
 			return nil, fmt.Errorf("bugzillatest: seed users[%d]: %w", i, err)
 		}

@@ -41,6 +41,11 @@ type User struct {
 	// BMO user settings; the Upstream dialect ignores them.
 	BlockNeedinfo bool // block_needinfo: needinfo requests are refused
 	BlockReviews  bool // block_reviews: review, data-review and feedback requests are refused
+	// LastActivity is what BMO's User.get answers as last_activity_time
+	// and last_seen_date (to a logged-in caller; null when zero). The fake
+	// keeps the seeded value (SetUserActivity changes it) rather than
+	// following the account's changes. Upstream 5.2 has no such field.
+	LastActivity time.Time
 }
 
 // Bug is a bug to seed (AddBug) or a snapshot of one (Bug).

@@ -37,6 +37,7 @@ func TestCLIConventions(t *testing.T) {
 		{[]string{"backfill", "--since", "2024-05-01", "--until", "2024-04-30"}, 2, "", "is after --until"},
 		{[]string{"backfill", "--concurrency", "0"}, 2, "", "--concurrency wants 1 to 64"},
 		{[]string{"backfill", "now"}, 2, "", "unexpected arguments"},
+		{[]string{"help", "report"}, 0, "html (the survey", ""},
 		{[]string{"version", "extra"}, 2, "", "unexpected arguments"},
 	}
 	for _, c := range commands() {

@@ -189,6 +189,9 @@ func demoConfig(url, dsn string) bot.Config {
 	cfg.Poll.Schedule = "@every 5s" // lively: act on the fake and watch the bot answer
 	cfg.Store.DSN = dsn
 	cfg.Log = bot.LogConfig{Level: "warn", Format: "console"}
+	// The survey page shows the owners' activity: the bot asks the fake
+	// (GET /rest/user only) about the owners the granted forms name.
+	cfg.Survey.OwnerActivity = true
 	return cfg
 }
 

@@ -6,7 +6,7 @@
 //	stewardbot analyze      FILE                            lint a form offline
 //	stewardbot check-config FILE                            check a configuration
 //	stewardbot backfill     [--config FILE] [--since DATE] [--until DATE]  record past reviews
-//	stewardbot report       [--config FILE] [--format csv|markdown]  the reviewed collections, for the yearly survey
+//	stewardbot report       [--config FILE] [--format csv|markdown|html]  the reviewed collections, for the yearly survey
 //	stewardbot version      (also --version)
 //	stewardbot help [COMMAND]
 //

@@ -11,11 +11,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/stewardbot/stewardbot/bot"
 	"github.com/stewardbot/stewardbot/bot/store"
 )
 
-const reportUsage = `usage: stewardbot report [--config FILE] [--store DSN] [--format csv|markdown] [--since DATE] [--output FILE] [--show-private]
+const reportUsage = `usage: stewardbot report [--config FILE] [--store DSN] [--format csv|markdown|html] [--since DATE] [--output FILE] [--show-private]
 
 Lists every data collection the bot has seen reviewed, one row per
 measurement: its bug, the steward's answer and who gave it, the category,
@@ -27,12 +29,19 @@ and --store override it) and sends Bugzilla nothing, so it needs no API key. It 
 requests answered data-review+ ("granted") and data-review- ("denied");
 only what this store saw: requests the bot analysed while they were open,
 and the past reviews "stewardbot backfill" recorded.
+One exception: with survey.owner_activity, bugzilla.url and an API key,
+--format html asks Bugzilla (GET /rest/user only, never during the bot's
+rate-limit park) when the owners the store has no fresh answer for last
+acted; without a key it shows what the daemon stored.
 
   --config        configuration FILE (default $STEWARDBOT_CONFIG)
   --store         the store to read, as store.dsn writes it: a SQLite file
                   (such as the one "stewardbot demo --store FILE" kept) or
                   a postgres:// DSN; no configuration is needed then
-  --format        csv (default) or markdown (a table)
+  --format        csv (default), markdown (a table) or html (the survey
+                  page the dashboard serves at /survey: charts and the
+                  tables behind them, granted collections only; one file
+                  with no script, readable in print)
   --since         only requests answered on or after DATE (YYYY-MM-DD, UTC)
   --output        write to FILE (mode 0600) instead of standard output
   --show-private  show what private bugs and forms collect; by default each
@@ -64,8 +73,8 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return usageError("unexpected arguments %q", fs.Args())
 	}
 	write, ok := reportWriters[*format]
-	if !ok {
-		return usageError("unknown --format %q: want csv or markdown", *format)
+	if !ok && *format != "html" {
+		return usageError("unknown --format %q: want csv, markdown or html", *format)
 	}
 	var since time.Time
 	if *sinceFlag != "" {
@@ -84,13 +93,29 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if *storeDSN != "" {
 		cfg.Store.DSN = *storeDSN
 	}
-	rows, err := reportRows(ctx, cfg.Store.DSN, since)
+	st, err := openReportStore(ctx, cfg.Store.DSN)
+	if err != nil {
+		fmt.Fprintln(stderr, "stewardbot report:", err)
+		return 1
+	}
+	defer st.Close()
+	rows, err := st.ReviewedCollections(ctx, store.CollectionFilter{Since: since})
 	if err != nil {
 		fmt.Fprintln(stderr, "stewardbot report:", err)
 		return 1
 	}
 	var buf bytes.Buffer
-	if err := write(&buf, surveyTable(rows, *showPrivate)); err != nil {
+	if *format == "html" {
+		now := time.Now()
+		var activity map[string]store.OwnerActivity
+		if cfg.Survey.OwnerActivity {
+			activity = reportOwnerActivity(ctx, cfg, st, rows, now, stderr)
+		}
+		err = writeReportHTML(&buf, rows, *showPrivate, cfg.Bugzilla.URL, activity, now)
+	} else {
+		err = write(&buf, surveyTable(rows, *showPrivate))
+	}
+	if err != nil {
 		fmt.Fprintln(stderr, "stewardbot report:", err)
 		return 1
 	}
@@ -142,7 +167,7 @@ func reportConfig(path string, getenv func(string) string) (bot.Config, error) {
 	}
 	var left bot.ConfigErrors
 	for _, e := range ce {
-		if !strings.HasPrefix(e.Field, "bugzilla.") && e.Field != "webhooks.secret" {
+		if !strings.HasPrefix(e.Field, "bugzilla.") && e.Field != "webhooks.secret" && e.Field != "survey.owner_activity" {
 			left = append(left, e)
 		}
 	}
@@ -152,21 +177,44 @@ func reportConfig(path string, getenv func(string) string) (bot.Config, error) {
 	return cfg, nil
 }
 
-// reportRows reads the reviewed collections from the store. A SQLite file
-// that does not exist is an error, not an empty report: opening it would
-// create an empty store and hide a wrong path.
-func reportRows(ctx context.Context, dsn string, since time.Time) ([]store.ReviewedCollection, error) {
+// openReportStore opens the store the report reads. A SQLite file that
+// does not exist is an error, not an empty report: opening it would create
+// an empty store and hide a wrong path.
+func openReportStore(ctx context.Context, dsn string) (store.Store, error) {
 	if path, ok := sqlitePath(dsn); ok {
 		if _, err := os.Stat(path); err != nil {
 			return nil, fmt.Errorf("no store at %s (store.dsn): %w", path, err)
 		}
 	}
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		return nil, err
+	return store.Open(ctx, dsn)
+}
+
+// reportOwnerActivity is the owners' activity for the survey file
+// (survey.owner_activity): what the daemon stored, and, with bugzilla.url
+// and an API key, Bugzilla's answer for the owners the store has none
+// from the last day (bot.ReportOwnerActivity: GET /rest/user only, never
+// during the daemon's rate-limit park). A failure is reported on stderr
+// and the page shows what the store holds: it never stops the report.
+func reportOwnerActivity(ctx context.Context, cfg bot.Config, st store.Store, rows []store.ReviewedCollection, now time.Time, stderr io.Writer) map[string]store.OwnerActivity {
+	var (
+		activity map[string]store.OwnerActivity
+		err      error
+	)
+	if cfg.Bugzilla.URL != "" && cfg.Bugzilla.APIKey.IsSet() {
+		client, cerr := newClient(cfg, zerolog.Nop())
+		if cerr != nil {
+			fmt.Fprintf(stderr, "stewardbot report: owner activity: %v; showing what the store holds\n", cerr)
+			activity, err = bot.ReportOwnerActivity(ctx, st, nil, rows, now)
+		} else {
+			activity, err = bot.ReportOwnerActivity(ctx, st, client, rows, now)
+		}
+	} else {
+		activity, err = bot.ReportOwnerActivity(ctx, st, nil, rows, now)
 	}
-	defer st.Close()
-	return st.ReviewedCollections(ctx, store.CollectionFilter{Since: since})
+	if err != nil {
+		fmt.Fprintf(stderr, "stewardbot report: owner activity: %v; showing what the store holds\n", err)
+	}
+	return activity
 }
 
 // sqlitePath returns the file a SQLite DSN names ("sqlite:PATH" or a bare

@@ -57,6 +57,14 @@ func golden(t *testing.T, path string, got []byte) {
 // configuration file naming the store it filled.
 func surveyStore(t *testing.T) string {
 	t.Helper()
+	path, _ := surveyStoreOn(t)
+	return path
+}
+
+// surveyStoreOn is surveyStore, with the fake BMO it was filled from (it
+// stays up until the test ends).
+func surveyStoreOn(t *testing.T) (string, *bugzillatest.Server) {
+	t.Helper()
 	ctx := context.Background()
 	srv := bugzillatest.NewServer(t, bugzillatest.WithDialect(bugzillatest.BMO))
 	if _, err := demo.Seed(srv); err != nil {
@@ -125,7 +133,7 @@ func surveyStore(t *testing.T) string {
 	if err := os.WriteFile(path, []byte("store:\n  dsn: "+cfg.Store.DSN+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return path
+	return path, srv
 }
 
 func TestReportGolden(t *testing.T) {
