@@ -45,6 +45,7 @@ func TestDashboard(t *testing.T) {
 		`href="/?steward=steward1%40example.test"`,
 		`steward1@example.test</a> <span class="count">2 open, <span class="late">1 overdue</span></span>`,
 		`(none)</a> <span class="count">1 open</span>`,
+		`<a id="survey-link" href="/survey">`, // the survey is one click away
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %s", want)
