@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -99,84 +100,120 @@ func (an *analyzeDuty) Run(ctx context.Context, c *Cycle) error {
 	for {
 		queued, err := an.st.DirtyBugs(ctx, after, analyzeBatch)
 		if err != nil {
-			return err
+			return errors.Join(append(errs, err)...)
 		}
 		if len(queued) == 0 {
 			return errors.Join(errs...)
 		}
 		after = queued[len(queued)-1]
-		ids, err := an.readyToAnalyze(ctx, c, queued)
-		if err != nil {
-			return err
-		}
-		views, err := c.Views(ctx, ids)
-		if err != nil {
+		if stop, err := an.analyzeQueued(ctx, c, queued, troubles, &errs); err != nil || stop {
 			return errors.Join(append(errs, err)...)
-		}
-		if err := an.prefetch(ctx, views); err != nil {
-			return errors.Join(append(errs, err)...)
-		}
-		// Only the bugs read: a bug that failed waits out its backoff
-		// without costing another request.
-		readable := make([]int, 0, len(views))
-		for _, id := range ids {
-			if _, ok := views[id]; ok && !c.failed[id] {
-				readable = append(readable, id)
-			}
-		}
-		an.privacy.prefetchGroups(ctx, c, readable)
-		for _, id := range ids {
-			if err := ctx.Err(); err != nil {
-				return errors.Join(append(errs, err)...)
-			}
-			v, ok := views[id]
-			switch {
-			case c.failed[id]:
-				continue // recorded as troubled (bugFailed); it stays queued
-			case !ok: // gone or hidden from the bot: nothing it can do
-				an.log.Info().Int(LogBugID, id).Msg("bug not visible to the bot; dropped from the queue")
-				if err := an.st.ClearDirty(ctx, id); err != nil {
-					return err
-				}
-				if _, was := troubles[id]; was { // no longer failing: gone
-					if err := an.troubles.bugRecovered(ctx, id); err != nil {
-						return err
-					}
-				}
-				continue
-			}
-			out, err := an.analyzeBug(ctx, c, v)
-			if err != nil && c.haltOn(err) {
-				out = Halted // a read's rate limit: the cycle parks
-			}
-			switch {
-			case out.stops():
-				// The cap or a halt: the rest waits for the next cycle.
-				if err != nil && !c.Halted() {
-					errs = append(errs, bugErr(id, err))
-				}
-				return errors.Join(errs...)
-			case err == nil && out.done():
-				if err := an.st.ClearDirty(ctx, id); err != nil {
-					return err
-				}
-				if _, was := troubles[id]; was {
-					if err := an.troubles.bugRecovered(ctx, id); err != nil {
-						return err
-					}
-				}
-			case out == Unknown:
-				an.log.Warn().Int(LogBugID, id).Msg("a write's outcome is unknown; looking again next cycle")
-			case out == Refused && err == nil:
-				// Logged, counted and listed by writeFailed; the bug stays
-				// queued and the write is tried again next cycle.
-			default:
-				// The cycle decides (isolate): this bug's own problem is
-				// retried with backoff and reported, the cycle stays good.
-				errs = append(errs, bugErr(id, err))
-			}
 		}
 	}
+}
+
+// nudgedFirst is analyze for the bugs webhooks named, run before a nudged
+// cycle's poll (Bot.RunNudged): the bug that changed is looked at without
+// waiting for the search, whatever else is queued. Each was marked dirty by
+// its nudge; a bug whose analysis is done leaves the queue as usual.
+type nudgedFirst struct {
+	an   *analyzeDuty
+	bugs []int
+}
+
+// Run analyzes the nudged bugs, analyzeBatch at a time.
+func (nf nudgedFirst) Run(ctx context.Context, c *Cycle) error {
+	troubles, err := nf.an.troubles.cycleTroubles(ctx, c)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for batch := range slices.Chunk(nf.bugs, analyzeBatch) {
+		if stop, err := nf.an.analyzeQueued(ctx, c, batch, troubles, &errs); err != nil || stop {
+			return errors.Join(append(errs, err)...)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// analyzeQueued analyzes one batch of queued bugs: their views in one
+// read, their forms prefetched, then bug after bug. A bug's own failure is
+// added to errs (the cycle isolates it); the error returned is what stops
+// the duty (the store, a read of the whole batch), and stop says the cycle
+// stopped (the cap or a halt).
+func (an *analyzeDuty) analyzeQueued(ctx context.Context, c *Cycle, queued []int, troubles map[int]store.Trouble, errs *[]error) (stop bool, err error) {
+	ids, err := an.readyToAnalyze(ctx, c, queued)
+	if err != nil {
+		return false, err
+	}
+	views, err := c.Views(ctx, ids)
+	if err != nil {
+		return false, err
+	}
+	if err := an.prefetch(ctx, views); err != nil {
+		return false, err
+	}
+	// Only the bugs read: a bug that failed waits out its backoff
+	// without costing another request.
+	readable := make([]int, 0, len(views))
+	for _, id := range ids {
+		if _, ok := views[id]; ok && !c.failed[id] {
+			readable = append(readable, id)
+		}
+	}
+	an.privacy.prefetchGroups(ctx, c, readable)
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+		v, ok := views[id]
+		switch {
+		case c.failed[id]:
+			continue // recorded as troubled (bugFailed); it stays queued
+		case !ok: // gone or hidden from the bot: nothing it can do
+			an.log.Info().Int(LogBugID, id).Msg("bug not visible to the bot; dropped from the queue")
+			if err := an.st.ClearDirty(ctx, id); err != nil {
+				return false, err
+			}
+			if _, was := troubles[id]; was { // no longer failing: gone
+				if err := an.troubles.bugRecovered(ctx, id); err != nil {
+					return false, err
+				}
+			}
+			continue
+		}
+		out, err := an.analyzeBug(ctx, c, v)
+		if err != nil && c.haltOn(err) {
+			out = Halted // a read's rate limit: the cycle parks
+		}
+		switch {
+		case out.stops():
+			// The cap or a halt: the rest waits for the next cycle.
+			if err != nil && !c.Halted() {
+				*errs = append(*errs, bugErr(id, err))
+			}
+			return true, nil
+		case err == nil && out.done():
+			if err := an.st.ClearDirty(ctx, id); err != nil {
+				return false, err
+			}
+			if _, was := troubles[id]; was {
+				if err := an.troubles.bugRecovered(ctx, id); err != nil {
+					return false, err
+				}
+			}
+		case out == Unknown:
+			an.log.Warn().Int(LogBugID, id).Msg("a write's outcome is unknown; looking again next cycle")
+		case out == Refused && err == nil:
+			// Logged, counted and listed by writeFailed; the bug stays
+			// queued and the write is tried again next cycle.
+		default:
+			// The cycle decides (isolate): this bug's own problem is
+			// retried with backoff and reported, the cycle stays good.
+			*errs = append(*errs, bugErr(id, err))
+		}
+	}
+	return false, nil
 }
 
 // readyToAnalyze returns the queued bugs to look at in this cycle: not
