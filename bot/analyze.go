@@ -162,6 +162,10 @@ func (an *analyzeDuty) analyzeQueued(ctx context.Context, c *Cycle, queued []int
 		}
 	}
 	an.privacy.prefetchGroups(ctx, c, readable)
+	// First what each bug is owed (reads, no write), then the writes, so
+	// that their re-reads are one batched read (planRereads).
+	plans := make(map[int]bugPlan, len(ids))
+	rereads := map[int]time.Time{}
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
 			return false, err
@@ -182,7 +186,30 @@ func (an *analyzeDuty) analyzeQueued(ctx context.Context, c *Cycle, queued []int
 			}
 			continue
 		}
-		out, err := an.analyzeBug(ctx, c, v)
+		p := an.planBug(ctx, c, v)
+		if p.err != nil && c.haltOn(p.err) {
+			return true, nil // a read's rate limit: the cycle parks
+		}
+		plans[id] = p
+		for _, a := range p.acts {
+			if t, ok := rereads[id]; !ok || a.since.Before(t) {
+				rereads[id] = a.since
+			}
+		}
+	}
+	c.planRereads(rereads)
+	for _, id := range ids {
+		p, ok := plans[id]
+		if !ok {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+		out, err := p.out, p.err
+		if err == nil && len(p.acts) > 0 {
+			out, err = an.perform(ctx, c, p.acts)
+		}
 		if err != nil && c.haltOn(err) {
 			out = Halted // a read's rate limit: the cycle parks
 		}
@@ -238,29 +265,38 @@ func (an *analyzeDuty) readyToAnalyze(ctx context.Context, c *Cycle, queued []in
 	return ids, nil
 }
 
-// analyzeBug handles one bug: every open request gets its form's analysis,
-// or the one request for a form. Requests sharing a form share its analysis.
-// The outcome is its writes' together (worse): done when nothing more is
-// owed; Failed with the error when a read or the store failed.
-func (an *analyzeDuty) analyzeBug(ctx context.Context, c *Cycle, v *bugView) (Outcome, error) {
+// bugPlan is what one bug is owed: its writes, or, when it is owed none,
+// the outcome (Written: done), or the error that kept it from being
+// planned (a read or the store failed).
+type bugPlan struct {
+	acts []*action
+	out  Outcome
+	err  error
+}
+
+// planBug finds what one bug is owed: every open request gets its form's
+// analysis, or the one request for a form. Requests sharing a form share
+// its analysis. It reads and records (the requests, the forms' collections)
+// but writes nothing on Bugzilla.
+func (an *analyzeDuty) planBug(ctx context.Context, c *Cycle, v *bugView) bugPlan {
 	open, err := an.syncRequests(ctx, v)
 	if err != nil {
-		return Failed, err
+		return bugPlan{err: err}
 	}
 	if len(open) == 0 {
-		return Written, nil
+		return bugPlan{out: Written}
 	}
 	if stopped, err := an.st.Stopped(ctx, v.id); err != nil {
-		return Failed, err
+		return bugPlan{err: err}
 	} else if stopped {
-		return Written, nil // "stewardbot: stop": nothing more until "resume" marks the bug again
+		return bugPlan{out: Written} // "stewardbot: stop": nothing more until "resume" marks the bug again
 	}
 	var acts []*action
 	planned := map[string]bool{}
 	for _, r := range open {
 		f, err := an.forms.findForm(ctx, v, r.AttachmentID)
 		if err != nil {
-			return Failed, err
+			return bugPlan{err: err}
 		}
 		var a *action
 		if f == nil {
@@ -269,13 +305,13 @@ func (an *analyzeDuty) analyzeBug(ctx context.Context, c *Cycle, v *bugView) (Ou
 		} else {
 			// For the survey report and the expiry reminder.
 			if err := an.collections.rememberCollections(ctx, v, f); err != nil {
-				return Failed, err
+				return bugPlan{err: err}
 			}
 			a = an.analysisAction(c, v, r, f, nil)
 			if r.FormKey != formKey(f) || r.FormRev != f.Rev {
 				r.FormKey, r.FormRev, r.UpdatedAt = formKey(f), f.Rev, an.now()
 				if err := an.st.SaveRequest(ctx, r); err != nil {
-					return Failed, err
+					return bugPlan{err: err}
 				}
 			}
 		}
@@ -284,6 +320,13 @@ func (an *analyzeDuty) analyzeBug(ctx context.Context, c *Cycle, v *bugView) (Ou
 			acts = append(acts, a)
 		}
 	}
+	return bugPlan{acts: acts, out: Written}
+}
+
+// perform makes one bug's writes. The outcome is theirs together (worse):
+// done when nothing more is owed; Failed with the error when a re-read or
+// the store failed.
+func (an *analyzeDuty) perform(ctx context.Context, c *Cycle, acts []*action) (Outcome, error) {
 	all := Written
 	var errs []error
 	for _, a := range acts {
@@ -314,14 +357,36 @@ func formKey(f *foundForm) string {
 // may be forms and whose content the store does not know yet: on a cold
 // start that is one request per batch instead of one per bug. Their sizes
 // were just checked against the cap (formCandidate) from the metadata
-// loadViews read, so data comes without a second metadata read.
+// loadViews read, so data comes without a second metadata read. With each
+// such new form comes the obsolete one it may replace (replacedCandidates):
+// its analysis says what changed since (previousForm), which needs that
+// form's text too, and fetched alone it would cost a request of its own.
 func (an *analyzeDuty) prefetch(ctx context.Context, views map[int]*bugView) error {
-	return an.fetch.prefetchWhere(ctx, views, func(a *bugzilla.Attachment) (bool, error) {
+	newForm := func(a *bugzilla.Attachment) (bool, error) {
 		if a.IsObsolete || !formCandidate(a, an.maxBytes) || !an.hasOpenFlag(a) {
 			return false, nil
 		}
 		info, err := an.st.Form(ctx, a.ID)
 		return err != nil || !info.IsForm, nil
+	}
+	replaced := map[int]bool{}
+	for _, v := range views {
+		for i := range v.atts {
+			a := &v.atts[i]
+			if ok, err := newForm(a); err != nil {
+				return err
+			} else if ok {
+				if olds := replacedCandidates(v, a, an.maxBytes); len(olds) > 0 {
+					replaced[olds[0].ID] = true // the one previousForm reads first
+				}
+			}
+		}
+	}
+	return an.fetch.prefetchWhere(ctx, views, func(a *bugzilla.Attachment) (bool, error) {
+		if replaced[a.ID] {
+			return true, nil
+		}
+		return newForm(a)
 	})
 }
 
