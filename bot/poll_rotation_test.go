@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -11,9 +12,10 @@ import (
 
 // TestPollRotationIdleIsOneSearch: upstream, with more bugs tracked than
 // one search names, an idle poll is still one search (one chunk of the
-// tracked ids in turn), and a bug whose flag went (any change the flag
-// search cannot see) is found within ceil(tracked / trackedPerSearch)
-// polls, even when it changed after its chunk was checked in this round.
+// tracked ids in turn), and a request cancelled by removing its flag (the
+// bug left with no data-review flag, which only the chunk can see) is
+// found within ceil(tracked / trackedPerSearch) polls, even when it went
+// after its chunk was checked in this round and the watermark has moved on.
 func TestPollRotationIdleIsOneSearch(t *testing.T) {
 	e := newE2E(t, bugzillatest.Upstream, nil)
 	poll := func() {
@@ -29,14 +31,30 @@ func TestPollRotationIdleIsOneSearch(t *testing.T) {
 	}
 	e.mustCycle() // start and sweep: nothing open yet
 	now := e.clock.Now()
-	var tracked []int
-	for i := range trackedPerSearch + 20 {
-		id := e.srv.AddBug(bugzillatest.Bug{Summary: "b", Creator: "dev1@example.test"})
-		tracked = append(tracked, id)
-		r := store.Request{FlagID: 1000 + i, BugID: id, Status: "?", FirstStatus: "?", FirstSeen: now, UpdatedAt: now}
+	track := func(bug, flag int) {
+		t.Helper()
+		r := store.Request{FlagID: flag, BugID: bug, Status: "?", FirstStatus: "?", FirstSeen: now, UpdatedAt: now}
 		if err := e.st.SaveRequest(e.ctx, r); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// Two real requests, one in each chunk, among bugs tracked by the
+	// store alone (as analyze records them).
+	type req struct{ bug, att, flag int }
+	var cancelled []req
+	var tracked []int
+	for i := range trackedPerSearch + 20 {
+		if i == 3 || i == trackedPerSearch+19 {
+			bug, att := e.request(fmt.Sprintf("Request %d", i), "form", false, steward1)
+			r := req{bug, att, e.flagOf(att).ID}
+			cancelled = append(cancelled, r)
+			track(bug, r.flag)
+			tracked = append(tracked, bug)
+			continue
+		}
+		bug := e.srv.AddBug(bugzillatest.Bug{Summary: "b", Creator: "dev1@example.test"})
+		track(bug, 10000+i)
+		tracked = append(tracked, bug)
 	}
 	poll()                        // first chunk
 	poll()                        // second chunk: the round ends
@@ -45,21 +63,22 @@ func TestPollRotationIdleIsOneSearch(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, bug := range []int{tracked[3], tracked[len(tracked)-1]} {
-		e.srv.AddComment(bugzillatest.Comment{BugID: bug, Creator: "dev1@example.test", Text: "flag removed"})
+	for _, r := range cancelled {
+		if err := e.srv.SetAttachmentFlags("dev1@example.test", r.att, bugzillatest.FlagChange{ID: r.flag, Status: "X"}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	e.advance(time.Hour) // the watermark moves well past the change
+	e.advance(time.Hour) // the watermark moves well past the cancellations
 	bound := (len(tracked) + trackedPerSearch - 1) / trackedPerSearch
 	for range bound {
 		poll()
 	}
-	for _, bug := range []int{tracked[3], tracked[len(tracked)-1]} {
-		if !slices.Contains(e.dirty(), bug) {
-			t.Errorf("bug %d changed, not queued after %d polls (dirty: %v)", bug, bound, e.dirty())
-		}
+	var want []int
+	for _, r := range cancelled {
+		want = append(want, r.bug)
 	}
-	if n := len(e.dirty()); n != 2 {
-		t.Errorf("%d bugs queued, want the 2 that changed", n)
+	if got := e.dirty(); !slices.Equal(got, want) {
+		t.Errorf("queued after %d polls: %v, want the bugs whose requests were cancelled, %v", bound, got, want)
 	}
 }
 
