@@ -280,6 +280,15 @@ func (d *escalateDuty) sendAll(ctx context.Context, c *Cycle, owed []*escalation
 			*errs = append(*errs, err)
 			continue
 		}
+		// The chunk's re-reads before its notices: one batched read
+		// (planRereads), made at the first notice.
+		rereads := make(map[int]time.Time, len(chunk))
+		for _, p := range chunk {
+			if t, ok := rereads[p.r.BugID]; !ok || p.since().Before(t) {
+				rereads[p.r.BugID] = p.since()
+			}
+		}
+		c.planRereads(rereads)
 		for _, p := range chunk {
 			if err := ctx.Err(); err != nil {
 				return false, err
@@ -370,6 +379,16 @@ type escalationPlan struct {
 	a     *policy.Analysis
 	escs  []policy.Escalation
 	force *forcedEscalation
+}
+
+// since is where the re-read of the plan's bug starts: a second before
+// its form appeared (no notice about it can be older), or the bug's start
+// for a forced escalation without a form.
+func (p *escalationPlan) since() time.Time {
+	if p.f == nil {
+		return zeroTime
+	}
+	return p.f.Created.Add(-time.Second)
 }
 
 // escalateForm makes the escalations of one request's current form: those
@@ -467,10 +486,7 @@ func (d *escalateDuty) send(ctx context.Context, c *Cycle, bug bugzilla.Bug, p *
 		c.Defer()
 		return Deferred, nil
 	}
-	since := zeroTime
-	if p.f != nil {
-		since = p.f.Created.Add(-time.Second)
-	}
+	since := p.since()
 	cs, err := d.core.liveComments(ctx, c, bug.ID, since)
 	if c.haltOn(err); c.Halted() {
 		return Halted, nil
@@ -540,12 +556,11 @@ func (d *escalateDuty) action(c *Cycle, bug bugzilla.Bug, p *escalationPlan, esc
 	if p.force != nil {
 		m.Kind = escalationKind(p.force.team)
 	}
-	since := zeroTime
+	since := p.since()
 	formKeyS, rev := "", ""
 	if f := p.f; f != nil {
 		fm := f.marker(bug.ID)
 		m.Attachment, m.Comment, m.Rev = fm.Attachment, fm.Comment, fm.Rev
-		since = f.Created.Add(-time.Second)
 		formKeyS, rev = formKey(f), f.Rev
 	}
 	ab := about{groups: bug.Groups, forms: []*foundForm{p.f}}
