@@ -197,7 +197,7 @@ func (an *analyzeDuty) analyzeQueued(ctx context.Context, c *Cycle, queued []int
 			}
 		}
 	}
-	c.planRereads(rereads)
+	defer c.planRereads(rereads)()
 	for _, id := range ids {
 		p, ok := plans[id]
 		if !ok {

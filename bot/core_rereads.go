@@ -16,7 +16,8 @@ import (
 // Nothing is read then: the first re-read one of those bugs needs reads
 // the comments of all of them at once (CommentsOfBugs, from the earliest
 // of their times), just before the batch's first write, and each bug's
-// re-reads use that read until the bot writes on the bug.
+// re-reads use that read until the bot writes on the bug or the batch
+// ends (the function planRereads returns).
 //
 // The invariant of the write path holds: readCache forgets a bug's read on
 // every write to it, before the write is sent, so a bug's second write in
@@ -105,9 +106,15 @@ func commentsSince(cs []bugzilla.Comment, since time.Time) []bugzilla.Comment {
 }
 
 // planRereads names the bugs a duty is about to write on (readCache.
-// planRereads); a cycle built by hand, with no bot, reads each alone.
-func (c *Cycle) planRereads(plan map[int]time.Time) {
-	if c.b != nil && c.b.reads != nil {
-		c.b.reads.planRereads(plan)
+// planRereads) and returns the function that ends the batch: what the
+// batch read is dropped then, so that no later work of the cycle takes it
+// for a live read. A cycle built by hand, with no bot, reads each bug
+// alone.
+func (c *Cycle) planRereads(plan map[int]time.Time) (end func()) {
+	if c.b == nil || c.b.reads == nil {
+		return func() {}
 	}
+	rc := c.b.reads
+	rc.planRereads(plan)
+	return func() { rc.rereads = rereads{} }
 }

@@ -288,35 +288,46 @@ func (d *escalateDuty) sendAll(ctx context.Context, c *Cycle, owed []*escalation
 				rereads[p.r.BugID] = p.since()
 			}
 		}
-		c.planRereads(rereads)
-		for _, p := range chunk {
-			if err := ctx.Err(); err != nil {
+		end := c.planRereads(rereads)
+		stopped, err := d.sendChunk(ctx, c, chunk, groups, errs)
+		end()
+		if err != nil || stopped {
+			return stopped, err
+		}
+	}
+	return false, nil
+}
+
+// sendChunk sends the notices of a chunk of plans whose bugs' groups were
+// read, in order; stopped says the cycle stopped it (the write cap, a halt).
+func (d *escalateDuty) sendChunk(ctx context.Context, c *Cycle, chunk []*escalationPlan, groups map[int]bugzilla.Bug, errs *[]error) (stopped bool, err error) {
+	for _, p := range chunk {
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+		bug, ok := groups[p.r.BugID]
+		if !ok {
+			// Hidden from the bot now: nothing it can do.
+			if err := d.checked(ctx, p.r); err != nil {
 				return false, err
 			}
-			bug, ok := groups[p.r.BugID]
-			if !ok {
-				// Hidden from the bot now: nothing it can do.
-				if err := d.checked(ctx, p.r); err != nil {
-					return false, err
-				}
-				continue
-			}
-			out, err := d.send(ctx, c, bug, p)
-			switch {
-			case out.stops():
-				if err != nil {
-					*errs = append(*errs, err)
-				}
-				return true, nil
-			case err != nil:
-				*errs = append(*errs, bugErr(p.r.BugID, err))
-			case out.done():
-				if err := d.checked(ctx, p.r); err != nil {
-					return false, err
-				}
-			}
-			// Refused or unknown: looked at again next cycle.
+			continue
 		}
+		out, err := d.send(ctx, c, bug, p)
+		switch {
+		case out.stops():
+			if err != nil {
+				*errs = append(*errs, err)
+			}
+			return true, nil
+		case err != nil:
+			*errs = append(*errs, bugErr(p.r.BugID, err))
+		case out.done():
+			if err := d.checked(ctx, p.r); err != nil {
+				return false, err
+			}
+		}
+		// Refused or unknown: looked at again next cycle.
 	}
 	return false, nil
 }
