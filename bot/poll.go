@@ -349,6 +349,12 @@ func (p *pollDuty) checkChanged(ctx context.Context, c *Cycle, wm time.Time, fro
 	if err := p.queueChanged(ctx, changed, serverNow); err != nil {
 		return err
 	}
+	// The feed showed every removed flag: each tracked bug counts as
+	// checked now, so a later poll by search (a full feed page) starts a
+	// round that looks back only to here (rotation).
+	if err := p.st.Set(ctx, kvRotation, rotation{start: serverNow, prev: serverNow}.String()); err != nil {
+		return err
+	}
 	return p.setPollTime(ctx, kvSearchMark, serverNow)
 }
 

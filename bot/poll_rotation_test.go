@@ -100,3 +100,27 @@ func TestParseRotation(t *testing.T) {
 		})
 	}
 }
+
+// TestFeedPollResetsRotation: on BMO a poll that reads the whole feed has
+// seen every removed flag, so it records every tracked bug as checked: a
+// later poll by search (the feed's page full) looks back to it, not to a
+// round begun long before.
+func TestFeedPollResetsRotation(t *testing.T) {
+	e := newE2E(t, bugzillatest.BMO, nil)
+	e.mustCycle() // start and sweep
+	stale := rotation{after: 7, start: e.clock.Now().Add(-30 * 24 * time.Hour), prev: e.clock.Now().Add(-31 * 24 * time.Hour)}
+	if err := e.st.Set(e.ctx, kvRotation, stale.String()); err != nil {
+		t.Fatal(err)
+	}
+	e.advance(10 * time.Minute)
+	if err := e.bot.RunOnce(e.ctx, "poll"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := loadRotation(e.ctx, e.st, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.after != 0 || r.prev.Before(e.srv.Now().Add(-time.Minute)) {
+		t.Errorf("rotation after a feed poll = %+v, want a new round looking back to the poll (%s)", r, e.srv.Now())
+	}
+}
