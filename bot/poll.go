@@ -114,7 +114,7 @@ func (p *pollDuty) pollSearch(ctx context.Context, c *Cycle, wm time.Time) error
 		}
 		var from time.Time
 		chunk, from = rot.next(tracked)
-		if from.Before(since) {
+		if !from.IsZero() && from.Before(since) {
 			since = from
 		}
 	}
