@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -115,84 +116,147 @@ func (an *analyzeDuty) Run(ctx context.Context, c *Cycle) error {
 	for {
 		queued, err := an.st.DirtyBugs(ctx, after, analyzeBatch)
 		if err != nil {
-			return err
+			return errors.Join(append(errs, err)...)
 		}
 		if len(queued) == 0 {
 			return errors.Join(errs...)
 		}
 		after = queued[len(queued)-1]
-		ids, err := an.readyToAnalyze(ctx, c, queued)
-		if err != nil {
-			return err
-		}
-		views, err := c.Views(ctx, ids)
-		if err != nil {
+		if stop, err := an.analyzeQueued(ctx, c, queued, troubles, &errs); err != nil || stop {
 			return errors.Join(append(errs, err)...)
 		}
-		if err := an.prefetch(ctx, views); err != nil {
+	}
+}
+
+// nudgedFirst is analyze for the bugs webhooks named, run before a nudged
+// cycle's poll (Bot.RunNudged): the bug that changed is looked at without
+// waiting for the search, whatever else is queued. Each was marked dirty by
+// its nudge; a bug whose analysis is done leaves the queue as usual.
+type nudgedFirst struct {
+	an   *analyzeDuty
+	bugs []int
+}
+
+// Run analyzes the nudged bugs, analyzeBatch at a time.
+func (nf nudgedFirst) Run(ctx context.Context, c *Cycle) error {
+	troubles, err := nf.an.troubles.cycleTroubles(ctx, c)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for batch := range slices.Chunk(nf.bugs, analyzeBatch) {
+		if stop, err := nf.an.analyzeQueued(ctx, c, batch, troubles, &errs); err != nil || stop {
 			return errors.Join(append(errs, err)...)
 		}
-		// Only the bugs read: a bug that failed waits out its backoff
-		// without costing another request.
-		readable := make([]int, 0, len(views))
-		for _, id := range ids {
-			if _, ok := views[id]; ok && !c.failed[id] {
-				readable = append(readable, id)
-			}
+	}
+	return errors.Join(errs...)
+}
+
+// analyzeQueued analyzes one batch of queued bugs: their views in one
+// read, their forms prefetched, then bug after bug. A bug's own failure is
+// added to errs (the cycle isolates it); the error returned is what stops
+// the duty (the store, a read of the whole batch), and stop says the cycle
+// stopped (the cap or a halt).
+func (an *analyzeDuty) analyzeQueued(ctx context.Context, c *Cycle, queued []int, troubles map[int]store.Trouble, errs *[]error) (stop bool, err error) {
+	ids, err := an.readyToAnalyze(ctx, c, queued)
+	if err != nil {
+		return false, err
+	}
+	views, err := c.Views(ctx, ids)
+	if err != nil {
+		return false, err
+	}
+	if err := an.prefetch(ctx, views); err != nil {
+		return false, err
+	}
+	// Only the bugs read: a bug that failed waits out its backoff
+	// without costing another request.
+	readable := make([]int, 0, len(views))
+	for _, id := range ids {
+		if _, ok := views[id]; ok && !c.failed[id] {
+			readable = append(readable, id)
 		}
-		an.privacy.prefetchGroups(ctx, c, readable)
-		for _, id := range ids {
-			if err := ctx.Err(); err != nil {
-				return errors.Join(append(errs, err)...)
+	}
+	an.privacy.prefetchGroups(ctx, c, readable)
+	// First what each bug is owed (reads, no write), then the writes, so
+	// that their re-reads are one batched read (planRereads).
+	plans := make(map[int]bugPlan, len(ids))
+	rereads := map[int]time.Time{}
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+		v, ok := views[id]
+		switch {
+		case c.failed[id]:
+			continue // recorded as troubled (bugFailed); it stays queued
+		case !ok: // gone or hidden from the bot: nothing it can do
+			an.log.Info().Int(LogBugID, id).Msg("bug not visible to the bot; dropped from the queue")
+			if err := an.st.ClearDirty(ctx, id); err != nil {
+				return false, err
 			}
-			v, ok := views[id]
-			switch {
-			case c.failed[id]:
-				continue // recorded as troubled (bugFailed); it stays queued
-			case !ok: // gone or hidden from the bot: nothing it can do
-				an.log.Info().Int(LogBugID, id).Msg("bug not visible to the bot; dropped from the queue")
-				if err := an.st.ClearDirty(ctx, id); err != nil {
-					return err
+			if _, was := troubles[id]; was { // no longer failing: gone
+				if err := an.troubles.bugRecovered(ctx, id); err != nil {
+					return false, err
 				}
-				if _, was := troubles[id]; was { // no longer failing: gone
-					if err := an.troubles.bugRecovered(ctx, id); err != nil {
-						return err
-					}
-				}
-				continue
 			}
-			out, err := an.analyzeBug(ctx, c, v)
-			if err != nil && c.haltOn(err) {
-				out = Halted // a read's rate limit: the cycle parks
-			}
-			switch {
-			case out.stops():
-				// The cap or a halt: the rest waits for the next cycle.
-				if err != nil && !c.Halted() {
-					errs = append(errs, bugErr(id, err))
-				}
-				return errors.Join(errs...)
-			case err == nil && out.done():
-				if err := an.st.ClearDirty(ctx, id); err != nil {
-					return err
-				}
-				if _, was := troubles[id]; was {
-					if err := an.troubles.bugRecovered(ctx, id); err != nil {
-						return err
-					}
-				}
-			case out == Unknown:
-				an.log.Warn().Int(LogBugID, id).Msg("a write's outcome is unknown; looking again next cycle")
-			case out == Refused && err == nil:
-				// Logged, counted and listed by writeFailed; the bug stays
-				// queued and the write is tried again next cycle.
-			default:
-				// The cycle decides (isolate): this bug's own problem is
-				// retried with backoff and reported, the cycle stays good.
-				errs = append(errs, bugErr(id, err))
+			continue
+		}
+		p := an.planBug(ctx, c, v)
+		if p.err != nil && c.haltOn(p.err) {
+			return true, nil // a read's rate limit: the cycle parks
+		}
+		plans[id] = p
+		for _, a := range p.acts {
+			if t, ok := rereads[id]; !ok || a.since.Before(t) {
+				rereads[id] = a.since
 			}
 		}
 	}
+	defer c.planRereads(rereads)()
+	for _, id := range ids {
+		p, ok := plans[id]
+		if !ok {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+		out, err := p.out, p.err
+		if err == nil && len(p.acts) > 0 {
+			out, err = an.perform(ctx, c, p.acts)
+		}
+		if err != nil && c.haltOn(err) {
+			out = Halted // a read's rate limit: the cycle parks
+		}
+		switch {
+		case out.stops():
+			// The cap or a halt: the rest waits for the next cycle.
+			if err != nil && !c.Halted() {
+				*errs = append(*errs, bugErr(id, err))
+			}
+			return true, nil
+		case err == nil && out.done():
+			if err := an.st.ClearDirty(ctx, id); err != nil {
+				return false, err
+			}
+			if _, was := troubles[id]; was {
+				if err := an.troubles.bugRecovered(ctx, id); err != nil {
+					return false, err
+				}
+			}
+		case out == Unknown:
+			an.log.Warn().Int(LogBugID, id).Msg("a write's outcome is unknown; looking again next cycle")
+		case out == Refused && err == nil:
+			// Logged, counted and listed by writeFailed; the bug stays
+			// queued and the write is tried again next cycle.
+		default:
+			// The cycle decides (isolate): this bug's own problem is
+			// retried with backoff and reported, the cycle stays good.
+			*errs = append(*errs, bugErr(id, err))
+		}
+	}
+	return false, nil
 }
 
 // readyToAnalyze returns the queued bugs to look at in this cycle: not
@@ -217,29 +281,38 @@ func (an *analyzeDuty) readyToAnalyze(ctx context.Context, c *Cycle, queued []in
 	return ids, nil
 }
 
-// analyzeBug handles one bug: every open request gets its form's analysis,
-// or the one request for a form. Requests sharing a form share its analysis.
-// The outcome is its writes' together (worse): done when nothing more is
-// owed; Failed with the error when a read or the store failed.
-func (an *analyzeDuty) analyzeBug(ctx context.Context, c *Cycle, v *bugView) (Outcome, error) {
+// bugPlan is what one bug is owed: its writes, or, when it is owed none,
+// the outcome (Written: done), or the error that kept it from being
+// planned (a read or the store failed).
+type bugPlan struct {
+	acts []*action
+	out  Outcome
+	err  error
+}
+
+// planBug finds what one bug is owed: every open request gets its form's
+// analysis, or the one request for a form. Requests sharing a form share
+// its analysis. It reads and records (the requests, the forms' collections)
+// but writes nothing on Bugzilla.
+func (an *analyzeDuty) planBug(ctx context.Context, c *Cycle, v *bugView) bugPlan {
 	open, err := an.syncRequests(ctx, v)
 	if err != nil {
-		return Failed, err
+		return bugPlan{err: err}
 	}
 	if len(open) == 0 {
-		return Written, nil
+		return bugPlan{out: Written}
 	}
 	if stopped, err := an.st.Stopped(ctx, v.id); err != nil {
-		return Failed, err
+		return bugPlan{err: err}
 	} else if stopped {
-		return Written, nil // "stewardbot: stop": nothing more until "resume" marks the bug again
+		return bugPlan{out: Written} // "stewardbot: stop": nothing more until "resume" marks the bug again
 	}
 	var acts []*action
 	planned := map[string]bool{}
 	for _, r := range open {
 		f, err := an.forms.findForm(ctx, v, r.AttachmentID)
 		if err != nil {
-			return Failed, err
+			return bugPlan{err: err}
 		}
 		var a *action
 		if f == nil {
@@ -248,14 +321,14 @@ func (an *analyzeDuty) analyzeBug(ctx context.Context, c *Cycle, v *bugView) (Ou
 		} else {
 			// For the survey report and the expiry reminder.
 			if err := an.collections.rememberCollections(ctx, v, f); err != nil {
-				return Failed, err
+				return bugPlan{err: err}
 			}
 			a = an.analysisAction(c, v, r, f, nil)
 			an.noteAnalysisNumber(ctx, v, f)
 			if r.FormKey != formKey(f) || r.FormRev != f.Rev {
 				r.FormKey, r.FormRev, r.UpdatedAt = formKey(f), f.Rev, an.now()
 				if err := an.st.SaveRequest(ctx, r); err != nil {
-					return Failed, err
+					return bugPlan{err: err}
 				}
 			}
 		}
@@ -264,6 +337,13 @@ func (an *analyzeDuty) analyzeBug(ctx context.Context, c *Cycle, v *bugView) (Ou
 			acts = append(acts, a)
 		}
 	}
+	return bugPlan{acts: acts, out: Written}
+}
+
+// perform makes one bug's writes. The outcome is theirs together (worse):
+// done when nothing more is owed; Failed with the error when a re-read or
+// the store failed.
+func (an *analyzeDuty) perform(ctx context.Context, c *Cycle, acts []*action) (Outcome, error) {
 	all := Written
 	var errs []error
 	for _, a := range acts {
@@ -294,14 +374,36 @@ func formKey(f *foundForm) string {
 // may be forms and whose content the store does not know yet: on a cold
 // start that is one request per batch instead of one per bug. Their sizes
 // were just checked against the cap (formCandidate) from the metadata
-// loadViews read, so data comes without a second metadata read.
+// loadViews read, so data comes without a second metadata read. With each
+// such new form comes the obsolete one it may replace (replacedCandidates):
+// its analysis says what changed since (previousForm), which needs that
+// form's text too, and fetched alone it would cost a request of its own.
 func (an *analyzeDuty) prefetch(ctx context.Context, views map[int]*bugView) error {
-	return an.fetch.prefetchWhere(ctx, views, func(a *bugzilla.Attachment) (bool, error) {
+	newForm := func(a *bugzilla.Attachment) (bool, error) {
 		if a.IsObsolete || !formCandidate(a, an.maxBytes) || !an.hasOpenFlag(a) {
 			return false, nil
 		}
 		info, err := an.st.Form(ctx, a.ID)
 		return err != nil || !info.IsForm, nil
+	}
+	replaced := map[int]bool{}
+	for _, v := range views {
+		for i := range v.atts {
+			a := &v.atts[i]
+			if ok, err := newForm(a); err != nil {
+				return err
+			} else if ok {
+				if olds := replacedCandidates(v, a, an.maxBytes); len(olds) > 0 {
+					replaced[olds[0].ID] = true // the one previousForm reads first
+				}
+			}
+		}
+	}
+	return an.fetch.prefetchWhere(ctx, views, func(a *bugzilla.Attachment) (bool, error) {
+		if replaced[a.ID] {
+			return true, nil
+		}
+		return newForm(a)
 	})
 }
 

@@ -122,6 +122,21 @@ func (fs *forms) findForm(ctx context.Context, v *bugView, flaggedID int) (*foun
 	return fs.commentForm(ctx, v)
 }
 
+// replacedCandidates are the attachments that may hold the form cur
+// replaced, the likeliest first: the obsolete ones that may be forms,
+// created no later than cur, newest first.
+func replacedCandidates(v *bugView, cur *bugzilla.Attachment, maxBytes int64) []*bugzilla.Attachment {
+	var olds []*bugzilla.Attachment
+	for i := range v.atts {
+		a := &v.atts[i]
+		if a.IsObsolete && a.ID != cur.ID && !a.CreationTime.After(cur.CreationTime) && formCandidate(a, maxBytes) {
+			olds = append(olds, a)
+		}
+	}
+	newestFirst(olds)
+	return olds
+}
+
 // newestFirst orders attachments by creation, newest first, ids breaking ties.
 func newestFirst(as []*bugzilla.Attachment) {
 	slices.SortFunc(as, func(x, y *bugzilla.Attachment) int {
@@ -233,15 +248,7 @@ func (fs *forms) previousForm(ctx context.Context, v *bugView, cur *foundForm) (
 	if cur.Attachment == nil {
 		return nil, nil
 	}
-	var olds []*bugzilla.Attachment
-	for i := range v.atts {
-		a := &v.atts[i]
-		if a.IsObsolete && a.ID != cur.Attachment.ID && !a.CreationTime.After(cur.Created) &&
-			formCandidate(a, fs.maxBytes) {
-			olds = append(olds, a)
-		}
-	}
-	newestFirst(olds)
+	olds := replacedCandidates(v, cur.Attachment, fs.maxBytes)
 	for _, a := range olds[:min(len(olds), maxFormProbes)] {
 		f, err := fs.attachmentForm(ctx, v, a)
 		if err != nil {

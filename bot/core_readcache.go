@@ -18,6 +18,9 @@ import (
 //     re-read before a write, remind's look at the live bug): an
 //     escalation's notices to Trust and to Legal, or a reminder and the look
 //     that decided it, are checked against one read;
+//   - rereads: the comments of a batch of bugs a duty is about to write
+//     on, read in one request just before the batch's first write
+//     (core_rereads.go);
 //   - users: the accounts of escalation contacts and stewards (/rest/user),
 //     read once per cycle and login. A change to them within the cycle is
 //     seen at the next cycle. Where a needinfo is set, Bugzilla checks it
@@ -35,6 +38,7 @@ type readCache struct {
 	bugzillaClient // the client (lease-guarded with replicas): writes and uncached reads go there
 	views          viewCache
 	last           *liveComments
+	rereads        rereads                   // the batched re-reads before a batch's writes (core_rereads.go)
 	users          map[string]*bugzilla.User // lower-case login → account; nil: no such account
 }
 
@@ -43,6 +47,7 @@ type readCache struct {
 func (rc *readCache) begin() {
 	rc.views = viewCache{}
 	rc.last = nil
+	rc.rereads = rereads{}
 	rc.users = nil
 }
 
@@ -51,6 +56,7 @@ func (rc *readCache) forget(bugID int) {
 	if rc.last != nil && rc.last.bug == bugID {
 		rc.last = nil
 	}
+	rc.rereads.forget(bugID)
 	rc.views.forget(bugID)
 }
 
@@ -71,6 +77,7 @@ func (rc *readCache) UpdateBug(ctx context.Context, bugID int, u bugzilla.BugUpd
 // cache may not know).
 func (rc *readCache) UpdateAttachment(ctx context.Context, attachmentID int, u bugzilla.AttachmentUpdate) (*bugzilla.UpdateResult, error) {
 	rc.last = nil
+	rc.rereads.read = nil
 	for id, e := range rc.views.byBug {
 		if e.view.attachment(attachmentID) != nil {
 			rc.views.forget(id)
@@ -193,14 +200,19 @@ type liveComments struct {
 }
 
 // liveComments reads a bug's comments since a time, or returns the last
-// read of them when it was of the same bug from the same time and the bot
-// has not written on the bug since. A nil cycle always reads.
+// read of them when it was of the same bug from the same time, or the
+// batched re-read of the bugs a duty planned (planRereads) when it holds
+// the bug from that time or earlier, in both cases when the bot has not
+// written on the bug since. A nil cycle always reads.
 func (rc *readCache) liveComments(ctx context.Context, c *Cycle, bugID int, since time.Time) ([]bugzilla.Comment, error) {
 	if c == nil {
 		return rc.bugzillaClient.Comments(ctx, bugID, since)
 	}
 	if l := rc.last; l != nil && l.bug == bugID && l.since.Equal(since) {
 		return l.comments, nil
+	}
+	if cs, ok, err := rc.batchComments(ctx, bugID, since); err != nil || ok {
+		return cs, err
 	}
 	cs, err := rc.bugzillaClient.Comments(ctx, bugID, since)
 	if err != nil {

@@ -74,7 +74,14 @@ func (b *Bot) TaskNames() []string {
 // RunOnce runs one cycle: every task, or only the one named. It calls Start
 // first when the bot has not started. Task errors are collected and joined;
 // a rate limit stops the cycle at once and returns a *ParkedError.
-func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
+func (b *Bot) RunOnce(ctx context.Context, only string) error {
+	return b.runOnce(ctx, only, nil)
+}
+
+// runOnce is RunOnce; with nudged bugs (webhooks, nudge.go), the cycle
+// looks at them before anything else (nudgedFirst), then runs its tasks
+// as usual.
+func (b *Bot) runOnce(ctx context.Context, only string, nudged []int) (err error) {
 	b.cycleMu.Lock()
 	defer b.cycleMu.Unlock()
 	following := false
@@ -93,6 +100,7 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 		}
 		tasks = tasks[i : i+1]
 	}
+	tasks = nudgedFirstTasks(tasks, nudged)
 	// With replicas, only the leader runs cycles, under a context that ends
 	// when its lease does (leader.go).
 	ctx, release, err := b.lead.takeLead(ctx)
@@ -138,6 +146,22 @@ func (b *Bot) RunOnce(ctx context.Context, only string) (err error) {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// nudgedFirstTasks puts before the tasks an analyze of the nudged bugs
+// alone, when the tasks include analyze.
+func nudgedFirstTasks(tasks []Task, nudged []int) []Task {
+	if len(nudged) == 0 {
+		return tasks
+	}
+	for _, t := range tasks {
+		if an, ok := t.Duty.(*analyzeDuty); ok {
+			first := Task{Name: t.Name, Aliases: t.Aliases, Doc: "look at the bugs webhooks named, before the poll",
+				Duty: nudgedFirst{an: an, bugs: nudged}}
+			return append([]Task{first}, tasks...)
+		}
+	}
+	return tasks
 }
 
 // runTasks runs the tasks in order and returns their errors. A task's

@@ -22,7 +22,8 @@
 // other. docs/architecture.md shows how to add one.
 //
 // The store (bot/store) is a journal and a cache, never the truth: every
-// write is preceded by a re-read of the live bug, and skipped when the
+// write is preceded by a re-read of the live bug (for a batch of bugs, one
+// request before the batch's writes: core_rereads.go), and skipped when the
 // bot's marker for it is already there (Marker, perform.go). Losing the
 // store, or crashing at any instant, costs requests, never a duplicate
 // comment.

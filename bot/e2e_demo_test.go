@@ -23,17 +23,17 @@ func TestE2EDemoScenarios(t *testing.T) {
 			// The cold start of the tasks that read forms, poll and analyse
 			// (later tasks have their own costs): authentication 2, poll 1
 			// (the search; the server's time is its answer's Date header),
-			// attachment metadata 1, form data 2 (the
-			// prefetch, and a replaced form fetched alone: their sizes just
+			// attachment metadata 1, form data 1 (the prefetch, with the
+			// replaced form the analysis compares with: their sizes just
 			// read, data comes without a second metadata read), the bugs'
-			// comments 11 (one batched read for the bugs whose form is not
-			// an attachment, and the re-reads before each write), the bugs'
+			// comments 2 (one batched read for the bugs whose form is not
+			// an attachment, one batched re-read before the writes), the bugs'
 			// groups 1 (for the privacy of the comments: poll and analyze run
 			// as two cycles here; in one cycle the poll's search gives them),
 			// the 10 comments posted, and one batched read of the analyses
 			// just posted, for their numbers on the bugs (the dashboard's
 			// links, analyze_number.go).
-			const coldStart, formData = 29, 2
+			const coldStart, formData = 19, 1
 			e.advance(5 * time.Minute)
 			for _, task := range []string{"poll", "analyze"} {
 				if err := e.bot.RunOnce(e.ctx, task); err != nil {

@@ -280,34 +280,54 @@ func (d *escalateDuty) sendAll(ctx context.Context, c *Cycle, owed []*escalation
 			*errs = append(*errs, err)
 			continue
 		}
+		// The chunk's re-reads before its notices: one batched read
+		// (planRereads), made at the first notice.
+		rereads := make(map[int]time.Time, len(chunk))
 		for _, p := range chunk {
-			if err := ctx.Err(); err != nil {
+			if t, ok := rereads[p.r.BugID]; !ok || p.since().Before(t) {
+				rereads[p.r.BugID] = p.since()
+			}
+		}
+		end := c.planRereads(rereads)
+		stopped, err := d.sendChunk(ctx, c, chunk, groups, errs)
+		end()
+		if err != nil || stopped {
+			return stopped, err
+		}
+	}
+	return false, nil
+}
+
+// sendChunk sends the notices of a chunk of plans whose bugs' groups were
+// read, in order; stopped says the cycle stopped it (the write cap, a halt).
+func (d *escalateDuty) sendChunk(ctx context.Context, c *Cycle, chunk []*escalationPlan, groups map[int]bugzilla.Bug, errs *[]error) (stopped bool, err error) {
+	for _, p := range chunk {
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+		bug, ok := groups[p.r.BugID]
+		if !ok {
+			// Hidden from the bot now: nothing it can do.
+			if err := d.checked(ctx, p.r); err != nil {
 				return false, err
 			}
-			bug, ok := groups[p.r.BugID]
-			if !ok {
-				// Hidden from the bot now: nothing it can do.
-				if err := d.checked(ctx, p.r); err != nil {
-					return false, err
-				}
-				continue
-			}
-			out, err := d.send(ctx, c, bug, p)
-			switch {
-			case out.stops():
-				if err != nil {
-					*errs = append(*errs, err)
-				}
-				return true, nil
-			case err != nil:
-				*errs = append(*errs, bugErr(p.r.BugID, err))
-			case out.done():
-				if err := d.checked(ctx, p.r); err != nil {
-					return false, err
-				}
-			}
-			// Refused or unknown: looked at again next cycle.
+			continue
 		}
+		out, err := d.send(ctx, c, bug, p)
+		switch {
+		case out.stops():
+			if err != nil {
+				*errs = append(*errs, err)
+			}
+			return true, nil
+		case err != nil:
+			*errs = append(*errs, bugErr(p.r.BugID, err))
+		case out.done():
+			if err := d.checked(ctx, p.r); err != nil {
+				return false, err
+			}
+		}
+		// Refused or unknown: looked at again next cycle.
 	}
 	return false, nil
 }
@@ -370,6 +390,16 @@ type escalationPlan struct {
 	a     *policy.Analysis
 	escs  []policy.Escalation
 	force *forcedEscalation
+}
+
+// since is where the re-read of the plan's bug starts: a second before
+// its form appeared (no notice about it can be older), or the bug's start
+// for a forced escalation without a form.
+func (p *escalationPlan) since() time.Time {
+	if p.f == nil {
+		return zeroTime
+	}
+	return p.f.Created.Add(-time.Second)
 }
 
 // escalateForm makes the escalations of one request's current form: those
@@ -467,10 +497,7 @@ func (d *escalateDuty) send(ctx context.Context, c *Cycle, bug bugzilla.Bug, p *
 		c.Defer()
 		return Deferred, nil
 	}
-	since := zeroTime
-	if p.f != nil {
-		since = p.f.Created.Add(-time.Second)
-	}
+	since := p.since()
 	cs, err := d.core.liveComments(ctx, c, bug.ID, since)
 	if c.haltOn(err); c.Halted() {
 		return Halted, nil
@@ -563,12 +590,11 @@ func (d *escalateDuty) action(c *Cycle, bug bugzilla.Bug, p *escalationPlan, esc
 		}
 		m.Teams = markerTeams(teams)
 	}
-	since := zeroTime
+	since := p.since()
 	formKeyS, rev := "", ""
 	if f := p.f; f != nil {
 		fm := f.marker(bug.ID)
 		m.Attachment, m.Comment, m.Rev = fm.Attachment, fm.Comment, fm.Rev
-		since = f.Created.Add(-time.Second)
 		formKeyS, rev = formKey(f), f.Rev
 	}
 	ab := about{groups: bug.Groups, forms: []*foundForm{p.f}}

@@ -16,9 +16,10 @@ import (
 // notice to Trust and Legal (200 writes), and the cap is 50. A cycle must
 // read what its 50 writes need, not what the 200 would:
 //
-//   - per bug written (one notice): the re-read before the notice (which
-//     also finds the analysis comment's number), and the read after it
-//     that finds its comment id, so 2 comment reads per write;
+//   - the re-reads before the notices (which also find the analysis
+//     comments' numbers), in one batched request for the 50 bugs written
+//     (core_rereads.go), and per bug written the read after its notice
+//     that finds its comment id: 1 + 50 comment reads;
 //   - the groups of the bugs written, in one request (not one per bug);
 //   - each contact's account once (not once per notice);
 //   - one batch of views (attachments' metadata, the forms' data) and the
@@ -86,7 +87,7 @@ func TestEscalationReadsWhatTheCapAllows(t *testing.T) {
 			t.Errorf("cycle %d: %d notices written, want the cap's %d", cycle, got, maxWrites)
 		}
 		wantReads := map[string]int{
-			"GET /rest/bug/{id}/comment":    2 * perCycle, // re-read, and the id read after each notice
+			"GET /rest/bug/{id}/comment":    1 + perCycle, // the batched re-read, and the id read after each notice
 			"GET /rest/bug":                 1,            // the groups of the 50 bugs
 			"GET /rest/user":                2,            // the Trust contact and the Legal contact, once each
 			"GET /rest/bug/{id}/attachment": 1,            // the views of one batch of requests

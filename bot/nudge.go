@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -22,13 +23,14 @@ import (
 // what makes the leader look, on its next cycle. The immediate cycle runs
 // only in the process that holds Run (a follower's cycles do nothing).
 
-// Nudge marks bugID dirty and asks Run for one cycle after the debounce
-// window (webhooks.debounce) that starts at the first nudge not yet served:
-// several nudges within the window share one cycle, and a nudge during a
-// running cycle gets one more cycle after it. at is when the nudge arrived
-// (the bot's clock); the window is measured from it. Only the store can
-// fail, and then nothing is scheduled: the caller should answer so that the
-// sender retries.
+// Nudge marks bugID dirty and asks Run for a cycle that looks at it first,
+// before the poll: at once when no nudged cycle started within the
+// debounce window (webhooks.debounce), else when that window ends, so that
+// the nudges following a first one share one cycle (leading edge, then
+// trailing coalescing). A nudge during a running cycle gets one more cycle
+// after it. at is when the nudge arrived (the bot's clock). Only the store
+// can fail, and then nothing is scheduled: the caller should answer so that
+// the sender retries.
 func (b *Bot) Nudge(ctx context.Context, bugID int, at time.Time) error {
 	if !ValidBugID(bugID) {
 		return fmt.Errorf("bot: nudge: bug id %d out of range (1 to %d)", bugID, MaxBugID)
@@ -36,7 +38,7 @@ func (b *Bot) Nudge(ctx context.Context, bugID int, at time.Time) error {
 	if err := b.store.MarkDirty(ctx, []store.BugMark{{BugID: bugID, MarkedAt: at.UTC()}}); err != nil {
 		return fmt.Errorf("bot: nudge: %w", err)
 	}
-	b.nudges.add(at)
+	b.nudges.add(bugID, at)
 	return nil
 }
 
@@ -55,13 +57,19 @@ func (b *Bot) Login() string {
 type nudgeState struct {
 	mu      sync.Mutex
 	pending bool      // a nudge arrived since the last nudged cycle started
-	first   time.Time // when the first of those arrived
+	bugs    []int     // the bugs those nudges named, in order, each once (at most maxNudgedBugs)
+	lastRun time.Time // when the last nudged cycle started (the bot's clock); zero before the first
 	running bool      // a nudged cycle is running
 	wake    chan struct{}
 	// newTimer starts a timer; nil is the real one. Tests replace it, so
 	// that no test waits for a debounce window to pass.
 	newTimer func(d time.Duration) (c <-chan time.Time, stop func() bool)
 }
+
+// maxNudgedBugs bounds the bugs a nudged cycle looks at before its poll: a
+// burst of deliveries beyond it is served by the cycle's usual work on the
+// queue, where every nudged bug is marked dirty.
+const maxNudgedBugs = 100
 
 // wakeChan returns the channel that says "something is pending", made on
 // first use. The caller holds mu.
@@ -72,15 +80,17 @@ func (n *nudgeState) wakeChan() chan struct{} {
 	return n.wake
 }
 
-// add records a nudge that arrived at at. Only the first nudge of a batch
-// opens the window and wakes the loop; later ones join it.
-func (n *nudgeState) add(at time.Time) {
+// add records a nudge for bugID that arrived at at, and wakes the loop.
+func (n *nudgeState) add(bugID int, at time.Time) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	if len(n.bugs) < maxNudgedBugs && !slices.Contains(n.bugs, bugID) {
+		n.bugs = append(n.bugs, bugID)
+	}
 	if n.pending {
 		return
 	}
-	n.pending, n.first = true, at
+	n.pending = true
 	select {
 	case n.wakeChan() <- struct{}{}:
 	default: // already signalled
@@ -88,24 +98,31 @@ func (n *nudgeState) add(at time.Time) {
 }
 
 // due says whether nudges are pending and how long the loop must still wait
-// for their window to close at now (zero or less: run now). The wait is
-// never longer than the window, even when a nudge's time is ahead of now.
+// at now before their cycle (zero or less: run now): none when no nudged
+// cycle started within the window, else until the window from that
+// cycle's start ends. The wait is never longer than the window, even when
+// the clock went back.
 func (n *nudgeState) due(now time.Time, window time.Duration) (wait time.Duration, pending bool) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if !n.pending {
 		return 0, false
 	}
-	return min(n.first.Add(window).Sub(now), window), true
+	if n.lastRun.IsZero() {
+		return 0, true
+	}
+	return min(n.lastRun.Add(window).Sub(now), window), true
 }
 
-// take serves the pending nudges with the cycle about to start: nudges from
-// now on need another cycle (the one starting may already be past their
-// bug).
-func (n *nudgeState) take() {
+// take serves the pending nudges with the cycle about to start at now, and
+// returns the bugs they named: nudges from now on need another cycle (the
+// one starting may already be past their bug).
+func (n *nudgeState) take(now time.Time) []int {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	n.pending, n.first, n.running = false, time.Time{}, true
+	bugs := n.bugs
+	n.pending, n.bugs, n.lastRun, n.running = false, nil, now, true
+	return bugs
 }
 
 // done ends a nudged cycle.
@@ -134,10 +151,12 @@ func (n *nudgeState) timer(d time.Duration) (<-chan time.Time, func() bool) {
 	return t.C, t.Stop
 }
 
-// runNudges serves nudges until ctx ends: it waits for one, waits out its
-// debounce window, and calls cycle. It never runs two cycles at once; the
-// cycles themselves are serialised with cron's by RunOnce's cycleMu.
-func (b *Bot) runNudges(ctx context.Context, cycle func()) {
+// runNudges serves nudges until ctx ends: it waits for one, waits out what
+// is left of the debounce window of the last nudged cycle (nothing, after
+// a quiet spell), and calls cycle with the nudged bugs. It never runs two
+// cycles at once; the cycles themselves are serialised with cron's by
+// RunOnce's cycleMu.
+func (b *Bot) runNudges(ctx context.Context, cycle func(bugs []int)) {
 	n := &b.nudges
 	n.mu.Lock()
 	wake := n.wakeChan()
@@ -164,9 +183,9 @@ func (b *Bot) runNudges(ctx context.Context, cycle func()) {
 		if ctx.Err() != nil {
 			return
 		}
-		n.take()
-		b.log.Debug().Msg("cycle for webhook nudges")
-		cycle()
+		bugs := n.take(b.clock.Now())
+		b.log.Debug().Ints("bugs", bugs).Msg("cycle for webhook nudges")
+		cycle(bugs)
 		n.done()
 	}
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -54,51 +55,68 @@ func noTimer(t *testing.T, f *fakeTimers, when string) {
 func TestNudgeState(t *testing.T) {
 	var n nudgeState
 	t0 := epoch
-	if _, pending := n.due(t0, 10*time.Second); pending {
+	window := 10 * time.Second
+	if _, pending := n.due(t0, window); pending {
 		t.Fatal("a new state has nudges pending")
 	}
-	n.add(t0)
-	n.add(t0.Add(3 * time.Second)) // joins the window the first opened
-	if wait, pending := n.due(t0.Add(4*time.Second), 10*time.Second); !pending || wait != 6*time.Second {
-		t.Errorf("due = %s, %v; want 6s, true", wait, pending)
+	n.add(1, t0)
+	if wait, pending := n.due(t0, window); !pending || wait > 0 {
+		t.Errorf("the first nudge: due = %s, %v; want at once, true", wait, pending)
 	}
-	if wait, _ := n.due(t0.Add(time.Minute), 10*time.Second); wait > 0 {
-		t.Errorf("past the window: wait %s, want none", wait)
+	n.add(2, t0)
+	n.add(1, t0) // a duplicate delivery
+	if bugs := n.take(t0); !slices.Equal(bugs, []int{1, 2}) {
+		t.Errorf("take = %v, want bugs 1 and 2, each once", bugs)
 	}
-	if wait, _ := n.due(t0.Add(-time.Hour), 10*time.Second); wait != 10*time.Second {
-		t.Errorf("a nudge stamped ahead of the clock: wait %s, want at most the window", wait)
-	}
-	n.take()
 	if !n.cycleRunning() {
 		t.Error("take does not mark a nudged cycle running")
 	}
-	if _, pending := n.due(t0, 10*time.Second); pending {
+	if _, pending := n.due(t0, window); pending {
 		t.Error("nudges still pending after take")
 	}
-	n.add(t0.Add(20 * time.Second)) // during the cycle: a new window
+	n.add(3, t0.Add(3*time.Second)) // during the cycle: waits for the window from its start
 	n.done()
-	if wait, pending := n.due(t0.Add(20*time.Second), 10*time.Second); !pending || wait != 10*time.Second || n.cycleRunning() {
-		t.Errorf("after a nudge during the cycle: due %s, %v, running %v; want 10s, true, false", wait, pending, n.cycleRunning())
+	if wait, pending := n.due(t0.Add(4*time.Second), window); !pending || wait != 6*time.Second || n.cycleRunning() {
+		t.Errorf("after a nudge during the cycle: due %s, %v, running %v; want 6s, true, false", wait, pending, n.cycleRunning())
+	}
+	if wait, _ := n.due(t0.Add(-time.Hour), window); wait != window {
+		t.Errorf("a clock gone back: wait %s, want at most the window", wait)
+	}
+	n.take(t0.Add(10 * time.Second))
+	n.done()
+	n.add(4, t0.Add(time.Minute)) // after a quiet spell: at once
+	if wait, pending := n.due(t0.Add(time.Minute), window); !pending || wait > 0 {
+		t.Errorf("a nudge after a quiet spell: due %s, %v; want at once", wait, pending)
+	}
+	for i := range 2 * maxNudgedBugs {
+		n.add(100+i, t0.Add(time.Minute))
+	}
+	if bugs := n.take(t0.Add(time.Minute)); len(bugs) != maxNudgedBugs {
+		t.Errorf("a burst: %d bugs looked at first, want at most %d", len(bugs), maxNudgedBugs)
 	}
 }
 
-// Several nudges within the window share one cycle; a nudge during a
-// cycle gets one more after it; every nudged bug is marked dirty first.
-func TestRunNudgesDebounces(t *testing.T) {
+// The first nudge runs a cycle at once, with its bug; the nudges that
+// follow within the window (during that cycle, or after it) share one more
+// cycle when the window ends; a nudge after a quiet spell runs at once
+// again. Every nudged bug is marked dirty first.
+func TestRunNudgesLeadingEdge(t *testing.T) {
 	e := newE2E(t, bugzillatest.Upstream, nil)
 	timers := newFakeTimers()
 	e.bot.nudges.newTimer = timers.start
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	cycles := make(chan chan struct{})
-	ran := 0
+	type cycle struct {
+		bugs    []int
+		release chan struct{}
+	}
+	cycles := make(chan cycle)
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
-		e.bot.runNudges(ctx, func() {
-			ran++
+		e.bot.runNudges(ctx, func(bugs []int) {
 			release := make(chan struct{})
-			cycles <- release
+			cycles <- cycle{bugs, release}
 			<-release
 		})
 	}()
@@ -110,38 +128,38 @@ func TestRunNudgesDebounces(t *testing.T) {
 	}
 
 	nudge(1)
-	r1 := recv(t, timers.reqs, "timer after the first nudge")
-	if r1.d != e.cfg.Webhooks.Debounce {
-		t.Errorf("first wait = %s, want the debounce window %s", r1.d, e.cfg.Webhooks.Debounce)
+	c1 := recv(t, cycles, "a cycle at once after the first nudge")
+	if !slices.Equal(c1.bugs, []int{1}) {
+		t.Errorf("first cycle's bugs = %v, want [1]", c1.bugs)
 	}
+	noTimer(t, timers, "the first nudge")
 	e.clock.Advance(2 * time.Second)
-	nudge(2)
-	nudge(1) // a duplicate delivery
-	noTimer(t, timers, "nudges within the window")
-	if got := e.dirty(); len(got) != 2 {
+	nudge(2) // during the cycle
+	nudge(1)
+	close(c1.release)
+	r := recv(t, timers.reqs, "timer for the nudges that followed")
+	if want := e.cfg.Webhooks.Debounce - 2*time.Second; r.d != want {
+		t.Errorf("wait = %s, want the rest of the window from the first cycle's start, %s", r.d, want)
+	}
+	if got := e.dirty(); !slices.Equal(got, []int{1, 2}) {
 		t.Errorf("dirty bugs = %v, want 1 and 2", got)
 	}
-	r1.fire()
-	release := recv(t, cycles, "cycle after the window")
-	e.clock.Advance(10 * time.Second)
-	nudge(3) // during the cycle
-	noTimer(t, timers, "a nudge during the cycle")
-	close(release)
-	r2 := recv(t, timers.reqs, "timer for the nudge during the cycle")
-	if r2.d != e.cfg.Webhooks.Debounce {
-		t.Errorf("second wait = %s, want %s (the window starts at that nudge)", r2.d, e.cfg.Webhooks.Debounce)
+	e.clock.Advance(e.cfg.Webhooks.Debounce)
+	r.fire()
+	c2 := recv(t, cycles, "one cycle for the nudges that followed")
+	if !slices.Equal(c2.bugs, []int{2, 1}) {
+		t.Errorf("second cycle's bugs = %v, want [2 1]", c2.bugs)
 	}
-	r2.fire()
-	close(recv(t, cycles, "one more cycle"))
+	close(c2.release)
+	e.clock.Advance(time.Minute)
+	nudge(3) // a quiet spell later
+	close(recv(t, cycles, "a cycle at once after a quiet spell").release)
+	noTimer(t, timers, "a nudge after a quiet spell")
 	cancel()
 	recv(t, stopped, "loop end after cancel")
-	if ran != 2 {
-		t.Errorf("cycles = %d, want 2", ran)
-	}
-	noTimer(t, timers, "after the last cycle")
 }
 
-// With debounce 0 a nudge runs a cycle at once, without a timer.
+// With debounce 0 every nudge runs a cycle at once, without a timer.
 func TestRunNudgesNoDebounce(t *testing.T) {
 	e := newE2E(t, bugzillatest.Upstream, func(c *Config) { c.Webhooks.Debounce = 0 })
 	timers := newFakeTimers()
@@ -152,12 +170,14 @@ func TestRunNudgesNoDebounce(t *testing.T) {
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
-		e.bot.runNudges(ctx, func() { cycled <- struct{}{} })
+		e.bot.runNudges(ctx, func([]int) { cycled <- struct{}{} })
 	}()
-	if err := e.bot.Nudge(e.ctx, 7, e.clock.Now()); err != nil {
-		t.Fatal(err)
+	for _, bug := range []int{7, 8} {
+		if err := e.bot.Nudge(e.ctx, bug, e.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		recv(t, cycled, "cycle")
 	}
-	recv(t, cycled, "cycle")
 	cancel()
 	recv(t, stopped, "loop end")
 	noTimer(t, timers, "debounce 0")
@@ -223,10 +243,11 @@ func TestNudgeAnalysesWithoutWaitingForCron(t *testing.T) {
 
 	bug, _ := e.request("Count tab unloads", demoForm(t, "clean-12q.md"), false, "steward1@example.test")
 	e.advance(time.Minute)
+	e.srv.ResetRecords()
 	if err := e.bot.Nudge(ctx, bug, e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	recv(t, timers.reqs, "debounce timer").fire()
+	// At once: no debounce timer before the first delivery's cycle.
 	p := recv(t, posted, "analysis")
 	if p.BugID != bug || p.Kind != kindAnalysis || p.DryRun {
 		t.Errorf("posted %+v, want the analysis of bug %d", p, bug)
@@ -234,12 +255,28 @@ func TestNudgeAnalysesWithoutWaitingForCron(t *testing.T) {
 	if r := obs.next(t); r != CycleOK {
 		t.Fatalf("nudged cycle: %s\n%s", r, e.logs.String())
 	}
+	noTimer(t, timers, "the first delivery")
+	// The nudged bug before the poll: the analysis is posted before any
+	// search or feed read.
+	var before []string
+	for _, q := range e.srv.Requests() {
+		if q.Method == "POST" {
+			break
+		}
+		before = append(before, q.Endpoint)
+		// The poll is the feed and a search by criteria (a read of the
+		// bugs' groups names them by id).
+		if q.Endpoint == "GET /rest/review/flag_activity" || q.Endpoint == "GET /rest/bug" && q.Query.Has("f1") {
+			t.Errorf("the nudged cycle polled before it wrote on the nudged bug: %v", before)
+			break
+		}
+	}
+	e.advance(time.Minute) // a quiet spell: the next delivery acts at once too
 
 	// BMO delivers at least once: the same event again.
 	if err := e.bot.Nudge(ctx, bug, e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	recv(t, timers.reqs, "debounce timer").fire()
 	if r := obs.next(t); r != CycleOK {
 		t.Fatalf("cycle of the duplicate: %s", r)
 	}

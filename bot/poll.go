@@ -33,11 +33,12 @@ const (
 // made obsolete) leaves a bug that no longer matches a search on the flag.
 // On BMO the feed shows it. Upstream has no feed, so the search also asks
 // for the bugs the bot holds open requests on, by id, whatever their flags
-// (searchChanged): such a bug changed since the mark is read, and analyze
+// (searchChanged), one chunk of them per poll in turn (rotation): such a
+// bug changed since its chunk was last checked is read, and analyze
 // records the flag gone, which ends its reminders and needinfos as an
-// answer would (stopAnswered). An idle poll costs one request by search
-// (one more per trackedPerSearch bugs with open requests beyond the
-// first), two with the feed (feed and search; see pollActivity).
+// answer would (stopAnswered). An idle poll costs one request by search,
+// however many requests are open, two with the feed (feed and search; see
+// pollActivity).
 type pollDuty struct {
 	bz       pollClient
 	st       pollStore
@@ -96,17 +97,28 @@ func (p *pollDuty) Run(ctx context.Context, c *Cycle) error {
 }
 
 // pollSearch queues the bugs changed since the watermark (searchChanged,
-// with the bugs that have open requests, so that a removed flag is seen)
-// and moves the watermark to the server's time of the search.
+// with one chunk of the bugs that have open requests, so that a removed
+// flag is seen: see rotation) and moves the watermark to the server's time
+// of the search.
 func (p *pollDuty) pollSearch(ctx context.Context, c *Cycle, wm time.Time) error {
-	var tracked []int
+	var tracked, chunk []int
+	since := wm
+	rot := rotation{}
 	if !wm.IsZero() {
 		var err error
 		if tracked, err = p.st.BugsWithOpenRequests(ctx); err != nil {
 			return err
 		}
+		if rot, err = loadRotation(ctx, p.st, wm); err != nil {
+			return err
+		}
+		var from time.Time
+		chunk, from = rot.next(tracked)
+		if !from.IsZero() && from.Before(since) {
+			since = from
+		}
 	}
-	found, serverNow, err := p.searchChanged(ctx, wm, tracked)
+	found, serverNow, err := p.searchChanged(ctx, since, chunk)
 	if err != nil {
 		return err
 	}
@@ -114,8 +126,18 @@ func (p *pollDuty) pollSearch(ctx context.Context, c *Cycle, wm time.Time) error
 	if err := p.queueChanged(ctx, found, serverNow); err != nil {
 		return err
 	}
-	p.log.Debug().Int("bugs", len(found)).Time("watermark", serverNow).Msg("polled by search")
+	p.log.Debug().Int("bugs", len(found)).Int("tracked", len(tracked)).Int("tracked_checked", len(chunk)).
+		Time("watermark", serverNow).Msg("polled by search")
 	if err := p.setPollTime(ctx, kvSearchMark, serverNow); err != nil {
+		return err
+	}
+	if wm.IsZero() {
+		// The sweep saw every open request: the first round looks back to it.
+		rot = rotation{start: serverNow, prev: serverNow}
+	} else {
+		rot.advance(tracked, chunk, serverNow)
+	}
+	if err := p.st.Set(ctx, kvRotation, rot.String()); err != nil {
 		return err
 	}
 	return p.setWatermark(ctx, serverNow, -1)
@@ -133,15 +155,16 @@ const trackedPerSearch = 500
 // ("substring", any status), so that a request answered with + or - is seen
 // too.
 //
-// The bugs in tracked (those with open requests) are asked for by id as
-// well, whatever their flags: a bug whose flag was removed no longer
+// The bugs in tracked (a chunk of those with open requests, see rotation)
+// are asked for by id as well, whatever their flags: a bug whose flag was removed no longer
 // matches the flag criterion, and it is the change the bot must see. It
 // is one OR in the same search (SearchQuery.OrCriteria), so an idle poll
-// stays one request; the watermark applies to those bugs too, so only the
+// stays one request; the mark applies to those bugs too, so only the
 // ones that changed come back, and each of them carries the change that
 // made it (the flag removed changed its last_change_time). Bugs the bot
 // does not track come back only through the flag criterion, as before. Past
-// trackedPerSearch ids, the rest go in further searches of their own.
+// trackedPerSearch ids (pollSearch never passes more), the rest go in
+// further searches of their own.
 //
 // (Bugzilla can also search the flags' history, flagtypes.name
 // changedafter DATE, but that matches any flag's change, needinfo
@@ -324,6 +347,12 @@ func (p *pollDuty) checkChanged(ctx context.Context, c *Cycle, wm time.Time, fro
 		return err
 	}
 	if err := p.queueChanged(ctx, changed, serverNow); err != nil {
+		return err
+	}
+	// The feed showed every removed flag: each tracked bug counts as
+	// checked now, so a later poll by search (a full feed page) starts a
+	// round that looks back only to here (rotation).
+	if err := p.st.Set(ctx, kvRotation, rotation{start: serverNow, prev: serverNow}.String()); err != nil {
 		return err
 	}
 	return p.setPollTime(ctx, kvSearchMark, serverNow)

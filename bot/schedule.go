@@ -37,7 +37,7 @@ func (b *Bot) Run(ctx context.Context, only string) error {
 			logger.Info("skip", "reason", "a cycle for webhook nudges is running")
 			return
 		}
-		b.runCycle(ctx, only)
+		b.runCycle(ctx, only, nil)
 	})
 	if err != nil {
 		return fmt.Errorf("bot: poll schedule %q: %w", b.cfg.Poll.Schedule, err)
@@ -56,9 +56,12 @@ func (b *Bot) Run(ctx context.Context, only string) error {
 	// Cycles for webhook nudges (nudge.go): recovered like cron's, and
 	// serialised with them by RunOnce. They are not skipped while a
 	// scheduled cycle runs, but wait for it: that cycle may be past the
-	// nudged bug already.
-	nudgedCycle := cron.NewChain(cron.Recover(logger)).Then(cron.FuncJob(func() { b.runCycle(ctx, only) }))
-	nudged.Go(func() { b.runNudges(ctx, nudgedCycle.Run) })
+	// nudged bug already. They look at the nudged bugs before the poll.
+	var nudgedBugs []int // set by runNudges' goroutine, read by the job it runs
+	nudgedCycle := cron.NewChain(cron.Recover(logger)).Then(cron.FuncJob(func() { b.runCycle(ctx, only, nudgedBugs) }))
+	nudged.Go(func() {
+		b.runNudges(ctx, func(bugs []int) { nudgedBugs = bugs; nudgedCycle.Run() })
+	})
 	b.log.Info().Str("schedule", b.cfg.Poll.Schedule).Str("time_zone", loc.String()).Msg("running")
 	<-ctx.Done()
 	b.log.Info().Msg("shutting down: finishing the write in flight")
@@ -69,12 +72,13 @@ func (b *Bot) Run(ctx context.Context, only string) error {
 	return nil
 }
 
-// runCycle runs one cycle and logs its outcome; a park only skips.
-func (b *Bot) runCycle(ctx context.Context, only string) {
+// runCycle runs one cycle, looking at the nudged bugs first (runOnce), and
+// logs its outcome; a park only skips.
+func (b *Bot) runCycle(ctx context.Context, only string, nudged []int) {
 	if ctx.Err() != nil {
 		return
 	}
-	err := b.RunOnce(ctx, only)
+	err := b.runOnce(ctx, only, nudged)
 	var park *ParkedError
 	switch {
 	case err == nil:

@@ -29,8 +29,10 @@ type WebhooksConfig struct {
 	// BMO's longest comment (65,535 characters) fits even when every
 	// character is escaped.
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
-	// Debounce is how long after a delivery the bot looks: deliveries
-	// within the window share one cycle. Default 10s; 0 looks at once.
+	// Debounce bounds the cycles deliveries start: at most one per window.
+	// The first delivery after a quiet spell is looked at at once; those
+	// within the window after it share one cycle when it ends. Default
+	// 10s; 0 removes the bound.
 	Debounce time.Duration `yaml:"debounce"`
 }
 

@@ -18,7 +18,8 @@ import (
 const WebhookPath = "/webhooks/bugzilla"
 
 // Nudger is what the webhook handler needs of the bot; *bot.Bot implements
-// it. Nudge marks a bug dirty and schedules a debounced cycle; Login is the
+// it. Nudge marks a bug dirty and schedules a cycle that looks at it first
+// (at once, or coalesced with the deliveries of the debounce window); Login is the
 // bot's own account, whose events are ignored.
 type Nudger interface {
 	Nudge(ctx context.Context, bugID int, at time.Time) error

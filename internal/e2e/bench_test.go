@@ -257,46 +257,6 @@ func bugbotBaseline(ctx context.Context, srv *bugzillatest.Server) (int, error) 
 	return forms, nil
 }
 
-// BenchmarkIdleCycle is the cost of a cycle when nothing changed (target: 1
-// request), with a few tracked requests, on both dialects.
-func BenchmarkIdleCycle(b *testing.B) {
-	for _, d := range []bugzillatest.Dialect{bugzillatest.Upstream, bugzillatest.BMO} {
-		b.Run(d.String(), func(b *testing.B) {
-			r := newRig(b, d)
-			r.seed(44)
-			r.Settle(8)
-			total, cycles := 0, 0
-			var last map[string]int
-			for b.Loop() {
-				r.Fake.ResetRecords()
-				if err := r.Cycle(); err != nil {
-					b.Fatal(err)
-				}
-				last = r.Fake.RequestCounts()
-				total += r.Requests()
-				cycles++
-			}
-			if n := len(r.Fake.Writes()); n != 0 {
-				b.Errorf("an idle cycle wrote %d times", n)
-			}
-			b.ReportMetric(float64(total)/float64(cycles), "requests/cycle")
-			b.Logf("%s idle cycle: %v", d, last)
-			// Where they go: each task alone, over the same idle state.
-			for _, task := range r.bot.TaskNames() {
-				r.Fake.ResetRecords()
-				r.Advance(5 * time.Minute)
-				if err := r.bot.RunOnce(r.Ctx, task); err != nil {
-					b.Fatal(err)
-				}
-				if task == "poll" {
-					b.ReportMetric(float64(r.Requests()), "poll-requests")
-				}
-				b.Logf("%s idle, task %s alone: %d requests %v", d, task, r.Requests(), r.Fake.RequestCounts())
-			}
-		})
-	}
-}
-
 // BenchmarkMemory10k tracks 10,000 requests in-process (a dry-run cold
 // start over them, so the fake's database does not grow) and reports the
 // Go heap: kept after the cold start (the heap in use then, after GC, minus
