@@ -62,7 +62,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.recMu.Lock()
 	s.requests = append(s.requests, rec)
 	s.counts[rec.Endpoint]++
+	s.inFlight++
+	s.maxInFlight = max(s.maxInFlight, s.inFlight)
 	s.recMu.Unlock()
+	defer func() {
+		s.recMu.Lock()
+		s.inFlight--
+		s.recMu.Unlock()
+	}()
 	if s.cfg.onRequest != nil {
 		defer func() {
 			s.recMu.Lock()
