@@ -297,36 +297,52 @@ func (c *Client) attachmentsChecked(ctx context.Context, ids []int, o Attachment
 		maxN++
 	}
 	fixed := c.targetLen("/rest/bug/attachment/"+strings.Repeat("9", maxIDDigits), q)
-	out := make(map[int]Attachment, len(ids))
-	var tooLarge []int
+	var groups [][]int
 	for _, batch := range batchIDs(ids, fixed, len("&attachment_ids=")) {
 		for len(batch) > 0 {
 			group := batch[:min(len(batch), maxN)]
 			batch = batch[len(group):]
-			got, err := c.attachmentBatch(ctx, group, q, checkedAnswerLimit(c.maxAttachment, len(group)))
-			if errors.Is(err, ErrTooLarge) {
-				// More than n attachments at the cap can take: read no further.
-				c.log.Warn().Ints("attachment_id", group).Int64("cap", c.maxAttachment).
-					Msg("bugzilla: attachment answer larger than the cap allows, not read")
-				tooLarge = append(tooLarge, group...)
+			groups = append(groups, group)
+		}
+	}
+	// The caller bounds what one call downloads (the sizes it checked), so
+	// reading its groups together holds no more than reading them in turn.
+	got := make([]map[int]Attachment, len(groups))
+	over := make([]bool, len(groups))
+	err = c.eachBatch(ctx, len(groups), func(ctx context.Context, i int) error {
+		var err error
+		got[i], err = c.attachmentBatch(ctx, groups[i], q, checkedAnswerLimit(c.maxAttachment, len(groups[i])))
+		if errors.Is(err, ErrTooLarge) {
+			over[i] = true
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int]Attachment, len(ids))
+	var tooLarge []int
+	for i, group := range groups {
+		if over[i] {
+			// More than n attachments at the cap can take: read no further.
+			c.log.Warn().Ints("attachment_id", group).Int64("cap", c.maxAttachment).
+				Msg("bugzilla: attachment answer larger than the cap allows, not read")
+			tooLarge = append(tooLarge, group...)
+			continue
+		}
+		for _, id := range group {
+			a, ok := got[i][id]
+			switch {
+			case !ok: // unknown or deleted: absent, as without data (recording 49)
 				continue
+			case a.Data == nil:
+				return nil, fmt.Errorf("bugzilla: attachment %d: the server sent no data", id)
+			case a.Size > c.maxAttachment || a.Size < 0 || int64(len(a.Data)) > c.maxAttachment:
+				a.Data = nil
+				tooLarge = append(tooLarge, id)
 			}
-			if err != nil {
-				return nil, err
-			}
-			for _, id := range group {
-				a, ok := got[id]
-				switch {
-				case !ok: // unknown or deleted: absent, as without data (recording 49)
-					continue
-				case a.Data == nil:
-					return nil, fmt.Errorf("bugzilla: attachment %d: the server sent no data", id)
-				case a.Size > c.maxAttachment || a.Size < 0 || int64(len(a.Data)) > c.maxAttachment:
-					a.Data = nil
-					tooLarge = append(tooLarge, id)
-				}
-				out[id] = a
-			}
+			out[id] = a
 		}
 	}
 	if len(tooLarge) > 0 {

@@ -18,13 +18,13 @@ const DefaultReadConcurrency = 1
 const MaxReadConcurrency = 16
 
 // WithReadConcurrency sets how many requests of one batched read (the
-// batches of Attachments, AttachmentsByID's metadata, CommentsOfBugs and
-// Bugs) are in flight at once; 1 sends them one after the other. Writes are
-// never sent concurrently by the client, and a rate limit parks the client
-// for every call at once (gate): the batches still queued then fail without
-// being sent. Attachment contents are still downloaded one batch at a time,
-// so that at most one content batch (bounded by the attachment cap) is held
-// while it is decoded.
+// batches of Attachments, AttachmentsByID, CommentsOfBugs and Bugs) are in
+// flight at once; 1 sends them one after the other. Writes are never sent
+// concurrently by the client, and a rate limit parks the client for every
+// call at once (gate): the batches still queued then fail without being
+// sent. Contents downloaded after a metadata read (WithData without
+// SizesChecked) still come one batch at a time, each bounded by the
+// attachment cap; with SizesChecked the caller has bounded the whole call.
 func WithReadConcurrency(n int) Option {
 	return func(c *Client) {
 		if n < 1 || n > MaxReadConcurrency {
