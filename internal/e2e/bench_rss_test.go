@@ -1,0 +1,181 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stewardbot/stewardbot/bot"
+	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
+)
+
+// BenchmarkMemoryRSS10k measures the daemon's whole memory with 10,000
+// tracked requests: the real binary, built as deploy/Dockerfile builds it,
+// `stewardbot run` in dry-run with a cycle every second, against the fake
+// (in this process, so none of its memory counts), until its cycles are
+// idle. It reports, from /proc/PID/status of the daemon:
+//   - peak-rss-MB: VmHWM, the largest resident set of the whole run (the
+//     sweep of 10,000 bugs, the analyses, the other tasks' first looks);
+//   - steady-rss-MB: VmRSS after idle cycles, with all 10,000 tracked,
+//     and its private (RssAnon) and file-backed (RssFile) parts;
+//   - cycles: the cycles until idle, and cpu-s: the daemon's CPU time.
+//
+// VmHWM belongs to the process's address space, which exec replaces, so
+// unlike getrusage's maximum RSS (see BenchmarkMemoryRSSOnce10k's rsswrap)
+// it does not carry this process's memory over. The daemon gets this
+// process's environment, so GOMEMLIMIT or GOGC set for the benchmark apply
+// to it. Target: peak under 40 MB.
+func BenchmarkMemoryRSS10k(b *testing.B) {
+	const n = 10000
+	bin := buildBinary(b, "github.com/stewardbot/stewardbot/cmd/stewardbot", deployBuildFlags...)
+	for b.Loop() {
+		b.StopTimer()
+		srv := bugzillatest.NewServer(b, bugzillatest.WithDialect(bugzillatest.Upstream), bugzillatest.WithClock(time.Now))
+		srv.SetAPIKey(botLogin, testAPIKey)
+		if _, err := SeedCorpus(srv, 0, n, false); err != nil {
+			b.Fatal(err)
+		}
+		dir := b.TempDir()
+		cfgPath := filepath.Join(dir, "config.yaml")
+		// Debug logs: the daemon says "cycle done" after each cycle, which
+		// is how the benchmark counts a cycle's requests.
+		config := fmt.Sprintf(`dry_run: true
+bugzilla:
+  url: %s
+  login: %s
+  timeout: 30s
+poll:
+  schedule: "@every 1s"
+  max_writes_per_cycle: %d
+store:
+  dsn: %s
+log:
+  level: debug
+  format: json
+http:
+  listen: 127.0.0.1:0
+`, srv.URL(), botLogin, bot.MaxWritesCap, filepath.Join(dir, "stewardbot.db"))
+		if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
+			b.Fatal(err)
+		}
+		logPath := filepath.Join(dir, "bot.log")
+		logFile, err := os.Create(logPath)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cmd := exec.Command(bin, "run", "--config", cfgPath)
+		cmd.Env = append(envWithout(os.Environ(), "STEWARDBOT_", "CREDENTIALS_DIRECTORY="),
+			"STEWARDBOT_BUGZILLA_API_KEY="+testAPIKey)
+		cmd.Stdout, cmd.Stderr = logFile, logFile
+		srv.ResetRecords()
+		b.StartTimer()
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		status := fmt.Sprintf("/proc/%d/status", cmd.Process.Pid)
+		cycles, err := waitIdle(srv, logPath, n, 10*time.Minute)
+		b.StopTimer()
+		var steady procMemory
+		if err == nil {
+			// Two more idle cycles, then the steady figures.
+			time.Sleep(2500 * time.Millisecond)
+			steady, err = readProcMemory(status)
+		}
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		waitErr := cmd.Wait()
+		logFile.Close()
+		if err != nil {
+			b.Fatalf("%v\n%s", err, tail(logPath))
+		}
+		if waitErr != nil {
+			b.Fatalf("stewardbot run: %v\n%s", waitErr, tail(logPath))
+		}
+		ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+		var cpu time.Duration
+		if ru != nil {
+			cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+		}
+		mb := func(v int64) float64 { return float64(v) / (1 << 20) }
+		b.ReportMetric(mb(steady.hwm), "peak-rss-MB")
+		b.ReportMetric(mb(steady.rss), "steady-rss-MB")
+		b.ReportMetric(mb(steady.anon), "steady-anon-MB")
+		b.ReportMetric(mb(steady.file), "steady-file-MB")
+		b.ReportMetric(float64(len(cycles)), "cycles")
+		b.ReportMetric(cpu.Seconds(), "cpu-s")
+		b.Logf("stewardbot run over %d requests: peak %.1f MB (VmHWM); steady %.1f MB (anon %.1f, file %.1f); %d cycles until idle, requests per cycle %v; CPU %.2f s",
+			n, mb(steady.hwm), mb(steady.rss), mb(steady.anon), mb(steady.file), len(cycles), cycles, cpu.Seconds())
+		b.StartTimer()
+	}
+}
+
+// waitIdle waits until the daemon logging to logPath has run an idle
+// cycle: one that cost a few requests (at most 4, or the same as the cycle
+// before and under n/100: a poll that also checks the tracked requests
+// costs some however idle). It returns the requests of each cycle.
+func waitIdle(srv *bugzillatest.Server, logPath string, n int, limit time.Duration) ([]int, error) {
+	deadline := time.Now().Add(limit)
+	var cycles []int
+	seen, atLast := 0, 0
+	for time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+		data, err := os.ReadFile(logPath)
+		if err != nil {
+			return nil, err
+		}
+		done := bytes.Count(data, []byte(`"message":"cycle done"`)) + bytes.Count(data, []byte(`"message":"cycle finished with errors"`))
+		if done == seen {
+			continue
+		}
+		total := 0
+		for _, c := range srv.RequestCounts() {
+			total += c
+		}
+		// Cycles that ended since the last look share the requests.
+		for range done - seen {
+			cycles = append(cycles, (total-atLast)/(done-seen))
+		}
+		seen, atLast = done, total
+		last := cycles[len(cycles)-1]
+		if len(cycles) > 1 && (last <= 4 || (last == cycles[len(cycles)-2] && last < n/100)) {
+			return cycles, nil
+		}
+	}
+	return cycles, fmt.Errorf("not idle after %v: requests per cycle %v", limit, cycles)
+}
+
+// procMemory is what /proc/PID/status says of a process's memory, in bytes.
+type procMemory struct{ hwm, rss, anon, file int64 }
+
+func readProcMemory(path string) (procMemory, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return procMemory{}, err
+	}
+	var m procMemory
+	fields := map[string]*int64{"VmHWM:": &m.hwm, "VmRSS:": &m.rss, "RssAnon:": &m.anon, "RssFile:": &m.file}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) >= 2 {
+			if p, ok := fields[f[0]]; ok {
+				kb, err := strconv.ParseInt(f[1], 10, 64)
+				if err != nil {
+					return procMemory{}, fmt.Errorf("%s: %s: %w", path, f[0], err)
+				}
+				*p = kb * 1024
+			}
+		}
+	}
+	if m.hwm == 0 || m.rss == 0 {
+		return procMemory{}, fmt.Errorf("%s: no VmHWM or VmRSS", path)
+	}
+	return m, sc.Err()
+}
