@@ -4,6 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -45,8 +48,12 @@ func BenchmarkMemoryRSS10k(b *testing.B) {
 		}
 		dir := b.TempDir()
 		cfgPath := filepath.Join(dir, "config.yaml")
-		// Debug logs: the daemon says "cycle done" after each cycle, which
-		// is how the benchmark counts a cycle's requests.
+		// The benchmark counts the cycles on the daemon's /metrics
+		// (stewardbot_cycles_total), so it needs the port beforehand.
+		listen, err := freeLoopbackAddr()
+		if err != nil {
+			b.Fatal(err)
+		}
 		config := fmt.Sprintf(`dry_run: true
 bugzilla:
   url: %s
@@ -58,11 +65,11 @@ poll:
 store:
   dsn: %s
 log:
-  level: debug
+  level: warn
   format: json
 http:
-  listen: 127.0.0.1:0
-`, srv.URL(), botLogin, bot.MaxWritesCap, filepath.Join(dir, "stewardbot.db"))
+  listen: %s
+`, srv.URL(), botLogin, bot.MaxWritesCap, filepath.Join(dir, "stewardbot.db"), listen)
 		if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
 			b.Fatal(err)
 		}
@@ -81,7 +88,7 @@ http:
 			b.Fatal(err)
 		}
 		status := fmt.Sprintf("/proc/%d/status", cmd.Process.Pid)
-		cycles, err := waitIdle(srv, logPath, n, 10*time.Minute)
+		cycles, err := waitIdle(srv, "http://"+listen+"/metrics", n, 10*time.Minute)
 		b.StopTimer()
 		var steady procMemory
 		if err == nil {
@@ -116,29 +123,25 @@ http:
 	}
 }
 
-// waitIdle waits until the daemon logging to logPath has run an idle
-// cycle: one that cost a few requests (at most 4, or the same as the cycle
-// before and under n/100: a poll that also checks the tracked requests
-// costs some however idle). It returns the requests of each cycle.
-func waitIdle(srv *bugzillatest.Server, logPath string, n int, limit time.Duration) ([]int, error) {
+// waitIdle waits until the daemon whose metrics are at metricsURL has run
+// an idle cycle: one that cost a few requests (at most 4, or the same as
+// the cycle before and under n/100: a poll that also checks the tracked
+// requests costs some however idle). It returns the requests of each
+// cycle (cycles that ended between two looks share their requests).
+func waitIdle(srv *bugzillatest.Server, metricsURL string, n int, limit time.Duration) ([]int, error) {
 	deadline := time.Now().Add(limit)
 	var cycles []int
 	seen, atLast := 0, 0
 	for time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-		data, err := os.ReadFile(logPath)
-		if err != nil {
-			return nil, err
-		}
-		done := bytes.Count(data, []byte(`"message":"cycle done"`)) + bytes.Count(data, []byte(`"message":"cycle finished with errors"`))
-		if done == seen {
-			continue
+		time.Sleep(250 * time.Millisecond)
+		done, err := cyclesDone(metricsURL)
+		if err != nil || done == seen {
+			continue // not listening yet, or no cycle ended
 		}
 		total := 0
 		for _, c := range srv.RequestCounts() {
 			total += c
 		}
-		// Cycles that ended since the last look share the requests.
 		for range done - seen {
 			cycles = append(cycles, (total-atLast)/(done-seen))
 		}
@@ -149,6 +152,42 @@ func waitIdle(srv *bugzillatest.Server, logPath string, n int, limit time.Durati
 		}
 	}
 	return cycles, fmt.Errorf("not idle after %v: requests per cycle %v", limit, cycles)
+}
+
+// cyclesDone sums stewardbot_cycles_total over its results.
+func cyclesDone(metricsURL string) (int, error) {
+	resp, err := http.Get(metricsURL)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for line := range strings.Lines(string(body)) {
+		if !strings.HasPrefix(line, "stewardbot_cycles_total{") {
+			continue
+		}
+		f := strings.Fields(line)
+		v, err := strconv.ParseFloat(f[len(f)-1], 64)
+		if err != nil {
+			return 0, fmt.Errorf("metrics: %q: %w", line, err)
+		}
+		total += int(v)
+	}
+	return total, nil
+}
+
+// freeLoopbackAddr is a loopback address with a port free a moment ago.
+func freeLoopbackAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
 }
 
 // procMemory is what /proc/PID/status says of a process's memory, in bytes.
