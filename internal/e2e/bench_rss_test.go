@@ -41,46 +41,20 @@ func BenchmarkMemoryRSS10k(b *testing.B) {
 	bin := buildBinary(b, "github.com/stewardbot/stewardbot/cmd/stewardbot", deployBuildFlags...)
 	for b.Loop() {
 		b.StopTimer()
-		srv := bugzillatest.NewServer(b, bugzillatest.WithDialect(bugzillatest.Upstream), bugzillatest.WithClock(time.Now))
-		srv.SetAPIKey(botLogin, testAPIKey)
-		if _, err := SeedCorpus(srv, 0, n, false); err != nil {
-			b.Fatal(err)
-		}
-		dir := b.TempDir()
-		cfgPath := filepath.Join(dir, "config.yaml")
 		// The benchmark counts the cycles on the daemon's /metrics
 		// (stewardbot_cycles_total), so it needs the port beforehand.
 		listen, err := freeLoopbackAddr()
 		if err != nil {
 			b.Fatal(err)
 		}
-		config := fmt.Sprintf(`dry_run: true
-bugzilla:
-  url: %s
-  login: %s
-  timeout: 30s
-poll:
-  schedule: "@every 1s"
-  max_writes_per_cycle: %d
-store:
-  dsn: %s
-log:
-  level: warn
-  format: json
-http:
-  listen: %s
-`, srv.URL(), botLogin, bot.MaxWritesCap, filepath.Join(dir, "stewardbot.db"), listen)
-		if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
-			b.Fatal(err)
-		}
+		srv, cfgPath, dir, env := rssSetup(b, n, `  schedule: "@every 1s"`+"\n", listen)
 		logPath := filepath.Join(dir, "bot.log")
 		logFile, err := os.Create(logPath)
 		if err != nil {
 			b.Fatal(err)
 		}
 		cmd := exec.Command(bin, "run", "--config", cfgPath)
-		cmd.Env = append(envWithout(os.Environ(), "STEWARDBOT_", "CREDENTIALS_DIRECTORY="),
-			"STEWARDBOT_BUGZILLA_API_KEY="+testAPIKey)
+		cmd.Env = env
 		cmd.Stdout, cmd.Stderr = logFile, logFile
 		srv.ResetRecords()
 		b.StartTimer()
@@ -121,6 +95,44 @@ http:
 			n, mb(steady.hwm), mb(steady.rss), mb(steady.anon), mb(steady.file), len(cycles), cycles, cpu.Seconds())
 		b.StartTimer()
 	}
+}
+
+// rssSetup seeds a fake Bugzilla with n requests and writes the bot's
+// config for it: dry run, the write cap at its most, warn logs, the store
+// in a new folder, pollExtra added to the poll section, the HTTP server on
+// listen. It returns the fake, the config's path, the folder, and the
+// environment to run the bot in (its key, none of this process's
+// STEWARDBOT_ settings).
+func rssSetup(b *testing.B, n int, pollExtra, listen string) (srv *bugzillatest.Server, cfgPath, dir string, env []string) {
+	b.Helper()
+	srv = bugzillatest.NewServer(b, bugzillatest.WithDialect(bugzillatest.Upstream), bugzillatest.WithClock(time.Now))
+	srv.SetAPIKey(botLogin, testAPIKey)
+	if _, err := SeedCorpus(srv, 0, n, false); err != nil {
+		b.Fatal(err)
+	}
+	dir = b.TempDir()
+	cfgPath = filepath.Join(dir, "config.yaml")
+	config := fmt.Sprintf(`dry_run: true
+bugzilla:
+  url: %s
+  login: %s
+  timeout: 30s
+poll:
+%s  max_writes_per_cycle: %d
+store:
+  dsn: %s
+log:
+  level: warn
+  format: json
+http:
+  listen: %s
+`, srv.URL(), botLogin, pollExtra, bot.MaxWritesCap, filepath.Join(dir, "stewardbot.db"), listen)
+	if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	env = append(envWithout(os.Environ(), "STEWARDBOT_", "CREDENTIALS_DIRECTORY="),
+		"STEWARDBOT_BUGZILLA_API_KEY="+testAPIKey)
+	return srv, cfgPath, dir, env
 }
 
 // waitIdle waits until the daemon whose metrics are at metricsURL has run

@@ -560,37 +560,11 @@ func BenchmarkMemoryRSSOnce10k(b *testing.B) {
 	wrap := buildBinary(b, "./testdata/rsswrap")
 	for b.Loop() {
 		b.StopTimer()
-		srv := bugzillatest.NewServer(b, bugzillatest.WithDialect(bugzillatest.Upstream), bugzillatest.WithClock(time.Now))
-		srv.SetAPIKey(botLogin, testAPIKey)
-		if _, err := SeedCorpus(srv, 0, n, false); err != nil {
-			b.Fatal(err)
-		}
-		dir := b.TempDir()
-		cfgPath := filepath.Join(dir, "config.yaml")
-		config := fmt.Sprintf(`dry_run: true
-bugzilla:
-  url: %s
-  login: %s
-  timeout: 30s
-poll:
-  max_writes_per_cycle: %d
-store:
-  dsn: %s
-log:
-  level: warn
-  format: json
-http:
-  listen: 127.0.0.1:0
-`, srv.URL(), botLogin, bot.MaxWritesCap, filepath.Join(dir, "stewardbot.db"))
-		if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
-			b.Fatal(err)
-		}
+		srv, cfgPath, dir, env := rssSetup(b, n, "", "127.0.0.1:0")
 		logFile, err := os.Create(filepath.Join(dir, "bot.log"))
 		if err != nil {
 			b.Fatal(err)
 		}
-		env := append(envWithout(os.Environ(), "STEWARDBOT_", "CREDENTIALS_DIRECTORY="),
-			"STEWARDBOT_BUGZILLA_API_KEY="+testAPIKey)
 		var peak, last, peakAnon, lastAnon, cpuMillis int64
 		prevReqs := -1
 		var runs []string
