@@ -75,11 +75,6 @@ func (b *Bot) runCycle(ctx context.Context, only string) {
 		return
 	}
 	err := b.RunOnce(ctx, only)
-	// The daemon sleeps until the next cycle: what a big cycle grew is
-	// given back now (memory.go), not held until the runtime gets to it.
-	if releaseMemory() {
-		b.log.Debug().Msg("memory returned to the system after the cycle")
-	}
 	var park *ParkedError
 	switch {
 	case err == nil:
