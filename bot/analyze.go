@@ -17,6 +17,16 @@ import (
 // analyzeBatch is how many queued bugs share one attachment-metadata request.
 const analyzeBatch = 100
 
+// analyzeWindow is how many queued bugs analyze reads together: one
+// analyzeBatch per read the client keeps in flight (bugzilla.read_concurrency),
+// so that their batched reads go out at once instead of one window after
+// the other, but no more batches than the writes left in the cycle can use
+// (a window read and not written on is read again next cycle).
+func analyzeWindow(readConcurrency, writesLeft int) int {
+	batches := min(readConcurrency, (writesLeft+analyzeBatch-1)/analyzeBatch)
+	return analyzeBatch * max(batches, 1)
+}
+
 // prefetchBytes bounds the content downloaded in one prefetch request.
 const prefetchBytes = 4 << 20
 
@@ -40,6 +50,7 @@ type analyzeDuty struct {
 	tag         string           // comments.tag
 	flagName    string           // bugzilla.flag_name
 	maxBytes    int64            // bugzilla.max_attachment_bytes
+	readsAtOnce int              // bugzilla.read_concurrency
 	clock       Clock
 	log         zerolog.Logger
 }
@@ -99,7 +110,7 @@ func newAnalyzeDuty(d deps, rec collectionRecorder, fetch prefetcher) *analyzeDu
 		rules: d.rules, marks: d.marks,
 		collections: rec, fetch: fetch, comments: d.reads, bz: d.reads, login: d.login, tag: d.cfg.Comments.Tag,
 		flagName: d.cfg.Bugzilla.FlagName, maxBytes: d.cfg.Bugzilla.MaxAttachmentBytes,
-		clock: d.clock, log: d.log}
+		readsAtOnce: d.cfg.Bugzilla.ReadConcurrency, clock: d.clock, log: d.log}
 }
 
 func (an *analyzeDuty) now() time.Time { return an.clock.Now().UTC() }
@@ -114,7 +125,7 @@ func (an *analyzeDuty) Run(ctx context.Context, c *Cycle) error {
 	var errs []error
 	after := 0
 	for {
-		queued, err := an.st.DirtyBugs(ctx, after, analyzeBatch)
+		queued, err := an.st.DirtyBugs(ctx, after, analyzeWindow(an.readsAtOnce, c.WritesLeft()))
 		if err != nil {
 			return errors.Join(append(errs, err)...)
 		}

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -122,13 +123,19 @@ func (d *commandsDuty) Run(ctx context.Context, c *Cycle) error {
 	if err != nil {
 		return err
 	}
+	// Each bug's requests are a part of reqs, not a copy: with 10,000 open
+	// requests a copy would hold another 2.7 MB for the whole task.
+	slices.SortStableFunc(reqs, func(a, b store.Request) int { return cmp.Compare(a.BugID, b.BugID) })
 	byBug := map[int][]store.Request{}
 	var bugs []int
-	for _, r := range reqs {
-		if _, ok := byBug[r.BugID]; !ok {
-			bugs = append(bugs, r.BugID)
+	for i := 0; i < len(reqs); {
+		j := i + 1
+		for j < len(reqs) && reqs[j].BugID == reqs[i].BugID {
+			j++
 		}
-		byBug[r.BugID] = append(byBug[r.BugID], r)
+		bugs = append(bugs, reqs[i].BugID)
+		byBug[reqs[i].BugID] = reqs[i:j:j]
+		i = j
 	}
 	changed, err := d.st.BugLastChange(ctx, bugs)
 	if err != nil {

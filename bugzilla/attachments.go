@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -51,19 +52,25 @@ func (c *Client) Attachments(ctx context.Context, bugIDs []int, o AttachmentOpti
 		return nil, err
 	}
 	fixed := c.targetLen("/rest/bug/"+strings.Repeat("9", maxIDDigits)+"/attachment", q)
-	out := make(map[int][]Attachment)
-	for _, batch := range batchIDs(bugIDs, fixed, len("&ids=")) {
+	batches := batchIDs(bugIDs, fixed, len("&ids="))
+	answers := make([]attachmentsAnswer, len(batches))
+	err = c.eachBatch(ctx, len(batches), func(ctx context.Context, i int) error {
+		batch := batches[i]
 		v := cloneValues(q)
 		if len(batch) > 1 {
 			v["ids"] = idStrings(batch[1:]) // recording 42
 		}
-		var r attachmentsAnswer
-		if _, err := c.do(ctx, call{
+		_, err := c.do(ctx, call{
 			method: http.MethodGet, endpoint: "/rest/bug/{id}/attachment",
 			path: fmt.Sprintf("/rest/bug/%d/attachment", batch[0]), query: v,
-		}, &r); err != nil {
-			return nil, err
-		}
+		}, &answers[i])
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int][]Attachment)
+	for _, r := range answers {
 		for k, list := range r.Bugs {
 			id, err := strconv.Atoi(k)
 			if err != nil {
@@ -142,15 +149,19 @@ func (c *Client) AttachmentsByID(ctx context.Context, ids []int, o AttachmentOpt
 // caps each answer (0: the client's default).
 func (c *Client) attachmentsByID(ctx context.Context, ids []int, q url.Values, maxBytes int64) (map[int]Attachment, error) {
 	fixed := c.targetLen("/rest/bug/attachment/"+strings.Repeat("9", maxIDDigits), q)
+	batches := batchIDs(ids, fixed, len("&attachment_ids="))
+	got := make([]map[int]Attachment, len(batches))
+	err := c.eachBatch(ctx, len(batches), func(ctx context.Context, i int) error {
+		var err error
+		got[i], err = c.attachmentBatch(ctx, batches[i], q, maxBytes)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
 	out := make(map[int]Attachment)
-	for _, batch := range batchIDs(ids, fixed, len("&attachment_ids=")) {
-		got, err := c.attachmentBatch(ctx, batch, q, maxBytes)
-		if err != nil {
-			return nil, err
-		}
-		for id, a := range got {
-			out[id] = a
-		}
+	for _, m := range got {
+		maps.Copy(out, m)
 	}
 	return out, nil
 }
@@ -286,36 +297,52 @@ func (c *Client) attachmentsChecked(ctx context.Context, ids []int, o Attachment
 		maxN++
 	}
 	fixed := c.targetLen("/rest/bug/attachment/"+strings.Repeat("9", maxIDDigits), q)
-	out := make(map[int]Attachment, len(ids))
-	var tooLarge []int
+	var groups [][]int
 	for _, batch := range batchIDs(ids, fixed, len("&attachment_ids=")) {
 		for len(batch) > 0 {
 			group := batch[:min(len(batch), maxN)]
 			batch = batch[len(group):]
-			got, err := c.attachmentBatch(ctx, group, q, checkedAnswerLimit(c.maxAttachment, len(group)))
-			if errors.Is(err, ErrTooLarge) {
-				// More than n attachments at the cap can take: read no further.
-				c.log.Warn().Ints("attachment_id", group).Int64("cap", c.maxAttachment).
-					Msg("bugzilla: attachment answer larger than the cap allows, not read")
-				tooLarge = append(tooLarge, group...)
+			groups = append(groups, group)
+		}
+	}
+	// The caller bounds what one call downloads (the sizes it checked), so
+	// reading its groups together holds no more than reading them in turn.
+	got := make([]map[int]Attachment, len(groups))
+	over := make([]bool, len(groups))
+	err = c.eachBatch(ctx, len(groups), func(ctx context.Context, i int) error {
+		var err error
+		got[i], err = c.attachmentBatch(ctx, groups[i], q, checkedAnswerLimit(c.maxAttachment, len(groups[i])))
+		if errors.Is(err, ErrTooLarge) {
+			over[i] = true
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int]Attachment, len(ids))
+	var tooLarge []int
+	for i, group := range groups {
+		if over[i] {
+			// More than n attachments at the cap can take: read no further.
+			c.log.Warn().Ints("attachment_id", group).Int64("cap", c.maxAttachment).
+				Msg("bugzilla: attachment answer larger than the cap allows, not read")
+			tooLarge = append(tooLarge, group...)
+			continue
+		}
+		for _, id := range group {
+			a, ok := got[i][id]
+			switch {
+			case !ok: // unknown or deleted: absent, as without data (recording 49)
 				continue
+			case a.Data == nil:
+				return nil, fmt.Errorf("bugzilla: attachment %d: the server sent no data", id)
+			case a.Size > c.maxAttachment || a.Size < 0 || int64(len(a.Data)) > c.maxAttachment:
+				a.Data = nil
+				tooLarge = append(tooLarge, id)
 			}
-			if err != nil {
-				return nil, err
-			}
-			for _, id := range group {
-				a, ok := got[id]
-				switch {
-				case !ok: // unknown or deleted: absent, as without data (recording 49)
-					continue
-				case a.Data == nil:
-					return nil, fmt.Errorf("bugzilla: attachment %d: the server sent no data", id)
-				case a.Size > c.maxAttachment || a.Size < 0 || int64(len(a.Data)) > c.maxAttachment:
-					a.Data = nil
-					tooLarge = append(tooLarge, id)
-				}
-				out[id] = a
-			}
+			out[id] = a
 		}
 	}
 	if len(tooLarge) > 0 {

@@ -35,9 +35,11 @@ type Client struct {
 	retryWaitMin  time.Duration
 	retryWaitMax  time.Duration
 	maxAttachment int64
-	now           func() time.Time
-	errs          []error
-	rc            *retryablehttp.Client
+	// readConcurrency bounds the requests of one batched read in flight (WithReadConcurrency).
+	readConcurrency int
+	now             func() time.Time
+	errs            []error
+	rc              *retryablehttp.Client
 
 	// resolved is where the key travels now: the configured placement, or
 	// what Authenticate found under KeyAuto (header until then).
@@ -73,16 +75,17 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
 	c := &Client{
-		base:          u,
-		userAgent:     userAgent("dev", DefaultUserAgentContact),
-		log:           zerolog.Nop(),
-		timeout:       DefaultTimeout,
-		park:          DefaultRateLimitPark,
-		retryMax:      DefaultRetries,
-		retryWaitMin:  DefaultRetryWaitMin,
-		retryWaitMax:  DefaultRetryWaitMax,
-		maxAttachment: DefaultMaxAttachmentBytes,
-		now:           time.Now,
+		base:            u,
+		userAgent:       userAgent("dev", DefaultUserAgentContact),
+		log:             zerolog.Nop(),
+		timeout:         DefaultTimeout,
+		park:            DefaultRateLimitPark,
+		retryMax:        DefaultRetries,
+		retryWaitMin:    DefaultRetryWaitMin,
+		retryWaitMax:    DefaultRetryWaitMax,
+		maxAttachment:   DefaultMaxAttachmentBytes,
+		readConcurrency: DefaultReadConcurrency,
+		now:             time.Now,
 	}
 	for _, opt := range opts {
 		if opt != nil {

@@ -68,29 +68,38 @@ func (c *Client) CommentsOfBugs(ctx context.Context, bugIDs []int, newSince time
 		}
 	}
 	fixed := c.targetLen("/rest/bug/"+strings.Repeat("9", maxIDDigits)+"/comment", q)
-	out := make(map[int][]Comment, len(bugIDs))
+	var parts [][]int
 	for _, batch := range batchIDs(bugIDs, fixed, len("&ids=")) {
 		for len(batch) > 0 {
 			part := batch[:min(len(batch), maxBugsPerCommentBatch)]
 			batch = batch[len(part):]
-			v := cloneValues(q)
-			if len(part) > 1 {
-				v["ids"] = idStrings(part[1:])
+			parts = append(parts, part)
+		}
+	}
+	answers := make([]commentsAnswer, len(parts))
+	err := c.eachBatch(ctx, len(parts), func(ctx context.Context, i int) error {
+		part := parts[i]
+		v := cloneValues(q)
+		if len(part) > 1 {
+			v["ids"] = idStrings(part[1:])
+		}
+		_, err := c.do(ctx, call{
+			method: http.MethodGet, endpoint: "/rest/bug/{id}/comment",
+			path: fmt.Sprintf("/rest/bug/%d/comment", part[0]), query: v,
+		}, &answers[i])
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int][]Comment, len(bugIDs))
+	for i, part := range parts {
+		for _, id := range part {
+			b, ok := answers[i].Bugs[strconv.Itoa(id)]
+			if !ok {
+				return nil, fmt.Errorf("bugzilla: GET /rest/bug/{id}/comment: answer has no bug %d", id)
 			}
-			var r commentsAnswer
-			if _, err := c.do(ctx, call{
-				method: http.MethodGet, endpoint: "/rest/bug/{id}/comment",
-				path: fmt.Sprintf("/rest/bug/%d/comment", part[0]), query: v,
-			}, &r); err != nil {
-				return nil, err
-			}
-			for _, id := range part {
-				b, ok := r.Bugs[strconv.Itoa(id)]
-				if !ok {
-					return nil, fmt.Errorf("bugzilla: GET /rest/bug/{id}/comment: answer has no bug %d", id)
-				}
-				out[id] = b.Comments
-			}
+			out[id] = b.Comments
 		}
 	}
 	return out, nil

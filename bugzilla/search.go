@@ -221,17 +221,22 @@ func (c *Client) Bugs(ctx context.Context, ids []int, fields ...string) ([]Bug, 
 		base.Set("include_fields", strings.Join(fields, ","))
 	}
 	fixed := c.targetLen("/rest/bug", base) + len("&id=")
-	var all []Bug
-	for _, batch := range batchIDs(ids, fixed, len("%2C")) {
+	batches := batchIDs(ids, fixed, len("%2C"))
+	answers := make([]bugsAnswer, len(batches))
+	err := c.eachBatch(ctx, len(batches), func(ctx context.Context, i int) error {
 		v := url.Values{}
 		for k, x := range base {
 			v[k] = x
 		}
-		v.Set("id", joinIDs(batch))
-		var r bugsAnswer
-		if _, err := c.do(ctx, call{method: http.MethodGet, endpoint: "/rest/bug", path: "/rest/bug", query: v}, &r); err != nil {
-			return nil, err
-		}
+		v.Set("id", joinIDs(batches[i]))
+		_, err := c.do(ctx, call{method: http.MethodGet, endpoint: "/rest/bug", path: "/rest/bug", query: v}, &answers[i])
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var all []Bug
+	for _, r := range answers {
 		c.seeBugs(r.Bugs)
 		all = append(all, r.Bugs...)
 	}

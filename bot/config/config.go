@@ -64,8 +64,16 @@ type BugzillaConfig struct {
 	Timeout            time.Duration `yaml:"timeout"`              // per request, default 30s
 	RateLimitPark      time.Duration `yaml:"rate_limit_park"`      // 429 without Retry-After, default 60m
 	MaxAttachmentBytes int64         `yaml:"max_attachment_bytes"` // default 1 MiB
+	ReadConcurrency    int           `yaml:"read_concurrency"`     // batched reads in flight at once, default 4; writes stay one at a time
 	FlagName           string        `yaml:"flag_name"`            // default "data-review"
 }
+
+// DefaultReadConcurrency is bugzilla.read_concurrency's default: how many
+// requests of one batched read (attachments, comments, bugs by id) the bot
+// keeps in flight. Four cut the time a cold start spends waiting on
+// Bugzilla without asking much of a shared server (BENCHMARKS.md); libmozdata,
+// which Mozilla's BugBot uses, keeps one per CPU in flight.
+const DefaultReadConcurrency = 4
 
 // Values of BugzillaConfig.APIKeyPlacement.
 const (
@@ -149,6 +157,7 @@ func DefaultConfig() Config {
 			Timeout:            30 * time.Second,
 			RateLimitPark:      60 * time.Minute,
 			MaxAttachmentBytes: textdecode.DefaultMaxBytes,
+			ReadConcurrency:    DefaultReadConcurrency,
 			FlagName:           DefaultFlagName,
 		},
 		Poll: PollConfig{

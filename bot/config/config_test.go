@@ -87,6 +87,7 @@ func TestDefaultConfig(t *testing.T) {
 			Timeout:            30 * time.Second,
 			RateLimitPark:      time.Hour,
 			MaxAttachmentBytes: 1048576,
+			ReadConcurrency:    4,
 			FlagName:           "data-review",
 		},
 		Poll: PollConfig{
@@ -139,6 +140,7 @@ bugzilla:
   timeout: 1m30s
   rate_limit_park: 2h
   max_attachment_bytes: 2048
+  read_concurrency: 1
   flag_name: privacy-review
 poll:
   schedule: "*/10 * * * *"
@@ -163,7 +165,7 @@ rules_file: rules.yaml
 					URL: "https://bugzilla.mozilla.org", Login: "bot@example.org",
 					APIKeyPlacement: "header", Contact: "ops@example.org",
 					Timeout: 90 * time.Second, RateLimitPark: 2 * time.Hour,
-					MaxAttachmentBytes: 2048, FlagName: "privacy-review",
+					MaxAttachmentBytes: 2048, ReadConcurrency: 1, FlagName: "privacy-review",
 				}
 				c.Poll = PollConfig{Schedule: "*/10 * * * *", TimeZone: "Europe/Berlin", Overlap: 10 * time.Minute, PageSize: 500, MaxWritesPerCycle: 7}
 				c.Store.DSN = "/var/lib/stewardbot/bot.db"
@@ -369,6 +371,9 @@ func TestValidate(t *testing.T) {
 		{"timeouts and sizes", func(c *Config) {
 			c.Bugzilla.Timeout, c.Bugzilla.RateLimitPark, c.Bugzilla.MaxAttachmentBytes = 0, -time.Second, 0
 		}, []string{"bugzilla.timeout", "bugzilla.rate_limit_park", "bugzilla.max_attachment_bytes"}, "positive"},
+		{"read concurrency zero", func(c *Config) { c.Bugzilla.ReadConcurrency = 0 }, []string{"bugzilla.read_concurrency"}, "1 (one request at a time) to 16"},
+		{"read concurrency too high", func(c *Config) { c.Bugzilla.ReadConcurrency = 17 }, []string{"bugzilla.read_concurrency"}, "to 16"},
+		{"read concurrency one", func(c *Config) { c.Bugzilla.ReadConcurrency = 1 }, nil, ""},
 		{"flag name with status", func(c *Config) { c.Bugzilla.FlagName = "data-review?" }, []string{"bugzilla.flag_name"}, `"data-review", not "data-review?"`},
 		{"flag name with space", func(c *Config) { c.Bugzilla.FlagName = "data review" }, []string{"bugzilla.flag_name"}, "no spaces"},
 		{"flag name empty", func(c *Config) { c.Bugzilla.FlagName = "" }, []string{"bugzilla.flag_name"}, "required"},

@@ -11,6 +11,8 @@ import (
 	"unicode"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/stewardbot/stewardbot/bugzilla"
 )
 
 // Limits Validate enforces, with their reasons.
@@ -93,6 +95,9 @@ func (b BugzillaConfig) validate(p *problems, dryRun bool) {
 	}
 	if b.MaxAttachmentBytes <= 0 {
 		p.addf("bugzilla.max_attachment_bytes", "must be a positive number of bytes, such as %d", 1<<20)
+	}
+	if b.ReadConcurrency < 1 || b.ReadConcurrency > bugzilla.MaxReadConcurrency {
+		p.addf("bugzilla.read_concurrency", "must be 1 (one request at a time) to %d, such as %d", bugzilla.MaxReadConcurrency, DefaultReadConcurrency)
 	}
 	switch f := b.FlagName; {
 	case f == "":

@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -110,5 +112,47 @@ func testOpenRequestsAndRemindersToStop(t *testing.T, s Store) {
 	}
 	if d := cmp.Diff(flags, []int{2}); d != "" {
 		t.Errorf("RemindersToStop (-got +want):\n%s", d)
+	}
+}
+
+func TestOpenRequestsShareRepeatedStrings(t *testing.T) {
+	forEachBackend(t, testOpenRequestsShareRepeatedStrings)
+}
+
+// testOpenRequestsShareRepeatedStrings: the requestee, setter and statuses
+// that repeat from one open request to the next are held once.
+func testOpenRequestsShareRepeatedStrings(t *testing.T, s Store) {
+	ctx := context.Background()
+	for flag := 1; flag <= 3; flag++ {
+		r := Request{FlagID: flag, BugID: 10 + flag, Status: "?", FirstStatus: "?", Requestee: "steward1@example.test",
+			Setter: "dev1@example.test", FormKey: fmt.Sprintf("attachment:%d", flag), FirstSeen: t0, UpdatedAt: t0}
+		if err := s.SaveRequest(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open, err := s.OpenRequests(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(open) != 3 {
+		t.Fatalf("%d open requests, want 3", len(open))
+	}
+	for _, r := range open[1:] {
+		for _, f := range []struct {
+			name     string
+			got, was string
+		}{
+			{"requestee", r.Requestee, open[0].Requestee},
+			{"setter", r.Setter, open[0].Setter},
+			{"status", r.Status, open[0].Status},
+			{"first status", r.FirstStatus, open[0].FirstStatus},
+		} {
+			if unsafe.StringData(f.got) != unsafe.StringData(f.was) {
+				t.Errorf("flag %d: its %s %q is a copy of flag %d's", r.FlagID, f.name, f.got, open[0].FlagID)
+			}
+		}
+	}
+	if r := open[0]; r.Requestee != "steward1@example.test" || r.Setter != "dev1@example.test" || r.Status != "?" || r.FormKey != "attachment:1" {
+		t.Errorf("first request read back as %+v", r)
 	}
 }

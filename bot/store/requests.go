@@ -62,9 +62,21 @@ func (s *sqlStore) BugsWithOpenRequests(ctx context.Context) ([]int, error) {
 	return scanInts(rows)
 }
 
+// scanRequests reads requests. The people and statuses repeat from one
+// request to the next (a few stewards, "?"), so each distinct value is
+// kept once: with 10,000 open requests that is 40,000 strings fewer
+// held by the list the duties keep through their task.
 func scanRequests(rows *sql.Rows) ([]Request, error) {
 	defer rows.Close()
 	var out []Request
+	same := map[string]string{}
+	once := func(s *string) {
+		if v, ok := same[*s]; ok {
+			*s = v
+		} else {
+			same[*s] = *s
+		}
+	}
 	for rows.Next() {
 		var r Request
 		var requested, first, updated string
@@ -72,6 +84,10 @@ func scanRequests(rows *sql.Rows) ([]Request, error) {
 			&r.FirstStatus, &requested, &first, &updated, &r.FormKey, &r.FormRev); err != nil {
 			return nil, fmt.Errorf("store: scan request: %w", err)
 		}
+		once(&r.Requestee)
+		once(&r.Setter)
+		once(&r.Status)
+		once(&r.FirstStatus)
 		var err error
 		if r.RequestedAt, err = parseTime(requested); err != nil {
 			return nil, err

@@ -19,14 +19,19 @@ func handleGetBug(c *reqCtx) (int, any, *Error) {
 	}, nil
 }
 
-// GET /rest/bug: {"bugs":[...]}, no total count.
+// GET /rest/bug: {"bugs":[...]}, no total count; with count_only (Bugzilla
+// 5.0 and later), {"bug_count":N} instead, as libmozdata's and BugBot's
+// count queries expect.
 func handleSearch(c *reqCtx) (int, any, *Error) {
 	q, err := c.parseSearch()
 	if err != nil {
 		return 0, nil, err
 	}
-	f := c.fieldFilter()
 	found := c.search(q)
+	if c.boolParam("count_only") {
+		return http.StatusOK, map[string]any{"bug_count": len(found)}, nil
+	}
+	f := c.fieldFilter()
 	out := make([]any, 0, len(found))
 	for _, b := range found {
 		out = append(out, c.bugJSON(b, f, false))

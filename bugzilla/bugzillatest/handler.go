@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -62,7 +63,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.recMu.Lock()
 	s.requests = append(s.requests, rec)
 	s.counts[rec.Endpoint]++
+	s.inFlight++
+	s.maxInFlight = max(s.maxInFlight, s.inFlight)
 	s.recMu.Unlock()
+	// A request stops being in flight when its answer starts (before the
+	// client can read it and send the next) or, without one, when it ends.
+	answered := sync.OnceFunc(func() {
+		s.recMu.Lock()
+		s.inFlight--
+		s.recMu.Unlock()
+	})
+	defer answered()
 	if s.cfg.onRequest != nil {
 		defer func() {
 			s.recMu.Lock()
@@ -75,6 +86,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.recMu.Lock()
 		rec.Status = code
 		s.recMu.Unlock()
+		answered()
 	}}
 
 	if d := s.faults.latencyFor(); d > 0 {
@@ -112,11 +124,23 @@ func (s *Server) markFault(rec *Request, f *Fault, user string) {
 type statusWriter struct {
 	http.ResponseWriter
 	onStatus func(int)
+	wrote    bool
 }
 
 func (w *statusWriter) WriteHeader(code int) {
-	w.onStatus(code)
+	if !w.wrote {
+		w.wrote = true
+		w.onStatus(code)
+	}
 	w.ResponseWriter.WriteHeader(code)
+}
+
+// Write sends the implicit 200 through WriteHeader, so that it is seen.
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(p)
 }
 
 // Hijack lets a reset fault take over the connection.

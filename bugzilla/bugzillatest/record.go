@@ -57,6 +57,16 @@ func (s *Server) ResetRecords() {
 	s.writes = nil
 	s.requests = nil
 	s.counts = map[string]int{}
+	s.maxInFlight = s.inFlight
+}
+
+// MaxInFlight is the most requests the fake was answering at once since
+// the start or the last ResetRecords: what a client's concurrency bound
+// must keep under (with latency set, so that requests overlap).
+func (s *Server) MaxInFlight() int {
+	s.recMu.Lock()
+	defer s.recMu.Unlock()
+	return s.maxInFlight
 }
 
 func cloneAnyMap(m map[string]any) map[string]any {

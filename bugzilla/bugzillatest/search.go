@@ -19,6 +19,7 @@ var searchReserved = map[string]bool{
 	"api_key": true, "Bugzilla_api_key": true, "token": true, "Bugzilla_token": true,
 	"Bugzilla_login": true, "Bugzilla_password": true, "j_top": true,
 	"chfieldfrom": true, "chfieldto": true, "chfield": true, "chfieldvalue": true,
+	"count_only": true,
 }
 
 // searchUnsupported are real Bugzilla search parameters this fake does not

@@ -1,6 +1,7 @@
 package bugzillatest
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -144,5 +145,52 @@ func TestIncludeFields(t *testing.T) {
 	a := get(t, srv, "/rest/bug/attachment/1?include_fields=id&exclude_fields=id", botKey)
 	if got := sortedKeys(a.object(t)["attachments"].(map[string]any)["1"].(map[string]any)); len(got) != 0 {
 		t.Errorf("exclude beats include: %v", got)
+	}
+}
+
+// TestSearchCountOnly: count_only (Bugzilla 5.0 and later) answers the
+// number of bugs found, not the bugs, as libmozdata's count query expects.
+func TestSearchCountOnly(t *testing.T) {
+	srv := searchWorld(t)
+	for _, tc := range []struct {
+		query string
+		want  float64
+	}{
+		{"f1=flagtypes.name&o1=equals&v1=data-review%3F&count_only=1", 2},
+		{"product=Toolkit&count_only=true", 2},
+		{"product=Nothing&count_only=1", 0},
+	} {
+		a := get(t, srv, "/rest/bug?"+tc.query, botKey)
+		wantStatus(t, a, 200)
+		if diff := cmp.Diff(a.object(t), map[string]any{"bug_count": tc.want}); diff != "" {
+			t.Errorf("%s (-got +want):\n%s", tc.query, diff)
+		}
+	}
+	// count_only=0 is an ordinary search.
+	a := get(t, srv, "/rest/bug?product=Toolkit&count_only=0&include_fields=id", botKey)
+	if got := bugIDsOf(t, a); !cmp.Equal(got, []int{2, 5}) {
+		t.Errorf("count_only=0: got %v, want [2 5]", got)
+	}
+}
+
+// TestCommentsOfSeveralBugs: /rest/bug/{id}/comment?ids=... answers the
+// comments of the path's bug and of every bug in ids, keyed by bug id, as
+// libmozdata's chunked comment reads expect (Bugzilla's REST layer adds the
+// path's id to the ids, as for attachments in recording 42).
+func TestCommentsOfSeveralBugs(t *testing.T) {
+	srv := searchWorld(t)
+	a := get(t, srv, "/rest/bug/1/comment?ids=2&ids=3", botKey)
+	wantStatus(t, a, 200)
+	bugs, _ := a.object(t)["bugs"].(map[string]any)
+	var got []string
+	for k, v := range bugs {
+		if cs, _ := v.(map[string]any)["comments"].([]any); len(cs) == 0 {
+			t.Errorf("bug %s: no comments", k)
+		}
+		got = append(got, k)
+	}
+	slices.Sort(got)
+	if !cmp.Equal(got, []string{"1", "2", "3"}) {
+		t.Errorf("bugs answered: %v, want [1 2 3]", got)
 	}
 }

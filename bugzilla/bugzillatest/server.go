@@ -27,6 +27,9 @@ type Server struct {
 	writes   []Write
 	requests []*Request
 	counts   map[string]int
+	// inFlight is how many requests are being answered now, maxInFlight
+	// the most at once since the start or the last ResetRecords.
+	inFlight, maxInFlight int
 
 	faults   faultSet
 	hangHook func() // tests: called when a request starts hanging

@@ -36,6 +36,7 @@ func newClient(cfg bot.Config, log zerolog.Logger, extra ...bugzilla.Option) (*b
 		bugzilla.WithKeyPlacement(placement),
 		bugzilla.WithRateLimitPark(cfg.Bugzilla.RateLimitPark),
 		bugzilla.WithMaxAttachmentBytes(cfg.Bugzilla.MaxAttachmentBytes),
+		bugzilla.WithReadConcurrency(cfg.Bugzilla.ReadConcurrency),
 	}
 	return bugzilla.NewClient(cfg.Bugzilla.URL, append(opts, extra...)...)
 }

@@ -148,6 +148,7 @@ func (r *Rig) NewClient(extra ...bugzilla.Option) (*bugzilla.Client, error) {
 		bugzilla.WithRetries(2, time.Millisecond, 2*time.Millisecond),
 		bugzilla.WithRateLimitPark(r.Config.Bugzilla.RateLimitPark),
 		bugzilla.WithMaxAttachmentBytes(r.Config.Bugzilla.MaxAttachmentBytes),
+		bugzilla.WithReadConcurrency(r.Config.Bugzilla.ReadConcurrency),
 	}, r.ClientOptions...)
 	return bugzilla.NewClient(r.Config.Bugzilla.URL, append(opts, extra...)...)
 }
