@@ -385,7 +385,7 @@ func reqHTMLBlockTags(s string) int {
 				tables--
 			}
 		default:
-			if _, ok := reqLookupFold(reqHTMLBlockNames, name); ok {
+			if reqIsHTMLBlockName(name) {
 				n++
 			}
 		}
@@ -393,9 +393,22 @@ func reqHTMLBlockTags(s string) int {
 	return n
 }
 
-var reqHTMLBlockNames = map[string]bool{
-	"p": true, "li": true, "ol": true, "ul": true, "br": true, "div": true, "h1": true, "h2": true,
-	"h3": true, "h4": true, "h5": true, "h6": true, "html": true, "body": true,
+// reqIsHTMLBlockName reports, in any case, the names reqHTMLBlockTags
+// counts: p, li, ol, ul, br, div, h1 to h6, html and body.
+func reqIsHTMLBlockName(name string) bool {
+	switch len(name) {
+	case 1:
+		return reqLowerByte(name[0]) == 'p'
+	case 2:
+		a, b := reqLowerByte(name[0]), reqLowerByte(name[1])
+		return a == 'l' && b == 'i' || a == 'o' && b == 'l' || a == 'u' && b == 'l' || a == 'b' && b == 'r' ||
+			a == 'h' && '1' <= b && b <= '6'
+	case 3:
+		return reqEqualFoldASCII(name, "div")
+	case 4:
+		return reqEqualFoldASCII(name, "html") || reqEqualFoldASCII(name, "body")
+	}
+	return false
 }
 
 // reqListContext is one open <ol> or <ul>.
@@ -417,7 +430,7 @@ const reqMaxIndent = 8
 func htmlToRequestText(s string) string {
 	w := &reqHTMLWriter{atLineStart: true, lastSpace: true}
 	t := newReqPlainHTMLTokens(s)
-	w.out.Grow(len(s) / 2)
+	w.out.Grow(len(s))
 	for {
 		tt := t.next()
 		switch tt {
@@ -494,7 +507,8 @@ func (w *reqHTMLWriter) text(s string) {
 				space = true
 			}
 		} else {
-			for j < len(s) && !reqIsHTMLSpace(s[j]) {
+			// words and the single spaces between them, as they are
+			for j < len(s) && (!reqIsHTMLSpace(s[j]) || s[j] == ' ' && j+1 < len(s) && !reqIsHTMLSpace(s[j+1])) {
 				j++
 			}
 			w.raw(s[i:j])

@@ -28,6 +28,17 @@ func normalizeRequestText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
+		// the run of bytes that stay as they are, written whole
+		j := i
+		for j < len(s) && reqPlainByte[s[j]] {
+			j++
+		}
+		if j > i {
+			b.WriteString(s[i:j])
+			if i = j; i == len(s) {
+				break
+			}
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
@@ -66,13 +77,22 @@ func normalizeRequestText(s string) string {
 // reqIsPlainText reports text that is printable ASCII, LF and tab only.
 func reqIsPlainText(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x7f || (c < 0x20 && c != '\n' && c != '\t') {
+		if !reqPlainByte[s[i]] {
 			return false
 		}
 	}
 	return true
 }
+
+// reqPlainByte marks the bytes normalizeRequestText keeps as they are:
+// printable ASCII, LF and tab.
+var reqPlainByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = true
+	}
+	t['\n'], t['\t'] = true, true
+	return t
+}()
 
 // reqRuneReplacement maps one non-ASCII rune to its plain form; ok is false
 // when the rune stays as it is. An empty replacement drops the rune.
