@@ -54,27 +54,55 @@ func readReqAnswer(topic Topic, region string) reqAnswer {
 	reqDecideChoices(tmpl, spans)
 
 	measurement := topic == TopicMeasurements
+	// the answer's lines: those of the text blocks first, then the text,
+	// written once at its size with the tables' lines in place
 	lines := make([]string, 0, min(strings.Count(body, "\n")+1, 64))
-	var prose strings.Builder // the measurements' lines of text
-	if measurement {
-		prose.Grow(len(body))
+	var endBuf [2]int
+	var blockEnd []int // by block, the end of its lines in lines
+	if len(blocks) > len(endBuf) {
+		blockEnd = make([]int, len(blocks))
+	} else {
+		blockEnd = endBuf[:len(blocks)]
 	}
+	size, proseSize := 0, 0
 	for i, b := range blocks {
 		if b.table != nil {
-			lines = reqTableLines(lines, b.table)
+			size += reqTableLinesLen(b.table)
+			blockEnd[i] = len(lines)
 			continue
 		}
 		n := len(lines)
 		lines = reqAnswerLines(lines, b.text, spans[i], measurement)
-		if !measurement {
+		for _, l := range lines[n:] {
+			size += len(l) + 1
+			proseSize += len(l) + 1
+		}
+		blockEnd[i] = len(lines)
+	}
+	var tb, prose strings.Builder // prose: the measurements' lines of text
+	tb.Grow(size)
+	if measurement {
+		prose.Grow(proseSize)
+	}
+	from := 0
+	for i, b := range blocks {
+		if b.table != nil {
+			reqWriteTableLines(&tb, b.table)
 			continue
 		}
-		for _, l := range lines[n:] {
-			prose.WriteString(l)
-			prose.WriteByte('\n')
+		for _, l := range lines[from:blockEnd[i]] {
+			if tb.Len() > 0 {
+				tb.WriteByte('\n')
+			}
+			tb.WriteString(l)
+			if measurement {
+				prose.WriteString(l)
+				prose.WriteByte('\n')
+			}
 		}
+		from = blockEnd[i]
 	}
-	text := strings.Join(lines, "\n")
+	text := tb.String()
 	ans := reqAnswer{
 		text:     text,
 		answered: text != "" && !reqIsPlaceholder(text),
@@ -488,11 +516,11 @@ func reqIsHeaderLine(s string) bool {
 	}
 }
 
-// reqTableLines appends the non-empty rows of a table, but its header and
-// placeholder rows, as "cell | cell" lines.
-func reqTableLines(lines []string, t *reqTable) []string {
+// reqEachTableLine calls fn with each row of t that makes a line of the
+// answer: rows that are not empty, not the table's header and not
+// placeholders.
+func reqEachTableLine(t *reqTable, fn func(row []string)) {
 	first := true
-	var b []byte // reused from row to row
 	for i, row := range t.rows {
 		if reqRowIsEmpty(row) {
 			continue
@@ -502,28 +530,55 @@ func reqTableLines(lines []string, t *reqTable) []string {
 		if header || reqIsPlaceholderRow(row) {
 			continue
 		}
-		b = b[:0]
+		fn(row)
+	}
+}
+
+// reqTableLinesLen returns how many bytes reqWriteTableLines writes for t,
+// at most: a line's cells joined by " | ", and a line break before it.
+func reqTableLinesLen(t *reqTable) int {
+	n := 0
+	reqEachTableLine(t, func(row []string) {
+		for _, c := range row {
+			if c = strings.TrimSpace(c); c != "" {
+				n += len(c) + len(" | ")
+			}
+		}
+		n++
+	})
+	return n
+}
+
+// reqWriteTableLines writes the lines of t's rows (reqEachTableLine) to b
+// as "cell | cell", each after a line break unless b is empty; a line break
+// inside a cell becomes a space.
+func reqWriteTableLines(b *strings.Builder, t *reqTable) {
+	reqEachTableLine(t, func(row []string) {
+		started := false
 		for _, c := range row {
 			c = strings.TrimSpace(c)
 			if c == "" {
 				continue
 			}
-			if len(b) > 0 {
-				b = append(b, " | "...)
+			switch {
+			case started:
+				b.WriteString(" | ")
+			case b.Len() > 0:
+				b.WriteByte('\n')
 			}
-			for k := 0; k < len(c); k++ {
-				if c[k] == '\n' {
-					b = append(b, ' ')
-				} else {
-					b = append(b, c[k])
+			started = true
+			for c != "" {
+				k := strings.IndexByte(c, '\n')
+				if k < 0 {
+					b.WriteString(c)
+					break
 				}
+				b.WriteString(c[:k])
+				b.WriteByte(' ')
+				c = c[k+1:]
 			}
 		}
-		if len(b) > 0 {
-			lines = append(lines, string(b))
-		}
-	}
-	return lines
+	})
 }
 
 // reqIsHeaderRow reports a row whose non-empty cells are all header words.
