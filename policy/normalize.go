@@ -22,12 +22,17 @@ import (
 // spaces to ASCII. The result is valid UTF-8. It is one linear pass, and it
 // returns s itself when there is nothing to change.
 func normalizeRequestText(s string) string {
-	if reqIsPlainText(s) {
-		return s
+	i := 0
+	for i < len(s) && reqPlainByte[s[i]] {
+		i++
+	}
+	if i == len(s) {
+		return s // plain text: printable ASCII, LF and tab only
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	for i := 0; i < len(s); {
+	b.WriteString(s[:i])
+	for i < len(s) {
 		// the run of bytes that stay as they are, written whole
 		j := i
 		for j < len(s) && reqPlainByte[s[j]] {
@@ -72,16 +77,6 @@ func normalizeRequestText(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
-}
-
-// reqIsPlainText reports text that is printable ASCII, LF and tab only.
-func reqIsPlainText(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !reqPlainByte[s[i]] {
-			return false
-		}
-	}
-	return true
 }
 
 // reqPlainByte marks the bytes normalizeRequestText keeps as they are:

@@ -150,6 +150,7 @@ func newReqResult(v FormVersion) *Request {
 // heading after it, if any (a second form, or a quoted question).
 func readReqAnswers(v FormVersion, doc string, heads, chain []reqHeading) map[Topic]reqAnswer {
 	out := make(map[Topic]reqAnswer, len(chain))
+	numbers := reqTopicNumbers[v]
 	for k, h := range chain {
 		t := reqTopicOrder[h.topic]
 		end := len(doc)
@@ -165,7 +166,7 @@ func readReqAnswers(v FormVersion, doc string, heads, chain []reqHeading) map[To
 			end = reqExtraSection(doc, h, end)
 		}
 		end = max(end, h.phrase)
-		if reqQuestionNumber(v, t) == 0 {
+		if numbers[h.topic] == 0 {
 			continue // a question of another version: its text is dropped
 		}
 		if h.body > 0 {

@@ -128,8 +128,9 @@ func readReqAnswer(topic Topic, region string) reqAnswer {
 // sentence is stripped, not left as the answer.
 func reqStripQuestion(topic Topic, tmpl *reqTopicTemplate, region string) int {
 	best, full := 0, false
+	words := reqWordCursor{s: region} // the region's words, read once for every wording
 	for _, q := range tmpl.questions {
-		if n, end := reqMatchWords(region, 0, q); n > 0 && end > best {
+		if n, end := words.match(q); n > 0 && end > best {
 			best, full = end, n == len(q)
 		}
 	}
@@ -152,6 +153,47 @@ func reqStripQuestion(topic Topic, tmpl *reqTopicTemplate, region string) int {
 		end = le
 	}
 	return end
+}
+
+// reqWordCursor reads the words of s from its start once, for matching
+// several word lists against them (reqMatchWords from 0, without reading
+// the words again for each list).
+type reqWordCursor struct {
+	s    string
+	at   [96][2]int // the bounds of the words read so far
+	n    int
+	next int // where the next word is looked for
+}
+
+// word returns the bounds of the k-th word of s (k from 0), or a start at
+// len(s) past the last word.
+func (c *reqWordCursor) word(k int) (st, en int) {
+	for c.n <= k && c.n < len(c.at) {
+		st, en := reqNextWord(c.s, c.next)
+		c.at[c.n] = [2]int{st, en}
+		c.n++
+		c.next = en
+	}
+	if k < c.n {
+		return c.at[k][0], c.at[k][1]
+	}
+	for i, j := c.next, c.n; j <= k; j++ { // past what is kept: read on
+		st, en = reqNextWord(c.s, i)
+		i = en
+	}
+	return st, en
+}
+
+// match is reqMatchWords(c.s, 0, words).
+func (c *reqWordCursor) match(words []string) (n, end int) {
+	for k, w := range words {
+		st, en := c.word(k)
+		if st >= len(c.s) || !reqWordEquals(c.s[st:en], w) {
+			return k, end
+		}
+		end = en
+	}
+	return len(words), end
 }
 
 // reqExtendClosing moves end over the punctuation, emphasis and spaces that

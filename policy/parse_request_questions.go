@@ -320,8 +320,9 @@ func detectReqVersion(chain []reqHeading) FormVersion {
 	for i, v := range reqVersionsNewestFirst {
 		score := 0
 		found := 0
+		numbers := reqTopicNumbers[v]
 		for _, h := range chain {
-			n := reqQuestionNumber(v, reqTopicOrder[h.topic])
+			n := numbers[h.topic]
 			if n == 0 {
 				score -= 2
 				continue

@@ -124,7 +124,7 @@ func reqContentWord(buf []byte, w string) ([]byte, bool) {
 		digits = digits && reqIsDigit(c)
 		buf = append(buf, reqLowerByte(c))
 	}
-	if digits || reqStopWords[string(buf)] {
+	if digits || reqIsStopWord(buf) {
 		return nil, false
 	}
 	switch n := len(buf); {
@@ -135,11 +135,33 @@ func reqContentWord(buf []byte, w string) ([]byte, bool) {
 	default:
 		return buf, true // unchanged: not a stop word, as seen above
 	}
-	if reqStopWords[string(buf)] {
+	if reqIsStopWord(buf) {
 		return nil, false
 	}
 	return buf, true
 }
+
+// reqIsStopWord reports a lower-case word of reqStopWords; most words are
+// told apart by their length and first letter, without the map.
+func reqIsStopWord(w []byte) bool {
+	if len(w) == 0 || len(w) >= len(reqStopWordShapes) || w[0] < 'a' || w[0] > 'z' ||
+		reqStopWordShapes[len(w)]&(1<<(w[0]-'a')) == 0 {
+		return false
+	}
+	return reqStopWords[string(w)]
+}
+
+// reqStopWordShapes[n] has bit c-'a' set when a stop word of n bytes starts
+// with the letter c.
+var reqStopWordShapes = func() (t [8]uint32) {
+	for w := range reqStopWords {
+		if len(w) >= len(t) || w[0] < 'a' || w[0] > 'z' {
+			panic("policy: stop word " + w + " does not fit reqStopWordShapes")
+		}
+		t[len(w)] |= 1 << (w[0] - 'a')
+	}
+	return t
+}()
 
 // reqEachContentWord calls fn with each content word of s (lower-cased and
 // folded by reqContentWord, in a buffer valid for the call) and its bounds

@@ -47,6 +47,21 @@ func reqQuestionNumber(v FormVersion, t Topic) int {
 	return 0
 }
 
+// reqTopicNumbers is reqQuestionNumber as a table, for the parser's loops:
+// reqTopicNumbers[v][k] is the number of topic index k (in reqTopicOrder)
+// in version v.
+var reqTopicNumbers = func() map[FormVersion]*[16]int {
+	out := map[FormVersion]*[16]int{}
+	for v := range reqVersionTopics {
+		var n [16]int
+		for k, t := range reqTopicOrder {
+			n[k] = reqQuestionNumber(v, t)
+		}
+		out[v] = &n
+	}
+	return out
+}()
+
 // reqTopicIndex returns t's index in reqTopicOrder.
 func reqTopicIndex(t Topic) int {
 	for i, x := range reqTopicOrder {

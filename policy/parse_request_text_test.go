@@ -1,6 +1,9 @@
 package policy
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // reqLowerASCIIByteByByte is reqLowerASCII's specification.
 func reqLowerASCIIByteByByte(s string) string {
@@ -26,4 +29,45 @@ func FuzzReqLowerASCII(f *testing.F) {
 			t.Errorf("reqLowerASCII(%q) = %q, want %q", s, got, want)
 		}
 	})
+}
+
+// TestReqWordCursorMatchesMatchWords checks that matching a word list
+// against the words read once gives reqMatchWords' result, on every
+// question wording of the templates at the start of texts of the test data
+// (and past the cursor's kept words).
+func TestReqWordCursorMatchesMatchWords(t *testing.T) {
+	var regions []string
+	for _, tt := range reqTemplates {
+		for _, q := range tt.questions {
+			w := strings.Join(q, " ")
+			regions = append(regions, w, strings.ToUpper(w)+"? the answer", w[:len(w)/2], "**"+w+"**\n\nyes")
+		}
+	}
+	regions = append(regions, strings.Repeat("word ", 200), "", "  ")
+	for _, tt := range reqTemplates {
+		for _, region := range regions {
+			c := reqWordCursor{s: region}
+			for _, q := range append(tt.questions, strings.Fields(strings.Repeat("word ", 150))) {
+				n, end := c.match(q)
+				wn, wend := reqMatchWords(region, 0, q)
+				if n != wn || end != wend {
+					t.Fatalf("match(%q) on %.60q = %d, %d; reqMatchWords gives %d, %d", q, region, n, end, wn, wend)
+				}
+			}
+		}
+	}
+}
+
+// TestReqIsStopWord checks the shortcut of reqIsStopWord against the map.
+func TestReqIsStopWord(t *testing.T) {
+	for w := range reqStopWords {
+		if !reqIsStopWord([]byte(w)) {
+			t.Errorf("reqIsStopWord(%q) = false", w)
+		}
+	}
+	for _, w := range []string{"", "x", "data", "measurement", "whom", "the1", "Ahe"} {
+		if got := reqIsStopWord([]byte(w)); got != reqStopWords[w] {
+			t.Errorf("reqIsStopWord(%q) = %v", w, got)
+		}
+	}
 }
