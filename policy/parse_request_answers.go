@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -428,13 +429,13 @@ func reqDecideChoices(tmpl *reqTopicTemplate, spans [][]reqSpan) {
 		return
 	}
 	selected, struck := false, false
-	present := map[int]bool{}
+	var present uint64 // a bit per choice id (TestReqTemplateChoicesFit)
 	for _, ss := range spans {
 		for _, sp := range ss {
 			if !sp.unit.choice {
 				continue
 			}
-			present[sp.unit.id] = true
+			present |= 1 << sp.unit.id
 			switch sp.state {
 			case reqChoiceSelected:
 				selected = true
@@ -443,20 +444,20 @@ func reqDecideChoices(tmpl *reqTopicTemplate, spans [][]reqSpan) {
 			}
 		}
 	}
-	all := len(present) == tmpl.choices
+	all := bits.OnesCount64(present) == tmpl.choices
 	// a "choose one" question with two or more choices left as they are
 	// has not been answered by them: which one would be a guess
 	if tmpl.pickOne && !selected {
-		plain := map[int]bool{}
+		var plain uint64
 		for _, ss := range spans {
 			for _, sp := range ss {
 				if sp.unit.choice && sp.state == reqChoicePlain {
-					plain[sp.unit.id] = true
+					plain |= 1 << sp.unit.id
 				}
 			}
 		}
-		all = all || len(plain) >= 2
-		struck = struck && len(plain) < 2
+		all = all || bits.OnesCount64(plain) >= 2
+		struck = struck && bits.OnesCount64(plain) < 2
 	}
 	for _, ss := range spans {
 		for k := range ss {
@@ -675,12 +676,21 @@ var reqBracketPlaceholderWords = newReqPhraseList("explain", "describe", "descri
 // requester's own "(N/A)" or "(none)" is an answer.
 func reqIsBracketPlaceholder(text string) bool {
 	t := strings.TrimSpace(text)
-	if len(t) < 3 || strings.IndexByte(t, '\n') >= 0 {
+	if len(t) < 3 {
 		return false
 	}
-	closeOf := map[byte]byte{'(': ')', '[': ']', '<': '>'}
-	open, ok := t[0], false
-	if _, ok = closeOf[open]; !ok || t[len(t)-1] != closeOf[open] {
+	var open, closing byte
+	switch open = t[0]; open {
+	case '(':
+		closing = ')'
+	case '[':
+		closing = ']'
+	case '<':
+		closing = '>'
+	default:
+		return false
+	}
+	if t[len(t)-1] != closing || strings.IndexByte(t, '\n') >= 0 {
 		return false
 	}
 	depth := 0
@@ -688,7 +698,7 @@ func reqIsBracketPlaceholder(text string) bool {
 		switch t[i] {
 		case open:
 			depth++
-		case closeOf[open]:
+		case closing:
 			depth--
 			if depth == 0 && i != len(t)-1 {
 				return false // "(a) and (b)": two pairs, not one placeholder

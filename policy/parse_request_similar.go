@@ -69,6 +69,20 @@ type reqSimilarIndex struct {
 	// words it comes from (the symmetric-delete index of SymSpell): a typo
 	// is found by a few lookups instead of a distance to every word
 	deletes map[string][]int
+	// shapes[c] has reqLenBit(n) set when a vocabulary word starts with c
+	// and is n bytes long: most words of a line need no map lookup
+	shapes [256]uint64
+}
+
+// exactID returns the vocabulary id of tok as written, or -1.
+func (ix *reqSimilarIndex) exactID(tok []byte) int {
+	if len(tok) == 0 || ix.shapes[tok[0]]&reqLenBit(len(tok)) == 0 {
+		return -1
+	}
+	if id, ok := ix.vocab[string(tok)]; ok {
+		return id
+	}
+	return -1
 }
 
 // reqSimilar is compiled once from reqQuestionText: the first sentence of
@@ -86,6 +100,7 @@ var reqSimilar = func() *reqSimilarIndex {
 					id = len(ix.words)
 					ix.vocab[string(tok)] = id
 					ix.words = append(ix.words, string(tok))
+					ix.shapes[tok[0]] |= reqLenBit(len(tok))
 				}
 				w.ids = append(w.ids, id)
 				return true
@@ -187,7 +202,7 @@ func reqEachContentWord(s string, fn func(tok []byte, st, en int) bool) {
 // distance wins (at most 1, or 2 for a swap). It returns -1 for a word of
 // no question.
 func (ix *reqSimilarIndex) reqWordID(tok []byte) int {
-	if id, ok := ix.vocab[string(tok)]; ok {
+	if id := ix.exactID(tok); id >= 0 {
 		return id
 	}
 	if len(tok) < 5 {
@@ -258,9 +273,8 @@ func reqSimilarQuestion(s string) (int, float64) {
 		if n == len(ids) {
 			return -1, 0 // prose
 		}
-		ids[n], at[n] = -1, [2]int{st, en}
-		if id, ok := ix.vocab[string(tok)]; ok {
-			ids[n] = id
+		ids[n], at[n] = ix.exactID(tok), [2]int{st, en}
+		if ids[n] >= 0 {
 			exact++
 		}
 		n++

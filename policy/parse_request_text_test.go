@@ -71,3 +71,15 @@ func TestReqIsStopWord(t *testing.T) {
 		}
 	}
 }
+
+// TestReqTemplateChoicesFit checks that every choice id fits the bit sets
+// of reqDecideChoices.
+func TestReqTemplateChoicesFit(t *testing.T) {
+	for topic, tt := range reqTemplates {
+		for _, u := range tt.units {
+			if u.choice && (u.id < 0 || u.id >= 64) {
+				t.Errorf("%s: choice id %d does not fit in 64 bits", topic, u.id)
+			}
+		}
+	}
+}
