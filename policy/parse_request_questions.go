@@ -79,11 +79,13 @@ func findReqHeadingsInLine(out []reqHeading, s string, off, end int, opens bool)
 	// openings inside the line, after white space (and markup):
 	// "… data? 2) Why does Mozilla …", "… (2) Why …", "… data. Why does …"
 	for i := from; i < len(line); {
-		k := strings.IndexByte(line[i:], ' ')
-		if k < 0 {
+		for i < len(line) && line[i] != ' ' { // words are short: no IndexByte
+			i++
+		}
+		if i >= len(line) {
 			break
 		}
-		q := i + k
+		q := i
 		for q < len(line) && (line[q] == ' ' || line[q] == '*' || line[q] == '_' || line[q] == '(') {
 			q++
 		}

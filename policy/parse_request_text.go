@@ -101,6 +101,9 @@ func reqWordRuneAt(s string, i int) (bool, int) {
 // "https://" or "www."), or 0. A URL ends at white space, a quote, a bracket
 // or an angle bracket.
 func reqURLLen(s string) int {
+	if len(s) < 4 || (s[1] != 't' && s[1] != 'T' && s[1] != 'w' && s[1] != 'W') {
+		return 0 // most words that start with 'h' or 'w' ("what", "how")
+	}
 	if !(reqHasPrefixFold(s, "http://") || reqHasPrefixFold(s, "https://") || reqHasPrefixFold(s, "www.")) {
 		return 0
 	}
