@@ -71,12 +71,14 @@ func ParseRequestWith(text string, opts ParseOptions) *Request {
 	// nothing about default-on, and can be most of the form), lower-cased
 	// once for the signals that read them all
 	texts := make([]string, 0, answers.n)
+	var lower [16]string // texts by topic index, for the signals that read the lower case only
 	for i, t := range reqVersionTopics[v] {
 		a := Answer{Number: i + 1, Topic: t}
 		if ra, ok := answers.get(t); ok {
 			a.Text, a.Answered = reqTruncate(ra.text, reqMaxAnswerText), ra.answered
 			if ra.answered && t != TopicMeasurements {
 				texts = append(texts, reqLowerASCII(ra.text))
+				lower[reqTopicIndex(t)] = texts[len(texts)-1]
 			}
 		} else {
 			a.QuestionNotFound = true
@@ -99,7 +101,7 @@ func ParseRequestWith(text string, opts ParseOptions) *Request {
 		}
 	}
 	duration := answered(TopicDuration)
-	r.Expiries = parseReqExpiries(duration)
+	r.Expiries = parseReqExpiries(lower[reqTopicIndex(TopicDuration)]) // reads the lower case only
 	for _, x := range r.Expiries {
 		if x.Kind == ExpiryNever {
 			r.Permanent = true
@@ -108,10 +110,11 @@ func ParseRequestWith(text string, opts ParseOptions) *Request {
 	r.Owner = parseReqOwner(duration, r.Permanent)
 	r.Channels, r.Release, r.PreRelease = reqChannels(reqPopulationsText(answers.at(TopicPopulations)))
 	optOut := answered(TopicOptOut)
-	if reqDescribesOptOut(optOut) {
+	lowerOptOut := lower[reqTopicIndex(TopicOptOut)]
+	if reqDescribesOptOut(lowerOptOut) { // reads the lower case only
 		r.OptOut = reqTruncate(optOut, reqMaxAnswerText)
 	}
-	r.DefaultOn = reqDefaultOn(texts, optOut)
+	r.DefaultOn = reqDefaultOn(texts, lowerOptOut)
 	if _, ok := answers.get(TopicDocumentation); ok || v == FormRequest12Q {
 		r.DocLinks = reqLinks(answered(TopicDocumentation), nil)
 	} else {
