@@ -22,10 +22,7 @@ import (
 // spaces to ASCII. The result is valid UTF-8. It is one linear pass, and it
 // returns s itself when there is nothing to change.
 func normalizeRequestText(s string) string {
-	i := 0
-	for i < len(s) && reqPlainByte[s[i]] {
-		i++
-	}
+	i := reqPlainPrefixLen(s)
 	if i == len(s) {
 		return s // plain text: printable ASCII, LF and tab only
 	}
@@ -34,10 +31,7 @@ func normalizeRequestText(s string) string {
 	b.WriteString(s[:i])
 	for i < len(s) {
 		// the run of bytes that stay as they are, written whole
-		j := i
-		for j < len(s) && reqPlainByte[s[j]] {
-			j++
-		}
+		j := i + reqPlainPrefixLen(s[i:])
 		if j > i {
 			b.WriteString(s[i:j])
 			if i = j; i == len(s) {
@@ -77,6 +71,31 @@ func normalizeRequestText(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// reqPlainPrefixLen returns the length of the longest prefix of s whose
+// bytes are all reqPlainByte. It tests eight bytes at a time, and byte by
+// byte only the eight that hold a byte below 0x20 (a line break or a tab,
+// most often) or above 0x7e.
+func reqPlainPrefixLen(s string) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for i < len(s) {
+		if i+8 <= len(s) {
+			w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			if ((w-ones*0x20)&^w|(w+ones*(0x7f-0x7e))|w)&highs == 0 {
+				i += 8
+				continue
+			}
+		}
+		for end := min(i+8, len(s)); i < end; i++ {
+			if !reqPlainByte[s[i]] {
+				return i
+			}
+		}
+	}
+	return i
 }
 
 // reqPlainByte marks the bytes normalizeRequestText keeps as they are:

@@ -66,9 +66,17 @@ func readReqAnswer(topic Topic, region string) reqAnswer {
 		blockEnd = endBuf[:len(blocks)]
 	}
 	size, proseSize := 0, 0
+	var keepBuf [2][]bool
+	var keep [][]bool // by block, the rows of its table that make lines
+	if len(blocks) > len(keepBuf) {
+		keep = make([][]bool, len(blocks))
+	} else {
+		keep = keepBuf[:len(blocks)]
+	}
 	for i, b := range blocks {
 		if b.table != nil {
-			size += reqTableLinesLen(b.table)
+			k, n := reqTableLineRows(b.table)
+			keep[i], size = k, size+n
 			blockEnd[i] = len(lines)
 			continue
 		}
@@ -88,7 +96,7 @@ func readReqAnswer(topic Topic, region string) reqAnswer {
 	from := 0
 	for i, b := range blocks {
 		if b.table != nil {
-			reqWriteTableLines(&tb, b.table)
+			reqWriteTableLines(&tb, b.table, keep[i])
 			continue
 		}
 		for _, l := range lines[from:blockEnd[i]] {
@@ -559,10 +567,12 @@ func reqIsHeaderLine(s string) bool {
 	}
 }
 
-// reqEachTableLine calls fn with each row of t that makes a line of the
-// answer: rows that are not empty, not the table's header and not
-// placeholders.
-func reqEachTableLine(t *reqTable, fn func(row []string)) {
+// reqTableLineRows returns which rows of t make a line of the answer (rows
+// that are not empty, not the table's header and not placeholders), and
+// the most bytes reqWriteTableLines writes for them: a line's cells joined
+// by " | ", and a line break before it.
+func reqTableLineRows(t *reqTable) (keep []bool, size int) {
+	keep = make([]bool, len(t.rows))
 	first := true
 	for i, row := range t.rows {
 		if reqRowIsEmpty(row) {
@@ -573,30 +583,25 @@ func reqEachTableLine(t *reqTable, fn func(row []string)) {
 		if header || reqIsPlaceholderRow(row) {
 			continue
 		}
-		fn(row)
-	}
-}
-
-// reqTableLinesLen returns how many bytes reqWriteTableLines writes for t,
-// at most: a line's cells joined by " | ", and a line break before it.
-func reqTableLinesLen(t *reqTable) int {
-	n := 0
-	reqEachTableLine(t, func(row []string) {
+		keep[i] = true
 		for _, c := range row {
 			if c = strings.TrimSpace(c); c != "" {
-				n += len(c) + len(" | ")
+				size += len(c) + len(" | ")
 			}
 		}
-		n++
-	})
-	return n
+		size++
+	}
+	return keep, size
 }
 
-// reqWriteTableLines writes the lines of t's rows (reqEachTableLine) to b
-// as "cell | cell", each after a line break unless b is empty; a line break
+// reqWriteTableLines writes the rows of t that keep marks to b as
+// "cell | cell", each after a line break unless b is empty; a line break
 // inside a cell becomes a space.
-func reqWriteTableLines(b *strings.Builder, t *reqTable) {
-	reqEachTableLine(t, func(row []string) {
+func reqWriteTableLines(b *strings.Builder, t *reqTable, keep []bool) {
+	for i, row := range t.rows {
+		if !keep[i] {
+			continue
+		}
 		started := false
 		for _, c := range row {
 			c = strings.TrimSpace(c)
@@ -621,7 +626,7 @@ func reqWriteTableLines(b *strings.Builder, t *reqTable) {
 				c = c[k+1:]
 			}
 		}
-	})
+	}
 }
 
 // reqIsHeaderRow reports a row whose non-empty cells are all header words.

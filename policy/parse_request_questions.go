@@ -79,13 +79,11 @@ func findReqHeadingsInLine(out []reqHeading, s string, off, end int, opens bool)
 	// openings inside the line, after white space (and markup):
 	// "… data? 2) Why does Mozilla …", "… (2) Why …", "… data. Why does …"
 	for i := from; i < len(line); {
-		for i < len(line) && line[i] != ' ' { // words are short: no IndexByte
-			i++
-		}
-		if i >= len(line) {
+		k := strings.IndexByte(line[i:], ' ')
+		if k < 0 {
 			break
 		}
-		q := i
+		q := i + k
 		for q < len(line) && (line[q] == ' ' || line[q] == '*' || line[q] == '_' || line[q] == '(') {
 			q++
 		}
