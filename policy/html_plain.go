@@ -220,6 +220,12 @@ func reqScanPlainTag(s string, name int, each func(key, val string)) (end int, s
 		}
 		j++
 	}
+	switch {
+	case j < len(s) && s[j] == '>': // "<td>", "</td>": most tags
+		return j + 1, false, true
+	case j+1 < len(s) && s[j] == '/' && s[j+1] == '>': // "<br/>"
+		return j + 2, true, true
+	}
 	var keys [reqPlainMaxAttrs]string
 	nKeys, lastValEnd := 0, -1
 	for j = reqSkipHTMLTagSpace(s, j); ; j = reqSkipHTMLTagSpace(s, j) {

@@ -82,8 +82,9 @@ func reqPlainPrefixLen(s string) int {
 	i := 0
 	for i < len(s) {
 		if i+8 <= len(s) {
-			w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			b := s[i : i+8] // one 8-byte load, without bounds checks
+			w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+				uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 			if ((w-ones*0x20)&^w|(w+ones*(0x7f-0x7e))|w)&highs == 0 {
 				i += 8
 				continue

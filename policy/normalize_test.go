@@ -60,3 +60,17 @@ func FuzzReqPlainPrefixLen(f *testing.F) {
 		}
 	})
 }
+
+// TestReqPlainPrefixLenEveryByte checks the eight-byte test of
+// reqPlainPrefixLen on every byte value at every position of a word.
+func TestReqPlainPrefixLenEveryByte(t *testing.T) {
+	for v := 0; v < 256; v++ {
+		for p := 0; p < 8; p++ {
+			b := []byte("abcdefghijklmnopq")
+			b[p] = byte(v)
+			if got, want := reqPlainPrefixLen(string(b)), reqPlainPrefixLenByteByByte(string(b)); got != want {
+				t.Fatalf("reqPlainPrefixLen(%q) = %d, want %d", b, got, want)
+			}
+		}
+	}
+}

@@ -83,3 +83,28 @@ func TestReqTemplateChoicesFit(t *testing.T) {
 		}
 	}
 }
+
+// TestReqNextUpper checks the eight-byte test of reqNextUpper on every
+// byte value at every position of a word, against a byte loop.
+func TestReqNextUpper(t *testing.T) {
+	byteLoop := func(s string) int {
+		for i := 0; i < len(s); i++ {
+			if 'A' <= s[i] && s[i] <= 'Z' {
+				return i
+			}
+		}
+		return len(s)
+	}
+	for v := 0; v < 256; v++ {
+		for p := 0; p < 8; p++ {
+			for _, fill := range []byte{'a', '@', '[', 0x80, 0xff} {
+				b := []byte(strings.Repeat(string(fill), 17))
+				b[p] = byte(v)
+				s := string(b)
+				if got, want := reqNextUpper(s, 0), byteLoop(s); got != want {
+					t.Fatalf("reqNextUpper(%q, 0) = %d, want %d", s, got, want)
+				}
+			}
+		}
+	}
+}
