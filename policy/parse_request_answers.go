@@ -138,9 +138,15 @@ func readReqAnswer(topic Topic, region string) reqAnswer {
 func reqStripQuestion(topic Topic, tmpl *reqTopicTemplate, region string) int {
 	best, full := 0, false
 	words := reqWordCursor{s: region} // the region's words, read once for every wording
-	for _, q := range tmpl.questions {
-		if n, end := words.match(q); n > 0 && end > best {
-			best, full = end, n == len(q)
+	qn, qend := 0, 0
+	for k, q := range tmpl.questions {
+		// a wording that shares its first words with the one before
+		// matches as far as that one did, when it stopped among them
+		if k == 0 || qn >= tmpl.shared[k] {
+			qn, qend = words.matchFrom(q, min(qn, tmpl.shared[k]))
+		}
+		if qn > 0 && qend > best {
+			best, full = qend, qn == len(q)
 		}
 	}
 	if !full && best > 0 {
@@ -195,9 +201,17 @@ func (c *reqWordCursor) word(k int) (st, en int) {
 
 // match is reqMatchWords(c.s, 0, words).
 func (c *reqWordCursor) match(words []string) (n, end int) {
-	for k, w := range words {
+	return c.matchFrom(words, 0)
+}
+
+// matchFrom is match when the first from words are known to match.
+func (c *reqWordCursor) matchFrom(words []string, from int) (n, end int) {
+	if from > 0 {
+		_, end = c.word(from - 1)
+	}
+	for k := from; k < len(words); k++ {
 		st, en := c.word(k)
-		if st >= len(c.s) || !reqWordEquals(c.s[st:en], w) {
+		if st >= len(c.s) || !reqWordEquals(c.s[st:en], words[k]) {
 			return k, end
 		}
 		end = en

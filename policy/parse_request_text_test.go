@@ -108,3 +108,59 @@ func TestReqNextUpper(t *testing.T) {
 		}
 	}
 }
+
+// TestReqPhrasesOpenWithTwoLetters keeps reqMatchPhrase's shortcut exact:
+// the first two bytes of every phrase are lower-case letters.
+func TestReqPhrasesOpenWithTwoLetters(t *testing.T) {
+	for _, p := range reqPhrases {
+		if len(p.phrase) < 2 || p.phrase[0] < 'a' || p.phrase[0] > 'z' || p.phrase[1] < 'a' || p.phrase[1] > 'z' {
+			t.Errorf("phrase %q does not open with two lower-case letters", p.phrase)
+		}
+	}
+}
+
+// reqStripQuestionEveryWording is reqStripQuestion matching every wording
+// from its start (as it did before it skipped the words a wording shares
+// with the one before): its specification.
+func reqStripQuestionEveryWording(topic Topic, tmpl *reqTopicTemplate, region string) int {
+	best, full := 0, false
+	for _, q := range tmpl.questions {
+		if n, end := reqMatchWords(region, 0, q); n > 0 && end > best {
+			best, full = end, n == len(q)
+		}
+	}
+	if !full && best > 0 {
+		if se := reqQuestionSentenceEnd(region); se > best && reqSimilarTo(region[:se], reqTopicIndex(topic)) {
+			best = se
+			for k, q := range tmpl.questions {
+				tail := q[tmpl.firstWords[k]:]
+				if n, end := reqMatchWords(region, best, tail); n > 0 && n == len(tail) {
+					best = end
+					break
+				}
+			}
+		}
+	}
+	end := reqExtendClosing(region, best, false)
+	if le := reqLineEnd(region, end); !reqHasLetterOrDigit(region[end:le]) {
+		end = le
+	}
+	return end
+}
+
+// TestReqStripQuestionSharedWordings checks reqStripQuestion against its
+// specification on each topic's wordings cut at every word.
+func TestReqStripQuestionSharedWordings(t *testing.T) {
+	for topic, tmpl := range reqTemplates {
+		for _, q := range tmpl.questions {
+			for cut := 0; cut <= len(q); cut++ {
+				for _, tail := range []string{"", " and more\nyes", "? zzz yes", "**\n\nNo."} {
+					region := strings.Join(q[:cut], " ") + tail
+					if got, want := reqStripQuestion(topic, tmpl, region), reqStripQuestionEveryWording(topic, tmpl, region); got != want {
+						t.Errorf("%s, %q: %d, want %d", topic, region, got, want)
+					}
+				}
+			}
+		}
+	}
+}
