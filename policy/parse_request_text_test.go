@@ -164,3 +164,26 @@ func TestReqStripQuestionSharedWordings(t *testing.T) {
 		}
 	}
 }
+
+// reqContainsFoldByteByByte is reqContainsFold's specification.
+func reqContainsFoldByteByByte(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if reqLowerByte(s[i]) == sub[0] && reqHasPrefixFold(s[i:], sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func FuzzReqContainsFold(f *testing.F) {
+	for _, s := range []string{"see HTTP://x", "hhhhHHHHhttp", "no link here", "WWW.example.org", "bug", "Hh"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, sub := range []string{"http", "www.", "bug", "h", "1x"} {
+			if got, want := reqContainsFold(s, sub), reqContainsFoldByteByByte(s, sub); got != want {
+				t.Errorf("reqContainsFold(%q, %q) = %v, want %v", s, sub, got, want)
+			}
+		}
+	})
+}
