@@ -88,8 +88,11 @@ func readReqAnswer(topic Topic, region string) reqAnswer {
 		}
 		blockEnd[i] = len(lines)
 	}
-	var tb, prose strings.Builder // prose: the measurements' lines of text
-	tb.Grow(size)
+	var tb, prose strings.Builder                         // prose: the measurements' lines of text
+	oneLine := len(lines) == 1 && size == len(lines[0])+1 // and no table line
+	if !oneLine {
+		tb.Grow(size)
+	}
 	if measurement {
 		prose.Grow(proseSize)
 	}
@@ -100,10 +103,12 @@ func readReqAnswer(topic Topic, region string) reqAnswer {
 			continue
 		}
 		for _, l := range lines[from:blockEnd[i]] {
-			if tb.Len() > 0 {
-				tb.WriteByte('\n')
+			if !oneLine { // else the text is the line itself
+				if tb.Len() > 0 {
+					tb.WriteByte('\n')
+				}
+				tb.WriteString(l)
 			}
-			tb.WriteString(l)
 			if measurement {
 				prose.WriteString(l)
 				prose.WriteByte('\n')
@@ -112,6 +117,9 @@ func readReqAnswer(topic Topic, region string) reqAnswer {
 		from = blockEnd[i]
 	}
 	text := tb.String()
+	if oneLine {
+		text = lines[0] // one line of text and no table: the line itself, no copy
+	}
 	ans := reqAnswer{
 		text:     text,
 		answered: text != "" && !reqIsPlaceholder(text),
