@@ -144,19 +144,7 @@ func readReqAnswer(topic Topic, region string) reqAnswer {
 // in part: when its whole first sentence still reads as the question, the
 // sentence is stripped, not left as the answer.
 func reqStripQuestion(topic Topic, tmpl *reqTopicTemplate, region string) int {
-	best, full := 0, false
-	words := reqWordCursor{s: region} // the region's words, read once for every wording
-	qn, qend := 0, 0
-	for k, q := range tmpl.questions {
-		// a wording that shares its first words with the one before
-		// matches as far as that one did, when it stopped among them
-		if k == 0 || qn >= tmpl.shared[k] {
-			qn, qend = words.matchFrom(q, min(qn, tmpl.shared[k]))
-		}
-		if qn > 0 && qend > best {
-			best, full = qend, qn == len(q)
-		}
-	}
+	best, full := reqMatchWording(tmpl, region)
 	if !full && best > 0 {
 		if se := reqQuestionSentenceEnd(region); se > best && reqSimilarTo(region[:se], reqTopicIndex(topic)) {
 			best = se
@@ -225,6 +213,25 @@ func (c *reqWordCursor) matchFrom(words []string, from int) (n, end int) {
 		end = en
 	}
 	return len(words), end
+}
+
+// reqMatchWording returns where the longest match of a wording of the
+// question at the start of region ends (0 for none), and whether that
+// wording matched whole.
+func reqMatchWording(tmpl *reqTopicTemplate, region string) (best int, full bool) {
+	words := reqWordCursor{s: region} // the region's words, read once for every wording
+	qn, qend := 0, 0
+	for k, q := range tmpl.questions {
+		// a wording that shares its first words with the one before
+		// matches as far as that one did, when it stopped among them
+		if k == 0 || qn >= tmpl.shared[k] {
+			qn, qend = words.matchFrom(q, min(qn, tmpl.shared[k]))
+		}
+		if qn > 0 && qend > best {
+			best, full = qend, qn == len(q)
+		}
+	}
+	return best, full
 }
 
 // reqExtendClosing moves end over the punctuation, emphasis and spaces that

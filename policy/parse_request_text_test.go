@@ -119,71 +119,33 @@ func TestReqPhrasesOpenWithTwoLetters(t *testing.T) {
 	}
 }
 
-// reqStripQuestionEveryWording is reqStripQuestion matching every wording
-// from its start (as it did before it skipped the words a wording shares
-// with the one before): its specification.
-func reqStripQuestionEveryWording(topic Topic, tmpl *reqTopicTemplate, region string) int {
-	best, full := 0, false
+// reqMatchWordingFromStart is reqMatchWording matching every wording from
+// its start (as reqStripQuestion did before it skipped the words a wording
+// shares with the one before): its specification.
+func reqMatchWordingFromStart(tmpl *reqTopicTemplate, region string) (best int, full bool) {
 	for _, q := range tmpl.questions {
 		if n, end := reqMatchWords(region, 0, q); n > 0 && end > best {
 			best, full = end, n == len(q)
 		}
 	}
-	if !full && best > 0 {
-		if se := reqQuestionSentenceEnd(region); se > best && reqSimilarTo(region[:se], reqTopicIndex(topic)) {
-			best = se
-			for k, q := range tmpl.questions {
-				tail := q[tmpl.firstWords[k]:]
-				if n, end := reqMatchWords(region, best, tail); n > 0 && n == len(tail) {
-					best = end
-					break
-				}
-			}
-		}
-	}
-	end := reqExtendClosing(region, best, false)
-	if le := reqLineEnd(region, end); !reqHasLetterOrDigit(region[end:le]) {
-		end = le
-	}
-	return end
+	return best, full
 }
 
-// TestReqStripQuestionSharedWordings checks reqStripQuestion against its
+// TestReqMatchWordingSharedWords checks reqMatchWording against its
 // specification on each topic's wordings cut at every word.
-func TestReqStripQuestionSharedWordings(t *testing.T) {
+func TestReqMatchWordingSharedWords(t *testing.T) {
 	for topic, tmpl := range reqTemplates {
 		for _, q := range tmpl.questions {
 			for cut := 0; cut <= len(q); cut++ {
 				for _, tail := range []string{"", " and more\nyes", "? zzz yes", "**\n\nNo."} {
 					region := strings.Join(q[:cut], " ") + tail
-					if got, want := reqStripQuestion(topic, tmpl, region), reqStripQuestionEveryWording(topic, tmpl, region); got != want {
-						t.Errorf("%s, %q: %d, want %d", topic, region, got, want)
+					best, full := reqMatchWording(tmpl, region)
+					wantBest, wantFull := reqMatchWordingFromStart(tmpl, region)
+					if best != wantBest || full != wantFull {
+						t.Errorf("%s, %q: %d %v, want %d %v", topic, region, best, full, wantBest, wantFull)
 					}
 				}
 			}
 		}
 	}
-}
-
-// reqContainsFoldByteByByte is reqContainsFold's specification.
-func reqContainsFoldByteByByte(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if reqLowerByte(s[i]) == sub[0] && reqHasPrefixFold(s[i:], sub) {
-			return true
-		}
-	}
-	return false
-}
-
-func FuzzReqContainsFold(f *testing.F) {
-	for _, s := range []string{"see HTTP://x", "hhhhHHHHhttp", "no link here", "WWW.example.org", "bug", "Hh"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		for _, sub := range []string{"http", "www.", "bug", "h", "1x"} {
-			if got, want := reqContainsFold(s, sub), reqContainsFoldByteByByte(s, sub); got != want {
-				t.Errorf("reqContainsFold(%q, %q) = %v, want %v", s, sub, got, want)
-			}
-		}
-	})
 }
