@@ -10,10 +10,11 @@ import (
 
 // Requests reach the bot as Markdown with an HTML <table> in question 5 (the
 // template's own), or as a whole form pasted from a rendered page. Both are
-// read with golang.org/x/net/html's streaming tokenizer, never with its tree
-// builder: the HTML5 tree construction rules rescan the stack of open
-// elements, which makes deeply nested or unclosed tags quadratic, while the
-// tokenizer is linear in its input.
+// read token by token (by the plain reader of html_plain.go, which hands
+// what it does not read to golang.org/x/net/html's streaming tokenizer),
+// never with a tree builder: the HTML5 tree construction rules rescan the
+// stack of open elements, which makes deeply nested or unclosed tags
+// quadratic, while the tokenizer is linear in its input.
 
 // reqTable is an HTML or Markdown table as rows of cell texts. A block break
 // inside a cell (<br>, <p>, <li>) is kept as "\n".
@@ -22,39 +23,64 @@ type reqTable struct {
 	header []bool // the row's cells were all <th>
 }
 
-// reqHTMLTokens wraps a tokenizer and counts the bytes it has consumed, so a
-// table found inside Markdown can be cut out of it. Made by
-// newReqPlainHTMLTokens, it reads only plain HTML itself (see html_plain.go)
-// and z is nil.
+// reqHTMLTokens reads HTML tokens and counts the bytes they span, so a table
+// found inside Markdown can be cut out of it. Made by newReqPlainHTMLTokens,
+// it reads the input itself (see html_plain.go) and hands the rest to a
+// tokenizer, z, at the first token it does not read; made by
+// newReqHTMLTokens, z reads everything.
 type reqHTMLTokens struct {
 	z *html.Tokenizer
 	n int
 
-	s           string    // the plain reader's input
-	raw         string    // the plain reader's current token
-	atom        atom.Atom // and its tag's atom
-	unsupported bool      // the plain reader met what only z reads
+	s         string    // the plain reader's input
+	raw       string    // the plain reader's current token
+	atom      atom.Atom // and its tag's atom
+	decode    bool      // the current text token holds entities
+	attrsAt   int       // where the current tag's name starts in raw; 0 when not a start or end tag
+	rawEnd    int       // the length of the raw text that comes next (after <style>, <title>, ...)
+	rawRCDATA bool      // and its entities are decoded (<title>, <textarea>)
 }
 
+// newReqHTMLTokens returns a reader of s by the tokenizer alone.
 func newReqHTMLTokens(s string) *reqHTMLTokens {
 	return &reqHTMLTokens{z: html.NewTokenizer(strings.NewReader(s))}
 }
 
 func (t *reqHTMLTokens) next() html.TokenType {
 	if t.z == nil {
-		return t.nextPlain()
+		if tt, ok := t.nextPlain(); ok {
+			return tt
+		}
+		t.z = html.NewTokenizer(strings.NewReader(t.s[t.n:]))
 	}
 	tt := t.z.Next()
 	t.n += len(t.z.Raw())
 	return tt
 }
 
+// plainRaw returns the current text token's text when it is the input's
+// own bytes (read by the plain reader, without entities).
+func (t *reqHTMLTokens) plainRaw() (string, bool) {
+	return t.raw, t.z == nil && !t.decode
+}
+
 // appendText appends the current text token's text to b.
 func (t *reqHTMLTokens) appendText(b []byte) []byte {
-	if t.z == nil {
-		return append(b, t.raw...) // plain text has no entities
+	switch {
+	case t.z != nil:
+		return append(b, t.z.Text()...)
+	case t.decode:
+		return append(b, html.UnescapeString(t.raw)...)
 	}
-	return append(b, t.z.Text()...)
+	return append(b, t.raw...)
+}
+
+// text returns the current text token's text.
+func (t *reqHTMLTokens) text() string {
+	if s, ok := t.plainRaw(); ok {
+		return s
+	}
+	return string(t.appendText(nil))
 }
 
 // tag returns the atom of the current start or end tag (0 for unknown names).
@@ -90,23 +116,35 @@ func reqTagAtom[T string | []byte](raw T) atom.Atom {
 }
 
 // attrs reads the current tag's attributes once and returns the values of
-// those named a and b (lower-case; "" when absent) and whether b is there. A
-// repeated attribute gives its last value.
+// those named a and b (lower-case; "" when absent) and whether b is there. Of
+// a repeated attribute the tokenizer keeps the first.
 func (t *reqHTMLTokens) attrs(a, b string) (va, vb string, hasB bool) {
+	t.eachAttr(func(key, val string) {
+		switch {
+		case reqEqualFoldASCII(key, a):
+			va = val
+		case reqEqualFoldASCII(key, b):
+			vb, hasB = val, true
+		}
+	})
+	return va, vb, hasB
+}
+
+// eachAttr calls each with the key (in any case) and the decoded value of
+// each attribute of the current start tag, once; keys are not empty and not
+// repeated.
+func (t *reqHTMLTokens) eachAttr(each func(key, val string)) {
 	if t.z == nil {
-		return "", "", false // the plain reader reads no attributes
+		t.plainAttrs(each)
+		return
 	}
 	for {
 		k, v, more := t.z.TagAttr()
-		switch {
-		case len(k) == 0:
-		case string(k) == a:
-			va = string(v)
-		case string(k) == b:
-			vb, hasB = string(v), true
+		if len(k) > 0 {
+			each(string(k), string(v))
 		}
 		if !more {
-			return va, vb, hasB
+			return
 		}
 	}
 }
@@ -115,24 +153,19 @@ func (t *reqHTMLTokens) attrs(a, b string) (va, vb string, hasB bool) {
 // returns it with the number of bytes it spans: up to its matching
 // </table>, or all of s when it is never closed.
 func readReqHTMLTable(s string) (*reqTable, int) {
-	if tbl, n, ok := readReqHTMLTableWith(newReqPlainHTMLTokens(s), len(s)); ok {
-		return tbl, n
-	}
-	tbl, n, _ := readReqHTMLTableWith(newReqHTMLTokens(s), len(s))
-	return tbl, n
+	return readReqHTMLTableWith(newReqPlainHTMLTokens(s), len(s))
 }
 
-// readReqHTMLTableWith is readReqHTMLTable on t's tokens; ok is false when
-// t is a plain reader that met what it does not read.
-func readReqHTMLTableWith(t *reqHTMLTokens, size int) (tbl *reqTable, n int, ok bool) {
+// readReqHTMLTableWith is readReqHTMLTable on t's tokens.
+func readReqHTMLTableWith(t *reqHTMLTokens, size int) (tbl *reqTable, n int) {
 	for {
 		switch t.next() {
 		case html.ErrorToken:
-			return &reqTable{}, size, !t.unsupported
+			return &reqTable{}, size
 		case html.StartTagToken:
 			if t.tag() == atom.Table {
 				tbl := collectReqHTMLTable(t)
-				return tbl, min(t.n, size), !t.unsupported
+				return tbl, min(t.n, size)
 			}
 		}
 	}
@@ -161,9 +194,11 @@ func collectReqHTMLTable(t *reqHTMLTokens) *reqTable {
 		switch {
 		case b >= 0:
 			cell = append(cell, byte(b))
-		case t.z == nil && len(cell) == 0:
-			cellRaw = t.raw // no copy for a cell of one text
 		default:
+			if raw, ok := t.plainRaw(); ok && len(cell) == 0 {
+				cellRaw = raw // no copy for a cell of one text
+				return
+			}
 			cell = t.appendText(cell)
 		}
 	}
@@ -350,7 +385,7 @@ func reqHTMLBlockTags(s string) int {
 				tables--
 			}
 		default:
-			if _, ok := reqLookupFold(reqHTMLBlockNames, name); ok {
+			if reqIsHTMLBlockName(name) {
 				n++
 			}
 		}
@@ -358,9 +393,22 @@ func reqHTMLBlockTags(s string) int {
 	return n
 }
 
-var reqHTMLBlockNames = map[string]bool{
-	"p": true, "li": true, "ol": true, "ul": true, "br": true, "div": true, "h1": true, "h2": true,
-	"h3": true, "h4": true, "h5": true, "h6": true, "html": true, "body": true,
+// reqIsHTMLBlockName reports, in any case, the names reqHTMLBlockTags
+// counts: p, li, ol, ul, br, div, h1 to h6, html and body.
+func reqIsHTMLBlockName(name string) bool {
+	switch len(name) {
+	case 1:
+		return reqLowerByte(name[0]) == 'p'
+	case 2:
+		a, b := reqLowerByte(name[0]), reqLowerByte(name[1])
+		return a == 'l' && b == 'i' || a == 'o' && b == 'l' || a == 'u' && b == 'l' || a == 'b' && b == 'r' ||
+			a == 'h' && '1' <= b && b <= '6'
+	case 3:
+		return reqEqualFoldASCII(name, "div")
+	case 4:
+		return reqEqualFoldASCII(name, "html") || reqEqualFoldASCII(name, "body")
+	}
+	return false
 }
 
 // reqListContext is one open <ol> or <ul>.
@@ -381,8 +429,8 @@ const reqMaxIndent = 8
 // Entities are decoded. It is linear in len(s).
 func htmlToRequestText(s string) string {
 	w := &reqHTMLWriter{atLineStart: true, lastSpace: true}
-	t := newReqHTMLTokens(s)
-	w.out.Grow(len(s) / 2)
+	t := newReqPlainHTMLTokens(s)
+	w.out.Grow(len(s))
 	for {
 		tt := t.next()
 		switch tt {
@@ -391,7 +439,7 @@ func htmlToRequestText(s string) string {
 			return w.out.String()
 		case html.TextToken:
 			if w.skip == 0 {
-				w.text(string(t.z.Text()))
+				w.text(t.text())
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			w.start(t, tt)
@@ -459,7 +507,8 @@ func (w *reqHTMLWriter) text(s string) {
 				space = true
 			}
 		} else {
-			for j < len(s) && !reqIsHTMLSpace(s[j]) {
+			// words and the single spaces between them, as they are
+			for j < len(s) && (!reqIsHTMLSpace(s[j]) || s[j] == ' ' && j+1 < len(s) && !reqIsHTMLSpace(s[j+1])) {
 				j++
 			}
 			w.raw(s[i:j])

@@ -210,11 +210,38 @@ func reqIsBareBug(s string) bool {
 
 // reqContainsFold reports whether s holds sub (lower case), ignoring ASCII
 // case.
+// The candidates are found by IndexByte for each case of sub's first byte,
+// each search resumed only once passed, so s is read about twice at most.
 func reqContainsFold(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if reqLowerByte(s[i]) == sub[0] && reqHasPrefixFold(s[i:], sub) {
+	if sub == "" {
+		return true
+	}
+	lo, up := sub[0], sub[0]
+	if 'a' <= lo && lo <= 'z' {
+		up = lo - 'a' + 'A'
+	}
+	index := func(i int, c byte) int {
+		if k := strings.IndexByte(s[i:], c); k >= 0 {
+			return i + k
+		}
+		return len(s)
+	}
+	nextLo, nextUp := -1, -1
+	for i := 0; i+len(sub) <= len(s); {
+		if nextLo < i {
+			nextLo = index(i, lo)
+		}
+		if nextUp < i {
+			nextUp = index(i, up)
+		}
+		j := min(nextLo, nextUp)
+		if j+len(sub) > len(s) {
+			return false
+		}
+		if reqHasPrefixFold(s[j:], sub) {
 			return true
 		}
+		i = j + 1
 	}
 	return false
 }

@@ -22,12 +22,22 @@ import (
 // spaces to ASCII. The result is valid UTF-8. It is one linear pass, and it
 // returns s itself when there is nothing to change.
 func normalizeRequestText(s string) string {
-	if reqIsPlainText(s) {
-		return s
+	i := reqPlainPrefixLen(s)
+	if i == len(s) {
+		return s // plain text: printable ASCII, LF and tab only
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	for i := 0; i < len(s); {
+	b.WriteString(s[:i])
+	for i < len(s) {
+		// the run of bytes that stay as they are, written whole
+		j := i + reqPlainPrefixLen(s[i:])
+		if j > i {
+			b.WriteString(s[i:j])
+			if i = j; i == len(s) {
+				break
+			}
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
@@ -63,16 +73,41 @@ func normalizeRequestText(s string) string {
 	return b.String()
 }
 
-// reqIsPlainText reports text that is printable ASCII, LF and tab only.
-func reqIsPlainText(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x7f || (c < 0x20 && c != '\n' && c != '\t') {
-			return false
+// reqPlainPrefixLen returns the length of the longest prefix of s whose
+// bytes are all reqPlainByte. It tests eight bytes at a time, and byte by
+// byte only the eight that hold a byte below 0x20 (a line break or a tab,
+// most often) or above 0x7e.
+func reqPlainPrefixLen(s string) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for i < len(s) {
+		if i+8 <= len(s) {
+			b := s[i : i+8] // one 8-byte load, without bounds checks
+			w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+				uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+			if ((w-ones*0x20)&^w|(w+ones*(0x7f-0x7e))|w)&highs == 0 {
+				i += 8
+				continue
+			}
+		}
+		for end := min(i+8, len(s)); i < end; i++ {
+			if !reqPlainByte[s[i]] {
+				return i
+			}
 		}
 	}
-	return true
+	return i
 }
+
+// reqPlainByte marks the bytes normalizeRequestText keeps as they are:
+// printable ASCII, LF and tab.
+var reqPlainByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = true
+	}
+	t['\n'], t['\t'] = true, true
+	return t
+}()
 
 // reqRuneReplacement maps one non-ASCII rune to its plain form; ok is false
 // when the rune stays as it is. An empty replacement drops the rune.

@@ -65,17 +65,20 @@ func ParseRequestWith(text string, opts ParseOptions) *Request {
 	}
 	r.Answers = make([]Answer, 0, len(reqVersionTopics[v]))
 
-	answers := readReqAnswers(v, doc, heads, chain)
+	var answers reqAnswers
+	readReqAnswers(&answers, v, doc, heads, chain)
 	// texts: the answered answers but the measurements (a table says
 	// nothing about default-on, and can be most of the form), lower-cased
 	// once for the signals that read them all
-	texts := make([]string, 0, len(answers))
+	texts := make([]string, 0, answers.n)
+	var lower [16]string // texts by topic index, for the signals that read the lower case only
 	for i, t := range reqVersionTopics[v] {
 		a := Answer{Number: i + 1, Topic: t}
-		if ra, ok := answers[t]; ok {
+		if ra, ok := answers.get(t); ok {
 			a.Text, a.Answered = reqTruncate(ra.text, reqMaxAnswerText), ra.answered
 			if ra.answered && t != TopicMeasurements {
 				texts = append(texts, reqLowerASCII(ra.text))
+				lower[reqTopicIndex(t)] = texts[len(texts)-1]
 			}
 		} else {
 			a.QuestionNotFound = true
@@ -83,13 +86,13 @@ func ParseRequestWith(text string, opts ParseOptions) *Request {
 		r.Answers = append(r.Answers, a)
 	}
 	answered := func(t Topic) string {
-		if ra, ok := answers[t]; ok && ra.answered {
+		if ra, ok := answers.get(t); ok && ra.answered {
 			return ra.text
 		}
 		return ""
 	}
 
-	if ra, ok := answers[TopicMeasurements]; ok {
+	if ra, ok := answers.get(TopicMeasurements); ok {
 		if ms := parseReqMeasurements(ra.blocks); len(ms) > 0 {
 			r.Measurements = ms
 		}
@@ -98,23 +101,24 @@ func ParseRequestWith(text string, opts ParseOptions) *Request {
 		}
 	}
 	duration := answered(TopicDuration)
-	r.Expiries = parseReqExpiries(duration)
+	r.Expiries = parseReqExpiries(lower[reqTopicIndex(TopicDuration)]) // reads the lower case only
 	for _, x := range r.Expiries {
 		if x.Kind == ExpiryNever {
 			r.Permanent = true
 		}
 	}
 	r.Owner = parseReqOwner(duration, r.Permanent)
-	r.Channels, r.Release, r.PreRelease = reqChannels(reqPopulationsText(answers[TopicPopulations]))
+	r.Channels, r.Release, r.PreRelease = reqChannels(reqPopulationsText(answers.at(TopicPopulations)))
 	optOut := answered(TopicOptOut)
-	if reqDescribesOptOut(optOut) {
+	lowerOptOut := lower[reqTopicIndex(TopicOptOut)]
+	if reqDescribesOptOut(lowerOptOut) { // reads the lower case only
 		r.OptOut = reqTruncate(optOut, reqMaxAnswerText)
 	}
-	r.DefaultOn = reqDefaultOn(texts, optOut)
-	if _, ok := answers[TopicDocumentation]; ok || v == FormRequest12Q {
+	r.DefaultOn = reqDefaultOn(texts, lowerOptOut)
+	if _, ok := answers.get(TopicDocumentation); ok || v == FormRequest12Q {
 		r.DocLinks = reqLinks(answered(TopicDocumentation), nil)
 	} else {
-		r.DocLinks = reqLinks(reqDocTexts(v, answers), reqLooksLikeDocs)
+		r.DocLinks = reqLinks(reqDocTexts(v, &answers), reqLooksLikeDocs)
 	}
 	tools := reqDefaultToolVocab()
 	if opts.ThirdPartyTools != nil {
@@ -124,7 +128,7 @@ func ParseRequestWith(text string, opts ParseOptions) *Request {
 	r.ThirdParty, r.ThirdPartyTool, r.ThirdPartyToolTopic, r.ThirdPartyToolMeasurement = tp.tri, tp.tool, tp.topic, tp.measurement
 	// the measurements' rows are read as measurements: only the prose of
 	// the answer is read again
-	r.NewIdentifiers = reqNewIdentifiers(r.Measurements, answers[TopicMeasurements].prose, texts)
+	r.NewIdentifiers = reqNewIdentifiers(r.Measurements, answers.at(TopicMeasurements).prose, texts)
 	return r
 }
 
@@ -148,8 +152,8 @@ func newReqResult(v FormVersion) *Request {
 // the chain of headings. An answer runs from its question's wording to the
 // next heading of the chain; the last one ends at the next question-like
 // heading after it, if any (a second form, or a quoted question).
-func readReqAnswers(v FormVersion, doc string, heads, chain []reqHeading) map[Topic]reqAnswer {
-	out := make(map[Topic]reqAnswer, len(chain))
+func readReqAnswers(out *reqAnswers, v FormVersion, doc string, heads, chain []reqHeading) {
+	numbers := reqTopicNumbers[v]
 	for k, h := range chain {
 		t := reqTopicOrder[h.topic]
 		end := len(doc)
@@ -165,16 +169,44 @@ func readReqAnswers(v FormVersion, doc string, heads, chain []reqHeading) map[To
 			end = reqExtraSection(doc, h, end)
 		}
 		end = max(end, h.phrase)
-		if reqQuestionNumber(v, t) == 0 {
+		if numbers[h.topic] == 0 {
 			continue // a question of another version: its text is dropped
 		}
 		if h.body > 0 {
-			out[t] = readReqAnswer(t, doc[min(h.body, end):end])
+			out.set(h.topic, readReqAnswer(t, doc[min(h.body, end):end]))
 			continue
 		}
-		out[t] = readReqAnswer(t, doc[h.phrase:end])
+		out.set(h.topic, readReqAnswer(t, doc[h.phrase:end]))
 	}
-	return out
+}
+
+// reqAnswers are the answers read, by topic index (in reqTopicOrder).
+type reqAnswers struct {
+	by    [16]reqAnswer
+	found [16]bool
+	n     int // how many were found
+}
+
+func (a *reqAnswers) set(k int, ra reqAnswer) {
+	if !a.found[k] {
+		a.n++
+	}
+	a.by[k], a.found[k] = ra, true
+}
+
+// get returns the answer to topic t and whether it was found.
+func (a *reqAnswers) get(t Topic) (reqAnswer, bool) {
+	k := reqTopicIndex(t)
+	if k < 0 {
+		return reqAnswer{}, false
+	}
+	return a.by[k], a.found[k]
+}
+
+// at returns the answer to topic t, zero when not found.
+func (a *reqAnswers) at(t Topic) reqAnswer {
+	ra, _ := a.get(t)
+	return ra
 }
 
 // reqExtraSection returns where a section the requester added after the
@@ -233,11 +265,11 @@ func reqNumberedEmphasised(line string) bool {
 // documentation: any answer, the measurements' prose first ("All data is
 // listed in the Metrics document: ..."), but not the opt-out answer, whose
 // links describe how to opt out (a help page on about:studies), not the data.
-func reqDocTexts(v FormVersion, answers map[Topic]reqAnswer) string {
+func reqDocTexts(v FormVersion, answers *reqAnswers) string {
 	var b strings.Builder
-	b.WriteString(answers[TopicMeasurements].prose)
+	b.WriteString(answers.at(TopicMeasurements).prose)
 	for _, t := range reqVersionTopics[v] {
-		if ra := answers[t]; ra.answered && t != TopicMeasurements && t != TopicOptOut {
+		if ra := answers.at(t); ra.answered && t != TopicMeasurements && t != TopicOptOut {
 			b.WriteByte('\n')
 			b.WriteString(ra.text)
 		}

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -54,27 +55,71 @@ func readReqAnswer(topic Topic, region string) reqAnswer {
 	reqDecideChoices(tmpl, spans)
 
 	measurement := topic == TopicMeasurements
+	// the answer's lines: those of the text blocks first, then the text,
+	// written once at its size with the tables' lines in place
 	lines := make([]string, 0, min(strings.Count(body, "\n")+1, 64))
-	var prose strings.Builder // the measurements' lines of text
-	if measurement {
-		prose.Grow(len(body))
+	var endBuf [2]int
+	var blockEnd []int // by block, the end of its lines in lines
+	if len(blocks) > len(endBuf) {
+		blockEnd = make([]int, len(blocks))
+	} else {
+		blockEnd = endBuf[:len(blocks)]
+	}
+	size, proseSize := 0, 0
+	var keepBuf [2][]bool
+	var keep [][]bool // by block, the rows of its table that make lines
+	if len(blocks) > len(keepBuf) {
+		keep = make([][]bool, len(blocks))
+	} else {
+		keep = keepBuf[:len(blocks)]
 	}
 	for i, b := range blocks {
 		if b.table != nil {
-			lines = reqTableLines(lines, b.table)
+			k, n := reqTableLineRows(b.table)
+			keep[i], size = k, size+n
+			blockEnd[i] = len(lines)
 			continue
 		}
 		n := len(lines)
 		lines = reqAnswerLines(lines, b.text, spans[i], measurement)
-		if !measurement {
+		for _, l := range lines[n:] {
+			size += len(l) + 1
+			proseSize += len(l) + 1
+		}
+		blockEnd[i] = len(lines)
+	}
+	var tb, prose strings.Builder                         // prose: the measurements' lines of text
+	oneLine := len(lines) == 1 && size == len(lines[0])+1 // and no table line
+	if !oneLine {
+		tb.Grow(size)
+	}
+	if measurement {
+		prose.Grow(proseSize)
+	}
+	from := 0
+	for i, b := range blocks {
+		if b.table != nil {
+			reqWriteTableLines(&tb, b.table, keep[i])
 			continue
 		}
-		for _, l := range lines[n:] {
-			prose.WriteString(l)
-			prose.WriteByte('\n')
+		for _, l := range lines[from:blockEnd[i]] {
+			if !oneLine { // else the text is the line itself
+				if tb.Len() > 0 {
+					tb.WriteByte('\n')
+				}
+				tb.WriteString(l)
+			}
+			if measurement {
+				prose.WriteString(l)
+				prose.WriteByte('\n')
+			}
 		}
+		from = blockEnd[i]
 	}
-	text := strings.Join(lines, "\n")
+	text := tb.String()
+	if oneLine {
+		text = lines[0] // one line of text and no table: the line itself, no copy
+	}
 	ans := reqAnswer{
 		text:     text,
 		answered: text != "" && !reqIsPlaceholder(text),
@@ -99,12 +144,7 @@ func readReqAnswer(topic Topic, region string) reqAnswer {
 // in part: when its whole first sentence still reads as the question, the
 // sentence is stripped, not left as the answer.
 func reqStripQuestion(topic Topic, tmpl *reqTopicTemplate, region string) int {
-	best, full := 0, false
-	for _, q := range tmpl.questions {
-		if n, end := reqMatchWords(region, 0, q); n > 0 && end > best {
-			best, full = end, n == len(q)
-		}
-	}
+	best, full := reqMatchWording(tmpl, region)
 	if !full && best > 0 {
 		if se := reqQuestionSentenceEnd(region); se > best && reqSimilarTo(region[:se], reqTopicIndex(topic)) {
 			best = se
@@ -124,6 +164,74 @@ func reqStripQuestion(topic Topic, tmpl *reqTopicTemplate, region string) int {
 		end = le
 	}
 	return end
+}
+
+// reqWordCursor reads the words of s from its start once, for matching
+// several word lists against them (reqMatchWords from 0, without reading
+// the words again for each list).
+type reqWordCursor struct {
+	s    string
+	at   [96][2]int // the bounds of the words read so far
+	n    int
+	next int // where the next word is looked for
+}
+
+// word returns the bounds of the k-th word of s (k from 0), or a start at
+// len(s) past the last word.
+func (c *reqWordCursor) word(k int) (st, en int) {
+	for c.n <= k && c.n < len(c.at) {
+		st, en := reqNextWord(c.s, c.next)
+		c.at[c.n] = [2]int{st, en}
+		c.n++
+		c.next = en
+	}
+	if k < c.n {
+		return c.at[k][0], c.at[k][1]
+	}
+	for i, j := c.next, c.n; j <= k; j++ { // past what is kept: read on
+		st, en = reqNextWord(c.s, i)
+		i = en
+	}
+	return st, en
+}
+
+// match is reqMatchWords(c.s, 0, words).
+func (c *reqWordCursor) match(words []string) (n, end int) {
+	return c.matchFrom(words, 0)
+}
+
+// matchFrom is match when the first from words are known to match.
+func (c *reqWordCursor) matchFrom(words []string, from int) (n, end int) {
+	if from > 0 {
+		_, end = c.word(from - 1)
+	}
+	for k := from; k < len(words); k++ {
+		st, en := c.word(k)
+		if st >= len(c.s) || !reqWordEquals(c.s[st:en], words[k]) {
+			return k, end
+		}
+		end = en
+	}
+	return len(words), end
+}
+
+// reqMatchWording returns where the longest match of a wording of the
+// question at the start of region ends (0 for none), and whether that
+// wording matched whole.
+func reqMatchWording(tmpl *reqTopicTemplate, region string) (best int, full bool) {
+	words := reqWordCursor{s: region} // the region's words, read once for every wording
+	qn, qend := 0, 0
+	for k, q := range tmpl.questions {
+		// a wording that shares its first words with the one before
+		// matches as far as that one did, when it stopped among them
+		if k == 0 || qn >= tmpl.shared[k] {
+			qn, qend = words.matchFrom(q, min(qn, tmpl.shared[k]))
+		}
+		if qn > 0 && qend > best {
+			best, full = qend, qn == len(q)
+		}
+	}
+	return best, full
 }
 
 // reqExtendClosing moves end over the punctuation, emphasis and spaces that
@@ -358,13 +466,13 @@ func reqDecideChoices(tmpl *reqTopicTemplate, spans [][]reqSpan) {
 		return
 	}
 	selected, struck := false, false
-	present := map[int]bool{}
+	var present uint64 // a bit per choice id (TestReqTemplateChoicesFit)
 	for _, ss := range spans {
 		for _, sp := range ss {
 			if !sp.unit.choice {
 				continue
 			}
-			present[sp.unit.id] = true
+			present |= 1 << sp.unit.id
 			switch sp.state {
 			case reqChoiceSelected:
 				selected = true
@@ -373,20 +481,20 @@ func reqDecideChoices(tmpl *reqTopicTemplate, spans [][]reqSpan) {
 			}
 		}
 	}
-	all := len(present) == tmpl.choices
+	all := bits.OnesCount64(present) == tmpl.choices
 	// a "choose one" question with two or more choices left as they are
 	// has not been answered by them: which one would be a guess
 	if tmpl.pickOne && !selected {
-		plain := map[int]bool{}
+		var plain uint64
 		for _, ss := range spans {
 			for _, sp := range ss {
 				if sp.unit.choice && sp.state == reqChoicePlain {
-					plain[sp.unit.id] = true
+					plain |= 1 << sp.unit.id
 				}
 			}
 		}
-		all = all || len(plain) >= 2
-		struck = struck && len(plain) < 2
+		all = all || bits.OnesCount64(plain) >= 2
+		struck = struck && bits.OnesCount64(plain) < 2
 	}
 	for _, ss := range spans {
 		for k := range ss {
@@ -488,11 +596,13 @@ func reqIsHeaderLine(s string) bool {
 	}
 }
 
-// reqTableLines appends the non-empty rows of a table, but its header and
-// placeholder rows, as "cell | cell" lines.
-func reqTableLines(lines []string, t *reqTable) []string {
+// reqTableLineRows returns which rows of t make a line of the answer (rows
+// that are not empty, not the table's header and not placeholders), and
+// the most bytes reqWriteTableLines writes for them: a line's cells joined
+// by " | ", and a line break before it.
+func reqTableLineRows(t *reqTable) (keep []bool, size int) {
+	keep = make([]bool, len(t.rows))
 	first := true
-	var b []byte // reused from row to row
 	for i, row := range t.rows {
 		if reqRowIsEmpty(row) {
 			continue
@@ -502,28 +612,50 @@ func reqTableLines(lines []string, t *reqTable) []string {
 		if header || reqIsPlaceholderRow(row) {
 			continue
 		}
-		b = b[:0]
+		keep[i] = true
+		for _, c := range row {
+			if c = strings.TrimSpace(c); c != "" {
+				size += len(c) + len(" | ")
+			}
+		}
+		size++
+	}
+	return keep, size
+}
+
+// reqWriteTableLines writes the rows of t that keep marks to b as
+// "cell | cell", each after a line break unless b is empty; a line break
+// inside a cell becomes a space.
+func reqWriteTableLines(b *strings.Builder, t *reqTable, keep []bool) {
+	for i, row := range t.rows {
+		if !keep[i] {
+			continue
+		}
+		started := false
 		for _, c := range row {
 			c = strings.TrimSpace(c)
 			if c == "" {
 				continue
 			}
-			if len(b) > 0 {
-				b = append(b, " | "...)
+			switch {
+			case started:
+				b.WriteString(" | ")
+			case b.Len() > 0:
+				b.WriteByte('\n')
 			}
-			for k := 0; k < len(c); k++ {
-				if c[k] == '\n' {
-					b = append(b, ' ')
-				} else {
-					b = append(b, c[k])
+			started = true
+			for c != "" {
+				k := strings.IndexByte(c, '\n')
+				if k < 0 {
+					b.WriteString(c)
+					break
 				}
+				b.WriteString(c[:k])
+				b.WriteByte(' ')
+				c = c[k+1:]
 			}
-		}
-		if len(b) > 0 {
-			lines = append(lines, string(b))
 		}
 	}
-	return lines
 }
 
 // reqIsHeaderRow reports a row whose non-empty cells are all header words.
@@ -578,12 +710,21 @@ var reqBracketPlaceholderWords = newReqPhraseList("explain", "describe", "descri
 // requester's own "(N/A)" or "(none)" is an answer.
 func reqIsBracketPlaceholder(text string) bool {
 	t := strings.TrimSpace(text)
-	if len(t) < 3 || strings.IndexByte(t, '\n') >= 0 {
+	if len(t) < 3 {
 		return false
 	}
-	closeOf := map[byte]byte{'(': ')', '[': ']', '<': '>'}
-	open, ok := t[0], false
-	if _, ok = closeOf[open]; !ok || t[len(t)-1] != closeOf[open] {
+	var open, closing byte
+	switch open = t[0]; open {
+	case '(':
+		closing = ')'
+	case '[':
+		closing = ']'
+	case '<':
+		closing = '>'
+	default:
+		return false
+	}
+	if t[len(t)-1] != closing || strings.IndexByte(t, '\n') >= 0 {
 		return false
 	}
 	depth := 0
@@ -591,7 +732,7 @@ func reqIsBracketPlaceholder(text string) bool {
 		switch t[i] {
 		case open:
 			depth++
-		case closeOf[open]:
+		case closing:
 			depth--
 			if depth == 0 && i != len(t)-1 {
 				return false // "(a) and (b)": two pairs, not one placeholder

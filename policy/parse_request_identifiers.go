@@ -49,18 +49,52 @@ func reqSplitCamel(s string) string {
 	return b.String()
 }
 
+// reqWriteSplitCamelLower writes reqSplitCamel(s) lower-cased to b.
+func reqWriteSplitCamelLower(b *strings.Builder, s string) {
+	for i := 0; i < len(s); i++ {
+		if i > 0 && 'A' <= s[i] && s[i] <= 'Z' && 'a' <= s[i-1] && s[i-1] <= 'z' {
+			b.WriteByte(' ')
+		}
+		b.WriteByte(reqLowerByte(s[i]))
+	}
+}
+
+// reqWriteLower writes s lower-cased (ASCII letters only) to b.
+func reqWriteLower(b *strings.Builder, s string) {
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && (s[j] < 'A' || s[j] > 'Z') {
+			j++
+		}
+		b.WriteString(s[i:j])
+		if j < len(s) {
+			b.WriteByte(s[j] + 'a' - 'A')
+			j++
+		}
+		i = j
+	}
+}
+
 // reqNewIdentifiers decides whether the request adds a new identifier: a
 // measurement named or described as one (client id, uuid, user id, device
 // id...) that is neither denied nor an existing one, or an answer saying
 // it adds a "new identifier", says yes; an answer saying there are none
 // says no; anything else is unknown.
 func reqNewIdentifiers(ms []Measurement, measurementText string, answers []string) Tri {
-	var b strings.Builder
+	// the measurements' names and descriptions, lower-cased (all that
+	// reqNamesNewIdentifier reads), a measurement per line: a negation does
+	// not cross lines
+	size := 0
 	for _, m := range ms {
-		b.WriteString(reqSplitCamel(m.Name))
+		size += len(m.Name) + len(m.Name)/2 + len(m.Description) + 2 // a space at most every other byte of a name
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for _, m := range ms {
+		reqWriteSplitCamelLower(&b, m.Name)
 		b.WriteByte(' ')
-		b.WriteString(m.Description)
-		b.WriteByte('\n') // a measurement per line: a negation does not cross lines
+		reqWriteLower(&b, m.Description)
+		b.WriteByte('\n')
 	}
 	if reqNamesNewIdentifier(b.String()) || reqNamesNewIdentifier(measurementText) {
 		return Yes

@@ -257,8 +257,12 @@ func reqMatchPhrase(s string) int {
 	default:
 		return -1
 	}
+	c0, c1 := reqLowerByte(s[0]), reqLowerByte(s[1])
 	for _, p := range reqPhrases {
-		if p.phrase[0] == reqLowerByte(s[0]) && reqPhraseAt(s, p.phrase) {
+		// every phrase opens with a word of two letters or more
+		// (TestReqPhrasesOpenWithTwoLetters): its first two bytes are
+		// compared before the rest
+		if p.phrase[0] == c0 && p.phrase[1] == c1 && reqPhraseAt(s, p.phrase) {
 			return reqTopicIndex(p.topic)
 		}
 	}
@@ -320,8 +324,9 @@ func detectReqVersion(chain []reqHeading) FormVersion {
 	for i, v := range reqVersionsNewestFirst {
 		score := 0
 		found := 0
+		numbers := reqTopicNumbers[v]
 		for _, h := range chain {
-			n := reqQuestionNumber(v, reqTopicOrder[h.topic])
+			n := numbers[h.topic]
 			if n == 0 {
 				score -= 2
 				continue

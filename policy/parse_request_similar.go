@@ -69,6 +69,20 @@ type reqSimilarIndex struct {
 	// words it comes from (the symmetric-delete index of SymSpell): a typo
 	// is found by a few lookups instead of a distance to every word
 	deletes map[string][]int
+	// shapes[c] has reqLenBit(n) set when a vocabulary word starts with c
+	// and is n bytes long: most words of a line need no map lookup
+	shapes [256]uint64
+}
+
+// exactID returns the vocabulary id of tok as written, or -1.
+func (ix *reqSimilarIndex) exactID(tok []byte) int {
+	if len(tok) == 0 || ix.shapes[tok[0]]&reqLenBit(len(tok)) == 0 {
+		return -1
+	}
+	if id, ok := ix.vocab[string(tok)]; ok {
+		return id
+	}
+	return -1
 }
 
 // reqSimilar is compiled once from reqQuestionText: the first sentence of
@@ -86,6 +100,7 @@ var reqSimilar = func() *reqSimilarIndex {
 					id = len(ix.words)
 					ix.vocab[string(tok)] = id
 					ix.words = append(ix.words, string(tok))
+					ix.shapes[tok[0]] |= reqLenBit(len(tok))
 				}
 				w.ids = append(w.ids, id)
 				return true
@@ -124,7 +139,7 @@ func reqContentWord(buf []byte, w string) ([]byte, bool) {
 		digits = digits && reqIsDigit(c)
 		buf = append(buf, reqLowerByte(c))
 	}
-	if digits || reqStopWords[string(buf)] {
+	if digits || reqIsStopWord(buf) {
 		return nil, false
 	}
 	switch n := len(buf); {
@@ -135,11 +150,33 @@ func reqContentWord(buf []byte, w string) ([]byte, bool) {
 	default:
 		return buf, true // unchanged: not a stop word, as seen above
 	}
-	if reqStopWords[string(buf)] {
+	if reqIsStopWord(buf) {
 		return nil, false
 	}
 	return buf, true
 }
+
+// reqIsStopWord reports a lower-case word of reqStopWords; most words are
+// told apart by their length and first letter, without the map.
+func reqIsStopWord(w []byte) bool {
+	if len(w) == 0 || len(w) >= len(reqStopWordShapes) || w[0] < 'a' || w[0] > 'z' ||
+		reqStopWordShapes[len(w)]&(1<<(w[0]-'a')) == 0 {
+		return false
+	}
+	return reqStopWords[string(w)]
+}
+
+// reqStopWordShapes[n] has bit c-'a' set when a stop word of n bytes starts
+// with the letter c.
+var reqStopWordShapes = func() (t [8]uint32) {
+	for w := range reqStopWords {
+		if len(w) >= len(t) || w[0] < 'a' || w[0] > 'z' {
+			panic("policy: stop word " + w + " does not fit reqStopWordShapes")
+		}
+		t[len(w)] |= 1 << (w[0] - 'a')
+	}
+	return t
+}()
 
 // reqEachContentWord calls fn with each content word of s (lower-cased and
 // folded by reqContentWord, in a buffer valid for the call) and its bounds
@@ -165,7 +202,7 @@ func reqEachContentWord(s string, fn func(tok []byte, st, en int) bool) {
 // distance wins (at most 1, or 2 for a swap). It returns -1 for a word of
 // no question.
 func (ix *reqSimilarIndex) reqWordID(tok []byte) int {
-	if id, ok := ix.vocab[string(tok)]; ok {
+	if id := ix.exactID(tok); id >= 0 {
 		return id
 	}
 	if len(tok) < 5 {
@@ -236,9 +273,8 @@ func reqSimilarQuestion(s string) (int, float64) {
 		if n == len(ids) {
 			return -1, 0 // prose
 		}
-		ids[n], at[n] = -1, [2]int{st, en}
-		if id, ok := ix.vocab[string(tok)]; ok {
-			ids[n] = id
+		ids[n], at[n] = ix.exactID(tok), [2]int{st, en}
+		if ids[n] >= 0 {
 			exact++
 		}
 		n++

@@ -47,6 +47,21 @@ func reqQuestionNumber(v FormVersion, t Topic) int {
 	return 0
 }
 
+// reqTopicNumbers is reqQuestionNumber as a table, for the parser's loops:
+// reqTopicNumbers[v][k] is the number of topic index k (in reqTopicOrder)
+// in version v.
+var reqTopicNumbers = func() map[FormVersion]*[16]int {
+	out := map[FormVersion]*[16]int{}
+	for v := range reqVersionTopics {
+		var n [16]int
+		for k, t := range reqTopicOrder {
+			n[k] = reqQuestionNumber(v, t)
+		}
+		out[v] = &n
+	}
+	return out
+}()
+
 // reqTopicIndex returns t's index in reqTopicOrder.
 func reqTopicIndex(t Topic) int {
 	for i, x := range reqTopicOrder {
@@ -182,6 +197,7 @@ type reqUnit struct {
 type reqTopicTemplate struct {
 	questions  [][]string // question wordings
 	firstWords []int      // how many words of each wording its first sentence has
+	shared     []int      // how many first words each wording shares with the one before
 	units      []reqUnit  // longest first
 	choices    int
 	pickOne    bool // the question asks for one of its choices
@@ -193,8 +209,16 @@ var reqTemplates = func() map[Topic]*reqTopicTemplate {
 	for _, t := range reqTopicOrder {
 		tt := &reqTopicTemplate{pickOne: t == TopicDuration}
 		for _, q := range reqQuestionText[t] {
-			tt.questions = append(tt.questions, reqSplitWords(q))
+			words := reqSplitWords(q)
+			shared := 0
+			if k := len(tt.questions); k > 0 {
+				for shared < min(len(words), len(tt.questions[k-1])) && words[shared] == tt.questions[k-1][shared] {
+					shared++
+				}
+			}
+			tt.questions = append(tt.questions, words)
 			tt.firstWords = append(tt.firstWords, len(reqSplitWords(q[:reqQuestionSentenceEnd(q)])))
+			tt.shared = append(tt.shared, shared)
 		}
 		for _, u := range reqUnitText[t] {
 			unit := reqUnit{words: reqSplitWords(u.text), choice: u.choice, id: -1}

@@ -64,26 +64,44 @@ func reqHasPrefixFold(s, prefix string) bool {
 // reqLowerASCII lower-cases ASCII letters only, so offsets in the result are
 // offsets in s.
 func reqLowerASCII(s string) string {
-	for i := 0; i < len(s); i++ {
-		if 'A' <= s[i] && s[i] <= 'Z' {
-			// one copy: a Builder hands over its buffer as the string;
-			// the runs without capitals are written whole
-			var b strings.Builder
-			b.Grow(len(s))
-			b.WriteString(s[:i])
-			for i < len(s) { // s[i] is a capital
-				b.WriteByte(s[i] + 'a' - 'A')
-				j := i + 1
-				for j < len(s) && (s[j] < 'A' || s[j] > 'Z') {
-					j++
-				}
-				b.WriteString(s[i+1 : j])
-				i = j
-			}
-			return b.String()
+	i := reqNextUpper(s, 0)
+	if i == len(s) {
+		return s
+	}
+	// one copy: a Builder hands over its buffer as the string; the runs
+	// without capitals are written whole
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for i < len(s) { // s[i] is a capital
+		b.WriteByte(s[i] + 'a' - 'A')
+		j := reqNextUpper(s, i+1)
+		b.WriteString(s[i+1 : j])
+		i = j
+	}
+	return b.String()
+}
+
+// reqNextUpper returns the index of the first ASCII capital at or after i
+// in s, or len(s). It tests eight bytes at a time.
+func reqNextUpper(s string, i int) int {
+	const ones, highs, lows = 0x0101010101010101, 0x8080808080808080, 0x7f7f7f7f7f7f7f7f
+	for ; i+8 <= len(s); i += 8 {
+		b := s[i : i+8] // one 8-byte load
+		w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		// a byte between 'A'-1 and 'Z'+1, exclusive (hasbetween, from
+		// Bit Twiddling Hacks)
+		if (ones*(127+'Z'+1)-(w&lows))&^w&((w&lows)+ones*(127-('A'-1)))&highs != 0 {
+			break
 		}
 	}
-	return s
+	for ; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return i
+		}
+	}
+	return i
 }
 
 // reqWordRuneAt reports whether the rune at s[i] belongs to a word, and its
@@ -101,6 +119,9 @@ func reqWordRuneAt(s string, i int) (bool, int) {
 // "https://" or "www."), or 0. A URL ends at white space, a quote, a bracket
 // or an angle bracket.
 func reqURLLen(s string) int {
+	if len(s) < 4 || (s[1] != 't' && s[1] != 'T' && s[1] != 'w' && s[1] != 'W') {
+		return 0 // most words that start with 'h' or 'w' ("what", "how")
+	}
 	if !(reqHasPrefixFold(s, "http://") || reqHasPrefixFold(s, "https://") || reqHasPrefixFold(s, "www.")) {
 		return 0
 	}
@@ -336,11 +357,12 @@ func reqNextASCIIWord(ls string, i int) (start, end int) {
 // each calls fn for every phrase found in ls (lower case), with its bounds
 // and index, until fn returns false.
 func (pl *reqPhraseList) each(ls string, fn func(start, end, phrase int) bool) {
-	// only the words that start with a first byte of a phrase are read
-	// whole
-	for st := 0; st < len(ls); st++ {
+	// word by word; only the words whose first byte and length are those
+	// of a phrase's first word are looked up
+	for st := 0; st < len(ls); {
 		c := ls[st]
-		if pl.shapes[c] == 0 || !reqLetterOrDigit[c] || (st > 0 && reqLetterOrDigit[ls[st-1]]) {
+		if !reqLetterOrDigit[c] {
+			st++
 			continue
 		}
 		en := st + 1
@@ -357,7 +379,7 @@ func (pl *reqPhraseList) each(ls string, fn func(start, end, phrase int) bool) {
 				}
 			}
 		}
-		st = en - 1
+		st = en
 	}
 }
 
