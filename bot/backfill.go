@@ -25,7 +25,7 @@ const (
 	backfillPage = 1000
 	// backfillChunk is the bugs read together: one attachment-metadata
 	// request (the client's batch of ids), one data request for their
-	// forms, and comments in the client's batches of 50 bugs.
+	// forms, and comments in the client's batches of 100 bugs.
 	backfillChunk = 250
 	// backfillCommentBatch is the bugs whose comments come in one request
 	// (bugzilla.Client.CommentsOfBugs's batch).

@@ -14,9 +14,10 @@ import (
 // the cycle before any write and parks the bot: the cycles that follow
 // send nothing until the park ends, then every bug gets its comment once.
 func TestE2EConcurrentReadRateLimitParksAll(t *testing.T) {
-	e := newE2E(t, bugzillatest.Upstream, nil)
+	// A cap above the bugs, so that analyze reads several batches at once.
+	e := newE2E(t, bugzillatest.Upstream, func(c *Config) { c.Poll.MaxWritesPerCycle = 400 })
 	e.mustCycle()
-	const n = 120 // formless: their comments are read 50 bugs a request, three requests together
+	const n = 250 // formless: their comments are read 100 bugs a request, three requests together
 	bugs := make([]int, n)
 	for i := range bugs {
 		bugs[i], _ = e.patchRequest(fmt.Sprintf("Count widget clicks %d", i))
@@ -44,7 +45,7 @@ func TestE2EConcurrentReadRateLimitParksAll(t *testing.T) {
 		t.Fatalf("%d requests while parked: %v", got, e.srv.RequestCounts())
 	}
 	e.advance(time.Hour)
-	for range 4 { // 50 writes a cycle (poll.max_writes_per_cycle), then one more look
+	for range 2 { // the writes, then one more look
 		e.mustCycle()
 	}
 	for _, bug := range bugs {

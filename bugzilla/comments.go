@@ -43,7 +43,7 @@ func (c *Client) Comments(ctx context.Context, bugID int, newSince time.Time) ([
 // maxBugsPerCommentBatch bounds the bugs of one CommentsOfBugs request: a
 // bug's comments can be long (forms pasted in them), and the whole answer
 // is held in memory while it is decoded.
-const maxBugsPerCommentBatch = 50
+const maxBugsPerCommentBatch = 100
 
 // CommentsOfBugs lists the comments of several bugs, keyed by bug id, in
 // one request per batch of bugs rather than one per bug: GET
