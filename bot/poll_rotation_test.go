@@ -31,14 +31,7 @@ func TestPollRotationIdleIsOneSearch(t *testing.T) {
 		}
 	}
 	e.mustCycle() // start and sweep: nothing open yet
-	now := e.clock.Now()
-	track := func(bug, flag int) {
-		t.Helper()
-		r := store.Request{FlagID: flag, BugID: bug, Status: "?", FirstStatus: "?", FirstSeen: now, UpdatedAt: now}
-		if err := e.st.SaveRequest(e.ctx, r); err != nil {
-			t.Fatal(err)
-		}
-	}
+	track := func(bug, flag int) { t.Helper(); e.track(bug, flag) }
 	// Two real requests, one in each chunk, among bugs tracked by the
 	// store alone (as analyze records them).
 	type req struct{ bug, att, flag int }
@@ -141,14 +134,7 @@ func TestFullFeedPageChecksEveryTrackedBug(t *testing.T) {
 		}
 	}
 	e.mustCycle() // start and sweep: nothing open yet
-	now := e.clock.Now()
-	track := func(bug, flag int) {
-		t.Helper()
-		r := store.Request{FlagID: flag, BugID: bug, Status: "?", FirstStatus: "?", FirstSeen: now, UpdatedAt: now}
-		if err := e.st.SaveRequest(e.ctx, r); err != nil {
-			t.Fatal(err)
-		}
-	}
+	track := func(bug, flag int) { t.Helper(); e.track(bug, flag) }
 	var tracked []int
 	for i := range trackedPerSearch + 19 {
 		bug := e.srv.AddBug(bugzillatest.Bug{Summary: "b", Creator: "dev1@example.test"})
@@ -219,11 +205,7 @@ func TestPollCorruptRotation(t *testing.T) {
 	if err := e.st.ClearDirty(e.ctx, bug); err != nil { // as analyze would, having looked
 		t.Fatal(err)
 	}
-	now := e.clock.Now()
-	if err := e.st.SaveRequest(e.ctx, store.Request{FlagID: flag, BugID: bug, Status: "?", FirstStatus: "?",
-		FirstSeen: now, UpdatedAt: now}); err != nil {
-		t.Fatal(err)
-	}
+	e.track(bug, flag)
 	e.advance(time.Hour)
 	if err := e.srv.SetAttachmentFlags("dev1@example.test", att, bugzillatest.FlagChange{ID: flag, Status: "X"}); err != nil {
 		t.Fatal(err)
@@ -249,5 +231,16 @@ func TestPollCorruptRotation(t *testing.T) {
 	}
 	if _, err := loadRotation(e.ctx, e.st, time.Time{}); err != nil {
 		t.Errorf("the rotation stored after the poll: %v", err)
+	}
+}
+
+// track records an open request in the store alone, as analyze does once
+// it has looked at the bug: the poll then tracks the bug.
+func (e *e2e) track(bug, flag int) {
+	e.t.Helper()
+	now := e.clock.Now()
+	r := store.Request{FlagID: flag, BugID: bug, Status: "?", FirstStatus: "?", FirstSeen: now, UpdatedAt: now}
+	if err := e.st.SaveRequest(e.ctx, r); err != nil {
+		e.t.Fatal(err)
 	}
 }
