@@ -88,7 +88,9 @@ type postedAnalysis struct {
 // readPostedNumbers reads, in one batched request, the comments of the
 // bugs the task posted an analysis on since the oldest of their forms, and
 // records the analyses' numbers. It is not worth a wait: a halted cycle
-// (rate limit) or a failed read leaves the numbers for a later look.
+// (rate limit) or a failed read leaves the numbers for a later look. A rate
+// limit on the read halts the cycle, as on any read, so that the bot parks
+// (runTasks); another failure is only logged.
 func (an *analyzeDuty) readPostedNumbers(ctx context.Context, c *Cycle) {
 	posted := an.posted
 	an.posted = nil
@@ -106,6 +108,10 @@ func (an *analyzeDuty) readPostedNumbers(ctx context.Context, c *Cycle) {
 		}
 	}
 	read, err := an.bz.CommentsOfBugs(ctx, ids, since)
+	if c.haltOn(err) {
+		an.log.Warn().Err(err).Ints("bug_ids", ids).Msg("rate limited reading the analysis comments' numbers; parking")
+		return
+	}
 	if err != nil {
 		an.log.Warn().Err(err).Ints("bug_ids", ids).Msg("cannot read the analysis comments' numbers for the dashboard")
 		return

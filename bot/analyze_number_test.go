@@ -43,10 +43,12 @@ func TestReadPostedNumbers(t *testing.T) {
 		err    error
 		reads  int
 		want   map[int]int // bug → number recorded
+		halts  bool        // the read halts the cycle (a rate limit: the bot parks)
 	}{
-		{"recorded", false, nil, 1, map[int]int{1: 4, 2: 7}},
-		{"the read fails", false, errors.New("bugzilla: HTTP 500"), 1, map[int]int{1: 0, 2: 0}},
-		{"halted", true, nil, 0, map[int]int{1: 0, 2: 0}},
+		{"recorded", false, nil, 1, map[int]int{1: 4, 2: 7}, false},
+		{"the read fails", false, errors.New("bugzilla: HTTP 500"), 1, map[int]int{1: 0, 2: 0}, false},
+		{"rate limited", false, &bugzilla.RateLimitError{}, 1, map[int]int{1: 0, 2: 0}, true},
+		{"halted", true, nil, 0, map[int]int{1: 0, 2: 0}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,6 +83,9 @@ func TestReadPostedNumbers(t *testing.T) {
 			an.readPostedNumbers(ctx, c)
 			if reads != tt.reads || an.posted != nil {
 				t.Errorf("%d reads, %d left pending; want %d, none", reads, len(an.posted), tt.reads)
+			}
+			if c.Halted() != tt.halts {
+				t.Errorf("cycle halted = %v, want %v (a rate limit parks the bot)", c.Halted(), tt.halts)
 			}
 			q, err := st.Queue(ctx)
 			if err != nil {

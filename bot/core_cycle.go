@@ -28,8 +28,12 @@ type Cycle struct {
 	groups   map[int]bugGroupsRead
 	failed   map[int]bool          // bugs that failed to load on their own this cycle (troubled.go)
 	troubles map[int]store.Trouble // the bugs that keep failing, read once per cycle (troubled.go)
-	halt     HaltReason            // why the cycle stopped early; running while it goes on
-	cause    error                 // the error that halted it
+	// attempted are the writes sent in this cycle (by action key) whose
+	// outcome was not a comment journaled as posted: unknown, or refused.
+	// Perform sends none of them again in the same cycle (attempt).
+	attempted map[string]Outcome
+	halt      HaltReason // why the cycle stopped early; running while it goes on
+	cause     error      // the error that halted it
 }
 
 // newCycle starts a cycle with the configured write budget.
@@ -79,11 +83,32 @@ const (
 // an unknown outcome are outcomes, not errors: the error says that the
 // store, preparing the comment or re-reading the bug failed. Once the cycle
 // is halted nothing is built or sent.
+//
+// A write is sent at most once per cycle, whichever duty asks for it, and
+// however often (a nudged cycle runs analyze before its poll and again
+// after it): one whose outcome was unknown or that Bugzilla refused comes
+// back with that outcome, and nothing is read or sent. Bugzilla may still
+// commit a write whose answer was lost seconds later, after the re-read
+// that looked for it; the next cycle re-reads the bug before any retry, and
+// a refused write is tried again one cycle apart (maxWriteAttempts).
 func (c *Cycle) Perform(ctx context.Context, a *action) (Outcome, error) {
 	if c.Halted() {
 		return Halted, nil
 	}
+	if out, ok := c.attempted[a.marker.Key()]; ok {
+		return out, nil
+	}
 	return c.b.w.perform(ctx, c, a)
+}
+
+// attempt records that the write of key was sent in this cycle and came
+// to out (Unknown or Refused): Perform does not send it again before the
+// next cycle.
+func (c *Cycle) attempt(key string, out Outcome) {
+	if c.attempted == nil {
+		c.attempted = map[string]Outcome{}
+	}
+	c.attempted[key] = out
 }
 
 // failure is what a write makes of an error: a rate limit or a lost lease

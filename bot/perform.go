@@ -56,7 +56,8 @@ func (w *writer) now() time.Time { return w.clock.Now().UTC() }
 //  5. check that this process still leads (leader.go; always true with
 //     one process), journal the intent, post, journal done. When the outcome is unknown,
 //     re-read at once; without the marker, the bug stays queued and the next
-//     cycle starts again at 2.
+//     cycle starts again at 2: within this cycle the write is not sent
+//     again (Cycle.Perform), and that re-read is not kept for a later look.
 //
 // A crash anywhere leaves at worst an intent in the journal, and step 2
 // finds the comment if it landed. Deleting the journal only costs step 2.
@@ -163,6 +164,13 @@ func (w *writer) perform(ctx context.Context, c *Cycle, a *action) (Outcome, err
 		log.Warn().Err(err).Msg("write outcome unknown; re-reading the bug")
 		w.obs().ActionDone(a.marker.Kind, ActionUnknown)
 		done, rerr := w.alreadyOnBug(wctx, c, a, &j, log)
+		if !done {
+			// Not sent again in this cycle, and that re-read, which may
+			// have come before Bugzilla committed the write, is no read
+			// of the bug after it: the next look reads the bug afresh.
+			c.attempt(key, Unknown)
+			w.reads.forget(a.marker.Bug)
+		}
 		switch {
 		case rerr != nil:
 			if out, _ := c.failure(rerr); out == Halted {
@@ -197,6 +205,7 @@ func (w *writer) perform(ctx context.Context, c *Cycle, a *action) (Outcome, err
 				return c.failure(errors.Join(err, terr))
 			}
 			refused = true
+			c.attempt(key, Refused) // one cycle apart: not again in this one
 		}
 		if rerr := w.record(wctx, &j); rerr != nil {
 			if refused {

@@ -93,14 +93,17 @@ func (p *pollDuty) Run(ctx context.Context, c *Cycle) error {
 		p.log.Info().Msg("server has no flag activity feed; polling by search")
 		p.sess.dropFeed()
 	}
-	return p.pollSearch(ctx, c, wm)
+	return p.pollSearch(ctx, c, wm, false)
 }
 
 // pollSearch queues the bugs changed since the watermark (searchChanged,
 // with one chunk of the bugs that have open requests, so that a removed
 // flag is seen: see rotation) and moves the watermark to the server's time
-// of the search.
-func (p *pollDuty) pollSearch(ctx context.Context, c *Cycle, wm time.Time) error {
+// of the search. With all, it asks for every tracked bug (one search per
+// trackedPerSearch of them) since the watermark, and a new round of the
+// rotation looks back to this search: BMO's full feed page (pollActivity)
+// may hide a removal on any tracked bug, and the watermark moves past it.
+func (p *pollDuty) pollSearch(ctx context.Context, c *Cycle, wm time.Time, all bool) error {
 	var tracked, chunk []int
 	since := wm
 	rot := rotation{}
@@ -109,13 +112,17 @@ func (p *pollDuty) pollSearch(ctx context.Context, c *Cycle, wm time.Time) error
 		if tracked, err = p.st.BugsWithOpenRequests(ctx); err != nil {
 			return err
 		}
-		if rot, err = loadRotation(ctx, p.st, wm); err != nil {
-			return err
-		}
-		var from time.Time
-		chunk, from = rot.next(tracked)
-		if !from.IsZero() && from.Before(since) {
-			since = from
+		if all {
+			chunk = tracked
+		} else {
+			if rot, err = p.loadRotation(ctx, tracked, wm); err != nil {
+				return err
+			}
+			var from time.Time
+			chunk, from = rot.next(tracked)
+			if !from.IsZero() && from.Before(since) {
+				since = from
+			}
 		}
 	}
 	found, serverNow, err := p.searchChanged(ctx, since, chunk)
@@ -131,8 +138,9 @@ func (p *pollDuty) pollSearch(ctx context.Context, c *Cycle, wm time.Time) error
 	if err := p.setPollTime(ctx, kvSearchMark, serverNow); err != nil {
 		return err
 	}
-	if wm.IsZero() {
-		// The sweep saw every open request: the first round looks back to it.
+	if wm.IsZero() || all {
+		// The sweep saw every open request, or the search checked every
+		// tracked bug: the next round looks back to it.
 		rot = rotation{start: serverNow, prev: serverNow}
 	} else {
 		rot.advance(tracked, chunk, serverNow)
@@ -259,9 +267,10 @@ func (p *pollDuty) pollActivity(ctx context.Context, c *Cycle, wm time.Time) err
 		return fmt.Errorf("poll: flag activity: %w", err)
 	}
 	if len(rows) >= p.pageSize {
-		// The feed has no offset; a full page may hide rows. Search instead.
+		// The feed has no offset; a full page may hide rows, a removed
+		// flag among them: search instead, asking for every tracked bug.
 		p.log.Warn().Int("rows", len(rows)).Msg("flag activity page full; polling by search this cycle")
-		return p.pollSearch(ctx, c, wm)
+		return p.pollSearch(ctx, c, wm, true)
 	}
 	fromFeed := map[int]time.Time{} // bug → its newest row's time
 	newWM, newID := wm, lastID

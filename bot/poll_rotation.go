@@ -49,9 +49,53 @@ func loadRotation(ctx context.Context, kv kvStore, wm time.Time) (rotation, erro
 	}
 	r, err := parseRotation(v)
 	if err != nil {
-		return rotation{}, fmt.Errorf("bot: bad stored poll rotation %q: %w", v, err)
+		return rotation{}, fmt.Errorf("%w %q: %w", errBadRotation, v, err)
 	}
 	return r, nil
+}
+
+// errBadRotation is a stored rotation that does not parse.
+var errBadRotation = errors.New("bot: bad stored poll rotation")
+
+// loadRotation is loadRotation for the poll of tracked (sorted bug ids),
+// with the watermark wm. A stored rotation that does not parse (an edit
+// by hand, a bad restore) does not stop polling: the poll logs it and
+// starts a round that looks back far enough whatever the lost rotation
+// held (safeRotation).
+func (p *pollDuty) loadRotation(ctx context.Context, tracked []int, wm time.Time) (rotation, error) {
+	r, err := loadRotation(ctx, p.st, wm)
+	if !errors.Is(err, errBadRotation) {
+		return r, err
+	}
+	safe, serr := p.safeRotation(ctx, tracked, wm)
+	if serr != nil {
+		return rotation{}, errors.Join(err, serr)
+	}
+	p.log.Warn().Err(err).Time("look_back_to", safe.prev).
+		Msg("stored poll rotation unreadable: a new round looks back to the oldest last change of the tracked bugs")
+	return safe, nil
+}
+
+// safeRotation is a new round for when the rotation is lost: its chunks
+// look back to the oldest last change the store records of the tracked
+// bugs (and at least to the watermark). The bot looked at each tracked bug
+// after that change was recorded, so whatever changed a tracked bug since
+// the bot's last look at it, a removed flag included, changed it after
+// that time, and the round finds it, however far back the lost rotation
+// looked. A tracked bug whose last change is not recorded counts from the
+// watermark.
+func (p *pollDuty) safeRotation(ctx context.Context, tracked []int, wm time.Time) (rotation, error) {
+	known, err := p.st.BugLastChange(ctx, tracked)
+	if err != nil {
+		return rotation{}, err
+	}
+	from := wm
+	for _, lc := range known {
+		if !lc.IsZero() && lc.Before(from) {
+			from = lc
+		}
+	}
+	return rotation{start: from, prev: from}, nil
 }
 
 // parseRotation reads "after start prev" (RFC 3339 times).

@@ -121,6 +121,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		Backoff:        backoff,
 		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: c.logRetry,
+		PrepareRetry:   c.gateRetry,
 	}
 	return c, nil
 }
@@ -171,6 +172,10 @@ func (c *Client) do(ctx context.Context, cl call, out any) (http.Header, error) 
 	if err != nil {
 		if resp != nil {
 			resp.Body.Close()
+		}
+		var gated *gatedRetry
+		if errors.As(err, &gated) {
+			return nil, gated.err // parked while the retry waited: not sent
 		}
 		return nil, c.transportFailure(cl, err)
 	}

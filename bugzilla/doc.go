@@ -57,7 +57,8 @@
 // sends an HTML page and blocks the address for an hour), from
 // WithRateLimitPark (60 minutes by default). Until then the client sends
 // nothing: every call fails at once with the same error, because BMO renews
-// its block on each request it refuses. BMO's 400 "You have exceeded the
+// its block on each request it refuses. A GET waiting to retry when another
+// call parks the client is not retried: it fails with the park's error. BMO's 400 "You have exceeded the
 // rate limit." parks it too. After the server rejects the key (400, code
 // 306) the client sends nothing more: BMO blocks an address after five bad
 // keys a minute.

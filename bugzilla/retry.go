@@ -21,6 +21,9 @@ import (
 //     *WriteUnknownError and re-reads the bug (client.go).
 //   - A 429 is never retried in-process: BMO renews its hour-long block on
 //     every request it refuses, so the client parks instead (ratelimit.go).
+//   - A retry passes the client's gate, as the first attempt did (gateRetry):
+//     a GET backing off after a 503 while another request in flight parked
+//     the client (a 429 among reads sent together) sends nothing more.
 
 // callInfo travels in the request context so that the client-wide policy
 // functions know what they are looking at.
@@ -68,6 +71,23 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	}
 	return false, nil
 }
+
+// gateRetry is the client's retryablehttp.PrepareRetry, called after the
+// backoff, just before a retry is sent: while the client is parked, or once
+// the key was rejected, the retry is not sent and the call fails with the
+// gate's error (do unwraps it from gatedRetry).
+func (c *Client) gateRetry(*http.Request) error {
+	if err := c.gate(); err != nil {
+		return &gatedRetry{err: err}
+	}
+	return nil
+}
+
+// gatedRetry is a retry the gate stopped; err is the gate's error.
+type gatedRetry struct{ err error }
+
+func (g *gatedRetry) Error() string { return g.err.Error() }
+func (g *gatedRetry) Unwrap() error { return g.err }
 
 // retryableTransportError excludes failures that another attempt cannot fix.
 func retryableTransportError(err error) bool {

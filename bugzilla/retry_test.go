@@ -241,3 +241,27 @@ func TestBackoff(t *testing.T) {
 		t.Errorf("503 Retry-After beyond max: %s", d)
 	}
 }
+
+// TestRetryNotSentOnceParked: a GET backing off after a 503 sends no retry
+// once another request parked the client in the meantime (a 429 among
+// reads sent together): the call fails with the park's error, and the
+// server hears nothing more.
+func TestRetryNotSentOnceParked(t *testing.T) {
+	f := newFake(t)
+	var c *Client
+	f.handle("GET /rest/version", func(w http.ResponseWriter, _ *http.Request) {
+		// Another request of the batch is answered 429 while this one is
+		// in flight.
+		c.setPark(http.StatusTooManyRequests, time.Hour, "Too Many Requests")
+		writeJSON(w, http.StatusServiceUnavailable, []byte("<h1>Service Unavailable</h1>"))
+	})
+	c, _ = testClient(t, f, WithRetries(3, time.Millisecond, time.Millisecond))
+	_, err := c.Version(bg)
+	var rl *RateLimitError
+	if !errors.As(err, &rl) {
+		t.Errorf("got %v, want the park's *RateLimitError", err)
+	}
+	if f.count() != 1 {
+		t.Errorf("%d requests, want 1: no retry once parked", f.count())
+	}
+}

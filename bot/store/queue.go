@@ -177,7 +177,7 @@ func (s *sqlStore) Queue(ctx context.Context) ([]QueueRow, error) {
 			COALESCE(c.snoozed_until, ''), COALESCE(c.stopped, 0),
 			CASE WHEN EXISTS (SELECT 1 FROM actions a WHERE a.bug_id = r.bug_id AND a.kind = $1
 				AND a.status IN ('done', 'dry_run')) THEN 1 ELSE 0 END,
-			CASE WHEN EXISTS (SELECT 1 FROM actions a WHERE a.flag_id = r.flag_id AND a.kind = $2
+			CASE WHEN EXISTS (SELECT 1 FROM actions a WHERE a.bug_id = r.bug_id AND a.flag_id = r.flag_id AND a.kind = $2
 				AND a.status IN ('done', 'dry_run')) THEN 1 ELSE 0 END
 		FROM requests r
 		LEFT JOIN bug_info b ON b.bug_id = r.bug_id
