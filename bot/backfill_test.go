@@ -283,3 +283,92 @@ func TestBackfillWaitsOutARateLimit(t *testing.T) {
 		t.Error("the 429 never came")
 	}
 }
+
+// stewardReview is a steward's Data Review Form with result ("data-review+"
+// or "data-review-").
+func stewardReview(result string) string {
+	return "# Data Review Form\n\n" +
+		"1) Is there or will there be **documentation** that describes the schema for the ultimate data set in a public, complete, and accurate way?\n\nYes.\n\n" +
+		"2) Is there a control mechanism that allows the user to turn the data collection on and off?\n\nYes, the telemetry preference.\n\n" +
+		"3) If the request is for permanent data collection, is there someone who will monitor the data over time?\n\nNot permanent.\n\n" +
+		"4) Using the **[category system of data types](https://wiki.mozilla.org/Data_Collection)** on the Mozilla wiki, what collection type of data do the requested measurements fall under?\n\nCategory 1.\n\n" +
+		"5) Is the data collection request for default-on or default-off?\n\nDefault-on.\n\n" +
+		"6) Does the instrumentation include the addition of **any *new* identifiers**?\n\nNo.\n\n" +
+		"7) Is the data collection covered by the existing Firefox privacy notice?\n\nYes.\n\n" +
+		"8) Does the data collection use a third-party collection tool?\n\nNo.\n\n" +
+		"---\nResult: " + result + "\n"
+}
+
+// measurementsOf lists the measurements recorded for each answered flag.
+func measurementsOf(t *testing.T, st store.Store) map[int][]string {
+	t.Helper()
+	rows, err := st.ReviewedCollections(context.Background(), store.CollectionFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int][]string{}
+	for _, r := range rows {
+		got[r.FlagID] = append(got[r.FlagID], r.Measurement)
+	}
+	return got
+}
+
+// TestBackfillRecordsEachRequestWithItsOwnForm: a bug reviewed twice, years
+// apart, each time with a form pasted in a comment and a review form; and a
+// form attachment granted, then replaced by a new version. Each request is
+// recorded with the form and the review of its time, not the bug's newest.
+func TestBackfillRecordsEachRequestWithItsOwnForm(t *testing.T) {
+	for _, dialect := range []bugzillatest.Dialect{bugzillatest.Upstream, bugzillatest.BMO} {
+		t.Run(dialect.String(), func(t *testing.T) {
+			e := newE2E(t, dialect, nil)
+			const dev, steward = "dev1@example.test", "steward1@example.test"
+			bug := e.srv.AddBug(bugzillatest.Bug{Summary: "Reviewed twice", Creator: dev, Product: "Firefox", Component: "General"})
+			var flags, reviews []int
+			for _, metric := range []string{"alpha.uses", "beta.uses"} {
+				att := e.srv.AddAttachment(bugzillatest.Attachment{BugID: bug, Summary: "patch", Creator: dev, IsPatch: true,
+					Data: []byte("diff --git a/x b/x\n"), Flags: []bugzillatest.Flag{bugzillatest.DataReview(steward)}})
+				e.srv.AddComment(bugzillatest.Comment{BugID: bug, Creator: dev, Text: formWith(t, metric+" 1")})
+				e.advance(24 * time.Hour)
+				if err := e.srv.SetAttachmentFlags(steward, att, bugzillatest.FlagChange{Name: "data-review", Status: "+"}); err != nil {
+					t.Fatal(err)
+				}
+				reviews = append(reviews, e.srv.AddComment(bugzillatest.Comment{BugID: bug, Creator: steward, Text: stewardReview("data-review+")}))
+				a, _ := e.srv.Attachment(att)
+				flags = append(flags, a.Flags[0].ID)
+				e.advance(3 * 365 * 24 * time.Hour)
+			}
+			// A form attached and granted, then replaced by a new version.
+			v1 := e.addForm(bug, formWith(t, "gamma.uses 1"), false, true)
+			e.advance(24 * time.Hour)
+			if err := e.srv.SetAttachmentFlags(steward, v1, bugzillatest.FlagChange{Name: "data-review", Status: "+"}); err != nil {
+				t.Fatal(err)
+			}
+			a, _ := e.srv.Attachment(v1)
+			flags = append(flags, a.Flags[0].ID)
+			e.advance(30 * 24 * time.Hour)
+			e.addForm(bug, formWith(t, "delta.uses 1"), false, false)
+			e.srv.ObsoleteAttachment(v1)
+
+			bf, err := NewBackfill(e.cfg, e.rig.Client, e.st, BackfillOptions{}, WithClock(e.clock), WithLogger(e.rig.Log))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := bf.Run(e.ctx); err != nil {
+				t.Fatal(err)
+			}
+			want := map[int][]string{flags[0]: {"alpha.uses"}, flags[1]: {"beta.uses"}, flags[2]: {"gamma.uses"}}
+			if d := cmp.Diff(measurementsOf(t, e.st), want); d != "" {
+				t.Errorf("measurements by flag (-got +want):\n%s", d)
+			}
+			for i, flag := range flags[:2] {
+				rf, err := e.st.ReviewForm(e.ctx, flag)
+				if err != nil {
+					t.Fatalf("flag %d: %v", flag, err)
+				}
+				if want := fmt.Sprintf("comment:%d", reviews[i]); rf.FormKey != want {
+					t.Errorf("flag %d: review form %s, want %s", flag, rf.FormKey, want)
+				}
+			}
+		})
+	}
+}
