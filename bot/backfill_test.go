@@ -372,3 +372,36 @@ func TestBackfillRecordsEachRequestWithItsOwnForm(t *testing.T) {
 		})
 	}
 }
+
+// TestBackfillRecordsTheAnswerOfItsOwnOpenRecord: a request open when a
+// backfill ran, answered since: the next run records it answered (an open
+// request is left alone only while Bugzilla still says it is open).
+func TestBackfillRecordsTheAnswerOfItsOwnOpenRecord(t *testing.T) {
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	bug := e.newBug("Open, then granted")
+	att := e.addForm(bug, formWith(t, "alpha.uses 1"), false, true)
+	a, _ := e.srv.Attachment(att)
+	flag := a.Flags[0].ID
+	run := func(o BackfillOptions) {
+		t.Helper()
+		bf, err := NewBackfill(e.cfg, e.rig.Client, e.st, o, WithClock(e.clock), WithLogger(e.rig.Log))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := bf.Run(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run(BackfillOptions{})
+	if r, err := e.st.Request(e.ctx, flag); err != nil || r.Status != "?" {
+		t.Fatalf("after the first run: %+v, %v; want the open request recorded", r, err)
+	}
+	e.advance(24 * time.Hour)
+	if err := e.srv.SetAttachmentFlags(steward1, att, bugzillatest.FlagChange{Name: "data-review", Status: "+"}); err != nil {
+		t.Fatal(err)
+	}
+	run(BackfillOptions{Restart: true})
+	if d := cmp.Diff(gotReviews(t, e.st), map[int]string{flag: "+"}); d != "" {
+		t.Errorf("reviewed collections (-got +want):\n%s", d)
+	}
+}
