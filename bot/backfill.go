@@ -20,8 +20,9 @@ import (
 const DefaultBackfillConcurrency = 4
 
 const (
-	// backfillPage is the bugs one search asks for: Bugzilla's answer
-	// stays well under its max_search_results (10,000).
+	// backfillPage is the bugs one search asks for: under Bugzilla's
+	// default max_search_results (10,000); a server set lower answers
+	// fewer, and the walk goes on until an empty page.
 	backfillPage = 1000
 	// backfillChunk is the bugs read together: one attachment-metadata
 	// request (the client's batch of ids), one data request for their
@@ -235,7 +236,10 @@ func (bf *Backfill) walk(ctx context.Context, after int, each func([]bugzilla.Bu
 		for i := 0; i < len(page); i += backfillChunk {
 			each(page[i:min(i+backfillChunk, len(page))])
 		}
-		if len(page) < backfillPage {
+		if len(page) == 0 {
+			// Only an empty page ends the walk: a server whose
+			// max_search_results is below backfillPage answers short
+			// pages before the end.
 			bf.searchDone.Store(true)
 			return nil
 		}

@@ -405,3 +405,19 @@ func TestBackfillRecordsTheAnswerOfItsOwnOpenRecord(t *testing.T) {
 		t.Errorf("reviewed collections (-got +want):\n%s", d)
 	}
 }
+
+// TestBackfillPagesPastAServersLowerSearchLimit: a server whose
+// max_search_results is below the page the backfill asks for answers short
+// pages; the walk goes on to the end, not stopping at the first.
+func TestBackfillPagesPastAServersLowerSearchLimit(t *testing.T) {
+	r := newBackfillRig(t, bugzillatest.Upstream, 20)
+	r.e.srv.SetMaxSearchResults(7)
+	res := r.run(t, BackfillOptions{})
+	if d := cmp.Diff(gotReviews(t, r.e.st), r.wantReviews(time.Time{}, time.Time{})); d != "" {
+		t.Errorf("reviewed collections (-got +want):\n%s", d)
+	}
+	// 7, 7, 6, then the empty page that ends the walk.
+	if got := r.e.srv.RequestCount("GET /rest/bug"); res.BugsFound != 20 || got != 4 {
+		t.Errorf("%d bugs found in %d searches, want 20 in 4", res.BugsFound, got)
+	}
+}
