@@ -123,7 +123,8 @@ func backfillKey(flag string, o BackfillOptions) string {
 	return fmt.Sprintf("backfill.cursor:%s:%s:%s:%s", flag, day(o.Since), day(o.Until), o.Product)
 }
 
-// backfillDone is the cursor's value once a run has read the whole window.
+// backfillDone is the cursor's value once a run has read the whole of a
+// window with an end (BackfillOptions.Until).
 const backfillDone = "done"
 
 // Progress is a snapshot of the counts, safe to call while Run runs.
@@ -137,7 +138,8 @@ func (bf *Backfill) Progress() BackfillProgress {
 // Run reads the window and records what it finds. Killed at any point, the
 // next Run over the same window continues after the last chunk of bugs
 // recorded with every chunk before it (the cursor); what it reads again is
-// recorded again in place (every record is keyed), never twice.
+// recorded again in place (every record is keyed), never twice. A window
+// with an end, read to it, is done; one without starts again next time.
 func (bf *Backfill) Run(ctx context.Context) (BackfillResult, error) {
 	b := bf.b
 	if err := bf.start(ctx); err != nil {
@@ -187,7 +189,15 @@ func (bf *Backfill) Run(ctx context.Context) (BackfillResult, error) {
 	if err != nil {
 		return BackfillResult{BackfillProgress: bf.Progress()}, fmt.Errorf("bot: backfill: %w", err)
 	}
-	if err := b.store.Set(ctx, bf.key, backfillDone); err != nil {
+	// A window with an end is done for good: its flags changed before the
+	// end. One without (up to now) is not: a review answered since, on a
+	// bug of any id, belongs to it, so the next run reads it again from
+	// the start, recording in place what it had recorded.
+	end := backfillDone
+	if bf.opts.Until.IsZero() {
+		end = "0"
+	}
+	if err := b.store.Set(ctx, bf.key, end); err != nil {
 		return BackfillResult{}, fmt.Errorf("bot: backfill: %w", err)
 	}
 	return BackfillResult{BackfillProgress: bf.Progress()}, nil

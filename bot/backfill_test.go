@@ -182,10 +182,12 @@ func TestBackfillWindowAndProduct(t *testing.T) {
 
 func TestBackfillResumesAfterTheLastChunk(t *testing.T) {
 	r := newBackfillRig(t, bugzillatest.Upstream, 2*backfillChunk+10)
+	// A window with an end, which a run read to it leaves done.
+	until := r.e.srv.Now().AddDate(0, 0, 1)
 	// A first run that fails on the third chunk's attachments: the first
 	// two are recorded, the cursor stands after them.
 	r.e.srv.InjectFault(bugzillatest.Fault{Path: fmt.Sprintf("/rest/bug/%d/attachment", r.bugs[2*backfillChunk]), Status: 400})
-	bf, err := NewBackfill(r.e.cfg, r.e.rig.Client, r.e.st, BackfillOptions{Concurrency: 1}, WithClock(r.e.clock), WithLogger(r.e.rig.Log))
+	bf, err := NewBackfill(r.e.cfg, r.e.rig.Client, r.e.st, BackfillOptions{Until: until, Concurrency: 1}, WithClock(r.e.clock), WithLogger(r.e.rig.Log))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +196,7 @@ func TestBackfillResumesAfterTheLastChunk(t *testing.T) {
 	}
 	r.e.srv.ClearFaults()
 	r.e.srv.ResetRecords()
-	res := r.run(t, BackfillOptions{})
+	res := r.run(t, BackfillOptions{Until: until})
 	if want := r.bugs[2*backfillChunk-1]; res.ResumedAfter != want {
 		t.Errorf("resumed after bug %d, want %d", res.ResumedAfter, want)
 	}
@@ -206,7 +208,7 @@ func TestBackfillResumesAfterTheLastChunk(t *testing.T) {
 	}
 	// A third run finds the window done and sends nothing but its login.
 	r.e.srv.ResetRecords()
-	if res := r.run(t, BackfillOptions{}); !res.AlreadyDone {
+	if res := r.run(t, BackfillOptions{Until: until}); !res.AlreadyDone {
 		t.Errorf("third run: %+v, want already done", res)
 	}
 	if got := r.e.srv.RequestCount("GET /rest/bug"); got != 0 {
@@ -215,7 +217,7 @@ func TestBackfillResumesAfterTheLastChunk(t *testing.T) {
 	// --restart reads the window again; a restart that stops before its
 	// first chunk leaves the window to be read again, not done.
 	r.e.srv.InjectFault(bugzillatest.Fault{Path: fmt.Sprintf("/rest/bug/%d/attachment", r.bugs[0]), Status: 400})
-	bf, err = NewBackfill(r.e.cfg, r.e.rig.Client, r.e.st, BackfillOptions{Restart: true, Concurrency: 1}, WithClock(r.e.clock), WithLogger(r.e.rig.Log))
+	bf, err = NewBackfill(r.e.cfg, r.e.rig.Client, r.e.st, BackfillOptions{Until: until, Restart: true, Concurrency: 1}, WithClock(r.e.clock), WithLogger(r.e.rig.Log))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +225,7 @@ func TestBackfillResumesAfterTheLastChunk(t *testing.T) {
 		t.Fatal("the restart succeeded despite the fault")
 	}
 	r.e.srv.ClearFaults()
-	if res := r.run(t, BackfillOptions{}); res.AlreadyDone || res.Answered != int64(len(r.bugs)) {
+	if res := r.run(t, BackfillOptions{Until: until}); res.AlreadyDone || res.Answered != int64(len(r.bugs)) {
 		t.Errorf("after a failed restart: %+v, want the window read again", res)
 	}
 }
@@ -419,5 +421,25 @@ func TestBackfillPagesPastAServersLowerSearchLimit(t *testing.T) {
 	// 7, 7, 6, then the empty page that ends the walk.
 	if got := r.e.srv.RequestCount("GET /rest/bug"); res.BugsFound != 20 || got != 4 {
 		t.Errorf("%d bugs found in %d searches, want 20 in 4", res.BugsFound, got)
+	}
+}
+
+// TestBackfillReadsAWindowWithoutEndAgain: without --until, a finished run
+// leaves the window to be read again, so that a review answered since on a
+// bug below the last one read is recorded by the next run.
+func TestBackfillReadsAWindowWithoutEndAgain(t *testing.T) {
+	r := newBackfillRig(t, bugzillatest.Upstream, 5)
+	r.run(t, BackfillOptions{})
+	r.e.advance(365 * 24 * time.Hour)
+	att := r.e.addForm(r.bugs[0], formWith(t, "alpha.uses 1"), false, true)
+	if err := r.e.srv.SetAttachmentFlags(steward1, att, bugzillatest.FlagChange{Name: "data-review", Status: "+"}); err != nil {
+		t.Fatal(err)
+	}
+	res := r.run(t, BackfillOptions{})
+	if res.AlreadyDone || res.ResumedAfter != 0 {
+		t.Errorf("second run: %+v, want the window read again from the start", res)
+	}
+	if d := cmp.Diff(gotReviews(t, r.e.st), r.wantReviews(time.Time{}, time.Time{})); d != "" {
+		t.Errorf("reviewed collections (-got +want):\n%s", d)
 	}
 }
