@@ -24,13 +24,15 @@ const (
 	// default max_search_results (10,000); a server set lower answers
 	// fewer, and the walk goes on until an empty page.
 	backfillPage = 1000
-	// backfillChunk is the bugs read together: one attachment-metadata
-	// request (the client's batch of ids), one data request for their
-	// forms, and comments in the client's batches of 100 bugs.
-	backfillChunk = 250
+	// backfillChunk is the bugs read together: two attachment-metadata
+	// requests (the client's batch of 250 ids), the data requests for
+	// their forms (by 250 within 4 MiB), and comments in five requests of
+	// the client's 100 bugs. A multiple of both batches, so that no chunk
+	// sends a short batch but the last.
+	backfillChunk = 500
 	// backfillCommentBatch is the bugs whose comments come in one request
 	// (bugzilla.Client.CommentsOfBugs's batch).
-	backfillCommentBatch = 50
+	backfillCommentBatch = 100
 )
 
 // BackfillOptions says which past requests Backfill records.
