@@ -70,8 +70,9 @@ type BackfillResult struct {
 
 // Backfill records the data reviews Bugzilla holds from before the bot
 // ran, as the analyze task records those it sees (requests, forms and
-// their collections), and the stewards' review forms, for the survey. It
-// only reads Bugzilla. See docs/backfill.md.
+// their collections), which the report and the survey list; and the
+// stewards' review forms, kept in the store for later use (nothing reads
+// them yet). It only reads Bugzilla. See docs/backfill.md.
 type Backfill struct {
 	b    *Bot
 	bz   backfillClient
