@@ -20,16 +20,19 @@ import (
 const DefaultBackfillConcurrency = 4
 
 const (
-	// backfillPage is the bugs one search asks for: Bugzilla's answer
-	// stays well under its max_search_results (10,000).
+	// backfillPage is the bugs one search asks for: under Bugzilla's
+	// default max_search_results (10,000); a server set lower answers
+	// fewer, and the walk goes on until an empty page.
 	backfillPage = 1000
-	// backfillChunk is the bugs read together: one attachment-metadata
-	// request (the client's batch of ids), one data request for their
-	// forms, and comments in the client's batches of 100 bugs.
-	backfillChunk = 250
+	// backfillChunk is the bugs read together: two attachment-metadata
+	// requests (the client's batch of 250 ids), the data requests for
+	// their forms (by 250 within 4 MiB), and comments in five requests of
+	// the client's 100 bugs. A multiple of both batches, so that no chunk
+	// sends a short batch but the last.
+	backfillChunk = 500
 	// backfillCommentBatch is the bugs whose comments come in one request
 	// (bugzilla.Client.CommentsOfBugs's batch).
-	backfillCommentBatch = 50
+	backfillCommentBatch = 100
 )
 
 // BackfillOptions says which past requests Backfill records.
@@ -67,8 +70,9 @@ type BackfillResult struct {
 
 // Backfill records the data reviews Bugzilla holds from before the bot
 // ran, as the analyze task records those it sees (requests, forms and
-// their collections), and the stewards' review forms, for the survey. It
-// only reads Bugzilla. See docs/backfill.md.
+// their collections), which the report and the survey list; and the
+// stewards' review forms, kept in the store for later use (nothing reads
+// them yet). It only reads Bugzilla. See docs/backfill.md.
 type Backfill struct {
 	b    *Bot
 	bz   backfillClient
@@ -122,7 +126,8 @@ func backfillKey(flag string, o BackfillOptions) string {
 	return fmt.Sprintf("backfill.cursor:%s:%s:%s:%s", flag, day(o.Since), day(o.Until), o.Product)
 }
 
-// backfillDone is the cursor's value once a run has read the whole window.
+// backfillDone is the cursor's value once a run has read the whole of a
+// window with an end (BackfillOptions.Until).
 const backfillDone = "done"
 
 // Progress is a snapshot of the counts, safe to call while Run runs.
@@ -136,7 +141,8 @@ func (bf *Backfill) Progress() BackfillProgress {
 // Run reads the window and records what it finds. Killed at any point, the
 // next Run over the same window continues after the last chunk of bugs
 // recorded with every chunk before it (the cursor); what it reads again is
-// recorded again in place (every record is keyed), never twice.
+// recorded again in place (every record is keyed), never twice. A window
+// with an end, read to it, is done; one without starts again next time.
 func (bf *Backfill) Run(ctx context.Context) (BackfillResult, error) {
 	b := bf.b
 	if err := bf.start(ctx); err != nil {
@@ -186,7 +192,15 @@ func (bf *Backfill) Run(ctx context.Context) (BackfillResult, error) {
 	if err != nil {
 		return BackfillResult{BackfillProgress: bf.Progress()}, fmt.Errorf("bot: backfill: %w", err)
 	}
-	if err := b.store.Set(ctx, bf.key, backfillDone); err != nil {
+	// A window with an end is done for good: its flags changed before the
+	// end. One without (up to now) is not: a review answered since, on a
+	// bug of any id, belongs to it, so the next run reads it again from
+	// the start, recording in place what it had recorded.
+	end := backfillDone
+	if bf.opts.Until.IsZero() {
+		end = "0"
+	}
+	if err := b.store.Set(ctx, bf.key, end); err != nil {
 		return BackfillResult{}, fmt.Errorf("bot: backfill: %w", err)
 	}
 	return BackfillResult{BackfillProgress: bf.Progress()}, nil
@@ -235,7 +249,10 @@ func (bf *Backfill) walk(ctx context.Context, after int, each func([]bugzilla.Bu
 		for i := 0; i < len(page); i += backfillChunk {
 			each(page[i:min(i+backfillChunk, len(page))])
 		}
-		if len(page) < backfillPage {
+		if len(page) == 0 {
+			// Only an empty page ends the walk: a server whose
+			// max_search_results is below backfillPage answers short
+			// pages before the end.
 			bf.searchDone.Store(true)
 			return nil
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -97,33 +98,36 @@ func (bf *Backfill) flagsIn(atts []bugzilla.Attachment) []flagOn {
 }
 
 // readForms downloads, in batches, every attachment of the bugs that the
-// analyze task may read as a form or a review: current text attachments
-// within the size cap, the flagged one first, at most maxFormProbes others
-// per bug, newest first. The views hold the content, so finding the form
-// and the review then sends nothing.
+// record of their flags may read as a form or a review: for each flag, the
+// attachments findForm reads as of its answer (backfillFormCandidates) and
+// the current ones its answering steward attached between the request and
+// the answer. The views hold the content, so finding the form and the
+// review then sends nothing.
 func (bf *Backfill) readForms(ctx context.Context, todo []*backfillBug) error {
 	maxBytes := bf.b.cfg.Bugzilla.MaxAttachmentBytes
 	var metas []bugzilla.Attachment
 	for _, t := range todo {
-		var cands []*bugzilla.Attachment
-		for i := range t.view.atts {
-			if a := &t.view.atts[i]; !a.IsObsolete && formCandidate(a, maxBytes) {
-				cands = append(cands, a)
+		want := map[int]bool{}
+		for _, fo := range t.flags {
+			asOf := bf.answeredAt(fo.flag)
+			for _, a := range backfillFormCandidates(t.view, fo.attachment, asOf, maxBytes) {
+				want[a.ID] = true
 			}
-		}
-		newestFirst(cands)
-		flagged := func(a *bugzilla.Attachment) bool {
-			return slices.ContainsFunc(t.flags, func(f flagOn) bool { return f.attachment == a.ID })
-		}
-		probes := 0
-		for _, a := range cands {
-			if !flagged(a) {
-				if probes == maxFormProbes+1 { // the probes and a review form
-					continue
+			if fo.flag.Status != "+" && fo.flag.Status != "-" {
+				continue
+			}
+			for i := range t.view.atts {
+				a := &t.view.atts[i]
+				if strings.EqualFold(a.Creator, fo.flag.Setter) && !a.IsObsolete && formCandidate(a, maxBytes) &&
+					!a.CreationTime.Before(fo.flag.CreationDate) && !a.CreationTime.After(asOf.Add(reviewMargin)) {
+					want[a.ID] = true
 				}
-				probes++
 			}
-			metas = append(metas, *a)
+		}
+		for _, a := range t.view.atts {
+			if want[a.ID] {
+				metas = append(metas, a)
+			}
 		}
 	}
 	if len(metas) == 0 {

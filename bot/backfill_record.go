@@ -15,7 +15,9 @@ import (
 // once answered, decided when it last changed (its modification date,
 // which the report shows as the answer's date). The steward's review
 // form, when the answering steward pasted or attached one, is recorded
-// beside it. A request the store holds open is the daemon's: left alone.
+// beside it. A request open both in Bugzilla and in the store is the
+// daemon's (or an earlier run's): left alone until Bugzilla says it was
+// answered, then recorded answered.
 func (bf *Backfill) record(ctx context.Context, t *backfillBug, fo flagOn) error {
 	b, fl := bf.b, fo.flag
 	now := b.now()
@@ -33,12 +35,12 @@ func (bf *Backfill) record(ctx context.Context, t *backfillBug, fo flagOn) error
 	case errors.Is(err, store.ErrNotFound):
 	case err != nil:
 		return err
-	case old.Status == "?" && old.FirstStatus == "?":
-		return nil // the daemon's open request: its analyze records it
+	case fl.Status == "?" && old.Status == "?" && old.FirstStatus == "?":
+		return nil // open still, held by the daemon (or an earlier run): the daemon's analyze records it
 	default:
 		r.FirstSeen, r.FormKey, r.FormRev = old.FirstSeen, old.FormKey, old.FormRev
 	}
-	f, err := b.forms.findForm(ctx, t.view, fo.attachment)
+	f, err := bf.findForm(ctx, t.view, fo.attachment, bf.answeredAt(fl))
 	if err != nil {
 		return fmt.Errorf("form of flag %d: %w", fl.ID, err)
 	}
@@ -63,10 +65,12 @@ func (bf *Backfill) record(ctx context.Context, t *backfillBug, fo flagOn) error
 }
 
 // recordReview records the newest review form the answering steward
-// pasted or attached since the request, whatever its result.
+// pasted or attached between the request and its answer (reviewMargin
+// after: the form comes with the flag change), whatever its result; a
+// review of the bug's later request is not this one's.
 func (bf *Backfill) recordReview(ctx context.Context, t *backfillBug, r store.Request) error {
 	b := bf.b
-	rv, err := newestReview(ctx, b.bz, b.cfg.Bugzilla.MaxAttachmentBytes, t.view, r, func(rv *policy.Review) bool {
+	rv, err := newestReview(ctx, b.bz, b.cfg.Bugzilla.MaxAttachmentBytes, t.view, r, r.UpdatedAt.Add(reviewMargin), func(rv *policy.Review) bool {
 		return rv.Version != policy.ReviewNone
 	})
 	if err != nil || rv == nil {

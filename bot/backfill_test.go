@@ -182,10 +182,12 @@ func TestBackfillWindowAndProduct(t *testing.T) {
 
 func TestBackfillResumesAfterTheLastChunk(t *testing.T) {
 	r := newBackfillRig(t, bugzillatest.Upstream, 2*backfillChunk+10)
+	// A window with an end, which a run read to it leaves done.
+	until := r.e.srv.Now().AddDate(0, 0, 1)
 	// A first run that fails on the third chunk's attachments: the first
 	// two are recorded, the cursor stands after them.
 	r.e.srv.InjectFault(bugzillatest.Fault{Path: fmt.Sprintf("/rest/bug/%d/attachment", r.bugs[2*backfillChunk]), Status: 400})
-	bf, err := NewBackfill(r.e.cfg, r.e.rig.Client, r.e.st, BackfillOptions{Concurrency: 1}, WithClock(r.e.clock), WithLogger(r.e.rig.Log))
+	bf, err := NewBackfill(r.e.cfg, r.e.rig.Client, r.e.st, BackfillOptions{Until: until, Concurrency: 1}, WithClock(r.e.clock), WithLogger(r.e.rig.Log))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +196,7 @@ func TestBackfillResumesAfterTheLastChunk(t *testing.T) {
 	}
 	r.e.srv.ClearFaults()
 	r.e.srv.ResetRecords()
-	res := r.run(t, BackfillOptions{})
+	res := r.run(t, BackfillOptions{Until: until})
 	if want := r.bugs[2*backfillChunk-1]; res.ResumedAfter != want {
 		t.Errorf("resumed after bug %d, want %d", res.ResumedAfter, want)
 	}
@@ -206,7 +208,7 @@ func TestBackfillResumesAfterTheLastChunk(t *testing.T) {
 	}
 	// A third run finds the window done and sends nothing but its login.
 	r.e.srv.ResetRecords()
-	if res := r.run(t, BackfillOptions{}); !res.AlreadyDone {
+	if res := r.run(t, BackfillOptions{Until: until}); !res.AlreadyDone {
 		t.Errorf("third run: %+v, want already done", res)
 	}
 	if got := r.e.srv.RequestCount("GET /rest/bug"); got != 0 {
@@ -215,7 +217,7 @@ func TestBackfillResumesAfterTheLastChunk(t *testing.T) {
 	// --restart reads the window again; a restart that stops before its
 	// first chunk leaves the window to be read again, not done.
 	r.e.srv.InjectFault(bugzillatest.Fault{Path: fmt.Sprintf("/rest/bug/%d/attachment", r.bugs[0]), Status: 400})
-	bf, err = NewBackfill(r.e.cfg, r.e.rig.Client, r.e.st, BackfillOptions{Restart: true, Concurrency: 1}, WithClock(r.e.clock), WithLogger(r.e.rig.Log))
+	bf, err = NewBackfill(r.e.cfg, r.e.rig.Client, r.e.st, BackfillOptions{Until: until, Restart: true, Concurrency: 1}, WithClock(r.e.clock), WithLogger(r.e.rig.Log))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +225,7 @@ func TestBackfillResumesAfterTheLastChunk(t *testing.T) {
 		t.Fatal("the restart succeeded despite the fault")
 	}
 	r.e.srv.ClearFaults()
-	if res := r.run(t, BackfillOptions{}); res.AlreadyDone || res.Answered != int64(len(r.bugs)) {
+	if res := r.run(t, BackfillOptions{Until: until}); res.AlreadyDone || res.Answered != int64(len(r.bugs)) {
 		t.Errorf("after a failed restart: %+v, want the window read again", res)
 	}
 }
@@ -281,5 +283,163 @@ func TestBackfillWaitsOutARateLimit(t *testing.T) {
 	}
 	if !limited {
 		t.Error("the 429 never came")
+	}
+}
+
+// stewardReview is a steward's Data Review Form with result ("data-review+"
+// or "data-review-").
+func stewardReview(result string) string {
+	return "# Data Review Form\n\n" +
+		"1) Is there or will there be **documentation** that describes the schema for the ultimate data set in a public, complete, and accurate way?\n\nYes.\n\n" +
+		"2) Is there a control mechanism that allows the user to turn the data collection on and off?\n\nYes, the telemetry preference.\n\n" +
+		"3) If the request is for permanent data collection, is there someone who will monitor the data over time?\n\nNot permanent.\n\n" +
+		"4) Using the **[category system of data types](https://wiki.mozilla.org/Data_Collection)** on the Mozilla wiki, what collection type of data do the requested measurements fall under?\n\nCategory 1.\n\n" +
+		"5) Is the data collection request for default-on or default-off?\n\nDefault-on.\n\n" +
+		"6) Does the instrumentation include the addition of **any *new* identifiers**?\n\nNo.\n\n" +
+		"7) Is the data collection covered by the existing Firefox privacy notice?\n\nYes.\n\n" +
+		"8) Does the data collection use a third-party collection tool?\n\nNo.\n\n" +
+		"---\nResult: " + result + "\n"
+}
+
+// measurementsOf lists the measurements recorded for each answered flag.
+func measurementsOf(t *testing.T, st store.Store) map[int][]string {
+	t.Helper()
+	rows, err := st.ReviewedCollections(context.Background(), store.CollectionFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int][]string{}
+	for _, r := range rows {
+		got[r.FlagID] = append(got[r.FlagID], r.Measurement)
+	}
+	return got
+}
+
+// TestBackfillRecordsEachRequestWithItsOwnForm: a bug reviewed twice, years
+// apart, each time with a form pasted in a comment and a review form; and a
+// form attachment granted, then replaced by a new version. Each request is
+// recorded with the form and the review of its time, not the bug's newest.
+func TestBackfillRecordsEachRequestWithItsOwnForm(t *testing.T) {
+	for _, dialect := range []bugzillatest.Dialect{bugzillatest.Upstream, bugzillatest.BMO} {
+		t.Run(dialect.String(), func(t *testing.T) {
+			e := newE2E(t, dialect, nil)
+			const dev, steward = "dev1@example.test", "steward1@example.test"
+			bug := e.srv.AddBug(bugzillatest.Bug{Summary: "Reviewed twice", Creator: dev, Product: "Firefox", Component: "General"})
+			var flags, reviews []int
+			for _, metric := range []string{"alpha.uses", "beta.uses"} {
+				att := e.srv.AddAttachment(bugzillatest.Attachment{BugID: bug, Summary: "patch", Creator: dev, IsPatch: true,
+					Data: []byte("diff --git a/x b/x\n"), Flags: []bugzillatest.Flag{bugzillatest.DataReview(steward)}})
+				e.srv.AddComment(bugzillatest.Comment{BugID: bug, Creator: dev, Text: formWith(t, metric+" 1")})
+				e.advance(24 * time.Hour)
+				if err := e.srv.SetAttachmentFlags(steward, att, bugzillatest.FlagChange{Name: "data-review", Status: "+"}); err != nil {
+					t.Fatal(err)
+				}
+				reviews = append(reviews, e.srv.AddComment(bugzillatest.Comment{BugID: bug, Creator: steward, Text: stewardReview("data-review+")}))
+				a, _ := e.srv.Attachment(att)
+				flags = append(flags, a.Flags[0].ID)
+				e.advance(3 * 365 * 24 * time.Hour)
+			}
+			// A form attached and granted, then replaced by a new version.
+			v1 := e.addForm(bug, formWith(t, "gamma.uses 1"), false, true)
+			e.advance(24 * time.Hour)
+			if err := e.srv.SetAttachmentFlags(steward, v1, bugzillatest.FlagChange{Name: "data-review", Status: "+"}); err != nil {
+				t.Fatal(err)
+			}
+			a, _ := e.srv.Attachment(v1)
+			flags = append(flags, a.Flags[0].ID)
+			e.advance(30 * 24 * time.Hour)
+			e.addForm(bug, formWith(t, "delta.uses 1"), false, false)
+			e.srv.ObsoleteAttachment(v1)
+
+			bf, err := NewBackfill(e.cfg, e.rig.Client, e.st, BackfillOptions{}, WithClock(e.clock), WithLogger(e.rig.Log))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := bf.Run(e.ctx); err != nil {
+				t.Fatal(err)
+			}
+			want := map[int][]string{flags[0]: {"alpha.uses"}, flags[1]: {"beta.uses"}, flags[2]: {"gamma.uses"}}
+			if d := cmp.Diff(measurementsOf(t, e.st), want); d != "" {
+				t.Errorf("measurements by flag (-got +want):\n%s", d)
+			}
+			for i, flag := range flags[:2] {
+				rf, err := e.st.ReviewForm(e.ctx, flag)
+				if err != nil {
+					t.Fatalf("flag %d: %v", flag, err)
+				}
+				if want := fmt.Sprintf("comment:%d", reviews[i]); rf.FormKey != want {
+					t.Errorf("flag %d: review form %s, want %s", flag, rf.FormKey, want)
+				}
+			}
+		})
+	}
+}
+
+// TestBackfillRecordsTheAnswerOfItsOwnOpenRecord: a request open when a
+// backfill ran, answered since: the next run records it answered (an open
+// request is left alone only while Bugzilla still says it is open).
+func TestBackfillRecordsTheAnswerOfItsOwnOpenRecord(t *testing.T) {
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	bug := e.newBug("Open, then granted")
+	att := e.addForm(bug, formWith(t, "alpha.uses 1"), false, true)
+	a, _ := e.srv.Attachment(att)
+	flag := a.Flags[0].ID
+	run := func(o BackfillOptions) {
+		t.Helper()
+		bf, err := NewBackfill(e.cfg, e.rig.Client, e.st, o, WithClock(e.clock), WithLogger(e.rig.Log))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := bf.Run(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run(BackfillOptions{})
+	if r, err := e.st.Request(e.ctx, flag); err != nil || r.Status != "?" {
+		t.Fatalf("after the first run: %+v, %v; want the open request recorded", r, err)
+	}
+	e.advance(24 * time.Hour)
+	if err := e.srv.SetAttachmentFlags(steward1, att, bugzillatest.FlagChange{Name: "data-review", Status: "+"}); err != nil {
+		t.Fatal(err)
+	}
+	run(BackfillOptions{Restart: true})
+	if d := cmp.Diff(gotReviews(t, e.st), map[int]string{flag: "+"}); d != "" {
+		t.Errorf("reviewed collections (-got +want):\n%s", d)
+	}
+}
+
+// TestBackfillPagesPastAServersLowerSearchLimit: a server whose
+// max_search_results is below the page the backfill asks for answers short
+// pages; the walk goes on to the end, not stopping at the first.
+func TestBackfillPagesPastAServersLowerSearchLimit(t *testing.T) {
+	r := newBackfillRig(t, bugzillatest.Upstream, 20)
+	r.e.srv.SetMaxSearchResults(7)
+	res := r.run(t, BackfillOptions{})
+	if d := cmp.Diff(gotReviews(t, r.e.st), r.wantReviews(time.Time{}, time.Time{})); d != "" {
+		t.Errorf("reviewed collections (-got +want):\n%s", d)
+	}
+	// 7, 7, 6, then the empty page that ends the walk.
+	if got := r.e.srv.RequestCount("GET /rest/bug"); res.BugsFound != 20 || got != 4 {
+		t.Errorf("%d bugs found in %d searches, want 20 in 4", res.BugsFound, got)
+	}
+}
+
+// TestBackfillReadsAWindowWithoutEndAgain: without --until, a finished run
+// leaves the window to be read again, so that a review answered since on a
+// bug below the last one read is recorded by the next run.
+func TestBackfillReadsAWindowWithoutEndAgain(t *testing.T) {
+	r := newBackfillRig(t, bugzillatest.Upstream, 5)
+	r.run(t, BackfillOptions{})
+	r.e.advance(365 * 24 * time.Hour)
+	att := r.e.addForm(r.bugs[0], formWith(t, "alpha.uses 1"), false, true)
+	if err := r.e.srv.SetAttachmentFlags(steward1, att, bugzillatest.FlagChange{Name: "data-review", Status: "+"}); err != nil {
+		t.Fatal(err)
+	}
+	res := r.run(t, BackfillOptions{})
+	if res.AlreadyDone || res.ResumedAfter != 0 {
+		t.Errorf("second run: %+v, want the window read again from the start", res)
+	}
+	if d := cmp.Diff(gotReviews(t, r.e.st), r.wantReviews(time.Time{}, time.Time{})); d != "" {
+		t.Errorf("reviewed collections (-got +want):\n%s", d)
 	}
 }

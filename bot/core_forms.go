@@ -119,7 +119,7 @@ func (fs *forms) findForm(ctx context.Context, v *bugView, flaggedID int) (*foun
 			return f, err
 		}
 	}
-	return fs.commentForm(ctx, v)
+	return fs.commentForm(ctx, v, time.Time{})
 }
 
 // replacedCandidates are the attachments that may hold the form cur
@@ -192,8 +192,9 @@ func (fs *forms) attachmentForm(ctx context.Context, v *bugView, a *bugzilla.Att
 }
 
 // commentForm returns the newest comment that is a form, skipping the
-// bot's own comments (which quote forms) and texts over the size cap.
-func (fs *forms) commentForm(ctx context.Context, v *bugView) (*foundForm, error) {
+// bot's own comments (which quote forms) and texts over the size cap, and
+// comments made after until unless it is zero (the backfill's bound).
+func (fs *forms) commentForm(ctx context.Context, v *bugView, until time.Time) (*foundForm, error) {
 	cs, err := v.allComments(ctx, fs.bz)
 	if err != nil {
 		return nil, err
@@ -201,7 +202,7 @@ func (fs *forms) commentForm(ctx context.Context, v *bugView) (*foundForm, error
 	login := fs.login()
 	for i := len(cs) - 1; i >= 0; i-- {
 		c := cs[i]
-		if strings.EqualFold(c.Creator, login) || int64(len(c.Text)) > fs.maxBytes {
+		if strings.EqualFold(c.Creator, login) || int64(len(c.Text)) > fs.maxBytes || (!until.IsZero() && c.Time.After(until)) {
 			continue
 		}
 		req := parseForm(fs.rules, c.Text)

@@ -192,17 +192,18 @@ func (d *reviewDuty) plan(ctx context.Context, c *Cycle, r store.Request) (*acti
 // findReview finds the newest review form the granting steward attached or
 // pasted since the request, that does not say data-review-. nil when none.
 func (d *reviewDuty) findReview(ctx context.Context, v *bugView, r store.Request) (*foundReview, error) {
-	return newestReview(ctx, d.bz, d.maxBytes, v, r, func(rv *policy.Review) bool {
+	return newestReview(ctx, d.bz, d.maxBytes, v, r, time.Time{}, func(rv *policy.Review) bool {
 		return rv.Version != policy.ReviewNone && rv.Result != policy.ResultDenied
 	})
 }
 
 // newestReview finds the newest review form that the request's setter (the
-// steward who answered) pasted in a comment or attached since the request,
-// among those isReview accepts. nil when none. Texts over maxBytes are
-// passed over.
-func newestReview(ctx context.Context, bz bugzillaClient, maxBytes int64, v *bugView, r store.Request, isReview func(*policy.Review) bool) (*foundReview, error) {
+// steward who answered) pasted in a comment or attached since the request
+// (and no later than until, unless it is zero), among those isReview
+// accepts. nil when none. Texts over maxBytes are passed over.
+func newestReview(ctx context.Context, bz bugzillaClient, maxBytes int64, v *bugView, r store.Request, until time.Time, isReview func(*policy.Review) bool) (*foundReview, error) {
 	by := func(who string) bool { return r.Setter != "" && strings.EqualFold(who, r.Setter) }
+	late := func(t time.Time) bool { return !until.IsZero() && t.After(until) }
 	var best *foundReview
 	cs, err := v.allComments(ctx, bz)
 	if err != nil {
@@ -210,7 +211,7 @@ func newestReview(ctx context.Context, bz bugzillaClient, maxBytes int64, v *bug
 	}
 	for i := len(cs) - 1; i >= 0; i-- {
 		cm := cs[i]
-		if !by(cm.Creator) || cm.Time.Before(r.RequestedAt) || int64(len(cm.Text)) > maxBytes {
+		if !by(cm.Creator) || cm.Time.Before(r.RequestedAt) || late(cm.Time) || int64(len(cm.Text)) > maxBytes {
 			continue
 		}
 		if rv := policy.ParseReview(cm.Text); isReview(rv) {
@@ -220,7 +221,7 @@ func newestReview(ctx context.Context, bz bugzillaClient, maxBytes int64, v *bug
 	}
 	for i := range v.atts {
 		a := &v.atts[i]
-		if !by(a.Creator) || a.IsObsolete || a.CreationTime.Before(r.RequestedAt) ||
+		if !by(a.Creator) || a.IsObsolete || a.CreationTime.Before(r.RequestedAt) || late(a.CreationTime) ||
 			!formCandidate(a, maxBytes) || (best != nil && !a.CreationTime.After(best.Created)) {
 			continue
 		}

@@ -119,6 +119,11 @@ func TestSearchMaxResults(t *testing.T) {
 			t.Errorf("limit %q: %d bugs, want %d", q, got, want)
 		}
 	}
+	// An administrator lowers it on a running server.
+	srv.SetMaxSearchResults(2)
+	if got := len(bugIDsOf(t, get(t, srv, "/rest/bug?product=Firefox&limit=1000", botKey))); got != 2 {
+		t.Errorf("after SetMaxSearchResults(2): %d bugs, want 2", got)
+	}
 }
 
 func TestIncludeFields(t *testing.T) {

@@ -87,6 +87,14 @@ func WithTimeResource(on bool) Option { return func(c *config) { c.timeResource 
 // 10000): the limit a search uses when none or a larger one is asked for.
 func WithMaxSearchResults(n int) Option { return func(c *config) { c.maxSearchResults = n } }
 
+// SetMaxSearchResults changes the max_search_results parameter of a running
+// server, as an administrator may: searches asking for more get the first n.
+func (s *Server) SetMaxSearchResults(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cfg.maxSearchResults = n
+}
+
 // WithRequestHook calls fn after every request, for logging (the demo).
 // It runs on the request's goroutine, outside the server's lock.
 func WithRequestHook(fn func(Request)) Option { return func(c *config) { c.onRequest = fn } }

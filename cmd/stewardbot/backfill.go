@@ -28,8 +28,9 @@ and records them in the store (store.dsn) as the analyze task would. It
 writes nothing to Bugzilla, whatever dry_run says.
 
 Killed or interrupted, it continues where it stopped when run again with
-the same window; a window read to its end is not read again (--restart
-reads it anew). It can run beside the daemon on a PostgreSQL store, or
+the same window; a window with --until read to its end is not read again
+(--restart reads it anew), one without is read again from its start (what
+was recorded is updated in place, never recorded twice). It can run beside the daemon on a PostgreSQL store, or
 alone on SQLite. Details: docs/backfill.md.
 
   --config       configuration FILE (default $STEWARDBOT_CONFIG); the

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stewardbot/stewardbot/bot/demo"
 	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
@@ -101,21 +102,22 @@ func TestBackfillThenReport(t *testing.T) {
 	}
 }
 
-// TestBackfillAgainIsDone: a second run over a window read to its end
-// reads nothing and says so.
+// TestBackfillAgainIsDone: a second run over a window with an end, read to
+// it, reads nothing and says so.
 func TestBackfillAgainIsDone(t *testing.T) {
 	srv := bugzillatest.NewServer(t)
 	if _, err := demo.SeedPast(srv, demo.Past{N: 5, Seed: 1, From: srv.Now().AddDate(-1, 0, 0), To: srv.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	env := backfillEnv(srv, filepath.Join(t.TempDir(), "stewardbot.db"))
+	window := []string{"--since", "2020-01-01", "--until", srv.Now().Format(time.DateOnly)}
 	var out, errOut bytes.Buffer
-	if code := runBackfill(context.Background(), []string{"--since", "2020-01-01"}, &out, &errOut, env); code != 0 {
+	if code := runBackfill(context.Background(), window, &out, &errOut, env); code != 0 {
 		t.Fatalf("backfill: exit status %d\n%s", code, &errOut)
 	}
 	out.Reset()
 	srv.ResetRecords()
-	if code := runBackfill(context.Background(), []string{"--since", "2020-01-01"}, &out, &errOut, env); code != 0 {
+	if code := runBackfill(context.Background(), window, &out, &errOut, env); code != 0 {
 		t.Fatalf("second backfill: exit status %d\n%s", code, &errOut)
 	}
 	if !strings.Contains(out.String(), "nothing to do") || srv.RequestCount("GET /rest/bug") != 0 {

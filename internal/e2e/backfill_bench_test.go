@@ -19,13 +19,13 @@ var benchBackfillReviews = flag.Int("backfill.bench.reviews", 10000, "BenchmarkB
 // backfillMinimalRequests is the fewest requests a batched backfill of n
 // bugs, each with one data-review flag, can make with the client's
 // batches (docs/backfill.md): the authentication (auth), search pages of
-// 1,000 bugs (the last one short, or empty when n is a multiple),
-// attachment metadata by 250 bugs, the contents of the text attachments
-// (texts) by 250 when they fit the client's 4 MiB a request, and comments
-// by 50 bugs.
+// 1,000 bugs and the empty one that ends the walk (a server may answer
+// fewer than asked: only an empty page says the end), attachment metadata
+// by 250 bugs, the contents of the text attachments (texts) by 250 when
+// they fit the client's 4 MiB a request, and comments by 100 bugs.
 func backfillMinimalRequests(n, texts, auth int) int {
 	up := func(a, b int) int { return (a + b - 1) / b }
-	return auth + n/1000 + 1 + up(n, 250) + up(texts, 250) + up(n, 50)
+	return auth + up(n, 1000) + 1 + up(n, 250) + up(texts, 250) + up(n, 100)
 }
 
 // BenchmarkBackfill runs the real binary's backfill (through rsswrap, for

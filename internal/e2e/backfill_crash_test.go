@@ -49,10 +49,13 @@ func TestBackfillCrashResume(t *testing.T) {
 	var mu sync.Mutex
 	var cur *exec.Cmd
 	// A killed run reads one chunk at a time (--concurrency 1) and is
-	// killed extra requests after its killAtChunk-th chunk starts: the
-	// chunks before are recorded, the kill lands within that chunk's
-	// reads (seven requests), so that each run moves the cursor one
-	// chunk. The last run reads with the default concurrency.
+	// killed extra requests after its killAtChunk-th attachment-metadata
+	// read: the second chunk's first (a chunk of 500 bugs reads their
+	// metadata in two requests), so that the chunk before is recorded and
+	// the kill lands within the second chunk's reads (nine requests): each
+	// run moves the cursor one chunk. When one chunk is left, the kill
+	// lands in it, and cannot move the cursor. The last run reads with
+	// the default concurrency.
 	var count, target, chunks, killAtChunk, extra atomic.Int64
 	var killed atomic.Bool
 	firstAfter := "" // the bug id the run's first search starts after
@@ -89,9 +92,11 @@ func TestBackfillCrashResume(t *testing.T) {
 		"STEWARDBOT_BUGZILLA_URL="+srv.URL(), "STEWARDBOT_BUGZILLA_LOGIN="+botLogin,
 		"STEWARDBOT_BUGZILLA_API_KEY=bot-api-key", "STEWARDBOT_STORE_DSN="+dsn,
 		"STEWARDBOT_LOG_LEVEL=warn", "STEWARDBOT_LOG_FORMAT=json")
-	// About the requests one run makes: search pages, and per chunk of 250
-	// bugs one attachment read, one data read and five comment reads.
-	perRun := int64(n/1000+1) + int64((n+249)/250)*7 + 2
+	// About the requests one run makes: search pages and the empty one,
+	// and per chunk of 500 bugs (bot.backfillChunk) two attachment reads,
+	// about two data reads and five comment reads.
+	const chunkBugs, perChunk = 500, 9
+	perRun := int64((n+999)/1000+1) + int64((n+chunkBugs-1)/chunkBugs)*perChunk + 2
 	var total int64
 	progressed := 0 // killed runs that moved the cursor
 	run := func(args ...string) (exited bool, out string) {
@@ -120,9 +125,17 @@ func TestBackfillCrashResume(t *testing.T) {
 			t.Errorf("a run searched after bug %s; the store's cursor said %s", firstAfter, cursor)
 		}
 		mu.Unlock()
-		if after := readCursor(t, dsn); after != "done" && atoi(after) < atoi(cursor) {
+		after := readCursor(t, dsn)
+		switch {
+		case !killed.Load() && err == nil:
+			// Finished: a window without end is read again from its
+			// start next time.
+			if after != "0" {
+				t.Errorf("a finished run left the cursor at %s, want 0", after)
+			}
+		case atoi(after) < atoi(cursor):
 			t.Errorf("the cursor went back from %s to %s", cursor, after)
-		} else if after != cursor && killed.Load() {
+		case after != cursor && killed.Load():
 			progressed++
 		}
 		if killed.Load() {
@@ -133,11 +146,15 @@ func TestBackfillCrashResume(t *testing.T) {
 		}
 		return true, buf.String()
 	}
-	fired := 0
+	fired, inLast := 0, 0
 	for range kills {
 		// Somewhere in what is left of a run, but never the very first
 		// requests only: each run gets some work done before it dies.
-		killAtChunk.Store(2)
+		killAtChunk.Store(3)
+		if left := bugsAfter(srv, atoi(readCursor(t, dsn))); left <= chunkBugs {
+			killAtChunk.Store(1)
+			inLast++
+		}
 		extra.Store(rng.Int64N(6))
 		if done, _ := run("--concurrency", "1"); done {
 			t.Logf("a run finished before its kill; %d kills fired", fired)
@@ -149,9 +166,9 @@ func TestBackfillCrashResume(t *testing.T) {
 	if done, out := run(); !done {
 		t.Fatalf("the last run did not finish:\n%s", out)
 	}
-	t.Logf("%d kills fired, %d runs moved the cursor; %d requests over all runs, about %d for one run", fired, progressed, total, perRun)
-	if progressed < fired {
-		t.Errorf("only %d of the %d killed runs moved the cursor", progressed, fired)
+	t.Logf("%d kills fired (%d in the last chunk left), %d runs moved the cursor; %d requests over all runs, about %d for one run", fired, inLast, progressed, total, perRun)
+	if progressed < fired-inLast {
+		t.Errorf("only %d of the %d killed runs moved the cursor (%d killed in the last chunk)", progressed, fired, inLast)
 	}
 	if fired < kills && !testing.Short() {
 		t.Errorf("only %d of %d kills fired: the backfill finished too early for the plan", fired, kills)
@@ -161,7 +178,7 @@ func TestBackfillCrashResume(t *testing.T) {
 	}
 	// Each run resumes: all runs together read at most a few chunks per
 	// kill more than one run.
-	if limit := perRun + int64(fired)*(4*7+3); total > limit {
+	if limit := perRun + int64(fired)*(4*perChunk+3); total > limit {
 		t.Errorf("%d requests over all runs, more than %d: the runs do not resume", total, limit)
 	}
 	checkRecordedOnce(t, srv, dsn)
@@ -260,5 +277,17 @@ func searchAfter(r bugzillatest.Request) string {
 
 func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
+	return n
+}
+
+// bugsAfter counts the fake's bugs after bug id after: what a run resuming
+// there has left to read.
+func bugsAfter(srv *bugzillatest.Server, after int) int {
+	n := 0
+	for _, id := range srv.BugIDs() {
+		if id > after {
+			n++
+		}
+	}
 	return n
 }
