@@ -55,6 +55,7 @@ type BackfillProgress struct {
 	Reviews      int64 // steward's review forms recorded
 	SearchDone   bool  // the last search page has come: BugsFound is the total
 	ResumedAfter int   // the bug id this run started after (0: from the start)
+	Withdrawn    int64 // requests withdrawn in the window (flag cleared) recorded as "X"
 }
 
 // BackfillResult is what a finished run reports.
@@ -78,6 +79,7 @@ type Backfill struct {
 	found, read, flags, answered, forms, reviews atomic.Int64
 	searchDone                                   atomic.Bool
 	resumedAfter                                 atomic.Int64
+	withdrawnN                                   atomic.Int64 // backfill_withdrawn.go
 }
 
 // backfillClient is what a backfill reads from Bugzilla.
@@ -87,6 +89,8 @@ type backfillClient interface {
 	AttachmentData(ctx context.Context, metas []bugzilla.Attachment) (map[int][]byte, error)
 	CommentsOfBugs(ctx context.Context, bugIDs []int, newSince time.Time) (map[int][]bugzilla.Comment, error)
 	Comments(ctx context.Context, bugID int, newSince time.Time) ([]bugzilla.Comment, error)
+	HistoryOfBugs(ctx context.Context, bugIDs []int) (map[int][]bugzilla.HistoryEntry, error) // withdrawn requests
+	History(ctx context.Context, bugID int, newSince time.Time) ([]bugzilla.HistoryEntry, error)
 }
 
 var _ backfillClient = (*bugzilla.Client)(nil)
@@ -130,6 +134,7 @@ func (bf *Backfill) Progress() BackfillProgress {
 	return BackfillProgress{
 		BugsFound: bf.found.Load(), BugsRead: bf.read.Load(), Flags: bf.flags.Load(), Answered: bf.answered.Load(), Forms: bf.forms.Load(),
 		Reviews: bf.reviews.Load(), SearchDone: bf.searchDone.Load(), ResumedAfter: int(bf.resumedAfter.Load()),
+		Withdrawn: bf.withdrawnN.Load(),
 	}
 }
 
@@ -147,6 +152,9 @@ func (bf *Backfill) Run(ctx context.Context) (BackfillResult, error) {
 		// From the start: a restart killed before its first chunk must
 		// not leave the window marked done.
 		if err := b.store.Set(ctx, bf.key, "0"); err != nil {
+			return BackfillResult{}, fmt.Errorf("bot: backfill: %w", err)
+		}
+		if err := b.store.Set(ctx, bf.withdrawnKey(), "0"); err != nil {
 			return BackfillResult{}, fmt.Errorf("bot: backfill: %w", err)
 		}
 	} else {
@@ -182,6 +190,9 @@ func (bf *Backfill) Run(ctx context.Context) (BackfillResult, error) {
 	})
 	if werr := g.Wait(); werr != nil {
 		err = werr
+	}
+	if err == nil {
+		err = bf.withdrawn(ctx) // the requests cleared unanswered: backfill_withdrawn.go
 	}
 	if err != nil {
 		return BackfillResult{BackfillProgress: bf.Progress()}, fmt.Errorf("bot: backfill: %w", err)
