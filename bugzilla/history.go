@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 )
 
@@ -60,15 +59,7 @@ func (c *Client) HistoryOfBugs(ctx context.Context, bugIDs []int) (map[int][]His
 			return nil, fmt.Errorf("bugzilla: history: bad bug id %d", id)
 		}
 	}
-	fixed := c.targetLen("/rest/bug/"+strings.Repeat("9", maxIDDigits)+"/history", url.Values{})
-	var parts [][]int
-	for _, batch := range batchIDs(bugIDs, fixed, len("&ids=")) {
-		for len(batch) > 0 {
-			part := batch[:min(len(batch), maxBugsPerHistoryBatch)]
-			batch = batch[len(part):]
-			parts = append(parts, part)
-		}
-	}
+	parts := c.bugBatches(bugIDs, "history", url.Values{}, maxBugsPerHistoryBatch)
 	answers := make([]historyAnswer, len(parts))
 	err := c.eachBatch(ctx, len(parts), func(ctx context.Context, i int) error {
 		part := parts[i]
