@@ -164,6 +164,9 @@ func (bf *Backfill) Run(ctx context.Context) (BackfillResult, error) {
 		case err != nil:
 			return BackfillResult{}, fmt.Errorf("bot: backfill: %w", err)
 		case v == backfillDone:
+			if ran, err := bf.withdrawnLeft(ctx); err != nil || ran { // backfill_withdrawn.go
+				return bf.withdrawnResult(err)
+			}
 			b.log.Info().Str("window", bf.key).Msg("backfill: an earlier run read this window to its end; nothing to do")
 			return BackfillResult{AlreadyDone: true, BackfillProgress: bf.Progress()}, nil
 		default:

@@ -87,6 +87,29 @@ func (bf *Backfill) withdrawn(ctx context.Context) error {
 	return b.store.Set(ctx, key, backfillDone)
 }
 
+// withdrawnLeft runs the withdrawn pass over a window whose walk an
+// earlier run finished but whose pass it did not (a version without the
+// pass marked it done): it says whether it ran.
+func (bf *Backfill) withdrawnLeft(ctx context.Context) (bool, error) {
+	v, err := bf.b.store.Get(ctx, bf.withdrawnKey())
+	switch {
+	case err == nil && v == backfillDone:
+		return false, nil
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return false, fmt.Errorf("bot: backfill: %w", err)
+	}
+	bf.b.log.Info().Str("window", bf.key).Msg("backfill: an earlier run read this window without its withdrawn requests; reading them")
+	if err := bf.withdrawn(ctx); err != nil {
+		return true, fmt.Errorf("bot: backfill: %w", err)
+	}
+	return true, nil
+}
+
+// withdrawnResult is what Run returns after withdrawnLeft ran.
+func (bf *Backfill) withdrawnResult(err error) (BackfillResult, error) {
+	return BackfillResult{BackfillProgress: bf.Progress()}, err
+}
+
 // withdrawnQuery is the search for one page: bugs with a flagtypes.name
 // change on or after Since and on or before Until (each a day wider, as
 // the main search: Bugzilla reads them in its own time zone), after a bug

@@ -211,3 +211,30 @@ func TestWithdrawnRequestsReadsTheHistory(t *testing.T) {
 		t.Errorf("keys %d and %d: want distinct negative keys", withdrawnFlagID(want[0]), withdrawnFlagID(want[2]))
 	}
 }
+
+// TestBackfillWithdrawnAfterAnOlderRun: a window an earlier version read
+// to its end, without the withdrawn pass, gets the pass on the next run,
+// and only then says it is done.
+func TestBackfillWithdrawnAfterAnOlderRun(t *testing.T) {
+	r := newBackfillRig(t, bugzillatest.BMO, 60)
+	bf, err := NewBackfill(r.e.cfg, r.e.rig.Client, r.e.st, BackfillOptions{}, WithClock(r.e.clock), WithLogger(r.e.rig.Log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What an older version left: the walk's cursor done, no pass cursor.
+	if err := r.e.st.Set(r.e.ctx, bf.key, backfillDone); err != nil {
+		t.Fatal(err)
+	}
+	r.e.srv.ResetRecords()
+	res := r.run(t, BackfillOptions{})
+	want := clearedOnFake(r, time.Time{}, time.Time{})
+	if res.AlreadyDone || res.Withdrawn != int64(want) || want == 0 {
+		t.Errorf("%+v: want the %d withdrawn requests read, not already done", res, want)
+	}
+	if got := r.e.srv.RequestCount("GET /rest/bug/{id}/attachment"); got != 0 {
+		t.Errorf("the walk was read again: %d attachment reads", got)
+	}
+	if res := r.run(t, BackfillOptions{}); !res.AlreadyDone {
+		t.Errorf("the next run: %+v, want already done", res)
+	}
+}
