@@ -10,8 +10,9 @@ import (
 )
 
 // Bug.search (GET /rest/bug): simple field parameters, the advanced
-// fN/oN/vN criteria with nN negation and OP/CP groups, chfieldfrom/chfieldto,
-// last_change_time, include_fields, limit/offset/order.
+// fN/oN/vN criteria with nN negation and OP/CP groups (changedafter and
+// changedbefore on a field's history among the operators),
+// chfieldfrom/chfieldto, last_change_time, include_fields, limit/offset/order.
 
 // searchReserved are parameters that are not search criteria.
 var searchReserved = map[string]bool{
