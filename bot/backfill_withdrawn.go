@@ -59,11 +59,13 @@ func (bf *Backfill) withdrawn(ctx context.Context) error {
 			return err
 		})
 		if err != nil {
-			g.Wait()
+			if werr := g.Wait(); werr != nil {
+				return werr // a batch's failure cancelled the search
+			}
 			return fmt.Errorf("search of flag changes after bug %d: %w", after, err)
 		}
 		if len(page) > 0 && page[len(page)-1].ID <= after {
-			g.Wait()
+			_ = g.Wait()
 			return fmt.Errorf("search of flag changes after bug %d: the server answered bug %d, not after it", after, page[len(page)-1].ID)
 		}
 		for i := 0; i < len(page); i += backfillHistoryBatch {
