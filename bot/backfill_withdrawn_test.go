@@ -238,3 +238,31 @@ func TestBackfillWithdrawnAfterAnOlderRun(t *testing.T) {
 		t.Errorf("the next run: %+v, want already done", res)
 	}
 }
+
+// FuzzFlagItems: any history value reads without a panic, as flags of the
+// name with a status of "?", "+" or "-", and a value made of such flags
+// reads back as written.
+func FuzzFlagItems(f *testing.F) {
+	for _, s := range []string{"", "data-review?(s1@x), feedback?(f@x)", "data-review+", "data-review-extra?(a)",
+		"data-review?(", "data-review?()", ",,data-review-, data-review?"} {
+		f.Add(s, "s1@example.test")
+	}
+	f.Fuzz(func(t *testing.T, value, who string) {
+		for _, it := range flagItems(value, "data-review") {
+			if !strings.Contains("?+-", it.status) || len(it.status) != 1 {
+				t.Fatalf("%q: status %q", value, it.status)
+			}
+		}
+		if strings.ContainsAny(who, ",()") || strings.TrimSpace(who) != who {
+			return
+		}
+		got := flagItems("data-review?("+who+"), other+, data-review+", "data-review")
+		want := []flagItem{{status: "?", requestee: who}, {status: "+"}}
+		if who == "" {
+			want[0].requestee = ""
+		}
+		if d := cmp.Diff(got, want, cmp.AllowUnexported(flagItem{})); d != "" {
+			t.Fatalf("(-got +want):\n%s", d)
+		}
+	})
+}
