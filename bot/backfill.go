@@ -58,6 +58,7 @@ type BackfillProgress struct {
 	Reviews      int64 // steward's review forms recorded
 	SearchDone   bool  // the last search page has come: BugsFound is the total
 	ResumedAfter int   // the bug id this run started after (0: from the start)
+	Withdrawn    int64 // requests withdrawn in the window (flag cleared) recorded as "X"
 }
 
 // BackfillResult is what a finished run reports.
@@ -82,6 +83,7 @@ type Backfill struct {
 	found, read, flags, answered, forms, reviews atomic.Int64
 	searchDone                                   atomic.Bool
 	resumedAfter                                 atomic.Int64
+	withdrawnN                                   atomic.Int64 // backfill_withdrawn.go
 }
 
 // backfillClient is what a backfill reads from Bugzilla.
@@ -91,6 +93,8 @@ type backfillClient interface {
 	AttachmentData(ctx context.Context, metas []bugzilla.Attachment) (map[int][]byte, error)
 	CommentsOfBugs(ctx context.Context, bugIDs []int, newSince time.Time) (map[int][]bugzilla.Comment, error)
 	Comments(ctx context.Context, bugID int, newSince time.Time) ([]bugzilla.Comment, error)
+	HistoryOfBugs(ctx context.Context, bugIDs []int) (map[int][]bugzilla.HistoryEntry, error) // withdrawn requests
+	History(ctx context.Context, bugID int, newSince time.Time) ([]bugzilla.HistoryEntry, error)
 }
 
 var _ backfillClient = (*bugzilla.Client)(nil)
@@ -135,6 +139,7 @@ func (bf *Backfill) Progress() BackfillProgress {
 	return BackfillProgress{
 		BugsFound: bf.found.Load(), BugsRead: bf.read.Load(), Flags: bf.flags.Load(), Answered: bf.answered.Load(), Forms: bf.forms.Load(),
 		Reviews: bf.reviews.Load(), SearchDone: bf.searchDone.Load(), ResumedAfter: int(bf.resumedAfter.Load()),
+		Withdrawn: bf.withdrawnN.Load(),
 	}
 }
 
@@ -155,6 +160,9 @@ func (bf *Backfill) Run(ctx context.Context) (BackfillResult, error) {
 		if err := b.store.Set(ctx, bf.key, "0"); err != nil {
 			return BackfillResult{}, fmt.Errorf("bot: backfill: %w", err)
 		}
+		if err := b.store.Set(ctx, bf.withdrawnKey(), "0"); err != nil {
+			return BackfillResult{}, fmt.Errorf("bot: backfill: %w", err)
+		}
 	} else {
 		v, err := b.store.Get(ctx, bf.key)
 		switch {
@@ -162,6 +170,9 @@ func (bf *Backfill) Run(ctx context.Context) (BackfillResult, error) {
 		case err != nil:
 			return BackfillResult{}, fmt.Errorf("bot: backfill: %w", err)
 		case v == backfillDone:
+			if ran, err := bf.withdrawnLeft(ctx); err != nil || ran { // backfill_withdrawn.go
+				return bf.withdrawnResult(err)
+			}
 			b.log.Info().Str("window", bf.key).Msg("backfill: an earlier run read this window to its end; nothing to do")
 			return BackfillResult{AlreadyDone: true, BackfillProgress: bf.Progress()}, nil
 		default:
@@ -189,6 +200,9 @@ func (bf *Backfill) Run(ctx context.Context) (BackfillResult, error) {
 	if werr := g.Wait(); werr != nil {
 		err = werr
 	}
+	if err == nil {
+		err = bf.withdrawn(ctx) // the requests cleared unanswered: backfill_withdrawn.go
+	}
 	if err != nil {
 		return BackfillResult{BackfillProgress: bf.Progress()}, fmt.Errorf("bot: backfill: %w", err)
 	}
@@ -199,6 +213,11 @@ func (bf *Backfill) Run(ctx context.Context) (BackfillResult, error) {
 	end := backfillDone
 	if bf.opts.Until.IsZero() {
 		end = "0"
+		// The withdrawn requests' pass too: a request cleared since
+		// belongs to the window.
+		if err := b.store.Set(ctx, bf.withdrawnKey(), "0"); err != nil {
+			return BackfillResult{}, fmt.Errorf("bot: backfill: %w", err)
+		}
 	}
 	if err := b.store.Set(ctx, bf.key, end); err != nil {
 		return BackfillResult{}, fmt.Errorf("bot: backfill: %w", err)

@@ -39,6 +39,22 @@ func batchIDs(ids []int, fixed, sep int) [][]int {
 	return batchBy(ids, fixed, sep, func(id int) int { return len(strconv.Itoa(id)) })
 }
 
+// bugBatches splits bug ids for GET /rest/bug/{first}/<resource>?ids=...
+// (the first id in the path, the others as ids) into batches within the
+// request target and of at most most bugs each.
+func (c *Client) bugBatches(ids []int, resource string, q url.Values, most int) [][]int {
+	fixed := c.targetLen("/rest/bug/"+strings.Repeat("9", maxIDDigits)+"/"+resource, q)
+	var parts [][]int
+	for _, batch := range batchIDs(ids, fixed, len("&ids=")) {
+		for len(batch) > 0 {
+			part := batch[:min(len(batch), most)]
+			batch = batch[len(part):]
+			parts = append(parts, part)
+		}
+	}
+	return parts
+}
+
 // batchBy splits values (duplicates dropped, order kept) into batches whose
 // request target stays under maxRequestTarget and whose length stays at
 // most maxIDsPerBatch. width is the bytes a value takes in the target.

@@ -67,15 +67,7 @@ func (c *Client) CommentsOfBugs(ctx context.Context, bugIDs []int, newSince time
 			return nil, fmt.Errorf("bugzilla: comments: bad bug id %d", id)
 		}
 	}
-	fixed := c.targetLen("/rest/bug/"+strings.Repeat("9", maxIDDigits)+"/comment", q)
-	var parts [][]int
-	for _, batch := range batchIDs(bugIDs, fixed, len("&ids=")) {
-		for len(batch) > 0 {
-			part := batch[:min(len(batch), maxBugsPerCommentBatch)]
-			batch = batch[len(part):]
-			parts = append(parts, part)
-		}
-	}
+	parts := c.bugBatches(bugIDs, "comment", q, maxBugsPerCommentBatch)
 	answers := make([]commentsAnswer, len(parts))
 	err := c.eachBatch(ctx, len(parts), func(ctx context.Context, i int) error {
 		part := parts[i]

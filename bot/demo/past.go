@@ -31,7 +31,9 @@ type Past struct {
 // PastFile builds the history as a bugzillatest seed: N bugs, each with one
 // Data Review Request form attached and flagged data-review? for a
 // steward, then answered + (about four in five) or - by that steward, some
-// with a review form in a comment. Products, categories 1 to 4, default-on
+// with a review form in a comment. On one bug in ten with an attached
+// public form, the requester first withdraws the request (clears the flag) and
+// asks again. Products, categories 1 to 4, default-on
 // and off, dated, versioned, limited and permanent expiries, private bugs
 // (the "insiders" group), private forms and forms pasted in a comment all
 // occur. Nothing depends on the clock: only on p.
@@ -129,10 +131,23 @@ func pastBug(rng *rand.Rand, p Past, i int, filed time.Time) bugzillatest.SeedBu
 		b.Comments = append(b.Comments, bugzillatest.SeedComment{Creator: steward, Text: pastReview(rng, granted),
 			IsPrivate: b.Attachments[0].IsPrivate, At: stamp(answered)})
 	}
+	if i%pastWithdrawnEvery == pastWithdrawnEvery-1 && b.Attachments[0].FileName == "data-review-request.md" && !b.Attachments[0].IsPrivate {
+		// The requester withdraws the request (clears the flag) and asks
+		// again: a withdrawn request the backfill finds in the history.
+		b.FlagUpdates = append(b.FlagUpdates,
+			bugzillatest.SeedFlagUpdate{As: requester, At: stamp(asked.Add(30 * time.Minute)), Attachment: 1,
+				Flags: []bugzillatest.SeedFlagChange{{Name: "data-review", Status: "X"}}},
+			bugzillatest.SeedFlagUpdate{As: requester, At: stamp(asked.Add(time.Hour)), Attachment: 1,
+				Flags: []bugzillatest.SeedFlagChange{{Name: "data-review", Status: "?", Requestee: steward}}})
+	}
 	b.FlagUpdates = append(b.FlagUpdates, bugzillatest.SeedFlagUpdate{As: steward, At: stamp(answered), Attachment: 1,
 		Flags: []bugzillatest.SeedFlagChange{{Name: "data-review", Status: status}}})
 	return b
 }
+
+// pastWithdrawnEvery: one bug in this many with its form attached has a
+// request withdrawn before the one answered.
+const pastWithdrawnEvery = 10
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 

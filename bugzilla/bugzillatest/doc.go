@@ -93,5 +93,7 @@
 // the requestee; a requestee is added to the CC list; search criteria on
 // flagtypes.name and requestees.login_name match independently and see flags
 // on private attachments; chfieldfrom in ISO form keeps only the date;
+// changedafter and changedbefore match a field's history (flag changes are
+// flagtypes.name), each criterion on its own history row, both inclusive;
 // new_since keeps strictly newer comments and history.
 package bugzillatest

@@ -10,8 +10,9 @@ import (
 )
 
 // Bug.search (GET /rest/bug): simple field parameters, the advanced
-// fN/oN/vN criteria with nN negation and OP/CP groups, chfieldfrom/chfieldto,
-// last_change_time, include_fields, limit/offset/order.
+// fN/oN/vN criteria with nN negation and OP/CP groups (changedafter and
+// changedbefore on a field's history among the operators),
+// chfieldfrom/chfieldto, last_change_time, include_fields, limit/offset/order.
 
 // searchReserved are parameters that are not search criteria.
 var searchReserved = map[string]bool{
@@ -112,6 +113,7 @@ var knownOps = map[string]bool{
 	"regexp": true, "lessthan": true, "lessthaneq": true, "greaterthan": true,
 	"greaterthaneq": true, "anywords": true, "allwords": true, "anywordssubstr": true,
 	"allwordssubstr": true, "isempty": true, "isnotempty": true,
+	"changedafter": true, "changedbefore": true,
 }
 
 // parseSearch builds the search as Bug.search and Search.pm do: the simple
@@ -344,7 +346,7 @@ func (c *reqCtx) newCriterion(field, op, value string, negate bool) (*criterion,
 		}
 		cr.re = re
 	}
-	if dateFields[field] && op != "isempty" && op != "isnotempty" {
+	if (dateFields[field] && op != "isempty" && op != "isnotempty") || changedOps[op] {
 		t, err := sqlifyDate(value, c.now)
 		if err != nil {
 			return nil, err
@@ -501,6 +503,9 @@ func (c *reqCtx) evalGroup(g *critGroup, b *bugRec) bool {
 // (flags, CC, attachments) any value may match, and a negated operator
 // means that none does, as Bugzilla's Search.pm does.
 func (c *reqCtx) evalCriterion(cr *criterion, b *bugRec) bool {
+	if changedOps[cr.op] {
+		return changedWhen(cr, b) != cr.negate
+	}
 	if dateFields[cr.field] {
 		t := b.lastChangeTime
 		if cr.field == "creation_ts" {
@@ -721,4 +726,29 @@ func (c *reqCtx) fieldValues(field string, b *bugRec) []string {
 		}
 	}
 	return out
+}
+
+// changedOps are Search.pm's operators on a field's history.
+var changedOps = map[string]bool{"changedafter": true, "changedbefore": true}
+
+// changedWhen is Search.pm's _changedbefore_changedafter: the bug has a
+// bugs_activity row for the field at or after (changedafter) or at or
+// before (changedbefore) the date, SqlifyDate'd. Flag changes, on the bug
+// or its attachments, are rows of the field flagtypes.name.
+func changedWhen(cr *criterion, b *bugRec) bool {
+	for _, h := range b.history {
+		hit := !h.when.Before(cr.when)
+		if cr.op == "changedbefore" {
+			hit = !h.when.After(cr.when)
+		}
+		if !hit {
+			continue
+		}
+		for _, ch := range h.changes {
+			if ch.field == cr.field {
+				return true
+			}
+		}
+	}
+	return false
 }

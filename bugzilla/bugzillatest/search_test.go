@@ -56,6 +56,13 @@ func TestSearch(t *testing.T) {
 		{"simple status", "status=RESOLVED", botKey, []int{5}},
 		{"simple summary words", "summary=telemetry%20probe", botKey, []int{1}},
 		{"simple creator", "creator=dev2%40example.test", botKey, []int{5}},
+		{"flag changed after", "f1=flagtypes.name&o1=changedafter&v1=2026-11-28%2011:30:00", botKey, []int{1}},
+		{"flag changed after, inclusive", "f1=flagtypes.name&o1=changedafter&v1=2026-11-28%2011:00:00", botKey, []int{1, 3}},
+		{"flag changed before, inclusive", "f1=flagtypes.name&o1=changedbefore&v1=2026-11-28%2010:00:00", botKey, []int{1, 2, 3}},
+		// Each criterion joins its own bugs_activity row (Search.pm): bug 1,
+		// changed at 10:00 and 12:00, matches a span holding neither.
+		{"flag changed after and before", "f1=flagtypes.name&o1=changedafter&v1=2026-11-28%2010:30:00&f2=flagtypes.name&o2=changedbefore&v2=2026-11-28%2011:30:00", botKey, []int{1, 3}},
+		{"summary never changed", "f1=short_desc&o1=changedafter&v1=2026-11-28", botKey, []int{}},
 		{"last_change_time", "last_change_time=2026-11-28T11:00:00Z", botKey, []int{1, 3, 5}},
 		{"last_change_time to the second", "last_change_time=2026-11-28T11:00:01Z", botKey, []int{1, 5}},
 		{"chfieldfrom sql form", "chfieldfrom=2026-11-28%2012:00:00", botKey, []int{1, 5}},

@@ -156,10 +156,10 @@ func backfill(ctx context.Context, cfg bot.Config, o bot.BackfillOptions, log ze
 		return 0
 	}
 	log.Info().Int64("bugs_found", res.BugsFound).Int64("bugs_read", res.BugsRead).Int64("flags", res.Flags).
-		Int64("forms", res.Forms).Int64("reviews", res.Reviews).Int64("requests", counter.count.Load()).
+		Int64("forms", res.Forms).Int64("reviews", res.Reviews).Int64("withdrawn", res.Withdrawn).Int64("requests", counter.count.Load()).
 		Dur("took", took).Msg("backfill done")
-	fmt.Fprintf(stdout, "backfill: %d bugs read, %d requests recorded (%d answered, %d forms, %d review forms); %d requests to Bugzilla in %s\n",
-		res.BugsRead, res.Flags, res.Answered, res.Forms, res.Reviews, counter.count.Load(), took)
+	fmt.Fprintf(stdout, "backfill: %d bugs read, %d requests recorded (%d answered, %d forms, %d review forms), %d withdrawn requests; %d requests to Bugzilla in %s\n",
+		res.BugsRead, res.Flags, res.Answered, res.Forms, res.Reviews, res.Withdrawn, counter.count.Load(), took)
 	return 0
 }
 

@@ -49,6 +49,21 @@ func TestBackfillThenReport(t *testing.T) {
 			if !strings.Contains(out.String(), want) {
 				t.Errorf("backfill says %q, want %q in it", out.String(), want)
 			}
+			// The demo's withdrawn requests (cleared, nothing set in their
+			// place) are recorded and counted too.
+			withdrawn := 0
+			for _, id := range srv.BugIDs() {
+				for _, h := range srv.History(id) {
+					for _, ch := range h.Changes {
+						if ch.FieldName == "flagtypes.name" && strings.HasPrefix(ch.Removed, "data-review?") && ch.Added == "" {
+							withdrawn++
+						}
+					}
+				}
+			}
+			if want := strconv.Itoa(withdrawn) + " withdrawn requests"; withdrawn == 0 || !strings.Contains(out.String(), want) {
+				t.Errorf("backfill says %q, want %q in it (and some)", out.String(), want)
+			}
 			if w := srv.Writes(); len(w) != 0 {
 				t.Errorf("backfill wrote to Bugzilla: %s %s", w[0].Method, w[0].Path)
 			}

@@ -22,10 +22,13 @@ var benchBackfillReviews = flag.Int("backfill.bench.reviews", 10000, "BenchmarkB
 // 1,000 bugs and the empty one that ends the walk (a server may answer
 // fewer than asked: only an empty page says the end), attachment metadata
 // by 250 bugs, the contents of the text attachments (texts) by 250 when
-// they fit the client's 4 MiB a request, and comments by 100 bugs.
-func backfillMinimalRequests(n, texts, auth int) int {
+// they fit the client's 4 MiB a request, and comments by 100 bugs; then,
+// for the withdrawn requests, search pages of 1,000 of the bugs whose
+// flags changed in the window (changed: each of the n here) and the empty
+// one, and their histories by 100.
+func backfillMinimalRequests(n, changed, texts, auth int) int {
 	up := func(a, b int) int { return (a + b - 1) / b }
-	return auth + up(n, 1000) + 1 + up(n, 250) + up(texts, 250) + up(n, 100)
+	return auth + up(n, 1000) + 1 + up(n, 250) + up(texts, 250) + up(n, 100) + up(changed, 1000) + 1 + up(changed, 100)
 }
 
 // BenchmarkBackfill runs the real binary's backfill (through rsswrap, for
@@ -34,8 +37,8 @@ func backfillMinimalRequests(n, texts, auth int) int {
 // (-backfill.bench.reviews), with the default concurrency. It reports the
 // requests made, the minimal batched count and their ratio (target: within
 // 1.1), the requests a per-bug read would make (the baseline: a search,
-// then per bug its attachments, their contents and its comments), and the
-// peak RSS (target: under 60 MB). ns/op is the wall time of one backfill.
+// then per bug its attachments, their contents, its comments and its
+// history), and the peak RSS (target: under 60 MB). ns/op is the wall time of one backfill.
 func BenchmarkBackfill(b *testing.B) {
 	n := *benchBackfillReviews
 	bin := buildBinary(b, "github.com/stewardbot/stewardbot/cmd/stewardbot", deployBuildFlags...)
@@ -88,7 +91,8 @@ func BenchmarkBackfill(b *testing.B) {
 		for ep, c := range srv.RequestCounts() {
 			requests += c
 			switch ep {
-			case "GET /rest/bug", "GET /rest/bug/{id}/attachment", "GET /rest/bug/attachment/{id}", "GET /rest/bug/{id}/comment":
+			case "GET /rest/bug", "GET /rest/bug/{id}/attachment", "GET /rest/bug/attachment/{id}", "GET /rest/bug/{id}/comment",
+				"GET /rest/bug/{id}/history":
 			default:
 				auth += c // whoami, login check, version
 			}
@@ -96,10 +100,10 @@ func BenchmarkBackfill(b *testing.B) {
 		b.Logf("%d requests by endpoint: %v; %s", requests, srv.RequestCounts(), strings.TrimSpace(out.String()))
 		b.StartTimer()
 	}
-	minimal := backfillMinimalRequests(n, texts, auth)
+	minimal := backfillMinimalRequests(n, len(srv.BugIDs()), texts, auth)
 	b.ReportMetric(float64(requests), "requests")
 	b.ReportMetric(float64(minimal), "minimal-requests")
 	b.ReportMetric(float64(requests)/float64(minimal), "ratio")
-	b.ReportMetric(float64(1+n/500+3*n), "per-bug-requests")
+	b.ReportMetric(float64(1+n/500+4*n), "per-bug-requests")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-rss-MB")
 }

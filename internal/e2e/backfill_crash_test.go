@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -56,7 +57,7 @@ func TestBackfillCrashResume(t *testing.T) {
 	// run moves the cursor one chunk. When one chunk is left, the kill
 	// lands in it, and cannot move the cursor. The last run reads with
 	// the default concurrency.
-	var count, target, chunks, killAtChunk, extra atomic.Int64
+	var count, target, chunks, killAtChunk, extra, histories, killAtHistory atomic.Int64
 	var killed atomic.Bool
 	firstAfter := "" // the bug id the run's first search starts after
 	srv := bugzillatest.NewServer(t, bugzillatest.WithRequestHook(func(r bugzillatest.Request) {
@@ -70,6 +71,9 @@ func TestBackfillCrashResume(t *testing.T) {
 		c := count.Add(1)
 		if r.Endpoint == "GET /rest/bug/{id}/attachment" && chunks.Add(1) == killAtChunk.Load() {
 			target.Store(c + extra.Load())
+		}
+		if r.Endpoint == "GET /rest/bug/{id}/history" && histories.Add(1) == killAtHistory.Load() {
+			target.Store(c) // as the batch's answer comes: the batches before are recorded
 		}
 		if c == target.Load() {
 			mu.Lock()
@@ -94,9 +98,10 @@ func TestBackfillCrashResume(t *testing.T) {
 		"STEWARDBOT_LOG_LEVEL=warn", "STEWARDBOT_LOG_FORMAT=json")
 	// About the requests one run makes: search pages and the empty one,
 	// and per chunk of 500 bugs (bot.backfillChunk) two attachment reads,
-	// about two data reads and five comment reads.
+	// about two data reads and five comment reads; then the withdrawn
+	// requests' search pages and the empty one, and histories by 100 bugs.
 	const chunkBugs, perChunk = 500, 9
-	perRun := int64((n+999)/1000+1) + int64((n+chunkBugs-1)/chunkBugs)*perChunk + 2
+	perRun := int64((n+999)/1000+1) + int64((n+chunkBugs-1)/chunkBugs)*perChunk + 2 + int64((n+999)/1000+1) + int64((n+99)/100)
 	var total int64
 	progressed := 0 // killed runs that moved the cursor
 	run := func(args ...string) (exited bool, out string) {
@@ -109,6 +114,7 @@ func TestBackfillCrashResume(t *testing.T) {
 		killed.Store(false)
 		count.Store(0)
 		chunks.Store(0)
+		histories.Store(0)
 		target.Store(-1)
 		err := cmd.Start()
 		mu.Unlock()
@@ -163,6 +169,16 @@ func TestBackfillCrashResume(t *testing.T) {
 		fired++
 	}
 	killAtChunk.Store(-1)
+	// One more kill in the withdrawn requests' pass, after the walk: the
+	// next run resumes the pass after the histories recorded.
+	killAtHistory.Store(3)
+	if done, _ := run("--concurrency", "1"); !done {
+		fired++
+		if c := readKey(t, dsn, backfillWithdrawnKey); c == "0" || c == "done" {
+			t.Errorf("a run killed in the withdrawn pass left its cursor at %q", c)
+		}
+	}
+	killAtHistory.Store(-1)
 	if done, out := run(); !done {
 		t.Fatalf("the last run did not finish:\n%s", out)
 	}
@@ -233,18 +249,48 @@ func checkRecordedOnce(t *testing.T, srv *bugzillatest.Server, dsn string) {
 	if len(perFlag) != want {
 		t.Errorf("%d flags recorded, the fake holds %d", len(perFlag), want)
 	}
+	// The withdrawn requests (cleared, nothing set in their place), once
+	// each: as many "X" requests as the fake's histories hold.
+	withdrawn, cleared := 0, 0
+	for _, id := range srv.BugIDs() {
+		reqs, err := st.RequestsOnBug(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range reqs {
+			if r.Status == "X" {
+				withdrawn++
+			}
+		}
+		for _, h := range srv.History(id) {
+			for _, ch := range h.Changes {
+				if ch.FieldName == "flagtypes.name" && strings.HasPrefix(ch.Removed, "data-review?") && ch.Added == "" {
+					cleared++
+				}
+			}
+		}
+	}
+	if withdrawn != cleared {
+		t.Errorf("%d withdrawn requests recorded, the fake's histories hold %d", withdrawn, cleared)
+	}
 	if t.Failed() {
 		return
 	}
-	t.Logf("%d reviews recorded once each (%s)", want, fmt.Sprint(len(rows), " collection rows"))
+	t.Logf("%d reviews recorded once each (%s), %d withdrawn requests", want, fmt.Sprint(len(rows), " collection rows"), withdrawn)
 }
 
 // backfillCursorKey is the store key of the cursor of a backfill over
 // every date and product (bot.backfillKey).
 const backfillCursorKey = "backfill.cursor:data-review:-:-:"
 
+// backfillWithdrawnKey is the withdrawn pass's cursor of that backfill.
+const backfillWithdrawnKey = "backfill.withdrawn:data-review:-:-:"
+
 // readCursor reads the backfill's cursor from the store: "0" before any.
-func readCursor(t *testing.T, dsn string) string {
+func readCursor(t *testing.T, dsn string) string { return readKey(t, dsn, backfillCursorKey) }
+
+// readKey reads a cursor from the store: "0" before any.
+func readKey(t *testing.T, dsn, key string) string {
 	t.Helper()
 	if _, err := os.Stat(dsn); err != nil {
 		return "0"
@@ -254,7 +300,7 @@ func readCursor(t *testing.T, dsn string) string {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	v, err := st.Get(context.Background(), backfillCursorKey)
+	v, err := st.Get(context.Background(), key)
 	if errors.Is(err, store.ErrNotFound) {
 		return "0"
 	}
