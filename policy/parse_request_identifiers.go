@@ -81,6 +81,12 @@ func reqWriteLower(b *strings.Builder, s string) {
 // it adds a "new identifier", says yes; an answer saying there are none
 // says no; anything else is unknown.
 func reqNewIdentifiers(ms []Measurement, measurementText string, answers []string) Tri {
+	return reqNewIdentifiersIn(ms, measurementText, reqWordsOf(answers))
+}
+
+// reqNewIdentifiersIn is reqNewIdentifiers over the answers' words already
+// found.
+func reqNewIdentifiersIn(ms []Measurement, measurementText string, answers []reqWords) Tri {
 	// the measurements' names and descriptions, lower-cased (all that
 	// reqNamesNewIdentifier reads), a measurement per line: a negation does
 	// not cross lines
@@ -100,10 +106,10 @@ func reqNewIdentifiers(ms []Measurement, measurementText string, answers []strin
 		return Yes
 	}
 	no := false
-	for _, a := range answers {
-		ls := reqLowerASCII(a)
+	for _, w := range answers {
+		ls := w.ls
 		yes := false
-		reqNewIdentifierPhrases.each(ls, func(st, en, _ int) bool {
+		reqNewIdentifierPhrases.eachIn(w, func(st, en, _ int) bool {
 			if reqNegated(ls, st, en) {
 				no = true
 				return true
@@ -114,7 +120,7 @@ func reqNewIdentifiers(ms []Measurement, measurementText string, answers []strin
 		if yes {
 			return Yes
 		}
-		if reqNoIdentifierPhrases.any(ls, nil) {
+		if reqNoIdentifierPhrases.anyIn(w, nil) {
 			no = true
 		}
 	}

@@ -178,18 +178,26 @@ func reqDefaultOffAround(ls string, st, en int) bool {
 // reqSaysDefaultOff reports an opt-in or default-off collection: "opt-in",
 // "off by default", or "only … when the user opts in / enables / agrees".
 func reqSaysDefaultOff(ls string) bool {
-	if reqDefaultOffPhrases.any(ls, nil) {
-		return true
-	}
-	// "only [up to three words] if|when|after|once [the] user[s] [explicitly] <consents>"
+	return reqDefaultOffPhrases.any(ls, nil) || reqOnlyOnConsent(ls)
+}
+
+// reqSaysDefaultOffIn is reqSaysDefaultOff over words already found.
+func reqSaysDefaultOffIn(w reqWords) bool {
+	return reqDefaultOffPhrases.anyIn(w, nil) || reqOnlyOnConsent(w.ls)
+}
+
+// reqOnlyOnConsent reports "only [up to three words] if|when|after|once
+// [the] user[s] [explicitly] <consents>" in ls.
+func reqOnlyOnConsent(ls string) bool {
 	for i := 0; ; {
 		k := strings.Index(ls[i:], "only ")
 		if k < 0 {
 			return false
 		}
 		i += k + len("only ")
-		var words []string
-		for j := i; len(words) < 8; {
+		var buf [8]string // on the stack: this runs for every "only " of every answer
+		words := buf[:0]
+		for j := i; len(words) < len(buf); {
 			st, en := reqNextASCIIWord(ls, j)
 			if st >= len(ls) {
 				break
@@ -229,10 +237,16 @@ func reqSaysDefaultOff(ls string) bool {
 // (and not negated) says yes; else opt-in or default-off stated says no;
 // else an opt-out described says yes; else unknown.
 func reqDefaultOn(answers []string, optOut string) Tri {
+	return reqDefaultOnIn(reqWordsOf(answers), optOut)
+}
+
+// reqDefaultOnIn is reqDefaultOn over the answers' words already found
+// (optOut in lower case).
+func reqDefaultOnIn(answers []reqWords, optOut string) Tri {
 	on, off := false, false
-	for _, a := range answers {
-		ls := reqLowerASCII(a)
-		reqDefaultOnPhrases.each(ls, func(st, en, _ int) bool {
+	for _, w := range answers {
+		ls := w.ls
+		reqDefaultOnPhrases.eachIn(w, func(st, en, _ int) bool {
 			before := ls[max(0, st-16):st]
 			switch {
 			case reqNegated(ls, st, en):
@@ -243,7 +257,7 @@ func reqDefaultOn(answers []string, optOut string) Tri {
 			}
 			return true
 		})
-		if !off && reqSaysDefaultOff(ls) {
+		if !off && reqSaysDefaultOffIn(w) {
 			off = true
 		}
 	}
