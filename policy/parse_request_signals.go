@@ -2,7 +2,7 @@ package policy
 
 import (
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -130,7 +130,8 @@ func reqChannels(text string) (channels []string, release, prerelease Tri) {
 		}
 		found = append(found, at{m[0], name})
 	}
-	sort.SliceStable(found, func(i, j int) bool { return found[i].pos < found[j].pos })
+	// (slices.SortStableFunc, unlike sort.SliceStable, allocates nothing)
+	slices.SortStableFunc(found, func(a, b at) int { return a.pos - b.pos })
 	seen := map[string]bool{}
 	for _, f := range found {
 		if !seen[f.name] {
