@@ -114,8 +114,7 @@ func ParseRequestWith(text string, opts ParseOptions) *Request {
 	if reqDescribesOptOut(lowerOptOut) { // reads the lower case only
 		r.OptOut = reqTruncate(optOut, reqMaxAnswerText)
 	}
-	words := reqWordsOf(texts) // read by the default-on and identifier phrase lists
-	r.DefaultOn = reqDefaultOnIn(words, lowerOptOut)
+	r.DefaultOn = reqDefaultOn(texts, lowerOptOut)
 	if _, ok := answers.get(TopicDocumentation); ok || v == FormRequest12Q {
 		r.DocLinks = reqLinks(answered(TopicDocumentation), nil)
 	} else {
@@ -129,7 +128,7 @@ func ParseRequestWith(text string, opts ParseOptions) *Request {
 	r.ThirdParty, r.ThirdPartyTool, r.ThirdPartyToolTopic, r.ThirdPartyToolMeasurement = tp.tri, tp.tool, tp.topic, tp.measurement
 	// the measurements' rows are read as measurements: only the prose of
 	// the answer is read again
-	r.NewIdentifiers = reqNewIdentifiersIn(r.Measurements, answers.at(TopicMeasurements).prose, words)
+	r.NewIdentifiers = reqNewIdentifiers(r.Measurements, answers.at(TopicMeasurements).prose, texts)
 	return r
 }
 

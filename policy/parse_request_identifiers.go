@@ -81,12 +81,6 @@ func reqWriteLower(b *strings.Builder, s string) {
 // it adds a "new identifier", says yes; an answer saying there are none
 // says no; anything else is unknown.
 func reqNewIdentifiers(ms []Measurement, measurementText string, answers []string) Tri {
-	return reqNewIdentifiersIn(ms, measurementText, reqWordsOf(answers))
-}
-
-// reqNewIdentifiersIn is reqNewIdentifiers over the answers' words already
-// found.
-func reqNewIdentifiersIn(ms []Measurement, measurementText string, answers []reqWords) Tri {
 	// the measurements' names and descriptions, lower-cased (all that
 	// reqNamesNewIdentifier reads), a measurement per line: a negation does
 	// not cross lines
@@ -106,8 +100,12 @@ func reqNewIdentifiersIn(ms []Measurement, measurementText string, answers []req
 		return Yes
 	}
 	no := false
-	for _, w := range answers {
-		ls := w.ls
+	var bufArr [reqWordsOnStack]int32
+	buf := bufArr[:0] // grown once for a longer answer, then kept
+	for _, a := range answers {
+		ls := reqLowerASCII(a)
+		buf = reqAppendWords(buf[:0], ls)
+		w := reqWords{ls: ls, at: buf} // for the new- and no-identifier lists (buf stays on the stack)
 		yes := false
 		reqNewIdentifierPhrases.eachIn(w, func(st, en, _ int) bool {
 			if reqNegated(ls, st, en) {

@@ -182,11 +182,6 @@ func reqSaysDefaultOff(ls string) bool {
 	return reqDefaultOffPhrases.any(ls, nil) || reqOnlyOnConsent(ls)
 }
 
-// reqSaysDefaultOffIn is reqSaysDefaultOff over words already found.
-func reqSaysDefaultOffIn(w reqWords) bool {
-	return reqDefaultOffPhrases.anyIn(w, nil) || reqOnlyOnConsent(w.ls)
-}
-
 // reqOnlyOnConsent reports "only [up to three words] if|when|after|once
 // [the] user[s] [explicitly] <consents>" in ls.
 func reqOnlyOnConsent(ls string) bool {
@@ -238,15 +233,13 @@ func reqOnlyOnConsent(ls string) bool {
 // (and not negated) says yes; else opt-in or default-off stated says no;
 // else an opt-out described says yes; else unknown.
 func reqDefaultOn(answers []string, optOut string) Tri {
-	return reqDefaultOnIn(reqWordsOf(answers), optOut)
-}
-
-// reqDefaultOnIn is reqDefaultOn over the answers' words already found
-// (optOut in lower case).
-func reqDefaultOnIn(answers []reqWords, optOut string) Tri {
 	on, off := false, false
-	for _, w := range answers {
-		ls := w.ls
+	var bufArr [reqWordsOnStack]int32
+	buf := bufArr[:0] // grown once for a longer answer, then kept
+	for _, a := range answers {
+		ls := reqLowerASCII(a)
+		buf = reqAppendWords(buf[:0], ls)
+		w := reqWords{ls: ls, at: buf} // for the default-on and default-off lists (buf stays on the stack)
 		reqDefaultOnPhrases.eachIn(w, func(st, en, _ int) bool {
 			before := ls[max(0, st-16):st]
 			switch {
@@ -258,7 +251,7 @@ func reqDefaultOnIn(answers []reqWords, optOut string) Tri {
 			}
 			return true
 		})
-		if !off && reqSaysDefaultOffIn(w) {
+		if !off && (reqDefaultOffPhrases.anyIn(w, nil) || reqOnlyOnConsent(ls)) { // reqSaysDefaultOff, on w
 			off = true
 		}
 	}

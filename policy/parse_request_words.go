@@ -3,28 +3,25 @@ package policy
 // reqWords is a lower-case text with the bounds of its words (the runs of
 // ASCII letters and digits that reqPhraseList reads), found once. Each
 // answer is read by several phrase lists one after another (default on,
-// default off, new identifiers, no identifiers); finding its words once
-// and handing them to each list spares all but the first pass over its
+// default off; new identifiers, no identifiers); finding its words once
+// for each pair and handing them to both lists spares a pass over its
 // bytes, which was most of what a list cost.
 type reqWords struct {
 	ls string
 	at []int32 // start and end of each word, in pairs
 }
 
-// reqWordsOf lower-cases each text and finds its words, with one backing
-// array for all of them.
+// reqWordsOnStack is how many word bounds the readers of reqWords keep
+// in an array of their own (512 words, 4 KB of stack): an answer that long
+// or shorter costs no allocation.
+const reqWordsOnStack = 1024
+
+// reqWordsOf lower-cases each text and finds its words.
 func reqWordsOf(texts []string) []reqWords {
-	size := 0
-	for _, t := range texts {
-		size += len(t)/3 + 2 // a word and its separator take three bytes or more, on average
-	}
-	buf := make([]int32, 0, size)
 	out := make([]reqWords, len(texts))
 	for i, t := range texts {
 		ls := reqLowerASCII(t)
-		from := len(buf)
-		buf = reqAppendWords(buf, ls)
-		out[i] = reqWords{ls: ls, at: buf[from:len(buf):len(buf)]}
+		out[i] = reqWords{ls: ls, at: reqAppendWords(nil, ls)}
 	}
 	return out
 }
