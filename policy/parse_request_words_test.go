@@ -121,6 +121,17 @@ func TestReqHeadingOpeningsMatchSpec(t *testing.T) {
 		checkReqHeadingOpenings(t, l)
 		checkReqHeadingOpenings(t, strings.ToLower(l))
 	}
+	reqEachTestdataText(t, func(text string) {
+		s := normalizeRequestText(text)
+		checkReqHeadingOpenings(t, s)
+		checkReqHeadingOpenings(t, strings.ReplaceAll(s, "\n", " "))
+	})
+}
+
+// reqEachTestdataText calls fn with the text of every file of the test
+// data.
+func reqEachTestdataText(t *testing.T, fn func(text string)) {
+	t.Helper()
 	err := filepath.WalkDir("testdata", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -129,9 +140,7 @@ func TestReqHeadingOpeningsMatchSpec(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		s := normalizeRequestText(string(b))
-		checkReqHeadingOpenings(t, s)
-		checkReqHeadingOpenings(t, strings.ReplaceAll(s, "\n", " "))
+		fn(string(b))
 		return nil
 	})
 	if err != nil {
@@ -183,20 +192,7 @@ func checkReqPhraseListEachIn(t *testing.T, s string) {
 // data.
 func TestReqPhraseListEachInMatchesEach(t *testing.T) {
 	checkReqPhraseListEachIn(t, "Default-on in Nightly, not on by default on release; a new client id, no new identifiers; Sentry, a third-party tool")
-	err := filepath.WalkDir("testdata", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		checkReqPhraseListEachIn(t, string(b))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	reqEachTestdataText(t, func(text string) { checkReqPhraseListEachIn(t, text) })
 }
 
 func FuzzReqPhraseListEachIn(f *testing.F) {
