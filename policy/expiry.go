@@ -230,7 +230,7 @@ func reqDayWord(w string) (int, bool) {
 	for _, suf := range []string{"st", "nd", "rd", "th"} {
 		w = strings.TrimSuffix(w, suf)
 	}
-	if len(w) == 0 || len(w) > 2 {
+	if len(w) == 0 || len(w) > 2 || !reqAllDigits(w) {
 		return 0, false
 	}
 	n, err := strconv.Atoi(w)
@@ -242,7 +242,7 @@ func reqYearWord(w reqExpiryWord) bool { return w.digits && len(w.w) == 4 }
 // reqVersionPrefixed reads "v140", "fx140", "ff140", "firefox140".
 func reqVersionPrefixed(w string) int {
 	for _, p := range []string{"firefox", "fx", "ff", "v"} {
-		if len(w) >= len(p)+2 && len(w) <= len(p)+3 && strings.HasPrefix(w, p) {
+		if len(w) >= len(p)+2 && len(w) <= len(p)+3 && strings.HasPrefix(w, p) && reqAllDigits(w[len(p):]) {
 			n, err := strconv.Atoi(w[len(p):])
 			if err == nil && n > 0 {
 				return n
@@ -250,6 +250,18 @@ func reqVersionPrefixed(w string) int {
 		}
 	}
 	return 0
+}
+
+// reqAllDigits reports a word made of ASCII digits only. The day and
+// version readers test it before strconv.Atoi, whose error for every other
+// word ("very", "ffmpeg") is an allocation.
+func reqAllDigits(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if !reqIsDigit(w[i]) {
+			return false
+		}
+	}
+	return w != ""
 }
 
 // reqFollowedByUnit reports "140 days" and the like, which are durations.

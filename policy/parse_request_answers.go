@@ -337,7 +337,7 @@ func reqFindUnits(tmpl *reqTopicTemplate, text string) []reqSpan {
 		strong := prevEnd == 0 || nl >= 0 || st == unitEnd || marks&reqGapStrong != 0
 		weak := strong || marks&reqGapWeak != 0
 		matched := false
-		if weak {
+		if weak && tmpl.unitFirst[reqLowerByte(text[st])]&reqLenBit(en-st) != 0 {
 			for ui := range tmpl.units {
 				u := &tmpl.units[ui]
 				if !reqWordEquals(text[st:en], u.words[0]) || (len(u.words) < 4 && !strong) {

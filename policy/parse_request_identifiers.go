@@ -100,10 +100,14 @@ func reqNewIdentifiers(ms []Measurement, measurementText string, answers []strin
 		return Yes
 	}
 	no := false
+	var bufArr [reqWordsOnStack]int32
+	buf := bufArr[:0] // grown once for a longer answer, then kept
 	for _, a := range answers {
 		ls := reqLowerASCII(a)
+		buf = reqAppendWords(buf[:0], ls)
+		w := reqWords{ls: ls, at: buf} // for the new- and no-identifier lists (buf stays on the stack)
 		yes := false
-		reqNewIdentifierPhrases.each(ls, func(st, en, _ int) bool {
+		reqNewIdentifierPhrases.eachIn(w, func(st, en, _ int) bool {
 			if reqNegated(ls, st, en) {
 				no = true
 				return true
@@ -114,7 +118,7 @@ func reqNewIdentifiers(ms []Measurement, measurementText string, answers []strin
 		if yes {
 			return Yes
 		}
-		if reqNoIdentifierPhrases.any(ls, nil) {
+		if reqNoIdentifierPhrases.anyIn(w, nil) {
 			no = true
 		}
 	}

@@ -78,19 +78,32 @@ func findReqHeadingsInLine(out []reqHeading, s string, off, end int, opens bool)
 	}
 	// openings inside the line, after white space (and markup):
 	// "… data? 2) Why does Mozilla …", "… (2) Why …", "… data. Why does …"
-	for i := from; i < len(line); {
-		k := strings.IndexByte(line[i:], ' ')
-		if k < 0 {
-			break
+	// An opening follows a space and its markup; only a number, a "Q"
+	// with a number, or a letter after the end of a sentence can be one,
+	// so the line is read for those marks rather than stopping at every
+	// word. i is where the next opening's space may start: it moves past
+	// each question found.
+	i, last := from, -1
+	for t := reqSentenceEndBefore(line, from); t < len(line); t++ {
+		c := line[t]
+		if !reqOpeningMark[c] {
+			continue
 		}
-		q := i + k
-		for q < len(line) && (line[q] == ' ' || line[q] == '*' || line[q] == '_' || line[q] == '(') {
-			q++
+		q := t
+		switch {
+		case c == 'Q' || c == 'q':
+			if t+1 >= len(line) || !reqIsDigit(line[t+1]) {
+				continue
+			}
+		case !reqIsDigit(c):
+			if q = reqAfterSentenceEnd(line, t); q < 0 {
+				continue
+			}
 		}
-		i = q
-		if q >= len(line) {
-			break
+		if q <= last || q >= len(line) || !reqAfterSpace(line, q, i) {
+			continue
 		}
+		last = q
 		switch c := line[q]; {
 		case reqIsDigit(c):
 			n, next, ok := reqParseNumberMarker(line[q:], line[q-1] == '(')
@@ -117,6 +130,64 @@ func findReqHeadingsInLine(out []reqHeading, s string, off, end int, opens bool)
 		}
 	}
 	return out
+}
+
+// reqOpeningMark says which bytes may open a question inside a line (a
+// digit, "Q") or end the sentence before one.
+var reqOpeningMark = func() (t [256]bool) {
+	for _, c := range []byte("0123456789Qq.?!:") {
+		t[c] = true
+	}
+	return t
+}()
+
+// reqOpeningSkip says which bytes may sit between the space before an
+// opening and the opening: more spaces, emphasis and "(".
+func reqOpeningSkip(c byte) bool { return c == ' ' || c == '*' || c == '_' || c == '(' }
+
+// reqSentenceEndBefore returns where the marks are read from when the scan
+// of a line starts at from: at the byte before the spaces and markup that
+// end at from, which may end a sentence whose next one opens after from
+// (the scan starts after a question line's "?").
+func reqSentenceEndBefore(line string, from int) int {
+	t := min(from, len(line))
+	for t > 0 && reqOpeningSkip(line[t-1]) {
+		t--
+	}
+	return max(0, t-1)
+}
+
+// reqAfterSentenceEnd returns where an opening after the sentence end at
+// line[t] would be, as reading on from the space after it finds it: past
+// emphasis, one space, then spaces, emphasis and "(". It returns -1 when
+// no space follows.
+func reqAfterSentenceEnd(line string, t int) int {
+	k := t + 1
+	for k < len(line) && (line[k] == '*' || line[k] == '_') {
+		k++
+	}
+	if k >= len(line) || line[k] != ' ' {
+		return -1
+	}
+	for k < len(line) && reqOpeningSkip(line[k]) {
+		k++
+	}
+	return k
+}
+
+// reqAfterSpace reports whether line[q] is the first byte after a space at
+// or after i and the spaces and markup that follow it: where reading on
+// from i, space after space, stops.
+func reqAfterSpace(line string, q, i int) bool {
+	if reqOpeningSkip(line[q]) {
+		return false
+	}
+	for r := q - 1; r >= i && reqOpeningSkip(line[r]); r-- {
+		if line[r] == ' ' {
+			return true
+		}
+	}
+	return false
 }
 
 // reqIsSentenceOpening reports a letter that follows ". ", "? ", "! " or

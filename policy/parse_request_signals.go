@@ -2,7 +2,7 @@ package policy
 
 import (
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -130,7 +130,8 @@ func reqChannels(text string) (channels []string, release, prerelease Tri) {
 		}
 		found = append(found, at{m[0], name})
 	}
-	sort.SliceStable(found, func(i, j int) bool { return found[i].pos < found[j].pos })
+	// (slices.SortStableFunc, unlike sort.SliceStable, allocates nothing)
+	slices.SortStableFunc(found, func(a, b at) int { return a.pos - b.pos })
 	seen := map[string]bool{}
 	for _, f := range found {
 		if !seen[f.name] {
@@ -178,18 +179,21 @@ func reqDefaultOffAround(ls string, st, en int) bool {
 // reqSaysDefaultOff reports an opt-in or default-off collection: "opt-in",
 // "off by default", or "only … when the user opts in / enables / agrees".
 func reqSaysDefaultOff(ls string) bool {
-	if reqDefaultOffPhrases.any(ls, nil) {
-		return true
-	}
-	// "only [up to three words] if|when|after|once [the] user[s] [explicitly] <consents>"
+	return reqDefaultOffPhrases.any(ls, nil) || reqOnlyOnConsent(ls)
+}
+
+// reqOnlyOnConsent reports "only [up to three words] if|when|after|once
+// [the] user[s] [explicitly] <consents>" in ls.
+func reqOnlyOnConsent(ls string) bool {
 	for i := 0; ; {
 		k := strings.Index(ls[i:], "only ")
 		if k < 0 {
 			return false
 		}
 		i += k + len("only ")
-		var words []string
-		for j := i; len(words) < 8; {
+		var buf [8]string // on the stack: this runs for every "only " of every answer
+		words := buf[:0]
+		for j := i; len(words) < len(buf); {
 			st, en := reqNextASCIIWord(ls, j)
 			if st >= len(ls) {
 				break
@@ -230,9 +234,13 @@ func reqSaysDefaultOff(ls string) bool {
 // else an opt-out described says yes; else unknown.
 func reqDefaultOn(answers []string, optOut string) Tri {
 	on, off := false, false
+	var bufArr [reqWordsOnStack]int32
+	buf := bufArr[:0] // grown once for a longer answer, then kept
 	for _, a := range answers {
 		ls := reqLowerASCII(a)
-		reqDefaultOnPhrases.each(ls, func(st, en, _ int) bool {
+		buf = reqAppendWords(buf[:0], ls)
+		w := reqWords{ls: ls, at: buf} // for the default-on and default-off lists (buf stays on the stack)
+		reqDefaultOnPhrases.eachIn(w, func(st, en, _ int) bool {
 			before := ls[max(0, st-16):st]
 			switch {
 			case reqNegated(ls, st, en):
@@ -243,7 +251,7 @@ func reqDefaultOn(answers []string, optOut string) Tri {
 			}
 			return true
 		})
-		if !off && reqSaysDefaultOff(ls) {
+		if !off && (reqDefaultOffPhrases.anyIn(w, nil) || reqOnlyOnConsent(ls)) { // reqSaysDefaultOff, on w
 			off = true
 		}
 	}

@@ -199,8 +199,12 @@ type reqTopicTemplate struct {
 	firstWords []int      // how many words of each wording its first sentence has
 	shared     []int      // how many first words each wording shares with the one before
 	units      []reqUnit  // longest first
-	choices    int
-	pickOne    bool // the question asks for one of its choices
+	// unitFirst[c] has reqLenBit(n) set when a unit's first word starts
+	// with byte c and is n bytes long: reqFindUnits tries the units only at
+	// the words that may start one, not at every word of every answer
+	unitFirst [256]uint64
+	choices   int
+	pickOne   bool // the question asks for one of its choices
 }
 
 // reqTemplates is the compiled template of every topic.
@@ -230,6 +234,9 @@ var reqTemplates = func() map[Topic]*reqTopicTemplate {
 		}
 		for _, u := range reqCommonUnits {
 			tt.units = append(tt.units, reqUnit{words: reqSplitWords(u), id: -1})
+		}
+		for _, u := range tt.units {
+			tt.unitFirst[u.words[0][0]] |= reqLenBit(len(u.words[0]))
 		}
 		// try longer units first, so "Any other filters? Please describe…"
 		// wins over "Any other filters?"
