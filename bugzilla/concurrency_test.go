@@ -38,6 +38,12 @@ func concurrencyClient(t *testing.T, srv *bugzillatest.Server, n int) *bugzilla.
 	return c
 }
 
+// inFlightOK says whether got requests at most in flight at once fit a
+// bound of n: never more, and for n above one more than one (the batches
+// really went out together). Exactly n depends on the scheduler: on a
+// loaded machine a goroutine may start its request after another ended.
+func inFlightOK(got, n int) bool { return got <= n && (n == 1 || got >= 2) }
+
 // TestReadConcurrencyBounded: the batches of one call are sent up to the
 // configured number at a time, never more, and the result is the same
 // whatever the number (1 included).
@@ -58,7 +64,7 @@ func TestReadConcurrencyBounded(t *testing.T) {
 		if err != nil {
 			t.Fatalf("concurrency %d: comments: %v", n, err)
 		}
-		if got := srv.MaxInFlight(); got != n {
+		if got := srv.MaxInFlight(); !inFlightOK(got, n) {
 			t.Errorf("concurrency %d: comments: %d requests in flight at most, want %d", n, got, n)
 		}
 		if got := srv.RequestCount("GET /rest/bug/{id}/comment"); got != 5 {
@@ -81,7 +87,7 @@ func TestReadConcurrencyBounded(t *testing.T) {
 		if err != nil {
 			t.Fatalf("concurrency %d: attachments by id: %v", n, err)
 		}
-		if got := srv.MaxInFlight(); got != n {
+		if got := srv.MaxInFlight(); !inFlightOK(got, n) {
 			t.Errorf("concurrency %d: attachments by id: %d requests in flight at most, want %d", n, got, n)
 		}
 		if n == 1 {
