@@ -24,14 +24,16 @@ Records the data reviews Bugzilla holds from before the bot ran, so that
 only those the bot saw while their requests were open. It finds every
 attachment carrying a data-review flag (granted, denied or open), reads
 its Request form and the steward's review form in the bug's comments,
-and records them in the store (store.dsn) as the analyze task would. It
+and records them in the store (store.dsn) as the analyze task would; and
+the requests withdrawn unanswered in the window (the flag cleared), from
+the bugs' histories, recorded as withdrawn without their forms. It
 writes nothing to Bugzilla, whatever dry_run says.
 
 Killed or interrupted, it continues where it stopped when run again with
 the same window; a window with --until read to its end is not read again
 (--restart reads it anew), one without is read again from its start (what
-was recorded is updated in place, never recorded twice). It can run beside the daemon on a PostgreSQL store, or
-alone on SQLite. Details: docs/backfill.md.
+was recorded is updated in place, never recorded twice). It can run
+beside the daemon on a PostgreSQL store, or alone on SQLite. Details: docs/backfill.md.
 
   --config       configuration FILE (default $STEWARDBOT_CONFIG); the
                  bugzilla settings and API key are the daemon's
