@@ -16,7 +16,20 @@ import (
 //go:embed templates/dashboard.html templates/style.css
 var assets embed.FS
 
-var dashboardTmpl = template.Must(template.New("dashboard.html").ParseFS(assets, "templates/dashboard.html"))
+var dashboardTmpl = template.Must(template.New("dashboard.html").Funcs(template.FuncMap{"login": breakableLogin}).
+	ParseFS(assets, "templates/dashboard.html"))
+
+// breakableLogin writes a login with a line-break opportunity after its
+// "@" (<wbr>), so that the queue's login columns fit a laptop's page by
+// wrapping "steward1@" / "example.test" rather than mid-word. Each part is
+// escaped: a login is whatever Bugzilla answered.
+func breakableLogin(login string) template.HTML {
+	local, domain, ok := strings.Cut(login, "@")
+	if !ok {
+		return template.HTML(template.HTMLEscapeString(login))
+	}
+	return template.HTML(template.HTMLEscapeString(local) + "@<wbr>" + template.HTMLEscapeString(domain))
+}
 
 // noSteward is the filter value and label for requests without a requestee.
 const noSteward = "(none)"

@@ -185,3 +185,18 @@ func TestDashboardPrivateRowsShowEscalationState(t *testing.T) {
 		}
 	}
 }
+
+// A login breaks after its "@" on a narrow page, and whatever Bugzilla
+// answered is escaped around the break.
+func TestBreakableLogin(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"steward1@example.test", "steward1@<wbr>example.test"},
+		{"nobody", "nobody"},
+		{`<b>x</b>@"evil".test`, "&lt;b&gt;x&lt;/b&gt;@<wbr>&#34;evil&#34;.test"},
+		{"a@b@c", "a@<wbr>b@c"},
+	} {
+		if got := string(breakableLogin(tc.in)); got != tc.want {
+			t.Errorf("breakableLogin(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
