@@ -84,42 +84,33 @@ func (d *remindDuty) assign(ctx context.Context, c *Cycle, budget *remindBudget,
 		return Written, d.saveReminder(ctx, st)
 	}
 	attPrivate := false // the flagged attachment is private (read when the comment is built)
-	a := &action{
-		marker: m,
-		flagID: r.FlagID,
-		// The assignment is once per flag; any comment since the request can be it.
-		since: r.RequestedAt.Add(-time.Second),
-		build: func(ctx context.Context) (bugzilla.NewComment, error) {
-			ab, err := d.privacy.requestAbout(ctx, c, r)
-			if err != nil {
-				return bugzilla.NewComment{}, err
+	// The assignment is once per flag; any comment since the request can be it.
+	a := d.requestAction(c, r, m, func(ab about) bugzilla.NewComment {
+		attPrivate = len(ab.attachments) > 0 && ab.attachments[0].IsPrivate
+		return d.assignComment(m, r, steward, ab)
+	})
+	a.send = func(ctx context.Context, nc bugzilla.NewComment) (int, error) {
+		change := []bugzilla.FlagChange{{ID: r.FlagID, Status: "?", Requestee: &steward}}
+		if nc.IsPrivate && !attPrivate {
+			// An attachment update's comment is as private as the
+			// attachment: here it must be private and the attachment
+			// is not. The requestee changes first, then the private
+			// comment says why. Should the comment fail, the request
+			// has its steward all the same and is not assigned again.
+			if _, err := d.bz.UpdateAttachment(ctx, r.AttachmentID, bugzilla.AttachmentUpdate{Flags: change}); err != nil {
+				return 0, err
 			}
-			attPrivate = len(ab.attachments) > 0 && ab.attachments[0].IsPrivate
-			return d.assignComment(m, r, steward, ab), nil
-		},
-		send: func(ctx context.Context, nc bugzilla.NewComment) (int, error) {
-			change := []bugzilla.FlagChange{{ID: r.FlagID, Status: "?", Requestee: &steward}}
-			if nc.IsPrivate && !attPrivate {
-				// An attachment update's comment is as private as the
-				// attachment: here it must be private and the attachment
-				// is not. The requestee changes first, then the private
-				// comment says why. Should the comment fail, the request
-				// has its steward all the same and is not assigned again.
-				if _, err := d.bz.UpdateAttachment(ctx, r.AttachmentID, bugzilla.AttachmentUpdate{Flags: change}); err != nil {
-					return 0, err
-				}
-				return d.bz.AddComment(ctx, r.BugID, nc)
-			}
-			// An attachment update's comment is plain text without tags, as
-			// private as the attachment (bugzilla.AttachmentUpdate): the
-			// footer marks it.
-			nc.IsMarkdown, nc.Tags, nc.IsPrivate = false, nil, false
-			_, err := d.bz.UpdateAttachment(ctx, r.AttachmentID, bugzilla.AttachmentUpdate{
-				Comment: &nc,
-				Flags:   change,
-			})
-			return 0, err
-		},
+			return d.bz.AddComment(ctx, r.BugID, nc)
+		}
+		// An attachment update's comment is plain text without tags, as
+		// private as the attachment (bugzilla.AttachmentUpdate): the
+		// footer marks it.
+		nc.IsMarkdown, nc.Tags, nc.IsPrivate = false, nil, false
+		_, err := d.bz.UpdateAttachment(ctx, r.AttachmentID, bugzilla.AttachmentUpdate{
+			Comment: &nc,
+			Flags:   change,
+		})
+		return 0, err
 	}
 	// Whatever the outcome, the turn passes: a steward Bugzilla refuses
 	// (cannot see the bug, blocks requests) is not picked again at once.
