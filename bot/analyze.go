@@ -45,7 +45,7 @@ type analyzeDuty struct {
 	fetch       prefetcher
 	comments    lastCommentRead  // what the cycle last read of a bug's comments (readCache)
 	bz          commentsOfBugs   // reads the numbers of the analyses posted (analyze_number.go)
-	posted      []postedAnalysis // analyses posted, their numbers to read (a recheck's too, at the next analyze)
+	numbers     *analysisNumbers // the analyses posted whose numbers are not known yet
 	login       func() string    // the bot's login, whose markers count
 	tag         string           // comments.tag
 	flagName    string           // bugzilla.flag_name
@@ -108,7 +108,7 @@ var (
 func newAnalyzeDuty(d deps, rec collectionRecorder, fetch prefetcher) *analyzeDuty {
 	return &analyzeDuty{st: d.store, forms: d.forms, privacy: d.privacy, troubles: d.troubles,
 		rules: d.rules, marks: d.marks,
-		collections: rec, fetch: fetch, comments: d.reads, bz: d.reads, login: d.login, tag: d.cfg.Comments.Tag,
+		collections: rec, fetch: fetch, comments: d.reads, bz: d.reads, numbers: d.reads.pendingNumbers(), login: d.login, tag: d.cfg.Comments.Tag,
 		flagName: d.cfg.Bugzilla.FlagName, maxBytes: d.cfg.Bugzilla.MaxAttachmentBytes,
 		readsAtOnce: d.cfg.Bugzilla.ReadConcurrency, clock: d.clock, log: d.log}
 }
@@ -121,7 +121,7 @@ func (an *analyzeDuty) Run(ctx context.Context, c *Cycle) error {
 	if err != nil {
 		return err
 	}
-	defer an.readPostedNumbers(ctx, c)
+	defer an.readOldNumbers(ctx, c)
 	var errs []error
 	after := 0
 	for {

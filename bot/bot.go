@@ -106,7 +106,7 @@ func New(cfg Config, client *bugzilla.Client, st store.Store, opts ...Option) (*
 	for _, o := range opts {
 		o(b)
 	}
-	b.reads = &readCache{bugzillaClient: b.bz}
+	b.reads = &readCache{bugzillaClient: b.bz, numbers: &analysisNumbers{st: st, log: b.log}}
 	b.bz = b.reads
 	b.sess = &session{url: cfg.Bugzilla.URL, login: cfg.Bugzilla.Login, kv: st, log: b.log}
 	b.lead.log, b.lead.obs, b.lead.requeue = b.log, b.observer, b.requeue

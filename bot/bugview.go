@@ -104,7 +104,7 @@ func (v *bugView) attachment(id int) *bugzilla.Attachment {
 // download returns an attachment's content, fetching it when not prefetched.
 // The view holds the attachment's metadata, read in this pass: when its
 // size is within the cap, data and metadata come in one request
-// (SizesChecked) rather than two. An attachment already found over the cap
+// (CheckedSizes) rather than two. An attachment already found over the cap
 // is not asked for again.
 func (v *bugView) download(ctx context.Context, bz bugzillaClient, id int) ([]byte, error) {
 	if d, ok := v.data[id]; ok {
@@ -115,7 +115,7 @@ func (v *bugView) download(ctx context.Context, bz bugzillaClient, id int) ([]by
 	}
 	o := bugzilla.AttachmentOptions{WithData: true}
 	if a := v.attachment(id); a != nil && a.Size >= 0 && a.Size <= v.maxBytes {
-		o.SizesChecked = true
+		o.CheckedSizes = map[int]int64{id: a.Size}
 	}
 	got, err := bz.AttachmentsByID(ctx, []int{id}, o)
 	if errors.Is(err, bugzilla.ErrTooLarge) {

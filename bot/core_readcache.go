@@ -40,6 +40,7 @@ type readCache struct {
 	last           *liveComments
 	rereads        rereads                   // the batched re-reads before a batch's writes (core_rereads.go)
 	users          map[string]*bugzilla.User // lower-case login → account; nil: no such account
+	numbers        *analysisNumbers          // shown every comment read (analyze_number.go); outlives cycles
 }
 
 // begin empties the cache: a new cycle reads everything afresh, and
@@ -49,6 +50,7 @@ func (rc *readCache) begin() {
 	rc.last = nil
 	rc.rereads = rereads{}
 	rc.users = nil
+	rc.numbers.newCycle()
 }
 
 // forget drops what the cycle read of a bug: it is about to change.
@@ -58,6 +60,28 @@ func (rc *readCache) forget(bugID int) {
 	}
 	rc.rereads.forget(bugID)
 	rc.views.forget(bugID)
+}
+
+// Comments reads a bug's comments and shows them to the analyses whose
+// numbers are pending.
+func (rc *readCache) Comments(ctx context.Context, bugID int, since time.Time) ([]bugzilla.Comment, error) {
+	cs, err := rc.bugzillaClient.Comments(ctx, bugID, since)
+	if err == nil {
+		rc.numbers.seen(ctx, bugID, cs)
+	}
+	return cs, err
+}
+
+// CommentsOfBugs reads the comments of bugs and shows them to the analyses
+// whose numbers are pending.
+func (rc *readCache) CommentsOfBugs(ctx context.Context, bugIDs []int, since time.Time) (map[int][]bugzilla.Comment, error) {
+	read, err := rc.bugzillaClient.CommentsOfBugs(ctx, bugIDs, since)
+	if err == nil {
+		for id, cs := range read {
+			rc.numbers.seen(ctx, id, cs)
+		}
+	}
+	return read, err
 }
 
 // AddComment forgets the bug, then writes.
@@ -206,7 +230,7 @@ type liveComments struct {
 // written on the bug since. A nil cycle always reads.
 func (rc *readCache) liveComments(ctx context.Context, c *Cycle, bugID int, since time.Time) ([]bugzilla.Comment, error) {
 	if c == nil {
-		return rc.bugzillaClient.Comments(ctx, bugID, since)
+		return rc.Comments(ctx, bugID, since)
 	}
 	if l := rc.last; l != nil && l.bug == bugID && l.since.Equal(since) {
 		return l.comments, nil
@@ -214,7 +238,7 @@ func (rc *readCache) liveComments(ctx context.Context, c *Cycle, bugID int, sinc
 	if cs, ok, err := rc.batchComments(ctx, bugID, since); err != nil || ok {
 		return cs, err
 	}
-	cs, err := rc.bugzillaClient.Comments(ctx, bugID, since)
+	cs, err := rc.Comments(ctx, bugID, since)
 	if err != nil {
 		return nil, err
 	}

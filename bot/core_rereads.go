@@ -32,8 +32,26 @@ type rereads struct {
 // planRereads names the bugs a duty is about to write on, each with the
 // time its writes' re-reads start from (action.since; the earliest when
 // several). It replaces an earlier plan that was not read.
+//
+// A bug whose view the cycle holds with every comment read (the forms
+// pasted in comments are looked for in one batched read of the views) is
+// not read again: the view was read after the bot's last write on the bug,
+// since every write drops the bug's view first (forget), so its comments
+// serve as the bug's re-read, as the batch's own read would, one request
+// per 100 bugs fewer.
 func (rc *readCache) planRereads(plan map[int]time.Time) {
-	rc.rereads.planned = plan
+	rr := &rc.rereads
+	rr.planned = make(map[int]time.Time, len(plan))
+	for id, since := range plan {
+		if e := rc.views.byBug[id]; e != nil && e.view.loaded {
+			if rr.read == nil {
+				rr.read = map[int]*liveComments{}
+			}
+			rr.read[id] = &liveComments{bug: id, since: zeroTime, comments: e.view.comments}
+			continue
+		}
+		rr.planned[id] = since
+	}
 }
 
 // batchComments returns a bug's comments since a time from the batched
@@ -66,7 +84,7 @@ func (rc *readCache) readPlanned(ctx context.Context) error {
 			since = t
 		}
 	}
-	read, err := rc.bugzillaClient.CommentsOfBugs(ctx, ids, since)
+	read, err := rc.CommentsOfBugs(ctx, ids, since)
 	switch {
 	case rateLimited(err):
 		return err

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -54,9 +55,9 @@ func TestAnalyzeRereadsInOneBatch(t *testing.T) {
 					want = append(want, "read "+path(bug), "write "+path(bug))
 				}
 			}
-			// After the writes, one batched read of the analyses just posted,
-			// for their numbers on the bugs (the dashboard's links).
-			want = append(want, "batch")
+			// No read after the writes: the analyses' numbers on the bugs
+			// (the dashboard's links) come from a later read
+			// (analyze_number.go).
 			if !slices.Equal(seq, want) {
 				t.Errorf("comment reads and writes:\n got %q\nwant %q", seq, want)
 			}
@@ -97,4 +98,71 @@ func TestCommentsSince(t *testing.T) {
 			t.Errorf("commentsSince(%s) = %v, want %v", tc.since, got, tc.want)
 		}
 	}
+}
+
+// A bug whose view the cycle holds with all its comments is not re-read
+// before a write: those comments were read after the bot's last write on
+// it. Once the bot writes on the bug, its view is dropped and the next
+// write's re-read goes to Bugzilla; a bug without comments in its view is
+// read with the plan.
+func TestRereadsTakeViewsReadSinceTheLastWrite(t *testing.T) {
+	ctx := t.Context()
+	bz := &countingComments{commentsClient: commentsClient{byBug: map[int][]bugzilla.Comment{
+		1: {{ID: 10}}, 2: {{ID: 20}}, 3: {{ID: 30}},
+	}}}
+	rc := &readCache{bugzillaClient: bz}
+	c := &Cycle{b: &Bot{reads: rc}}
+	for _, id := range []int{1, 2} {
+		v := newBugView(id, nil, 1<<20)
+		v.setComments(bz.byBug[id])
+		rc.views.put(id, &cachedView{view: v})
+	}
+	rc.views.put(3, &cachedView{view: newBugView(3, nil, 1<<20)}) // its comments not read
+	end := c.planRereads(map[int]time.Time{1: {}, 2: {}, 3: {}})
+	defer end()
+	for _, id := range []int{1, 2} {
+		if _, err := rc.liveComments(ctx, c, id, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if bz.reads != 0 {
+		t.Errorf("%d reads for bugs whose views hold their comments, want 0", bz.reads)
+	}
+	if _, err := rc.AddComment(ctx, 1, bugzilla.NewComment{Text: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rc.liveComments(ctx, c, 1, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rc.liveComments(ctx, c, 3, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"write 1", "bug 1", "bug 3"}; !slices.Equal(bz.log, want) {
+		t.Errorf("reads and writes %q, want %q (bug 1 re-read after the write, bug 3 read: its view had no comments)", bz.log, want)
+	}
+}
+
+// countingComments is a commentsClient that counts its reads and takes
+// comments.
+type countingComments struct {
+	commentsClient
+	reads int
+	log   []string
+}
+
+func (c *countingComments) Comments(ctx context.Context, bugID int, since time.Time) ([]bugzilla.Comment, error) {
+	c.reads++
+	c.log = append(c.log, fmt.Sprintf("bug %d", bugID))
+	return c.commentsClient.Comments(ctx, bugID, since)
+}
+
+func (c *countingComments) AddComment(_ context.Context, bugID int, _ bugzilla.NewComment) (int, error) {
+	c.log = append(c.log, fmt.Sprintf("write %d", bugID))
+	return 1, nil
+}
+
+func (c *countingComments) CommentsOfBugs(ctx context.Context, ids []int, since time.Time) (map[int][]bugzilla.Comment, error) {
+	c.reads++
+	c.log = append(c.log, fmt.Sprintf("bugs %v", ids))
+	return c.commentsClient.CommentsOfBugs(ctx, ids, since)
 }

@@ -262,11 +262,12 @@ func hiddenBug(err error) bool {
 func (vs *views) prefetchWhere(ctx context.Context, views map[int]*bugView, want func(a *bugzilla.Attachment) (bool, error)) error {
 	var ids []int
 	var size int64
+	sizes := map[int]int64{}
 	flush := func() error {
 		if len(ids) == 0 {
 			return nil
 		}
-		got, err := vs.bz.AttachmentsByID(ctx, ids, bugzilla.AttachmentOptions{WithData: true, SizesChecked: true})
+		got, err := vs.bz.AttachmentsByID(ctx, ids, bugzilla.AttachmentOptions{WithData: true, CheckedSizes: sizes})
 		switch {
 		case errors.Is(err, bugzilla.ErrTooLarge):
 			// The map is kept: those it holds without Data were sent over
@@ -275,6 +276,7 @@ func (vs *views) prefetchWhere(ctx context.Context, views map[int]*bugView, want
 			// the one that lied.
 		case hiddenBug(err):
 			ids, size = nil, 0
+			clear(sizes)
 			return nil // each is fetched alone later, and judged there
 		case err != nil:
 			return fmt.Errorf("prefetch attachments: %w", err)
@@ -290,6 +292,7 @@ func (vs *views) prefetchWhere(ctx context.Context, views map[int]*bugView, want
 			}
 		}
 		ids, size = nil, 0
+		clear(sizes)
 		return nil
 	}
 	for _, id := range slices.Sorted(maps.Keys(views)) {
@@ -310,6 +313,7 @@ func (vs *views) prefetchWhere(ctx context.Context, views map[int]*bugView, want
 				}
 			}
 			ids, size = append(ids, a.ID), size+a.Size
+			sizes[a.ID] = a.Size
 		}
 	}
 	return flush()

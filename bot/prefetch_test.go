@@ -10,7 +10,7 @@ import (
 )
 
 // attachmentReads is the endpoint of attachment downloads by id. With
-// SizesChecked the client reads metadata and data in one request to it;
+// CheckedSizes the client reads metadata and data in one request to it;
 // without, a metadata request and then a data request.
 const attachmentReads = "GET /rest/bug/attachment/{id}"
 
@@ -52,10 +52,10 @@ func TestPrefetchOneRequestKeepsTheMap(t *testing.T) {
 	}
 }
 
-// TestDownloadAloneSizesChecked: an attachment fetched on its own (a
+// TestDownloadAloneCheckedSizes: an attachment fetched on its own (a
 // replaced form, not prefetched) comes in one request too, since the view
 // holds its metadata.
-func TestDownloadAloneSizesChecked(t *testing.T) {
+func TestDownloadAloneCheckedSizes(t *testing.T) {
 	e := newE2E(t, bugzillatest.Upstream, nil)
 	bug, id := e.request("Count widget clicks", string(mustReadDemoForm(t, "clean-12q.md")), false, steward1)
 	metas, err := e.rig.Client.Attachments(e.ctx, []int{bug}, bugzilla.AttachmentOptions{})

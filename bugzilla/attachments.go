@@ -16,17 +16,22 @@ import (
 type AttachmentOptions struct {
 	WithData bool
 
-	// SizesChecked, with WithData, says the caller has checked every size
-	// against the client's cap (WithMaxAttachmentBytes) from metadata it has
-	// just read. AttachmentsByID then fetches metadata and data in one
-	// request per batch instead of reading the metadata first. The server is
-	// still not trusted: each answer is read through a limit of the cap × n ×
-	// 4/3 (base64) plus room for the metadata and JSON, so a lying server
-	// cannot make the client read more, and an attachment whose decoded data
-	// or announced size is over the cap still comes back without Data and is
-	// named in a *TooLargeError. Attachments (by bug) cannot know what it
-	// will find before it lists it, so it refuses SizesChecked.
-	SizesChecked bool
+	// CheckedSizes, with WithData, holds the size of each attachment asked
+	// for, as the caller read it in metadata it has just read and checked
+	// against the client's cap (WithMaxAttachmentBytes). AttachmentsByID
+	// then fetches metadata and data in one request per batch instead of
+	// reading the metadata first, and bounds each batch's answer by those
+	// sizes (an id the map lacks, or a size over the cap, counts at the
+	// cap): so small forms share one request where a bound at the cap
+	// would split them by tens. The server is still not trusted: each
+	// answer is read through its bound (the sizes in base64, plus room for
+	// JSON escapes of "/", each attachment's metadata and the envelope), so
+	// a lying server cannot make the client read more, and an attachment
+	// whose decoded data or announced size is over the cap still comes
+	// back without Data and is named in a *TooLargeError. Attachments (by
+	// bug) cannot know what it will find before it lists it, so it refuses
+	// CheckedSizes.
+	CheckedSizes map[int]int64
 
 	IncludeFields []string // metadata fields to keep; all when empty. Never "data": use WithData.
 }
@@ -44,8 +49,8 @@ const minDataBatchBytes = 4 << 20
 //
 // https://bugzilla.readthedocs.io/en/latest/api/core/v1/attachment.html#get-attachment
 func (c *Client) Attachments(ctx context.Context, bugIDs []int, o AttachmentOptions) (map[int][]Attachment, error) {
-	if o.SizesChecked {
-		return nil, errors.New("bugzilla: attachments: SizesChecked needs the attachment ids the caller checked: use AttachmentsByID")
+	if o.CheckedSizes != nil {
+		return nil, errors.New("bugzilla: attachments: CheckedSizes needs the attachment ids the caller checked: use AttachmentsByID")
 	}
 	q, err := metadataQuery(o)
 	if err != nil {
@@ -113,13 +118,13 @@ func (c *Client) Attachments(ctx context.Context, bugIDs []int, o AttachmentOpti
 // without Data, and the error is a *TooLargeError naming them (errors.Is
 // ErrTooLarge) while the map is still complete.
 //
-// With o.SizesChecked as well, metadata and data come in one request per
-// batch (see AttachmentOptions.SizesChecked). An answer over its limit then
+// With o.CheckedSizes as well, metadata and data come in one request per
+// batch (see AttachmentOptions.CheckedSizes). An answer over its limit then
 // leaves its whole batch out of the map, named in the *TooLargeError.
 //
 // https://bugzilla.readthedocs.io/en/latest/api/core/v1/attachment.html#get-attachment
 func (c *Client) AttachmentsByID(ctx context.Context, ids []int, o AttachmentOptions) (map[int]Attachment, error) {
-	if o.SizesChecked {
+	if o.CheckedSizes != nil {
 		return c.attachmentsChecked(ctx, ids, o)
 	}
 	q, err := metadataQuery(o)
@@ -286,24 +291,25 @@ func tooLargeErr(ids []int, limit int64) error {
 // what actually arrived.
 func (c *Client) attachmentsChecked(ctx context.Context, ids []int, o AttachmentOptions) (map[int]Attachment, error) {
 	if !o.WithData {
-		return nil, errors.New("bugzilla: attachments: SizesChecked is about downloading data; set WithData too")
+		return nil, errors.New("bugzilla: attachments: CheckedSizes is about downloading data; set WithData too")
 	}
 	q, err := dataQuery(o)
 	if err != nil {
 		return nil, err
 	}
-	maxN := 1
-	for maxN < maxIDsPerBatch && checkedAnswerLimit(c.maxAttachment, maxN+1) <= maxResponseBytes {
-		maxN++
-	}
 	fixed := c.targetLen("/rest/bug/attachment/"+strings.Repeat("9", maxIDDigits), q)
 	var groups [][]int
 	for _, batch := range batchIDs(ids, fixed, len("&attachment_ids=")) {
-		for len(batch) > 0 {
-			group := batch[:min(len(batch), maxN)]
-			batch = batch[len(group):]
-			groups = append(groups, group)
+		start, bound := 0, int64(checkedEnvelope)
+		for i, id := range batch {
+			b := checkedItemBound(c.checkedSize(o.CheckedSizes, id))
+			if i > start && bound+b > maxResponseBytes {
+				groups = append(groups, batch[start:i])
+				start, bound = i, checkedEnvelope
+			}
+			bound += b
 		}
+		groups = append(groups, batch[start:])
 	}
 	// The caller bounds what one call downloads (the sizes it checked), so
 	// reading its groups together holds no more than reading them in turn.
@@ -311,7 +317,7 @@ func (c *Client) attachmentsChecked(ctx context.Context, ids []int, o Attachment
 	over := make([]bool, len(groups))
 	err = c.eachBatch(ctx, len(groups), func(ctx context.Context, i int) error {
 		var err error
-		got[i], err = c.attachmentBatch(ctx, groups[i], q, checkedAnswerLimit(c.maxAttachment, len(groups[i])))
+		got[i], err = c.attachmentBatch(ctx, groups[i], q, c.checkedAnswerLimit(o.CheckedSizes, groups[i]))
 		if errors.Is(err, ErrTooLarge) {
 			over[i] = true
 			return nil
@@ -354,12 +360,34 @@ func (c *Client) attachmentsChecked(ctx context.Context, ids []int, o Attachment
 }
 
 // checkedAnswerLimit bounds the answer to a metadata-and-data request for
-// n attachments the caller checked against limit: n items of base64 at the
-// cap (4/3 of it, plus 1/32 for JSON escapes of "/"), each with room for
-// its metadata and flags, plus the envelope.
-func checkedAnswerLimit(limit int64, n int) int64 {
-	b := base64Len(limit)
-	return int64(n)*(b+b/32+8192) + 4096
+// the attachments ids whose sizes the caller checked (sizes).
+func (c *Client) checkedAnswerLimit(sizes map[int]int64, ids []int) int64 {
+	n := int64(checkedEnvelope)
+	for _, id := range ids {
+		n += checkedItemBound(c.checkedSize(sizes, id))
+	}
+	return n
+}
+
+// checkedSize is the size an answer may carry for attachment id: the
+// size the caller checked, or the cap when it checked none or one over it.
+func (c *Client) checkedSize(sizes map[int]int64, id int) int64 {
+	if n, ok := sizes[id]; ok && n >= 0 && n <= c.maxAttachment {
+		return n
+	}
+	return c.maxAttachment
+}
+
+// checkedEnvelope is the room an answer keeps for what surrounds its
+// attachments.
+const checkedEnvelope = 4096
+
+// checkedItemBound is the room one attachment of size bytes may take in an
+// answer: its content in base64 (4/3 of it, plus 1/32 for JSON escapes of
+// "/") and its metadata and flags.
+func checkedItemBound(size int64) int64 {
+	b := base64Len(size)
+	return b + b/32 + 8192
 }
 
 // dataQuery is the query of a read of metadata and data together: every

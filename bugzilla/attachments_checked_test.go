@@ -15,11 +15,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestAttachmentsSizesChecked: when the caller has checked the sizes, data
+// TestAttachmentsCheckedSizes: when the caller has checked the sizes, data
 // comes with the metadata in one request, and the server is still held to
-// the cap.
-func TestAttachmentsSizesChecked(t *testing.T) {
-	checked := AttachmentOptions{WithData: true, SizesChecked: true}
+// the cap. An empty map counts every attachment at the cap.
+func TestAttachmentsCheckedSizes(t *testing.T) {
+	checked := AttachmentOptions{WithData: true, CheckedSizes: map[int]int64{}}
 
 	t.Run("one request, recording 39", func(t *testing.T) {
 		f := newFake(t)
@@ -131,7 +131,7 @@ func TestAttachmentsSizesChecked(t *testing.T) {
 			t.Errorf("got %v, want nothing", got)
 		}
 		// cap × n × 4/3 plus overhead, n = 2.
-		bound := checkedAnswerLimit(limit, 2)
+		bound := c.checkedAnswerLimit(nil, []int{1, 2})
 		if n := read.Load(); n > bound+1 {
 			t.Errorf("read %d bytes, the bound is %d", n, bound+1)
 		}
@@ -174,14 +174,62 @@ func TestAttachmentsSizesChecked(t *testing.T) {
 		}
 	})
 
+	t.Run("small checked sizes share one request", func(t *testing.T) {
+		const capBytes = 1 << 20 // at the cap, 46 attachments a request
+		f := newFake(t)
+		var mu sync.Mutex
+		var sizes []int
+		f.handle("GET /rest/bug/attachment/{id}", func(w http.ResponseWriter, r *http.Request) {
+			ids := append([]string{r.PathValue("id")}, r.URL.Query()["attachment_ids"]...)
+			mu.Lock()
+			sizes = append(sizes, len(ids))
+			mu.Unlock()
+			writeJSON(w, 200, attachmentsBody(ids, 5000))
+		})
+		c, _ := testClient(t, f, WithMaxAttachmentBytes(capBytes))
+		ids := make([]int, 300)
+		o := AttachmentOptions{WithData: true, CheckedSizes: map[int]int64{}}
+		for i := range ids {
+			ids[i] = 1000 + i
+			o.CheckedSizes[ids[i]] = 5000
+		}
+		got, err := c.AttachmentsByID(bg, ids, o)
+		if err != nil || len(got) != len(ids) {
+			t.Fatalf("got %d, %v", len(got), err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		slices.Sort(sizes)
+		if diff := cmp.Diff(sizes, []int{50, 250}); diff != "" {
+			t.Errorf("batch sizes (-got +want):\n%s", diff)
+		}
+	})
+
+	t.Run("an answer over the checked sizes' bound is not read", func(t *testing.T) {
+		f := newFake(t)
+		f.handle("GET /rest/bug/attachment/{id}", func(w http.ResponseWriter, r *http.Request) {
+			ids := append([]string{r.PathValue("id")}, r.URL.Query()["attachment_ids"]...)
+			writeJSON(w, 200, attachmentsBody(ids, 20000)) // each announced at 10 bytes
+		})
+		c, _ := testClient(t, f)
+		got, err := c.AttachmentsByID(bg, []int{1, 2}, AttachmentOptions{WithData: true, CheckedSizes: map[int]int64{1: 10, 2: 10}})
+		var tl *TooLargeError
+		if !errors.As(err, &tl) || !slices.Equal(tl.IDs, []int{1, 2}) {
+			t.Fatalf("got %v, want *TooLargeError for 1 and 2", err)
+		}
+		if len(got) != 0 {
+			t.Errorf("got %d attachments, want none", len(got))
+		}
+	})
+
 	t.Run("misuse", func(t *testing.T) {
 		f := newFake(t)
 		c, _ := testClient(t, f)
-		if _, err := c.AttachmentsByID(bg, []int{1}, AttachmentOptions{SizesChecked: true}); err == nil || !strings.Contains(err.Error(), "WithData") {
-			t.Errorf("SizesChecked without WithData: %v", err)
+		if _, err := c.AttachmentsByID(bg, []int{1}, AttachmentOptions{CheckedSizes: map[int]int64{1: 3}}); err == nil || !strings.Contains(err.Error(), "WithData") {
+			t.Errorf("CheckedSizes without WithData: %v", err)
 		}
 		if _, err := c.Attachments(bg, []int{1}, checked); err == nil || !strings.Contains(err.Error(), "AttachmentsByID") {
-			t.Errorf("Attachments with SizesChecked: %v", err)
+			t.Errorf("Attachments with CheckedSizes: %v", err)
 		}
 		o := checked
 		o.IncludeFields = []string{"data"}
@@ -192,4 +240,20 @@ func TestAttachmentsSizesChecked(t *testing.T) {
 			t.Errorf("%d requests for refused calls", f.count())
 		}
 	})
+}
+
+// attachmentsBody is an answer holding attachments ids, each with size
+// bytes of content and announcing that size.
+func attachmentsBody(ids []string, size int) []byte {
+	data := base64.StdEncoding.EncodeToString(make([]byte, size))
+	var b strings.Builder
+	b.WriteString(`{"bugs":{},"attachments":{`)
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"%s":{"id":%s,"bug_id":1,"size":%d,"data":"%s"}`, id, id, size, data)
+	}
+	b.WriteString(`}}`)
+	return []byte(b.String())
 }

@@ -23,8 +23,8 @@ const MaxReadConcurrency = 16
 // concurrently by the client, and a rate limit parks the client for every
 // call at once (gate): the batches still queued then fail without being
 // sent. Contents downloaded after a metadata read (WithData without
-// SizesChecked) still come one batch at a time, each bounded by the
-// attachment cap; with SizesChecked the caller has bounded the whole call.
+// CheckedSizes) still come one batch at a time, each bounded by the
+// attachment cap; with CheckedSizes the caller has bounded the whole call.
 func WithReadConcurrency(n int) Option {
 	return func(c *Client) {
 		if n < 1 || n > MaxReadConcurrency {

@@ -83,7 +83,7 @@ func TestReadConcurrencyBounded(t *testing.T) {
 			t.Fatalf("concurrency %d: bugs: %v", n, err)
 		}
 		srv.ResetRecords()
-		data, err := c.AttachmentsByID(ctx, attIDs, bugzilla.AttachmentOptions{WithData: true, SizesChecked: true})
+		data, err := c.AttachmentsByID(ctx, attIDs, bugzilla.AttachmentOptions{WithData: true, CheckedSizes: map[int]int64{}})
 		if err != nil {
 			t.Fatalf("concurrency %d: attachments by id: %v", n, err)
 		}

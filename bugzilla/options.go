@@ -118,7 +118,7 @@ func WithRetries(max int, minWait, maxWait time.Duration) Option {
 
 // WithMaxAttachmentBytes caps the content the client downloads for one
 // attachment (default DefaultMaxAttachmentBytes): data is not fetched for an
-// attachment whose size is over the cap (with AttachmentOptions.SizesChecked
+// attachment whose size is over the cap (with AttachmentOptions.CheckedSizes
 // the caller has made sure of that), data over the cap is dropped, and the
 // answer is read through a limit, so a server that lies about sizes cannot
 // make it read more.

@@ -50,14 +50,16 @@ func BenchmarkBatchedReads(b *testing.B) {
 					b.Fatal(err)
 				}
 				var flagged []int
+				sizes := map[int]int64{}
 				for _, list := range atts {
 					for _, a := range list {
 						if len(a.Flags) > 0 && a.Size <= bugzilla.DefaultMaxAttachmentBytes {
 							flagged = append(flagged, a.ID)
+							sizes[a.ID] = a.Size
 						}
 					}
 				}
-				if _, err := client.AttachmentsByID(r.Ctx, flagged, bugzilla.AttachmentOptions{WithData: true, SizesChecked: true}); err != nil {
+				if _, err := client.AttachmentsByID(r.Ctx, flagged, bugzilla.AttachmentOptions{WithData: true, CheckedSizes: sizes}); err != nil {
 					b.Fatal(err)
 				}
 				if _, err := client.CommentsOfBugs(r.Ctx, ids, time.Time{}); err != nil {
