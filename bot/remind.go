@@ -133,6 +133,7 @@ func (d *remindDuty) Run(ctx context.Context, c *Cycle) error {
 	if err != nil {
 		errs = append(errs, err)
 	}
+	defer c.planRereads(remindRereads(due, min(budget.left, c.WritesLeft())))()
 	for _, dr := range due {
 		r, st := dr.r, dr.st
 		if ctx.Err() != nil {
@@ -181,6 +182,30 @@ func (d *remindDuty) Run(ctx context.Context, c *Cycle) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// remindRereads plans the looks at the live bugs of the first n due
+// requests the loop will look at (those with a form, or without a
+// requestee), each from its request's time: the first look reads all their
+// comments in one batched request (planRereads), instead of one request per
+// bug. A request put on hold reads nothing more than before, and one past
+// the n planned is read alone as before.
+func remindRereads(due []dueReminder, n int) map[int]time.Time {
+	plan := map[int]time.Time{}
+	for _, dr := range due {
+		if len(plan) >= n {
+			break
+		}
+		r := dr.r
+		if r.Requestee != "" && r.FormKey == "" {
+			continue // not looked at: no form yet
+		}
+		since := r.RequestedAt.Add(-time.Second)
+		if t, ok := plan[r.BugID]; !ok || since.Before(t) {
+			plan[r.BugID] = since
+		}
+	}
+	return plan
 }
 
 // dueReminder is an open request whose reminders may be due, with its
