@@ -96,16 +96,17 @@ func (rc *readCache) UpdateBug(ctx context.Context, bugID int, u bugzilla.BugUpd
 	return rc.bugzillaClient.UpdateBug(ctx, bugID, u)
 }
 
-// UpdateAttachment forgets the bug of the attachment, then writes: every
-// view that holds the attachment, and the last live read (whose bug the
-// cache may not know).
+// UpdateAttachment forgets the bug of the attachment, then writes. The
+// cache may not know which bug that is (a view of comments alone lists no
+// attachments, and the attachment may be newer than a view), and an
+// attachment update may carry a comment: so it forgets every view, the
+// batched re-reads and the last live read. Attachment updates are rare
+// (an assignment), and a view forgotten costs a read, never a duplicate.
 func (rc *readCache) UpdateAttachment(ctx context.Context, attachmentID int, u bugzilla.AttachmentUpdate) (*bugzilla.UpdateResult, error) {
 	rc.last = nil
 	rc.rereads.read = nil
-	for id, e := range rc.views.byBug {
-		if e.view.attachment(attachmentID) != nil {
-			rc.views.forget(id)
-		}
+	for id := range rc.views.byBug {
+		rc.views.forget(id)
 	}
 	return rc.bugzillaClient.UpdateAttachment(ctx, attachmentID, u)
 }

@@ -12,26 +12,28 @@ import (
 // TestReadCacheForgetsOnWrite pins the write path's invariant where it
 // lives: whichever write the bot makes on a bug, and whoever makes it, the
 // next read of that bug reaches the server; what the cycle read of other
-// bugs stays cached.
+// bugs stays cached, except after an attachment update, whose bug a view of
+// comments alone cannot tell: every view goes then.
 func TestReadCacheForgetsOnWrite(t *testing.T) {
 	for _, tt := range []struct {
-		name  string
-		write func(ctx context.Context, rc *readCache, bug, att int) error
+		name        string
+		write       func(ctx context.Context, rc *readCache, bug, att int) error
+		keepsOthers bool
 	}{
 		{"AddComment", func(ctx context.Context, rc *readCache, bug, _ int) error {
 			_, err := rc.AddComment(ctx, bug, bugzilla.NewComment{Text: "hello"})
 			return err
-		}},
+		}, true},
 		{"UpdateBug", func(ctx context.Context, rc *readCache, bug, _ int) error {
 			_, err := rc.UpdateBug(ctx, bug, bugzilla.BugUpdate{Comment: &bugzilla.NewComment{Text: "hello"}})
 			return err
-		}},
+		}, true},
 		{"UpdateAttachment", func(ctx context.Context, rc *readCache, _, att int) error {
 			// The fake refuses it (not supported): the cache forgets before
 			// the write is sent, whatever its outcome.
 			_, _ = rc.UpdateAttachment(ctx, att, bugzilla.AttachmentUpdate{})
 			return nil
-		}},
+		}, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newE2E(t, bugzillatest.Upstream, nil)
@@ -61,11 +63,16 @@ func TestReadCacheForgetsOnWrite(t *testing.T) {
 			if atts != 1 || comments != 1 {
 				t.Fatalf("two reads of bugs 1 and 2: %d attachment and %d comment requests, want 1 and 1 (the second from the cache); all: %v", atts, comments, e.srv.RequestCounts())
 			}
+			const commentsOnly = 999 // a view of comments alone (commands'), no attachments listed
+			rc.keepComments(commentsOnly, time.Time{}, []bugzilla.Comment{{ID: 1}}, 1<<20)
 			if err := tt.write(e.ctx, rc, bug1, att1); err != nil {
 				t.Fatal(err)
 			}
-			if rc.views.byBug[bug2] == nil {
-				t.Error("a write on bug 1 dropped bug 2's view")
+			if tt.keepsOthers && (rc.views.byBug[bug2] == nil || rc.views.byBug[commentsOnly] == nil) {
+				t.Error("a write on bug 1 dropped another bug's view")
+			}
+			if !tt.keepsOthers && len(rc.views.byBug) != 0 {
+				t.Errorf("after %s: %d views kept, want none (a view of comments alone cannot tell the attachment's bug)", tt.name, len(rc.views.byBug))
 			}
 			read()
 			if got := e.srv.RequestCount(attReads) - atts; got != 1 {
