@@ -121,7 +121,6 @@ func (an *analyzeDuty) Run(ctx context.Context, c *Cycle) error {
 	if err != nil {
 		return err
 	}
-	defer an.readOldNumbers(ctx, c)
 	var errs []error
 	after := 0
 	for {

@@ -2,9 +2,9 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -18,36 +18,35 @@ import (
 // number when it has the bug's comments in hand anyway:
 //
 //   - perform found the analysis already on the bug (rememberAnalysisComment);
-//   - a later look at the bug read it (noteAnalysisNumber);
-//   - any read of the bug's comments through the cycle's read cache after
-//     the analysis was posted (analysisNumbers.seen): commands reads the
-//     comments of every bug that changed, and the bot's own comment
-//     changed it, so the number usually comes in the same cycle at no
-//     cost.
+//   - a look at the bug read it (noteAnalysisNumber);
+//   - a read of the bug's comments through the cycle's read cache after
+//     the analysis was posted (analysisNumbers.seen): commands, later in
+//     the cycle, reads the comments of every bug the poll saw change, so
+//     in a full cycle the number usually comes at no cost.
 //
-// Analyses still without a number a cycle after they were posted (commands
-// disabled, or not reached) are read in one batched request at the end of
-// the next analyze. Until the number is known the dashboard links the bug.
-// A restart forgets what is pending: those rows link the bug until a later
-// look at it reads the analysis.
+// What no read of the cycle showed is read in one batched request at the
+// end of the cycle (readNumbers, the last of the cycle's tasks when it ran
+// analyze). Until the number is known the dashboard links the bug.
 
-// cachedLive returns the cycle's last live read of a bug's comments since
-// a time (liveComments), if that is what it holds; it never reads.
+// cachedLive returns the cycle's live read of a bug's comments since a
+// time (liveComments), if it holds one: the last read alone, or the
+// batched re-read; it never reads.
 func (rc *readCache) cachedLive(bugID int, since time.Time) ([]bugzilla.Comment, bool) {
 	if l := rc.last; l != nil && l.bug == bugID && l.since.Equal(since) {
 		return l.comments, true
 	}
+	if l, ok := rc.rereads.read[bugID]; ok && !since.Before(l.since) {
+		return commentsSince(l.comments, since), true
+	}
 	return nil, false
 }
 
-// analysisNumbers are the analyses the bot posted whose number on their
-// bug it does not know yet. It outlives cycles; the read cache shows it
-// every comment read (seen).
+// analysisNumbers are the analyses the bot posted in this cycle whose
+// number on their bug it does not know yet. The read cache shows it every
+// comment read (seen) and empties it with the cycle (begin).
 type analysisNumbers struct {
 	st    numberStore
 	log   zerolog.Logger
-	mu    sync.Mutex
-	cycle int                     // counts the cycles begun (readCache.begin)
 	byBug map[int][]pendingNumber // bug → its analyses without a number
 }
 
@@ -62,7 +61,6 @@ type pendingNumber struct {
 	formKey   string
 	formRev   string
 	since     time.Time // its form's time: the comment is newer
-	cycle     int       // the cycle it was posted in
 }
 
 // pendingNumbers is the analyses whose numbers the cache's reads may show;
@@ -74,24 +72,22 @@ func (rc *readCache) pendingNumbers() *analysisNumbers {
 	return rc.numbers
 }
 
-// newCycle starts a cycle: what was posted before it is old from now on.
-func (ns *analysisNumbers) newCycle() {
+// forgetAll drops what is pending: the cycle is over.
+func (ns *analysisNumbers) forgetAll() {
+	if ns != nil {
+		ns.byBug = nil
+	}
+}
+
+// posted remembers an analysis comment just posted on a bug. A nil
+// analysisNumbers forgets it.
+func (ns *analysisNumbers) posted(bugID int, p pendingNumber) {
 	if ns == nil {
 		return
 	}
-	ns.mu.Lock()
-	ns.cycle++
-	ns.mu.Unlock()
-}
-
-// posted remembers an analysis comment just posted on a bug.
-func (ns *analysisNumbers) posted(bugID int, p pendingNumber) {
-	ns.mu.Lock()
-	defer ns.mu.Unlock()
 	if ns.byBug == nil {
 		ns.byBug = map[int][]pendingNumber{}
 	}
-	p.cycle = ns.cycle
 	ns.byBug[bugID] = append(ns.byBug[bugID], p)
 }
 
@@ -101,7 +97,6 @@ func (ns *analysisNumbers) seen(ctx context.Context, bugID int, cs []bugzilla.Co
 	if ns == nil {
 		return
 	}
-	ns.mu.Lock()
 	pending := ns.byBug[bugID]
 	var found []pendingNumber
 	var counts []int
@@ -119,46 +114,36 @@ func (ns *analysisNumbers) seen(ctx context.Context, bugID int, cs []bugzilla.Co
 	} else {
 		ns.byBug[bugID] = left
 	}
-	ns.mu.Unlock()
 	for i, p := range found {
 		ns.save(ctx, bugID, p.formKey, p.formRev, counts[i])
 	}
 }
 
 func (ns *analysisNumbers) save(ctx context.Context, bugID int, formKey, formRev string, n int) {
+	if ns == nil {
+		return
+	}
 	if err := ns.st.SaveAnalysisComment(ctx, formKey, formRev, n); err != nil {
 		ns.log.Warn().Err(err).Int(LogBugID, bugID).Msg("cannot record the analysis comment's number for the dashboard")
 	}
 }
 
-// takeOld removes and returns the analyses posted before this cycle that
-// no read has shown since, with the bugs they are on, sorted, and the
-// earliest of their forms' times.
-func (ns *analysisNumbers) takeOld() (ids []int, since time.Time, old map[int][]pendingNumber) {
-	ns.mu.Lock()
-	defer ns.mu.Unlock()
-	for bug, ps := range ns.byBug {
-		var keep []pendingNumber
+// takeAll removes and returns the analyses no read has shown since they
+// were posted, with the bugs they are on, sorted, and the earliest of their
+// forms' times.
+func (ns *analysisNumbers) takeAll() (ids []int, since time.Time, pending map[int][]pendingNumber) {
+	if ns == nil || len(ns.byBug) == 0 {
+		return nil, since, nil
+	}
+	pending, ns.byBug = ns.byBug, nil
+	for _, ps := range pending {
 		for _, p := range ps {
-			if p.cycle == ns.cycle {
-				keep = append(keep, p)
-				continue
-			}
-			if old == nil {
-				old = map[int][]pendingNumber{}
-			}
-			old[bug] = append(old[bug], p)
 			if since.IsZero() || p.since.Before(since) {
 				since = p.since
 			}
 		}
-		if len(keep) == 0 {
-			delete(ns.byBug, bug)
-		} else {
-			ns.byBug[bug] = keep
-		}
 	}
-	return slices.Sorted(maps.Keys(old)), since, old
+	return slices.Sorted(maps.Keys(pending)), since, pending
 }
 
 // rememberAnalysisComment records the number of analysis comment
@@ -177,7 +162,7 @@ func (an *analyzeDuty) rememberAnalysisComment(ctx context.Context, bugID int, f
 	}
 	for _, cm := range cs {
 		if cm.ID == commentID {
-			an.numbers.save(ctx, bugID, formKey(f), f.Rev, cm.Count)
+			an.saveAnalysisNumber(ctx, bugID, f, cm.Count)
 			return
 		}
 	}
@@ -195,9 +180,15 @@ func (an *analyzeDuty) noteAnalysisNumber(ctx context.Context, v *bugView, f *fo
 	}
 	for _, cm := range v.comments {
 		if cm.ID == id {
-			an.numbers.save(ctx, v.id, formKey(f), f.Rev, cm.Count)
+			an.saveAnalysisNumber(ctx, v.id, f, cm.Count)
 			return
 		}
+	}
+}
+
+func (an *analyzeDuty) saveAnalysisNumber(ctx context.Context, bugID int, f *foundForm, n int) {
+	if err := an.st.SaveAnalysisComment(ctx, formKey(f), f.Rev, n); err != nil {
+		an.log.Warn().Err(err).Int(LogBugID, bugID).Msg("cannot record the analysis comment's number for the dashboard")
 	}
 }
 
@@ -206,37 +197,58 @@ type commentsOfBugs interface {
 	CommentsOfBugs(ctx context.Context, bugIDs []int, newSince time.Time) (map[int][]bugzilla.Comment, error)
 }
 
-// readOldNumbers reads, in one batched request, the comments of the bugs
-// with analyses posted in an earlier cycle whose numbers no read has shown
-// since, from the oldest of their forms, and records the numbers. It is
-// not worth a wait: a halted cycle (rate limit) reads nothing, and a failed
-// read drops them (a later look at the bugs may still find them). A rate
-// limit on the read halts the cycle, as on any read, so that the bot parks
-// (runTasks); another failure is only logged.
-func (an *analyzeDuty) readOldNumbers(ctx context.Context, c *Cycle) {
-	if c.Halted() || ctx.Err() != nil {
-		return
+// readNumbers is the last of a cycle's tasks when it ran analyze: it
+// reads, in one batched request, the comments of the bugs with analyses
+// posted in the cycle that no read of it showed, from the oldest of their
+// forms, and records the numbers. It is not worth a wait: those it reads
+// are no longer pending, found or not, and a failed read is only logged
+// (the dashboard links the bug). A rate limit on the read is returned, so
+// that the bot parks (runTasks).
+type readNumbers struct {
+	numbers *analysisNumbers
+	bz      commentsOfBugs
+	log     zerolog.Logger
+}
+
+// Run reads the numbers still pending.
+func (rn readNumbers) Run(ctx context.Context, c *Cycle) error {
+	ids, since, pending := rn.numbers.takeAll()
+	if len(ids) == 0 || c.Halted() {
+		return nil
 	}
-	ids, since, old := an.numbers.takeOld()
-	if len(ids) == 0 {
-		return
-	}
-	read, err := an.bz.CommentsOfBugs(ctx, ids, since)
-	if c.haltOn(err) {
-		an.log.Warn().Err(err).Ints("bug_ids", ids).Msg("rate limited reading the analysis comments' numbers; parking")
-		return
+	rn.log.Debug().Ints("bug_ids", ids).Msg(msgReadingNumbers)
+	read, err := rn.bz.CommentsOfBugs(ctx, ids, since)
+	if rateLimited(err) {
+		return err
 	}
 	if err != nil {
-		an.log.Warn().Err(err).Ints("bug_ids", ids).Msg("cannot read the analysis comments' numbers for the dashboard")
-		return
+		rn.log.Warn().Err(fmt.Errorf("comments of %d bugs with analyses posted: %w", len(ids), err)).Ints("bug_ids", ids).
+			Msg("cannot read the analysis comments' numbers for the dashboard")
+		return nil
 	}
-	for bug, ps := range old {
+	for bug, ps := range pending {
 		for _, p := range ps {
 			for _, cm := range read[bug] {
 				if cm.ID == p.commentID {
-					an.numbers.save(ctx, bug, p.formKey, p.formRev, cm.Count)
+					rn.numbers.save(ctx, bug, p.formKey, p.formRev, cm.Count)
 				}
 			}
 		}
 	}
+	return nil
+}
+
+// msgReadingNumbers is readNumbers' log line before its read.
+const msgReadingNumbers = "reading the numbers of the analyses no read of the cycle showed"
+
+// numbersLastTasks ends tasks with readNumbers when they include analyze.
+func numbersLastTasks(tasks []Task) []Task {
+	for _, t := range tasks {
+		if an, ok := t.Duty.(*analyzeDuty); ok {
+			last := Task{Name: t.Name, Aliases: t.Aliases, Doc: "read the numbers of the analyses posted that no read of the cycle showed",
+				Duty: readNumbers{numbers: an.numbers, bz: an.bz, log: an.log}}
+			return append(tasks, last)
+		}
+	}
+	return tasks
 }

@@ -5,14 +5,18 @@ import (
 	"errors"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/rs/zerolog"
 
+	"github.com/stewardbot/stewardbot/bot/demo"
 	"github.com/stewardbot/stewardbot/bot/store"
 	"github.com/stewardbot/stewardbot/bugzilla"
+	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
 )
 
 // commentsFunc is a commentsOfBugs made of a function.
@@ -22,35 +26,34 @@ func (f commentsFunc) CommentsOfBugs(_ context.Context, ids []int, since time.Ti
 	return f(ids, since)
 }
 
-// The numbers of analyses posted in an earlier cycle that no read has
-// shown since are read in one request for all their bugs, from the oldest
-// form's time, and recorded; those of this cycle wait for a read (seen). A
-// failed read records nothing and fails nothing (the dashboard links the
-// bug), and a halted cycle (rate limit) does not read at all.
-func TestReadOldNumbers(t *testing.T) {
+// The numbers of the analyses posted in the cycle that no read of it
+// showed are read at its end in one request for all their bugs, from the
+// oldest form's time, and recorded. A failed read records nothing and fails
+// nothing (the dashboard links the bug); a rate limit is returned (the bot
+// parks); a halted cycle does not read at all. Nothing stays pending.
+func TestReadNumbers(t *testing.T) {
 	ctx := context.Background()
 	t0 := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	form := func(att int, created time.Time) *foundForm {
 		return &foundForm{Attachment: &bugzilla.Attachment{ID: att}, Rev: "r1", Created: created}
 	}
-	f1, f2, f3 := form(11, t0.Add(time.Hour)), form(22, t0), form(33, t0.Add(-time.Hour))
+	f1, f2 := form(11, t0.Add(time.Hour)), form(22, t0)
 	answer := map[int][]bugzilla.Comment{
 		1: {{ID: 100, Count: 3}, {ID: 101, Count: 4}},
 		2: {{ID: 202, Count: 7}},
 	}
 	tests := []struct {
-		name   string
-		halted bool
-		err    error
-		reads  int
-		want   map[int]int // bug → number recorded
-		halts  bool        // the read halts the cycle (a rate limit: the bot parks)
-		left   int         // analyses still pending after
+		name    string
+		halted  bool
+		err     error
+		reads   int
+		want    map[int]int // bug → number recorded
+		limited bool        // the rate limit is returned, for the bot to park
 	}{
-		{"recorded", false, nil, 1, map[int]int{1: 4, 2: 7}, false, 1},
-		{"the read fails", false, errors.New("bugzilla: HTTP 500"), 1, map[int]int{}, false, 1},
-		{"rate limited", false, &bugzilla.RateLimitError{}, 1, map[int]int{}, true, 1},
-		{"halted", true, nil, 0, map[int]int{}, true, 3},
+		{"recorded", false, nil, 1, map[int]int{1: 4, 2: 7}, false},
+		{"the read fails", false, errors.New("bugzilla: HTTP 500"), 1, map[int]int{}, false},
+		{"rate limited", false, &bugzilla.RateLimitError{}, 1, map[int]int{}, true},
+		{"halted", true, nil, 0, map[int]int{}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,7 +62,7 @@ func TestReadOldNumbers(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer st.Close()
-			for bug, f := range map[int]*foundForm{1: f1, 2: f2, 3: f3} {
+			for bug, f := range map[int]*foundForm{1: f1, 2: f2} {
 				key := formKey(f)
 				if err := st.SaveRequest(ctx, store.Request{FlagID: bug, BugID: bug, Status: "?", FirstSeen: t0, UpdatedAt: t0,
 					FormKey: key, FormRev: f.Rev}); err != nil {
@@ -70,15 +73,14 @@ func TestReadOldNumbers(t *testing.T) {
 				}
 			}
 			ns := &analysisNumbers{st: st, log: zerolog.Nop()}
-			pend := func(bug, comment int, f *foundForm) {
-				ns.posted(bug, pendingNumber{commentID: comment, formKey: formKey(f), formRev: f.Rev, since: f.Created.Add(-time.Second)})
+			for bug, p := range map[int]struct {
+				comment int
+				f       *foundForm
+			}{1: {101, f1}, 2: {202, f2}} {
+				ns.posted(bug, pendingNumber{commentID: p.comment, formKey: formKey(p.f), formRev: p.f.Rev, since: p.f.Created.Add(-time.Second)})
 			}
-			pend(1, 101, f1)
-			pend(2, 202, f2)
-			ns.newCycle()
-			pend(3, 303, f3) // this cycle's: not read, though its form is the oldest
 			reads := 0
-			an := &analyzeDuty{st: st, log: zerolog.Nop(), numbers: ns,
+			rn := readNumbers{numbers: ns, log: zerolog.Nop(),
 				bz: commentsFunc(func(ids []int, since time.Time) (map[int][]bugzilla.Comment, error) {
 					reads++
 					if !slices.Equal(ids, []int{1, 2}) || !since.Equal(f2.Created.Add(-time.Second)) {
@@ -90,23 +92,19 @@ func TestReadOldNumbers(t *testing.T) {
 			if tt.halted {
 				c.halt = HaltRateLimited
 			}
-			an.readOldNumbers(ctx, c)
-			left := 0
-			for _, ps := range ns.byBug {
-				left += len(ps)
+			err = rn.Run(ctx, c)
+			if got := rateLimited(err); got != tt.limited || (err != nil && !tt.limited) {
+				t.Errorf("Run: %v, want a rate limit returned: %v", err, tt.limited)
 			}
-			if reads != tt.reads || left != tt.left {
-				t.Errorf("%d reads, %d left pending; want %d, %d", reads, left, tt.reads, tt.left)
-			}
-			if c.Halted() != tt.halts {
-				t.Errorf("cycle halted = %v, want %v (a rate limit parks the bot)", c.Halted(), tt.halts)
+			if reads != tt.reads || len(ns.byBug) != 0 {
+				t.Errorf("%d reads, %d bugs left pending; want %d, none", reads, len(ns.byBug), tt.reads)
 			}
 			q, err := st.Queue(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(q) != 3 {
-				t.Fatalf("queue of %d requests, want 3", len(q))
+			if len(q) != 2 {
+				t.Fatalf("queue of %d requests, want 2", len(q))
 			}
 			for _, r := range q {
 				if r.AnalysisComment != tt.want[r.BugID] {
@@ -173,4 +171,39 @@ func (c *commentsClient) CommentsOfBugs(_ context.Context, ids []int, _ time.Tim
 		out[id] = c.byBug[id]
 	}
 	return out, nil
+}
+
+// In a full cycle the analyses' numbers cost no request of their own:
+// commands reads, after analyze, the comments of the bugs the poll saw
+// change, and that read holds the analyses, so readNumbers finds nothing
+// left to read; every analysed row of the dashboard links its analysis
+// after the first cycle. With analyze alone, readNumbers reads them.
+func TestE2EFullCycleLearnsNumbersFromCommands(t *testing.T) {
+	e := newE2E(t, bugzillatest.Upstream, nil)
+	if _, err := demo.Seed(e.srv); err != nil {
+		t.Fatal(err)
+	}
+	e.advance(5 * time.Minute)
+	e.mustCycle()
+	if strings.Contains(e.logs.String(), msgReadingNumbers) {
+		t.Errorf("a full cycle read the analyses' numbers on their own:\n%s", e.logs.Tail(2000))
+	}
+	q, err := e.bot.Status().Queue(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	analysed := 0
+	for _, x := range q {
+		analyses := e.botCommentsOfKind(x.BugID, kindAnalysis)
+		if len(analyses) == 0 {
+			continue
+		}
+		analysed++
+		if want := x.BugURL + "#c" + strconv.Itoa(analyses[len(analyses)-1].Count); x.AnalysisURL != want {
+			t.Errorf("bug %d links %s, want its analysis %s", x.BugID, x.AnalysisURL, want)
+		}
+	}
+	if analysed == 0 {
+		t.Fatal("no analysed request in the queue")
+	}
 }

@@ -19,19 +19,23 @@ import (
 //     escalation's notices to Trust and to Legal, or a reminder and the look
 //     that decided it, are checked against one read;
 //   - rereads: the comments of a batch of bugs a duty is about to write
-//     on, read in one request just before the batch's first write
-//     (core_rereads.go);
+//     on, read in one request just before the batch's first write, or
+//     taken from the bugs' views when the cycle read all their comments
+//     since the bot last wrote on them (core_rereads.go);
 //   - users: the accounts of escalation contacts and stewards (/rest/user),
 //     read once per cycle and login. A change to them within the cycle is
 //     seen at the next cycle. Where a needinfo is set, Bugzilla checks it
 //     again (contactCheck.refused).
 //
 // It forgets a bug on every write to it (AddComment, UpdateBug,
-// UpdateAttachment), before the write is sent, whichever task makes it:
+// UpdateAttachmentOn; UpdateAttachment, which does not name the bug,
+// forgets every bug), before the write is sent, whichever task makes it:
 // so every write follows a read of the live bug made after the bot's own
 // last write on it. Within a cycle only this process writes as the bot
 // (leader.go), so nothing a re-read looks for (the bot's markers) can
-// appear in between unseen. Other reads pass through.
+// appear in between unseen. Other reads pass through; the comment reads
+// are shown to the analyses whose numbers are pending (numbers,
+// analyze_number.go).
 //
 // RunOnce empties it at the start and the end of each cycle (begin).
 type readCache struct {
@@ -40,7 +44,7 @@ type readCache struct {
 	last           *liveComments
 	rereads        rereads                   // the batched re-reads before a batch's writes (core_rereads.go)
 	users          map[string]*bugzilla.User // lower-case login → account; nil: no such account
-	numbers        *analysisNumbers          // shown every comment read (analyze_number.go); outlives cycles
+	numbers        *analysisNumbers          // the analyses posted whose numbers no read has shown yet (analyze_number.go)
 }
 
 // begin empties the cache: a new cycle reads everything afresh, and
@@ -50,7 +54,7 @@ func (rc *readCache) begin() {
 	rc.last = nil
 	rc.rereads = rereads{}
 	rc.users = nil
-	rc.numbers.newCycle()
+	rc.numbers.forgetAll()
 }
 
 // forget drops what the cycle read of a bug: it is about to change.
@@ -100,14 +104,21 @@ func (rc *readCache) UpdateBug(ctx context.Context, bugID int, u bugzilla.BugUpd
 // cache may not know which bug that is (a view of comments alone lists no
 // attachments, and the attachment may be newer than a view), and an
 // attachment update may carry a comment: so it forgets every view, the
-// batched re-reads and the last live read. Attachment updates are rare
-// (an assignment), and a view forgotten costs a read, never a duplicate.
+// batched re-reads and the last live read. A view forgotten costs a read,
+// never a duplicate; a caller that knows the bug uses UpdateAttachmentOn,
+// which keeps what the cycle read of the other bugs.
 func (rc *readCache) UpdateAttachment(ctx context.Context, attachmentID int, u bugzilla.AttachmentUpdate) (*bugzilla.UpdateResult, error) {
 	rc.last = nil
 	rc.rereads.read = nil
 	for id := range rc.views.byBug {
 		rc.views.forget(id)
 	}
+	return rc.bugzillaClient.UpdateAttachment(ctx, attachmentID, u)
+}
+
+// UpdateAttachmentOn forgets bugID, the bug of the attachment, then writes.
+func (rc *readCache) UpdateAttachmentOn(ctx context.Context, bugID, attachmentID int, u bugzilla.AttachmentUpdate) (*bugzilla.UpdateResult, error) {
+	rc.forget(bugID)
 	return rc.bugzillaClient.UpdateAttachment(ctx, attachmentID, u)
 }
 

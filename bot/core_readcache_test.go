@@ -28,6 +28,10 @@ func TestReadCacheForgetsOnWrite(t *testing.T) {
 			_, err := rc.UpdateBug(ctx, bug, bugzilla.BugUpdate{Comment: &bugzilla.NewComment{Text: "hello"}})
 			return err
 		}, true},
+		{"UpdateAttachmentOn", func(ctx context.Context, rc *readCache, bug, att int) error {
+			_, _ = rc.UpdateAttachmentOn(ctx, bug, att, bugzilla.AttachmentUpdate{}) // refused by the fake, as below
+			return nil
+		}, true},
 		{"UpdateAttachment", func(ctx context.Context, rc *readCache, _, att int) error {
 			// The fake refuses it (not supported): the cache forgets before
 			// the write is sent, whatever its outcome.

@@ -33,17 +33,17 @@ type rereads struct {
 // time its writes' re-reads start from (action.since; the earliest when
 // several). It replaces an earlier plan that was not read.
 //
-// A bug whose view the cycle holds with every comment read (the forms
-// pasted in comments are looked for in one batched read of the views) is
-// not read again: the view was read after the bot's last write on the bug,
-// since every write drops the bug's view first (forget), so its comments
-// serve as the bug's re-read, as the batch's own read would, one request
-// per 100 bugs fewer.
-func (rc *readCache) planRereads(plan map[int]time.Time) {
+// With fromViews, a bug whose view the cycle holds with every comment read
+// (the forms pasted in comments are looked for in one batched read of the
+// views) is not read again: the view was read after the bot's last write
+// on the bug, since every write drops the bug's view first (forget), so
+// its comments serve as the bug's re-read, as the batch's own read would,
+// one request per 100 bugs fewer.
+func (rc *readCache) planRereads(plan map[int]time.Time, fromViews bool) {
 	rr := &rc.rereads
 	rr.planned = make(map[int]time.Time, len(plan))
 	for id, since := range plan {
-		if e := rc.views.byBug[id]; e != nil && e.view.loaded {
+		if e := rc.views.byBug[id]; fromViews && e != nil && e.view.loaded {
 			if rr.read == nil {
 				rr.read = map[int]*liveComments{}
 			}
@@ -126,13 +126,26 @@ func commentsSince(cs []bugzilla.Comment, since time.Time) []bugzilla.Comment {
 // planRereads names the bugs a duty is about to write on (readCache.
 // planRereads) and returns the function that ends the batch: what the
 // batch read is dropped then, so that no later work of the cycle takes it
-// for a live read. A cycle built by hand, with no bot, reads each bug
-// alone.
+// for a live read. The comments of the views the duty has just read stand
+// in for their bugs' re-reads. A cycle built by hand, with no bot, reads
+// each bug alone.
 func (c *Cycle) planRereads(plan map[int]time.Time) (end func()) {
+	return c.plan(plan, true)
+}
+
+// planLooks is planRereads for looks that decide from the bug's latest
+// state, remind's (a steward's comment resets the clock): views read
+// earlier in the cycle, maybe minutes ago in a long one, do not stand in
+// for them; the batch is read at the first look.
+func (c *Cycle) planLooks(plan map[int]time.Time) (end func()) {
+	return c.plan(plan, false)
+}
+
+func (c *Cycle) plan(plan map[int]time.Time, fromViews bool) (end func()) {
 	if c.b == nil || c.b.reads == nil {
 		return func() {}
 	}
 	rc := c.b.reads
-	rc.planRereads(plan)
+	rc.planRereads(plan, fromViews)
 	return func() { rc.rereads = rereads{} }
 }

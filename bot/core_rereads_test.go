@@ -55,9 +55,10 @@ func TestAnalyzeRereadsInOneBatch(t *testing.T) {
 					want = append(want, "read "+path(bug), "write "+path(bug))
 				}
 			}
-			// No read after the writes: the analyses' numbers on the bugs
-			// (the dashboard's links) come from a later read
-			// (analyze_number.go).
+			// analyze alone (no commands task to read the bugs later in the
+			// cycle): one batched read after the writes, for the analyses'
+			// numbers on the bugs (the dashboard's links, analyze_number.go).
+			want = append(want, "batch")
 			if !slices.Equal(seq, want) {
 				t.Errorf("comment reads and writes:\n got %q\nwant %q", seq, want)
 			}
@@ -165,4 +166,35 @@ func (c *countingComments) CommentsOfBugs(ctx context.Context, ids []int, since 
 	c.reads++
 	c.log = append(c.log, fmt.Sprintf("bugs %v", ids))
 	return c.commentsClient.CommentsOfBugs(ctx, ids, since)
+}
+
+// remind's looks (planLooks) decide from the bug's latest state: a view the
+// cycle read earlier does not stand in for them, so a steward's comment
+// made since is seen; the planned bugs are read in one request.
+func TestLooksReadTheLiveBugNotTheViews(t *testing.T) {
+	ctx := t.Context()
+	bz := &countingComments{commentsClient: commentsClient{byBug: map[int][]bugzilla.Comment{
+		1: {{ID: 10}, {ID: 11, Creator: steward1}}, // the steward answered after the view was read
+		2: {{ID: 20}},
+	}}}
+	rc := &readCache{bugzillaClient: bz}
+	c := &Cycle{b: &Bot{reads: rc}}
+	v := newBugView(1, nil, 1<<20)
+	v.setComments([]bugzilla.Comment{{ID: 10}})
+	rc.views.put(1, &cachedView{view: v})
+	end := c.planLooks(map[int]time.Time{1: {}, 2: {}})
+	defer end()
+	cs, err := rc.liveComments(ctx, c, 1, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 2 {
+		t.Errorf("look at bug 1: %d comments, want 2 (the steward's answer since the view)", len(cs))
+	}
+	if _, err := rc.liveComments(ctx, c, 2, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"bugs [1 2]"}; !slices.Equal(bz.log, want) {
+		t.Errorf("reads %q, want %q", bz.log, want)
+	}
 }

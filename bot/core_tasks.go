@@ -100,7 +100,7 @@ func (b *Bot) runOnce(ctx context.Context, only string, nudged []int) (err error
 		}
 		tasks = tasks[i : i+1]
 	}
-	tasks = nudgedFirstTasks(tasks, nudged)
+	tasks = numbersLastTasks(nudgedFirstTasks(tasks, nudged))
 	// With replicas, only the leader runs cycles, under a context that ends
 	// when its lease does (leader.go).
 	ctx, release, err := b.lead.takeLead(ctx)

@@ -263,6 +263,7 @@ func (vs *views) prefetchWhere(ctx context.Context, views map[int]*bugView, want
 	var ids []int
 	var size int64
 	sizes := map[int]int64{}
+	bugOf := map[int]int{} // attachment → its bug, for those the answer leaves out
 	flush := func() error {
 		if len(ids) == 0 {
 			return nil
@@ -271,12 +272,21 @@ func (vs *views) prefetchWhere(ctx context.Context, views map[int]*bugView, want
 		switch {
 		case errors.Is(err, bugzilla.ErrTooLarge):
 			// The map is kept: those it holds without Data were sent over
-			// the cap and are not asked for again. Those it lacks (a whole
-			// answer over its bound) are fetched alone later, which finds
-			// the one that lied.
+			// the cap or over their size, and are not asked for again;
+			// nor are those it lacks for sending more than announced (the
+			// client found them alone).
+			var tl *bugzilla.TooLargeError
+			if errors.As(err, &tl) {
+				for _, id := range tl.IDs {
+					if _, ok := got[id]; !ok && views[bugOf[id]] != nil {
+						views[bugOf[id]].tooLarge[id] = true
+					}
+				}
+			}
 		case hiddenBug(err):
 			ids, size = nil, 0
 			clear(sizes)
+			clear(bugOf)
 			return nil // each is fetched alone later, and judged there
 		case err != nil:
 			return fmt.Errorf("prefetch attachments: %w", err)
@@ -293,6 +303,7 @@ func (vs *views) prefetchWhere(ctx context.Context, views map[int]*bugView, want
 		}
 		ids, size = nil, 0
 		clear(sizes)
+		clear(bugOf)
 		return nil
 	}
 	for _, id := range slices.Sorted(maps.Keys(views)) {
@@ -313,7 +324,7 @@ func (vs *views) prefetchWhere(ctx context.Context, views map[int]*bugView, want
 				}
 			}
 			ids, size = append(ids, a.ID), size+a.Size
-			sizes[a.ID] = a.Size
+			sizes[a.ID], bugOf[a.ID] = a.Size, v.id
 		}
 	}
 	return flush()

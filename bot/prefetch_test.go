@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"testing"
@@ -83,5 +84,39 @@ func TestDownloadAloneCheckedSizes(t *testing.T) {
 	}
 	if n := e.srv.RequestCount(attachmentReads); n != 2 {
 		t.Errorf("download of an attachment over the cap: %d attachment requests, want 2 (sizes not vouched for); all: %v", n, e.srv.RequestCounts())
+	}
+}
+
+// byIDClient answers AttachmentsByID with a fixed answer and error.
+type byIDClient struct {
+	bugzillaClient
+	got map[int]bugzilla.Attachment
+	err error
+}
+
+func (c byIDClient) AttachmentsByID(context.Context, []int, bugzilla.AttachmentOptions) (map[int]bugzilla.Attachment, error) {
+	return c.got, c.err
+}
+
+// TestPrefetchMarksWhatSentTooMuch: an attachment the client left out of
+// the answer for sending more than announced (it found it alone, named in
+// the TooLargeError) is not asked for again in the cycle; the others of
+// the answer are kept.
+func TestPrefetchMarksWhatSentTooMuch(t *testing.T) {
+	atts := []bugzilla.Attachment{
+		{ID: 1, BugID: 7, Size: 10, ContentType: "text/plain", FileName: "a.md"},
+		{ID: 2, BugID: 7, Size: 10, ContentType: "text/plain", FileName: "b.md"},
+	}
+	v := newBugView(7, atts, 1<<20)
+	vs := &views{bz: byIDClient{
+		got: map[int]bugzilla.Attachment{1: {ID: 1, BugID: 7, Size: 10, Data: []byte("0123456789")}},
+		err: &bugzilla.TooLargeError{IDs: []int{2}, Cap: 1 << 20},
+	}, maxBytes: 1 << 20}
+	err := vs.prefetchWhere(t.Context(), map[int]*bugView{7: v}, func(*bugzilla.Attachment) (bool, error) { return true, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(v.data[1]) != "0123456789" || !v.tooLarge[2] {
+		t.Errorf("data %v, too large %v; want attachment 1's data and 2 marked too large", v.data, v.tooLarge)
 	}
 }

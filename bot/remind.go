@@ -58,7 +58,9 @@ type remindClient interface {
 	History(ctx context.Context, bugID int, newSince time.Time) ([]bugzilla.HistoryEntry, error)
 	AddComment(ctx context.Context, bugID int, nc bugzilla.NewComment) (int, error)
 	UpdateBug(ctx context.Context, bugID int, u bugzilla.BugUpdate) (*bugzilla.UpdateResult, error)
-	UpdateAttachment(ctx context.Context, attachmentID int, u bugzilla.AttachmentUpdate) (*bugzilla.UpdateResult, error)
+	// UpdateAttachmentOn updates an attachment of bugID (readCache: only
+	// that bug's reads are forgotten).
+	UpdateAttachmentOn(ctx context.Context, bugID, attachmentID int, u bugzilla.AttachmentUpdate) (*bugzilla.UpdateResult, error)
 }
 
 // remindCore is what they still borrow from the core: the cycle's reads of
@@ -70,7 +72,7 @@ type remindCore interface {
 
 var (
 	_ remindStore  = store.Store(nil)
-	_ remindClient = bugzillaClient(nil)
+	_ remindClient = (*readCache)(nil)
 	_ remindCore   = lent{}
 )
 
@@ -98,7 +100,7 @@ func newRemindDuty(d deps, core remindCore) *remindDuty {
 	return &remindDuty{
 		cfg: d.cfg.Reminders, stewards: d.cfg.Stewards, dryRun: d.cfg.DryRun,
 		flagName: d.cfg.Bugzilla.FlagName, tag: d.cfg.Comments.Tag,
-		bz: d.bz, st: d.store, core: core, privacy: d.privacy, marks: d.marks, roster: d.roster,
+		bz: d.reads, st: d.store, core: core, privacy: d.privacy, marks: d.marks, roster: d.roster,
 		login: d.login, now: func() time.Time { return d.clock.Now().UTC() }, log: d.log,
 	}
 }
@@ -133,7 +135,7 @@ func (d *remindDuty) Run(ctx context.Context, c *Cycle) error {
 	if err != nil {
 		errs = append(errs, err)
 	}
-	defer c.planRereads(remindRereads(due, min(budget.left, c.WritesLeft())))()
+	defer c.planLooks(remindLooks(c, due, min(budget.left, c.WritesLeft())))()
 	for _, dr := range due {
 		r, st := dr.r, dr.st
 		if ctx.Err() != nil {
@@ -184,13 +186,14 @@ func (d *remindDuty) Run(ctx context.Context, c *Cycle) error {
 	return errors.Join(errs...)
 }
 
-// remindRereads plans the looks at the live bugs of the first n due
-// requests the loop will look at (those with a form, or without a
-// requestee), each from its request's time: the first look reads all their
-// comments in one batched request (planRereads), instead of one request per
-// bug. A request put on hold reads nothing more than before, and one past
-// the n planned is read alone as before.
-func remindRereads(due []dueReminder, n int) map[int]time.Time {
+// remindLooks plans the looks at the live bugs of the first n due
+// requests the loop may look at (those with a form, or without a
+// requestee, and not waiting out a backoff), each from its request's time:
+// the first look reads all their comments in one batched request
+// (planLooks), which is also each write's re-read, instead of one request
+// per bug. A planned request the loop then puts on hold costs its comments'
+// bytes in the batch, no request; one past the n planned is read alone.
+func remindLooks(c *Cycle, due []dueReminder, n int) map[int]time.Time {
 	plan := map[int]time.Time{}
 	for _, dr := range due {
 		if len(plan) >= n {
@@ -199,6 +202,9 @@ func remindRereads(due []dueReminder, n int) map[int]time.Time {
 		r := dr.r
 		if r.Requestee != "" && r.FormKey == "" {
 			continue // not looked at: no form yet
+		}
+		if c.WaitingOut(r.BugID) {
+			continue // failing: not looked at before its backoff ends
 		}
 		since := r.RequestedAt.Add(-time.Second)
 		if t, ok := plan[r.BugID]; !ok || since.Before(t) {

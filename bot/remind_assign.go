@@ -97,7 +97,7 @@ func (d *remindDuty) assign(ctx context.Context, c *Cycle, budget *remindBudget,
 			// is not. The requestee changes first, then the private
 			// comment says why. Should the comment fail, the request
 			// has its steward all the same and is not assigned again.
-			if _, err := d.bz.UpdateAttachment(ctx, r.AttachmentID, bugzilla.AttachmentUpdate{Flags: change}); err != nil {
+			if _, err := d.bz.UpdateAttachmentOn(ctx, r.BugID, r.AttachmentID, bugzilla.AttachmentUpdate{Flags: change}); err != nil {
 				return 0, err
 			}
 			return d.bz.AddComment(ctx, r.BugID, nc)
@@ -106,7 +106,7 @@ func (d *remindDuty) assign(ctx context.Context, c *Cycle, budget *remindBudget,
 		// private as the attachment (bugzilla.AttachmentUpdate): the
 		// footer marks it.
 		nc.IsMarkdown, nc.Tags, nc.IsPrivate = false, nil, false
-		_, err := d.bz.UpdateAttachment(ctx, r.AttachmentID, bugzilla.AttachmentUpdate{
+		_, err := d.bz.UpdateAttachmentOn(ctx, r.BugID, r.AttachmentID, bugzilla.AttachmentUpdate{
 			Comment: &nc,
 			Flags:   change,
 		})

@@ -91,6 +91,15 @@ func TestRemindReadsWhatTheCapAllows(t *testing.T) {
 		if !maps.Equal(got, wantReads) {
 			t.Errorf("cycle %d reads:\n got %v\nwant %v", cycle, got, wantReads)
 		}
+		for _, q := range e.srv.Requests() {
+			if q.Endpoint != "GET /rest/bug/{id}/comment" {
+				continue
+			}
+			// The batch holds the bugs the cycle reminds on, no more.
+			if n := 1 + len(q.Query["ids"]); n != sent {
+				t.Errorf("cycle %d: the batched look read %d bugs, want %d", cycle, n, sent)
+			}
+		}
 		left -= sent
 	}
 	for _, bug := range bugs {

@@ -24,11 +24,13 @@ type AttachmentOptions struct {
 	// sizes (an id the map lacks, or a size over the cap, counts at the
 	// cap): so small forms share one request where a bound at the cap
 	// would split them by tens. The server is still not trusted: each
-	// answer is read through its bound (the sizes in base64, plus room for
-	// JSON escapes of "/", each attachment's metadata and the envelope), so
-	// a lying server cannot make the client read more, and an attachment
-	// whose decoded data or announced size is over the cap still comes
-	// back without Data and is named in a *TooLargeError. Attachments (by
+	// answer is read through its bound (twice the sizes in base64, room for
+	// JSON escapes of "/", plus each attachment's metadata and the
+	// envelope), so a lying server cannot make the client read more: an
+	// answer over it is split in halves until the attachment at fault is
+	// alone, and an attachment whose decoded data is larger than its
+	// checked size or the cap, or whose announced size is over the cap,
+	// comes back without Data and is named in a *TooLargeError. Attachments (by
 	// bug) cannot know what it will find before it lists it, so it refuses
 	// CheckedSizes.
 	CheckedSizes map[int]int64
@@ -314,37 +316,24 @@ func (c *Client) attachmentsChecked(ctx context.Context, ids []int, o Attachment
 	// The caller bounds what one call downloads (the sizes it checked), so
 	// reading its groups together holds no more than reading them in turn.
 	got := make([]map[int]Attachment, len(groups))
-	over := make([]bool, len(groups))
+	over := make([][]int, len(groups))
 	err = c.eachBatch(ctx, len(groups), func(ctx context.Context, i int) error {
-		var err error
-		got[i], err = c.attachmentBatch(ctx, groups[i], q, c.checkedAnswerLimit(o.CheckedSizes, groups[i]))
-		if errors.Is(err, ErrTooLarge) {
-			over[i] = true
-			return nil
-		}
-		return err
+		got[i] = map[int]Attachment{}
+		return c.readChecked(ctx, groups[i], q, o.CheckedSizes, got[i], &over[i])
 	})
 	if err != nil {
 		return nil, err
 	}
 	out := make(map[int]Attachment, len(ids))
 	var tooLarge []int
-	for i, group := range groups {
-		if over[i] {
-			// More than n attachments at the cap can take: read no further.
-			c.log.Warn().Ints("attachment_id", group).Int64("cap", c.maxAttachment).
-				Msg("bugzilla: attachment answer larger than the cap allows, not read")
-			tooLarge = append(tooLarge, group...)
-			continue
-		}
-		for _, id := range group {
-			a, ok := got[i][id]
-			switch {
-			case !ok: // unknown or deleted: absent, as without data (recording 49)
-				continue
+	for i := range groups {
+		tooLarge = append(tooLarge, over[i]...)
+		for id, a := range got[i] {
+			switch checked, ok := o.CheckedSizes[id]; {
 			case a.Data == nil:
 				return nil, fmt.Errorf("bugzilla: attachment %d: the server sent no data", id)
-			case a.Size > c.maxAttachment || a.Size < 0 || int64(len(a.Data)) > c.maxAttachment:
+			case a.Size > c.maxAttachment || a.Size < 0 || int64(len(a.Data)) > c.maxAttachment,
+				ok && int64(len(a.Data)) > checked: // more than the caller was told
 				a.Data = nil
 				tooLarge = append(tooLarge, id)
 			}
@@ -354,9 +343,39 @@ func (c *Client) attachmentsChecked(ctx context.Context, ids []int, o Attachment
 	if len(tooLarge) > 0 {
 		slices.Sort(tooLarge)
 		c.log.Warn().Ints("attachment_id", tooLarge).Int64("cap", c.maxAttachment).
-			Msg("bugzilla: attachment data over the cap, dropped")
+			Msg("bugzilla: attachment data over the cap or larger than announced, dropped")
 	}
 	return out, tooLargeErr(tooLarge, c.maxAttachment)
+}
+
+// readChecked reads the metadata and data of ids (one request) into got,
+// unknown or deleted ones absent (recording 49). An answer over the bound
+// of the sizes checked is not read further: the ids are split in halves and
+// read again, so that an attachment whose server sends more than it
+// announced is found alone, in over, and costs the others a few requests,
+// not one each.
+func (c *Client) readChecked(ctx context.Context, ids []int, q url.Values, sizes map[int]int64, got map[int]Attachment, over *[]int) error {
+	m, err := c.attachmentBatch(ctx, ids, q, c.checkedAnswerLimit(sizes, ids))
+	switch {
+	case errors.Is(err, ErrTooLarge) && len(ids) > 1:
+		half := len(ids) / 2
+		if err := c.readChecked(ctx, ids[:half], q, sizes, got, over); err != nil {
+			return err
+		}
+		return c.readChecked(ctx, ids[half:], q, sizes, got, over)
+	case errors.Is(err, ErrTooLarge):
+		c.log.Warn().Ints("attachment_id", ids).Msg("bugzilla: attachment answer larger than its announced size allows, not read")
+		*over = append(*over, ids...)
+		return nil
+	case err != nil:
+		return err
+	}
+	for _, id := range ids {
+		if a, ok := m[id]; ok {
+			got[id] = a
+		}
+	}
+	return nil
 }
 
 // checkedAnswerLimit bounds the answer to a metadata-and-data request for
@@ -383,11 +402,10 @@ func (c *Client) checkedSize(sizes map[int]int64, id int) int64 {
 const checkedEnvelope = 4096
 
 // checkedItemBound is the room one attachment of size bytes may take in an
-// answer: its content in base64 (4/3 of it, plus 1/32 for JSON escapes of
-// "/") and its metadata and flags.
+// answer: its content in base64, twice over (the JSON may escape every
+// "/" of it, as dataAnswerLimit allows), and its metadata and flags.
 func checkedItemBound(size int64) int64 {
-	b := base64Len(size)
-	return b + b/32 + 8192
+	return 2*base64Len(size) + 8192
 }
 
 // dataQuery is the query of a read of metadata and data together: every

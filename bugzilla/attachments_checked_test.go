@@ -130,62 +130,37 @@ func TestAttachmentsCheckedSizes(t *testing.T) {
 		if len(got) != 0 {
 			t.Errorf("got %v, want nothing", got)
 		}
-		// cap × n × 4/3 plus overhead, n = 2.
-		bound := c.checkedAnswerLimit(nil, []int{1, 2})
-		if n := read.Load(); n > bound+1 {
-			t.Errorf("read %d bytes, the bound is %d", n, bound+1)
+		// The pair's answer, then each alone (the split that looks for the
+		// one sending too much): each read stops at its bound, 2 × cap ×
+		// 4/3 per attachment plus overhead.
+		bound := c.checkedAnswerLimit(nil, []int{1, 2}) + c.checkedAnswerLimit(nil, []int{1}) + c.checkedAnswerLimit(nil, []int{2})
+		if n := read.Load(); n > bound+3 {
+			t.Errorf("read %d bytes, the bound is %d", n, bound+3)
 		}
-		// Each: 1336 bytes of base64, 41 for escaped slashes, 8192 of metadata; 4096 of envelope.
-		if want := int64(2*(1336+41+8192) + 4096); bound != want {
-			t.Errorf("bound %d, want %d", bound, want)
+		// Each: twice its 1336 bytes of base64 (every "/" escaped), 8192 of metadata; 4096 of envelope.
+		if got, want := c.checkedAnswerLimit(nil, []int{1, 2}), int64(2*(2*1336+8192)+4096); got != want {
+			t.Errorf("bound %d, want %d", got, want)
 		}
 	})
 
 	t.Run("batches keep the answer bound under the client's", func(t *testing.T) {
-		const capBytes = 16 << 20 // about 22.7 MiB of answer each: two a request
+		const capBytes = 8 << 20 // about 21.3 MiB of answer each: two a request under 64 MiB
 		f := newFake(t)
-		var mu sync.Mutex
-		var sizes []int
-		f.handle("GET /rest/bug/attachment/{id}", func(w http.ResponseWriter, r *http.Request) {
-			ids := append([]string{r.PathValue("id")}, r.URL.Query()["attachment_ids"]...)
-			mu.Lock()
-			sizes = append(sizes, len(ids))
-			mu.Unlock()
-			var b strings.Builder
-			b.WriteString(`{"bugs":{},"attachments":{`)
-			for i, id := range ids {
-				if i > 0 {
-					b.WriteByte(',')
-				}
-				fmt.Fprintf(&b, `"%s":{"id":%s,"size":1,"data":"eA=="}`, id, id)
-			}
-			b.WriteString(`}}`)
-			writeJSON(w, 200, []byte(b.String()))
-		})
+		sizes := serveBatches(f, 1)
 		c, _ := testClient(t, f, WithMaxAttachmentBytes(capBytes))
 		got, err := c.AttachmentsByID(bg, []int{1, 2, 3, 4, 5}, checked)
 		if err != nil || len(got) != 5 {
 			t.Fatalf("got %d, %v", len(got), err)
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		if diff := cmp.Diff(sizes, []int{2, 2, 1}); diff != "" {
+		if diff := cmp.Diff(sizes.get(), []int{2, 2, 1}); diff != "" {
 			t.Errorf("batch sizes (-got +want):\n%s", diff)
 		}
 	})
 
 	t.Run("small checked sizes share one request", func(t *testing.T) {
-		const capBytes = 1 << 20 // at the cap, 46 attachments a request
+		const capBytes = 1 << 20 // at the cap, 23 attachments a request
 		f := newFake(t)
-		var mu sync.Mutex
-		var sizes []int
-		f.handle("GET /rest/bug/attachment/{id}", func(w http.ResponseWriter, r *http.Request) {
-			ids := append([]string{r.PathValue("id")}, r.URL.Query()["attachment_ids"]...)
-			mu.Lock()
-			sizes = append(sizes, len(ids))
-			mu.Unlock()
-			writeJSON(w, 200, attachmentsBody(ids, 5000))
-		})
+		sizes := serveBatches(f, 5000)
 		c, _ := testClient(t, f, WithMaxAttachmentBytes(capBytes))
 		ids := make([]int, 300)
 		o := AttachmentOptions{WithData: true, CheckedSizes: map[int]int64{}}
@@ -197,11 +172,64 @@ func TestAttachmentsCheckedSizes(t *testing.T) {
 		if err != nil || len(got) != len(ids) {
 			t.Fatalf("got %d, %v", len(got), err)
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		slices.Sort(sizes)
-		if diff := cmp.Diff(sizes, []int{50, 250}); diff != "" {
+		got2 := sizes.get()
+		slices.Sort(got2)
+		if diff := cmp.Diff(got2, []int{50, 250}); diff != "" {
 			t.Errorf("batch sizes (-got +want):\n%s", diff)
+		}
+	})
+
+	t.Run("one attachment sending more than announced is found alone", func(t *testing.T) {
+		f := newFake(t)
+		var requests atomic.Int64
+		f.handle("GET /rest/bug/attachment/{id}", func(w http.ResponseWriter, r *http.Request) {
+			requests.Add(1)
+			ids := append([]string{r.PathValue("id")}, r.URL.Query()["attachment_ids"]...)
+			var b strings.Builder
+			b.WriteString(`{"bugs":{},"attachments":{`)
+			for i, id := range ids {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				data := base64.StdEncoding.EncodeToString([]byte("0123456789"))
+				if id == "5" { // announces 10 bytes, sends 200,000
+					data = base64.StdEncoding.EncodeToString(make([]byte, 200000))
+				}
+				fmt.Fprintf(&b, `"%s":{"id":%s,"bug_id":1,"size":10,"data":"%s"}`, id, id, data)
+			}
+			b.WriteString(`}}`)
+			writeJSON(w, 200, []byte(b.String()))
+		})
+		c, _ := testClient(t, f)
+		ids := []int{1, 2, 3, 4, 5, 6, 7, 8}
+		o := AttachmentOptions{WithData: true, CheckedSizes: map[int]int64{}}
+		for _, id := range ids {
+			o.CheckedSizes[id] = 10
+		}
+		got, err := c.AttachmentsByID(bg, ids, o)
+		var tl *TooLargeError
+		if !errors.As(err, &tl) || !slices.Equal(tl.IDs, []int{5}) {
+			t.Fatalf("got %v, want *TooLargeError for 5 alone", err)
+		}
+		for _, id := range ids {
+			if a, ok := got[id]; id != 5 && (!ok || string(a.Data) != "0123456789") {
+				t.Errorf("attachment %d: %+v, want its data", id, a)
+			}
+		}
+		// All 8, then halves of 4, 2 and 1 down to attachment 5: 7 requests.
+		if n := requests.Load(); n != 7 {
+			t.Errorf("%d requests, want 7", n)
+		}
+	})
+
+	t.Run("data within the bound but larger than the size checked is dropped", func(t *testing.T) {
+		f := newFake(t)
+		f.serve("GET /rest/bug/attachment/1", 200, []byte(`{"bugs":{},"attachments":{"1":{"id":1,"bug_id":1,"size":10,"data":"`+
+			base64.StdEncoding.EncodeToString(make([]byte, 3000))+`"}}}`))
+		c, _ := testClient(t, f)
+		got, err := c.AttachmentsByID(bg, []int{1}, AttachmentOptions{WithData: true, CheckedSizes: map[int]int64{1: 10}})
+		if !errors.Is(err, ErrTooLarge) || got[1].Data != nil {
+			t.Errorf("got %d bytes, %v; want ErrTooLarge and no data", len(got[1].Data), err)
 		}
 	})
 
@@ -256,4 +284,30 @@ func attachmentsBody(ids []string, size int) []byte {
 	}
 	b.WriteString(`}}`)
 	return []byte(b.String())
+}
+
+// batchSizes records how many attachments each request asked for.
+type batchSizes struct {
+	mu    sync.Mutex
+	sizes []int
+}
+
+func (b *batchSizes) get() []int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.sizes)
+}
+
+// serveBatches answers attachments by id with size bytes of content each,
+// and records how many each request asked for.
+func serveBatches(f *fake, size int) *batchSizes {
+	b := &batchSizes{}
+	f.handle("GET /rest/bug/attachment/{id}", func(w http.ResponseWriter, r *http.Request) {
+		ids := append([]string{r.PathValue("id")}, r.URL.Query()["attachment_ids"]...)
+		b.mu.Lock()
+		b.sizes = append(b.sizes, len(ids))
+		b.mu.Unlock()
+		writeJSON(w, 200, attachmentsBody(ids, size))
+	})
+	return b
 }
