@@ -101,6 +101,9 @@ type Store interface {
 
 	// Queue lists the open requests with what the dashboard shows of them.
 	Queue(ctx context.Context) ([]QueueRow, error)
+	// QueueSize counts the requests Queue lists and says when the oldest
+	// was made (zero when none has a time), without loading them.
+	QueueSize(ctx context.Context) (n int, oldest time.Time, err error)
 	// SaveBugInfos records bugs' summaries and privacy, for the dashboard.
 	SaveBugInfos(ctx context.Context, bugs []BugInfo) error
 	// BugProduct returns the product recorded for a bug; "" when none is.
