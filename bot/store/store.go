@@ -62,6 +62,9 @@ type Store interface {
 	// OpenRequests lists the requests that are open ("?" and "?" when
 	// first seen), by bug and flag id.
 	OpenRequests(ctx context.Context) ([]Request, error)
+	// OpenRequestsOnBugs lists the open requests of the given bugs (at
+	// most a few hundred), by bug and flag id.
+	OpenRequestsOnBugs(ctx context.Context, bugIDs []int) ([]Request, error)
 	// Reminder returns the reminder state of a request, or ErrNotFound.
 	Reminder(ctx context.Context, flagID int) (Reminder, error)
 	// SaveReminder inserts or replaces a request's reminder state.
