@@ -57,7 +57,7 @@ func modeKey(dryRun bool, key string) string {
 
 // escalateStore is what escalation reads and records in the store.
 type escalateStore interface {
-	OpenRequests(ctx context.Context) ([]store.Request, error)
+	OpenFormRequests(ctx context.Context, after *store.Request, limit int) ([]store.Request, error)
 	Get(ctx context.Context, key string) (string, error)
 	Set(ctx context.Context, key, value string) error
 	Stopped(ctx context.Context, bugID int) (bool, error)
@@ -121,76 +121,78 @@ func newEscalateDuty(d deps, core escalateCore) *escalateDuty {
 // the store remembers it (and when the store is lost, the markers on the
 // bug keep the notices from being posted twice).
 //
+// The store gives the open requests with a form a page at a time, one per
+// form revision, the oldest first (OpenFormRequests), so the task holds a
+// page and a batch of them, not every open request.
+//
 // What it reads is bounded by the cycle's writes: the oldest requests go
 // first, their bugs' views are read a batch at a time, the groups of the
 // bugs owed a notice in one request per batch (not one per bug), and
 // nothing more is read once the write cap is spent: what the cap defers is
 // read in the cycle that can write it (escalate_cost_test.go).
 func (d *escalateDuty) Run(ctx context.Context, c *Cycle) error {
-	reqs, err := d.st.OpenRequests(ctx)
-	if err != nil {
-		return err
-	}
-	// The requests come by bug, so a revision seen twice (two flags on one
-	// form) is seen within its bug's run: seen holds one bug's keys, not
-	// 10,000 of them. due holds indexes into reqs, not copies of the
-	// requests (208 bytes each, 2 MB at 10,000 due, twice that while the
-	// slice grows).
-	seen := map[string]bool{}
-	seenBug := 0
-	var due []int
-	for i, r := range reqs {
-		if r.FormKey == "" || r.FormRev == "" {
-			continue
-		}
-		if r.BugID != seenBug {
-			clear(seen)
-			seenBug = r.BugID
-		}
-		key := modeKey(d.dryRun, kvEscalationChecked(r.BugID, r.FormKey, r.FormRev))
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		if _, err := d.st.Get(ctx, key); err == nil {
-			continue
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		if stopped, err := d.st.Stopped(ctx, r.BugID); err != nil || stopped {
-			if err != nil {
-				return err
-			}
-			continue
-		}
-		if ok, err := d.analyzed(ctx, r); err != nil || !ok {
-			if err != nil {
-				return err
-			}
-			continue // the analysis of this revision comes first
-		}
-		due = append(due, i)
-	}
-	slices.SortStableFunc(due, func(a, b int) int { return mostOverdueFirst(reqs[a], reqs[b]) })
+	var due []store.Request // at most a batch, in the order the store gives
 	var errs []error
-	batch := make([]store.Request, 0, min(len(due), analyzeBatch))
-	for len(due) > 0 {
+	send := func() (stop bool, err error) {
 		if c.Spent() {
 			c.Defer()
-			return errors.Join(errs...)
+			return true, nil
 		}
-		n := min(len(due), analyzeBatch)
-		batch = batch[:0]
-		for _, i := range due[:n] {
-			batch = append(batch, reqs[i])
-		}
-		stopped, err := d.batch(ctx, c, batch, &errs)
-		if err != nil || stopped {
+		stop, err = d.batch(ctx, c, due, &errs)
+		due = due[:0]
+		return stop, err
+	}
+	var after *store.Request
+	for {
+		page, err := d.st.OpenFormRequests(ctx, after, escalatePage)
+		if err != nil {
 			return errors.Join(append(errs, err)...)
 		}
-		due = due[n:]
+		for _, r := range page {
+			ok, err := d.owed(ctx, r)
+			if err != nil {
+				return errors.Join(append(errs, err)...)
+			}
+			if !ok {
+				continue
+			}
+			if due = append(due, r); len(due) == analyzeBatch {
+				if stop, err := send(); err != nil || stop {
+					return errors.Join(append(errs, err)...)
+				}
+			}
+		}
+		if len(page) < escalatePage {
+			break
+		}
+		after = &page[len(page)-1]
+	}
+	if len(due) > 0 {
+		if _, err := send(); err != nil {
+			return errors.Join(append(errs, err)...)
+		}
 	}
 	return errors.Join(errs...)
+}
+
+// escalatePage is how many open requests with a form escalate reads from
+// the store at a time.
+const escalatePage = 500
+
+// owed reports whether the notice about r's form revision may be owed: it
+// was not evaluated yet, "stewardbot: stop" does not hold on the bug, and
+// the revision's analysis is posted (it comes first).
+func (d *escalateDuty) owed(ctx context.Context, r store.Request) (bool, error) {
+	key := modeKey(d.dryRun, kvEscalationChecked(r.BugID, r.FormKey, r.FormRev))
+	if _, err := d.st.Get(ctx, key); err == nil {
+		return false, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return false, err
+	}
+	if stopped, err := d.st.Stopped(ctx, r.BugID); err != nil || stopped {
+		return false, err
+	}
+	return d.analyzed(ctx, r)
 }
 
 // mostOverdueFirst orders requests by when they were made, the oldest
