@@ -22,7 +22,24 @@ type remindBudget struct {
 	perPerson map[string]int // reminders in the last 24 hours, filled lazily
 	// open is the open requests as the task read them, with the
 	// assignments it made since: stewards.roster max_open counts them.
-	open []store.Request
+	// They are read when a steward is first picked (openRequests): most
+	// cycles pick none, and at 10,000 open requests the list is 2 MB.
+	open     []store.Request
+	loaded   bool
+	loadOpen func(ctx context.Context) ([]store.Request, error)
+}
+
+// openRequests is the open requests, read on the first call. A steward is
+// picked before any assignment is made, so none is missed.
+func (bg *remindBudget) openRequests(ctx context.Context) ([]store.Request, error) {
+	if !bg.loaded {
+		open, err := bg.loadOpen(ctx)
+		if err != nil {
+			return nil, err
+		}
+		bg.open, bg.loaded = open, true
+	}
+	return bg.open, nil
 }
 
 // assigned records in the budget's open requests that the task gave the
@@ -39,6 +56,9 @@ func (bg *remindBudget) assigned(flagID int, steward string) {
 // record in the store.
 type remindStore interface {
 	OpenRequests(ctx context.Context) ([]store.Request, error)
+	BugsWithOpenRequests(ctx context.Context) ([]int, error)
+	OpenRequestsOnBugs(ctx context.Context, bugIDs []int) ([]store.Request, error)
+	Request(ctx context.Context, flagID int) (store.Request, error)
 	RequestsOnBug(ctx context.Context, bugID int) ([]store.Request, error)
 	Reminder(ctx context.Context, flagID int) (store.Reminder, error)
 	SaveReminder(ctx context.Context, r store.Reminder) error
@@ -123,13 +143,9 @@ func (d *remindDuty) Run(ctx context.Context, c *Cycle) error {
 	} else if err != nil {
 		errs = append(errs, err)
 	}
-	open, err := d.st.OpenRequests(ctx)
-	if err != nil {
-		return errors.Join(append(errs, err)...)
-	}
-	budget := &remindBudget{left: d.cfg.MaxPerCycle, perPerson: map[string]int{}, open: open}
+	budget := &remindBudget{left: d.cfg.MaxPerCycle, perPerson: map[string]int{}, loadOpen: d.st.OpenRequests}
 	now := d.now()
-	due, err := d.dueReminders(ctx, open, now)
+	due, err := d.dueReminders(ctx, now)
 	if err != nil {
 		errs = append(errs, err)
 	}
@@ -137,21 +153,27 @@ func (d *remindDuty) Run(ctx context.Context, c *Cycle) error {
 		if ctx.Err() != nil {
 			return errors.Join(append(errs, ctx.Err())...)
 		}
-		r := open[dr.i]
+		if budget.left <= 0 {
+			c.Defer()
+			d.log.Info().Int("cap", d.cfg.MaxPerCycle).Msg("reminder cap reached; the rest waits for the next cycle")
+			break
+		}
+		if c.WaitingOut(dr.bugID) {
+			continue // failing: tried again after its backoff
+		}
+		r, err := d.st.Request(ctx, dr.flagID)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && (r.Status != "?" || r.FirstStatus != "?")) {
+			continue // gone or answered since the list was made
+		} else if err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		st, ok, err := d.dueState(ctx, r, now)
 		if err != nil || !ok {
 			if err != nil {
 				errs = append(errs, err)
 			}
 			continue
-		}
-		if budget.left <= 0 {
-			c.Defer()
-			d.log.Info().Int("cap", d.cfg.MaxPerCycle).Msg("reminder cap reached; the rest waits for the next cycle")
-			break
-		}
-		if c.WaitingOut(r.BugID) {
-			continue // failing: tried again after its backoff
 		}
 		if hold, err := d.onHold(ctx, r, &st, now); err != nil || hold {
 			if err != nil {
@@ -190,38 +212,55 @@ func (d *remindDuty) Run(ctx context.Context, c *Cycle) error {
 	return errors.Join(errs...)
 }
 
-// dueReminder is an open request whose reminders may be due: its index in
-// the open requests and when it fell due. Its stored state is read again
-// when its turn comes (dueState), rather than kept: with 10,000 open
-// requests due at once (a cold start), copies of the requests and their
-// states were 3.7 MB, live for the whole task.
+// dueReminder is an open request whose reminders may be due: its flag,
+// what orders it (when it fell due, then mostOverdueFirst) and no more.
+// The request and its stored state are read again when its turn comes:
+// with 10,000 open requests due at once (a cold start), copies of the
+// requests and their states were 3.7 MB, and the list of all open
+// requests behind them another 2 MB, live for the whole task.
 type dueReminder struct {
-	i   int
-	due time.Time
+	flagID, bugID int
+	requestedAt   time.Time
+	due           time.Time
 }
+
+// dueReminderChunk is how many bugs' open requests dueReminders reads at a
+// time.
+const dueReminderChunk = 500
 
 // dueReminders lists, from the store alone, the open requests whose
 // reminder state is active and due now, the most overdue first: when a cap
 // holds work back, what has waited longest goes out first.
-func (d *remindDuty) dueReminders(ctx context.Context, open []store.Request, now time.Time) ([]dueReminder, error) {
+func (d *remindDuty) dueReminders(ctx context.Context, now time.Time) ([]dueReminder, error) {
+	bugs, err := d.st.BugsWithOpenRequests(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []dueReminder
 	var errs []error
-	for i, r := range open {
-		st, ok, err := d.dueState(ctx, r, now)
+	for chunk := range slices.Chunk(bugs, dueReminderChunk) {
+		open, err := d.st.OpenRequestsOnBugs(ctx, chunk)
 		if err != nil {
-			errs = append(errs, err)
-			continue
+			return nil, errors.Join(append(errs, err)...)
 		}
-		if !ok {
-			continue // finished, or not due: no request to Bugzilla
+		for _, r := range open {
+			st, ok, err := d.dueState(ctx, r, now)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			if !ok {
+				continue // finished, or not due: no request to Bugzilla
+			}
+			out = append(out, dueReminder{flagID: r.FlagID, bugID: r.BugID, requestedAt: r.RequestedAt, due: d.dueSince(r, st, now)})
 		}
-		out = append(out, dueReminder{i: i, due: d.dueSince(r, st, now)})
 	}
-	slices.SortStableFunc(out, func(x, y dueReminder) int {
+	slices.SortFunc(out, func(x, y dueReminder) int {
 		if c := x.due.Compare(y.due); c != 0 {
 			return c
 		}
-		return mostOverdueFirst(open[x.i], open[y.i])
+		return mostOverdueFirst(store.Request{RequestedAt: x.requestedAt, BugID: x.bugID, FlagID: x.flagID},
+			store.Request{RequestedAt: y.requestedAt, BugID: y.bugID, FlagID: y.flagID})
 	})
 	return out, errors.Join(errs...)
 }
@@ -541,7 +580,11 @@ func (d *remindDuty) leadNotice(ctx context.Context, c *Cycle, budget *remindBud
 			Msg("a request needs the steward team's lead, and stewards.lead is not set")
 		return Written, nil
 	}
-	suggest := d.pickSteward(budget.open, d.now(), r.Requestee)
+	open, err := budget.openRequests(ctx)
+	if err != nil {
+		return Failed, err
+	}
+	suggest := d.pickSteward(open, d.now(), r.Requestee)
 	m := Marker{Kind: kindLeadNotice, Bug: r.BugID, Attachment: r.AttachmentID, Flag: r.FlagID, Rev: seriesRev(r.Requestee)}
 	a := d.requestAction(c, r, m, func(ab about) bugzilla.NewComment {
 		return d.leadNoticeComment(m, r, live.sent, why, back, suggest, ab)
