@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -24,44 +22,9 @@ func TestRemindMostOverdueFirstAcrossChunks(t *testing.T) {
 		c.Reminders.MaxPerCycle, c.Reminders.MaxPerPerson = 1000, 1000
 		c.Poll.MaxWritesPerCycle = MaxWritesCap
 	})
-	form := mustReadDemoForm(t, "clean-12q.md")
-	bugs := make([]int, requests)
-	for i := range bugs {
-		bugs[i] = e.srv.AddBug(bugzillatest.Bug{Summary: "Request " + strconv.Itoa(i),
-			Creator: "dev1@example.test", Description: "See the attachment."})
-	}
-	// Requested last bug first: the most overdue request is on the newest bug.
-	for i := requests - 1; i >= 0; i-- {
-		e.advance(time.Minute)
-		e.srv.AddAttachment(bugzillatest.Attachment{BugID: bugs[i], Summary: "Data review request",
-			FileName: "request.md", ContentType: "text/plain", Data: form,
-			Flags: []bugzillatest.Flag{bugzillatest.DataReview(steward1)}})
-	}
-	e.advance(5 * time.Minute)
-	for _, task := range []string{"poll", "analyze"} {
-		if err := e.bot.RunOnce(e.ctx, task); err != nil {
-			t.Fatalf("%s: %v\n%s", task, err, e.logs.String())
-		}
-	}
-	// Every first reminder is due by Thursday (2 business days after Monday).
-	e.advance(72 * time.Hour)
-	e.cfg.Poll.MaxWritesPerCycle = maxWrites
-	e.newProcess()
+	bugs := seedOverdueRequests(t, e, requests, time.Minute, maxWrites)
 	for cycle := range 2 {
-		e.srv.ResetRecords()
-		e.advance(5 * time.Minute)
-		if err := e.bot.RunOnce(e.ctx, "remind"); err != nil {
-			t.Fatalf("cycle %d: %v\n%s", cycle, err, e.logs.String())
-		}
-		var written []int
-		for _, w := range e.srv.Writes() {
-			id, err := strconv.Atoi(strings.TrimPrefix(w.Path, "/rest/bug/"))
-			if err != nil {
-				t.Fatalf("cycle %d: unexpected write %s %s", cycle, w.Method, w.Path)
-			}
-			written = append(written, id)
-		}
-		slices.Sort(written)
+		written := remindCycle(t, e, cycle)
 		last := requests - cycle*maxWrites
 		if want := bugs[last-maxWrites : last]; !slices.Equal(written, want) {
 			t.Errorf("cycle %d reminded on bugs %v, want the most overdue %v", cycle, written, want)
