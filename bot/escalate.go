@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -57,7 +56,8 @@ func modeKey(dryRun bool, key string) string {
 
 // escalateStore is what escalation reads and records in the store.
 type escalateStore interface {
-	OpenFormRequests(ctx context.Context, after *store.Request, limit int) ([]store.Request, error)
+	OpenRequestsAfter(ctx context.Context, afterBug, afterFlag, limit int) ([]store.Request, error)
+	Request(ctx context.Context, flagID int) (store.Request, error)
 	Get(ctx context.Context, key string) (string, error)
 	Set(ctx context.Context, key, value string) error
 	Stopped(ctx context.Context, bugID int) (bool, error)
@@ -121,69 +121,83 @@ func newEscalateDuty(d deps, core escalateCore) *escalateDuty {
 // the store remembers it (and when the store is lost, the markers on the
 // bug keep the notices from being posted twice).
 //
-// The store gives the open requests with a form a page at a time, one per
-// form revision, the oldest first (OpenFormRequests), so the task holds a
-// page and a batch of them, not every open request.
-//
 // What it reads is bounded by the cycle's writes: the oldest requests go
 // first, their bugs' views are read a batch at a time, the groups of the
 // bugs owed a notice in one request per batch (not one per bug), and
 // nothing more is read once the write cap is spent: what the cap defers is
 // read in the cycle that can write it (escalate_cost_test.go).
 func (d *escalateDuty) Run(ctx context.Context, c *Cycle) error {
-	var due []store.Request // at most a batch, in the order the store gives
+	due, err := d.owedRequests(ctx)
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(due, mostOverdueFirst)
 	var errs []error
-	send := func() (stop bool, err error) {
+	batch := make([]store.Request, 0, min(len(due), analyzeBatch))
+	for len(due) > 0 {
 		if c.Spent() {
 			c.Defer()
-			return true, nil
+			return errors.Join(errs...)
 		}
-		stop, err = d.batch(ctx, c, due, &errs)
-		due = due[:0]
-		return stop, err
-	}
-	var after *store.Request
-	for {
-		page, err := d.st.OpenFormRequests(ctx, after, escalatePage)
-		if err != nil {
-			return errors.Join(append(errs, err)...)
-		}
-		for _, r := range page {
-			ok, err := d.owed(ctx, r)
-			if err != nil {
+		n := min(len(due), analyzeBatch)
+		batch = batch[:0]
+		for _, ref := range due[:n] {
+			r, err := d.st.Request(ctx, ref.flagID)
+			if errors.Is(err, store.ErrNotFound) {
+				continue // gone since the list was made
+			} else if err != nil {
 				return errors.Join(append(errs, err)...)
 			}
-			if !ok {
-				continue
-			}
-			if due = append(due, r); len(due) == analyzeBatch {
-				if stop, err := send(); err != nil || stop {
-					return errors.Join(append(errs, err)...)
-				}
-			}
+			batch = append(batch, r)
 		}
-		if len(page) < escalatePage {
-			break
-		}
-		after = &page[len(page)-1]
-	}
-	if len(due) > 0 {
-		if _, err := send(); err != nil {
+		stopped, err := d.batch(ctx, c, batch, &errs)
+		if err != nil || stopped {
 			return errors.Join(append(errs, err)...)
 		}
+		due = due[n:]
 	}
 	return errors.Join(errs...)
 }
 
-// escalatePage is how many open requests with a form escalate reads from
-// the store at a time.
-const escalatePage = 500
+// owedRequests lists the open requests whose form revision may be owed a
+// notice (owed), one per revision (two flags on one form are one
+// revision: the first by flag id), walking the open requests a page at a
+// time and keeping of each only a requestRef: with 10,000 open requests,
+// the list of all of them (2 MB), copies of the owed ones (2 MB more) and
+// their revisions' keys were held for the whole task.
+func (d *escalateDuty) owedRequests(ctx context.Context) ([]requestRef, error) {
+	var out []requestRef
+	// The requests come by bug, so a revision seen twice is seen within
+	// its bug's run: seen holds one bug's keys.
+	seen := map[string]bool{}
+	seenBug := 0
+	err := eachOpenRequest(ctx, d.st, func(r store.Request) error {
+		if r.FormKey == "" || r.FormRev == "" {
+			return nil
+		}
+		if r.BugID != seenBug {
+			clear(seen)
+			seenBug = r.BugID
+		}
+		key := modeKey(d.dryRun, kvEscalationChecked(r.BugID, r.FormKey, r.FormRev))
+		if seen[key] {
+			return nil
+		}
+		seen[key] = true
+		ok, err := d.owed(ctx, r, key)
+		if ok {
+			out = append(out, refOf(r))
+		}
+		return err
+	})
+	return out, err
+}
 
-// owed reports whether the notice about r's form revision may be owed: it
-// was not evaluated yet, "stewardbot: stop" does not hold on the bug, and
-// the revision's analysis is posted (it comes first).
-func (d *escalateDuty) owed(ctx context.Context, r store.Request) (bool, error) {
-	key := modeKey(d.dryRun, kvEscalationChecked(r.BugID, r.FormKey, r.FormRev))
+// owed reports whether the notice about r's form revision (whose key in
+// the store is key) may be owed: it was not evaluated yet, "stewardbot:
+// stop" does not hold on the bug, and the revision's analysis is posted
+// (it comes first).
+func (d *escalateDuty) owed(ctx context.Context, r store.Request, key string) (bool, error) {
 	if _, err := d.st.Get(ctx, key); err == nil {
 		return false, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -193,19 +207,6 @@ func (d *escalateDuty) owed(ctx context.Context, r store.Request) (bool, error) 
 		return false, err
 	}
 	return d.analyzed(ctx, r)
-}
-
-// mostOverdueFirst orders requests by when they were made, the oldest
-// first: when the write cap holds work back, what has waited longest goes
-// out first.
-func mostOverdueFirst(a, b store.Request) int {
-	if c := a.RequestedAt.Compare(b.RequestedAt); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.BugID, b.BugID); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.FlagID, b.FlagID)
 }
 
 // batch evaluates a batch of requests from their bugs' views, read

@@ -7,8 +7,8 @@ import (
 	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
 )
 
-// escalate reads the open requests with a form a page at a time: with more
-// of them than a page, every form revision that needs Trust and Legal gets
+// escalate reads the open requests a page at a time: with more of them
+// than a page, every form revision that needs Trust and Legal gets
 // its one notice, those on the next page too and those of the last batch,
 // shorter than the others.
 func TestE2EEscalationAcrossPages(t *testing.T) {
@@ -17,7 +17,7 @@ func TestE2EEscalationAcrossPages(t *testing.T) {
 		c.Poll.MaxWritesPerCycle = MaxWritesCap
 	})
 	var bugs []int
-	for i := range escalatePage + 30 {
+	for i := range openRequestsPage + 30 {
 		bug, _ := e.request(fmt.Sprintf("Collect visited URLs %d", i), demoForm(t, "category3-release.md"), false, "steward1@example.test")
 		bugs = append(bugs, bug)
 	}

@@ -56,8 +56,7 @@ func (bg *remindBudget) assigned(flagID int, steward string) {
 // record in the store.
 type remindStore interface {
 	OpenRequests(ctx context.Context) ([]store.Request, error)
-	BugsWithOpenRequests(ctx context.Context) ([]int, error)
-	OpenRequestsOnBugs(ctx context.Context, bugIDs []int) ([]store.Request, error)
+	OpenRequestsAfter(ctx context.Context, afterBug, afterFlag, limit int) ([]store.Request, error)
 	Request(ctx context.Context, flagID int) (store.Request, error)
 	RequestsOnBug(ctx context.Context, bugID int) ([]store.Request, error)
 	Reminder(ctx context.Context, flagID int) (store.Reminder, error)
@@ -158,10 +157,10 @@ func (d *remindDuty) Run(ctx context.Context, c *Cycle) error {
 			d.log.Info().Int("cap", d.cfg.MaxPerCycle).Msg("reminder cap reached; the rest waits for the next cycle")
 			break
 		}
-		if c.WaitingOut(dr.bugID) {
+		if c.WaitingOut(dr.ref.bugID) {
 			continue // failing: tried again after its backoff
 		}
-		r, err := d.st.Request(ctx, dr.flagID)
+		r, err := d.st.Request(ctx, dr.ref.flagID)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && (r.Status != "?" || r.FirstStatus != "?")) {
 			continue // gone or answered since the list was made
 		} else if err != nil {
@@ -212,55 +211,41 @@ func (d *remindDuty) Run(ctx context.Context, c *Cycle) error {
 	return errors.Join(errs...)
 }
 
-// dueReminder is an open request whose reminders may be due: its flag,
-// what orders it (when it fell due, then mostOverdueFirst) and no more.
-// The request and its stored state are read again when its turn comes:
-// with 10,000 open requests due at once (a cold start), copies of the
-// requests and their states were 3.7 MB, and the list of all open
-// requests behind them another 2 MB, live for the whole task.
+// dueReminder is an open request whose reminders may be due: a reference
+// to it and when it fell due. The request and its stored state are read
+// again when its turn comes: with 10,000 open requests due at once (a
+// cold start), copies of the requests and their states were 3.7 MB, and
+// the list of all open requests behind them another 2 MB, live for the
+// whole task.
 type dueReminder struct {
-	flagID, bugID int
-	requestedAt   time.Time
-	due           time.Time
+	ref requestRef
+	due time.Time
 }
-
-// dueReminderChunk is how many bugs' open requests dueReminders reads at a
-// time.
-const dueReminderChunk = 500
 
 // dueReminders lists, from the store alone, the open requests whose
 // reminder state is active and due now, the most overdue first: when a cap
 // holds work back, what has waited longest goes out first.
 func (d *remindDuty) dueReminders(ctx context.Context, now time.Time) ([]dueReminder, error) {
-	bugs, err := d.st.BugsWithOpenRequests(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var out []dueReminder
 	var errs []error
-	for chunk := range slices.Chunk(bugs, dueReminderChunk) {
-		open, err := d.st.OpenRequestsOnBugs(ctx, chunk)
-		if err != nil {
-			return nil, errors.Join(append(errs, err)...)
-		}
-		for _, r := range open {
-			st, ok, err := d.dueState(ctx, r, now)
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			if !ok {
-				continue // finished, or not due: no request to Bugzilla
-			}
-			out = append(out, dueReminder{flagID: r.FlagID, bugID: r.BugID, requestedAt: r.RequestedAt, due: d.dueSince(r, st, now)})
-		}
+	err := eachOpenRequest(ctx, d.st, func(r store.Request) error {
+		st, ok, err := d.dueState(ctx, r, now)
+		switch {
+		case err != nil:
+			errs = append(errs, err)
+		case ok:
+			out = append(out, dueReminder{ref: refOf(r), due: d.dueSince(r, st, now)})
+		} // else finished, or not due: no request to Bugzilla
+		return nil
+	})
+	if err != nil {
+		return nil, errors.Join(append(errs, err)...)
 	}
 	slices.SortFunc(out, func(x, y dueReminder) int {
 		if c := x.due.Compare(y.due); c != 0 {
 			return c
 		}
-		return mostOverdueFirst(store.Request{RequestedAt: x.requestedAt, BugID: x.bugID, FlagID: x.flagID},
-			store.Request{RequestedAt: y.requestedAt, BugID: y.bugID, FlagID: y.flagID})
+		return mostOverdueFirst(x.ref, y.ref)
 	})
 	return out, errors.Join(errs...)
 }

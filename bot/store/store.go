@@ -65,10 +65,10 @@ type Store interface {
 	// OpenRequestsOnBugs lists the open requests of the given bugs (at
 	// most a few hundred), by bug and flag id.
 	OpenRequestsOnBugs(ctx context.Context, bugIDs []int) ([]Request, error)
-	// OpenFormRequests lists a page of the open requests with a form, one
-	// per form revision of a bug, the oldest first, after the request
-	// after (nil: from the first), at most limit of them.
-	OpenFormRequests(ctx context.Context, after *Request, limit int) ([]Request, error)
+	// OpenRequestsAfter lists a page of the open requests, by bug and flag
+	// id, after bug afterBug's flag afterFlag (0, 0: from the first), at
+	// most limit of them.
+	OpenRequestsAfter(ctx context.Context, afterBug, afterFlag, limit int) ([]Request, error)
 	// Reminder returns the reminder state of a request, or ErrNotFound.
 	Reminder(ctx context.Context, flagID int) (Reminder, error)
 	// SaveReminder inserts or replaces a request's reminder state.

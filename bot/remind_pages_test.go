@@ -11,13 +11,12 @@ import (
 	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
 )
 
-// remind reads the open requests dueReminderChunk bugs at a time, and
-// still sends the most overdue first across all of them: with the oldest
-// requests on the newest bugs, the last chunk's, a write cap of 5 sends
-// those five first.
-func TestRemindMostOverdueFirstAcrossChunks(t *testing.T) {
+// remind reads the open requests a page at a time, and still sends the
+// most overdue first across all of them: with the oldest requests on the
+// newest bugs, the last page's, a write cap of 5 sends those five first.
+func TestRemindMostOverdueFirstAcrossPages(t *testing.T) {
 	const maxWrites = 5
-	requests := dueReminderChunk + 2*maxWrites
+	requests := openRequestsPage + 2*maxWrites
 	e := newRemindE2E(t, bugzillatest.Upstream, func(c *Config) {
 		c.Reminders.MaxPerCycle, c.Reminders.MaxPerPerson = 1000, 1000
 		c.Poll.MaxWritesPerCycle = MaxWritesCap
