@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -64,7 +63,8 @@ type commentCache interface {
 // commandsStore is what commands reads and records in the store: the open
 // requests, what it has read, the controls the commands set, the journal.
 type commandsStore interface {
-	OpenRequests(ctx context.Context) ([]store.Request, error)
+	BugsWithOpenRequests(ctx context.Context) ([]int, error)
+	OpenRequestsOnBugs(ctx context.Context, bugIDs []int) ([]store.Request, error)
 	BugLastChange(ctx context.Context, bugIDs []int) (map[int]time.Time, error)
 	Get(ctx context.Context, key string) (string, error)
 	Set(ctx context.Context, key, value string) error
@@ -119,79 +119,109 @@ func (d *commandsDuty) Run(ctx context.Context, c *Cycle) error {
 	if !d.enabled {
 		return nil
 	}
-	reqs, err := d.st.OpenRequests(ctx)
+	bugs, err := d.st.BugsWithOpenRequests(ctx)
 	if err != nil {
 		return err
 	}
-	// Each bug's requests are a part of reqs, not a copy: with 10,000 open
-	// requests a copy would hold another 2.7 MB for the whole task.
-	slices.SortStableFunc(reqs, func(a, b store.Request) int { return cmp.Compare(a.BugID, b.BugID) })
+	// The bugs are walked lastChangeChunk at a time, and each batch's
+	// requests read when its turn comes: with 10,000 open requests, the
+	// whole list (2 MB), its index by bug and every bug's last change were
+	// held for the whole task.
+	var todo []int
+	changed := map[int]time.Time{} // of the bugs in todo
+	var errs []error
+	for i := 0; i < len(bugs) || len(todo) > 0; {
+		if len(todo) < commandsBatch && i < len(bugs) {
+			chunk := bugs[i:min(i+lastChangeChunk, len(bugs))]
+			i += len(chunk)
+			lcs, err := d.st.BugLastChange(ctx, chunk)
+			if err != nil {
+				return errors.Join(append(errs, err)...)
+			}
+			for _, id := range chunk {
+				if c.WaitingOut(id) {
+					continue // failing: tried again after its backoff
+				}
+				lc := lcs[id].UTC().Format(time.RFC3339Nano)
+				if v, err := d.st.Get(ctx, modeKey(d.dryRun, kvCommandsScanned(id))); err == nil && v == lc && !lcs[id].IsZero() {
+					continue
+				} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+					return errors.Join(append(errs, err)...)
+				}
+				todo = append(todo, id)
+				changed[id] = lcs[id]
+			}
+			continue
+		}
+		batch := todo[:min(commandsBatch, len(todo))]
+		stop, err := d.handleBatch(ctx, c, batch, changed, &errs)
+		if err != nil || stop {
+			return errors.Join(append(errs, err)...)
+		}
+		for _, id := range batch {
+			delete(changed, id)
+		}
+		todo = todo[len(batch):]
+	}
+	return errors.Join(errs...)
+}
+
+// lastChangeChunk is how many bugs with open requests the commands task
+// looks up at a time (their last change, and whether it read them since).
+const lastChangeChunk = 500
+
+// handleBatch reads the comments of a batch of bugs and handles the
+// commands in them. Errors about one bug are collected in errs; stop says
+// the rest waits (the cap, a rate limit, a lost lease), and the error
+// returned (the store, the context, a read that must stop) ends the task.
+func (d *commandsDuty) handleBatch(ctx context.Context, c *Cycle, batch []int, changed map[int]time.Time, errs *[]error) (stop bool, err error) {
+	reqs, err := d.st.OpenRequestsOnBugs(ctx, batch)
+	if err != nil {
+		return false, err
+	}
 	byBug := map[int][]store.Request{}
-	var bugs []int
 	for i := 0; i < len(reqs); {
 		j := i + 1
 		for j < len(reqs) && reqs[j].BugID == reqs[i].BugID {
 			j++
 		}
-		bugs = append(bugs, reqs[i].BugID)
 		byBug[reqs[i].BugID] = reqs[i:j:j]
 		i = j
 	}
-	changed, err := d.st.BugLastChange(ctx, bugs)
+	comments, readErrs, err := d.commandComments(ctx, c, batch, changed)
 	if err != nil {
-		return err
+		c.haltOn(err)
+		return false, err
 	}
-	var todo []int
-	for _, id := range bugs {
-		if c.WaitingOut(id) {
-			continue // failing: tried again after its backoff
+	*errs = append(*errs, readErrs...)
+	for _, id := range batch {
+		if err := ctx.Err(); err != nil {
+			return false, err
 		}
-		lc := changed[id].UTC().Format(time.RFC3339Nano)
-		if v, err := d.st.Get(ctx, modeKey(d.dryRun, kvCommandsScanned(id))); err == nil && v == lc && !changed[id].IsZero() {
-			continue
-		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
+		cs, ok := comments[id]
+		if !ok || len(byBug[id]) == 0 {
+			continue // not read (its error is in readErrs), or no longer open
 		}
-		todo = append(todo, id)
+		out, err := d.commandsOnBug(ctx, c, id, byBug[id], cs)
+		c.haltOn(err) // a read's rate limit halts the cycle
+		switch {
+		case out.stops() || c.Halted():
+			// The cap, a rate limit or a lost lease: the rest waits.
+			if err != nil {
+				*errs = append(*errs, err)
+			}
+			return true, nil
+		case err != nil:
+			*errs = append(*errs, bugErr(id, err))
+		case out.done():
+			lc := changed[id].UTC().Format(time.RFC3339Nano)
+			if err := d.st.Set(ctx, modeKey(d.dryRun, kvCommandsScanned(id)), lc); err != nil {
+				return false, err
+			}
+		}
+		// Refused or unknown: read again next cycle.
 	}
-	var errs []error
-	for start := 0; start < len(todo); start += commandsBatch {
-		batch := todo[start:min(start+commandsBatch, len(todo))]
-		comments, readErrs, err := d.commandComments(ctx, c, batch, changed)
-		if err != nil {
-			c.haltOn(err)
-			return errors.Join(append(errs, err)...)
-		}
-		errs = append(errs, readErrs...)
-		for _, id := range batch {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			cs, ok := comments[id]
-			if !ok {
-				continue // not read: its error is in readErrs
-			}
-			out, err := d.commandsOnBug(ctx, c, id, byBug[id], cs)
-			c.haltOn(err) // a read's rate limit halts the cycle
-			switch {
-			case out.stops() || c.Halted():
-				// The cap, a rate limit or a lost lease: the rest waits.
-				if err != nil {
-					errs = append(errs, err)
-				}
-				return errors.Join(errs...)
-			case err != nil:
-				errs = append(errs, bugErr(id, err))
-			case out.done():
-				lc := changed[id].UTC().Format(time.RFC3339Nano)
-				if err := d.st.Set(ctx, modeKey(d.dryRun, kvCommandsScanned(id)), lc); err != nil {
-					return err
-				}
-			}
-			// Refused or unknown: read again next cycle.
-		}
-	}
-	return errors.Join(errs...)
+	return false, nil
 }
 
 // commandComments returns all the comments of the given bugs: those the

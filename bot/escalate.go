@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -57,7 +56,8 @@ func modeKey(dryRun bool, key string) string {
 
 // escalateStore is what escalation reads and records in the store.
 type escalateStore interface {
-	OpenRequests(ctx context.Context) ([]store.Request, error)
+	OpenRequestsAfter(ctx context.Context, afterBug, afterFlag, limit int) ([]store.Request, error)
+	Request(ctx context.Context, flagID int) (store.Request, error)
 	Get(ctx context.Context, key string) (string, error)
 	Set(ctx context.Context, key, value string) error
 	Stopped(ctx context.Context, bugID int) (bool, error)
@@ -127,49 +127,30 @@ func newEscalateDuty(d deps, core escalateCore) *escalateDuty {
 // nothing more is read once the write cap is spent: what the cap defers is
 // read in the cycle that can write it (escalate_cost_test.go).
 func (d *escalateDuty) Run(ctx context.Context, c *Cycle) error {
-	reqs, err := d.st.OpenRequests(ctx)
+	due, err := d.owedRequests(ctx)
 	if err != nil {
 		return err
 	}
-	seen := map[string]bool{}
-	var due []store.Request
-	for _, r := range reqs {
-		if r.FormKey == "" || r.FormRev == "" {
-			continue
-		}
-		key := modeKey(d.dryRun, kvEscalationChecked(r.BugID, r.FormKey, r.FormRev))
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		if _, err := d.st.Get(ctx, key); err == nil {
-			continue
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		if stopped, err := d.st.Stopped(ctx, r.BugID); err != nil || stopped {
-			if err != nil {
-				return err
-			}
-			continue
-		}
-		if ok, err := d.analyzed(ctx, r); err != nil || !ok {
-			if err != nil {
-				return err
-			}
-			continue // the analysis of this revision comes first
-		}
-		due = append(due, r)
-	}
-	slices.SortStableFunc(due, mostOverdueFirst)
+	slices.SortFunc(due, mostOverdueFirst)
 	var errs []error
+	batch := make([]store.Request, 0, min(len(due), analyzeBatch))
 	for len(due) > 0 {
 		if c.Spent() {
 			c.Defer()
 			return errors.Join(errs...)
 		}
 		n := min(len(due), analyzeBatch)
-		stopped, err := d.batch(ctx, c, due[:n], &errs)
+		batch = batch[:0]
+		for _, ref := range due[:n] {
+			r, err := d.st.Request(ctx, ref.flagID)
+			if errors.Is(err, store.ErrNotFound) {
+				continue // gone since the list was made
+			} else if err != nil {
+				return errors.Join(append(errs, err)...)
+			}
+			batch = append(batch, r)
+		}
+		stopped, err := d.batch(ctx, c, batch, &errs)
 		if err != nil || stopped {
 			return errors.Join(append(errs, err)...)
 		}
@@ -178,17 +159,54 @@ func (d *escalateDuty) Run(ctx context.Context, c *Cycle) error {
 	return errors.Join(errs...)
 }
 
-// mostOverdueFirst orders requests by when they were made, the oldest
-// first: when the write cap holds work back, what has waited longest goes
-// out first.
-func mostOverdueFirst(a, b store.Request) int {
-	if c := a.RequestedAt.Compare(b.RequestedAt); c != 0 {
-		return c
+// owedRequests lists the open requests whose form revision may be owed a
+// notice (owed), one per revision (two flags on one form are one
+// revision: the first by flag id), walking the open requests a page at a
+// time and keeping of each only a requestRef: with 10,000 open requests,
+// the list of all of them (2 MB), copies of the owed ones (2 MB more) and
+// their revisions' keys were held for the whole task.
+func (d *escalateDuty) owedRequests(ctx context.Context) ([]requestRef, error) {
+	var out []requestRef
+	// The requests come by bug, so a revision seen twice is seen within
+	// its bug's run: seen holds one bug's keys.
+	seen := map[string]bool{}
+	seenBug := 0
+	err := eachOpenRequest(ctx, d.st, func(r store.Request) error {
+		if r.FormKey == "" || r.FormRev == "" {
+			return nil
+		}
+		if r.BugID != seenBug {
+			clear(seen)
+			seenBug = r.BugID
+		}
+		key := modeKey(d.dryRun, kvEscalationChecked(r.BugID, r.FormKey, r.FormRev))
+		if seen[key] {
+			return nil
+		}
+		seen[key] = true
+		ok, err := d.owed(ctx, r, key)
+		if ok {
+			out = append(out, refOf(r))
+		}
+		return err
+	})
+	return out, err
+}
+
+// owed reports whether the notice about r's form revision (whose key in
+// the store is key) may be owed: it was not evaluated yet, "stewardbot:
+// stop" does not hold on the bug, and the revision's analysis is posted
+// (it comes first).
+func (d *escalateDuty) owed(ctx context.Context, r store.Request, key string) (bool, error) {
+	if _, err := d.st.Get(ctx, key); err == nil {
+		return false, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return false, err
 	}
-	if c := cmp.Compare(a.BugID, b.BugID); c != 0 {
-		return c
+	if stopped, err := d.st.Stopped(ctx, r.BugID); err != nil || stopped {
+		return false, err
 	}
-	return cmp.Compare(a.FlagID, b.FlagID)
+	return d.analyzed(ctx, r)
 }
 
 // batch evaluates a batch of requests from their bugs' views, read

@@ -85,14 +85,8 @@ func (b *Bot) observeState(ctx context.Context) {
 		}
 		o.Parked(until)
 	}
-	if rows, qerr := b.store.Queue(ctx); qerr == nil {
-		var oldest time.Time
-		for _, r := range rows {
-			if t := r.Since(); !t.IsZero() && (oldest.IsZero() || t.Before(oldest)) {
-				oldest = t
-			}
-		}
-		o.QueueState(len(rows), oldest)
+	if n, oldest, qerr := b.store.QueueSize(ctx); qerr == nil {
+		o.QueueState(n, oldest)
 	}
 	b.troubles.observeTroubles(ctx)
 }

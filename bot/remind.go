@@ -22,7 +22,24 @@ type remindBudget struct {
 	perPerson map[string]int // reminders in the last 24 hours, filled lazily
 	// open is the open requests as the task read them, with the
 	// assignments it made since: stewards.roster max_open counts them.
-	open []store.Request
+	// They are read when a steward is first picked (openRequests): most
+	// cycles pick none, and at 10,000 open requests the list is 2 MB.
+	open     []store.Request
+	loaded   bool
+	loadOpen func(ctx context.Context) ([]store.Request, error)
+}
+
+// openRequests is the open requests, read on the first call. A steward is
+// picked before any assignment is made, so none is missed.
+func (bg *remindBudget) openRequests(ctx context.Context) ([]store.Request, error) {
+	if !bg.loaded {
+		open, err := bg.loadOpen(ctx)
+		if err != nil {
+			return nil, err
+		}
+		bg.open, bg.loaded = open, true
+	}
+	return bg.open, nil
 }
 
 // assigned records in the budget's open requests that the task gave the
@@ -39,6 +56,8 @@ func (bg *remindBudget) assigned(flagID int, steward string) {
 // record in the store.
 type remindStore interface {
 	OpenRequests(ctx context.Context) ([]store.Request, error)
+	OpenRequestsAfter(ctx context.Context, afterBug, afterFlag, limit int) ([]store.Request, error)
+	Request(ctx context.Context, flagID int) (store.Request, error)
 	RequestsOnBug(ctx context.Context, bugID int) ([]store.Request, error)
 	Reminder(ctx context.Context, flagID int) (store.Reminder, error)
 	SaveReminder(ctx context.Context, r store.Reminder) error
@@ -125,19 +144,14 @@ func (d *remindDuty) Run(ctx context.Context, c *Cycle) error {
 	} else if err != nil {
 		errs = append(errs, err)
 	}
-	open, err := d.st.OpenRequests(ctx)
-	if err != nil {
-		return errors.Join(append(errs, err)...)
-	}
-	budget := &remindBudget{left: d.cfg.MaxPerCycle, perPerson: map[string]int{}, open: open}
+	budget := &remindBudget{left: d.cfg.MaxPerCycle, perPerson: map[string]int{}, loadOpen: d.st.OpenRequests}
 	now := d.now()
-	due, err := d.dueReminders(ctx, open, now)
+	due, err := d.dueReminders(ctx, now)
 	if err != nil {
 		errs = append(errs, err)
 	}
 	defer c.planLooks(remindLooks(c, due, min(budget.left, c.WritesLeft())))()
 	for _, dr := range due {
-		r, st := dr.r, dr.st
 		if ctx.Err() != nil {
 			return errors.Join(append(errs, ctx.Err())...)
 		}
@@ -146,8 +160,22 @@ func (d *remindDuty) Run(ctx context.Context, c *Cycle) error {
 			d.log.Info().Int("cap", d.cfg.MaxPerCycle).Msg("reminder cap reached; the rest waits for the next cycle")
 			break
 		}
-		if c.WaitingOut(r.BugID) {
+		if c.WaitingOut(dr.ref.bugID) {
 			continue // failing: tried again after its backoff
+		}
+		r, err := d.st.Request(ctx, dr.ref.flagID)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && (r.Status != "?" || r.FirstStatus != "?")) {
+			continue // gone or answered since the list was made
+		} else if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		st, ok, err := d.dueState(ctx, r, now)
+		if err != nil || !ok {
+			if err != nil {
+				errs = append(errs, err)
+			}
+			continue
 		}
 		if hold, err := d.onHold(ctx, r, &st, now); err != nil || hold {
 			if err != nil {
@@ -187,77 +215,92 @@ func (d *remindDuty) Run(ctx context.Context, c *Cycle) error {
 }
 
 // remindLooks plans the looks at the live bugs of the first n due
-// requests the loop may look at (those with a form, or without a
-// requestee, and not waiting out a backoff), each from its request's time:
-// the first look reads all their comments in one batched request
-// (planLooks), which is also each write's re-read, instead of one request
-// per bug. A planned request the loop then puts on hold costs its comments'
-// bytes in the batch, no request; one past the n planned is read alone.
+// requests not waiting out a backoff, each from its request's time: the
+// first look reads all their comments in one batched request (planLooks),
+// which is also each write's re-read, instead of one request per bug. A
+// planned request the loop then skips (on hold, answered, no form yet)
+// costs its comments' bytes in the batch, no request; one past the n
+// planned is read alone.
 func remindLooks(c *Cycle, due []dueReminder, n int) map[int]time.Time {
 	plan := map[int]time.Time{}
 	for _, dr := range due {
 		if len(plan) >= n {
 			break
 		}
-		r := dr.r
-		if r.Requestee != "" && r.FormKey == "" {
-			continue // not looked at: no form yet
-		}
-		if c.WaitingOut(r.BugID) {
+		if c.WaitingOut(dr.ref.bugID) {
 			continue // failing: not looked at before its backoff ends
 		}
-		since := r.RequestedAt.Add(-time.Second)
-		if t, ok := plan[r.BugID]; !ok || since.Before(t) {
-			plan[r.BugID] = since
+		since := dr.ref.requestedAt.Add(-time.Second)
+		if t, ok := plan[dr.ref.bugID]; !ok || since.Before(t) {
+			plan[dr.ref.bugID] = since
 		}
 	}
 	return plan
 }
 
-// dueReminder is an open request whose reminders may be due, with its
-// stored state and when it fell due.
+// dueReminder is an open request whose reminders may be due: a reference
+// to it and when it fell due. The request and its stored state are read
+// again when its turn comes: with 10,000 open requests due at once (a
+// cold start), copies of the requests and their states were 3.7 MB, and
+// the list of all open requests behind them another 2 MB, live for the
+// whole task.
 type dueReminder struct {
-	r   store.Request
-	st  store.Reminder
+	ref requestRef
 	due time.Time
 }
 
 // dueReminders lists, from the store alone, the open requests whose
 // reminder state is active and due now, the most overdue first: when a cap
-// holds work back, what has waited longest goes out first. A request never
-// looked at falls due at its first reminder, as early as it can be
-// (waitUnread); one without a requestee when it was made.
-func (d *remindDuty) dueReminders(ctx context.Context, open []store.Request, now time.Time) ([]dueReminder, error) {
+// holds work back, what has waited longest goes out first.
+func (d *remindDuty) dueReminders(ctx context.Context, now time.Time) ([]dueReminder, error) {
 	var out []dueReminder
 	var errs []error
-	for _, r := range open {
-		st, err := d.reminderState(ctx, r)
-		if err != nil {
+	err := eachOpenRequest(ctx, d.st, func(r store.Request) error {
+		st, ok, err := d.dueState(ctx, r, now)
+		switch {
+		case err != nil:
 			errs = append(errs, err)
-			continue
-		}
-		if st.State != store.ReminderActive || (!st.NextDue.IsZero() && now.Before(st.NextDue)) {
-			continue // finished, or not due: no request to Bugzilla
-		}
-		due := st.NextDue
-		if due.IsZero() {
-			due = r.RequestedAt
-			if r.Requestee != "" && st.Sent == 0 {
-				if first, ok := d.roster.stewardCalendar(r.Requestee).NextReminder(r.RequestedAt, time.Time{}, 0, time.Time{},
-					d.cfg.Policy(), now); ok {
-					due = first
-				}
-			}
-		}
-		out = append(out, dueReminder{r: r, st: st, due: due})
+		case ok:
+			out = append(out, dueReminder{ref: refOf(r), due: d.dueSince(r, st, now)})
+		} // else finished, or not due: no request to Bugzilla
+		return nil
+	})
+	if err != nil {
+		return nil, errors.Join(append(errs, err)...)
 	}
-	slices.SortStableFunc(out, func(x, y dueReminder) int {
+	slices.SortFunc(out, func(x, y dueReminder) int {
 		if c := x.due.Compare(y.due); c != 0 {
 			return c
 		}
-		return mostOverdueFirst(x.r, y.r)
+		return mostOverdueFirst(x.ref, y.ref)
 	})
 	return out, errors.Join(errs...)
+}
+
+// dueState is r's stored reminder state (reminderState), and whether it is
+// active and due now.
+func (d *remindDuty) dueState(ctx context.Context, r store.Request, now time.Time) (store.Reminder, bool, error) {
+	st, err := d.reminderState(ctx, r)
+	if err != nil {
+		return store.Reminder{}, false, err
+	}
+	return st, st.State == store.ReminderActive && (st.NextDue.IsZero() || !now.Before(st.NextDue)), nil
+}
+
+// dueSince is when r, due now with state st, fell due. A request never
+// looked at falls due at its first reminder, as early as it can be
+// (waitUnread); one without a requestee when it was made.
+func (d *remindDuty) dueSince(r store.Request, st store.Reminder, now time.Time) time.Time {
+	if !st.NextDue.IsZero() {
+		return st.NextDue
+	}
+	if r.Requestee != "" && st.Sent == 0 {
+		if first, ok := d.roster.stewardCalendar(r.Requestee).NextReminder(r.RequestedAt, time.Time{}, 0, time.Time{},
+			d.cfg.Policy(), now); ok {
+			return first
+		}
+	}
+	return r.RequestedAt
 }
 
 // reminderState is the stored state of r's reminders; a new one (due at
@@ -549,7 +592,11 @@ func (d *remindDuty) leadNotice(ctx context.Context, c *Cycle, budget *remindBud
 			Msg("a request needs the steward team's lead, and stewards.lead is not set")
 		return Written, nil
 	}
-	suggest := d.pickSteward(budget.open, d.now(), r.Requestee)
+	open, err := budget.openRequests(ctx)
+	if err != nil {
+		return Failed, err
+	}
+	suggest := d.pickSteward(open, d.now(), r.Requestee)
 	m := Marker{Kind: kindLeadNotice, Bug: r.BugID, Attachment: r.AttachmentID, Flag: r.FlagID, Rev: seriesRev(r.Requestee)}
 	a := d.requestAction(c, r, m, func(ab about) bugzilla.NewComment {
 		return d.leadNoticeComment(m, r, live.sent, why, back, suggest, ab)

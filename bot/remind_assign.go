@@ -74,7 +74,11 @@ func (d *remindDuty) assign(ctx context.Context, c *Cycle, budget *remindBudget,
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return Failed, err
 	}
-	steward, err := d.freeSteward(ctx, c, budget.open, now, last)
+	open, err := budget.openRequests(ctx)
+	if err != nil {
+		return Failed, err
+	}
+	steward, err := d.freeSteward(ctx, c, open, now, last)
 	if err != nil {
 		return Failed, err
 	}

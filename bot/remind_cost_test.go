@@ -24,45 +24,10 @@ func TestRemindReadsWhatTheCapAllows(t *testing.T) {
 		c.Reminders.MaxPerCycle, c.Reminders.MaxPerPerson = 100, 100
 		c.Poll.MaxWritesPerCycle = 100
 	})
-	form := mustReadDemoForm(t, "clean-12q.md")
-	bugs := make([]int, requests)
-	for i := range bugs {
-		bugs[i] = e.srv.AddBug(bugzillatest.Bug{Summary: "Request " + strconv.Itoa(i),
-			Creator: "dev1@example.test", Description: "See the attachment."})
-	}
-	// Requested last bug first: the most overdue request is on the newest bug.
-	for i := requests - 1; i >= 0; i-- {
-		e.advance(time.Hour)
-		e.srv.AddAttachment(bugzillatest.Attachment{BugID: bugs[i], Summary: "Data review request",
-			FileName: "request.md", ContentType: "text/plain", Data: form,
-			Flags: []bugzillatest.Flag{bugzillatest.DataReview(steward1)}})
-	}
-	e.advance(5 * time.Minute)
-	for _, task := range []string{"poll", "analyze"} {
-		if err := e.bot.RunOnce(e.ctx, task); err != nil {
-			t.Fatalf("%s: %v\n%s", task, err, e.logs.String())
-		}
-	}
-	// Every first reminder is due by Thursday (2 business days after Monday).
-	e.advance(72 * time.Hour)
-	e.cfg.Poll.MaxWritesPerCycle = maxWrites
-	e.newProcess()
+	bugs := seedOverdueRequests(t, e, requests, time.Hour, maxWrites)
 	for cycle, left := 0, requests; left > 0; cycle++ {
 		sent := min(left, maxWrites)
-		e.srv.ResetRecords()
-		e.advance(5 * time.Minute)
-		if err := e.bot.RunOnce(e.ctx, "remind"); err != nil {
-			t.Fatalf("cycle %d: %v\n%s", cycle, err, e.logs.String())
-		}
-		var written []int
-		for _, w := range e.srv.Writes() {
-			id, err := strconv.Atoi(strings.TrimPrefix(w.Path, "/rest/bug/"))
-			if err != nil {
-				t.Fatalf("cycle %d: unexpected write %s %s", cycle, w.Method, w.Path)
-			}
-			written = append(written, id)
-		}
-		slices.Sort(written)
+		written := remindCycle(t, e, cycle)
 		want := slices.Clone(bugs[left-sent : left])
 		if !slices.Equal(written, want) {
 			t.Errorf("cycle %d reminded on bugs %v, want the most overdue %v", cycle, written, want)
@@ -107,4 +72,57 @@ func TestRemindReadsWhatTheCapAllows(t *testing.T) {
 			t.Errorf("bug %d: %d first reminders, want 1", bug, got)
 		}
 	}
+}
+
+// seedOverdueRequests files n requests to steward1, the last bug's first,
+// step apart (the most overdue request is on the newest bug), has the bot
+// poll and analyze them, lets their first reminders fall due, and starts a
+// new process with a write cap of maxWrites. It returns the bugs, oldest
+// bug first.
+func seedOverdueRequests(t *testing.T, e *e2e, n int, step time.Duration, maxWrites int) []int {
+	t.Helper()
+	form := mustReadDemoForm(t, "clean-12q.md")
+	bugs := make([]int, n)
+	for i := range bugs {
+		bugs[i] = e.srv.AddBug(bugzillatest.Bug{Summary: "Request " + strconv.Itoa(i),
+			Creator: "dev1@example.test", Description: "See the attachment."})
+	}
+	for i := n - 1; i >= 0; i-- {
+		e.advance(step)
+		e.srv.AddAttachment(bugzillatest.Attachment{BugID: bugs[i], Summary: "Data review request",
+			FileName: "request.md", ContentType: "text/plain", Data: form,
+			Flags: []bugzillatest.Flag{bugzillatest.DataReview(steward1)}})
+	}
+	e.advance(5 * time.Minute)
+	for _, task := range []string{"poll", "analyze"} {
+		if err := e.bot.RunOnce(e.ctx, task); err != nil {
+			t.Fatalf("%s: %v\n%s", task, err, e.logs.String())
+		}
+	}
+	// Every first reminder is due by Thursday (2 business days after Monday).
+	e.advance(72 * time.Hour)
+	e.cfg.Poll.MaxWritesPerCycle = maxWrites
+	e.newProcess()
+	return bugs
+}
+
+// remindCycle runs the remind task alone, five minutes on, with the fake's
+// records reset, and returns the bugs it wrote on, sorted.
+func remindCycle(t *testing.T, e *e2e, cycle int) []int {
+	t.Helper()
+	e.srv.ResetRecords()
+	e.advance(5 * time.Minute)
+	if err := e.bot.RunOnce(e.ctx, "remind"); err != nil {
+		t.Fatalf("cycle %d: %v\n%s", cycle, err, e.logs.String())
+	}
+	var written []int
+	for _, w := range e.srv.Writes() {
+		id, err := strconv.Atoi(strings.TrimPrefix(w.Path, "/rest/bug/"))
+		if err != nil {
+			t.Fatalf("cycle %d: unexpected write %s %s", cycle, w.Method, w.Path)
+		}
+		written = append(written, id)
+	}
+	slices.Sort(written)
+	return written
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -100,7 +101,10 @@ func (t *flexTime) UnmarshalJSON(data []byte) error {
 func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 
 // UnmarshalJSON decodes an attachment as Bugzilla sends it: is_private,
-// is_obsolete and is_patch as 0 or 1, and data as base64.
+// is_obsolete and is_patch as 0 or 1, and data as base64. encoding/json
+// decodes the base64 into Data straight from the answer's bytes: decoded
+// through a string first, a batch of attachments held its text twice,
+// once as base64 (a third larger than the data).
 func (a *Attachment) UnmarshalJSON(data []byte) error {
 	type plain Attachment
 	var w struct {
@@ -108,24 +112,18 @@ func (a *Attachment) UnmarshalJSON(data []byte) error {
 		IsPrivate  flexBool `json:"is_private"`
 		IsObsolete flexBool `json:"is_obsolete"`
 		IsPatch    flexBool `json:"is_patch"`
-		Data       *string  `json:"data"`
+		Data       []byte   `json:"data"` // null or absent: nil; "": empty, not nil
 	}
 	w.plain = (*plain)(a)
 	if err := json.Unmarshal(data, &w); err != nil {
+		var bad base64.CorruptInputError
+		if errors.As(err, &bad) {
+			return fmt.Errorf("bugzilla: attachment %d: data is not valid base64: %w", a.ID, err)
+		}
 		return err
 	}
 	a.IsPrivate, a.IsObsolete, a.IsPatch = bool(w.IsPrivate), bool(w.IsObsolete), bool(w.IsPatch)
-	a.Data = nil
-	if w.Data != nil {
-		d, err := base64.StdEncoding.DecodeString(*w.Data)
-		if err != nil {
-			return fmt.Errorf("bugzilla: attachment %d: data is not valid base64: %w", a.ID, err)
-		}
-		if d == nil {
-			d = []byte{}
-		}
-		a.Data = d
-	}
+	a.Data = w.Data
 	return nil
 }
 

@@ -12,6 +12,7 @@ func (s *sqlStore) MarkDirty(ctx context.Context, marks []BugMark) error {
 	if len(marks) == 0 {
 		return nil
 	}
+	ctx = s.db.callCtx(ctx) // for the transaction's statements too
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: mark dirty: %w", err)

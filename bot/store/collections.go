@@ -70,6 +70,7 @@ func (s *sqlStore) SaveCollections(ctx context.Context, formKey, formRev string,
 	if formKey == "" || formRev == "" || len(cs) == 0 {
 		return fmt.Errorf("store: save collections of %q rev %q: need a form, a revision and at least one row", formKey, formRev)
 	}
+	ctx = s.db.callCtx(ctx) // for the transaction's statements too
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: save collections of %s: %w", formKey, err)

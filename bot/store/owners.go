@@ -19,6 +19,7 @@ type OwnerActivity struct {
 // SaveOwnerActivity records what Bugzilla said of these accounts,
 // replacing what was recorded of them, in one transaction.
 func (s *sqlStore) SaveOwnerActivity(ctx context.Context, as []OwnerActivity) error {
+	ctx = s.db.callCtx(ctx) // for the transaction's statements too
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: save owner activity: %w", err)

@@ -52,7 +52,7 @@ func OpenPostgres(ctx context.Context, dsn string) (Store, error) {
 		db.Close()
 		return nil, err
 	}
-	return &pgStore{sqlStore: &sqlStore{db: db}, cfg: cfg}, nil
+	return &pgStore{sqlStore: &sqlStore{db: sqlDB{DB: db}}, cfg: cfg}, nil
 }
 
 // Leader returns a new leader lock on the store's database and schema. The

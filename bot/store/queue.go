@@ -106,6 +106,7 @@ func (s *sqlStore) SaveBugInfos(ctx context.Context, bugs []BugInfo) error {
 	if len(bugs) == 0 {
 		return nil
 	}
+	ctx = s.db.callCtx(ctx) // for the transaction's statements too
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: save bug info: %w", err)

@@ -162,3 +162,38 @@ func testQueueStatusFacts(t *testing.T, s Store) {
 		t.Errorf("Queue (-got +want):\n%s", d)
 	}
 }
+
+// QueueSize counts what Queue lists and finds its oldest Since (the flag's
+// time, else when first seen), without the rows; a request with neither
+// time counts but has no age; an empty queue is 0 and the zero time.
+func TestQueueSize(t *testing.T) { forEachBackend(t, testQueueSize) }
+
+func testQueueSize(t *testing.T, s Store) {
+	ctx := context.Background()
+	n, oldest, err := s.QueueSize(ctx)
+	if err != nil || n != 0 || !oldest.IsZero() {
+		t.Fatalf("empty: QueueSize = %d, %v, %v; want 0, the zero time", n, oldest, err)
+	}
+	for _, r := range []Request{
+		{FlagID: 1, BugID: 10, Status: "?", RequestedAt: t0.Add(-48 * time.Hour), FirstSeen: t0, UpdatedAt: t0},
+		{FlagID: 2, BugID: 20, Status: "?", FirstSeen: t0.Add(-72 * time.Hour), UpdatedAt: t0}, // first seen counts
+		{FlagID: 3, BugID: 30, Status: "?", UpdatedAt: t0},                                     // no time at all
+		{FlagID: 4, BugID: 40, Status: "+", RequestedAt: t0.Add(-99 * time.Hour), FirstSeen: t0, UpdatedAt: t0},
+		{FlagID: 5, BugID: 50, Status: "?", FirstStatus: "+", RequestedAt: t0.Add(-99 * time.Hour), FirstSeen: t0, UpdatedAt: t0},
+	} {
+		if err := s.SaveRequest(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, oldest, err = s.QueueSize(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := s.Queue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := t0.Add(-72 * time.Hour); n != 3 || n != len(rows) || !oldest.Equal(want) {
+		t.Errorf("QueueSize = %d, %v; want 3 (Queue lists %d), %v", n, oldest, len(rows), want)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 const requestColumns = `flag_id, bug_id, attachment_id, requestee, setter, status, first_status,
@@ -104,4 +105,26 @@ func scanRequests(rows *sql.Rows) ([]Request, error) {
 		return nil, fmt.Errorf("store: scan requests: %w", err)
 	}
 	return out, nil
+}
+
+// OpenRequestsOnBugs lists the open requests (as OpenRequests) of the
+// given bugs, by bug and flag id: a task that walks the bugs with open
+// requests a batch at a time holds one batch's requests, not all of them.
+func (s *sqlStore) OpenRequestsOnBugs(ctx context.Context, bugIDs []int) ([]Request, error) {
+	if len(bugIDs) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(bugIDs))
+	marks := make([]string, len(bugIDs))
+	for i, id := range bugIDs {
+		args[i] = id
+		marks[i] = fmt.Sprintf("$%d", i+1)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+requestColumns+` FROM requests
+		WHERE status = '?' AND first_status = '?' AND bug_id IN (`+strings.Join(marks, ", ")+`)
+		ORDER BY bug_id, flag_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: open requests on %d bugs: %w", len(bugIDs), err)
+	}
+	return scanRequests(rows)
 }

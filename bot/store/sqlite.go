@@ -55,5 +55,5 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 		db.Close()
 		return nil, err
 	}
-	return &sqlStore{db: db}, nil
+	return &sqlStore{db: sqlDB{DB: db, detach: true}}, nil
 }

@@ -10,7 +10,7 @@ import (
 // sqlStore implements Store over database/sql with portable SQL ($N
 // placeholders, ON CONFLICT upserts), so a PostgreSQL driver can share it.
 type sqlStore struct {
-	db *sql.DB
+	db sqlDB
 }
 
 var _ Store = (*sqlStore)(nil)

@@ -62,6 +62,13 @@ type Store interface {
 	// OpenRequests lists the requests that are open ("?" and "?" when
 	// first seen), by bug and flag id.
 	OpenRequests(ctx context.Context) ([]Request, error)
+	// OpenRequestsOnBugs lists the open requests of the given bugs (at
+	// most a few hundred), by bug and flag id.
+	OpenRequestsOnBugs(ctx context.Context, bugIDs []int) ([]Request, error)
+	// OpenRequestsAfter lists a page of the open requests, by bug and flag
+	// id, after bug afterBug's flag afterFlag (0, 0: from the first), at
+	// most limit of them.
+	OpenRequestsAfter(ctx context.Context, afterBug, afterFlag, limit int) ([]Request, error)
 	// Reminder returns the reminder state of a request, or ErrNotFound.
 	Reminder(ctx context.Context, flagID int) (Reminder, error)
 	// SaveReminder inserts or replaces a request's reminder state.
@@ -101,6 +108,9 @@ type Store interface {
 
 	// Queue lists the open requests with what the dashboard shows of them.
 	Queue(ctx context.Context) ([]QueueRow, error)
+	// QueueSize counts the requests Queue lists and says when the oldest
+	// was made (zero when none has a time), without loading them.
+	QueueSize(ctx context.Context) (n int, oldest time.Time, err error)
 	// SaveBugInfos records bugs' summaries and privacy, for the dashboard.
 	SaveBugInfos(ctx context.Context, bugs []BugInfo) error
 	// BugProduct returns the product recorded for a bug; "" when none is.
