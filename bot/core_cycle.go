@@ -24,8 +24,9 @@ type Cycle struct {
 	deferred   int // actions left for a later cycle by the write cap
 	// groups are bugs' groups, for the privacy of the comments on them
 	// (bugAbout), read once per cycle and bug (a write by the bot does not
-	// change them).
-	groups   map[int]bugGroupsRead
+	// change them); the bugs in none are in public (knowGroups).
+	groups   map[int][]string
+	public   map[int]struct{}
 	failed   map[int]bool          // bugs that failed to load on their own this cycle (troubled.go)
 	troubles map[int]store.Trouble // the bugs that keep failing, read once per cycle (troubled.go)
 	// attempted are the writes sent in this cycle (by action key) whose
