@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"runtime/metrics"
 	"testing"
+	"time"
 )
 
 // goroutinesCreated is how many goroutines the process has started.
@@ -61,5 +63,32 @@ func TestSQLiteCallsStartNoGoroutines(t *testing.T) {
 	}
 	if err := s.SaveBugInfos(ctx, []BugInfo{{BugID: 2, Summary: "s", UpdatedAt: t0}}); !errors.Is(err, context.Canceled) {
 		t.Errorf("SaveBugInfos after cancel = %v, want context.Canceled", err)
+	}
+}
+
+// A call cancelled while it waits for another process's lock (a backfill
+// beside the daemon) finishes its wait, then says it was cancelled: its
+// error is the context's (errors.Is), not only "database is locked".
+func TestSQLiteCancelledLockWaitSaysCancelled(t *testing.T) {
+	s, path := openTemp(t)
+	other, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _, _ = conn.ExecContext(context.Background(), "ROLLBACK") }()
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	err = s.Set(ctx, "k", "v")
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Set while locked, cancelled = %v, want the context's error", err)
 	}
 }
