@@ -32,3 +32,27 @@ func TestE2ECommandsAcrossBatches(t *testing.T) {
 		}
 	}
 }
+
+// In a steady state only the bugs that changed are read: a few in one
+// chunk are carried into the next chunk's batch, not dropped, so commands
+// on bugs far apart, after the first look, are each answered once.
+func TestE2ECommandsAcrossChunksAfterTheFirstLook(t *testing.T) {
+	n := lastChangeChunk + commandsBatch + 3
+	e := newE2E(t, bugzillatest.Upstream, func(c *Config) { c.Poll.MaxWritesPerCycle = MaxWritesCap })
+	var bugs []int
+	for i := range n {
+		bug, _ := e.request(fmt.Sprintf("Count clicks %d", i), demoForm(t, "clean-12q.md"), false, "steward1@example.test")
+		bugs = append(bugs, bug)
+	}
+	e.cycles(3) // every bug looked at once
+	asked := map[int]int{}
+	for _, i := range []int{1, 7, lastChangeChunk - 1, lastChangeChunk + 2} {
+		asked[bugs[i]] = e.say(bugs[i], "dev2@example.test", "stewardbot: help").ID
+	}
+	e.cycles(1)
+	for bug, comment := range asked {
+		if got := len(e.acks(bug, comment)); got != 1 {
+			t.Errorf("bug %d: %d answers to the command, want 1", bug, got)
+		}
+	}
+}

@@ -102,9 +102,10 @@ func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05
 
 // UnmarshalJSON decodes an attachment as Bugzilla sends it: is_private,
 // is_obsolete and is_patch as 0 or 1, and data as base64. encoding/json
-// decodes the base64 into Data straight from the answer's bytes: decoded
-// through a string first, a batch of attachments held its text twice,
-// once as base64 (a third larger than the data).
+// decodes the base64 into Data from the answer's bytes (when the JSON
+// escapes some of it, "\/" or a wrapped line, from one unescaped copy):
+// decoded through a string first, each attachment's text was held once
+// more as base64, a third larger than the data, and made more garbage.
 func (a *Attachment) UnmarshalJSON(data []byte) error {
 	type plain Attachment
 	var w struct {

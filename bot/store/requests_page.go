@@ -9,8 +9,9 @@ import (
 // those after the request of bug afterBug and flag afterFlag in bug and
 // flag id order (0, 0 for the first page), at most limit of them. A task
 // walks them a page at a time rather than holding all of them (2 MB at
-// 10,000); each page is a range of the primary key's order, read through
-// the bug index, as fast over all pages as OpenRequests at once.
+// 10,000); each page is a range of the (bug_id, flag_id) order, read
+// through the bug index (SQLite sorts each bug's few flags), about as fast
+// over all pages (35 ms at 10,000) as OpenRequests at once.
 func (s *sqlStore) OpenRequestsAfter(ctx context.Context, afterBug, afterFlag, limit int) ([]Request, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+requestColumns+` FROM requests
 		WHERE status = '?' AND first_status = '?' AND (bug_id > $1 OR (bug_id = $1 AND flag_id > $2))
