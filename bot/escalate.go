@@ -64,6 +64,7 @@ type escalateStore interface {
 	Action(ctx context.Context, key string) (store.Action, error)
 	BugProduct(ctx context.Context, bugID int) (string, error)
 	SaveEscalation(ctx context.Context, e store.Escalation) error
+	RecordAction(ctx context.Context, a store.Action) error
 }
 
 // escalateClient is what it reads and writes on Bugzilla itself: the bugs'
@@ -71,6 +72,7 @@ type escalateStore interface {
 type escalateClient interface {
 	groupsReader
 	UpdateBug(ctx context.Context, bugID int, u bugzilla.BugUpdate) (*bugzilla.UpdateResult, error)
+	CommentsOfBugs(ctx context.Context, bugIDs []int, newSince time.Time) (map[int][]bugzilla.Comment, error)
 }
 
 // escalateCore is what it still borrows from the core: the forms' data in
@@ -105,6 +107,7 @@ type escalateDuty struct {
 	login  func() string
 	now    func() time.Time
 	log    zerolog.Logger
+	sent   []sentNotice // the chunk's notices whose comment ids are not known yet (escalate_ids.go)
 }
 
 func newEscalateDuty(d deps, core escalateCore) *escalateDuty {
@@ -319,6 +322,8 @@ func (d *escalateDuty) sendAll(ctx context.Context, c *Cycle, owed []*escalation
 // sendChunk sends the notices of a chunk of plans whose bugs' groups were
 // read, in order; stopped says the cycle stopped it (the write cap, a halt).
 func (d *escalateDuty) sendChunk(ctx context.Context, c *Cycle, chunk []*escalationPlan, groups map[int]bugzilla.Bug, errs *[]error) (stopped bool, err error) {
+	d.sent = nil
+	defer d.learnNoticeIDs(ctx, c)
 	for _, p := range chunk {
 		if err := ctx.Err(); err != nil {
 			return false, err
@@ -658,7 +663,10 @@ func (d *escalateDuty) action(c *Cycle, bug bugzilla.Bug, p *escalationPlan, esc
 				}
 				_, err := d.bz.UpdateBug(ctx, bug.ID, u)
 				if err == nil {
-					return d.commentIDOf(ctx, c, m, since), nil
+					// The answer to a PUT gives no comment id: the chunk's
+					// end reads the ids of its notices together.
+					d.sent = append(d.sent, sentNotice{marker: m, since: since})
+					return 0, nil
 				}
 				if !refusedAny(contacts, err) {
 					return 0, err
@@ -673,6 +681,8 @@ func (d *escalateDuty) action(c *Cycle, bug bugzilla.Bug, p *escalationPlan, esc
 			}
 		},
 		settled: func(ctx context.Context, status store.ActionStatus, commentID int) error {
+			var recs []store.Escalation
+			defer func() { d.awaitID(m, commentID, recs) }()
 			for i, e := range escs {
 				rec := store.Escalation{BugID: bug.ID, FormKey: formKeyS, Rev: rev, Target: e.To, Reasons: e.Reasons,
 					Forced: p.force != nil, CommentID: commentID, UpdatedAt: d.now(), Status: store.EscalationMade}
@@ -689,6 +699,7 @@ func (d *escalateDuty) action(c *Cycle, bug bugzilla.Bug, p *escalationPlan, esc
 				if err := d.st.SaveEscalation(ctx, rec); err != nil {
 					return err
 				}
+				recs = append(recs, rec)
 			}
 			return nil
 		},
@@ -707,15 +718,4 @@ func askedOnce(contacts []teamContacts) []string {
 		}
 	}
 	return out
-}
-
-// commentIDOf finds the id of the bot's comment with marker m (a PUT does
-// not return it); 0 when it cannot be read now.
-func (d *escalateDuty) commentIDOf(ctx context.Context, c *Cycle, m Marker, since time.Time) int {
-	cs, err := d.core.liveComments(ctx, c, m.Bug, since)
-	if err != nil {
-		return 0
-	}
-	id, _ := markerDone(botMarkers(cs, d.login(), d.tag, m.Bug), m)
-	return id
 }

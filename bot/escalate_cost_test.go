@@ -18,8 +18,8 @@ import (
 //
 //   - the re-reads before the notices (which also find the analysis
 //     comments' numbers), in one batched request for the 50 bugs written
-//     (core_rereads.go), and per bug written the read after its notice
-//     that finds its comment id: 1 + 50 comment reads;
+//     (core_rereads.go), and after the notices one batched read of their
+//     comment ids (escalate_ids.go): 2 comment reads;
 //   - the groups of the bugs written, in one request (not one per bug);
 //   - each contact's account once (not once per notice);
 //   - one batch of views (attachments' metadata, the forms' data) and the
@@ -87,10 +87,10 @@ func TestEscalationReadsWhatTheCapAllows(t *testing.T) {
 			t.Errorf("cycle %d: %d notices written, want the cap's %d", cycle, got, maxWrites)
 		}
 		wantReads := map[string]int{
-			"GET /rest/bug/{id}/comment":    1 + perCycle, // the batched re-read, and the id read after each notice
-			"GET /rest/bug":                 1,            // the groups of the 50 bugs
-			"GET /rest/user":                2,            // the Trust contact and the Legal contact, once each
-			"GET /rest/bug/{id}/attachment": 1,            // the views of one batch of requests
+			"GET /rest/bug/{id}/comment":    2, // the batched re-read, and the notices' ids read together after them
+			"GET /rest/bug":                 1, // the groups of the 50 bugs
+			"GET /rest/user":                2, // the Trust contact and the Legal contact, once each
+			"GET /rest/bug/{id}/attachment": 1, // the views of one batch of requests
 		}
 		if cycle == 0 {
 			// A new process authenticates in one request: the store

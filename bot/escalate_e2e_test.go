@@ -111,10 +111,18 @@ func TestE2EEscalationOncePerRevision(t *testing.T) {
 			if err != nil || len(recs) != 2 {
 				t.Fatalf("store: %d escalations, %v", len(recs), err)
 			}
+			// The notice's id, which its PUT does not answer, is read after
+			// the chunk's notices and recorded in the escalations and the
+			// journal (escalate_ids.go).
+			noticeComment := e.botCommentsOfKind(bug, kindEscalation)[0]
 			for _, r := range recs {
-				if r.Status != store.EscalationMade || len(r.Asked) != 1 || r.CommentID == 0 {
-					t.Errorf("store record %+v, want made, one asked, a comment id", r)
+				if r.Status != store.EscalationMade || len(r.Asked) != 1 || r.CommentID != noticeComment.ID {
+					t.Errorf("store record %+v, want made, one asked, comment id %d", r, noticeComment.ID)
 				}
+			}
+			nm, _ := parseFooter(e.cfg.Comments.Tag, noticeComment.Text)
+			if j, err := e.st.Action(e.ctx, nm.Key()); err != nil || j.CommentID != noticeComment.ID {
+				t.Errorf("journal of the notice: %+v, %v; want comment id %d", j, err, noticeComment.ID)
 			}
 
 			// A human clears a needinfo; the store is lost; nothing is redone.

@@ -133,8 +133,8 @@ func (w *writer) perform(ctx context.Context, c *Cycle, a *action) (Outcome, err
 		}
 	}
 	// The write goes through the read cache, which forgets what the cycle
-	// read of the bug before sending it (readCache); a read that send makes
-	// after its write (escalate's commentIDOf) may take its place.
+	// read of the bug before sending it (readCache): the bug's next write
+	// re-reads it.
 	id, err := send(wctx, nc)
 	switch {
 	case err == nil:
