@@ -93,36 +93,22 @@ func (p *pollDuty) Run(ctx context.Context, c *Cycle) error {
 		p.log.Info().Msg("server has no flag activity feed; polling by search")
 		p.sess.dropFeed()
 	}
-	return p.pollSearch(ctx, c, wm, false)
+	return p.pollSearch(ctx, c, wm)
 }
 
 // pollSearch queues the bugs changed since the watermark (searchChanged,
 // with one chunk of the bugs that have open requests, so that a removed
 // flag is seen: see rotation) and moves the watermark to the server's time
-// of the search. With all, it asks for every tracked bug (one search per
-// trackedPerSearch of them) since the watermark, and a new round of the
-// rotation looks back to this search: BMO's full feed page (pollActivity)
-// may hide a removal on any tracked bug, and the watermark moves past it.
-func (p *pollDuty) pollSearch(ctx context.Context, c *Cycle, wm time.Time, all bool) error {
+// of the search. BMO's poll comes here when the flag activity feed's page
+// is full (pollActivity): the rotation, not the feed, finds the removals.
+func (p *pollDuty) pollSearch(ctx context.Context, c *Cycle, wm time.Time) error {
 	var tracked, chunk []int
 	since := wm
 	rot := rotation{}
 	if !wm.IsZero() {
 		var err error
-		if tracked, err = p.st.BugsWithOpenRequests(ctx); err != nil {
+		if tracked, rot, chunk, since, err = p.nextChunk(ctx, wm, since); err != nil {
 			return err
-		}
-		if all {
-			chunk = tracked
-		} else {
-			if rot, err = p.loadRotation(ctx, tracked, wm); err != nil {
-				return err
-			}
-			var from time.Time
-			chunk, from = rot.next(tracked)
-			if !from.IsZero() && from.Before(since) {
-				since = from
-			}
 		}
 	}
 	found, serverNow, err := p.searchChanged(ctx, since, chunk)
@@ -138,9 +124,8 @@ func (p *pollDuty) pollSearch(ctx context.Context, c *Cycle, wm time.Time, all b
 	if err := p.setPollTime(ctx, kvSearchMark, serverNow); err != nil {
 		return err
 	}
-	if wm.IsZero() || all {
-		// The sweep saw every open request, or the search checked every
-		// tracked bug: the next round looks back to it.
+	if wm.IsZero() {
+		// The sweep saw every open request: the first round looks back to it.
 		rot = rotation{start: serverNow, prev: serverNow}
 	} else {
 		rot.advance(tracked, chunk, serverNow)
@@ -267,10 +252,11 @@ func (p *pollDuty) pollActivity(ctx context.Context, c *Cycle, wm time.Time) err
 		return fmt.Errorf("poll: flag activity: %w", err)
 	}
 	if len(rows) >= p.pageSize {
-		// The feed has no offset; a full page may hide rows, a removed
-		// flag among them: search instead, asking for every tracked bug.
+		// The feed has no offset; a full page may hide rows: search
+		// instead. A removed flag among them is found by the rotation,
+		// as every other poll's (checkChanged).
 		p.log.Warn().Int("rows", len(rows)).Msg("flag activity page full; polling by search this cycle")
-		return p.pollSearch(ctx, c, wm, true)
+		return p.pollSearch(ctx, c, wm)
 	}
 	fromFeed := map[int]time.Time{} // bug → its newest row's time
 	newWM, newID := wm, lastID
@@ -319,8 +305,17 @@ func (p *pollDuty) checkChanged(ctx context.Context, c *Cycle, wm time.Time, fro
 	if mark.IsZero() {
 		mark = wm
 	}
-	// The feed shows removed flags: no need to ask for tracked bugs by id.
-	found, serverNow, err := p.searchChanged(ctx, mark, nil)
+	// The feed shows removed flags promptly, but only those of its window
+	// (by day, a page at most): a page full at an earlier poll may have
+	// hidden one that has left the window since. The tracked bugs are so
+	// checked by id too, one chunk a poll in the same search, as upstream
+	// (rotation): a removal is seen within ceil(tracked / trackedPerSearch)
+	// polls whatever the feed showed.
+	tracked, rot, chunk, since, err := p.nextChunk(ctx, wm, mark)
+	if err != nil {
+		return err
+	}
+	found, serverNow, err := p.searchChanged(ctx, since, chunk)
 	if err != nil {
 		return err
 	}
@@ -358,10 +353,8 @@ func (p *pollDuty) checkChanged(ctx context.Context, c *Cycle, wm time.Time, fro
 	if err := p.queueChanged(ctx, changed, serverNow); err != nil {
 		return err
 	}
-	// The feed showed every removed flag: each tracked bug counts as
-	// checked now, so a later poll by search (a full feed page) starts a
-	// round that looks back only to here (rotation).
-	if err := p.st.Set(ctx, kvRotation, rotation{start: serverNow, prev: serverNow}.String()); err != nil {
+	rot.advance(tracked, chunk, serverNow)
+	if err := p.st.Set(ctx, kvRotation, rot.String()); err != nil {
 		return err
 	}
 	return p.setPollTime(ctx, kvSearchMark, serverNow)

@@ -12,11 +12,11 @@ import (
 	"github.com/stewardbot/stewardbot/bot/store"
 )
 
-// kvRotation is where the upstream poll keeps its place in the tracked
+// kvRotation is where the poll keeps its place in the tracked
 // bugs (rotation).
 const kvRotation = "poll.rotation"
 
-// rotation is how the upstream poll checks the bugs it tracks (those with
+// rotation is how the poll checks the bugs it tracks (those with
 // open requests) by id, so that a flag removed is seen: not all of them at
 // every poll, which took one more search per trackedPerSearch bugs, but one
 // chunk of trackedPerSearch ids per poll, in bug id order, round after round.
@@ -52,6 +52,24 @@ func loadRotation(ctx context.Context, kv kvStore, wm time.Time) (rotation, erro
 		return rotation{}, fmt.Errorf("%w %q: %w", errBadRotation, v, err)
 	}
 	return r, nil
+}
+
+// nextChunk picks this poll's chunk of the tracked bugs (those with open
+// requests, sorted), with the watermark wm: the rotation as stored, the
+// chunk, and the time the search must look back to, since or the round's
+// look-back when older.
+func (p *pollDuty) nextChunk(ctx context.Context, wm, since time.Time) (tracked []int, rot rotation, chunk []int, from time.Time, err error) {
+	if tracked, err = p.st.BugsWithOpenRequests(ctx); err != nil {
+		return nil, rotation{}, nil, time.Time{}, err
+	}
+	if rot, err = p.loadRotation(ctx, tracked, wm); err != nil {
+		return nil, rotation{}, nil, time.Time{}, err
+	}
+	chunk, back := rot.next(tracked)
+	if !back.IsZero() && back.Before(since) {
+		since = back
+	}
+	return tracked, rot, chunk, since, nil
 }
 
 // errBadRotation is a stored rotation that does not parse.

@@ -95,54 +95,74 @@ func TestParseRotation(t *testing.T) {
 	}
 }
 
-// TestFeedPollResetsRotation: on BMO a poll that reads the whole feed has
-// seen every removed flag, so it records every tracked bug as checked: a
-// later poll by search (the feed's page full) looks back to it, not to a
-// round begun long before.
-func TestFeedPollResetsRotation(t *testing.T) {
+// TestFeedPollRotatesToo: on BMO a poll that reads the whole feed still
+// checks one chunk of the tracked bugs by id in its search, as upstream, and
+// moves the rotation on: the feed's window is a day or a page, so it cannot
+// vouch for removals older than it.
+func TestFeedPollRotatesToo(t *testing.T) {
 	e := newE2E(t, bugzillatest.BMO, nil)
 	e.mustCycle() // start and sweep
-	stale := rotation{after: 7, start: e.clock.Now().Add(-30 * 24 * time.Hour), prev: e.clock.Now().Add(-31 * 24 * time.Hour)}
-	if err := e.st.Set(e.ctx, kvRotation, stale.String()); err != nil {
-		t.Fatal(err)
+	for i := range 3 {
+		bug := e.srv.AddBug(bugzillatest.Bug{Summary: "b", Creator: "dev1@example.test"})
+		e.track(bug, 20000+i)
 	}
 	e.advance(10 * time.Minute)
+	e.srv.ResetRecords()
 	if err := e.bot.RunOnce(e.ctx, "poll"); err != nil {
 		t.Fatal(err)
+	}
+	if n := len(e.srv.Requests()); n != 2 {
+		t.Errorf("%d requests for the poll, want 2 (the feed and one search): %v", n, e.srv.RequestCounts())
+	}
+	byID := false
+	for _, q := range e.srv.Requests() {
+		if q.Endpoint == "GET /rest/bug" && strings.Contains(q.Query.Encode(), "bug_id") {
+			byID = true
+		}
+	}
+	if !byID {
+		t.Errorf("the search did not name the tracked bugs: %v", e.srv.Requests())
 	}
 	r, err := loadRotation(e.ctx, e.st, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.after != 0 || r.prev.Before(e.srv.Now().Add(-time.Minute)) {
-		t.Errorf("rotation after a feed poll = %+v, want a new round looking back to the poll (%s)", r, e.srv.Now())
+	if !r.start.After(r.prev) && !r.start.Equal(e.srv.Now()) {
+		t.Errorf("rotation after a feed poll = %+v, want a round begun at the poll", r)
 	}
 }
 
-// TestFullFeedPageChecksEveryTrackedBug: on BMO a full page of the flag
-// activity feed may hide a removed flag, and the poll moves its watermark
-// past it. Its search instead asks for every tracked bug, not one chunk of
-// the rotation: a flag removed on a bug beyond the first chunk is seen in
-// that poll, and the next round looks back to it.
-func TestFullFeedPageChecksEveryTrackedBug(t *testing.T) {
+// TestFullFeedPageRemovalSeenWithinARound: on BMO a full page of the flag
+// activity feed may hide a removed flag, and the feed's window (by day)
+// moves on past it. The rotation finds it all the same: the polls with
+// full pages check one chunk each, and the first poll whose feed is
+// complete again, but no longer reaches the removal, checks the next
+// chunk, which holds it, looking back to the round's start (before, such
+// a poll trusted the feed and began a new round: the removal was lost).
+// Each poll is two requests.
+func TestFullFeedPageRemovalSeenWithinARound(t *testing.T) {
 	const page = 5
 	e := newE2E(t, bugzillatest.BMO, func(c *Config) { c.Poll.PageSize = page })
 	poll := func() {
 		t.Helper()
+		e.srv.ResetRecords()
 		if err := e.bot.RunOnce(e.ctx, "poll"); err != nil {
 			t.Fatal(err)
+		}
+		if n := len(e.srv.Requests()); n != 2 {
+			t.Errorf("%d requests for the poll, want 2: %v", n, e.srv.RequestCounts())
 		}
 	}
 	e.mustCycle() // start and sweep: nothing open yet
 	track := func(bug, flag int) { t.Helper(); e.track(bug, flag) }
 	var tracked []int
-	for i := range trackedPerSearch + 19 {
+	for i := range 2*trackedPerSearch + 19 {
 		bug := e.srv.AddBug(bugzillatest.Bug{Summary: "b", Creator: "dev1@example.test"})
 		track(bug, 10000+i)
 		tracked = append(tracked, bug)
 	}
 	// More flag changes today than a feed page holds; the last request is
-	// tracked, after the first chunk.
+	// tracked, in the third chunk.
 	var cancelled, att int
 	for i := range page + 1 {
 		cancelled, att = e.request(fmt.Sprintf("Request %d", i), "form", false, steward1)
@@ -150,11 +170,13 @@ func TestFullFeedPageChecksEveryTrackedBug(t *testing.T) {
 	flag := e.flagOf(att).ID
 	track(cancelled, flag)
 	tracked = append(tracked, cancelled)
-	if i, _ := slices.BinarySearch(tracked, cancelled); i < trackedPerSearch {
-		t.Fatalf("the cancelled request's bug is tracked at %d, want beyond the first chunk", i)
+	if i, _ := slices.BinarySearch(tracked, cancelled); i < 2*trackedPerSearch {
+		t.Fatalf("the cancelled request's bug is tracked at %d, want in the third chunk", i)
 	}
 	e.advance(10 * time.Minute)
-	poll()
+	if err := e.bot.RunOnce(e.ctx, "poll"); err != nil {
+		t.Fatal(err)
+	}
 	for q := e.dirty(); len(q) > 0; q = e.dirty() { // as analyze would, having looked at each
 		for _, bug := range q {
 			if err := e.st.ClearDirty(e.ctx, bug); err != nil {
@@ -162,29 +184,32 @@ func TestFullFeedPageChecksEveryTrackedBug(t *testing.T) {
 			}
 		}
 	}
-	// As a poll that read the whole feed leaves it (checkChanged): a new
-	// round.
+	// A new round, begun now.
 	if err := e.st.Set(e.ctx, kvRotation, rotation{start: e.srv.Now(), prev: e.srv.Now()}.String()); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.srv.SetAttachmentFlags("dev1@example.test", att, bugzillatest.FlagChange{ID: flag, Status: "X"}); err != nil {
 		t.Fatal(err)
 	}
+	fulls := func() int { return strings.Count(e.logs.String(), "flag activity page full") }
+	before := fulls()
 	e.advance(10 * time.Minute) // past the overlap
-	e.srv.ResetRecords()
-	poll()
-	if !strings.Contains(e.logs.String(), "flag activity page full") {
-		t.Fatal("the feed's page was not full")
+	poll()                      // a full page: the first chunk
+	e.advance(48 * time.Hour)
+	poll() // the window still begins on the removal's day: full, the second chunk
+	if got := e.dirty(); len(got) != 0 {
+		t.Errorf("queued by the polls with full pages (the first two chunks): %v, want nothing yet", got)
+	}
+	if n := fulls() - before; n != 2 {
+		t.Fatalf("%d polls with a full page, want 2", n)
+	}
+	e.advance(10 * time.Minute)
+	poll() // the window begins two days on: complete, without the removal
+	if n := fulls() - before; n != 2 {
+		t.Fatalf("the third poll's page was full too")
 	}
 	if got := e.dirty(); !slices.Equal(got, []int{cancelled}) {
-		t.Errorf("queued after a poll with a full feed page: %v, want the bug whose request was cancelled, %d", got, cancelled)
-	}
-	r, err := loadRotation(e.ctx, e.st, time.Time{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.after != 0 || !r.prev.Equal(r.start) || r.prev.Before(e.srv.Now().Add(-time.Minute)) {
-		t.Errorf("rotation after checking every tracked bug = %+v, want a new round looking back to the poll (%s)", r, e.srv.Now())
+		t.Errorf("queued by the poll with a complete page: %v, want the bug whose request was cancelled, %d", got, cancelled)
 	}
 }
 

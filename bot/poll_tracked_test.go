@@ -102,7 +102,7 @@ func TestPollSearchTracksOpenRequestsOnly(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := newPollDuty(e.bot.deps(), e.bot.sess).pollSearch(e.ctx, nil, now.Add(-time.Hour), false); err != nil {
+	if err := newPollDuty(e.bot.deps(), e.bot.sess).pollSearch(e.ctx, nil, now.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	reqs := e.srv.Requests()
