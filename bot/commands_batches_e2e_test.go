@@ -12,13 +12,8 @@ import (
 // bugs than a chunk, a command on a bug at either side of a batch's or a
 // chunk's edge is answered once.
 func TestE2ECommandsAcrossBatches(t *testing.T) {
-	n := lastChangeChunk + commandsBatch + 3
-	e := newE2E(t, bugzillatest.Upstream, func(c *Config) { c.Poll.MaxWritesPerCycle = MaxWritesCap })
-	var bugs []int
-	for i := range n {
-		bug, _ := e.request(fmt.Sprintf("Count clicks %d", i), demoForm(t, "clean-12q.md"), false, "steward1@example.test")
-		bugs = append(bugs, bug)
-	}
+	e, bugs := moreBugsThanAChunk(t)
+	n := len(bugs)
 	asked := map[int]int{} // bug → the command's comment
 	for _, i := range []int{0, commandsBatch - 1, commandsBatch, 2 * commandsBatch, n - 1, lastChangeChunk - 1, lastChangeChunk} {
 		if i < n {
@@ -37,13 +32,7 @@ func TestE2ECommandsAcrossBatches(t *testing.T) {
 // chunk are carried into the next chunk's batch, not dropped, so commands
 // on bugs far apart, after the first look, are each answered once.
 func TestE2ECommandsAcrossChunksAfterTheFirstLook(t *testing.T) {
-	n := lastChangeChunk + commandsBatch + 3
-	e := newE2E(t, bugzillatest.Upstream, func(c *Config) { c.Poll.MaxWritesPerCycle = MaxWritesCap })
-	var bugs []int
-	for i := range n {
-		bug, _ := e.request(fmt.Sprintf("Count clicks %d", i), demoForm(t, "clean-12q.md"), false, "steward1@example.test")
-		bugs = append(bugs, bug)
-	}
+	e, bugs := moreBugsThanAChunk(t)
 	e.cycles(3) // every bug looked at once
 	asked := map[int]int{}
 	for _, i := range []int{1, 7, lastChangeChunk - 1, lastChangeChunk + 2} {
@@ -55,4 +44,17 @@ func TestE2ECommandsAcrossChunksAfterTheFirstLook(t *testing.T) {
 			t.Errorf("bug %d: %d answers to the command, want 1", bug, got)
 		}
 	}
+}
+
+// moreBugsThanAChunk files a request on each of more bugs than one chunk
+// of the commands task and a batch more, and returns them in order.
+func moreBugsThanAChunk(t *testing.T) (*e2e, []int) {
+	t.Helper()
+	e := newE2E(t, bugzillatest.Upstream, func(c *Config) { c.Poll.MaxWritesPerCycle = MaxWritesCap })
+	var bugs []int
+	for i := range lastChangeChunk + commandsBatch + 3 {
+		bug, _ := e.request(fmt.Sprintf("Count clicks %d", i), demoForm(t, "clean-12q.md"), false, "steward1@example.test")
+		bugs = append(bugs, bug)
+	}
+	return e, bugs
 }
