@@ -247,7 +247,7 @@ func numbersLastTasks(tasks []Task) []Task {
 		if an, ok := t.Duty.(*analyzeDuty); ok {
 			last := Task{Name: t.Name, Aliases: t.Aliases, Doc: "read the numbers of the analyses posted that no read of the cycle showed",
 				Duty: readNumbers{numbers: an.numbers, bz: an.bz, log: an.log}}
-			return append(tasks, last)
+			return append(slices.Clip(tasks), last) // tasks may be a part of a longer list
 		}
 	}
 	return tasks
