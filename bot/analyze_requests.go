@@ -48,7 +48,7 @@ func (an *analyzeDuty) syncRequests(ctx context.Context, v *bugView) ([]store.Re
 				an.log.Info().Int(LogBugID, v.id).Int(LogAttachmentID, a.ID).Int(LogFlagID, fl.ID).
 					Str("status", fl.Status).Str("requestee", fl.Requestee).Bool("new", !seen).Msg("request seen")
 			}
-			if r.Status == "?" && r.FirstStatus == "?" {
+			if isOpen(r) {
 				open = append(open, r)
 			}
 		}

@@ -145,11 +145,11 @@ func (d *escalateDuty) Run(ctx context.Context, c *Cycle) error {
 		n := min(len(due), analyzeBatch)
 		batch = batch[:0]
 		for _, ref := range due[:n] {
-			r, err := d.st.Request(ctx, ref.flagID)
-			if errors.Is(err, store.ErrNotFound) {
-				continue // gone since the list was made
-			} else if err != nil {
+			r, open, err := stillOpen(ctx, d.st, ref)
+			if err != nil {
 				return errors.Join(append(errs, err)...)
+			} else if !open {
+				continue // gone or answered since the list was made
 			}
 			batch = append(batch, r)
 		}

@@ -3,6 +3,7 @@ package bot
 import (
 	"cmp"
 	"context"
+	"errors"
 	"time"
 
 	"github.com/stewardbot/stewardbot/bot/store"
@@ -64,4 +65,29 @@ func mostOverdueFirst(a, b requestRef) int {
 		return c
 	}
 	return cmp.Compare(a.flagID, b.flagID)
+}
+
+// isOpen says whether r is an open request as the store's walks count
+// them: asked for, and asked for when the bot first saw it (a request
+// first seen answered, by a backfill, was never the bot's to act on).
+func isOpen(r store.Request) bool { return r.Status == "?" && r.FirstStatus == "?" }
+
+// requestGetter reads one request from the store.
+type requestGetter interface {
+	Request(ctx context.Context, flagID int) (store.Request, error)
+}
+
+// stillOpen reads ref's request again when its turn comes, for a task that
+// listed its work first (requestRef): ok is false when it was answered or
+// withdrawn since, or is gone from the store (a backfill beside the daemon
+// writes to the same store). A store error is returned as it is.
+func stillOpen(ctx context.Context, st requestGetter, ref requestRef) (r store.Request, ok bool, err error) {
+	r, err = st.Request(ctx, ref.flagID)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Request{}, false, nil
+	}
+	if err != nil {
+		return store.Request{}, false, err
+	}
+	return r, isOpen(r), nil
 }

@@ -113,3 +113,62 @@ func TestEscalateOwesOneNoticePerRevision(t *testing.T) {
 		t.Errorf("%d requests owed, bug 2's by flags %v; want %d, bug 2's once, by flag 5000", len(refs), onBug2, openRequestsPage)
 	}
 }
+
+// requestsByFlag is a requestGetter over a map, with one error to return.
+type requestsByFlag struct {
+	reqs map[int]store.Request
+	err  error
+}
+
+func (g requestsByFlag) Request(_ context.Context, flagID int) (store.Request, error) {
+	if g.err != nil {
+		return store.Request{}, g.err
+	}
+	r, ok := g.reqs[flagID]
+	if !ok {
+		return store.Request{}, store.ErrNotFound
+	}
+	return r, nil
+}
+
+// stillOpen reads a listed request again at its turn: answered, withdrawn,
+// first seen answered (a backfill's row) or gone, it is no longer the
+// task's; a store error is not taken for "gone".
+func TestStillOpen(t *testing.T) {
+	broken := errors.New("disk I/O error")
+	reqs := map[int]store.Request{
+		1: {FlagID: 1, BugID: 10, Status: "?", FirstStatus: "?"},
+		2: {FlagID: 2, BugID: 10, Status: "+", FirstStatus: "?"},
+		3: {FlagID: 3, BugID: 11, Status: "-", FirstStatus: "?"},
+		4: {FlagID: 4, BugID: 11, Status: "X", FirstStatus: "?"},
+		5: {FlagID: 5, BugID: 12, Status: "?", FirstStatus: "+"},
+	}
+	for _, tc := range []struct {
+		name    string
+		flag    int
+		err     error
+		wantOK  bool
+		wantErr error
+	}{
+		{"open", 1, nil, true, nil},
+		{"granted since", 2, nil, false, nil},
+		{"denied since", 3, nil, false, nil},
+		{"withdrawn since", 4, nil, false, nil},
+		{"first seen answered", 5, nil, false, nil},
+		{"gone from the store", 6, nil, false, nil},
+		{"store error", 1, broken, false, broken},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, ok, err := stillOpen(context.Background(), requestsByFlag{reqs: reqs, err: tc.err}, requestRef{flagID: tc.flag})
+			if !errors.Is(err, tc.wantErr) || (err == nil) != (tc.wantErr == nil) {
+				t.Fatalf("error %v, want %v", err, tc.wantErr)
+			}
+			if ok != tc.wantOK {
+				t.Fatalf("open %v, want %v (request %+v)", ok, tc.wantOK, r)
+			}
+			if ok && r.FlagID != tc.flag {
+				t.Errorf("got flag %d, want %d", r.FlagID, tc.flag)
+			}
+		})
+	}
+}

@@ -163,12 +163,12 @@ func (d *remindDuty) Run(ctx context.Context, c *Cycle) error {
 		if c.WaitingOut(dr.ref.bugID) {
 			continue // failing: tried again after its backoff
 		}
-		r, err := d.st.Request(ctx, dr.ref.flagID)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && (r.Status != "?" || r.FirstStatus != "?")) {
-			continue // gone or answered since the list was made
-		} else if err != nil {
+		r, open, err := stillOpen(ctx, d.st, dr.ref)
+		if err != nil {
 			errs = append(errs, err)
 			continue
+		} else if !open {
+			continue // gone or answered since the list was made
 		}
 		st, ok, err := d.dueState(ctx, r, now)
 		if err != nil || !ok {

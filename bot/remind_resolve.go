@@ -51,7 +51,7 @@ func (d *remindDuty) stopOne(ctx context.Context, c *Cycle, st store.Reminder) (
 	stillAsked := map[string]bool{}
 	othersOpen := false
 	for _, o := range others {
-		if o.FlagID != st.FlagID && o.Status == "?" && o.FirstStatus == "?" {
+		if o.FlagID != st.FlagID && isOpen(o) {
 			othersOpen = true
 			stillAsked[strings.ToLower(o.Requestee)] = true
 		}
