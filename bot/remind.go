@@ -20,42 +20,50 @@ import (
 type remindBudget struct {
 	left      int
 	perPerson map[string]int // reminders in the last 24 hours, filled lazily
-	// open is the open requests as the task read them, with the
-	// assignments it made since: stewards.roster max_open counts them.
-	// They are read when a steward is first picked (openRequests): most
-	// cycles pick none, and at 10,000 open requests the list is 2 MB.
-	open     []store.Request
-	loaded   bool
-	loadOpen func(ctx context.Context) ([]store.Request, error)
+	// openFor counts the open requests of each requestee (lower-cased)
+	// as the task read them, with the assignments it made since:
+	// stewards.roster max_open compares with them. They are counted when
+	// a steward is first picked (openCounts), walking the open requests a
+	// page at a time: most cycles pick none, and the list of 10,000 open
+	// requests would be 2 MB where the counts are a few stewards'.
+	openFor  map[string]int
+	openWalk openPager
 }
 
-// openRequests is the open requests, read on the first call. A steward is
-// picked before any assignment is made, so none is missed.
-func (bg *remindBudget) openRequests(ctx context.Context) ([]store.Request, error) {
-	if !bg.loaded {
-		open, err := bg.loadOpen(ctx)
+// openCounts is the open requests of each requestee, counted on the first
+// call. A steward is picked before any assignment is made, so none is
+// missed.
+func (bg *remindBudget) openCounts(ctx context.Context) (map[string]int, error) {
+	if bg.openFor == nil {
+		counts := map[string]int{}
+		err := eachOpenRequest(ctx, bg.openWalk, func(r store.Request) error {
+			if r.Requestee != "" {
+				counts[strings.ToLower(r.Requestee)]++
+			}
+			return nil
+		})
 		if err != nil {
 			return nil, err
 		}
-		bg.open, bg.loaded = open, true
+		bg.openFor = counts
 	}
-	return bg.open, nil
+	return bg.openFor, nil
 }
 
-// assigned records in the budget's open requests that the task gave the
-// request of flagID to steward.
-func (bg *remindBudget) assigned(flagID int, steward string) {
-	for i := range bg.open {
-		if bg.open[i].FlagID == flagID {
-			bg.open[i].Requestee = steward
-		}
+// assigned counts in the budget that the task gave r to steward.
+func (bg *remindBudget) assigned(r store.Request, steward string) {
+	if bg.openFor == nil {
+		return // not counted yet: the count will read the assignment
 	}
+	if r.Requestee != "" {
+		bg.openFor[strings.ToLower(r.Requestee)]--
+	}
+	bg.openFor[strings.ToLower(steward)]++
 }
 
 // remindStore is what reminders, assignments and their end read and
 // record in the store.
 type remindStore interface {
-	OpenRequests(ctx context.Context) ([]store.Request, error)
 	OpenRequestsAfter(ctx context.Context, afterBug, afterFlag, limit int) ([]store.Request, error)
 	Request(ctx context.Context, flagID int) (store.Request, error)
 	RequestsOnBug(ctx context.Context, bugID int) ([]store.Request, error)
@@ -144,7 +152,7 @@ func (d *remindDuty) Run(ctx context.Context, c *Cycle) error {
 	} else if err != nil {
 		errs = append(errs, err)
 	}
-	budget := &remindBudget{left: d.cfg.MaxPerCycle, perPerson: map[string]int{}, loadOpen: d.st.OpenRequests}
+	budget := &remindBudget{left: d.cfg.MaxPerCycle, perPerson: map[string]int{}, openWalk: d.st}
 	now := d.now()
 	due, err := d.dueReminders(ctx, now)
 	if err != nil {
@@ -592,7 +600,7 @@ func (d *remindDuty) leadNotice(ctx context.Context, c *Cycle, budget *remindBud
 			Msg("a request needs the steward team's lead, and stewards.lead is not set")
 		return Written, nil
 	}
-	open, err := budget.openRequests(ctx)
+	open, err := budget.openCounts(ctx)
 	if err != nil {
 		return Failed, err
 	}

@@ -74,7 +74,7 @@ func (d *remindDuty) assign(ctx context.Context, c *Cycle, budget *remindBudget,
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return Failed, err
 	}
-	open, err := budget.openRequests(ctx)
+	open, err := budget.openCounts(ctx)
 	if err != nil {
 		return Failed, err
 	}
@@ -126,7 +126,7 @@ func (d *remindDuty) assign(ctx context.Context, c *Cycle, budget *remindBudget,
 	}
 	d.log.Info().Int(LogBugID, r.BugID).Int(LogFlagID, r.FlagID).Str("steward", steward).Msg("unassigned request given to a steward")
 	budget.left--
-	budget.assigned(r.FlagID, steward)
+	budget.assigned(r, steward)
 	if err := d.rereadAssigned(ctx, r); err != nil {
 		return Failed, err
 	}
@@ -153,7 +153,7 @@ func (d *remindDuty) rereadAssigned(ctx context.Context, r store.Request) error 
 
 // freeSteward is the next steward on the roster after last who is free now
 // and, where the server says (BMO), accepts review requests.
-func (d *remindDuty) freeSteward(ctx context.Context, c *Cycle, open []store.Request, now time.Time, last string) (string, error) {
+func (d *remindDuty) freeSteward(ctx context.Context, c *Cycle, open map[string]int, now time.Time, last string) (string, error) {
 	for _, login := range d.rosterOrder(open, now, last, "") {
 		blocked, err := d.blocksReviews(ctx, c, login)
 		if err != nil {
@@ -168,7 +168,7 @@ func (d *remindDuty) freeSteward(ctx context.Context, c *Cycle, open []store.Req
 }
 
 // pickSteward suggests a free steward other than exclude, for the lead.
-func (d *remindDuty) pickSteward(open []store.Request, now time.Time, exclude string) string {
+func (d *remindDuty) pickSteward(open map[string]int, now time.Time, exclude string) string {
 	if order := d.rosterOrder(open, now, exclude, exclude); len(order) > 0 {
 		return order[0]
 	}
@@ -176,8 +176,9 @@ func (d *remindDuty) pickSteward(open []store.Request, now time.Time, exclude st
 }
 
 // rosterOrder lists the roster's free stewards in turn, starting after
-// last: not away now, under their cap of open requests, and not exclude.
-func (d *remindDuty) rosterOrder(open []store.Request, now time.Time, last, exclude string) []string {
+// last: not away now, under their cap of open requests (open counts them
+// by lower-cased login), and not exclude.
+func (d *remindDuty) rosterOrder(open map[string]int, now time.Time, last, exclude string) []string {
 	roster := d.stewards.Roster
 	start := 0
 	for i, s := range roster {
@@ -194,22 +195,12 @@ func (d *remindDuty) rosterOrder(open []store.Request, now time.Time, last, excl
 		if _, away := s.AwayUntil(now); away {
 			continue
 		}
-		if s.MaxOpen > 0 && openFor(open, s.Login) >= s.MaxOpen {
+		if s.MaxOpen > 0 && open[strings.ToLower(s.Login)] >= s.MaxOpen {
 			continue
 		}
 		out = append(out, s.Login)
 	}
 	return out
-}
-
-func openFor(open []store.Request, login string) int {
-	n := 0
-	for _, r := range open {
-		if strings.EqualFold(r.Requestee, login) {
-			n++
-		}
-	}
-	return n
 }
 
 // blocksReviews asks the server whether login refuses review requests

@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+
 	"errors"
+	"github.com/google/go-cmp/cmp"
 	"slices"
 	"testing"
 	"time"
@@ -31,31 +33,34 @@ func TestRemindMostOverdueFirstAcrossPages(t *testing.T) {
 	}
 }
 
-// The budget reads the open requests on the first pick of a steward, once,
-// and keeps the assignments made since; an error is returned and read
-// again next time.
-func TestRemindBudgetReadsOpenRequestsOnFirstUse(t *testing.T) {
-	reads := 0
-	fail := true
-	bg := &remindBudget{loadOpen: func(context.Context) ([]store.Request, error) {
-		reads++
-		if fail {
-			return nil, errors.New("store down")
-		}
-		return []store.Request{{FlagID: 1}, {FlagID: 2, Requestee: steward1}}, nil
-	}}
-	if _, err := bg.openRequests(context.Background()); err == nil {
-		t.Fatal("a failed read returned no error")
+// The budget counts the open requests of each requestee on the first pick
+// of a steward, once, walking them a page at a time (all of them, also past
+// a page), and keeps the assignments made since; an error is returned and
+// the count made again next time.
+func TestRemindBudgetCountsOpenRequestsOnFirstUse(t *testing.T) {
+	reqs := []store.Request{{BugID: 1, FlagID: 1}, {BugID: 1, FlagID: 2, Requestee: "Steward1@Example.test"}}
+	for i := range 2 * openRequestsPage {
+		reqs = append(reqs, store.Request{BugID: 2 + i, FlagID: 3 + i, Requestee: steward2})
 	}
-	fail = false
+	pager := &pagerOf{reqs: reqs, err: errors.New("store down")} // the third page fails
+	bg := &remindBudget{openWalk: pager}
+	if _, err := bg.openCounts(context.Background()); err == nil {
+		t.Fatal("a failed walk returned no error")
+	}
+	pager.err = nil
 	for range 3 {
-		if _, err := bg.openRequests(context.Background()); err != nil {
+		if _, err := bg.openCounts(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	bg.assigned(1, steward2)
-	open, _ := bg.openRequests(context.Background())
-	if reads != 2 || open[0].Requestee != steward2 {
-		t.Errorf("%d reads (want 2: the failed one, then once), flag 1's requestee %q (want %q)", reads, open[0].Requestee, steward2)
+	if pager.pages != 3+3 {
+		t.Errorf("%d pages read, want 6: the failed walk's 3, then one walk of 3 pages", pager.pages)
+	}
+	bg.assigned(reqs[0], steward2)
+	bg.assigned(reqs[1], steward2) // taken from steward1: a reassignment
+	got, _ := bg.openCounts(context.Background())
+	want := map[string]int{steward1: 0, steward2: 2*openRequestsPage + 2}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("open requests per requestee (-got +want):\n%s", diff)
 	}
 }
