@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/stewardbot/stewardbot/bot"
-	"github.com/stewardbot/stewardbot/bugzilla/bugzillatest"
 	"github.com/stewardbot/stewardbot/internal/bottest"
 )
 
@@ -33,21 +32,9 @@ func BenchmarkColdStartDryRun(b *testing.B) {
 		for _, c := range cases {
 			b.Run(fmt.Sprintf("%s/%d", c.name, n), func(b *testing.B) {
 				for b.Loop() {
-					b.StopTimer()
-					r := newRig(b, bugzillatest.Upstream, dryRunAnalysis(n), bottest.WithConfig(func(cfg *bot.Config) {
+					r, wall := timedColdStart(b, n, c.latency, dryRunAnalysis(n), bottest.WithConfig(func(cfg *bot.Config) {
 						cfg.Bugzilla.ReadConcurrency = c.inFlight
 					}))
-					r.Quiet = true // a dry run logs every comment; that is not the benchmark
-					r.seed(n)
-					r.Fake.SetLatency(c.latency)
-					r.Fake.ResetRecords()
-					b.StartTimer()
-					start := time.Now()
-					if err := r.coldStart(); err != nil {
-						b.Fatal(err)
-					}
-					wall := time.Since(start)
-					b.StopTimer()
 					reads, writes := countRequests(r.Fake)
 					if writes != 0 {
 						b.Fatalf("a dry run wrote %d times: %v", writes, r.Fake.RequestCounts())
