@@ -291,7 +291,9 @@ func (c *reqCtx) parseSearch() (*searchQuery, *Error) {
 		}
 		switch {
 		case lim == 0:
-			q.limit, q.offset = 0, 0 // limit=0 means every result
+			// Bug.search deletes limit and offset, then Search.pm caps
+			// the search at max_search_results all the same.
+			q.offset = 0
 		case lim < max:
 			q.limit = lim
 		}
