@@ -41,3 +41,36 @@ func TestSearchChangedHidesPrivateAttachments(t *testing.T) {
 		})
 	}
 }
+
+// TestIDListsAreNotSplitOnCommas: the REST layer splits only include_fields
+// and exclude_fields on commas (REST.pm rest_include_exclude);
+// WebService/Util.pm's validate wraps a scalar ids in a list as it is. So
+// ids=2,3 is one id, "2,3", which Bug->check takes for an unknown alias
+// (400, code 100), attachment_ids=2,3 is not a number (400, code 52) and
+// names=a,b no user (404, code 51). Repeated keys are the way to send
+// several (recordings 41 and 42).
+func TestIDListsAreNotSplitOnCommas(t *testing.T) {
+	srv := searchWorld(t)
+	for _, tc := range []struct {
+		path         string
+		status, code int
+	}{
+		{"/rest/bug/1/comment?ids=2,3", 400, 100},
+		{"/rest/bug/1/history?ids=2,3", 400, 100},
+		{"/rest/bug/1/attachment?ids=2,3&exclude_fields=data", 400, 100},
+		{"/rest/bug/attachment/1?attachment_ids=2,3&exclude_fields=data", 400, 52},
+		{"/rest/user?names=steward1%40example.test,steward2%40example.test", 404, 51},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			wantError(t, get(t, srv, tc.path, botKey), tc.status, tc.code)
+		})
+	}
+	for _, path := range []string{
+		"/rest/bug/1/comment?ids=2&ids=3",
+		"/rest/bug/1/history?ids=2&ids=3",
+		"/rest/bug/attachment/1?attachment_ids=2&attachment_ids=3&exclude_fields=data",
+		"/rest/user?names=steward1%40example.test&names=steward2%40example.test",
+	} {
+		wantStatus(t, get(t, srv, path, botKey), 200)
+	}
+}
