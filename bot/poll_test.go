@@ -61,7 +61,7 @@ func TestPollWithoutDateHeader(t *testing.T) {
 	form := demoForm(t, "clean-12q.md")
 	e.request("First", form, false, steward1)
 	e.mustCycle()
-	asked := 0 // upstream's fake has no /rest/time: the client reads the Date of its answer
+	asked := 0 // no Date on the search: the client asks /rest/time once
 	for _, rq := range e.srv.Requests() {
 		if rq.Method == http.MethodGet && rq.Path == "/rest/time" {
 			asked++

@@ -189,7 +189,9 @@ func (c *Client) checkValidLogin(ctx context.Context, p KeyPlacement) error {
 		return authError(err)
 	}
 	if !ok {
-		return authFailure(ErrWrongLogin, fmt.Sprintf("the API key does not belong to %q", c.login))
+		// User.valid_login compares with Perl's eq (WebService/User.pm).
+		return authFailure(ErrWrongLogin, fmt.Sprintf("the API key does not belong to %q "+
+			"(Bugzilla compares logins exactly, case included)", c.login))
 	}
 	return nil
 }

@@ -240,6 +240,10 @@ func TestAuthenticateFailures(t *testing.T) {
 		}, nil, "ErrWrongLogin", `belongs to "dev1@example.test", not "bot@example.test"`},
 		{"upstream: key of another user", func(t *testing.T, f *fake) { f.upstream(t, testKey) },
 			[]Option{WithLogin("steward1@example.test")}, "ErrWrongLogin", `does not belong to "steward1@example.test"`},
+		// User.valid_login compares with Perl's eq (WebService/User.pm): a
+		// login spelled in other letters' case is another login.
+		{"upstream: the login in other case", func(t *testing.T, f *fake) { f.upstream(t, testKey) },
+			[]Option{WithLogin("Bot@Example.test")}, "ErrWrongLogin", "compares logins exactly, case included"},
 		{"header forced on upstream", func(t *testing.T, f *fake) { f.upstream(t, testKey) },
 			[]Option{WithKeyPlacement(KeyHeader)}, "ErrNotSupported", "ignores X-BUGZILLA-API-KEY"},
 		{"no key", func(*testing.T, *fake) {}, []Option{WithAPIKey("")}, "ErrLoginRequired", "no API key"},

@@ -11,11 +11,13 @@ import (
 	"time"
 )
 
-// Comments lists a bug's comments, only those at or after newSince when it is not zero.
+// Comments lists a bug's comments, only those after newSince when it is not zero.
 //
 // It sends GET /rest/bug/{id}/comment?new_since=<ISO>, which Bugzilla
-// honours to the second (recording 62). Private comments are left out for
-// users outside the insider group.
+// honours to the second (recording 62) and strictly: a comment made in the
+// second of newSince is left out (Bugzilla::Bug::comments keeps
+// creation_ts > new_since). Private comments are left out for users
+// outside the insider group.
 //
 // https://bugzilla.readthedocs.io/en/latest/api/core/v1/comment.html#get-comments
 func (c *Client) Comments(ctx context.Context, bugID int, newSince time.Time) ([]Comment, error) {
@@ -48,8 +50,8 @@ const maxBugsPerCommentBatch = 100
 // CommentsOfBugs lists the comments of several bugs, keyed by bug id, in
 // one request per batch of bugs rather than one per bug: GET
 // /rest/bug/{id}/comment?ids=..., which Bugzilla answers for every bug
-// named (the path's and each ids'). Only comments at or after newSince when
-// it is not zero, for every bug alike. Batches stay under the URL limit and
+// named (the path's and each ids'). Only comments after newSince (strictly,
+// to the second, as Comments) when it is not zero, for every bug alike. Batches stay under the URL limit and
 // maxBugsPerCommentBatch bugs.
 //
 // Bugzilla fails the whole request when one bug is hidden from the caller

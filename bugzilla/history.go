@@ -8,8 +8,10 @@ import (
 	"time"
 )
 
-// History returns a bug's change sets, oldest first, only those at or after
-// newSince when it is not zero (GET /rest/bug/{id}/history?new_since=<ISO>).
+// History returns a bug's change sets, oldest first, only those after
+// newSince when it is not zero (GET /rest/bug/{id}/history?new_since=<ISO>;
+// strictly after, to the second: the activity query keeps bug_when > the
+// time).
 // Attachment flag changes appear with Change.AttachmentID set, as
 // FieldName "flagtypes.name" and values such as "data-review?(steward1@example.test)".
 //

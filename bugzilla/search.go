@@ -33,7 +33,10 @@ func BugIDsCriterion(ids []int) Criterion {
 	return Criterion{Field: "bug_id", Op: "anyexact", Value: joinIDs(ids)}
 }
 
-// SearchQuery is GET /rest/bug. Limit 0 means the server default; the iterator pages by Limit.
+// SearchQuery is GET /rest/bug. Limit 0 means the server default
+// (max_search_results, 10000 unless the administrator changed it; a larger
+// Limit is cut to it without a word); the iterator pages by Limit. An
+// Offset needs a Limit.
 type SearchQuery struct {
 	Criteria []Criterion
 	// OrCriteria widen the search: a bug matches when it matches all of
@@ -120,6 +123,10 @@ func (q SearchQuery) values() (url.Values, error) {
 	}
 	if q.Limit < 0 || q.Offset < 0 {
 		return nil, errors.New("bugzilla: search: negative limit or offset")
+	}
+	if q.Offset > 0 && q.Limit == 0 {
+		// Bug.search answers 400, code 50 (WebService/Bug.pm).
+		return nil, errors.New("bugzilla: search: an offset needs a limit")
 	}
 	if q.Limit > 0 {
 		v.Set("limit", strconv.Itoa(q.Limit))

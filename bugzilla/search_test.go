@@ -227,3 +227,20 @@ func TestBugFlags(t *testing.T) {
 		t.Errorf("flags (-got +want):\n%s", diff)
 	}
 }
+
+// TestSearchOffsetNeedsLimit: Bug.search refuses an offset without a limit
+// (400, code 50, "param_required limit": Bugzilla/WebService/Bug.pm), so
+// the client says so before sending anything.
+func TestSearchOffsetNeedsLimit(t *testing.T) {
+	f := newFake(t)
+	f.serve("GET /rest/bug", 400, []byte(`{"error":true,"code":50,"message":"The function Bug.search() requires a limit argument, and that argument was not set."}`))
+	c, _ := testClient(t, f, WithKeyPlacement(KeyQuery))
+	_, err := c.SearchBugsPage(bg, SearchQuery{Criteria: []Criterion{{"product", "equals", "Firefox"}}, Offset: 100})
+	if err == nil || !strings.Contains(err.Error(), "offset needs a limit") {
+		t.Errorf("error %v, want one saying an offset needs a limit", err)
+	}
+	var apiErr *APIError
+	if errors.As(err, &apiErr) || f.count() != 0 {
+		t.Errorf("sent %d requests (error %v), want none", f.count(), err)
+	}
+}

@@ -114,16 +114,19 @@ func (c *Client) UpdateBug(ctx context.Context, bugID int, u BugUpdate) (*Update
 }
 
 // AttachmentUpdate is PUT /rest/bug/attachment/{id}.
-// Bugzilla takes the comment of an attachment update as plain text: it
-// cannot be private, markdown or tagged, and UpdateAttachment refuses a
-// Comment that asks for any of these rather than post it differently.
+// Bugzilla takes the comment of an attachment update as plain text whose
+// privacy is the attachment's own (Bug.update_attachment adds it with
+// isprivate => the attachment's isprivate): it cannot be asked to be
+// private, markdown or tagged, and UpdateAttachment refuses a Comment that
+// asks for any of these rather than post it differently.
 type AttachmentUpdate struct {
 	Comment *NewComment
 	Flags   []FlagChange
 }
 
 // UpdateAttachment changes an attachment's flags (data-review status and
-// requestee) with an optional public comment, in one transaction. Changing
+// requestee) with an optional comment, in one transaction; the comment is
+// private when the attachment is. Changing
 // only the requestee of a "?" flag keeps its id, creation date and setter.
 // BMO refuses a requestee who blocks review requests (ErrRequestsBlocked).
 //

@@ -60,8 +60,8 @@
 //
 // Every timestamp comes from the fake's clock, which stands still at
 // DefaultStart until SetNow or Advance moves it. The Date header of every
-// answer carries it too, which is how a client reads an upstream server's
-// time (upstream has no /rest/time here; see WithTimeResource).
+// answer carries it too, and GET /rest/time answers it on both dialects
+// (WithTimeResource(false) takes /rest/time away).
 //
 // # Inspecting
 //

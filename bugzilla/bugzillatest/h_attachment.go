@@ -13,11 +13,11 @@ import (
 // {"bugs":{"<bug id>":[...]},"attachments":{"<id>":{...}}}, the map that was
 // not asked for present but empty.
 func handleBugAttachments(c *reqCtx) (int, any, *Error) {
-	return c.attachments(c.idList(c.m[1], "ids"), c.list("attachment_ids"))
+	return c.attachments(c.idList(c.m[1], "ids"), c.objectList("attachment_ids"))
 }
 
 func handleAttachmentsByID(c *reqCtx) (int, any, *Error) {
-	return c.attachments(c.list("ids"), c.idList(c.m[1], "attachment_ids"))
+	return c.attachments(c.objectList("ids"), c.idList(c.m[1], "attachment_ids"))
 }
 
 func (c *reqCtx) attachments(bugIDs, attIDs []string) (int, any, *Error) {

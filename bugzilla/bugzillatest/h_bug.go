@@ -19,16 +19,17 @@ func handleGetBug(c *reqCtx) (int, any, *Error) {
 	}, nil
 }
 
-// GET /rest/bug: {"bugs":[...]}, no total count; with count_only (Bugzilla
-// 5.0 and later), {"bug_count":N} instead, as libmozdata's and BugBot's
-// count queries expect.
+// GET /rest/bug: {"bugs":[...]}, no total count; on BMO, with count_only,
+// {"bug_count":N} instead, as libmozdata's and BugBot's count queries
+// expect. Upstream 5.2's Bug.search has no count_only (BMO's marks it
+// "BMO"): Search.pm ignores the parameter and the bugs come back.
 func handleSearch(c *reqCtx) (int, any, *Error) {
 	q, err := c.parseSearch()
 	if err != nil {
 		return 0, nil, err
 	}
 	found := c.search(q)
-	if c.boolParam("count_only") {
+	if c.s.cfg.dialect == BMO && c.boolParam("count_only") {
 		return http.StatusOK, map[string]any{"bug_count": len(found)}, nil
 	}
 	f := c.fieldFilter()

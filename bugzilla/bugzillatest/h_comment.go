@@ -155,11 +155,11 @@ func (c *reqCtx) newSince() (time.Time, *Error) {
 // GET /rest/bug/{id}/comment and GET /rest/bug/comment/{id}:
 // {"bugs":{"<id>":{"comments":[...]}},"comments":{"<id>":{...}}}.
 func handleComments(c *reqCtx) (int, any, *Error) {
-	return c.comments(c.idList(c.m[1], "ids"), c.list("comment_ids"))
+	return c.comments(c.idList(c.m[1], "ids"), c.objectList("comment_ids"))
 }
 
 func handleCommentsByID(c *reqCtx) (int, any, *Error) {
-	return c.comments(c.list("ids"), append([]string{c.m[1]}, c.list("comment_ids")...))
+	return c.comments(c.objectList("ids"), append([]string{c.m[1]}, c.objectList("comment_ids")...))
 }
 
 func (c *reqCtx) comments(bugIDs, commentIDs []string) (int, any, *Error) {

@@ -72,8 +72,8 @@ func sortedGroups(u *userRec) []string {
 
 // GET /rest/user?names=...&ids=... and GET /rest/user/{id or name}.
 func handleUserGet(c *reqCtx) (int, any, *Error) {
-	names := c.list("names")
-	ids := c.list("ids")
+	names := c.objectList("names")
+	ids := c.objectList("ids")
 	if len(c.m) > 1 {
 		if _, numeric := atoiStrict(c.m[1]); numeric {
 			ids = append(ids, c.m[1])

@@ -69,11 +69,29 @@ func truthy(v any) bool {
 }
 
 // idList reads ids for a bug or attachment list: the one in the path plus
-// any given as name (repeated or comma-separated in the query, an array in
-// the body).
+// any given as name (see objectList).
 func (c *reqCtx) idList(pathID, name string) []string {
 	out := []string{pathID}
-	return append(out, c.list(name)...)
+	return append(out, c.objectList(name)...)
+}
+
+// objectList reads a list of ids or names that a method looks up one by
+// one (ids, attachment_ids, comment_ids, names): an array in the body, or
+// repeated keys in the query, each value whole. Unlike list, it does not
+// split a value on commas: Bugzilla's REST layer splits only include_fields
+// and exclude_fields (REST.pm rest_include_exclude), and WebService/Util.pm's
+// validate puts a scalar into a list as it is, so "2,3" is one id there.
+func (c *reqCtx) objectList(name string) []string {
+	if _, ok := c.body[name]; ok {
+		return c.list(name)
+	}
+	var out []string
+	for _, v := range c.query[name] {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // bodyMap returns a JSON object member of the body.

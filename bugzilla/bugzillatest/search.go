@@ -291,7 +291,9 @@ func (c *reqCtx) parseSearch() (*searchQuery, *Error) {
 		}
 		switch {
 		case lim == 0:
-			q.limit, q.offset = 0, 0 // limit=0 means every result
+			// Bug.search deletes limit and offset, then Search.pm caps
+			// the search at max_search_results all the same.
+			q.offset = 0
 		case lim < max:
 			q.limit = lim
 		}
@@ -504,7 +506,7 @@ func (c *reqCtx) evalGroup(g *critGroup, b *bugRec) bool {
 // means that none does, as Bugzilla's Search.pm does.
 func (c *reqCtx) evalCriterion(cr *criterion, b *bugRec) bool {
 	if changedOps[cr.op] {
-		return changedWhen(cr, b) != cr.negate
+		return changedWhen(cr, b, c.user.in(c.s.cfg.insiderGroup)) != cr.negate
 	}
 	if dateFields[cr.field] {
 		t := b.lastChangeTime
@@ -734,8 +736,12 @@ var changedOps = map[string]bool{"changedafter": true, "changedbefore": true}
 // changedWhen is Search.pm's _changedbefore_changedafter: the bug has a
 // bugs_activity row for the field at or after (changedafter) or at or
 // before (changedbefore) the date, SqlifyDate'd. Flag changes, on the bug
-// or its attachments, are rows of the field flagtypes.name.
-func changedWhen(cr *criterion, b *bugRec) bool {
+// or its attachments, are rows of the field flagtypes.name. For a caller
+// outside the insider group, _changed_security_check leaves out the rows
+// of private attachments on flagtypes.name and the attachment fields, as
+// Bug.history hides them.
+func changedWhen(cr *criterion, b *bugRec, insider bool) bool {
+	guarded := !insider && (cr.field == "flagtypes.name" || strings.HasPrefix(cr.field, "attach"))
 	for _, h := range b.history {
 		hit := !h.when.Before(cr.when)
 		if cr.op == "changedbefore" {
@@ -745,9 +751,10 @@ func changedWhen(cr *criterion, b *bugRec) bool {
 			continue
 		}
 		for _, ch := range h.changes {
-			if ch.field == cr.field {
-				return true
+			if ch.field != cr.field || (guarded && ch.att != nil && ch.att.isPrivate) {
+				continue
 			}
+			return true
 		}
 	}
 	return false

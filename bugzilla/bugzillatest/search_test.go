@@ -81,7 +81,7 @@ func TestSearch(t *testing.T) {
 		{"order by change", "id=1,2,3,5&order=changeddate", botKey, []int{2, 3, 1, 5}},
 		{"limit and offset", "id=1,2,3,5&limit=2&offset=1&order=bug_id", botKey, []int{2, 3}},
 		{"offset past the end", "id=1,2&limit=1&offset=5", botKey, []int{}},
-		{"limit 0 is all", "id=1,2,3&limit=0", botKey, []int{1, 2, 3}},
+		{"limit 0 is max_search_results", "id=1,2,3&limit=0", botKey, []int{1, 2, 3}},
 		{"unknown parameters are ignored", "product=Toolkit&colour=blue", botKey, []int{2, 5}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -121,10 +121,16 @@ func TestSearchMaxResults(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		srv.AddBug(Bug{Summary: "b", Creator: "dev1@example.test"})
 	}
-	for q, want := range map[string]int{"": 3, "&limit=10": 3, "&limit=2": 2, "&limit=0": 5} {
+	// limit=0 is no limit to Bug.search, which then deletes limit and
+	// offset, but Search.pm still caps the search at max_search_results
+	// (allow_unlimited is not set by the WebService): the first 3.
+	for q, want := range map[string]int{"": 3, "&limit=10": 3, "&limit=2": 2, "&limit=0": 3} {
 		if got := len(bugIDsOf(t, get(t, srv, "/rest/bug?product=Firefox"+q, botKey))); got != want {
 			t.Errorf("limit %q: %d bugs, want %d", q, got, want)
 		}
+	}
+	if got := bugIDsOf(t, get(t, srv, "/rest/bug?product=Firefox&include_fields=id&limit=0&offset=2", botKey)); !cmp.Equal(got, []int{1, 2, 3}) {
+		t.Errorf("limit=0&offset=2: got %v, want [1 2 3] (the offset is dropped)", got)
 	}
 	// An administrator lowers it on a running server.
 	srv.SetMaxSearchResults(2)
@@ -160,28 +166,40 @@ func TestIncludeFields(t *testing.T) {
 	}
 }
 
-// TestSearchCountOnly: count_only (Bugzilla 5.0 and later) answers the
-// number of bugs found, not the bugs, as libmozdata's count query expects.
+// TestSearchCountOnly: count_only is BMO's (its Bug.search marks it "BMO",
+// bug 920060): BMO answers the number of bugs found, not the bugs, as
+// libmozdata's count query expects. Upstream 5.2's Bug.search has no such
+// parameter and Search.pm ignores it: the bugs come back as usual.
 func TestSearchCountOnly(t *testing.T) {
 	srv := searchWorld(t)
+	bmo := NewServer(t, WithDialect(BMO), WithStartTime(time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)))
+	seedWorld(t, bmo)
 	for _, tc := range []struct {
 		query string
 		want  float64
 	}{
-		{"f1=flagtypes.name&o1=equals&v1=data-review%3F&count_only=1", 2},
-		{"product=Toolkit&count_only=true", 2},
+		{"f1=flagtypes.name&o1=equals&v1=data-review%3F&count_only=1", 3},
+		{"product=Toolkit&count_only=true", 1},
 		{"product=Nothing&count_only=1", 0},
 	} {
-		a := get(t, srv, "/rest/bug?"+tc.query, botKey)
+		a := get(t, bmo, "/rest/bug?"+tc.query, botKey)
 		wantStatus(t, a, 200)
 		if diff := cmp.Diff(a.object(t), map[string]any{"bug_count": tc.want}); diff != "" {
-			t.Errorf("%s (-got +want):\n%s", tc.query, diff)
+			t.Errorf("BMO %s (-got +want):\n%s", tc.query, diff)
 		}
 	}
 	// count_only=0 is an ordinary search.
-	a := get(t, srv, "/rest/bug?product=Toolkit&count_only=0&include_fields=id", botKey)
-	if got := bugIDsOf(t, a); !cmp.Equal(got, []int{2, 5}) {
-		t.Errorf("count_only=0: got %v, want [2 5]", got)
+	a := get(t, bmo, "/rest/bug?product=Toolkit&count_only=0&include_fields=id", botKey)
+	if got := bugIDsOf(t, a); !cmp.Equal(got, []int{2}) {
+		t.Errorf("BMO count_only=0: got %v, want [2]", got)
+	}
+	// Upstream ignores it.
+	for _, q := range []string{"product=Toolkit&count_only=1&include_fields=id", "product=Toolkit&count_only=true&include_fields=id"} {
+		a := get(t, srv, "/rest/bug?"+q, botKey)
+		wantStatus(t, a, 200)
+		if got := bugIDsOf(t, a); !cmp.Equal(got, []int{2, 5}) {
+			t.Errorf("upstream %s: got %v, want the bugs [2 5]", q, got)
+		}
 	}
 }
 

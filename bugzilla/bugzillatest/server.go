@@ -77,10 +77,11 @@ func WithoutDefaults() Option { return func(c *config) { c.defaults = false } }
 // always off for Upstream, which has none.
 func WithRateLimits(on bool) Option { return func(c *config) { c.rateLimits = &on } }
 
-// WithTimeResource serves GET /rest/time (or not). It is on for BMO and off
-// for Upstream by default, as the team's design assumes; note that real
-// upstream 5.2 does route /time (Bugzilla/WebService/Server/REST/Resources/Bugzilla.pm),
-// so a client should cope with both.
+// WithTimeResource serves GET /rest/time (or not). It is on by default for
+// both dialects, as on the real servers: upstream 5.2 routes /time too
+// (Bugzilla/WebService/Server/REST/Resources/Bugzilla.pm, Bugzilla.time).
+// Off, it answers 404 (code 32614), as a proxy that forwards only some
+// resources might: a client should cope with both.
 func WithTimeResource(on bool) Option { return func(c *config) { c.timeResource = &on } }
 
 // WithMaxSearchResults sets the max_search_results parameter (default
@@ -140,7 +141,7 @@ func newServer(opts []Option) *Server {
 		cfg.rateLimits = &on
 	}
 	if cfg.timeResource == nil {
-		on := cfg.dialect == BMO
+		on := true
 		cfg.timeResource = &on
 	}
 	s := &Server{

@@ -12,11 +12,11 @@ const (
 	// Upstream is Bugzilla 5.2 as recorded in fixtures/bugzilla-5: the
 	// X-BUGZILLA-API-KEY header is silently ignored, there is no
 	// /rest/whoami (404, code 32614), no flag activity feed and no
-	// /rest/time (clients read the Date header instead).
+	// count_only; /rest/time answers as on BMO.
 	Upstream Dialect = iota
 	// BMO is bugzilla.mozilla.org as described in fixtures/bmo: header
-	// authentication (preferred over the query), /rest/whoami, /rest/time,
-	// /rest/review/flag_activity, comment_tags on POST comment,
+	// authentication (preferred over the query), /rest/whoami,
+	// /rest/review/flag_activity, count_only, comment_tags on POST comment,
 	// requests.* on /rest/user, blocked needinfo and review requests,
 	// rate limits and the IP block.
 	BMO
