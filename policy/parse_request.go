@@ -173,7 +173,10 @@ func readReqAnswers(out *reqAnswers, v FormVersion, doc string, heads, chain []r
 			continue // a question of another version: its text is dropped
 		}
 		if h.body > 0 {
-			out.set(h.topic, readReqAnswer(t, doc[min(h.body, end):end]))
+			// a question found by similarity ends at its first sentence,
+			// or goes on over the lines it was hard-wrapped on
+			body := reqWrappedQuestionEnd(reqTemplates[t], doc[:end], min(h.body, end))
+			out.set(h.topic, readReqAnswer(t, doc[body:end]))
 			continue
 		}
 		out.set(h.topic, readReqAnswer(t, doc[h.phrase:end]))

@@ -122,7 +122,18 @@ func readReqAnswer(topic Topic, region string) reqAnswer {
 	}
 	ans := reqAnswer{
 		text:     text,
-		answered: text != "" && !reqIsPlaceholder(text),
+		answered: text != "" && !reqIsPlaceholder(text) && !reqIsEmptyFields(text),
+	}
+	if measurement && ans.answered && reqOnlyInstructions(text) {
+		// the empty fields were dropped as lines of header words
+		// ("Data collection category:"): read them again, kept
+		var raw []string
+		for i, b := range blocks {
+			if b.table == nil {
+				raw = reqAnswerLines(raw, b.text, spans[i], false)
+			}
+		}
+		ans.answered = !reqIsEmptyFields(strings.Join(raw, "\n"))
 	}
 	if measurement {
 		// the measurements are read again, from the blocks and the prose
@@ -159,11 +170,72 @@ func reqStripQuestion(topic Topic, tmpl *reqTopicTemplate, region string) int {
 			}
 		}
 	}
+	if !full && best > 0 {
+		best = reqWrappedQuestionEnd(tmpl, region, best)
+	}
 	end := reqExtendClosing(region, best, false)
 	if le := reqLineEnd(region, end); !reqHasLetterOrDigit(region[end:le]) {
 		end = le
 	}
 	return end
+}
+
+// reqMinWrappedWords is how many words a line must share, in a row, with a
+// wording of the question to be read as the question's hard-wrapped rest.
+const reqMinWrappedWords = 3
+
+// reqWrappedQuestionEnd follows a reworded question that was hard-wrapped
+// ("5) List all proposed annotations and indicate the category of data" /
+// "collection for each measurement, using the …"): when the question's
+// line does not end a sentence and the next line goes on with words of the
+// template's wording, that line is the question too, not its answer. Only
+// words of the wording count, so an answer on the next line is kept.
+func reqWrappedQuestionEnd(tmpl *reqTopicTemplate, region string, best int) int {
+	for {
+		le := reqLineEnd(region, best)
+		if reqHasLetterOrDigit(region[best:le]) && reqEndsSentence(region[best:le]) {
+			return best
+		}
+		if t := strings.TrimRight(region[:le], " \t*_"); t == "" || strings.ContainsAny(t[len(t)-1:], "?.:") {
+			return best // the question's line ends its sentence
+		}
+		next := le + 1
+		if next >= len(region) {
+			return best
+		}
+		n, end := reqMatchAnyWording(tmpl, region, next)
+		if n < reqMinWrappedWords || end < reqLineEnd(region, next) && !reqEndsSentence(region[next:end]) {
+			return best
+		}
+		best = end
+	}
+}
+
+// reqEndsSentence reports whether s ends with a sentence's closing mark.
+func reqEndsSentence(s string) bool {
+	t := strings.TrimRight(s, " \t*_\")")
+	return t != "" && strings.ContainsAny(t[len(t)-1:], "?.")
+}
+
+// reqMatchAnyWording matches the words of s from i against every wording of
+// the question, starting at any of its words, and returns the longest match.
+func reqMatchAnyWording(tmpl *reqTopicTemplate, s string, i int) (best, bestEnd int) {
+	st, en := reqNextWord(s, i)
+	if st >= len(s) || reqLineEnd(s, i) < en {
+		return 0, 0
+	}
+	first := s[st:en]
+	for _, q := range tmpl.questions {
+		for j, w := range q {
+			if !reqWordEquals(first, w) {
+				continue
+			}
+			if n, end := reqMatchWords(s, i, q[j:]); n > best {
+				best, bestEnd = n, end
+			}
+		}
+	}
+	return best, bestEnd
 }
 
 // reqWordCursor reads the words of s from its start once, for matching

@@ -1,0 +1,88 @@
+package policy
+
+import "strings"
+
+// A project's own template may lay an answer out as fields to fill in,
+// "Annotation description:", "Data collection category:", "Tracking bug #:",
+// under an instruction in parentheses ("(Use this template for each
+// annotation.)"). Left as they are, those lines are the template, not an
+// answer: reading them as one would report the question answered (and, for
+// the measurements, answered without a category) on a form nobody filled in.
+
+// reqMaxFieldLabelWords bounds a field's label: "Data collection category"
+// is a label, a sentence ending in a colon ("We will collect the following:")
+// is longer, and prose.
+const reqMaxFieldLabelWords = 5
+
+// reqIsEmptyFields reports an answer (its cleaned lines, one per line) made
+// only of empty fields and instructions in brackets, with at least two empty
+// fields (a template's fields come as a set; a lone "See below:" is the
+// requester's). A field with a value ("Category: 2"), a value on the next
+// line, or any other line of the requester's is an answer; so is "(N/A)".
+func reqIsEmptyFields(text string) bool {
+	if strings.IndexByte(text, ':') < 0 {
+		return false // the common case: no field at all
+	}
+	fields := 0
+	for line := range strings.SplitSeq(text, "\n") {
+		s := strings.TrimSpace(strings.TrimPrefix(line, "- "))
+		switch {
+		case s == "":
+		case reqIsEmptyField(s):
+			fields++
+		case reqIsBracketInstruction(s):
+		default:
+			return false
+		}
+	}
+	return fields >= 2
+}
+
+// reqIsEmptyField reports a label of a few words ending in a colon, with
+// nothing after it: "Annotation description:", "**Tracking bug #:**".
+func reqIsEmptyField(s string) bool {
+	s = strings.Trim(s, "*_ ")
+	label, ok := strings.CutSuffix(s, ":")
+	if !ok || !reqHasLetter(label) || strings.Contains(label, "://") || strings.ContainsAny(label, ":.;?!") {
+		return false
+	}
+	return len(strings.Fields(label)) <= reqMaxFieldLabelWords
+}
+
+// reqIsBracketInstruction reports a line wholly in one pair of parentheses
+// or brackets that is a template's placeholder, or an instruction to the
+// person filling it in: "(Use this template for each proposed annotation.)",
+// "(Copy these lines for every probe.)". A requester's own words in brackets,
+// "(N/A)", "(no annotation is added yet)", are not one.
+func reqIsBracketInstruction(s string) bool {
+	if reqIsBracketPlaceholder(s) {
+		return true
+	}
+	if len(s) < 2 || !(s[0] == '(' && s[len(s)-1] == ')' || s[0] == '[' && s[len(s)-1] == ']') {
+		return false
+	}
+	inner := s[1 : len(s)-1]
+	if strings.ContainsAny(inner, "()[]") {
+		return false
+	}
+	st, en := reqNextWord(inner, 0)
+	return st < len(inner) && reqInstructionVerbs[reqLowerASCII(inner[st:en])]
+}
+
+// reqInstructionVerbs open a template's instruction to the requester.
+var reqInstructionVerbs = map[string]bool{
+	"use": true, "copy": true, "repeat": true, "duplicate": true, "fill": true, "put": true,
+	"include": true, "remove": true, "delete": true, "replace": true, "add": true, "enter": true,
+	"insert": true, "list": true, "write": true,
+}
+
+// reqOnlyInstructions reports text whose every line is an instruction in
+// brackets (reqIsBracketInstruction).
+func reqOnlyInstructions(text string) bool {
+	for line := range strings.SplitSeq(text, "\n") {
+		if s := strings.TrimSpace(strings.TrimPrefix(line, "- ")); s != "" && !reqIsBracketInstruction(s) {
+			return false
+		}
+	}
+	return true
+}
