@@ -46,7 +46,15 @@ func reqIsEmptyField(s string) bool {
 	if !ok || !reqHasLetter(label) || strings.Contains(label, "://") || strings.ContainsAny(label, ":.;?!") {
 		return false
 	}
-	return len(strings.Fields(label)) <= reqMaxFieldLabelWords
+	words := 0
+	for i := 0; ; words++ {
+		st, en := reqNextWord(label, i)
+		if st >= len(label) {
+			break
+		}
+		i = en
+	}
+	return words <= reqMaxFieldLabelWords
 }
 
 // reqIsBracketInstruction reports a line wholly in one pair of parentheses
@@ -66,7 +74,11 @@ func reqIsBracketInstruction(s string) bool {
 		return false
 	}
 	st, en := reqNextWord(inner, 0)
-	return st < len(inner) && reqInstructionVerbs[reqLowerASCII(inner[st:en])]
+	if st >= len(inner) {
+		return false
+	}
+	_, ok := reqLookupFold(reqInstructionVerbs, inner[st:en])
+	return ok
 }
 
 // reqInstructionVerbs open a template's instruction to the requester.

@@ -1,0 +1,50 @@
+package policy
+
+import (
+	"strings"
+	"testing"
+)
+
+// A form cut short after its first questions holds nothing of an older
+// form: it is read as the current one, its last questions not found, and
+// the analysis claims no old form version. A form that shows its version
+// (a question or a number only that version has) keeps it, cut or not.
+func TestParseRequestFormCutShort(t *testing.T) {
+	first := func(v FormVersion, numbered bool, n int) string {
+		parts := strings.SplitAfter(reqVersionForm(v, numbered), "\n\n")
+		return strings.Join(parts[:n], "")
+	}
+	tests := []struct {
+		name string
+		text string
+		want FormVersion
+	}{
+		{"first four, numbered", first(FormRequest12Q, true, 4), FormRequest12Q},
+		{"first five, numbered", first(FormRequest12Q, true, 5), FormRequest12Q},
+		{"first five, unnumbered", first(FormRequest12Q, false, 5), FormRequest12Q},
+		{"9 questions without the last, numbered", first(FormRequest9Q, true, 8), FormRequest9Q},
+		// the 10- and 11-question forms share their first nine questions
+		// and numbers: cut there, the newer of the two is read (an old form
+		// either way, which its numbers show)
+		{"10 questions without the last, numbered", first(FormRequest10Q, true, 9), FormRequest11Q},
+		{"12 questions without the last two", first(FormRequest12Q, false, 10), FormRequest12Q},
+		{"9 questions whole, unnumbered", reqVersionForm(FormRequest9Q, false), FormRequest9Q},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := ParseRequest(tt.text)
+			reqCheckInvariants(t, r)
+			if r.Version != tt.want {
+				t.Fatalf("version = %q, want %q", r.Version, tt.want)
+			}
+			a := Evaluate(r, DefaultRules(), testNow)
+			old := false
+			for _, f := range a.Findings {
+				old = old || f.Code == "old-form-version"
+			}
+			if want := tt.want != FormRequest12Q; old != want {
+				t.Errorf("old-form-version finding: %v, want %v", old, want)
+			}
+		})
+	}
+}
