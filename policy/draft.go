@@ -91,8 +91,13 @@ func (e *evaluation) draftAnswer(t ReviewTopic) (string, bool) {
 		return "The request gives no expiry and does not ask for permanent collection.", true
 
 	case ReviewCategory:
-		if e.highest == 0 || e.has(CodeMeasurementWithoutCategory) {
+		if e.has(CodeMeasurementWithoutCategory) {
 			return "Not every measurement has a category (measurement-without-category).", true
+		}
+		if e.highest == 0 {
+			// no measurement at all: Q5 unanswered or not found, which the
+			// findings say; naming a finding they do not hold would not do
+			return "No measurement was read from the request, so there is no category to review.", true
 		}
 		ans := fmt.Sprintf("Category %d, %s.", e.highest, categoryName[e.highest])
 		if counts := categoryCounts(r.Measurements); counts != "" {

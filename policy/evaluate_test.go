@@ -666,6 +666,8 @@ func TestDraftReview(t *testing.T) {
 		{"permanent no owner", func(r *Request) { r.Permanent = true }, ReviewPermanent, "Permanent, but no one is named to monitor it (permanent-without-owner).", true},
 		{"category", nil, ReviewCategory, "Category 2, interaction. Measurements: 1 of category 1, 1 of category 2.", false},
 		{"uncategorised", func(r *Request) { r.Measurements[0].Category = 0 }, ReviewCategory, "Not every measurement has a category (measurement-without-category).", true},
+		{"no measurement, Q5 unanswered", func(r *Request) { r.Measurements = nil; unanswer(r, TopicMeasurements) }, ReviewCategory,
+			"No measurement was read from the request, so there is no category to review.", true},
 		{"default-on", nil, ReviewDefaultOn, "Default-on (channels: release, beta, nightly).", false},
 		{"default unknown", func(r *Request) { r.DefaultOn = "" }, ReviewDefaultOn, "The request does not say whether it is default-on or default-off.", true},
 		{"no new identifiers", nil, ReviewIdentifiers, "No.", false},
