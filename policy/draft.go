@@ -55,8 +55,13 @@ func (e *evaluation) draftAnswer(t ReviewTopic) (string, bool) {
 	r := e.req
 	switch t {
 	case ReviewDocumentation:
-		if len(r.DocLinks) == 0 {
+		if len(r.DocLinks) == 0 && e.has(CodeDocumentationMissing) {
 			return "No documentation link in the request (documentation-missing).", true
+		}
+		if len(r.DocLinks) == 0 {
+			// the documentation question is unanswered or not found,
+			// which the findings say (missing-answers, question-not-found)
+			return "No documentation link in the request.", true
 		}
 		links := make([]string, len(r.DocLinks))
 		for i, l := range r.DocLinks {

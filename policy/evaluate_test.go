@@ -658,6 +658,8 @@ func TestDraftReview(t *testing.T) {
 	}{
 		{"documentation link", nil, ReviewDocumentation, "Yes: https://dictionary.telemetry.mozilla.org/apps/widget (check that it is public and covers every measurement).", false},
 		{"no documentation", func(r *Request) { r.DocLinks = nil }, ReviewDocumentation, "No documentation link in the request (documentation-missing).", true},
+		{"no documentation, Q6 unanswered", func(r *Request) { r.DocLinks = nil; unanswer(r, TopicDocumentation) }, ReviewDocumentation,
+			"No documentation link in the request.", true},
 		{"opt-out", nil, ReviewControl, `Yes: The "Send technical and interaction data" preference turns it off.`, false},
 		{"no opt-out", func(r *Request) { r.OptOut = ""; unanswer(r, TopicOptOut) }, ReviewControl, "No opt-out is described for a default-on collection (default-on-without-opt-out).", true},
 		{"default-off", func(r *Request) { r.DefaultOn, r.OptOut = No, ""; unanswer(r, TopicOptOut) }, ReviewControl, "Yes: the collection is default-off (opt-in).", false},
