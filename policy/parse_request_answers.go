@@ -193,8 +193,8 @@ const reqMinWrappedWords = 3
 func reqWrappedQuestionEnd(tmpl *reqTopicTemplate, region string, best int) int {
 	for {
 		le := reqLineEnd(region, best)
-		if reqHasLetterOrDigit(region[best:le]) && reqEndsSentence(region[best:le]) {
-			return best
+		if reqHasLetterOrDigit(region[best:le]) {
+			return best // words after the question on its line: the answer starts there
 		}
 		if t := strings.TrimRight(region[:le], " \t*_"); t == "" || strings.ContainsAny(t[len(t)-1:], "?.:") {
 			return best // the question's line ends its sentence
