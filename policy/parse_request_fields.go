@@ -20,8 +20,8 @@ const reqMaxFieldLabelWords = 5
 // requester's). A field with a value ("Category: 2"), a value on the next
 // line, or any other line of the requester's is an answer; so is "(N/A)".
 func reqIsEmptyFields(text string) bool {
-	if strings.IndexByte(text, ':') < 0 {
-		return false // the common case: no field at all
+	if !reqMayStartFields(text) {
+		return false // the common case, told by the first line
 	}
 	fields := 0
 	for line := range strings.SplitSeq(text, "\n") {
@@ -36,6 +36,34 @@ func reqIsEmptyFields(text string) bool {
 		}
 	}
 	return fields >= 2
+}
+
+// reqMayStartFields reports whether the first line of text may be an empty
+// field (it ends in a colon, maybe under emphasis) or an instruction in
+// brackets (it opens with one, maybe after a bullet): a quick test that
+// spares most answers the reading of their lines.
+func reqMayStartFields(text string) bool {
+	end := strings.IndexByte(text, '\n')
+	if end < 0 {
+		end = len(text)
+	}
+	first := text[:end]
+	if len(first) > 2 && first[0] == '-' && first[1] == ' ' {
+		first = first[2:]
+	}
+	if first != "" && (first[0] == '(' || first[0] == '[') {
+		return true
+	}
+	for i := len(first) - 1; i >= 0; i-- {
+		switch first[i] {
+		case ' ', '\t', '*', '_':
+			continue
+		case ':':
+			return true
+		}
+		return false
+	}
+	return false
 }
 
 // reqIsEmptyField reports a label of a few words ending in a colon, with
@@ -91,6 +119,9 @@ var reqInstructionVerbs = map[string]bool{
 // reqOnlyInstructions reports text whose every line is an instruction in
 // brackets (reqIsBracketInstruction).
 func reqOnlyInstructions(text string) bool {
+	if t := strings.TrimPrefix(strings.TrimLeft(text, " \t"), "- "); t == "" || t[0] != '(' && t[0] != '[' {
+		return false // the common case: the first line is no instruction
+	}
 	for line := range strings.SplitSeq(text, "\n") {
 		if s := strings.TrimSpace(strings.TrimPrefix(line, "- ")); s != "" && !reqIsBracketInstruction(s) {
 			return false
