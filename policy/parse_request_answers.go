@@ -121,8 +121,11 @@ func readReqAnswer(topic Topic, region string) reqAnswer {
 		text = lines[0] // one line of text and no table: the line itself, no copy
 	}
 	ans := reqAnswer{
-		text:     text,
-		answered: text != "" && !reqIsPlaceholder(text) && !reqIsEmptyFields(text),
+		text: text,
+		// empty fields are read as no answer only in the measurements,
+		// where projects' templates put them: elsewhere "Channels:" /
+		// "Locales:" may well be the requester's answer laid out so
+		answered: text != "" && !reqIsPlaceholder(text) && !(measurement && reqIsEmptyFields(text)),
 	}
 	if measurement && ans.answered && reqOnlyInstructions(text) {
 		// the empty fields were dropped as lines of header words

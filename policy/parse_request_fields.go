@@ -15,10 +15,15 @@ import "strings"
 const reqMaxFieldLabelWords = 5
 
 // reqIsEmptyFields reports an answer (its cleaned lines, one per line) made
-// only of empty fields and instructions in brackets, with at least two empty
-// fields (a template's fields come as a set; a lone "See below:" is the
-// requester's). A field with a value ("Category: 2"), a value on the next
-// line, or any other line of the requester's is an answer; so is "(N/A)".
+// only of empty fields, maybe under instructions in brackets, with at least
+// two empty fields (a template's fields come as a set; a lone "See below:"
+// is the requester's). A template puts its instruction above its fields: a
+// line in brackets below a field is the requester's, a value or a note
+// ("Release channels:" / "(Include every channel)", "Source:" / "(https://…)"),
+// and makes the text an answer. So does a field with a value
+// ("Category: 2"), a value on the next line, any other line of the
+// requester's, or "(N/A)". When unsure the text is an answer: a question
+// wrongly reported unanswered is a false finding.
 func reqIsEmptyFields(text string) bool {
 	if !reqMayStartFields(text) {
 		return false // the common case, told by the first line
@@ -30,7 +35,7 @@ func reqIsEmptyFields(text string) bool {
 		case s == "":
 		case reqIsEmptyField(s):
 			fields++
-		case reqIsBracketInstruction(s):
+		case fields == 0 && reqIsBracketInstruction(s):
 		default:
 			return false
 		}
@@ -89,8 +94,12 @@ func reqIsEmptyField(s string) bool {
 // or brackets that is a template's placeholder, or an instruction to the
 // person filling it in: "(Use this template for each proposed annotation.)",
 // "(Copy these lines for every probe.)". A requester's own words in brackets,
-// "(N/A)", "(no annotation is added yet)", are not one.
+// "(N/A)", "(no annotation is added yet)", are not one, nor is a line that
+// holds a link: "(https://…/metrics.yaml#L10)" is a value, its "#" no blank.
 func reqIsBracketInstruction(s string) bool {
+	if strings.Contains(s, "://") {
+		return false
+	}
 	if reqIsBracketPlaceholder(s) {
 		return true
 	}

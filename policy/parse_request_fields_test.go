@@ -21,6 +21,9 @@ func TestReqIsEmptyFields(t *testing.T) {
 		{"a requester's words in brackets", "(no annotation is added yet)\n- Description:\n- Category:", false},
 		{"a sentence ending in a colon", "We will collect the following values from every client:\n- Category:", false},
 		{"no field at all", "(Use this template for each proposed annotation.)", false},
+		{"a requester's note in brackets below the fields", "Release channels:\nCountries and locales:\n(Include every channel, country and locale)", false},
+		{"links in brackets under labels", "- Glean Dictionary:\n- (https://dictionary.telemetry.mozilla.org/apps/firefox_desktop#reader_view)\n- Definition:\n- (https://searchfox.org/x/metrics.yaml#L12)", false},
+		{"a link in brackets above the fields", "(https://example.org/template#fields)\n- Description:\n- Category:", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := reqIsEmptyFields(tc.text); got != tc.want {
@@ -74,5 +77,36 @@ func TestParseRequestWrappedRewordedQuestion(t *testing.T) {
 	a, _ := ParseRequest(wrapped).Answer(TopicMeasurements)
 	if want := "Printer backend name, category 1, bug 1234567"; !a.Answered || a.Text != want {
 		t.Errorf("Q5 = answered %v %q, want the answer line %q", a.Answered, a.Text, want)
+	}
+}
+
+// Lines in brackets a requester wrote under field labels are answers: a
+// note starting with an instruction's verb under "Release channels:" /
+// "Countries and locales:" (Q8), links in brackets under "Glean
+// Dictionary:" / "Definition:" (Q6, their "#" no blank to fill).
+func TestParseRequestBracketedAnswerLines(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "realworld", "p10-bracketed-answer-lines.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := ParseRequest(string(b))
+	for _, topic := range []Topic{TopicDocumentation, TopicPopulations} {
+		if a, ok := r.Answer(topic); !ok || !a.Answered {
+			t.Errorf("%v = found %v, answered %v %q, want answered", topic, ok, a.Answered, a.Text)
+		}
+	}
+	if len(r.DocLinks) != 2 {
+		t.Errorf("documentation links = %q, want the two links in brackets", r.DocLinks)
+	}
+	// fields under an instruction above them outside the measurements are
+	// read as the requester's answer: only measurements' templates were
+	// seen with empty fields, and a wrong "not answered" is a false finding
+	q8 := "Release channels:\nCountries and locales:\n(Include every channel, country and locale)\n"
+	if !strings.Contains(string(b), q8) {
+		t.Fatal("fixture changed: its Q8 is not where the test expects it")
+	}
+	above := strings.Replace(string(b), q8, "(List every one below.)\nRelease channels:\nCountries and locales:\n", 1)
+	if a, _ := ParseRequest(above).Answer(TopicPopulations); !a.Answered {
+		t.Errorf("Q8 of fields under an instruction = unanswered %q, want answered", a.Text)
 	}
 }
