@@ -24,9 +24,11 @@ func TestParseRequestFormCutShort(t *testing.T) {
 		{"first five, unnumbered", first(FormRequest12Q, false, 5), FormRequest12Q},
 		{"9 questions without the last, numbered", first(FormRequest9Q, true, 8), FormRequest9Q},
 		// the 10- and 11-question forms share their first nine questions
-		// and numbers: cut there, the newer of the two is read (an old form
-		// either way, which its numbers show)
-		{"10 questions without the last, numbered", first(FormRequest10Q, true, 9), FormRequest11Q},
+		// and numbers, but not with the 12-question form: those questions
+		// show an old form, whose best fit, the 10-question form, is read
+		// (not the 11-question form, whose Q11 this form never asked)
+		{"10 questions without the last, numbered", first(FormRequest10Q, true, 9), FormRequest10Q},
+		{"10 questions cut after the opt-out, numbered", first(FormRequest10Q, true, 8), FormRequest10Q},
 		{"12 questions without the last two", first(FormRequest12Q, false, 10), FormRequest12Q},
 		{"9 questions whole, unnumbered", reqVersionForm(FormRequest9Q, false), FormRequest9Q},
 	}

@@ -393,7 +393,7 @@ func detectReqVersion(chain []reqHeading) FormVersion {
 		return FormNone
 	}
 	best, bestScore, bestFit := FormNone, 0, reqVersionFit{}
-	var fits [4]reqVersionFit // by reqVersionsNewestFirst
+	var fits [len(reqVersionsNewestFirst)]reqVersionFit
 	for i, v := range reqVersionsNewestFirst {
 		fits[i] = reqFitVersion(chain, v)
 		if score := fits[i].score(); i == 0 || score > bestScore {
@@ -407,9 +407,13 @@ func detectReqVersion(chain []reqHeading) FormVersion {
 	// lacks only questions after the last one found, the newest version
 	// that fits the questions found as well, and also lacks only its last
 	// questions, is read: an old form is never claimed on missing
-	// questions alone.
+	// questions alone. Only a form whose questions found are all ones
+	// every version shares, at the same number (Q1-Q5), is read so: a
+	// question every version does not share at that number ("6) How long
+	// will this data be collected?", the 10-question form's Q6) tells the
+	// versions apart, and the best fit stands.
 	read := best
-	if bestFit.missing > 0 && bestFit.tailOnly {
+	if bestFit.missing > 0 && bestFit.tailOnly && reqAllSharedQuestions(chain) {
 		for i, v := range reqVersionsNewestFirst {
 			if fits[i].evidence == bestFit.evidence && fits[i].tailOnly {
 				read = v
@@ -428,6 +432,20 @@ func detectReqVersion(chain []reqHeading) FormVersion {
 		return FormNone
 	}
 	return read
+}
+
+// reqAllSharedQuestions reports whether every heading of chain is a
+// question that every template version asks, at the same number.
+func reqAllSharedQuestions(chain []reqHeading) bool {
+	for _, h := range chain {
+		n := reqTopicNumbers[reqVersionsNewestFirst[0]][h.topic]
+		for _, v := range reqVersionsNewestFirst[1:] {
+			if n == 0 || reqTopicNumbers[v][h.topic] != n {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // reqVersionFit is how a chain of headings fits a version.
