@@ -115,7 +115,11 @@ func ParseRequestWith(text string, opts ParseOptions) *Request {
 		r.OptOut = reqTruncate(optOut, reqMaxAnswerText)
 	}
 	r.DefaultOn = reqDefaultOn(texts, lowerOptOut)
-	if _, ok := answers.get(TopicDocumentation); ok || v == FormRequest12Q {
+	// the links of the documentation question when it is found, answered
+	// or not; else (a form without it, or cut short before it, or whose
+	// question line was edited beyond recognition) the links that look
+	// like documentation in the other answers
+	if _, ok := answers.get(TopicDocumentation); ok {
 		r.DocLinks = reqLinks(answered(TopicDocumentation), nil)
 	} else {
 		r.DocLinks = reqLinks(reqDocTexts(v, &answers), reqLooksLikeDocs)

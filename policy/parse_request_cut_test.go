@@ -3,6 +3,8 @@ package policy
 import (
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // A form cut short after its first questions holds nothing of an older
@@ -48,5 +50,37 @@ func TestParseRequestFormCutShort(t *testing.T) {
 				t.Errorf("old-form-version finding: %v, want %v", old, want)
 			}
 		})
+	}
+}
+
+// A form cut short before its documentation question keeps a link to the
+// documentation written in another answer, as an older form without that
+// question does: the draft review must not say the request has none.
+func TestParseRequestCutShortDocLink(t *testing.T) {
+	const link = "https://dictionary.telemetry.mozilla.org/apps/fenix?search=reader_mode"
+	parts := strings.SplitAfter(reqVersionForm(FormRequest12Q, true), "\n\n")
+	text := strings.Join(parts[:5], "") + "Every metric is described in the Glean Dictionary: " + link + "\n"
+	r := ParseRequest(text)
+	reqCheckInvariants(t, r)
+	if r.Version != FormRequest12Q {
+		t.Fatalf("version = %q, want %q", r.Version, FormRequest12Q)
+	}
+	if a, _ := r.Answer(TopicDocumentation); !a.QuestionNotFound {
+		t.Fatal("Q6 found in a form cut after Q5")
+	}
+	if diff := cmp.Diff(r.DocLinks, []string{link}); diff != "" {
+		t.Errorf("documentation links (-got +want):\n%s", diff)
+	}
+	seen := false
+	for _, d := range Evaluate(r, DefaultRules(), testNow).Draft {
+		if d.Topic == ReviewDocumentation {
+			seen = true
+			if !strings.Contains(d.Answer, link) {
+				t.Errorf("draft documentation answer = %q, want the link", d.Answer)
+			}
+		}
+	}
+	if !seen {
+		t.Error("no documentation answer in the draft review")
 	}
 }
