@@ -190,47 +190,59 @@ const reqMinWrappedWords = 3
 // reqWrappedQuestionEnd follows a reworded question that was hard-wrapped
 // ("5) List all proposed annotations and indicate the category of data" /
 // "collection for each measurement, using the …"): when the question's
-// line does not end a sentence and the next line goes on with words of the
-// template's wording, that line is the question too, not its answer. Only
-// words of the wording count, so an answer on the next line is kept.
+// line does not end a sentence and the whole next line goes on with words
+// of the template's wording from where the line stopped (the wording's
+// word before them is the line's last word), that line is the question
+// too, not its answer. An answer on the next line is kept, even one that
+// repeats words of the question ("… what is the opt-out mechanism" / "This
+// data collection is default on"): when unsure, the line is the answer.
 func reqWrappedQuestionEnd(tmpl *reqTopicTemplate, region string, best int) int {
 	for {
 		le := reqLineEnd(region, best)
 		if reqHasLetterOrDigit(region[best:le]) {
 			return best // words after the question on its line: the answer starts there
 		}
-		if t := strings.TrimRight(region[:le], " \t*_"); t == "" || strings.ContainsAny(t[len(t)-1:], "?.:") {
+		ls := strings.LastIndexByte(region[:le], '\n') + 1
+		if reqLineEndsSentence(region[ls:le]) {
 			return best // the question's line ends its sentence
 		}
 		next := le + 1
 		if next >= len(region) {
 			return best
 		}
-		n, end := reqMatchAnyWording(tmpl, region, next)
-		if n < reqMinWrappedWords || end < reqLineEnd(region, next) && !reqEndsSentence(region[next:end]) {
-			return best
+		n, end := reqMatchWrappedWording(tmpl, region, next, reqLastWord(region[ls:best]))
+		if n < reqMinWrappedWords || reqHasLetterOrDigit(region[end:reqLineEnd(region, end)]) {
+			return best // not the question's rest, or words after it on the line
 		}
 		best = end
 	}
 }
 
-// reqEndsSentence reports whether s ends with a sentence's closing mark.
-func reqEndsSentence(s string) bool {
-	t := strings.TrimRight(s, " \t*_\")")
-	return t != "" && strings.ContainsAny(t[len(t)-1:], "?.")
+// reqLastWord returns the last word of s, "" when it has none.
+func reqLastWord(s string) string {
+	last := ""
+	for i := 0; ; {
+		st, en := reqNextWord(s, i)
+		if st >= len(s) {
+			return last
+		}
+		last, i = s[st:en], en
+	}
 }
 
-// reqMatchAnyWording matches the words of s from i against every wording of
-// the question, starting at any of its words, and returns the longest match.
-func reqMatchAnyWording(tmpl *reqTopicTemplate, s string, i int) (best, bestEnd int) {
+// reqMatchWrappedWording matches the words of s from i against every
+// wording of the question, starting at a word that comes right after prev
+// in the wording (where a hard-wrapped line goes on), and returns the
+// longest match.
+func reqMatchWrappedWording(tmpl *reqTopicTemplate, s string, i int, prev string) (best, bestEnd int) {
 	st, en := reqNextWord(s, i)
-	if st >= len(s) || reqLineEnd(s, i) < en {
+	if prev == "" || st >= len(s) || reqLineEnd(s, i) < en {
 		return 0, 0
 	}
 	first := s[st:en]
 	for _, q := range tmpl.questions {
-		for j, w := range q {
-			if !reqWordEquals(first, w) {
+		for j := 1; j < len(q); j++ {
+			if !reqWordEquals(first, q[j]) || !reqWordEquals(prev, q[j-1]) {
 				continue
 			}
 			if n, end := reqMatchWords(s, i, q[j:]); n > best {
