@@ -136,7 +136,7 @@ func readReqAnswer(topic Topic, region string) reqAnswer {
 				raw = reqAnswerLines(raw, b.text, spans[i], false)
 			}
 		}
-		ans.answered = !reqIsEmptyFields(strings.Join(raw, "\n"))
+		ans.answered = !reqIsEmptyFieldLines(raw)
 	}
 	if measurement {
 		// the measurements are read again, from the blocks and the prose

@@ -28,20 +28,51 @@ func reqIsEmptyFields(text string) bool {
 	if !reqMayStartFields(text) {
 		return false // the common case, told by the first line
 	}
-	fields := 0
+	var f reqFieldsScan
 	for line := range strings.SplitSeq(text, "\n") {
-		s := strings.TrimSpace(strings.TrimPrefix(line, "- "))
-		switch {
-		case s == "":
-		case reqIsEmptyField(s):
-			fields++
-		case fields == 0 && reqIsBracketInstruction(s):
-		default:
+		if !f.add(line) {
 			return false
 		}
 	}
-	return fields >= 2
+	return f.empty()
 }
+
+// reqIsEmptyFieldLines is reqIsEmptyFields on the lines of a text, not
+// joined first.
+func reqIsEmptyFieldLines(lines []string) bool {
+	if len(lines) == 0 || !reqMayStartFields(lines[0]) {
+		return false
+	}
+	var f reqFieldsScan
+	for _, line := range lines {
+		if !f.add(line) {
+			return false
+		}
+	}
+	return f.empty()
+}
+
+// reqFieldsScan reads an answer's lines one by one for reqIsEmptyFields.
+type reqFieldsScan struct{ fields int }
+
+// add reads one line and reports whether the lines so far may still be
+// empty fields under their instructions.
+func (f *reqFieldsScan) add(line string) bool {
+	s := strings.TrimSpace(strings.TrimPrefix(line, "- "))
+	switch {
+	case s == "":
+	case reqIsEmptyField(s):
+		f.fields++
+	case f.fields == 0 && reqIsBracketInstruction(s):
+	default:
+		return false
+	}
+	return true
+}
+
+// empty reports lines that were all empty fields, two or more, and
+// instructions above them.
+func (f *reqFieldsScan) empty() bool { return f.fields >= 2 }
 
 // reqMayStartFields reports whether the first line of text may be an empty
 // field (it ends in a colon, maybe under emphasis) or an instruction in
