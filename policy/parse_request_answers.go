@@ -211,9 +211,12 @@ func reqWrappedQuestionEnd(tmpl *reqTopicTemplate, region string, best int) int 
 			return best
 		}
 		n, end := reqMatchWrappedWording(tmpl, region, next, reqLastWord(region[ls:best]))
-		if n < reqMinWrappedWords || reqHasLetterOrDigit(region[end:reqLineEnd(region, end)]) {
+		if nle := reqLineEnd(region, next); n < reqMinWrappedWords || end <= nle && reqHasLetterOrDigit(region[end:nle]) {
 			return best // not the question's rest, or words after it on the line
 		}
+		// the whole line goes on with the wording, maybe past its end
+		// ("… using the \"Firefox data collection" / "categories\" (https://…)"):
+		// the question ends where the wording's words do
 		best = end
 	}
 }

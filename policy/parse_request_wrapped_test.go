@@ -65,6 +65,11 @@ func TestReqWrappedQuestionEnd(t *testing.T) {
 		{"next line is not where the wording goes on", q + "\nproposed measurements and indicate\nrest", q},
 		{"words after the wording on the next line", q + "\ncollection for each measurement: two counters\nrest", q},
 		{"words after the question on its line", q + " two counters\ncollection for each measurement\nrest", q},
+		// as a project's template wraps it (corpus form 023): the wording
+		// fills the next line and goes on over the one after
+		{"wording over the whole next line and beyond",
+			q + "\ncollection for each measurement, using the \"Firefox data collection\ncategories\" (https://example.org/cats) found on the wiki.\nrest",
+			q + "\ncollection for each measurement, using the \"Firefox data collection\ncategories\" (https://example.org/cats) found on the"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			best := len(q) // where the question's words on its first line end
