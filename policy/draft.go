@@ -55,8 +55,13 @@ func (e *evaluation) draftAnswer(t ReviewTopic) (string, bool) {
 	r := e.req
 	switch t {
 	case ReviewDocumentation:
-		if len(r.DocLinks) == 0 {
+		if len(r.DocLinks) == 0 && e.has(CodeDocumentationMissing) {
 			return "No documentation link in the request (documentation-missing).", true
+		}
+		if len(r.DocLinks) == 0 {
+			// the documentation question is unanswered or not found,
+			// which the findings say (missing-answers, question-not-found)
+			return "No documentation link in the request.", true
 		}
 		links := make([]string, len(r.DocLinks))
 		for i, l := range r.DocLinks {
@@ -91,8 +96,13 @@ func (e *evaluation) draftAnswer(t ReviewTopic) (string, bool) {
 		return "The request gives no expiry and does not ask for permanent collection.", true
 
 	case ReviewCategory:
-		if e.highest == 0 || e.has(CodeMeasurementWithoutCategory) {
+		if e.has(CodeMeasurementWithoutCategory) {
 			return "Not every measurement has a category (measurement-without-category).", true
+		}
+		if e.highest == 0 {
+			// no measurement at all: Q5 unanswered or not found, which the
+			// findings say; naming a finding they do not hold would not do
+			return "No measurement was read from the request, so there is no category to review.", true
 		}
 		ans := fmt.Sprintf("Category %d, %s.", e.highest, categoryName[e.highest])
 		if counts := categoryCounts(r.Measurements); counts != "" {

@@ -658,6 +658,8 @@ func TestDraftReview(t *testing.T) {
 	}{
 		{"documentation link", nil, ReviewDocumentation, "Yes: https://dictionary.telemetry.mozilla.org/apps/widget (check that it is public and covers every measurement).", false},
 		{"no documentation", func(r *Request) { r.DocLinks = nil }, ReviewDocumentation, "No documentation link in the request (documentation-missing).", true},
+		{"no documentation, Q6 unanswered", func(r *Request) { r.DocLinks = nil; unanswer(r, TopicDocumentation) }, ReviewDocumentation,
+			"No documentation link in the request.", true},
 		{"opt-out", nil, ReviewControl, `Yes: The "Send technical and interaction data" preference turns it off.`, false},
 		{"no opt-out", func(r *Request) { r.OptOut = ""; unanswer(r, TopicOptOut) }, ReviewControl, "No opt-out is described for a default-on collection (default-on-without-opt-out).", true},
 		{"default-off", func(r *Request) { r.DefaultOn, r.OptOut = No, ""; unanswer(r, TopicOptOut) }, ReviewControl, "Yes: the collection is default-off (opt-in).", false},
@@ -666,6 +668,8 @@ func TestDraftReview(t *testing.T) {
 		{"permanent no owner", func(r *Request) { r.Permanent = true }, ReviewPermanent, "Permanent, but no one is named to monitor it (permanent-without-owner).", true},
 		{"category", nil, ReviewCategory, "Category 2, interaction. Measurements: 1 of category 1, 1 of category 2.", false},
 		{"uncategorised", func(r *Request) { r.Measurements[0].Category = 0 }, ReviewCategory, "Not every measurement has a category (measurement-without-category).", true},
+		{"no measurement, Q5 unanswered", func(r *Request) { r.Measurements = nil; unanswer(r, TopicMeasurements) }, ReviewCategory,
+			"No measurement was read from the request, so there is no category to review.", true},
 		{"default-on", nil, ReviewDefaultOn, "Default-on (channels: release, beta, nightly).", false},
 		{"default unknown", func(r *Request) { r.DefaultOn = "" }, ReviewDefaultOn, "The request does not say whether it is default-on or default-off.", true},
 		{"no new identifiers", nil, ReviewIdentifiers, "No.", false},

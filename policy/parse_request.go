@@ -115,7 +115,11 @@ func ParseRequestWith(text string, opts ParseOptions) *Request {
 		r.OptOut = reqTruncate(optOut, reqMaxAnswerText)
 	}
 	r.DefaultOn = reqDefaultOn(texts, lowerOptOut)
-	if _, ok := answers.get(TopicDocumentation); ok || v == FormRequest12Q {
+	// the links of the documentation question when it is found, answered
+	// or not; else (a form without it, or cut short before it, or whose
+	// question line was edited beyond recognition) the links that look
+	// like documentation in the other answers
+	if _, ok := answers.get(TopicDocumentation); ok {
 		r.DocLinks = reqLinks(answered(TopicDocumentation), nil)
 	} else {
 		r.DocLinks = reqLinks(reqDocTexts(v, &answers), reqLooksLikeDocs)
@@ -173,7 +177,10 @@ func readReqAnswers(out *reqAnswers, v FormVersion, doc string, heads, chain []r
 			continue // a question of another version: its text is dropped
 		}
 		if h.body > 0 {
-			out.set(h.topic, readReqAnswer(t, doc[min(h.body, end):end]))
+			// a question found by similarity ends at its first sentence,
+			// or goes on over the lines it was hard-wrapped on
+			body := reqWrappedQuestionEnd(reqTemplates[t], doc[:end], min(h.body, end))
+			out.set(h.topic, readReqAnswer(t, doc[body:end]))
 			continue
 		}
 		out.set(h.topic, readReqAnswer(t, doc[h.phrase:end]))

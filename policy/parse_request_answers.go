@@ -121,8 +121,22 @@ func readReqAnswer(topic Topic, region string) reqAnswer {
 		text = lines[0] // one line of text and no table: the line itself, no copy
 	}
 	ans := reqAnswer{
-		text:     text,
-		answered: text != "" && !reqIsPlaceholder(text),
+		text: text,
+		// empty fields are read as no answer only in the measurements,
+		// where projects' templates put them: elsewhere "Channels:" /
+		// "Locales:" may well be the requester's answer laid out so
+		answered: text != "" && !reqIsPlaceholder(text) && !(measurement && reqIsEmptyFields(text)),
+	}
+	if measurement && ans.answered && reqOnlyInstructions(text) {
+		// the empty fields were dropped as lines of header words
+		// ("Data collection category:"): read them again, kept
+		var raw []string
+		for i, b := range blocks {
+			if b.table == nil {
+				raw = reqAnswerLines(raw, b.text, spans[i], false)
+			}
+		}
+		ans.answered = !reqIsEmptyFieldLines(raw)
 	}
 	if measurement {
 		// the measurements are read again, from the blocks and the prose
@@ -159,11 +173,87 @@ func reqStripQuestion(topic Topic, tmpl *reqTopicTemplate, region string) int {
 			}
 		}
 	}
+	if !full && best > 0 {
+		best = reqWrappedQuestionEnd(tmpl, region, best)
+	}
 	end := reqExtendClosing(region, best, false)
 	if le := reqLineEnd(region, end); !reqHasLetterOrDigit(region[end:le]) {
 		end = le
 	}
 	return end
+}
+
+// reqMinWrappedWords is how many words a line must share, in a row, with a
+// wording of the question to be read as the question's hard-wrapped rest.
+const reqMinWrappedWords = 3
+
+// reqWrappedQuestionEnd follows a reworded question that was hard-wrapped
+// ("5) List all proposed annotations and indicate the category of data" /
+// "collection for each measurement, using the …"): when the question's
+// line does not end a sentence and the whole next line goes on with words
+// of the template's wording from where the line stopped (the wording's
+// word before them is the line's last word), that line is the question
+// too, not its answer. An answer on the next line is kept, even one that
+// repeats words of the question ("… what is the opt-out mechanism" / "This
+// data collection is default on"): when unsure, the line is the answer.
+func reqWrappedQuestionEnd(tmpl *reqTopicTemplate, region string, best int) int {
+	for {
+		le := reqLineEnd(region, best)
+		if reqHasLetterOrDigit(region[best:le]) {
+			return best // words after the question on its line: the answer starts there
+		}
+		ls := strings.LastIndexByte(region[:le], '\n') + 1
+		if reqLineEndsSentence(region[ls:le]) {
+			return best // the question's line ends its sentence
+		}
+		next := le + 1
+		if next >= len(region) {
+			return best
+		}
+		n, end := reqMatchWrappedWording(tmpl, region, next, reqLastWord(region[ls:best]))
+		if nle := reqLineEnd(region, next); n < reqMinWrappedWords || end <= nle && reqHasLetterOrDigit(region[end:nle]) {
+			return best // not the question's rest, or words after it on the line
+		}
+		// the whole line goes on with the wording, maybe past its end
+		// ("… using the \"Firefox data collection" / "categories\" (https://…)"):
+		// the question ends where the wording's words do
+		best = end
+	}
+}
+
+// reqLastWord returns the last word of s, "" when it has none.
+func reqLastWord(s string) string {
+	last := ""
+	for i := 0; ; {
+		st, en := reqNextWord(s, i)
+		if st >= len(s) {
+			return last
+		}
+		last, i = s[st:en], en
+	}
+}
+
+// reqMatchWrappedWording matches the words of s from i against every
+// wording of the question, starting at a word that comes right after prev
+// in the wording (where a hard-wrapped line goes on), and returns the
+// longest match.
+func reqMatchWrappedWording(tmpl *reqTopicTemplate, s string, i int, prev string) (best, bestEnd int) {
+	st, en := reqNextWord(s, i)
+	if prev == "" || st >= len(s) || reqLineEnd(s, i) < en {
+		return 0, 0
+	}
+	first := s[st:en]
+	for _, q := range tmpl.questions {
+		for j := 1; j < len(q); j++ {
+			if !reqWordEquals(first, q[j]) || !reqWordEquals(prev, q[j-1]) {
+				continue
+			}
+			if n, end := reqMatchWords(s, i, q[j:]); n > best {
+				best, bestEnd = n, end
+			}
+		}
+	}
+	return best, bestEnd
 }
 
 // reqWordCursor reads the words of s from its start once, for matching

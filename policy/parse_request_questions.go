@@ -385,37 +385,45 @@ func bestReqChain(heads []reqHeading) []reqHeading {
 // detectReqVersion picks the template version the chain of headings fits
 // best: each question of the version found scores 2, each found question it
 // lacks costs 2, each number that agrees scores 2, and each question of the
-// version not found costs 1. Ties go to the newest version. Fewer than half
-// of the version's questions, none of them numbered, are no form.
+// version not found costs 1. Ties go to the newest version, and so does a
+// form cut short after its first questions (see below). Fewer than half of
+// the version's questions, none of them numbered, are no form.
 func detectReqVersion(chain []reqHeading) FormVersion {
 	if len(chain) < reqMinHeadings {
 		return FormNone
 	}
-	best, bestScore := FormNone, 0
+	best, bestScore, bestFit := FormNone, 0, reqVersionFit{}
+	var fits [len(reqVersionsNewestFirst)]reqVersionFit
 	for i, v := range reqVersionsNewestFirst {
-		score := 0
-		found := 0
-		numbers := reqTopicNumbers[v]
-		for _, h := range chain {
-			n := numbers[h.topic]
-			if n == 0 {
-				score -= 2
-				continue
-			}
-			found++
-			score += 2
-			if h.number == n {
-				score += 2
-			}
+		fits[i] = reqFitVersion(chain, v)
+		if score := fits[i].score(); i == 0 || score > bestScore {
+			best, bestScore, bestFit = v, score, fits[i]
 		}
-		score -= len(reqVersionTopics[v]) - found
-		if i == 0 || score > bestScore {
-			best, bestScore = v, score
+	}
+	// A form cut short (its first questions only, as a partial paste or
+	// one of several attachments leaves it) fits the oldest version best,
+	// by the fewest questions missing, though nothing in it is of an older
+	// form: its questions are the same in every version. When the best fit
+	// lacks only questions after the last one found, the newest version
+	// that fits the questions found as well, and also lacks only its last
+	// questions, is read: an old form is never claimed on missing
+	// questions alone. Only a form whose questions found are all ones
+	// every version shares, at the same number (Q1-Q5), is read so: a
+	// question every version does not share at that number ("6) How long
+	// will this data be collected?", the 10-question form's Q6) tells the
+	// versions apart, and the best fit stands.
+	read := best
+	if bestFit.missing > 0 && bestFit.tailOnly && reqAllSharedQuestions(chain) {
+		for i, v := range reqVersionsNewestFirst {
+			if fits[i].evidence == bestFit.evidence && fits[i].tailOnly {
+				read = v
+				break
+			}
 		}
 	}
 	// a few question lines quoted without their numbers, less than half
-	// the form, are a text that talks about the form (a blog post, a note),
-	// not a request
+	// the best fit's questions, are a text that talks about the form (a
+	// blog post, a note), not a request
 	numbered := false
 	for _, h := range chain {
 		numbered = numbered || h.number > 0
@@ -423,7 +431,52 @@ func detectReqVersion(chain []reqHeading) FormVersion {
 	if !numbered && 2*len(chain) < len(reqVersionTopics[best]) {
 		return FormNone
 	}
-	return best
+	return read
+}
+
+// reqAllSharedQuestions reports whether every heading of chain is a
+// question that every template version asks, at the same number.
+func reqAllSharedQuestions(chain []reqHeading) bool {
+	for _, h := range chain {
+		n := reqTopicNumbers[reqVersionsNewestFirst[0]][h.topic]
+		for _, v := range reqVersionsNewestFirst[1:] {
+			if n == 0 || reqTopicNumbers[v][h.topic] != n {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// reqVersionFit is how a chain of headings fits a version.
+type reqVersionFit struct {
+	evidence int  // +2 a question of the version found, +2 its number agreeing, -2 a found question the version lacks
+	missing  int  // questions of the version not found
+	tailOnly bool // every question not found comes after the last one found
+}
+
+func (f reqVersionFit) score() int { return f.evidence - f.missing }
+
+func reqFitVersion(chain []reqHeading, v FormVersion) reqVersionFit {
+	var f reqVersionFit
+	numbers := reqTopicNumbers[v]
+	found, last := 0, 0
+	for _, h := range chain {
+		n := numbers[h.topic]
+		if n == 0 {
+			f.evidence -= 2
+			continue
+		}
+		found++
+		last = max(last, n)
+		f.evidence += 2
+		if h.number == n {
+			f.evidence += 2
+		}
+	}
+	f.missing = len(reqVersionTopics[v]) - found
+	f.tailOnly = found == last
+	return f
 }
 
 // reqLooksLikePatch reports a text that starts as a patch does ("diff

@@ -35,7 +35,7 @@ var reqVersionTopics = map[FormVersion][]Topic{
 
 // reqVersionsNewestFirst is the order in which versions are tried; on a tie
 // the newest wins.
-var reqVersionsNewestFirst = []FormVersion{FormRequest12Q, FormRequest11Q, FormRequest10Q, FormRequest9Q}
+var reqVersionsNewestFirst = [...]FormVersion{FormRequest12Q, FormRequest11Q, FormRequest10Q, FormRequest9Q}
 
 // reqQuestionNumber returns the number of topic t in version v, 0 if absent.
 func reqQuestionNumber(v FormVersion, t Topic) int {
