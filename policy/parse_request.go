@@ -116,10 +116,12 @@ func ParseRequestWith(text string, opts ParseOptions) *Request {
 	}
 	r.DefaultOn = reqDefaultOn(texts, lowerOptOut)
 	// the links of the documentation question when it is found, answered
-	// or not; else (a form without it, or cut short before it, or whose
-	// question line was edited beyond recognition) the links that look
+	// or not, or when a current form goes on past it (its line edited or
+	// removed: the other answers' design documents, spreadsheets and wikis
+	// are no public documentation, and Q6's answer may say there is none);
+	// else (a form without it, or cut short before it) the links that look
 	// like documentation in the other answers
-	if _, ok := answers.get(TopicDocumentation); ok {
+	if _, ok := answers.get(TopicDocumentation); ok || v == FormRequest12Q && reqFoundAfter(&answers, v, TopicDocumentation) {
 		r.DocLinks = reqLinks(answered(TopicDocumentation), nil)
 	} else {
 		r.DocLinks = reqLinks(reqDocTexts(v, &answers), reqLooksLikeDocs)
@@ -134,6 +136,22 @@ func ParseRequestWith(text string, opts ParseOptions) *Request {
 	// the answer is read again
 	r.NewIdentifiers = reqNewIdentifiers(r.Measurements, answers.at(TopicMeasurements).prose, texts)
 	return r
+}
+
+// reqFoundAfter reports whether a question of v after t was found: t is
+// then missing from a form that goes on past it (its line edited or
+// removed), not cut short before it.
+func reqFoundAfter(a *reqAnswers, v FormVersion, t Topic) bool {
+	after := false
+	for _, x := range reqVersionTopics[v] {
+		if after {
+			if _, ok := a.get(x); ok {
+				return true
+			}
+		}
+		after = after || x == t
+	}
+	return false
 }
 
 // newReqResult returns an empty request of version v, with every list

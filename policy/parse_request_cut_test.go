@@ -84,3 +84,40 @@ func TestParseRequestCutShortDocLink(t *testing.T) {
 		t.Error("no documentation answer in the draft review")
 	}
 }
+
+// A 12-question form that goes on past Q6 but whose Q6 line was edited
+// beyond recognition is not cut short: the documentation links are not
+// looked for in the other answers, where a design document, a spreadsheet
+// or an internal wiki would be taken for the public documentation (the
+// draft would then say "Yes: <link>" while Q6's answer says there is none).
+func TestParseRequestDocLinkNotTakenFromOtherAnswers(t *testing.T) {
+	form := reqVersionForm(FormRequest12Q, true)
+	q6 := "6) " + reqTestQuestions[reqTopicIndex(TopicDocumentation)] + "\nAn answer.\n"
+	if !strings.Contains(form, q6) {
+		t.Fatalf("the generated form has no %q", q6)
+	}
+	form = strings.Replace(form, q6, "6) Public docs?\nNot yet: in the Glean Dictionary once the patch lands.\n", 1)
+	for _, link := range []string{
+		"https://docs.google.com/document/d/1AbCdEf/edit",
+		"https://wiki.mozilla.org/Data_Collection",
+		"https://mana.mozilla.org/wiki/display/FIREFOX/Strict+mode+metrics",
+	} {
+		t.Run(link, func(t *testing.T) {
+			text := strings.Replace(form, "2) "+reqTestQuestions[1]+"\nAn answer.", "2) "+reqTestQuestions[1]+"\nSee the plan: "+link, 1)
+			if text == form {
+				t.Fatal("Q2's answer was not replaced")
+			}
+			r := ParseRequest(text)
+			reqCheckInvariants(t, r)
+			if r.Version != FormRequest12Q {
+				t.Fatalf("version = %q, want %q", r.Version, FormRequest12Q)
+			}
+			if a, _ := r.Answer(TopicDocumentation); !a.QuestionNotFound {
+				t.Fatal("the edited Q6 line was found")
+			}
+			if len(r.DocLinks) != 0 {
+				t.Errorf("documentation links %q, want none: Q6 is edited, not cut off", r.DocLinks)
+			}
+		})
+	}
+}
