@@ -295,10 +295,27 @@ func reqLinks(text string, keep func(string) bool) []string {
 	return out
 }
 
+// reqNotPublicDocs are links that look like documentation by their words
+// ("/wiki") but are never a collection's public documentation: Mozilla's
+// internal wikis, and the wiki page of the data collection categories that
+// the measurements question links to. Taken for the documentation, they
+// would have the draft say that it exists. Shared documents (Google Docs)
+// stay: real requests have documented their measurements in public ones
+// ("These are documented here: https://docs.google.com/...").
+var reqNotPublicDocs = []string{
+	"mana.mozilla.org", ".atlassian.net",
+	"wiki.mozilla.org/firefox/data_collection", "wiki.mozilla.org/data_collection",
+}
+
 // reqLooksLikeDocs keeps, for forms without a documentation question, the
 // links that point at documentation.
 func reqLooksLikeDocs(u string) bool {
 	l := strings.ToLower(u)
+	for _, p := range reqNotPublicDocs {
+		if strings.Contains(l, p) {
+			return false
+		}
+	}
 	for _, p := range []string{"docs", "dictionary", "probes.telemetry", "readthedocs", "/wiki", "wiki.", ".md", "readme", "metrics.yaml", "scalars.yaml", "histograms.json", "events.yaml", "searchfox"} {
 		if strings.Contains(l, p) {
 			return true

@@ -168,6 +168,29 @@ func TestReqLinks(t *testing.T) {
 	}
 }
 
+// TestReqLooksLikeDocs: links read as documentation when no documentation
+// question holds them, and the internal wikis and the categories page that
+// look like it by their words but are not.
+func TestReqLooksLikeDocs(t *testing.T) {
+	for u, want := range map[string]bool{
+		"https://dictionary.telemetry.mozilla.org/apps/fenix/metrics/x": true,
+		"https://probes.telemetry.mozilla.org/?search=x":                true,
+		"https://firefox-source-docs.mozilla.org/toolkit/x.html":        true,
+		"https://wiki.mozilla.org/Firefox/Telemetry/Metrics":            true,
+		"https://github.com/mozilla/x/blob/main/docs/metrics.md":        true,
+		"https://example.com/shop":                                      false,
+		"https://docs.google.com/document/d/1AbCdEf/edit":               true, // public ones have served
+		"https://mana.mozilla.org/wiki/display/FIREFOX/Metrics":         false,
+		"https://mozilla-hub.atlassian.net/wiki/spaces/FIREFOX/pages/1": false,
+		"https://wiki.mozilla.org/Firefox/Data_Collection":              false,
+		"https://wiki.mozilla.org/Data_Collection":                      false,
+	} {
+		if got := reqLooksLikeDocs(u); got != want {
+			t.Errorf("reqLooksLikeDocs(%q) = %v, want %v", u, got, want)
+		}
+	}
+}
+
 // TestReqPopulationsSubAnswer: a bare "All" under the template's "Which
 // release channels?" means every channel; the same word elsewhere does not.
 func TestReqPopulationsSubAnswer(t *testing.T) {
