@@ -393,11 +393,10 @@ func detectReqVersion(chain []reqHeading) FormVersion {
 		return FormNone
 	}
 	best, bestScore, bestFit := FormNone, 0, reqVersionFit{}
-	var fits [len(reqVersionsNewestFirst)]reqVersionFit
 	for i, v := range reqVersionsNewestFirst {
-		fits[i] = reqFitVersion(chain, v)
-		if score := fits[i].score(); i == 0 || score > bestScore {
-			best, bestScore, bestFit = v, score, fits[i]
+		fit := reqFitVersion(chain, v)
+		if score := fit.score(); i == 0 || score > bestScore {
+			best, bestScore, bestFit = v, score, fit
 		}
 	}
 	// A form cut short (its first questions only, as a partial paste or
@@ -411,15 +410,12 @@ func detectReqVersion(chain []reqHeading) FormVersion {
 	// every version shares, at the same number (Q1-Q5), is read so: a
 	// question every version does not share at that number ("6) How long
 	// will this data be collected?", the 10-question form's Q6) tells the
-	// versions apart, and the best fit stands.
+	// versions apart, and the best fit stands. Questions shared at the
+	// same numbers fit every version alike, so that newest version is the
+	// current form.
 	read := best
 	if bestFit.missing > 0 && bestFit.tailOnly && reqAllSharedQuestions(chain) {
-		for i, v := range reqVersionsNewestFirst {
-			if fits[i].evidence == bestFit.evidence && fits[i].tailOnly {
-				read = v
-				break
-			}
-		}
+		read = reqVersionsNewestFirst[0]
 	}
 	// a few question lines quoted without their numbers, less than half
 	// the best fit's questions, are a text that talks about the form (a
